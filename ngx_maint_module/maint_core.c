@@ -1,0 +1,222 @@
+/*
+ * maint_core.c: the arena allocator and UTC time formatting used by the
+ * pure-logic parts.  Time formatting is done by hand (days-from-civil) so
+ * that it never consults the local time zone or locale files.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "maint_core.h"
+
+
+typedef struct maint_chunk_s  maint_chunk_t;
+
+struct maint_chunk_s {
+    maint_chunk_t  *next;
+    size_t          size;
+    size_t          used;
+    /* data follows, aligned */
+};
+
+struct maint_arena_s {
+    maint_chunk_t  *head;
+    size_t          chunk_size;
+    size_t          total;
+};
+
+#define MAINT_ALIGN(n)  (((n) + 15) & ~(size_t) 15)
+#define MAINT_CHUNK_HDR MAINT_ALIGN(sizeof(maint_chunk_t))
+
+
+maint_arena_t *
+maint_arena_create(size_t chunk_size)
+{
+    maint_arena_t  *a;
+
+    a = calloc(1, sizeof(maint_arena_t));
+    if (a == NULL) {
+        return NULL;
+    }
+
+    a->chunk_size = chunk_size ? chunk_size : 4096;
+
+    return a;
+}
+
+
+void *
+maint_arena_alloc(maint_arena_t *a, size_t size)
+{
+    size_t          want;
+    unsigned char  *p;
+    maint_chunk_t  *c;
+
+    size = MAINT_ALIGN(size ? size : 1);
+    c = a->head;
+
+    if (c == NULL || c->size - c->used < size) {
+        want = size > a->chunk_size ? size : a->chunk_size;
+
+        c = malloc(MAINT_CHUNK_HDR + want);
+        if (c == NULL) {
+            return NULL;
+        }
+
+        c->size = want;
+        c->used = 0;
+
+        /*
+         * An allocation bigger than a chunk gets a chunk of its own, put
+         * behind the current one so the current one keeps serving small
+         * allocations.
+         */
+        if (a->head != NULL && size > a->chunk_size) {
+            c->next = a->head->next;
+            a->head->next = c;
+
+        } else {
+            c->next = a->head;
+            a->head = c;
+        }
+
+        a->total += MAINT_CHUNK_HDR + want;
+    }
+
+    p = (unsigned char *) c + MAINT_CHUNK_HDR + c->used;
+    c->used += size;
+
+    return p;
+}
+
+
+void *
+maint_arena_calloc(maint_arena_t *a, size_t size)
+{
+    void  *p;
+
+    p = maint_arena_alloc(a, size);
+    if (p != NULL) {
+        memset(p, 0, size);
+    }
+
+    return p;
+}
+
+
+char *
+maint_arena_strdup(maint_arena_t *a, const char *s, size_t len)
+{
+    char  *p;
+
+    p = maint_arena_alloc(a, len + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    if (len) {
+        memcpy(p, s, len);
+    }
+
+    p[len] = '\0';
+
+    return p;
+}
+
+
+size_t
+maint_arena_size(const maint_arena_t *a)
+{
+    return a->total;
+}
+
+
+void
+maint_arena_destroy(maint_arena_t *a)
+{
+    maint_chunk_t  *c, *next;
+
+    if (a == NULL) {
+        return;
+    }
+
+    for (c = a->head; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+
+    free(a);
+}
+
+
+/*
+ * Civil date from days since 1970-01-01 (H. Hinnant's algorithm), valid for
+ * the whole int64 range we accept (years 0 to 9999 are checked by callers).
+ */
+
+static void
+maint_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    int64_t   era, yy;
+    unsigned  doe, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = (unsigned) (z - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    yy = (int64_t) yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int) (yy + (*m <= 2));
+}
+
+
+static void
+maint_put_digits(char *p, unsigned v, int n)
+{
+    while (n--) {
+        p[n] = (char) ('0' + v % 10);
+        v /= 10;
+    }
+}
+
+
+size_t
+maint_format_rfc3339(char *buf, int64_t epoch_sec)
+{
+    int       y;
+    int64_t   days, secs;
+    unsigned  m, d;
+
+    days = epoch_sec / 86400;
+    secs = epoch_sec % 86400;
+
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+
+    maint_civil_from_days(days, &y, &m, &d);
+
+    if (y < 0 || y > 9999) {
+        y = y < 0 ? 0 : 9999;
+    }
+
+    maint_put_digits(buf, (unsigned) y, 4);
+    buf[4] = '-';
+    maint_put_digits(buf + 5, m, 2);
+    buf[7] = '-';
+    maint_put_digits(buf + 8, d, 2);
+    buf[10] = 'T';
+    maint_put_digits(buf + 11, (unsigned) (secs / 3600), 2);
+    buf[13] = ':';
+    maint_put_digits(buf + 14, (unsigned) (secs / 60 % 60), 2);
+    buf[16] = ':';
+    maint_put_digits(buf + 17, (unsigned) (secs % 60), 2);
+    buf[19] = 'Z';
+    buf[20] = '\0';
+
+    return MAINT_RFC3339_LEN;
+}

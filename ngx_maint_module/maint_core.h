@@ -1,0 +1,46 @@
+/*
+ * maint_core.h: types shared by the pure-logic parts of ngx_maint (snapshot
+ * decoding, window evaluation, templates, header parsing).  Nothing here
+ * depends on NGINX, so the same code is linked into the module, the C unit
+ * tests and the admin API.
+ */
+
+#ifndef MAINT_CORE_H
+#define MAINT_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+typedef struct {
+    const char  *data;
+    size_t       len;
+} maint_str_t;
+
+
+#define maint_str_eq(s, p, n)                                                \
+    ((s)->len == (n) && ((n) == 0 || memcmp((s)->data, (p), (n)) == 0))
+
+
+/*
+ * A bump allocator: everything decoded from one state snapshot lives in one
+ * arena and is released at once when the snapshot is replaced.
+ */
+
+typedef struct maint_arena_s  maint_arena_t;
+
+maint_arena_t *maint_arena_create(size_t chunk_size);
+void *maint_arena_alloc(maint_arena_t *a, size_t size);
+void *maint_arena_calloc(maint_arena_t *a, size_t size);
+char *maint_arena_strdup(maint_arena_t *a, const char *s, size_t len);
+size_t maint_arena_size(const maint_arena_t *a);
+void maint_arena_destroy(maint_arena_t *a);
+
+
+/* RFC 3339 in UTC, "2026-11-21T14:00:00Z": 20 bytes plus NUL. */
+#define MAINT_RFC3339_LEN  20
+
+size_t maint_format_rfc3339(char *buf, int64_t epoch_sec);
+
+
+#endif /* MAINT_CORE_H */

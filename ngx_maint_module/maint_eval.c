@@ -1,0 +1,346 @@
+/*
+ * maint_eval.c: the per-request decision (window selection, exemptions,
+ * read-only mode, notice period), Retry-After, and Accept negotiation.
+ * Pure functions of their arguments: the caller supplies the clock.
+ */
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "maint_eval.h"
+
+
+int
+maint_window_applies(const maint_window_t *w, const char *app, size_t len)
+{
+    size_t  i;
+
+    if (w->all_apps) {
+        return 1;
+    }
+
+    for (i = 0; i < w->napps; i++) {
+        if (maint_str_eq(&w->apps[i], app, len)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+int
+maint_window_active(const maint_window_t *w, int64_t now_ms)
+{
+    if (now_ms < w->start * 1000) {
+        return 0;
+    }
+
+    return w->hold || now_ms < w->end * 1000;
+}
+
+
+static int
+maint_more_restrictive(const maint_window_t *a, const maint_window_t *b)
+{
+    if (a->mode != b->mode) {
+        return a->mode == MAINT_MODE_FULL;
+    }
+
+    return a->end > b->end;
+}
+
+
+int
+maint_path_allowed(const maint_str_t *prefix, const char *path, size_t len)
+{
+    if (len < prefix->len || memcmp(path, prefix->data, prefix->len) != 0) {
+        return 0;
+    }
+
+    return len == prefix->len
+           || prefix->data[prefix->len - 1] == '/'
+           || path[prefix->len] == '/';
+}
+
+
+static int
+maint_exempt(const maint_window_t *w, const maint_request_t *req)
+{
+    size_t  i;
+
+    for (i = 0; i < w->nallow_paths; i++) {
+        if (maint_path_allowed(&w->allow_paths[i], req->path,
+                               req->path_len))
+        {
+            return 1;
+        }
+    }
+
+    if (req->family == 0 || req->addr == NULL) {
+        return 0;
+    }
+
+    for (i = 0; i < w->nallow_networks; i++) {
+        if (maint_cidr_match(&w->allow_networks[i], req->family, req->addr)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+maint_decision_e
+maint_evaluate(const maint_snapshot_t *s, const maint_request_t *req,
+    const maint_window_t **window)
+{
+    size_t                 i;
+    int64_t                now;
+    const maint_window_t  *w, *active, *upcoming;
+
+    *window = NULL;
+
+    if (s == NULL) {
+        return MAINT_PASS;
+    }
+
+    now = req->now_ms;
+    active = NULL;
+    upcoming = NULL;
+
+    for (i = 0; i < s->nwindows; i++) {
+        w = &s->windows[i];
+
+        if (!maint_window_applies(w, req->app, req->app_len)) {
+            continue;
+        }
+
+        if (maint_window_active(w, now)) {
+            if (active == NULL || maint_more_restrictive(w, active)) {
+                active = w;
+            }
+
+            continue;
+        }
+
+        if (now < w->start * 1000
+            && now >= (w->start - w->notify_before) * 1000
+            && (upcoming == NULL || w->start < upcoming->start))
+        {
+            upcoming = w;
+        }
+    }
+
+    if (active != NULL) {
+        *window = active;
+
+        if (maint_exempt(active, req)) {
+            return MAINT_EXEMPT;
+        }
+
+        if (active->mode == MAINT_MODE_READ_ONLY) {
+            return req->safe_method ? MAINT_READ_ONLY_PASS
+                                    : MAINT_READ_ONLY_BLOCKED;
+        }
+
+        return MAINT_MAINTENANCE;
+    }
+
+    if (upcoming != NULL) {
+        *window = upcoming;
+        return MAINT_NOTICE;
+    }
+
+    return MAINT_PASS;
+}
+
+
+int64_t
+maint_retry_after(const maint_window_t *w, int64_t now_ms)
+{
+    int64_t  left;
+
+    left = w->end * 1000 - now_ms;
+
+    if (left <= 0) {
+        return MAINT_RETRY_AFTER_OVERRUN;
+    }
+
+    return (left + 999) / 1000;
+}
+
+
+/* Quality value in thousandths; "q=0.8" -> 800.  Bad values count as 0. */
+
+static int
+maint_parse_q(const char *p, const char *end)
+{
+    int  q, scale;
+
+    if (p >= end) {
+        return 0;
+    }
+
+    if (*p == '1') {
+        return 1000;
+    }
+
+    if (*p != '0') {
+        return 0;
+    }
+
+    p++;
+    q = 0;
+
+    if (p < end && *p == '.') {
+        p++;
+
+        for (scale = 100; p < end && scale > 0; p++, scale /= 10) {
+            if (*p < '0' || *p > '9') {
+                break;
+            }
+
+            q += (*p - '0') * scale;
+        }
+    }
+
+    return q;
+}
+
+
+static int
+maint_ieq(const char *a, size_t alen, const char *b)
+{
+    size_t  i, blen;
+
+    blen = strlen(b);
+
+    if (alen != blen) {
+        return 0;
+    }
+
+    for (i = 0; i < alen; i++) {
+        char c = a[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c = (char) (c - 'A' + 'a');
+        }
+
+        if (c != b[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* Finds the q parameter in "type/sub;a=b;q=0.5"; 1000 when absent. */
+
+static int
+maint_media_q(const char *params, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (params[i] != ';') {
+            continue;
+        }
+
+        i++;
+
+        while (i < len && (params[i] == ' ' || params[i] == '\t')) {
+            i++;
+        }
+
+        if (i + 1 < len && (params[i] == 'q' || params[i] == 'Q')
+            && params[i + 1] == '=')
+        {
+            size_t  j = i + 2;
+
+            while (j < len && params[j] != ';') {
+                j++;
+            }
+
+            return maint_parse_q(params + i + 2, params + j);
+        }
+
+        i--;
+    }
+
+    return 1000;
+}
+
+
+int
+maint_accept_wants_json(const char *accept, size_t len)
+{
+    int          q, json_q, html_q, json_first, is_json, is_html;
+    size_t       pos, start, end, mend;
+    const char  *m;
+
+    json_q = 0;
+    html_q = 0;
+    json_first = -1;
+
+    for (pos = 0; pos < len; pos = end + 1) {
+        end = pos;
+
+        while (end < len && accept[end] != ',') {
+            end++;
+        }
+
+        start = pos;
+
+        while (start < end && (accept[start] == ' ' || accept[start] == '\t'))
+        {
+            start++;
+        }
+
+        mend = start;
+
+        while (mend < end && accept[mend] != ';' && accept[mend] != ' '
+               && accept[mend] != '\t')
+        {
+            mend++;
+        }
+
+        m = accept + start;
+
+        is_json = maint_ieq(m, mend - start, "application/json")
+                  || (mend - start > 5
+                      && maint_ieq(accept + mend - 5, 5, "+json"));
+        is_html = maint_ieq(m, mend - start, "text/html")
+                  || maint_ieq(m, mend - start, "application/xhtml+xml");
+
+        if (!is_json && !is_html) {
+            continue;
+        }
+
+        q = maint_media_q(accept + mend, end - mend);
+
+        if (is_json) {
+            if (q > json_q) {
+                json_q = q;
+            }
+
+            if (json_first < 0 && q > 0) {
+                json_first = 1;
+            }
+
+        } else if (q > html_q) {
+            html_q = q;
+
+            if (json_first < 0) {
+                json_first = 0;
+            }
+        }
+    }
+
+    if (json_q == 0) {
+        return 0;
+    }
+
+    return json_q > html_q || (json_q == html_q && json_first == 1);
+}

@@ -1,0 +1,157 @@
+/*
+ * ngx_maint_filter.c: automatic activation.  With maint_on_upstream_error,
+ * a 502 or 504 (NGINX's own after a failed connect or timeout, or one the
+ * upstream sent) is replaced by the "temporarily unavailable" answer: the
+ * maintenance page for browsers, problem+json for API clients, 503 (or
+ * maint_status_code) with Retry-After.  A user's error_page for those codes
+ * still wins: it redirects before any header reaches this filter, and the
+ * page it leads to is left alone even if its status is 502.
+ */
+
+#include "ngx_maint_module.h"
+
+
+#define NGX_MAINT_UPSTREAM_RETRY  30
+
+
+static ngx_int_t ngx_maint_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_maint_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
+
+
+ngx_int_t
+ngx_maint_filter_init(ngx_conf_t *cf)
+{
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_maint_header_filter;
+
+    ngx_http_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_maint_body_filter;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_maint_header_filter(ngx_http_request_t *r)
+{
+    ngx_str_t              *body;
+    ngx_uint_t              json;
+    ngx_maint_ctx_t        *ctx;
+    ngx_maint_loc_conf_t   *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
+
+    /* r->error_page: this already is the user's own error page */
+
+    if (!lcf->upstream_error
+        || r != r->main
+        || r->error_page
+        || (r->headers_out.status != NGX_HTTP_BAD_GATEWAY
+            && r->headers_out.status != NGX_HTTP_GATEWAY_TIME_OUT))
+    {
+        return ngx_http_next_header_filter(r);
+    }
+
+    ctx = ngx_maint_get_ctx(r);
+
+    if (ctx == NULL) {
+        ctx = ngx_maint_create_ctx(r);
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    json = ngx_maint_wants_json(r, lcf);
+    body = json ? &lcf->unavailable_json : &lcf->unavailable_html;
+
+    /* nothing of the failed response's body survives */
+
+    ngx_http_clear_content_length(r);
+    ngx_http_clear_accept_ranges(r);
+    ngx_http_clear_last_modified(r);
+    ngx_http_clear_etag(r);
+
+    if (r->headers_out.content_encoding) {
+        r->headers_out.content_encoding->hash = 0;
+        r->headers_out.content_encoding = NULL;
+    }
+
+    if (ngx_maint_set_answer_headers(r, lcf, json, NGX_MAINT_UPSTREAM_RETRY,
+                                     body->len)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* $status in the access log shows what the client got */
+    if (r->err_status) {
+        r->err_status = lcf->status_code;
+    }
+
+    ctx->replace_body = 1;
+    ctx->status = NGX_MAINT_ST_UNAVAILABLE;
+
+    ngx_maint_metric_inc(NGX_MAINT_M_UPSTREAM_REPLACED);
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "maint: upstream failed, answering \"unavailable\"");
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_maint_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_buf_t             *b;
+    ngx_str_t             *body;
+    ngx_chain_t           *cl, out;
+    ngx_maint_ctx_t       *ctx;
+    ngx_maint_loc_conf_t  *lcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_maint_module);
+
+    if (ctx == NULL || !ctx->replace_body) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    /* swallow the original body, whatever it was */
+
+    for (cl = in; cl; cl = cl->next) {
+        cl->buf->pos = cl->buf->last;
+        cl->buf->file_pos = cl->buf->file_last;
+    }
+
+    if (ctx->body_sent) {
+        return NGX_OK;
+    }
+
+    ctx->body_sent = 1;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
+
+    body = ngx_strncmp(r->headers_out.content_type.data, "application/",
+                       sizeof("application/") - 1) == 0
+           ? &lcf->unavailable_json : &lcf->unavailable_html;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = 1;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_next_body_filter(r, &out);
+}

@@ -1,0 +1,999 @@
+/*
+ * ngx_maint_module.c: the module's directives, configuration structures and
+ * their merging, the hooks that start the per-worker Redis client after
+ * fork, and the per-request context.
+ */
+
+#include "ngx_maint_module.h"
+
+
+static ngx_int_t ngx_maint_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_maint_postconfiguration(ngx_conf_t *cf);
+static void *ngx_maint_create_main_conf(ngx_conf_t *cf);
+static char *ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_maint_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static ngx_int_t ngx_maint_init_process(ngx_cycle_t *cycle);
+static void ngx_maint_exit_process(ngx_cycle_t *cycle);
+
+static char *ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_maint_app_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_maint_page_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_maint_on_redis_error_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_maint_status_code_post(ngx_conf_t *cf, void *post,
+    void *data);
+static ngx_int_t ngx_maint_valid_name(ngx_str_t *s);
+static maint_template_t *ngx_maint_compile_page(ngx_conf_t *cf,
+    const char *src, size_t len, char *err, size_t errlen);
+static void ngx_maint_page_cleanup(void *data);
+static void ngx_maint_ctx_cleanup(void *data);
+
+
+ngx_connection_t  ngx_maint_event_owner = { .fd = (ngx_socket_t) -1 };
+
+
+static ngx_conf_post_handler_pt  ngx_maint_status_code_p =
+    ngx_maint_status_code_post;
+
+
+static ngx_command_t  ngx_maint_commands[] = {
+
+    { ngx_string("maint"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, enable),
+      NULL },
+
+    { ngx_string("maint_redis"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_maint_redis_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_app"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_maint_app_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_api"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, api),
+      NULL },
+
+    { ngx_string("maint_status_code"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, status_code),
+      &ngx_maint_status_code_p },
+
+    { ngx_string("maint_page"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_maint_page_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_on_redis_error"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_maint_on_redis_error_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_max_staleness"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, max_staleness),
+      NULL },
+
+    { ngx_string("maint_on_upstream_error"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, upstream_error),
+      NULL },
+
+    { ngx_string("maint_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_maint_metrics_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_maint_module_ctx = {
+    ngx_maint_preconfiguration,            /* preconfiguration */
+    ngx_maint_postconfiguration,           /* postconfiguration */
+
+    ngx_maint_create_main_conf,            /* create main configuration */
+    ngx_maint_init_main_conf,              /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_maint_create_loc_conf,             /* create location configuration */
+    ngx_maint_merge_loc_conf               /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_maint_module = {
+    NGX_MODULE_V1,
+    &ngx_maint_module_ctx,                 /* module context */
+    ngx_maint_commands,                    /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_maint_init_process,                /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_maint_exit_process,                /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_int_t
+ngx_maint_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_maint_add_variables(cf);
+}
+
+
+static ngx_int_t
+ngx_maint_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    /*
+     * The precontent phase runs after the access phase, so a request is
+     * decided with the identity that access modules (auth_request,
+     * auth_basic) established, and requests they deny never cost a Redis
+     * read; it cannot be skipped by "satisfy any" the way an access phase
+     * handler could.
+     */
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_PRECONTENT_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_maint_handler;
+
+    return ngx_maint_filter_init(cf);
+}
+
+
+static void *
+ngx_maint_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_maint_main_conf_t  *mcf;
+
+    mcf = ngx_pcalloc(cf->pool, sizeof(ngx_maint_main_conf_t));
+    if (mcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     mcf->configured = 0;
+     *     mcf->username = { 0, NULL };
+     *     mcf->password = { 0, NULL };
+     *     mcf->db = 0;
+     */
+
+    mcf->connect_timeout = NGX_CONF_UNSET_MSEC;
+    mcf->timeout = NGX_CONF_UNSET_MSEC;
+    mcf->backoff_min = NGX_CONF_UNSET_MSEC;
+    mcf->backoff_max = NGX_CONF_UNSET_MSEC;
+    mcf->heartbeat = NGX_CONF_UNSET_MSEC;
+
+    if (ngx_array_init(&mcf->apps, cf->pool, 4, sizeof(ngx_str_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return mcf;
+}
+
+
+static ngx_int_t
+ngx_maint_concat_key(ngx_conf_t *cf, ngx_str_t *key, ngx_str_t *prefix,
+    char *name)
+{
+    size_t  len;
+
+    len = ngx_strlen(name);
+
+    key->data = ngx_pnalloc(cf->pool, prefix->len + len + 1);
+    if (key->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(ngx_cpymem(key->data, prefix->data, prefix->len), name, len);
+    key->len = prefix->len + len;
+    key->data[key->len] = '\0';
+
+    return NGX_OK;
+}
+
+
+static char *
+ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_maint_main_conf_t  *mcf = conf;
+
+    char  err[256];
+
+    ngx_conf_init_msec_value(mcf->connect_timeout, 200);
+    ngx_conf_init_msec_value(mcf->timeout, 100);
+    ngx_conf_init_msec_value(mcf->backoff_min, 100);
+    ngx_conf_init_msec_value(mcf->backoff_max, 5000);
+    ngx_conf_init_msec_value(mcf->heartbeat, 10000);
+
+    if (mcf->prefix.data == NULL) {
+        ngx_str_set(&mcf->prefix, "maint:");
+    }
+
+    if (ngx_maint_concat_key(cf, &mcf->key_state, &mcf->prefix, "state")
+        != NGX_OK
+        || ngx_maint_concat_key(cf, &mcf->key_gateways, &mcf->prefix,
+                                "gateways")
+           != NGX_OK
+        || ngx_maint_concat_key(cf, &mcf->key_gateway, &mcf->prefix,
+                                "gateway:")
+           != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (mcf->default_page == NULL) {
+        mcf->default_page = ngx_maint_compile_page(cf, maint_default_page,
+                                                   maint_default_page_len,
+                                                   err, sizeof(err));
+        if (mcf->default_page == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "built-in maintenance page: %s", err);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (ngx_maint_metrics_init_conf(cf, mcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_maint_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_maint_loc_conf_t  *lcf;
+
+    lcf = ngx_pcalloc(cf->pool, sizeof(ngx_maint_loc_conf_t));
+    if (lcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     lcf->app = { 0, NULL };
+     *     lcf->page = NULL;
+     *     lcf->unavailable_html = { 0, NULL };
+     *     lcf->unavailable_json = { 0, NULL };
+     */
+
+    lcf->enable = NGX_CONF_UNSET;
+    lcf->api = NGX_CONF_UNSET;
+    lcf->status_code = NGX_CONF_UNSET_UINT;
+    lcf->on_error = NGX_CONF_UNSET_UINT;
+    lcf->stale = NGX_CONF_UNSET_MSEC;
+    lcf->max_staleness = NGX_CONF_UNSET_MSEC;
+    lcf->upstream_error = NGX_CONF_UNSET;
+
+    return lcf;
+}
+
+
+static ngx_int_t
+ngx_maint_register_app(ngx_maint_main_conf_t *mcf, ngx_str_t *app)
+{
+    ngx_str_t   *s;
+    ngx_uint_t   i;
+
+    s = mcf->apps.elts;
+
+    for (i = 0; i < mcf->apps.nelts; i++) {
+        if (s[i].len == app->len
+            && ngx_strncmp(s[i].data, app->data, app->len) == 0)
+        {
+            return NGX_OK;
+        }
+    }
+
+    s = ngx_array_push(&mcf->apps);
+    if (s == NULL) {
+        return NGX_ERROR;
+    }
+
+    *s = *app;
+
+    return NGX_OK;
+}
+
+
+static char *
+ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_maint_loc_conf_t *prev = parent;
+    ngx_maint_loc_conf_t *conf = child;
+
+    ngx_maint_main_conf_t  *mcf;
+
+    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_maint_module);
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_str_value(conf->app, prev->app, "default");
+    ngx_conf_merge_value(conf->api, prev->api, 0);
+    ngx_conf_merge_uint_value(conf->status_code, prev->status_code,
+                              NGX_HTTP_SERVICE_UNAVAILABLE);
+    ngx_conf_merge_uint_value(conf->on_error, prev->on_error,
+                              NGX_MAINT_ON_ERROR_OPEN);
+    ngx_conf_merge_msec_value(conf->stale, prev->stale, 300000);
+    ngx_conf_merge_msec_value(conf->max_staleness, prev->max_staleness, 0);
+    ngx_conf_merge_value(conf->upstream_error, prev->upstream_error, 0);
+
+    if (conf->page == NULL) {
+        conf->page = prev->page ? prev->page : mcf->default_page;
+    }
+
+    if (conf->enable && !mcf->configured) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"maint on\" requires a \"maint_redis\" "
+                           "directive in the http block");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->enable && ngx_maint_register_app(mcf, &conf->app) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * The "unavailable" answers (upstream down, or Redis down under a
+     * closed policy) do not depend on the state: render them once here,
+     * sharing the parent's when nothing that shapes them differs.
+     */
+
+    if (conf->upstream_error
+        || (conf->enable && conf->on_error == NGX_MAINT_ON_ERROR_CLOSED))
+    {
+        if (prev->unavailable_html.len
+            && prev->page == conf->page
+            && prev->status_code == conf->status_code)
+        {
+            conf->unavailable_html = prev->unavailable_html;
+            conf->unavailable_json = prev->unavailable_json;
+
+        } else if (ngx_maint_render_unavailable(cf, conf, conf->page)
+                   != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * maint_redis ADDRESS [db=N] [user=NAME] [password=SECRET]
+ *     [connect_timeout=T] [timeout=T] [backoff=MIN:MAX] [prefix=P]
+ *     [heartbeat=T|off];
+ *
+ * ADDRESS is host[:port] or unix:/path.  A host name is resolved here, at
+ * configuration time, so that the workers never resolve names.
+ */
+
+static char *
+ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_maint_main_conf_t  *mcf = conf;
+
+    u_char      *p, *colon;
+    ngx_str_t   *value, s, v;
+    ngx_int_t    n;
+    ngx_url_t    u;
+    ngx_uint_t   i;
+    ngx_msec_t   ms;
+
+    if (mcf->configured) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    ngx_memzero(&u, sizeof(ngx_url_t));
+
+    u.url = value[1];
+    u.default_port = 6379;
+
+    if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
+        if (u.err) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "%s in \"maint_redis\" address \"%V\"",
+                               u.err, &u.url);
+        }
+
+        return NGX_CONF_ERROR;
+    }
+
+    if (u.naddrs == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "no address for \"%V\" in \"maint_redis\"",
+                           &u.url);
+        return NGX_CONF_ERROR;
+    }
+
+    mcf->addr_text = value[1];
+
+#if (NGX_HAVE_UNIX_DOMAIN)
+    if (u.family == AF_UNIX) {
+        struct sockaddr_un  *sun = (struct sockaddr_un *) u.addrs[0].sockaddr;
+
+        mcf->unix_socket = 1;
+        mcf->host.len = ngx_strlen(sun->sun_path);
+        mcf->host.data = ngx_pnalloc(cf->pool, mcf->host.len + 1);
+        if (mcf->host.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memcpy(mcf->host.data, sun->sun_path, mcf->host.len + 1);
+
+    } else
+#endif
+    {
+        mcf->host.data = ngx_pnalloc(cf->pool, NGX_SOCKADDR_STRLEN + 1);
+        if (mcf->host.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        mcf->host.len = ngx_sock_ntop(u.addrs[0].sockaddr,
+                                      u.addrs[0].socklen, mcf->host.data,
+                                      NGX_SOCKADDR_STRLEN, 0);
+        mcf->host.data[mcf->host.len] = '\0';
+        mcf->port = ngx_inet_get_port(u.addrs[0].sockaddr);
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        s = value[i];
+
+        p = ngx_strlchr(s.data, s.data + s.len, '=');
+        if (p == NULL) {
+            goto invalid;
+        }
+
+        v.data = p + 1;
+        v.len = s.data + s.len - v.data;
+        s.len = p - s.data;
+
+        if (s.len == 2 && ngx_strncmp(s.data, "db", 2) == 0) {
+            n = ngx_atoi(v.data, v.len);
+            if (n == NGX_ERROR || n > 1000000) {
+                goto invalid;
+            }
+
+            mcf->db = n;
+            continue;
+        }
+
+        if (s.len == 4 && ngx_strncmp(s.data, "user", 4) == 0) {
+            if (v.len == 0) {
+                goto invalid;
+            }
+
+            mcf->username = v;
+            continue;
+        }
+
+        if (s.len == 8 && ngx_strncmp(s.data, "password", 8) == 0) {
+            if (v.len == 0) {
+                goto invalid;
+            }
+
+            mcf->password = v;
+            continue;
+        }
+
+        if (s.len == 6 && ngx_strncmp(s.data, "prefix", 6) == 0) {
+            if (v.len == 0 || v.len > 64 || !ngx_maint_valid_name(&v)) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid \"prefix\" \"%V\" in "
+                                   "\"maint_redis\", it must be 1 to 64 "
+                                   "characters of A-Z a-z 0-9 . _ - :", &v);
+                return NGX_CONF_ERROR;
+            }
+
+            mcf->prefix = v;
+            continue;
+        }
+
+        if (s.len == 9 && ngx_strncmp(s.data, "heartbeat", 9) == 0) {
+            if (v.len == 3 && ngx_strncmp(v.data, "off", 3) == 0) {
+                mcf->heartbeat = 0;
+                continue;
+            }
+
+            ms = ngx_parse_time(&v, 0);
+            if (ms == (ngx_msec_t) NGX_ERROR || ms < 1000) {
+                goto invalid;
+            }
+
+            mcf->heartbeat = ms;
+            continue;
+        }
+
+        if (s.len == 7 && ngx_strncmp(s.data, "backoff", 7) == 0) {
+            ngx_str_t  lo, hi;
+
+            colon = ngx_strlchr(v.data, v.data + v.len, ':');
+            if (colon == NULL) {
+                goto invalid;
+            }
+
+            lo.data = v.data;
+            lo.len = colon - v.data;
+            hi.data = colon + 1;
+            hi.len = v.data + v.len - hi.data;
+
+            mcf->backoff_min = ngx_parse_time(&lo, 0);
+            mcf->backoff_max = ngx_parse_time(&hi, 0);
+
+            if (mcf->backoff_min == (ngx_msec_t) NGX_ERROR
+                || mcf->backoff_max == (ngx_msec_t) NGX_ERROR
+                || mcf->backoff_min == 0
+                || mcf->backoff_min > mcf->backoff_max)
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if ((s.len == 15 && ngx_strncmp(s.data, "connect_timeout", 15) == 0)
+            || (s.len == 7 && ngx_strncmp(s.data, "timeout", 7) == 0))
+        {
+            ms = ngx_parse_time(&v, 0);
+            if (ms == (ngx_msec_t) NGX_ERROR || ms == 0 || ms > 60000) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid \"%V\" value \"%V\" in "
+                                   "\"maint_redis\", it must be a time "
+                                   "between 1ms and 60s", &s, &v);
+                return NGX_CONF_ERROR;
+            }
+
+            if (s.len == 7) {
+                mcf->timeout = ms;
+
+            } else {
+                mcf->connect_timeout = ms;
+            }
+
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    mcf->configured = 1;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    /* never echo a password back into the error log */
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\" in \"maint_redis\"",
+                       (s.len == 8 && ngx_strncmp(s.data, "password", 8) == 0)
+                       ? &s : &value[i]);
+
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_maint_app_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_maint_loc_conf_t  *lcf = conf;
+
+    ngx_str_t  *value;
+
+    if (lcf->app.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > 64
+        || !ngx_maint_valid_name(&value[1])
+        || ngx_strlchr(value[1].data, value[1].data + value[1].len, ':'))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid app name \"%V\" in \"maint_app\", it "
+                           "must be 1 to 64 characters of A-Z a-z 0-9 . _ -",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    lcf->app = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_maint_page_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_maint_loc_conf_t  *lcf = conf;
+
+    char              err[256];
+    u_char           *buf;
+    ssize_t           n;
+    ngx_str_t        *value, name;
+    ngx_file_t        file;
+    ngx_file_info_t   fi;
+
+    if (lcf->page != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 3 && ngx_strncmp(value[1].data, "off", 3) == 0) {
+        ngx_maint_main_conf_t *mcf;
+
+        /* the built-in page; compiled in init_main_conf, after this */
+        mcf = ngx_http_conf_get_module_main_conf(cf, ngx_maint_module);
+
+        if (mcf->default_page == NULL) {
+            mcf->default_page = ngx_maint_compile_page(cf,
+                                                       maint_default_page,
+                                                       maint_default_page_len,
+                                                       err, sizeof(err));
+            if (mcf->default_page == NULL) {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        lcf->page = mcf->default_page;
+
+        return NGX_CONF_OK;
+    }
+
+    name = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name = name;
+    file.log = cf->log;
+
+    file.fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"maint_page\" cannot open \"%V\"", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    buf = NULL;
+    n = NGX_ERROR;
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"maint_page\" cannot stat \"%V\"", &name);
+        goto done;
+    }
+
+    if (ngx_file_size(&fi) > 1024 * 1024) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"maint_page\" file \"%V\" is larger than 1m",
+                           &name);
+        goto done;
+    }
+
+    buf = ngx_pnalloc(cf->pool, (size_t) ngx_file_size(&fi) + 1);
+    if (buf == NULL) {
+        goto done;
+    }
+
+    n = ngx_read_file(&file, buf, (size_t) ngx_file_size(&fi), 0);
+
+done:
+
+    if (ngx_close_file(file.fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", &name);
+    }
+
+    if (n == NGX_ERROR || buf == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    lcf->page = ngx_maint_compile_page(cf, (char *) buf, (size_t) n, err,
+                                       sizeof(err));
+    if (lcf->page == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid template \"%V\" in \"maint_page\": %s",
+                           &name, err);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* Templates are malloc()ed by the pure code; they go with the cycle. */
+
+static maint_template_t *
+ngx_maint_compile_page(ngx_conf_t *cf, const char *src, size_t len,
+    char *err, size_t errlen)
+{
+    maint_template_t    *t;
+    ngx_pool_cleanup_t  *cln;
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    t = maint_template_compile(src, len, err, errlen);
+    if (t == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_maint_page_cleanup;
+    cln->data = t;
+
+    return t;
+}
+
+
+static void
+ngx_maint_page_cleanup(void *data)
+{
+    maint_template_free(data);
+}
+
+
+/* maint_on_redis_error open|closed [stale=TIME|off]; */
+
+static char *
+ngx_maint_on_redis_error_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_maint_loc_conf_t  *lcf = conf;
+
+    ngx_str_t   *value, v;
+    ngx_msec_t   ms;
+
+    if (lcf->on_error != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "open") == 0) {
+        lcf->on_error = NGX_MAINT_ON_ERROR_OPEN;
+
+    } else if (ngx_strcmp(value[1].data, "closed") == 0) {
+        lcf->on_error = NGX_MAINT_ON_ERROR_CLOSED;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"maint_on_redis_error\","
+                           " it must be \"open\" or \"closed\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (cf->args->nelts == 3) {
+        if (value[2].len < 6
+            || ngx_strncmp(value[2].data, "stale=", 6) != 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\" in "
+                               "\"maint_on_redis_error\", expected "
+                               "\"stale=TIME\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        v.data = value[2].data + 6;
+        v.len = value[2].len - 6;
+
+        if (v.len == 3 && ngx_strncmp(v.data, "off", 3) == 0) {
+            ms = 0;
+
+        } else {
+            ms = ngx_parse_time(&v, 0);
+            if (ms == (ngx_msec_t) NGX_ERROR) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid stale time \"%V\" in "
+                                   "\"maint_on_redis_error\"", &v);
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        lcf->stale = ms;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_maint_status_code_post(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_uint_t  *np = data;
+
+    if (*np < 400 || *np > 599) {
+        return "must be a status code between 400 and 599";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_maint_valid_name(ngx_str_t *s)
+{
+    u_char      c;
+    ngx_uint_t  i;
+
+    for (i = 0; i < s->len; i++) {
+        c = s->data[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'
+              || c == ':'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static ngx_int_t
+ngx_maint_init_process(ngx_cycle_t *cycle)
+{
+    ngx_maint_main_conf_t  *mcf;
+
+    if (ngx_process != NGX_PROCESS_WORKER
+        && ngx_process != NGX_PROCESS_SINGLE)
+    {
+        /* cache manager and loader processes serve no requests */
+        return NGX_OK;
+    }
+
+    mcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_maint_module);
+    if (mcf == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_maint_metrics_init_worker(mcf);
+
+    if (!mcf->configured) {
+        return NGX_OK;
+    }
+
+    ngx_maint_state_init_worker(cycle, mcf);
+    ngx_maint_heartbeat_init_worker(cycle, mcf);
+
+    return ngx_maint_redis_init_worker(cycle, mcf);
+}
+
+
+static void
+ngx_maint_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_maint_redis_exit_worker();
+    ngx_maint_state_exit_worker();
+}
+
+
+/*
+ * The context survives internal redirects (which clear r->ctx): it is
+ * found again through its pool cleanup, the way the realip module does it.
+ * A request that already waited for a fresh read is not parked again after
+ * an error_page or try_files redirect.
+ */
+
+ngx_maint_ctx_t *
+ngx_maint_get_ctx(ngx_http_request_t *r)
+{
+    ngx_maint_ctx_t     *ctx;
+    ngx_pool_cleanup_t  *cln;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_maint_module);
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    if (!r->internal && !r->filter_finalize) {
+        return NULL;
+    }
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_maint_ctx_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(r, ctx, ngx_maint_module);
+            return ctx;
+        }
+    }
+
+    return NULL;
+}
+
+
+ngx_maint_ctx_t *
+ngx_maint_create_ctx(ngx_http_request_t *r)
+{
+    ngx_maint_ctx_t     *ctx;
+    ngx_pool_cleanup_t  *cln;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_maint_ctx_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    ctx = cln->data;
+    ngx_memzero(ctx, sizeof(ngx_maint_ctx_t));
+
+    ctx->request = r;
+
+    cln->handler = ngx_maint_ctx_cleanup;
+
+    ngx_http_set_ctx(r, ctx, ngx_maint_module);
+
+    return ctx;
+}
+
+
+static void
+ngx_maint_ctx_cleanup(void *data)
+{
+    ngx_maint_ctx_t  *ctx = data;
+
+    /* the request is going away: it must leave the wait lists first */
+
+    ngx_maint_state_forget(ctx);
+
+    if (ctx->state) {
+        ngx_maint_state_release(ctx->state);
+        ctx->state = NULL;
+    }
+}

@@ -1,0 +1,246 @@
+/*
+ * ngx_maint_module.h: what the parts of the module share: configuration,
+ * the per-request context, the refcounted state a request is decided on,
+ * and the functions each part offers the others.
+ *
+ *   ngx_maint_module.c     directives, configuration, module hooks
+ *   ngx_maint_redis.c      hiredis async adapter on an ngx_connection_t
+ *   ngx_maint_state.c      coalesced fresh reads, snapshot, fleet clock
+ *   ngx_maint_handler.c    the precontent phase handler: park, decide
+ *   ngx_maint_response.c   maintenance page and problem+json answers
+ *   ngx_maint_filter.c     automatic activation on upstream failure
+ *   ngx_maint_variables.c  $maint_* variables
+ *   ngx_maint_metrics.c    shared-memory counters and the Prometheus handler
+ *   ngx_maint_heartbeat.c  the gateway heartbeat written to Redis
+ */
+
+#ifndef NGX_MAINT_MODULE_H
+#define NGX_MAINT_MODULE_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <hiredis/async.h>
+
+#include "maint_eval.h"
+#include "maint_template.h"
+
+
+#define NGX_MAINT_VERSION  "0.1.0"
+
+
+/* $maint_status values; also the "decision" label of the metrics */
+typedef enum {
+    NGX_MAINT_ST_NONE = 0,
+    NGX_MAINT_ST_PASS,
+    NGX_MAINT_ST_NOTICE,
+    NGX_MAINT_ST_EXEMPT,
+    NGX_MAINT_ST_MAINTENANCE,
+    NGX_MAINT_ST_READ_ONLY_BLOCKED,
+    NGX_MAINT_ST_ERROR,
+    NGX_MAINT_ST_UNAVAILABLE,
+    NGX_MAINT_ST_COUNT
+} ngx_maint_status_e;
+
+
+/* what the decision was based on; $maint_source and a metrics label */
+typedef enum {
+    NGX_MAINT_SRC_FRESH = 0,    /* a read sent after the request arrived */
+    NGX_MAINT_SRC_RECENT,       /* within maint_max_staleness */
+    NGX_MAINT_SRC_STALE,        /* Redis failed: last known state */
+    NGX_MAINT_SRC_NONE,         /* Redis failed, no usable state */
+    NGX_MAINT_SRC_COUNT
+} ngx_maint_source_e;
+
+
+#define NGX_MAINT_ON_ERROR_OPEN    0
+#define NGX_MAINT_ON_ERROR_CLOSED  1
+
+
+typedef enum {
+    NGX_MAINT_KIND_MAINTENANCE = 0,
+    NGX_MAINT_KIND_READ_ONLY,
+    NGX_MAINT_KIND_UNAVAILABLE
+} ngx_maint_kind_e;
+
+
+typedef struct {
+    ngx_flag_t            configured;       /* maint_redis was given */
+    ngx_str_t             addr_text;        /* as written, for logs */
+    ngx_str_t             host;             /* numeric address or path */
+    ngx_int_t             port;
+    ngx_flag_t            unix_socket;
+    ngx_int_t             db;
+    ngx_str_t             username;
+    ngx_str_t             password;
+    ngx_msec_t            connect_timeout;
+    ngx_msec_t            timeout;
+    ngx_msec_t            backoff_min;
+    ngx_msec_t            backoff_max;
+    ngx_msec_t            heartbeat;        /* 0: off */
+    ngx_str_t             prefix;
+    ngx_str_t             key_state;        /* <prefix>state */
+    ngx_str_t             key_gateways;     /* <prefix>gateways */
+    ngx_str_t             key_gateway;      /* <prefix>gateway: */
+
+    ngx_array_t           apps;             /* ngx_str_t, for heartbeats */
+    ngx_shm_zone_t       *metrics_zone;
+    maint_template_t     *default_page;
+} ngx_maint_main_conf_t;
+
+
+typedef struct {
+    ngx_flag_t            enable;
+    ngx_str_t             app;
+    ngx_flag_t            api;
+    ngx_uint_t            status_code;
+    maint_template_t     *page;
+    ngx_uint_t            on_error;
+    ngx_msec_t            stale;            /* max age of last known state */
+    ngx_msec_t            max_staleness;    /* freshness relaxation */
+    ngx_flag_t            upstream_error;
+
+    /* "unavailable" answers, rendered at configuration time */
+    ngx_str_t             unavailable_html;
+    ngx_str_t             unavailable_json;
+} ngx_maint_loc_conf_t;
+
+
+/*
+ * A decoded snapshot as a worker holds it.  Requests keep a reference for
+ * as long as they may use it (variables are read at the log phase, page
+ * buffers are sent after the handler returns), so a newer state can replace
+ * it at any time.  Rendered answers for its windows are cached with it.
+ */
+
+typedef struct ngx_maint_rendered_s  ngx_maint_rendered_t;
+
+typedef struct {
+    ngx_uint_t              refs;
+    maint_snapshot_t       *snap;
+    int64_t                 version;
+    ngx_maint_rendered_t   *rendered;
+    ngx_uint_t              nrendered;
+} ngx_maint_state_t;
+
+
+typedef struct {
+    ngx_http_request_t     *request;
+    ngx_queue_t             queue;          /* in the reader's wait lists */
+
+    ngx_maint_state_t      *state;          /* referenced */
+    const maint_window_t   *window;
+    int64_t                 now_ms;         /* fleet clock at decision */
+
+    ngx_uint_t              status;         /* ngx_maint_status_e */
+    ngx_uint_t              source;         /* ngx_maint_source_e */
+
+    unsigned                waiting:1;
+    unsigned                have_read:1;    /* may decide now */
+    unsigned                read_ok:1;      /* the read succeeded */
+    unsigned                decided:1;
+    unsigned                counted:1;
+    unsigned                replace_body:1; /* filter: upstream failure */
+    unsigned                body_sent:1;
+} ngx_maint_ctx_t;
+
+
+extern ngx_module_t  ngx_maint_module;
+
+/*
+ * Timers and posted events that belong to no connection point their data
+ * here: NGINX's debug log reads ev->data as a connection (ngx_event_ident).
+ */
+extern ngx_connection_t  ngx_maint_event_owner;
+
+
+/* ngx_maint_module.c */
+ngx_maint_ctx_t *ngx_maint_get_ctx(ngx_http_request_t *r);
+ngx_maint_ctx_t *ngx_maint_create_ctx(ngx_http_request_t *r);
+
+/* ngx_maint_redis.c */
+ngx_int_t ngx_maint_redis_init_worker(ngx_cycle_t *cycle,
+    ngx_maint_main_conf_t *mcf);
+void ngx_maint_redis_exit_worker(void);
+ngx_flag_t ngx_maint_redis_ready(void);
+void ngx_maint_redis_fail(const char *reason);
+ngx_int_t ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
+    const char **argv, const size_t *argvlen);
+
+/* ngx_maint_state.c */
+void ngx_maint_state_init_worker(ngx_cycle_t *cycle,
+    ngx_maint_main_conf_t *mcf);
+void ngx_maint_state_exit_worker(void);
+void ngx_maint_state_redis_ready(void);
+void ngx_maint_state_refresh(ngx_msec_t idle);
+void ngx_maint_state_redis_down(void);
+ngx_int_t ngx_maint_state_acquire(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+void ngx_maint_state_forget(ngx_maint_ctx_t *ctx);
+ngx_maint_state_t *ngx_maint_state_current(void);
+ngx_flag_t ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf);
+int64_t ngx_maint_state_version(void);
+int64_t ngx_maint_now_ms(void);
+void ngx_maint_state_release(ngx_maint_state_t *st);
+ngx_uint_t ngx_maint_monotonic_us(void);
+
+/* ngx_maint_handler.c */
+ngx_int_t ngx_maint_handler(ngx_http_request_t *r);
+
+/* ngx_maint_response.c */
+ngx_int_t ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf, ngx_maint_kind_e kind);
+ngx_flag_t ngx_maint_wants_json(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
+ngx_int_t ngx_maint_render_unavailable(ngx_conf_t *cf,
+    ngx_maint_loc_conf_t *lcf, maint_template_t *page);
+ngx_int_t ngx_maint_set_answer_headers(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf, ngx_uint_t json, int64_t retry_after,
+    size_t len);
+void ngx_maint_rendered_free(ngx_maint_state_t *st);
+
+/* ngx_maint_filter.c */
+ngx_int_t ngx_maint_filter_init(ngx_conf_t *cf);
+
+/* ngx_maint_variables.c */
+ngx_int_t ngx_maint_add_variables(ngx_conf_t *cf);
+extern ngx_str_t  ngx_maint_status_names[];
+extern ngx_str_t  ngx_maint_source_names[];
+
+/* ngx_maint_metrics.c */
+ngx_int_t ngx_maint_metrics_init_conf(ngx_conf_t *cf,
+    ngx_maint_main_conf_t *mcf);
+void ngx_maint_metrics_init_worker(ngx_maint_main_conf_t *mcf);
+char *ngx_maint_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_maint_metric_decision(ngx_uint_t status, ngx_uint_t source);
+void ngx_maint_metric_read(ngx_uint_t usec);
+
+typedef enum {
+    NGX_MAINT_M_READS = 0,          /* reads sent (batches) */
+    NGX_MAINT_M_REPLIES,
+    NGX_MAINT_M_ERRORS,
+    NGX_MAINT_M_TIMEOUTS,
+    NGX_MAINT_M_RECONNECTS,
+    NGX_MAINT_M_CONNECT_FAILURES,
+    NGX_MAINT_M_SNAPSHOT_LOADS,
+    NGX_MAINT_M_SNAPSHOT_ERRORS,
+    NGX_MAINT_M_WAITED,             /* requests that waited for a read */
+    NGX_MAINT_M_WAIT_TIMEOUTS,      /* requests whose wait timed out */
+    NGX_MAINT_M_HEARTBEATS,
+    NGX_MAINT_M_UPSTREAM_REPLACED,  /* upstream 502/504 answered by us */
+    NGX_MAINT_M_COUNT
+} ngx_maint_metric_e;
+
+void ngx_maint_metric_inc(ngx_maint_metric_e m);
+void ngx_maint_metric_worker_state(int64_t version, ngx_msec_t ok_wall_ms,
+    ngx_flag_t connected, ngx_flag_t degraded);
+
+/* ngx_maint_heartbeat.c */
+void ngx_maint_heartbeat_init_worker(ngx_cycle_t *cycle,
+    ngx_maint_main_conf_t *mcf);
+void ngx_maint_heartbeat_now(void);
+
+
+#endif /* NGX_MAINT_MODULE_H */

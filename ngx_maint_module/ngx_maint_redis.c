@@ -1,0 +1,648 @@
+/*
+ * ngx_maint_redis.c: one Redis connection per worker, driven by hiredis's
+ * async API through an adapter on an ngx_connection_t.
+ *
+ * - Opened in the worker after fork, never in the master.  The address was
+ *   resolved at configuration time, so hiredis only ever sees a numeric
+ *   address or a socket path and connects without a name lookup.
+ * - hiredis 0.14 has no timeouts of its own: the connect and handshake
+ *   deadline is an NGINX timer here; reply deadlines belong to the reader
+ *   (ngx_maint_state.c), which calls ngx_maint_redis_fail() on expiry.
+ * - Writes are posted to the end of the event loop iteration, so every
+ *   command issued while handling one batch of events leaves in one write.
+ * - Reads drain the socket completely, as edge-triggered epoll requires.
+ * - After a failure the connection is dropped and retried with exponential
+ *   backoff and jitter; requests never open connections.
+ */
+
+#include <sys/ioctl.h>
+
+#include "ngx_maint_module.h"
+
+
+typedef struct {
+    redisAsyncContext      *ac;
+    ngx_connection_t       *c;
+    ngx_maint_main_conf_t  *mcf;
+    ngx_log_t              *log;
+
+    ngx_event_t             connect_timer;
+    ngx_event_t             retry_timer;
+    ngx_uint_t              failures;
+    ngx_uint_t              handshake_left;
+
+    unsigned                ready:1;
+    unsigned                want_write:1;
+    unsigned                closing:1;      /* we are freeing ac ourselves */
+    unsigned                exiting:1;
+} ngx_maint_redis_t;
+
+
+static void ngx_maint_redis_connect(void);
+static void ngx_maint_redis_schedule_retry(void);
+static void ngx_maint_redis_retry_handler(ngx_event_t *ev);
+static void ngx_maint_redis_connect_timeout(ngx_event_t *ev);
+static void ngx_maint_redis_read_handler(ngx_event_t *ev);
+static void ngx_maint_redis_write_handler(ngx_event_t *ev);
+static void ngx_maint_redis_add_read(void *data);
+static void ngx_maint_redis_del_read(void *data);
+static void ngx_maint_redis_add_write(void *data);
+static void ngx_maint_redis_del_write(void *data);
+static void ngx_maint_redis_cleanup(void *data);
+static void ngx_maint_redis_on_connect(const redisAsyncContext *ac,
+    int status);
+static void ngx_maint_redis_on_disconnect(const redisAsyncContext *ac,
+    int status);
+static void ngx_maint_redis_handshake_reply(redisAsyncContext *ac,
+    void *reply, void *data);
+static void ngx_maint_redis_lost(const char *reason);
+
+
+static ngx_maint_redis_t  ngx_maint_redis;
+
+
+ngx_int_t
+ngx_maint_redis_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    ngx_memzero(rd, sizeof(ngx_maint_redis_t));
+
+    rd->mcf = mcf;
+    rd->log = cycle->log;
+
+    rd->connect_timer.handler = ngx_maint_redis_connect_timeout;
+    rd->connect_timer.log = cycle->log;
+    rd->connect_timer.data = &ngx_maint_event_owner;
+    rd->connect_timer.cancelable = 1;
+
+    rd->retry_timer.handler = ngx_maint_redis_retry_handler;
+    rd->retry_timer.log = cycle->log;
+    rd->retry_timer.data = &ngx_maint_event_owner;
+    rd->retry_timer.cancelable = 1;
+
+    ngx_maint_redis_connect();
+
+    return NGX_OK;
+}
+
+
+void
+ngx_maint_redis_exit_worker(void)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    rd->exiting = 1;
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    if (rd->retry_timer.timer_set) {
+        ngx_del_timer(&rd->retry_timer);
+    }
+
+    /* close the socket here, or NGINX reports it as left open */
+
+    if (rd->ac) {
+        rd->closing = 1;
+        rd->ready = 0;
+        redisAsyncFree(rd->ac);
+        rd->ac = NULL;
+    }
+}
+
+
+ngx_flag_t
+ngx_maint_redis_ready(void)
+{
+    return ngx_maint_redis.ready;
+}
+
+
+ngx_int_t
+ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
+    const char **argv, const size_t *argvlen)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (!rd->ready || rd->ac == NULL) {
+        return NGX_DECLINED;
+    }
+
+    if (redisAsyncCommandArgv(rd->ac, fn, data, argc, argv, argvlen)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_maint_redis_connect(void)
+{
+    ngx_maint_redis_t      *rd = &ngx_maint_redis;
+    ngx_maint_main_conf_t  *mcf = rd->mcf;
+
+    int                 argc;
+    size_t              argvlen[3];
+    const char         *argv[3];
+    ngx_connection_t   *c;
+    redisAsyncContext  *ac;
+
+    if (rd->exiting || ngx_exiting || ngx_terminate || ngx_quit) {
+        return;
+    }
+
+    if (mcf->unix_socket) {
+        ac = redisAsyncConnectUnix((char *) mcf->host.data);
+
+    } else {
+        ac = redisAsyncConnect((char *) mcf->host.data, (int) mcf->port);
+    }
+
+    if (ac == NULL) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V: cannot allocate a connection",
+                      &mcf->addr_text);
+        ngx_maint_redis_schedule_retry();
+        return;
+    }
+
+    if (ac->err) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V: connect failed: %s",
+                      &mcf->addr_text, ac->errstr);
+        redisAsyncFree(ac);
+        ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
+        ngx_maint_redis_schedule_retry();
+        return;
+    }
+
+    c = ngx_get_connection(ac->c.fd, rd->log);
+    if (c == NULL) {
+        redisAsyncFree(ac);
+        ngx_maint_redis_schedule_retry();
+        return;
+    }
+
+    c->data = rd;
+    c->log = rd->log;
+    c->read->log = rd->log;
+    c->write->log = rd->log;
+    c->read->handler = ngx_maint_redis_read_handler;
+    c->write->handler = ngx_maint_redis_write_handler;
+
+    /* with epoll this registers both directions, edge-triggered, once */
+
+    if (ngx_add_conn && ngx_add_conn(c) != NGX_OK) {
+        c->fd = (ngx_socket_t) -1;
+        ngx_free_connection(c);
+        redisAsyncFree(ac);
+        ngx_maint_redis_schedule_retry();
+        return;
+    }
+
+    rd->ac = ac;
+    rd->c = c;
+    rd->ready = 0;
+    rd->want_write = 0;
+    rd->closing = 0;
+
+    ac->data = rd;
+    ac->ev.data = c;
+    ac->ev.addRead = ngx_maint_redis_add_read;
+    ac->ev.delRead = ngx_maint_redis_del_read;
+    ac->ev.addWrite = ngx_maint_redis_add_write;
+    ac->ev.delWrite = ngx_maint_redis_del_write;
+    ac->ev.cleanup = ngx_maint_redis_cleanup;
+
+    /* hooks first: setting the connect callback asks for a write event */
+
+    redisAsyncSetConnectCallback(ac, ngx_maint_redis_on_connect);
+    redisAsyncSetDisconnectCallback(ac, ngx_maint_redis_on_disconnect);
+
+    /*
+     * The handshake is queued now and leaves as soon as the connection is
+     * up: AUTH, SELECT, and a PING, so that a server that accepts
+     * connections but does not answer (stopped, overloaded) fails here.
+     */
+
+    rd->handshake_left = 0;
+
+    if (mcf->password.len) {
+        argc = 0;
+        argv[argc] = "AUTH";
+        argvlen[argc++] = 4;
+
+        if (mcf->username.len) {
+            argv[argc] = (char *) mcf->username.data;
+            argvlen[argc++] = mcf->username.len;
+        }
+
+        argv[argc] = (char *) mcf->password.data;
+        argvlen[argc++] = mcf->password.len;
+
+        redisAsyncCommandArgv(ac, ngx_maint_redis_handshake_reply, "AUTH",
+                              argc, argv, argvlen);
+        rd->handshake_left++;
+    }
+
+    if (mcf->db) {
+        redisAsyncCommand(ac, ngx_maint_redis_handshake_reply, "SELECT",
+                          "SELECT %d", (int) mcf->db);
+        rd->handshake_left++;
+    }
+
+    redisAsyncCommand(ac, ngx_maint_redis_handshake_reply, "PING", "PING");
+    rd->handshake_left++;
+
+    ngx_add_timer(&rd->connect_timer, mcf->connect_timeout);
+}
+
+
+static void
+ngx_maint_redis_handshake_reply(redisAsyncContext *ac, void *reply,
+    void *data)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+    redisReply         *rr = reply;
+
+    if (ac != rd->ac || rd->closing) {
+        return;
+    }
+
+    if (rr == NULL) {
+        /* the connection is being torn down; on_connect/disconnect tell */
+        return;
+    }
+
+    if (rr->type == REDIS_REPLY_ERROR) {
+        /* Redis's error text names the problem; it never holds the secret */
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V: %s failed: %*s",
+                      &rd->mcf->addr_text, (char *) data,
+                      (size_t) ngx_min(rr->len, 200), rr->str);
+        ngx_maint_redis_fail("handshake failed");
+        return;
+    }
+
+    if (--rd->handshake_left > 0) {
+        return;
+    }
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    if (rd->failures) {
+        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
+                      "maint: redis %V: connected again after %ui failures",
+                      &rd->mcf->addr_text, rd->failures);
+    }
+
+    rd->failures = 0;
+    rd->ready = 1;
+
+    ngx_maint_state_redis_ready();
+    ngx_maint_heartbeat_now();
+}
+
+
+static void
+ngx_maint_redis_on_connect(const redisAsyncContext *ac, int status)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (status == REDIS_OK) {
+        return;
+    }
+
+    /* hiredis frees the context after this callback returns */
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "maint: redis %V: connect failed: %s",
+                  &rd->mcf->addr_text, ac->errstr);
+
+    ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
+    ngx_maint_redis_lost(NULL);
+}
+
+
+static void
+ngx_maint_redis_on_disconnect(const redisAsyncContext *ac, int status)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (rd->closing) {
+        /* we freed it ourselves and already dealt with the consequences */
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "maint: redis %V: connection lost: %s",
+                  &rd->mcf->addr_text,
+                  ac->errstr ? ac->errstr : "closed by server");
+
+    ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
+    ngx_maint_redis_lost(NULL);
+}
+
+
+/*
+ * Drops the connection on our initiative (a reply or handshake deadline,
+ * a protocol surprise).  Safe inside a hiredis callback: hiredis defers the
+ * free until the callback returns.
+ */
+
+void
+ngx_maint_redis_fail(const char *reason)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    redisAsyncContext  *ac;
+
+    ac = rd->ac;
+    if (ac == NULL || rd->closing) {
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                  "maint: redis %V: %s, reconnecting",
+                  &rd->mcf->addr_text, reason);
+
+    rd->closing = 1;
+    ngx_maint_redis_lost(reason);
+
+    redisAsyncFree(ac);
+}
+
+
+static void
+ngx_maint_redis_lost(const char *reason)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    rd->ready = 0;
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    ngx_maint_state_redis_down();
+    ngx_maint_redis_schedule_retry();
+}
+
+
+static void
+ngx_maint_redis_schedule_retry(void)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    ngx_msec_t  delay;
+
+    if (rd->exiting || rd->retry_timer.timer_set) {
+        return;
+    }
+
+    /* exponential backoff, capped, with jitter in [delay/2, delay] */
+
+    delay = rd->mcf->backoff_min << ngx_min(rd->failures, 16);
+    if (delay > rd->mcf->backoff_max || delay < rd->mcf->backoff_min) {
+        delay = rd->mcf->backoff_max;
+    }
+
+    delay = delay / 2 + (ngx_msec_t) ngx_random() % (delay / 2 + 1);
+
+    rd->failures++;
+
+    ngx_add_timer(&rd->retry_timer, delay);
+}
+
+
+static void
+ngx_maint_redis_retry_handler(ngx_event_t *ev)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (rd->ac != NULL) {
+        return;
+    }
+
+    ngx_maint_metric_inc(NGX_MAINT_M_RECONNECTS);
+    ngx_maint_redis_connect();
+}
+
+
+static void
+ngx_maint_redis_connect_timeout(ngx_event_t *ev)
+{
+    ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
+    ngx_maint_redis_fail("connect timed out");
+}
+
+
+static void
+ngx_maint_redis_read_handler(ngx_event_t *rev)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    int                 n;
+    ngx_connection_t   *c;
+    redisAsyncContext  *ac;
+
+    c = rev->data;
+    ac = rd->ac;
+
+    if (ac == NULL || rd->c != c) {
+        return;
+    }
+
+    /*
+     * hiredis reads at most 16k per call; under edge-triggered epoll no
+     * further event comes for data already queued, so drain it all.
+     */
+
+    for ( ;; ) {
+        redisAsyncHandleRead(ac);
+
+        if (rd->ac != ac) {
+            /* freed inside a callback; c is gone as well */
+            return;
+        }
+
+        if (ioctl(c->fd, FIONREAD, &n) == -1 || n <= 0) {
+            break;
+        }
+    }
+
+    rev->ready = 0;
+
+    if (ngx_handle_read_event(rev, 0) != NGX_OK) {
+        ngx_maint_redis_fail("cannot register read event");
+    }
+}
+
+
+static void
+ngx_maint_redis_write_handler(ngx_event_t *wev)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    ngx_connection_t   *c;
+    redisAsyncContext  *ac;
+
+    c = wev->data;
+    ac = rd->ac;
+
+    if (ac == NULL || rd->c != c) {
+        return;
+    }
+
+    /*
+     * hiredis makes one write() per call.  Keep calling while it makes
+     * progress; when the output stops shrinking the socket buffer is full
+     * and the next edge will tell us when there is room again.
+     */
+
+    for ( ;; ) {
+        size_t  before = ac->c.obuf ? sdslen(ac->c.obuf) : 0;
+
+        redisAsyncHandleWrite(ac);
+
+        if (rd->ac != ac) {
+            return;
+        }
+
+        if (!rd->want_write) {
+            return;
+        }
+
+        if ((ac->c.flags & REDIS_CONNECTED)
+            && ac->c.obuf && sdslen(ac->c.obuf) == before)
+        {
+            break;
+        }
+
+        if (!(ac->c.flags & REDIS_CONNECTED)) {
+            /* still connecting: wait for the connection to complete */
+            break;
+        }
+    }
+
+    wev->ready = 0;
+
+    if (ngx_handle_write_event(wev, 0) != NGX_OK) {
+        ngx_maint_redis_fail("cannot register write event");
+    }
+}
+
+
+static void
+ngx_maint_redis_add_read(void *data)
+{
+    ngx_connection_t  *c = data;
+
+    if (ngx_handle_read_event(c->read, 0) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, c->log, 0,
+                      "maint: cannot register redis read event");
+    }
+}
+
+
+static void
+ngx_maint_redis_del_read(void *data)
+{
+    /* reads stay armed until the connection is cleaned up */
+}
+
+
+static void
+ngx_maint_redis_add_write(void *data)
+{
+    ngx_connection_t  *c = data;
+
+    ngx_maint_redis.want_write = 1;
+
+    if (c->write->ready) {
+        /* coalesce: write once, after this iteration's events */
+        ngx_post_event(c->write, &ngx_posted_events);
+        return;
+    }
+
+    if (ngx_handle_write_event(c->write, 0) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, c->log, 0,
+                      "maint: cannot register redis write event");
+    }
+}
+
+
+static void
+ngx_maint_redis_del_write(void *data)
+{
+    ngx_connection_t  *c = data;
+
+    ngx_maint_redis.want_write = 0;
+
+    /* level-triggered event methods must stop reporting writability */
+
+    if (!(ngx_event_flags & NGX_USE_CLEAR_EVENT) && c->write->active) {
+        ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
+    }
+}
+
+
+/*
+ * hiredis calls this just before it closes the socket: take the descriptor
+ * out of the event loop and give the ngx_connection_t back, leaving the
+ * close() to hiredis.
+ */
+
+static void
+ngx_maint_redis_cleanup(void *data)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+    ngx_connection_t   *c = data;
+
+    if (c->read->timer_set) {
+        ngx_del_timer(c->read);
+    }
+
+    if (c->write->timer_set) {
+        ngx_del_timer(c->write);
+    }
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+
+    if (ngx_del_conn) {
+        ngx_del_conn(c, NGX_CLOSE_EVENT);
+
+    } else {
+        if (c->read->active || c->read->disabled) {
+            ngx_del_event(c->read, NGX_READ_EVENT, NGX_CLOSE_EVENT);
+        }
+
+        if (c->write->active || c->write->disabled) {
+            ngx_del_event(c->write, NGX_WRITE_EVENT, NGX_CLOSE_EVENT);
+        }
+    }
+
+    c->read->closed = 1;
+    c->write->closed = 1;
+
+    c->fd = (ngx_socket_t) -1;
+    ngx_free_connection(c);
+
+    rd->c = NULL;
+    rd->ac = NULL;
+    rd->ready = 0;
+    rd->want_write = 0;
+}

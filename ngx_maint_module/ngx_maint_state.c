@@ -1,0 +1,777 @@
+/*
+ * ngx_maint_state.c: the freshness promise.  A request in a "maint on"
+ * location is decided on a read of the state that was sent to Redis after
+ * the request arrived.  Reads are coalesced: a request joins the list of
+ * requests waiting for the next read; one read is sent at the end of the
+ * event loop iteration (at most one in flight per worker), and its reply
+ * releases everybody who was waiting when it was sent.
+ *
+ * A read is one command, HMGET <prefix>state version.  Only when the
+ * version differs from the one held is the snapshot fetched and decoded.
+ * Once a second a TIME rides along to keep the fleet clock: windows open
+ * and close on Redis's clock, not on each gateway's own.
+ *
+ * When a read fails or times out the worker is "degraded": requests are
+ * decided at once by the location's maint_on_redis_error policy (the last
+ * known state while it is younger than stale=, then open or closed) until
+ * a read succeeds again; a probe read is sent whenever none is in flight.
+ */
+
+#include "ngx_maint_module.h"
+
+
+typedef struct {
+    ngx_maint_main_conf_t  *mcf;
+    ngx_log_t              *log;
+
+    ngx_queue_t             pending;        /* waiting for the next read */
+    ngx_queue_t             inflight;       /* waiting for the read sent */
+    ngx_event_t             flush;          /* posted: send the next read */
+    ngx_event_t             reply_timer;
+
+    uintptr_t               gen;            /* of the read in flight */
+    ngx_msec_t              sent_at;
+    ngx_uint_t              sent_us;        /* precise, for the histogram */
+
+    unsigned                in_flight:1;
+    unsigned                degraded:1;
+    unsigned                have_ok:1;
+    unsigned                exiting:1;
+    unsigned                clock_valid:1;
+    unsigned                probe:1;        /* a read with nobody waiting */
+
+    ngx_msec_t              ok_sent_at;     /* last successful read */
+    ngx_msec_t              ok_at;
+
+    ngx_maint_state_t      *current;
+    int64_t                 bad_version;    /* logged, not decoded again */
+
+    int64_t                 clock_base;     /* Redis ms at clock_mono */
+    ngx_msec_t              clock_mono;
+    ngx_msec_t              clock_at;
+} ngx_maint_reader_t;
+
+
+#define NGX_MAINT_CLOCK_EVERY  1000
+
+
+static void ngx_maint_flush_handler(ngx_event_t *ev);
+static void ngx_maint_reply_timeout(ngx_event_t *ev);
+static void ngx_maint_send_read(void);
+static void ngx_maint_on_time(redisAsyncContext *ac, void *reply,
+    void *data);
+static void ngx_maint_on_version(redisAsyncContext *ac, void *reply,
+    void *data);
+static void ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply,
+    void *data);
+static ngx_int_t ngx_maint_reply_int(redisReply *rr, int64_t *v);
+static ngx_int_t ngx_maint_install(int64_t version, const char *json,
+    size_t len);
+static void ngx_maint_read_done(void);
+static void ngx_maint_read_failed(const char *reason);
+static void ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok);
+static void ngx_maint_report(void);
+
+
+static ngx_maint_reader_t  ngx_maint_reader;
+
+
+void
+ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    ngx_memzero(rd, sizeof(ngx_maint_reader_t));
+
+    rd->mcf = mcf;
+    rd->log = cycle->log;
+    rd->bad_version = -1;
+
+    ngx_queue_init(&rd->pending);
+    ngx_queue_init(&rd->inflight);
+
+    rd->flush.handler = ngx_maint_flush_handler;
+    rd->flush.log = cycle->log;
+    rd->flush.data = &ngx_maint_event_owner;
+
+    /*
+     * Not cancelable: a worker that is shutting down still waits for the
+     * read its requests are waiting for; the wait is bounded by "timeout".
+     */
+    rd->reply_timer.handler = ngx_maint_reply_timeout;
+    rd->reply_timer.log = cycle->log;
+    rd->reply_timer.data = &ngx_maint_event_owner;
+}
+
+
+void
+ngx_maint_state_exit_worker(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    rd->exiting = 1;
+
+    if (rd->reply_timer.timer_set) {
+        ngx_del_timer(&rd->reply_timer);
+    }
+
+    if (rd->flush.posted) {
+        ngx_delete_posted_event(&rd->flush);
+    }
+
+    if (rd->current) {
+        ngx_maint_state_release(rd->current);
+        rd->current = NULL;
+    }
+}
+
+
+/*
+ * Called by the handler for a request that needs a decision.  NGX_OK: the
+ * context says what to decide on (have_read, read_ok, source); NGX_AGAIN:
+ * the request waits for the next read and will be woken by posting its
+ * connection's write event.
+ */
+
+ngx_int_t
+ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (lcf->max_staleness
+        && rd->have_ok && !rd->degraded && rd->current
+        && ngx_current_msec - rd->ok_sent_at <= lcf->max_staleness)
+    {
+        ctx->have_read = 1;
+        ctx->read_ok = 1;
+        ctx->source = NGX_MAINT_SRC_RECENT;
+        return NGX_OK;
+    }
+
+    if (rd->degraded || rd->exiting) {
+        /* decide now by policy; keep probing Redis in the background */
+
+        if (!rd->in_flight && !rd->flush.posted && !rd->exiting) {
+            ngx_post_event(&rd->flush, &ngx_posted_events);
+        }
+
+        ctx->have_read = 1;
+        ctx->read_ok = 0;
+        return NGX_OK;
+    }
+
+    ngx_queue_insert_tail(&rd->pending, &ctx->queue);
+    ctx->waiting = 1;
+
+    if (!rd->in_flight && !rd->flush.posted) {
+        ngx_post_event(&rd->flush, &ngx_posted_events);
+    }
+
+    ngx_maint_metric_inc(NGX_MAINT_M_WAITED);
+
+    return NGX_AGAIN;
+}
+
+
+void
+ngx_maint_state_forget(ngx_maint_ctx_t *ctx)
+{
+    ngx_event_t  *wev;
+
+    if (!ctx->waiting) {
+        return;
+    }
+
+    ngx_queue_remove(&ctx->queue);
+    ctx->waiting = 0;
+
+    wev = ctx->request->connection->write;
+
+    if (wev->timer_set) {
+        ngx_del_timer(wev);
+    }
+
+    if (wev->posted) {
+        ngx_delete_posted_event(wev);
+    }
+}
+
+
+ngx_maint_state_t *
+ngx_maint_state_current(void)
+{
+    ngx_maint_state_t  *st;
+
+    st = ngx_maint_reader.current;
+
+    if (st) {
+        st->refs++;
+    }
+
+    return st;
+}
+
+
+int64_t
+ngx_maint_state_version(void)
+{
+    return ngx_maint_reader.current ? ngx_maint_reader.current->version : -1;
+}
+
+
+/* The fleet clock: Redis's time, extrapolated with the monotonic clock. */
+
+int64_t
+ngx_maint_now_ms(void)
+{
+    ngx_time_t          *tp;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->clock_valid) {
+        return rd->clock_base + (int64_t) (ngx_current_msec - rd->clock_mono);
+    }
+
+    tp = ngx_timeofday();
+
+    return (int64_t) tp->sec * 1000 + tp->msec;
+}
+
+
+/* One clock_gettime() per read, not per request: vDSO, no syscall. */
+
+ngx_uint_t
+ngx_maint_monotonic_us(void)
+{
+    struct timespec  ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (ngx_uint_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+
+void
+ngx_maint_state_release(ngx_maint_state_t *st)
+{
+    if (--st->refs > 0) {
+        return;
+    }
+
+    ngx_maint_rendered_free(st);
+    maint_snapshot_free(st->snap);
+    ngx_free(st);
+}
+
+
+/*
+ * A read nobody waits for, when none was sent for "idle" ms: keeps an idle
+ * worker's state (and the version its heartbeat reports) current.
+ */
+
+void
+ngx_maint_state_refresh(ngx_msec_t idle)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->in_flight || rd->flush.posted || rd->exiting
+        || (rd->have_ok && ngx_current_msec - rd->sent_at < idle))
+    {
+        return;
+    }
+
+    rd->probe = 1;
+    ngx_post_event(&rd->flush, &ngx_posted_events);
+}
+
+
+void
+ngx_maint_state_redis_ready(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if ((!ngx_queue_empty(&rd->pending) || rd->degraded)
+        && !rd->in_flight && !rd->flush.posted)
+    {
+        ngx_post_event(&rd->flush, &ngx_posted_events);
+    }
+
+    ngx_maint_report();
+}
+
+
+void
+ngx_maint_state_redis_down(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->in_flight) {
+        ngx_maint_read_failed("connection lost");
+        return;
+    }
+
+    rd->degraded = 1;
+    ngx_maint_resume_all(&rd->pending, 0);
+    ngx_maint_report();
+}
+
+
+static void
+ngx_maint_flush_handler(ngx_event_t *ev)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->in_flight || rd->exiting) {
+        return;
+    }
+
+    if (ngx_queue_empty(&rd->pending) && !rd->degraded && !rd->probe) {
+        return;
+    }
+
+    rd->probe = 0;
+
+    if (!ngx_maint_redis_ready()) {
+        /*
+         * Still connecting for the first time: the requests keep waiting
+         * (each under its own deadline) and ngx_maint_state_redis_ready()
+         * flushes them.  After a failure they are decided by policy.
+         */
+        if (rd->degraded) {
+            ngx_maint_resume_all(&rd->pending, 0);
+        }
+
+        return;
+    }
+
+    ngx_maint_send_read();
+}
+
+
+static void
+ngx_maint_send_read(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    size_t       argvlen[3];
+    const char  *argv[3];
+
+    rd->gen++;
+    rd->sent_at = ngx_current_msec;
+    rd->sent_us = ngx_maint_monotonic_us();
+
+    if (!rd->clock_valid
+        || ngx_current_msec - rd->clock_at >= NGX_MAINT_CLOCK_EVERY)
+    {
+        argv[0] = "TIME";
+        argvlen[0] = 4;
+
+        if (ngx_maint_redis_command(ngx_maint_on_time, (void *) rd->gen, 1,
+                                    argv, argvlen)
+            != NGX_OK)
+        {
+            ngx_maint_read_failed("cannot queue TIME");
+            return;
+        }
+    }
+
+    argv[0] = "HMGET";
+    argvlen[0] = 5;
+    argv[1] = (char *) rd->mcf->key_state.data;
+    argvlen[1] = rd->mcf->key_state.len;
+    argv[2] = "version";
+    argvlen[2] = 7;
+
+    if (ngx_maint_redis_command(ngx_maint_on_version, (void *) rd->gen, 3,
+                                argv, argvlen)
+        != NGX_OK)
+    {
+        ngx_maint_read_failed("cannot queue HMGET");
+        return;
+    }
+
+    rd->in_flight = 1;
+
+    /* everybody waiting now is served by this read */
+
+    ngx_queue_add(&rd->inflight, &rd->pending);
+    ngx_queue_init(&rd->pending);
+
+    ngx_add_timer(&rd->reply_timer, rd->mcf->timeout);
+
+    ngx_maint_metric_inc(NGX_MAINT_M_READS);
+}
+
+
+static void
+ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    redisReply          *rr = reply;
+
+    int64_t     sec, usec;
+    ngx_msec_t  rtt;
+
+    if ((uintptr_t) data != rd->gen || !rd->in_flight || rr == NULL) {
+        return;
+    }
+
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
+        || ngx_maint_reply_int(rr->element[0], &sec) != NGX_OK
+        || ngx_maint_reply_int(rr->element[1], &usec) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                      "maint: unexpected reply to TIME");
+        return;
+    }
+
+    rtt = ngx_current_msec - rd->sent_at;
+
+    /* a slow sample is a poor one; use it only if there is nothing else */
+
+    if (rd->clock_valid && rtt > 250) {
+        return;
+    }
+
+    rd->clock_base = sec * 1000 + usec / 1000;
+    rd->clock_mono = rd->sent_at + rtt / 2;
+    rd->clock_at = ngx_current_msec;
+    rd->clock_valid = 1;
+}
+
+
+static void
+ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    redisReply          *rr = reply;
+
+    int64_t       version;
+    size_t        argvlen[4];
+    const char   *argv[4];
+
+    if ((uintptr_t) data != rd->gen || !rd->in_flight) {
+        return;
+    }
+
+    if (rr == NULL) {
+        ngx_maint_read_failed("no reply");
+        return;
+    }
+
+    if (rr->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis HMGET %V failed: %*s",
+                      &rd->mcf->key_state,
+                      (size_t) ngx_min(rr->len, 200), rr->str);
+        ngx_maint_read_failed("error reply");
+        return;
+    }
+
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 1) {
+        ngx_maint_read_failed("unexpected reply");
+        return;
+    }
+
+    if (rr->element[0]->type == REDIS_REPLY_NIL) {
+        version = 0;
+
+    } else if (ngx_maint_reply_int(rr->element[0], &version) != NGX_OK
+               || version < 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V version is not a number",
+                      &rd->mcf->key_state);
+        ngx_maint_read_failed("bad version");
+        return;
+    }
+
+    if (rd->current && rd->current->version == version) {
+        ngx_maint_read_done();
+        return;
+    }
+
+    if (version == 0) {
+        /* nothing was ever written: the empty state */
+        if (ngx_maint_install(0, NULL, 0) != NGX_OK) {
+            ngx_maint_read_failed("cannot install state");
+            return;
+        }
+
+        ngx_maint_read_done();
+        return;
+    }
+
+    if (version == rd->bad_version) {
+        ngx_maint_read_failed("invalid snapshot");
+        return;
+    }
+
+    /* a newer state: fetch it, within the same deadline */
+
+    argv[0] = "HMGET";
+    argvlen[0] = 5;
+    argv[1] = (char *) rd->mcf->key_state.data;
+    argvlen[1] = rd->mcf->key_state.len;
+    argv[2] = "version";
+    argvlen[2] = 7;
+    argv[3] = "snapshot";
+    argvlen[3] = 8;
+
+    if (ngx_maint_redis_command(ngx_maint_on_snapshot, data, 4, argv,
+                                argvlen)
+        != NGX_OK)
+    {
+        ngx_maint_read_failed("cannot queue HMGET");
+    }
+}
+
+
+static void
+ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    redisReply          *rr = reply;
+
+    int64_t      version;
+    redisReply  *snap;
+
+    if ((uintptr_t) data != rd->gen || !rd->in_flight) {
+        return;
+    }
+
+    if (rr == NULL || rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
+        ngx_maint_read_failed("unexpected reply");
+        return;
+    }
+
+    snap = rr->element[1];
+
+    if (ngx_maint_reply_int(rr->element[0], &version) != NGX_OK
+        || version <= 0)
+    {
+        ngx_maint_read_failed("bad version");
+        return;
+    }
+
+    if (snap->type != REDIS_REPLY_STRING) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V version %L has no snapshot",
+                      &rd->mcf->key_state, version);
+        rd->bad_version = version;
+        ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_ERRORS);
+        ngx_maint_read_failed("no snapshot");
+        return;
+    }
+
+    if (ngx_maint_install(version, snap->str, snap->len) != NGX_OK) {
+        ngx_maint_read_failed("invalid snapshot");
+        return;
+    }
+
+    ngx_maint_read_done();
+}
+
+
+static ngx_int_t
+ngx_maint_reply_int(redisReply *rr, int64_t *v)
+{
+    if (rr->type == REDIS_REPLY_INTEGER) {
+        *v = rr->integer;
+        return NGX_OK;
+    }
+
+    if (rr->type != REDIS_REPLY_STRING || rr->len == 0 || rr->len > 18) {
+        return NGX_ERROR;
+    }
+
+    *v = ngx_atoof((u_char *) rr->str, rr->len);
+
+    return *v == NGX_ERROR ? NGX_ERROR : NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_maint_install(int64_t version, const char *json, size_t len)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    char                err[256];
+    maint_snapshot_t   *snap;
+    ngx_maint_state_t  *st;
+
+    snap = maint_snapshot_parse(json, len, err, sizeof(err));
+
+    if (snap == NULL) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V version %L is invalid, keeping version "
+                      "%L: %s", &rd->mcf->key_state, version,
+                      ngx_maint_state_version(), err);
+        rd->bad_version = version;
+        ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_ERRORS);
+        return NGX_ERROR;
+    }
+
+    st = ngx_calloc(sizeof(ngx_maint_state_t), rd->log);
+    if (st == NULL) {
+        maint_snapshot_free(snap);
+        return NGX_ERROR;
+    }
+
+    snap->version = version;
+
+    st->refs = 1;
+    st->snap = snap;
+    st->version = version;
+
+    if (rd->current) {
+        ngx_maint_state_release(rd->current);
+    }
+
+    rd->current = st;
+
+    ngx_log_error(NGX_LOG_INFO, rd->log, 0,
+                  "maint: state version %L loaded, %uz windows",
+                  version, snap->nwindows);
+
+    ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_LOADS);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_maint_read_done(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->reply_timer.timer_set) {
+        ngx_del_timer(&rd->reply_timer);
+    }
+
+    if (rd->degraded) {
+        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
+                      "maint: redis reads succeed again");
+    }
+
+    rd->in_flight = 0;
+    rd->degraded = 0;
+    rd->have_ok = 1;
+    rd->ok_sent_at = rd->sent_at;
+    rd->ok_at = ngx_current_msec;
+
+    ngx_maint_metric_inc(NGX_MAINT_M_REPLIES);
+    ngx_maint_metric_read(ngx_maint_monotonic_us() - rd->sent_us);
+
+    ngx_maint_resume_all(&rd->inflight, 1);
+
+    if (!ngx_queue_empty(&rd->pending) && !rd->flush.posted) {
+        ngx_post_event(&rd->flush, &ngx_posted_events);
+    }
+
+    ngx_maint_report();
+}
+
+
+static void
+ngx_maint_read_failed(const char *reason)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->reply_timer.timer_set) {
+        ngx_del_timer(&rd->reply_timer);
+    }
+
+    if (!rd->degraded) {
+        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                      "maint: state read failed (%s), deciding by "
+                      "maint_on_redis_error until Redis answers", reason);
+    }
+
+    /* replies still to come for this read are ignored from now on */
+    rd->gen++;
+    rd->in_flight = 0;
+    rd->degraded = 1;
+
+    ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
+
+    ngx_maint_resume_all(&rd->inflight, 0);
+    ngx_maint_resume_all(&rd->pending, 0);
+
+    ngx_maint_report();
+}
+
+
+static void
+ngx_maint_reply_timeout(ngx_event_t *ev)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    ngx_maint_metric_inc(NGX_MAINT_M_TIMEOUTS);
+
+    ngx_maint_read_failed("timed out");
+
+    /* a reply may still come, but the connection is not to be trusted */
+
+    if (!rd->exiting) {
+        ngx_maint_redis_fail("state read timed out");
+    }
+}
+
+
+static void
+ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok)
+{
+    ngx_queue_t      *qn;
+    ngx_maint_ctx_t  *ctx;
+
+    /*
+     * Only flags are set and events posted here: the requests run later,
+     * outside hiredis callbacks, so none of them can free what we iterate.
+     */
+
+    while (!ngx_queue_empty(q)) {
+        qn = ngx_queue_head(q);
+        ngx_queue_remove(qn);
+
+        ctx = ngx_queue_data(qn, ngx_maint_ctx_t, queue);
+
+        ctx->waiting = 0;
+        ctx->have_read = 1;
+        ctx->read_ok = ok;
+
+        ngx_post_event(ctx->request->connection->write, &ngx_posted_events);
+    }
+}
+
+
+/* policy input: may the last known state still be used? */
+
+ngx_flag_t
+ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    return rd->current != NULL && rd->have_ok
+           && ngx_current_msec - rd->ok_at <= lcf->stale;
+}
+
+
+static void
+ngx_maint_report(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    ngx_time_t  *tp;
+    ngx_msec_t   age;
+
+    tp = ngx_timeofday();
+    age = rd->have_ok ? ngx_current_msec - rd->ok_at : 0;
+
+    ngx_maint_metric_worker_state(ngx_maint_state_version(),
+                                  rd->have_ok
+                                  ? (ngx_msec_t) tp->sec * 1000 + tp->msec
+                                    - age
+                                  : 0,
+                                  ngx_maint_redis_ready(), rd->degraded);
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages only, what building, testing and the demo
+# need; does nothing when all of it is there.  Services the packages would
+# start on their own (nginx on :80, redis on :6379) are kept from starting:
+# the tests and the demo start their own on ports of their choosing.
+set -euo pipefail
+
+packages=(
+    make gcc libc6-dev pkg-config
+    nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
+    zlib1g-dev
+    redis-server libcmocka-dev perl faketime curl nghttp2-client
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+        || missing+=("$p")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+echo "installing: ${missing[*]}"
+
+policy=/usr/sbin/policy-rc.d
+made_policy=""
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    made_policy=1
+fi
+
+cleanup() { [ -n "$made_policy" ] && $sudo rm -f "$policy"; }
+trap cleanup EXIT
+
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null

@@ -1,0 +1,70 @@
+#!/usr/bin/env perl
+# Runs every test: the C unit tests (cmocka, TAP output) and the integration
+# tests in t/, through one TAP harness, and ends with "N passed, N failed"
+# (assertions).  Arguments, if any, select test files.
+#
+# Before it starts it reaps servers a killed earlier run may have left
+# behind: the harness records every pid it spawns in t/servroot/pids.
+
+use strict;
+use warnings;
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Path qw(remove_tree make_path);
+use TAP::Harness;
+
+my $root = abs_path(dirname(__FILE__) . '/..');
+chdir $root or die "$root: $!";
+
+my $servroot = "$root/t/servroot";
+
+if (open(my $f, '<', "$servroot/pids")) {
+    while (<$f>) {
+        my ($pid) = /^(\d+) / or next;
+        open(my $c, '<', "/proc/$pid/cmdline") or next;
+        my $cmd = <$c> // '';
+        close $c;
+        next unless $cmd =~ /^(redis-server|nginx)/;
+        my $cwd = readlink("/proc/$pid/cwd") // '';
+        next unless $cmd =~ /\Q$servroot\E/ || $cwd =~ /^\Q$servroot\E/;
+        kill 'KILL', $pid;
+        print "reaped a leftover $1 (pid $pid)\n";
+    }
+    close $f;
+}
+
+remove_tree($servroot);
+make_path($servroot);
+
+my @tests = @ARGV ? @ARGV : (sort(glob('build/tests/test_*')), sort(glob('t/*.t')));
+@tests = grep { !/\.(c|o|dSYM)$/ } @tests;
+
+$ENV{CMOCKA_MESSAGE_OUTPUT} = 'TAP';
+
+my $harness = TAP::Harness->new({
+    verbosity => $ENV{TEST_VERBOSE} ? 1 : 0,
+    lib => ["$root/t/lib"],
+    exec => sub {
+        my ($h, $file) = @_;
+        return $file =~ /\.t$/ ? undef : [$file];
+    },
+    timer => 1,
+});
+
+my $agg = $harness->runtests(@tests);
+
+my ($passed, $failed) = (0, 0);
+
+for my $desc ($agg->descriptions) {
+    my ($p) = $agg->parsers($desc);
+    my $f = scalar $p->failed;
+    $passed += scalar $p->passed;
+    $failed += $f;
+
+    # a crash, a wrong plan or a bad exit is a failure even if no
+    # assertion said so
+    $failed++ if !$f && $p->has_problems;
+}
+
+print "$passed passed, $failed failed\n";
+exit($failed ? 1 : 0);

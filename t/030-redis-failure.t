@@ -1,0 +1,177 @@
+# Redis stopped (SIGSTOP), killed, restarted, or absent from the start: no
+# request to a "maint on" location waits longer than the timeout (+50 ms),
+# a "maint off" location does not notice, maint_on_redis_error decides,
+# reconnects follow the backoff (never one per request), and enforcement
+# comes back on its own.
+
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use MaintTest;
+use Test::More;
+use Time::HiRes qw(time);
+
+my $TIMEOUT = 0.100;
+my $BOUND = $TIMEOUT + 0.050;
+
+my $redis = start_redis();
+my $up = free_port();
+
+my $http = <<'HTTP';
+    maint_redis 127.0.0.1:%%REDIS_PORT%% timeout=100ms connect_timeout=100ms
+                backoff=50ms:400ms;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        maint on;
+        add_header X-Maint-Status "$maint_status" always;
+        add_header X-Maint-Source "$maint_source" always;
+
+        location /stale/  { maint_on_redis_error open stale=10m;
+                            proxy_pass http://127.0.0.1:%%UP%%; }
+        location /open/   { maint_on_redis_error open stale=off;
+                            proxy_pass http://127.0.0.1:%%UP%%; }
+        location /closed/ { maint_on_redis_error closed stale=off;
+                            proxy_pass http://127.0.0.1:%%UP%%; }
+        location /off/    { maint off; proxy_pass http://127.0.0.1:%%UP%%; }
+        location = /metrics { maint off; maint_metrics; }
+    }
+
+    server {
+        listen 127.0.0.1:%%UP%%;
+        location / { return 200 "app\n"; }
+    }
+HTTP
+
+my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up },
+                        http => $http);
+my $port = $nginx->port;
+
+sub metric {
+    my ($name) = @_;
+    my ($v) = http($port, 'GET', '/metrics')->{body} =~ /^\Q$name\E (\d+)$/m;
+    return $v // 0;
+}
+
+sub wave {
+    my @reqs = map { my $i = $_; map { ['GET', "/$_/r$i"] } qw(stale open closed off) } 1 .. 15;
+    return http_many($port, \@reqs);
+}
+
+sub by { my ($res, $loc) = @_; grep { ($_->{req} // '') eq $loc } @$res }
+
+sub check_wave {
+    my ($res, $label) = @_;
+    my @reqs = map { my $i = $_; map { $_ } qw(stale open closed off) } 1 .. 15;
+    $res->[$_]{req} = $reqs[$_] for 0 .. $#reqs;
+
+    my @on = grep { $_->{req} ne 'off' } @$res;
+    my ($worst) = sort { $b <=> $a } map { $_->{time} } @on;
+    ok($worst <= $BOUND, sprintf("$label: slowest maint on request %.0f ms <= %.0f ms",
+                                  $worst * 1000, $BOUND * 1000));
+
+    my ($worst_off) = sort { $b <=> $a } map { $_->{time} } by($res, 'off');
+    ok($worst_off < 0.050, sprintf("$label: maint off unaffected, slowest %.1f ms",
+                                    $worst_off * 1000));
+    is(scalar(grep { $_->{status} == 200 } by($res, 'off')), 15, "$label: maint off answered");
+
+    is(scalar(grep { $_->{status} == 503
+                     && $_->{headers}{'x-maint-status'} eq 'maintenance'
+                     && $_->{headers}{'x-maint-source'} eq 'stale' } by($res, 'stale')),
+       15, "$label: stale=10m keeps enforcing the last known window");
+    is(scalar(grep { $_->{status} == 200
+                     && $_->{headers}{'x-maint-status'} eq 'error'
+                     && $_->{headers}{'x-maint-source'} eq 'none' } by($res, 'open')),
+       15, "$label: open policy lets requests through, status error");
+    is(scalar(grep { $_->{status} == 503
+                     && $_->{headers}{'x-maint-status'} eq 'error'
+                     && $_->{body} =~ /Temporarily unavailable/ } by($res, 'closed')),
+       15, "$label: closed policy answers unavailable");
+}
+
+sub fresh_again {
+    my $r = http($port, 'GET', '/open/probe');
+    return ($r->{headers}{'x-maint-source'} // '') eq 'fresh' ? $r : undef;
+}
+
+set_state($redis, windows => [ window($redis, id => 'w1') ]);
+http($port, 'GET', "/$_/warm") for map { (qw(stale open closed)) } 1 .. 6;
+ok(fresh_again(), 'healthy: fresh decisions');
+
+# --- SIGSTOP: a Redis that accepts but does not answer --------------------
+
+$redis->signal('STOP');
+check_wave(wave(), 'stopped');
+check_wave(wave(), 'stopped, policy engaged');
+
+my $rc0 = metric('ngx_maint_redis_reconnects_total');
+my ($t0, $sent) = (time, 0);
+while (time - $t0 < 1.5) {
+    wave();
+    $sent += 60;
+}
+my $elapsed = time - $t0;
+my $rc = metric('ngx_maint_redis_reconnects_total') - $rc0;
+
+# attempts are at least connect_timeout + backoff_min/2 apart per worker
+ok($rc <= 2 * (1 + $elapsed / 0.125), sprintf('stopped: %d reconnects in %.1f s for %d requests: '
+                          . 'backoff, not per request', $rc, $elapsed, $sent));
+
+$redis->signal('CONT');
+my $t1 = time;
+ok(wait_until(\&fresh_again, 5, 'recovery after SIGCONT'), 'continued: fresh again');
+diag(sprintf('recovered %.0f ms after SIGCONT', (time - $t1) * 1000));
+is(http($port, 'GET', '/open/after')->{status}, 503, 'continued: window enforced again');
+
+# --- SIGKILL and restart on the same port ---------------------------------
+
+$redis->kill9;
+check_wave(wave(), 'killed');
+
+$redis->start;
+ok(wait_until(\&fresh_again, 5, 'recovery after restart'), 'restarted: fresh again');
+is(http($port, 'GET', '/open/empty')->{status}, 200,
+   'restarted Redis is empty: nothing to enforce');
+set_state($redis, windows => [ window($redis, id => 'w2') ]);
+is(http($port, 'GET', '/open/again')->{status}, 503,
+   'state written after restart: enforced on the next request');
+
+my $clients = grep { !/cmd=client/ } split /\n/, $redis->cmd('CLIENT', 'LIST');
+ok($clients <= 2, "Redis sees $clients gateway connections for 2 workers");
+
+$nginx->stop;
+check_error_log($nginx);
+
+# --- Redis absent when nginx starts ----------------------------------------
+
+my $later = MaintTest::free_port();
+my $cold = start_nginx(vars => { UP => $up }, workers => 2,
+                       http => $http =~ s/%%REDIS_PORT%%/$later/r);
+$port = $cold->port;
+
+my $res = wave();
+check_wave_cold($res);
+
+my $late = MaintTest::Redis->new_started(port => $later);
+set_state($late, windows => [ window($late, id => 'w3') ]);
+ok(wait_until(\&fresh_again, 5, 'connect once Redis is up'), 'cold start: connects when Redis comes');
+is(http($port, 'GET', '/closed/x')->{status}, 503, 'cold start: window enforced');
+
+$cold->stop;
+check_error_log($cold);
+
+done_testing();
+
+sub check_wave_cold {
+    my ($res) = @_;
+    my @reqs = map { my $i = $_; map { $_ } qw(stale open closed off) } 1 .. 15;
+    $res->[$_]{req} = $reqs[$_] for 0 .. $#reqs;
+    my ($worst) = sort { $b <=> $a } map { $_->{time} } grep { $_->{req} ne 'off' } @$res;
+    ok($worst <= $BOUND, sprintf('cold start: slowest %.0f ms', $worst * 1000));
+    # nothing is known yet, so even stale=10m has nothing to keep
+    is(scalar(grep { $_->{status} == 200 } by($res, 'stale'), by($res, 'open')), 30,
+       'cold start: open policies pass');
+    is(scalar(grep { $_->{status} == 503 } by($res, 'closed')), 15,
+       'cold start: closed policy answers unavailable');
+}

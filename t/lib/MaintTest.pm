@@ -1,0 +1,579 @@
+package MaintTest;
+
+# MaintTest: the integration test harness.  Starts a real redis-server and
+# a real nginx with the built module on free loopback ports, talks HTTP and
+# RESP to them with core Perl only, writes maintenance state the way
+# docs/redis-schema.md says the admin API does, and stops every process it
+# started, by pid, whatever happens to the test.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use Exporter qw(import);
+use File::Basename qw(dirname basename);
+use File::Path qw(make_path remove_tree);
+use IO::Select;
+use IO::Socket::INET;
+use JSON::PP;
+use POSIX qw(:sys_wait_h);
+use Test::More;
+use Time::HiRes qw(time sleep);
+
+our @EXPORT = qw(
+    free_port start_redis start_nginx nginx_t http http_many wait_until
+    window set_state clear_state redis_now_ms check_error_log
+    $ROOT $MODULE
+);
+
+our $ROOT = abs_path(dirname(__FILE__) . '/../..');
+our $MODULE = $ENV{MAINT_MODULE} || "$ROOT/build/ngx_maint_module.so";
+our $SERVROOT = $ENV{MAINT_SERVROOT} || "$ROOT/t/servroot";
+
+my %children;                       # pid => description, all we started
+my $parent = $$;
+
+sub _spawn {
+    my ($what, $log, @cmd) = @_;
+
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+
+    if ($pid == 0) {
+        open(STDIN, '<', '/dev/null');
+        open(STDOUT, '>>', $log) or POSIX::_exit(127);
+        open(STDERR, '>&', \*STDOUT);
+        exec(@cmd) or POSIX::_exit(127);
+    }
+
+    $children{$pid} = $what;
+
+    # recorded so that the runner can reap it should this test be killed
+    if (open(my $f, '>>', "$SERVROOT/pids")) {
+        print {$f} "$pid $what\n";
+        close $f;
+    }
+
+    return $pid;
+}
+
+sub _reap {
+    my ($pid, $timeout) = @_;
+    my $deadline = time + ($timeout // 10);
+
+    while (time < $deadline) {
+        my $r = waitpid($pid, WNOHANG);
+        if ($r == $pid || $r == -1) {
+            delete $children{$pid};
+            return 1;
+        }
+        sleep 0.01;
+    }
+
+    return 0;
+}
+
+sub _stop_pid {
+    my ($pid, $signal) = @_;
+    return unless $children{$pid};
+    kill $signal // 'TERM', $pid;
+    kill 'CONT', $pid;              # a stopped process cannot exit
+    return if _reap($pid, 10);
+    kill 'KILL', $pid;
+    _reap($pid, 5);
+}
+
+sub _cleanup {
+    return unless $$ == $parent;
+    for my $pid (keys %children) {
+        _stop_pid($pid, 'TERM');
+    }
+}
+
+END { _cleanup() }
+$SIG{$_} = sub { _cleanup(); exit 1 } for qw(INT TERM HUP PIPE);
+
+sub free_port {
+    my $s = IO::Socket::INET->new(
+        LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp',
+        Listen => 1, ReuseAddr => 1) or die "free_port: $!";
+    my $port = $s->sockport;
+    close $s;
+    return $port;
+}
+
+# Polls a condition until it holds or the deadline passes: this is how
+# tests wait for something to happen, never a blind sleep.
+sub wait_until {
+    my ($cond, $timeout, $what) = @_;
+    my $deadline = time + ($timeout // 10);
+
+    while (time < $deadline) {
+        my $v = eval { $cond->() };
+        return $v if $v;
+        sleep 0.02;
+    }
+
+    diag("timed out waiting for " . ($what // 'condition'));
+    return;
+}
+
+make_path($SERVROOT);
+
+sub _test_dir {
+    my ($name) = @_;
+    my $base = basename($0, '.t');
+    my $dir = "$SERVROOT/$base-$name-$$";
+    remove_tree($dir);
+    make_path("$dir/logs", "$dir/tmp");
+    return $dir;
+}
+
+
+# ---------------------------------------------------------------------------
+# Redis
+
+package MaintTest::Redis;
+
+use Time::HiRes qw(time sleep);
+
+sub new_started {
+    my ($class, %opt) = @_;
+    my $self = bless { %opt }, $class;
+    $self->{port} //= MaintTest::free_port();
+    $self->{dir} //= MaintTest::_test_dir("redis$self->{port}");
+    $self->start;
+    return $self;
+}
+
+sub start {
+    my ($self) = @_;
+    my @cmd = ('redis-server', '--port', $self->{port},
+               '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+               '--dir', $self->{dir}, '--daemonize', 'no',
+               '--maxclients', '1000',
+               $self->{password} ? ('--requirepass', $self->{password}) : (),
+               @{ $self->{args} // [] });
+
+    $self->{pid} = MaintTest::_spawn('redis-server',
+                                     "$self->{dir}/redis.log", @cmd);
+
+    MaintTest::wait_until(sub { $self->_connect && $self->cmd('PING') eq 'PONG' },
+                          10, "redis on port $self->{port}")
+        or die "redis did not start, see $self->{dir}/redis.log";
+}
+
+sub pid { $_[0]{pid} }
+sub port { $_[0]{port} }
+
+sub stop {
+    my ($self) = @_;
+    close $self->{sock} if $self->{sock};
+    delete $self->{sock};
+    MaintTest::_stop_pid($self->{pid}, 'TERM') if $self->{pid};
+    delete $self->{pid};
+}
+
+sub kill9 {
+    my ($self) = @_;
+    close $self->{sock} if $self->{sock};
+    delete $self->{sock};
+    MaintTest::_stop_pid($self->{pid}, 'KILL');
+    delete $self->{pid};
+}
+
+sub signal {
+    my ($self, $sig) = @_;
+    kill $sig, $self->{pid};
+}
+
+sub _connect {
+    my ($self) = @_;
+    return $self->{sock} if $self->{sock};
+    $self->{sock} = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1', PeerPort => $self->{port}, Proto => 'tcp',
+        Timeout => 2) or return;
+    $self->cmd('AUTH', $self->{password}) if $self->{password};
+    return $self->{sock};
+}
+
+sub _encode {
+    my $out = '*' . scalar(@_) . "\r\n";
+    for my $a (@_) {
+        my $v = defined $a ? "$a" : '';
+        utf8::encode($v) if utf8::is_utf8($v);
+        $out .= '$' . length($v) . "\r\n$v\r\n";
+    }
+    return $out;
+}
+
+sub _line {
+    my ($s) = @_;
+    my $line = <$s>;
+    die "redis: connection closed\n" unless defined $line;
+    $line =~ s/\r\n\z//;
+    return $line;
+}
+
+sub _reply {
+    my ($s) = @_;
+    my $line = _line($s);
+    my ($t, $rest) = (substr($line, 0, 1), substr($line, 1));
+
+    return $rest if $t eq '+';
+    die "redis error: $rest\n" if $t eq '-';
+    return 0 + $rest if $t eq ':';
+
+    if ($t eq '$') {
+        return undef if $rest < 0;
+        my $buf = '';
+        while (length($buf) < $rest + 2) {
+            my $n = read($s, $buf, $rest + 2 - length($buf), length($buf));
+            die "redis: short read\n" unless $n;
+        }
+        return substr($buf, 0, $rest);
+    }
+
+    if ($t eq '*') {
+        return undef if $rest < 0;
+        return [ map { _reply($s) } 1 .. $rest ];
+    }
+
+    die "redis: bad reply '$line'\n";
+}
+
+sub cmd {
+    my ($self, @args) = @_;
+    my $s = $self->_connect or die "redis: cannot connect: $!\n";
+    print {$s} _encode(@args);
+    return _reply($s);
+}
+
+# Commands in one MULTI/EXEC; returns EXEC's reply.
+sub atomically {
+    my ($self, @cmds) = @_;
+    my $s = $self->_connect or die "redis: cannot connect\n";
+    print {$s} join('', map { _encode(@$_) } ['MULTI'], @cmds, ['EXEC']);
+    _reply($s) for 0 .. @cmds;              # +OK, then +QUEUED each
+    return _reply($s);
+}
+
+
+# ---------------------------------------------------------------------------
+# nginx
+
+package MaintTest::Nginx;
+
+use Time::HiRes qw(time sleep);
+
+sub new_started {
+    my ($class, %opt) = @_;
+    my $self = bless { %opt }, $class;
+    $self->{port} //= MaintTest::free_port();
+    $self->{dir} //= MaintTest::_test_dir("nginx$self->{port}");
+    $self->{workers} //= 1;
+    $self->write_conf;
+    $self->start;
+    return $self;
+}
+
+sub port { $_[0]{port} }
+sub dir { $_[0]{dir} }
+sub pid { $_[0]{pid} }
+sub error_log { "$_[0]{dir}/logs/error.log" }
+
+# The test's http{} body, with placeholders for what the harness picked.
+sub expand {
+    my ($self, $text) = @_;
+    my %v = (
+        PORT => $self->{port},
+        REDIS_PORT => $self->{redis} ? $self->{redis}->port : 0,
+        DIR => $self->{dir},
+        %{ $self->{vars} // {} },
+    );
+    $text =~ s/%%(\w+)%%/defined $v{$1} ? $v{$1} : die "no value for %%$1%%\n"/ge;
+    return $text;
+}
+
+sub conf_text {
+    my ($self, $http) = @_;
+    my $d = $self->{dir};
+    my $user = $> == 0 ? "user root;\n" : '';
+    my $env = join('', map { "env $_;\n" } @{ $self->{env_keep} // [] });
+
+    return $self->expand(<<"CONF" . $http . "\n}\n");
+load_module $MaintTest::MODULE;
+$user$env
+worker_processes $self->{workers};
+error_log $d/logs/error.log info;
+pid $d/nginx.pid;
+worker_rlimit_nofile 4096;
+events { worker_connections 1024; }
+http {
+    log_format maint '\$request \$status \$maint_status \$maint_source '
+                     '\$maint_window_id';
+    access_log $d/logs/access.log maint;
+    client_body_temp_path $d/tmp/body;
+    proxy_temp_path $d/tmp/proxy;
+    fastcgi_temp_path $d/tmp/fastcgi;
+    uwsgi_temp_path $d/tmp/uwsgi;
+    scgi_temp_path $d/tmp/scgi;
+CONF
+}
+
+sub write_conf {
+    my ($self, $http) = @_;
+    $self->{http} = $http if defined $http;
+    open(my $f, '>', "$self->{dir}/nginx.conf") or die $!;
+    print {$f} $self->conf_text($self->{http});
+    close $f;
+}
+
+sub start {
+    my ($self) = @_;
+    my @cmd = ('nginx', '-p', $self->{dir}, '-c', "$self->{dir}/nginx.conf",
+               '-e', "$self->{dir}/logs/error.log",
+               '-g', 'daemon off; master_process on;');
+
+    local %ENV = (%ENV, %{ $self->{env} // {} });
+    $self->{pid} = MaintTest::_spawn('nginx', "$self->{dir}/logs/stderr.log",
+                                     @cmd);
+
+    MaintTest::wait_until(sub {
+        IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                              PeerPort => $self->{port}, Proto => 'tcp')
+    }, 10, "nginx on port $self->{port}") or do {
+        system("cat $self->{dir}/logs/stderr.log $self->{dir}/logs/error.log >&2");
+        die "nginx did not start\n";
+    };
+
+    MaintTest::wait_until(sub { my @w = $self->workers;
+                                @w >= $self->{workers} },
+                          10, "nginx workers");
+}
+
+sub stop {
+    my ($self) = @_;
+    MaintTest::_stop_pid($self->{pid}, 'QUIT') if $self->{pid};
+    delete $self->{pid};
+}
+
+# Worker pids, from /proc: the children of the master.
+sub workers {
+    my ($self) = @_;
+    my @w;
+    opendir(my $d, '/proc') or return;
+    for my $p (grep { /^\d+$/ } readdir $d) {
+        open(my $f, '<', "/proc/$p/stat") or next;
+        my $stat = <$f> // next;
+        close $f;
+        my ($comm, $state, $ppid) = $stat =~ /^\d+ \((.*)\) (\S) (\d+)/ or next;
+        push @w, $p if $ppid == $self->{pid} && $state ne 'Z';
+    }
+    return sort { $a <=> $b } @w;
+}
+
+sub open_fds {
+    my ($self, $pid) = @_;
+    opendir(my $d, "/proc/$pid/fd") or return -1;
+    my @fds = grep { /^\d+$/ } readdir $d;
+    return scalar @fds;
+}
+
+# HUP, then wait until every worker is one of the new generation.
+sub reload {
+    my ($self, $http) = @_;
+    $self->write_conf($http) if defined $http;
+    my %old = map { $_ => 1 } $self->workers;
+    kill 'HUP', $self->{pid};
+    return MaintTest::wait_until(sub {
+        my @w = $self->workers;
+        @w == $self->{workers} && !grep { $old{$_} } @w;
+    }, 20, 'workers after reload');
+}
+
+sub log_lines {
+    my ($self, $re) = @_;
+    open(my $f, '<', $self->error_log) or return ();
+    return grep { $_ =~ $re } <$f>;
+}
+
+
+# ---------------------------------------------------------------------------
+
+package MaintTest;
+
+sub start_redis { MaintTest::Redis->new_started(@_) }
+sub start_nginx { MaintTest::Nginx->new_started(@_) }
+
+# nginx -t on a configuration; returns (exit code, output).
+sub nginx_t {
+    my ($http, %opt) = @_;
+    my $n = bless { port => free_port(), dir => _test_dir('t'),
+                    workers => 1, %opt }, 'MaintTest::Nginx';
+    $n->write_conf($http);
+    my $out = `nginx -t -p $n->{dir} -c $n->{dir}/nginx.conf -e $n->{dir}/logs/error.log 2>&1`;
+    return ($? >> 8, $out);
+}
+
+# One HTTP/1.1 request on a new connection.  Returns a hash: status,
+# headers (lower-cased names; repeated ones joined with ", "), body, and
+# the elapsed time in seconds.
+sub http {
+    my ($port, $method, $path, %opt) = @_;
+    my $t0 = time;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                  Proto => 'tcp', Timeout => 5)
+        or return { status => 0, error => "connect: $!", time => time - $t0 };
+
+    print {$s} _request_text($method, $path, %opt);
+    my $raw = _read_all($s, $opt{timeout} // 10);
+    my $res = _parse_response($raw);
+    $res->{time} = time - $t0;
+    return $res;
+}
+
+sub _request_text {
+    my ($method, $path, %opt) = @_;
+    my %h = (Host => 'localhost', Connection => 'close',
+             %{ $opt{headers} // {} });
+    my $body = $opt{body} // '';
+    $h{'Content-Length'} = length($body) if length($body) || $method eq 'POST';
+    return "$method $path HTTP/1.1\r\n"
+        . join('', map { "$_: $h{$_}\r\n" } sort keys %h) . "\r\n" . $body;
+}
+
+sub _read_all {
+    my ($s, $timeout) = @_;
+    my $buf = '';
+    my $sel = IO::Select->new($s);
+    my $deadline = time + $timeout;
+    while (time < $deadline) {
+        last unless $sel->can_read($deadline - time);
+        my $n = sysread($s, $buf, 65536, length $buf);
+        last unless $n;
+    }
+    return $buf;
+}
+
+sub _parse_response {
+    my ($raw) = @_;
+    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
+    return { status => 0, error => 'no response', raw => $raw }
+        unless defined $head && $head =~ m{^HTTP/1\.[01] (\d{3})};
+    my %res = (status => $1, body => $body // '', raw => $raw);
+    my %h;
+    for my $l (split /\r\n/, $head) {
+        next unless $l =~ /^([^:]+):\s*(.*)$/;
+        my $k = lc $1;
+        $h{$k} = defined $h{$k} ? "$h{$k}, $2" : $2;
+    }
+    $res{headers} = \%h;
+    if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+        my ($out, $b) = ('', $res{body});
+        while ($b =~ s/^([0-9a-fA-F]+)\r\n//) {
+            my $n = hex $1;
+            last if $n == 0;
+            $out .= substr($b, 0, $n, '');
+            $b =~ s/^\r\n//;
+        }
+        $res{body} = $out;
+    }
+    return \%res;
+}
+
+# Many requests at once, each on its own connection, multiplexed with
+# select(); each result carries its own elapsed time.
+sub http_many {
+    my ($port, $reqs, %opt) = @_;
+    my (@res, %by_sock);
+    my $sel = IO::Select->new;
+    my $timeout = $opt{timeout} // 10;
+
+    for my $i (0 .. $#$reqs) {
+        my $r = $reqs->[$i];
+        my $t0 = time;
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $port, Proto => 'tcp');
+        if (!$s) {
+            $res[$i] = { status => 0, error => "connect: $!", time => 0 };
+            next;
+        }
+        print {$s} _request_text(@$r);
+        $by_sock{fileno $s} = { i => $i, s => $s, t0 => $t0, buf => '' };
+        $sel->add($s);
+    }
+
+    my $deadline = time + $timeout;
+    while ($sel->count && time < $deadline) {
+        for my $s ($sel->can_read($deadline - time)) {
+            my $c = $by_sock{fileno $s};
+            my $n = sysread($s, $c->{buf}, 65536, length $c->{buf});
+            next if $n;
+            $sel->remove($s);
+            my $res = _parse_response($c->{buf});
+            $res->{time} = time - $c->{t0};
+            $res[$c->{i}] = $res;
+            close $s;
+        }
+    }
+
+    for my $c (values %by_sock) {
+        $res[$c->{i}] //= { status => 0, error => 'timeout',
+                            time => time - $c->{t0} };
+    }
+
+    return \@res;
+}
+
+
+# ---------------------------------------------------------------------------
+# State, written as docs/redis-schema.md describes (schema 1).
+
+sub redis_now_ms {
+    my ($redis) = @_;
+    my $t = $redis->cmd('TIME');
+    return $t->[0] * 1000 + int($t->[1] / 1000);
+}
+
+# A window; start and end are seconds relative to Redis's clock now.
+sub window {
+    my ($redis, %w) = @_;
+    my $now = int(redis_now_ms($redis) / 1000);
+    $w{id} //= 'w1';
+    $w{apps} //= ['*'];
+    $w{start} = $now + ($w{start} // -60);
+    $w{end} = $now + ($w{end} // 3600);
+    return \%w;
+}
+
+# Replaces the whole state atomically: bumps the version and writes the
+# snapshot in one MULTI/EXEC.  Returns the new version.
+sub set_state {
+    my ($redis, %opt) = @_;
+    my $prefix = $opt{prefix} // 'maint:';
+    my $snapshot = {
+        schema => 1,
+        settings => $opt{settings} // { notify_before_minutes => 30 },
+        windows => $opt{windows} // [],
+    };
+    my $json = exists $opt{raw} ? $opt{raw}
+             : JSON::PP->new->canonical->encode($snapshot);
+    my $r = $redis->atomically(
+        ['HINCRBY', "${prefix}state", 'version', 1],
+        ['HSET', "${prefix}state", 'schema', 1, 'snapshot', $json],
+    );
+    return $r->[0];
+}
+
+sub clear_state { set_state($_[0], windows => []) }
+
+# No [alert] or [emerg] in the error log (and no crashed worker).
+sub check_error_log {
+    my ($nginx) = @_;
+    my @bad = $nginx->log_lines(qr/\[(alert|emerg)\]|exited on signal/);
+    ok(!@bad, 'error log has no [alert], [emerg] or crashed worker')
+        or diag(join '', @bad[0 .. ($#bad > 9 ? 9 : $#bad)]);
+}
+
+1;

@@ -1,0 +1,303 @@
+/*
+ * Window evaluation, Retry-After, path exemptions and Accept negotiation,
+ * as a table of vectors: snapshot + request -> decision and window.
+ */
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "unit.h"
+#include "maint_eval.h"
+
+
+/* t = 1000000 s; windows are placed around it */
+#define T  1000000
+
+static const char  *snapshot_json =
+    "{\"schema\":1,\"settings\":{\"notify_before_minutes\":10},\"windows\":["
+    /* 0: shop, active full, with exemptions */
+    "{\"id\":\"shop-full\",\"apps\":[\"shop\"],\"start\":999000,"
+    " \"end\":1003600,\"allow\":{\"paths\":[\"/health\",\"/static/\"],"
+    " \"networks\":[\"10.0.0.0/8\",\"2001:db8::/32\"]}},"
+    /* 1: every app, active read-only */
+    "{\"id\":\"all-ro\",\"apps\":[\"*\"],\"start\":999000,\"end\":1001000,"
+    " \"mode\":\"read_only\"},"
+    /* 2: crm upcoming in 5 minutes (inside the 10-minute default) */
+    "{\"id\":\"crm-soon\",\"apps\":[\"crm\"],\"start\":1000300,"
+    " \"end\":1000900},"
+    /* 3: crm upcoming in 3 minutes: the earlier one wins */
+    "{\"id\":\"crm-sooner\",\"apps\":[\"crm\"],\"start\":1000180,"
+    " \"end\":1000240},"
+    /* 4: blog, upcoming in 20 minutes with a 30 minute notice */
+    "{\"id\":\"blog-later\",\"apps\":[\"blog\"],\"start\":1001200,"
+    " \"end\":1002000,\"notify_before_minutes\":30},"
+    /* 5: wiki, ended */
+    "{\"id\":\"wiki-over\",\"apps\":[\"wiki\"],\"start\":990000,"
+    " \"end\":999999},"
+    /* 6: mail, ended but held until completed */
+    "{\"id\":\"mail-held\",\"apps\":[\"mail\"],\"start\":990000,"
+    " \"end\":999000,\"hold\":true},"
+    /* 7: docs, upcoming in 2 hours, no notice yet */
+    "{\"id\":\"docs-far\",\"apps\":[\"docs\"],\"start\":1007200,"
+    " \"end\":1008000,\"notify_before_minutes\":60},"
+    /* 8, 9: news, two upcoming windows: the earlier one is announced */
+    "{\"id\":\"news-b\",\"apps\":[\"news\"],\"start\":1001800,"
+    " \"end\":1001900,\"notify_before_minutes\":60},"
+    "{\"id\":\"news-a\",\"apps\":[\"news\"],\"start\":1001500,"
+    " \"end\":1001600,\"notify_before_minutes\":60}"
+    "]}";
+
+
+typedef struct {
+    const char        *app;
+    int64_t            now_ms;
+    const char        *method_safe;     /* "safe" or "unsafe" */
+    const char        *path;
+    const char        *addr;            /* "" for none */
+    maint_decision_e   decision;
+    const char        *window;          /* NULL: none */
+} vector_t;
+
+
+static const vector_t  vectors[] = {
+    /* full window beats the read-only one for shop */
+    { "shop", T * 1000LL, "safe", "/", "192.0.2.1", MAINT_MAINTENANCE,
+      "shop-full" },
+    { "shop", T * 1000LL, "unsafe", "/cart", "192.0.2.1", MAINT_MAINTENANCE,
+      "shop-full" },
+    /* exemptions: path segments, networks */
+    { "shop", T * 1000LL, "safe", "/health", "192.0.2.1", MAINT_EXEMPT,
+      "shop-full" },
+    { "shop", T * 1000LL, "safe", "/health/db", "192.0.2.1", MAINT_EXEMPT,
+      "shop-full" },
+    { "shop", T * 1000LL, "safe", "/healthz", "192.0.2.1", MAINT_MAINTENANCE,
+      "shop-full" },
+    { "shop", T * 1000LL, "safe", "/static/a.css", "192.0.2.1", MAINT_EXEMPT,
+      "shop-full" },
+    { "shop", T * 1000LL, "safe", "/static", "192.0.2.1", MAINT_MAINTENANCE,
+      "shop-full" },
+    { "shop", T * 1000LL, "unsafe", "/cart", "10.20.30.40", MAINT_EXEMPT,
+      "shop-full" },
+    { "shop", T * 1000LL, "unsafe", "/cart", "2001:db8::5", MAINT_EXEMPT,
+      "shop-full" },
+    { "shop", T * 1000LL, "unsafe", "/cart", "2001:db9::5",
+      MAINT_MAINTENANCE, "shop-full" },
+    { "shop", T * 1000LL, "unsafe", "/cart", "", MAINT_MAINTENANCE,
+      "shop-full" },
+    /* read-only for everybody else */
+    { "crm", T * 1000LL, "safe", "/", "", MAINT_READ_ONLY_PASS, "all-ro" },
+    { "crm", T * 1000LL, "unsafe", "/", "", MAINT_READ_ONLY_BLOCKED,
+      "all-ro" },
+    /* once the read-only window is over, crm sees its upcoming windows */
+    { "crm", 1001000 * 1000LL - 1, "unsafe", "/", "",
+      MAINT_READ_ONLY_BLOCKED, "all-ro" },
+    /* a full window for crm inside the read-only one wins */
+    { "crm", 1000200 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "crm-sooner" },
+    /* window boundaries: start inclusive, end exclusive (ms precision) */
+    { "crm", 1000180 * 1000LL - 1, "safe", "/", "", MAINT_READ_ONLY_PASS,
+      "all-ro" },
+    { "crm", 1000180 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "crm-sooner" },
+    { "crm", 1000240 * 1000LL, "safe", "/", "", MAINT_READ_ONLY_PASS,
+      "all-ro" },
+    /* the earliest upcoming window is the one announced */
+    { "news", 1001100 * 1000LL, "safe", "/", "", MAINT_NOTICE, "news-a" },
+    { "news", 1001600 * 1000LL, "safe", "/", "", MAINT_NOTICE, "news-b" },
+    { "blog", 1001200 * 1000LL - 1, "safe", "/", "", MAINT_NOTICE,
+      "blog-later" },
+    { "blog", 1001200 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "blog-later" },
+    { "blog", 1002000 * 1000LL - 1, "safe", "/", "", MAINT_MAINTENANCE,
+      "blog-later" },
+    { "blog", 1002000 * 1000LL, "safe", "/", "", MAINT_PASS, NULL },
+    /* notice period: blog has 30 minutes (own), docs 60 minutes */
+    { "blog", 1001000 * 1000LL + 1, "safe", "/", "", MAINT_NOTICE,
+      "blog-later" },
+    { "docs", T * 1000LL, "safe", "/", "", MAINT_READ_ONLY_PASS,
+      "all-ro" },
+    { "docs", 1003600 * 1000LL - 1, "safe", "/", "", MAINT_PASS, NULL },
+    { "docs", 1003600 * 1000LL, "safe", "/", "", MAINT_NOTICE, "docs-far" },
+    /* ended, and held */
+    { "wiki", 1001000 * 1000LL, "safe", "/", "", MAINT_PASS, NULL },
+    { "mail", 1001000 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "mail-held" },
+    /* an unknown app after the read-only window: nothing */
+    { "none", 1001000 * 1000LL, "unsafe", "/", "", MAINT_PASS, NULL },
+};
+
+
+static maint_snapshot_t  *snap;
+
+
+static int
+setup(void **state)
+{
+    char  err[256];
+
+    snap = maint_snapshot_parse(snapshot_json, strlen(snapshot_json), err,
+                                sizeof(err));
+    if (snap == NULL) {
+        fprintf(stderr, "snapshot: %s\n", err);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+static int
+teardown(void **state)
+{
+    maint_snapshot_free(snap);
+    return 0;
+}
+
+
+static void
+test_vectors(void **state)
+{
+    size_t                 i;
+    unsigned char          a[16];
+    maint_request_t        req;
+    maint_decision_e       d;
+    const vector_t        *v;
+    const maint_window_t  *w;
+
+    for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+        v = &vectors[i];
+
+        memset(&req, 0, sizeof(req));
+        req.app = v->app;
+        req.app_len = strlen(v->app);
+        req.now_ms = v->now_ms;
+        req.safe_method = strcmp(v->method_safe, "safe") == 0;
+        req.path = v->path;
+        req.path_len = strlen(v->path);
+
+        if (inet_pton(AF_INET, v->addr, a) == 1) {
+            req.family = AF_INET;
+            req.addr = a;
+
+        } else if (inet_pton(AF_INET6, v->addr, a) == 1) {
+            req.family = AF_INET6;
+            req.addr = a;
+        }
+
+        d = maint_evaluate(snap, &req, &w);
+
+        if (d != v->decision
+            || (v->window == NULL) != (w == NULL)
+            || (w && !str_is(&w->id, v->window)))
+        {
+            fail_msg("vector %zu (%s %s %s at %lld): got %d %.*s, want %d %s",
+                     i, v->app, v->method_safe, v->path,
+                     (long long) v->now_ms, d, w ? (int) w->id.len : 4,
+                     w ? w->id.data : "none", v->decision,
+                     v->window ? v->window : "none");
+        }
+    }
+}
+
+
+static void
+test_no_snapshot_passes(void **state)
+{
+    maint_request_t        req = { .app = "x", .app_len = 1 };
+    const maint_window_t  *w;
+
+    assert_int_equal(maint_evaluate(NULL, &req, &w), MAINT_PASS);
+    assert_null(w);
+}
+
+
+static void
+test_retry_after(void **state)
+{
+    const maint_window_t  *w = &snap->windows[0];       /* ends 1003600 */
+
+    assert_int_equal(maint_retry_after(w, 1003600 * 1000LL - 1), 1);
+    assert_int_equal(maint_retry_after(w, 1003599 * 1000LL), 1);
+    assert_int_equal(maint_retry_after(w, 1003598 * 1000LL + 1), 2);
+    assert_int_equal(maint_retry_after(w, T * 1000LL), 3600);
+    assert_int_equal(maint_retry_after(w, 1003600 * 1000LL),
+                     MAINT_RETRY_AFTER_OVERRUN);
+    assert_int_equal(maint_retry_after(w, 2000000 * 1000LL),
+                     MAINT_RETRY_AFTER_OVERRUN);
+}
+
+
+static void
+test_path_allowed(void **state)
+{
+    maint_str_t  api = { S("/api") }, slash = { S("/static/") },
+                 root = { S("/") };
+
+    assert_true(maint_path_allowed(&api, S("/api")));
+    assert_true(maint_path_allowed(&api, S("/api/")));
+    assert_true(maint_path_allowed(&api, S("/api/v1/x")));
+    assert_false(maint_path_allowed(&api, S("/apix")));
+    assert_false(maint_path_allowed(&api, S("/ap")));
+    assert_false(maint_path_allowed(&api, S("/API")));
+    assert_true(maint_path_allowed(&slash, S("/static/a")));
+    assert_false(maint_path_allowed(&slash, S("/static")));
+    assert_true(maint_path_allowed(&root, S("/anything")));
+}
+
+
+static void
+test_accept(void **state)
+{
+    static const struct {
+        const char  *accept;
+        int          json;
+    } v[] = {
+        { "", 0 },
+        { "*/*", 0 },
+        { "application/json", 1 },
+        { "Application/JSON", 1 },
+        { "application/problem+json", 1 },
+        { "application/vnd.api+json; charset=utf-8", 1 },
+        { "application/json, text/plain, */*", 1 },
+        { "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+          0 },
+        { "text/html, application/json", 0 },
+        { "application/json, text/html", 1 },
+        { "application/json;q=0.5, text/html", 0 },
+        { "text/html;q=0.4, application/json;q=0.9", 1 },
+        { "application/json;q=0", 0 },
+        { "application/json; q=0.000", 0 },
+        { "application/json; charset=utf-8; q=0.1", 1 },
+        { "text/plain, application/jsonx", 0 },
+        { "+json", 0 },
+        { "json", 0 },
+        { ",,, ;;; q=", 0 },
+        { "application/json;q=1.5", 1 },
+        { "application/json;q=abc", 0 },
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        if (maint_accept_wants_json(v[i].accept, strlen(v[i].accept))
+            != v[i].json)
+        {
+            fail_msg("Accept \"%s\": want %s", v[i].accept,
+                     v[i].json ? "JSON" : "HTML");
+        }
+    }
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vectors),
+        cmocka_unit_test(test_no_snapshot_passes),
+        cmocka_unit_test(test_retry_after),
+        cmocka_unit_test(test_path_allowed),
+        cmocka_unit_test(test_accept),
+    };
+
+    return cmocka_run_group_tests_name("eval", tests, setup, teardown);
+}

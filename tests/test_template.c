@@ -1,0 +1,185 @@
+/* Template compilation, rendering, escaping; and the built-in page. */
+
+#include "unit.h"
+#include "maint_template.h"
+
+
+static char *
+render(const char *src, maint_template_vars_t *vars)
+{
+    char               err[256], *out;
+    size_t             len, n;
+    maint_template_t  *t;
+
+    t = maint_template_compile(src, strlen(src), err, sizeof(err));
+    if (t == NULL) {
+        fail_msg("compile \"%s\": %s", src, err);
+    }
+
+    len = maint_template_length(t, vars);
+    out = malloc(len + 1);
+    n = maint_template_render(t, vars, out);
+    assert_int_equal(n, len);
+    out[n] = '\0';
+
+    maint_template_free(t);
+
+    return out;
+}
+
+
+static void
+expect_compile_error(const char *src, const char *message)
+{
+    char               err[256] = "";
+    maint_template_t  *t;
+
+    t = maint_template_compile(src, strlen(src), err, sizeof(err));
+    if (t != NULL) {
+        maint_template_free(t);
+        fail_msg("accepted: %s", src);
+    }
+
+    if (strstr(err, message) == NULL) {
+        fail_msg("for %s: want \"%s\", got \"%s\"", src, message, err);
+    }
+}
+
+
+static void
+test_render(void **state)
+{
+    char                  *out;
+    maint_template_vars_t  vars;
+
+    memset(&vars, 0, sizeof(vars));
+    vars.v[MAINT_PH_TITLE].data = "A & B";
+    vars.v[MAINT_PH_TITLE].len = 5;
+    vars.v[MAINT_PH_MESSAGE].data = "<script>\"x\"</script>'";
+    vars.v[MAINT_PH_MESSAGE].len = strlen(vars.v[MAINT_PH_MESSAGE].data);
+
+    out = render("<h1>{{title}}</h1><p>{{ message }}</p>{{window_id}}.", &vars);
+    assert_string_equal(out, "<h1>A &amp; B</h1><p>&lt;script&gt;&quot;x&quot;"
+                        "&lt;/script&gt;&#39;</p>.");
+    free(out);
+
+    out = render("no placeholders at all", &vars);
+    assert_string_equal(out, "no placeholders at all");
+    free(out);
+
+    out = render("", &vars);
+    assert_string_equal(out, "");
+    free(out);
+
+    out = render("{{title}}{{title}}", &vars);
+    assert_string_equal(out, "A &amp; BA &amp; B");
+    free(out);
+
+    /* a lone brace and a closing pair are literal */
+    out = render("{ x } }} {{\ttitle\t}}", &vars);
+    assert_string_equal(out, "{ x } }} A &amp; B");
+    free(out);
+}
+
+
+static void
+test_every_placeholder_compiles(void **state)
+{
+    int                ph;
+    char               src[64], err[256];
+    maint_template_t  *t;
+
+    for (ph = 0; ph < MAINT_PH_COUNT; ph++) {
+        snprintf(src, sizeof(src), "{{%s}}", maint_placeholder_name(ph));
+        t = maint_template_compile(src, strlen(src), err, sizeof(err));
+        assert_non_null(t);
+        maint_template_free(t);
+    }
+}
+
+
+static void
+test_compile_errors(void **state)
+{
+    expect_compile_error("{{nope}}", "unknown placeholder \"{{nope}}\" at line 1");
+    expect_compile_error("a\nb\n{{ Title }}", "unknown placeholder \"{{Title}}\" "
+                         "at line 3");
+    expect_compile_error("{{title", "unterminated \"{{\" at line 1");
+    expect_compile_error("{{title\n}}", "unterminated");
+    expect_compile_error("{{}}", "unknown placeholder \"{{}}\"");
+}
+
+
+static void
+test_html_escape(void **state)
+{
+    char    out[64];
+    size_t  n;
+
+    assert_int_equal(maint_html_escape(NULL, S("plain")), 5);
+    n = maint_html_escape(out, S("<&>\"'"));
+    assert_int_equal(n, strlen("&lt;&amp;&gt;&quot;&#39;"));
+    assert_memory_equal(out, "&lt;&amp;&gt;&quot;&#39;", n);
+}
+
+
+static void
+test_json_escape(void **state)
+{
+    char    out[128];
+    size_t  n;
+
+    n = maint_json_escape(out, S("a\"b\\c\nd\te\x01<f>&"));
+    assert_int_equal(n, maint_json_escape(NULL, S("a\"b\\c\nd\te\x01<f>&")));
+    out[n] = '\0';
+    assert_string_equal(out, "a\\\"b\\\\c\\nd\\te\\u0001\\u003cf\\u003e\\u0026");
+
+    /* UTF-8 passes through untouched */
+    n = maint_json_escape(out, S("Wartung \xc3\xa4"));
+    out[n] = '\0';
+    assert_string_equal(out, "Wartung \xc3\xa4");
+}
+
+
+static void
+test_builtin_page(void **state)
+{
+    char                  *out;
+    maint_template_vars_t  vars;
+
+    memset(&vars, 0, sizeof(vars));
+    vars.v[MAINT_PH_HEADLINE].data = "Scheduled maintenance";
+    vars.v[MAINT_PH_HEADLINE].len = strlen(vars.v[MAINT_PH_HEADLINE].data);
+    vars.v[MAINT_PH_MESSAGE].data = "<b>hi</b>";
+    vars.v[MAINT_PH_MESSAGE].len = 9;
+
+    out = render(maint_default_page, &vars);
+
+    assert_non_null(strstr(out, "<!DOCTYPE html>"));
+    assert_non_null(strstr(out, "<html lang=\"en\">"));
+    assert_non_null(strstr(out, "<title>Scheduled maintenance</title>"));
+    assert_non_null(strstr(out, "&lt;b&gt;hi&lt;/b&gt;"));
+    assert_null(strstr(out, "<b>hi</b>"));
+    assert_null(strstr(out, "http://"));
+    assert_null(strstr(out, "https://"));
+    assert_non_null(strstr(out, "prefers-color-scheme:dark"));
+    assert_non_null(strstr(out, "http-equiv=\"refresh\""));
+
+    free(out);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_every_placeholder_compiles),
+        cmocka_unit_test(test_compile_errors),
+        cmocka_unit_test(test_html_escape),
+        cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_builtin_page),
+    };
+
+    return cmocka_run_group_tests_name("template", tests, NULL, NULL);
+}
