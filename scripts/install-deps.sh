@@ -33,7 +33,9 @@ if [ ! -e "$policy" ]; then
     made_policy=1
 fi
 
-cleanup() { [ -n "$made_policy" ] && $sudo rm -f "$policy"; }
+cleanup() {
+    if [ -n "$made_policy" ]; then $sudo rm -f "$policy"; fi
+}
 trap cleanup EXIT
 
 $sudo apt-get update -qq
