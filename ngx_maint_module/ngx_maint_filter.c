@@ -108,9 +108,8 @@ ngx_maint_header_filter(ngx_http_request_t *r)
 static ngx_int_t
 ngx_maint_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
-    ngx_buf_t             *b;
     ngx_str_t             *body;
-    ngx_chain_t           *cl, out;
+    ngx_chain_t           *cl, *out;
     ngx_maint_ctx_t       *ctx;
     ngx_maint_loc_conf_t  *lcf;
 
@@ -139,19 +138,10 @@ ngx_maint_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
                        sizeof("application/") - 1) == 0
            ? &lcf->unavailable_json : &lcf->unavailable_html;
 
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
+    out = ngx_maint_body(r, body->data, body->len);
+    if (out == NULL) {
         return NGX_ERROR;
     }
 
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->memory = 1;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_next_body_filter(r, &out);
+    return ngx_http_next_body_filter(r, out);
 }

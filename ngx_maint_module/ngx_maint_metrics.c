@@ -223,10 +223,9 @@ ngx_maint_metrics_handler(ngx_http_request_t *r)
     size_t                    size;
     int64_t                   age;
     ngx_int_t                 rc;
-    ngx_buf_t                *b;
     ngx_uint_t                i, cumulative, workers;
     ngx_time_t               *tp;
-    ngx_chain_t               out;
+    ngx_chain_t              *out;
     ngx_core_conf_t          *ccf;
     ngx_maint_metrics_t      *m;
     ngx_maint_worker_slot_t  *s;
@@ -371,19 +370,10 @@ ngx_maint_metrics_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
+    out = ngx_maint_body(r, start, p - start);
+    if (out == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->pos = start;
-    b->last = p;
-    b->memory = 1;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_output_filter(r, out);
 }

@@ -167,6 +167,8 @@ ngx_flag_t ngx_maint_redis_ready(void);
 void ngx_maint_redis_fail(const char *reason);
 ngx_int_t ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
     const char **argv, const size_t *argvlen);
+ngx_int_t ngx_maint_redis_formatted(redisCallbackFn *fn, void *data,
+    ngx_str_t *cmd);
 
 /* ngx_maint_state.c */
 void ngx_maint_state_init_worker(ngx_cycle_t *cycle,
@@ -199,6 +201,7 @@ ngx_int_t ngx_maint_set_answer_headers(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf, ngx_uint_t json, int64_t retry_after,
     size_t len);
 void ngx_maint_rendered_free(ngx_maint_state_t *st);
+ngx_chain_t *ngx_maint_body(ngx_http_request_t *r, u_char *data, size_t len);
 
 /* ngx_maint_filter.c */
 ngx_int_t ngx_maint_filter_init(ngx_conf_t *cf);

@@ -140,6 +140,26 @@ ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
 }
 
 
+ngx_int_t
+ngx_maint_redis_formatted(redisCallbackFn *fn, void *data, ngx_str_t *cmd)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (!rd->ready || rd->ac == NULL || cmd->len == 0) {
+        return NGX_DECLINED;
+    }
+
+    if (redisAsyncFormattedCommand(rd->ac, fn, data, (char *) cmd->data,
+                                   cmd->len)
+        != REDIS_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
 static void
 ngx_maint_redis_connect(void)
 {

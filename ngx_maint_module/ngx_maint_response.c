@@ -73,9 +73,8 @@ ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     int64_t                retry;
     ngx_int_t              rc;
     ngx_str_t              body;
-    ngx_buf_t             *b;
     ngx_uint_t             json;
-    ngx_chain_t            out;
+    ngx_chain_t           *out;
     ngx_maint_rendered_t  *rendered;
 
     json = ngx_maint_wants_json(r, lcf);
@@ -116,23 +115,45 @@ ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         return rc;
     }
 
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
+    /* the bytes belong to the state, which the request holds a ref on */
+
+    out = ngx_maint_body(r, body.data, body.len);
+    if (out == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* the bytes belong to the state, which the request holds a ref on */
+    return ngx_http_output_filter(r, out);
+}
 
-    b->pos = body.data;
-    b->last = body.data + body.len;
+
+/* A whole response body in one buffer, pointing at memory that outlives it */
+
+ngx_chain_t *
+ngx_maint_body(ngx_http_request_t *r, u_char *data, size_t len)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    cl = ngx_alloc_chain_link(r->pool);
+    if (cl == NULL) {
+        return NULL;
+    }
+
+    b->pos = data;
+    b->last = data + len;
     b->memory = 1;
     b->last_buf = 1;
     b->last_in_chain = 1;
 
-    out.buf = b;
-    out.next = NULL;
+    cl->buf = b;
+    cl->next = NULL;
 
-    return ngx_http_output_filter(r, &out);
+    return cl;
 }
 
 
@@ -317,34 +338,22 @@ ngx_int_t
 ngx_maint_render_unavailable(ngx_conf_t *cf, ngx_maint_loc_conf_t *lcf,
     maint_template_t *page)
 {
-    size_t   len;
-    u_char  *p;
+    ngx_str_t   *out;
+    ngx_uint_t   json;
 
-    len = ngx_maint_render(page, NULL, lcf->status_code,
-                           NGX_MAINT_KIND_UNAVAILABLE, 0, NULL);
-    p = ngx_pnalloc(cf->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
+    for (json = 0; json < 2; json++) {
+        out = json ? &lcf->unavailable_json : &lcf->unavailable_html;
+
+        out->len = ngx_maint_render(page, NULL, lcf->status_code,
+                                    NGX_MAINT_KIND_UNAVAILABLE, json, NULL);
+        out->data = ngx_pnalloc(cf->pool, out->len);
+        if (out->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        (void) ngx_maint_render(page, NULL, lcf->status_code,
+                                NGX_MAINT_KIND_UNAVAILABLE, json, out->data);
     }
-
-    lcf->unavailable_html.data = p;
-    lcf->unavailable_html.len = ngx_maint_render(page, NULL,
-                                                 lcf->status_code,
-                                                 NGX_MAINT_KIND_UNAVAILABLE,
-                                                 0, p);
-
-    len = ngx_maint_render(page, NULL, lcf->status_code,
-                           NGX_MAINT_KIND_UNAVAILABLE, 1, NULL);
-    p = ngx_pnalloc(cf->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    lcf->unavailable_json.data = p;
-    lcf->unavailable_json.len = ngx_maint_render(page, NULL,
-                                                 lcf->status_code,
-                                                 NGX_MAINT_KIND_UNAVAILABLE,
-                                                 1, p);
 
     return NGX_OK;
 }

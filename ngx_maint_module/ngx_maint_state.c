@@ -49,12 +49,17 @@ typedef struct {
     int64_t                 clock_base;     /* Redis ms at clock_mono */
     ngx_msec_t              clock_mono;
     ngx_msec_t              clock_at;
+
+    ngx_str_t               cmd_time;       /* formatted once per worker */
+    ngx_str_t               cmd_version;
+    ngx_str_t               cmd_snapshot;
 } ngx_maint_reader_t;
 
 
 #define NGX_MAINT_CLOCK_EVERY  1000
 
 
+static ngx_int_t ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which);
 static void ngx_maint_flush_handler(ngx_event_t *ev);
 static void ngx_maint_reply_timeout(ngx_event_t *ev);
 static void ngx_maint_send_read(void);
@@ -86,6 +91,14 @@ ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
     rd->mcf = mcf;
     rd->log = cycle->log;
     rd->bad_version = -1;
+
+    if (ngx_maint_format_command(&rd->cmd_time, 0) != NGX_OK
+        || ngx_maint_format_command(&rd->cmd_version, 1) != NGX_OK
+        || ngx_maint_format_command(&rd->cmd_snapshot, 2) != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                      "maint: cannot format the state read commands");
+    }
 
     ngx_queue_init(&rd->pending);
     ngx_queue_init(&rd->inflight);
@@ -123,6 +136,47 @@ ngx_maint_state_exit_worker(void)
         ngx_maint_state_release(rd->current);
         rd->current = NULL;
     }
+
+    redisFreeCommand((char *) rd->cmd_time.data);
+    redisFreeCommand((char *) rd->cmd_version.data);
+    redisFreeCommand((char *) rd->cmd_snapshot.data);
+    ngx_str_null(&rd->cmd_time);
+    ngx_str_null(&rd->cmd_version);
+    ngx_str_null(&rd->cmd_snapshot);
+}
+
+
+/*
+ * The three commands a read uses, in RESP, once: 0 is TIME, 1 is
+ * HMGET <prefix>state version, 2 adds the snapshot field.
+ */
+
+static ngx_int_t
+ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
+{
+    int           len;
+    char         *out;
+    size_t        argvlen[4] = { 5, 0, 7, 8 };
+    const char   *argv[4] = { "HMGET", NULL, "version", "snapshot" };
+
+    if (which == 0) {
+        len = redisFormatCommand(&out, "TIME");
+
+    } else {
+        argv[1] = (char *) ngx_maint_reader.mcf->key_state.data;
+        argvlen[1] = ngx_maint_reader.mcf->key_state.len;
+
+        len = redisFormatCommandArgv(&out, 2 + (int) which, argv, argvlen);
+    }
+
+    if (len < 0) {
+        return NGX_ERROR;
+    }
+
+    cmd->data = (u_char *) out;
+    cmd->len = len;
+
+    return NGX_OK;
 }
 
 
@@ -353,9 +407,6 @@ ngx_maint_send_read(void)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    size_t       argvlen[3];
-    const char  *argv[3];
-
     rd->gen++;
     rd->sent_at = ngx_current_msec;
     rd->sent_us = ngx_maint_monotonic_us();
@@ -363,11 +414,8 @@ ngx_maint_send_read(void)
     if (!rd->clock_valid
         || ngx_current_msec - rd->clock_at >= NGX_MAINT_CLOCK_EVERY)
     {
-        argv[0] = "TIME";
-        argvlen[0] = 4;
-
-        if (ngx_maint_redis_command(ngx_maint_on_time, (void *) rd->gen, 1,
-                                    argv, argvlen)
+        if (ngx_maint_redis_formatted(ngx_maint_on_time, (void *) rd->gen,
+                                      &rd->cmd_time)
             != NGX_OK)
         {
             ngx_maint_read_failed("cannot queue TIME");
@@ -375,15 +423,8 @@ ngx_maint_send_read(void)
         }
     }
 
-    argv[0] = "HMGET";
-    argvlen[0] = 5;
-    argv[1] = (char *) rd->mcf->key_state.data;
-    argvlen[1] = rd->mcf->key_state.len;
-    argv[2] = "version";
-    argvlen[2] = 7;
-
-    if (ngx_maint_redis_command(ngx_maint_on_version, (void *) rd->gen, 3,
-                                argv, argvlen)
+    if (ngx_maint_redis_formatted(ngx_maint_on_version, (void *) rd->gen,
+                                  &rd->cmd_version)
         != NGX_OK)
     {
         ngx_maint_read_failed("cannot queue HMGET");
@@ -446,9 +487,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
     redisReply          *rr = reply;
 
-    int64_t       version;
-    size_t        argvlen[4];
-    const char   *argv[4];
+    int64_t  version;
 
     if ((uintptr_t) data != rd->gen || !rd->in_flight) {
         return;
@@ -509,17 +548,8 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
 
     /* a newer state: fetch it, within the same deadline */
 
-    argv[0] = "HMGET";
-    argvlen[0] = 5;
-    argv[1] = (char *) rd->mcf->key_state.data;
-    argvlen[1] = rd->mcf->key_state.len;
-    argv[2] = "version";
-    argvlen[2] = 7;
-    argv[3] = "snapshot";
-    argvlen[3] = 8;
-
-    if (ngx_maint_redis_command(ngx_maint_on_snapshot, data, 4, argv,
-                                argvlen)
+    if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
+                                  &rd->cmd_snapshot)
         != NGX_OK)
     {
         ngx_maint_read_failed("cannot queue HMGET");

@@ -39,12 +39,7 @@ HTTP
 my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up },
                         http => $http);
 
-sub metric {
-    my ($name) = @_;
-    my $r = http($nginx->port, 'GET', '/metrics');
-    my ($v) = $r->{body} =~ /^\Q$name\E (\d+)$/m;
-    return $v;
-}
+sub counter { metric($nginx->port, $_[0]) }
 
 # 1. the very next request after each change, many times over, on two
 #    workers (new connection each time, so either worker may answer)
@@ -67,16 +62,16 @@ is($ok_off, 40, 'every request after switching off passed');
 clear_state($redis);
 http($nginx->port, 'GET', '/warm') for 1 .. 4;
 
-my $reads0 = metric('ngx_maint_redis_reads_total');
-my $waited0 = metric('ngx_maint_requests_waited_total');
+my $reads0 = counter('ngx_maint_redis_reads_total');
+my $waited0 = counter('ngx_maint_requests_waited_total');
 
 my $res = http_many($nginx->port, [ map { ['GET', "/burst$_"] } 1 .. 200 ]);
 is(scalar(grep { $_->{status} == 200 } @$res), 200, 'burst: all 200 passed');
 is(scalar(grep { ($_->{headers}{'x-maint-source'} // '') eq 'fresh' } @$res), 200,
    'burst: all decided on a fresh read');
 
-my $reads = metric('ngx_maint_redis_reads_total') - $reads0;
-my $waited = metric('ngx_maint_requests_waited_total') - $waited0;
+my $reads = counter('ngx_maint_redis_reads_total') - $reads0;
+my $waited = counter('ngx_maint_requests_waited_total') - $waited0;
 
 is($waited, 200, 'burst: each request waited for a read sent after it arrived');
 ok($reads < $waited, "burst: $waited requests shared $reads reads");
@@ -84,24 +79,24 @@ diag("coalescing: $waited requests, $reads reads");
 
 # 3. the snapshot is decoded only when its version changes
 
-my $loads0 = metric('ngx_maint_snapshot_loads_total');
+my $loads0 = counter('ngx_maint_snapshot_loads_total');
 http($nginx->port, 'GET', "/same$_") for 1 .. 30;
-is(metric('ngx_maint_snapshot_loads_total'), $loads0,
+is(counter('ngx_maint_snapshot_loads_total'), $loads0,
    'no decoding while the version stays');
 
 set_state($redis, windows => []);
 http($nginx->port, 'GET', "/changed$_") for 1 .. 20;
-my $loads = metric('ngx_maint_snapshot_loads_total') - $loads0;
+my $loads = counter('ngx_maint_snapshot_loads_total') - $loads0;
 ok($loads >= 1 && $loads <= 2, "one decode per worker after a change ($loads)");
 
 # 4. maint_max_staleness relaxes freshness: decided without a read
 
 http($nginx->port, 'GET', '/relaxed/prime') for 1 .. 4;
-$reads0 = metric('ngx_maint_redis_reads_total');
+$reads0 = counter('ngx_maint_redis_reads_total');
 my @relaxed = map { http($nginx->port, 'GET', "/relaxed/$_") } 1 .. 20;
 is(scalar(grep { ($_->{headers}{'x-maint-source'} // '') eq 'recent' } @relaxed), 20,
    'relaxed location decides on a recent read');
-is(metric('ngx_maint_redis_reads_total') - $reads0, 0, 'and sends no reads');
+is(counter('ngx_maint_redis_reads_total') - $reads0, 0, 'and sends no reads');
 
 $nginx->stop;
 check_error_log($nginx);

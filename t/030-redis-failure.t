@@ -48,11 +48,6 @@ my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up },
                         http => $http);
 my $port = $nginx->port;
 
-sub metric {
-    my ($name) = @_;
-    my ($v) = http($port, 'GET', '/metrics')->{body} =~ /^\Q$name\E (\d+)$/m;
-    return $v // 0;
-}
 
 sub wave {
     my @reqs = map { my $i = $_; map { ['GET', "/$_/r$i"] } qw(stale open closed off) } 1 .. 15;
@@ -105,14 +100,14 @@ $redis->signal('STOP');
 check_wave(wave(), 'stopped');
 check_wave(wave(), 'stopped, policy engaged');
 
-my $rc0 = metric('ngx_maint_redis_reconnects_total');
+my $rc0 = metric($port, 'ngx_maint_redis_reconnects_total');
 my ($t0, $sent) = (time, 0);
 while (time - $t0 < 1.5) {
     wave();
     $sent += 60;
 }
 my $elapsed = time - $t0;
-my $rc = metric('ngx_maint_redis_reconnects_total') - $rc0;
+my $rc = metric($port, 'ngx_maint_redis_reconnects_total') - $rc0;
 
 # attempts are at least connect_timeout + backoff_min/2 apart per worker
 ok($rc <= 2 * (1 + $elapsed / 0.125), sprintf('stopped: %d reconnects in %.1f s for %d requests: '

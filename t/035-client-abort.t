@@ -25,10 +25,7 @@ my $port = $nginx->port;
 set_state($redis, windows => [ window($redis, id => 'w1') ]);
 is(http($port, 'GET', '/x')->{status}, 503, 'enforced before');
 
-sub waited {
-    my ($v) = http($port, 'GET', '/metrics')->{body} =~ /^ngx_maint_requests_waited_total (\d+)$/m;
-    return $v;
-}
+sub waited { metric($port, 'ngx_maint_requests_waited_total') }
 
 # Redis stops answering; 50 clients send a request each and hang up
 $redis->signal('STOP');

@@ -26,7 +26,7 @@ my $port = $nginx->port;
 sub metrics { http($port, 'GET', '/metrics') }
 sub value {
     my ($body, $name) = @_;
-    my ($v) = $body =~ /^\Q$name\E ([-\d.e+]+)$/m;
+    my ($v) = $body =~ /^\Q$name\E (\S+)$/m;
     return $v;
 }
 

@@ -22,7 +22,7 @@ use Time::HiRes qw(time sleep);
 
 our @EXPORT = qw(
     free_port start_redis start_nginx nginx_t http http_many wait_until
-    window set_state clear_state redis_now_ms check_error_log
+    window set_state clear_state redis_now_ms check_error_log metric
     $ROOT $MODULE
 );
 
@@ -524,6 +524,16 @@ sub http_many {
     }
 
     return \@res;
+}
+
+
+# One value from a maint_metrics location ("/metrics" unless told), for a
+# metric written with its labels: metric($port, 'x_total{decision="pass"}').
+sub metric {
+    my ($port, $name, $path) = @_;
+    my $body = http($port, 'GET', $path // '/metrics')->{body} // '';
+    my ($v) = $body =~ /^\Q$name\E (\S+)$/m;
+    return $v;
 }
 
 
