@@ -14,6 +14,7 @@
 #define NGX_MAINT_UPSTREAM_RETRY  30
 
 
+static void ngx_maint_drop_upstream_headers(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
@@ -21,6 +22,51 @@ static ngx_int_t ngx_maint_body_filter(ngx_http_request_t *r,
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
+
+
+/* The failed response's own caching and retry advice does not apply. */
+
+static void
+ngx_maint_drop_upstream_headers(ngx_http_request_t *r)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    static ngx_str_t  drop[] = {
+        ngx_string("Cache-Control"),
+        ngx_string("Expires"),
+        ngx_string("Retry-After")
+    };
+
+    part = &r->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        for (ngx_uint_t j = 0; j < sizeof(drop) / sizeof(drop[0]); j++) {
+            if (h[i].key.len == drop[j].len
+                && ngx_strncasecmp(h[i].key.data, drop[j].data,
+                                   drop[j].len) == 0)
+            {
+                h[i].hash = 0;
+            }
+        }
+    }
+
+    r->headers_out.expires = NULL;
+    r->headers_out.cache_control.nelts = 0;
+}
 
 
 ngx_int_t
@@ -80,6 +126,8 @@ ngx_maint_header_filter(ngx_http_request_t *r)
         r->headers_out.content_encoding->hash = 0;
         r->headers_out.content_encoding = NULL;
     }
+
+    ngx_maint_drop_upstream_headers(r);
 
     if (ngx_maint_set_answer_headers(r, lcf, json, NGX_MAINT_UPSTREAM_RETRY,
                                      body->len)

@@ -138,7 +138,11 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         ctx->decided = 1;
 
         if (ctx->read_ok) {
-            if (ctx->source != NGX_MAINT_SRC_RECENT) {
+            if (ngx_maint_state_behind()) {
+                /* Redis holds a version we could not decode */
+                ctx->source = NGX_MAINT_SRC_STALE;
+
+            } else if (ctx->source != NGX_MAINT_SRC_RECENT) {
                 ctx->source = NGX_MAINT_SRC_FRESH;
             }
 

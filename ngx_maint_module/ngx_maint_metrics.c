@@ -18,6 +18,7 @@ typedef struct {
     ngx_atomic_t            ok_wall_ms;
     ngx_atomic_t            connected;
     ngx_atomic_t            degraded;
+    ngx_atomic_t            behind;
 } ngx_maint_worker_slot_t;
 
 
@@ -186,9 +187,12 @@ ngx_maint_metric_read(ngx_uint_t usec)
 
 void
 ngx_maint_metric_worker_state(int64_t version, ngx_msec_t ok_wall_ms,
-    ngx_flag_t connected, ngx_flag_t degraded)
+    ngx_flag_t connected, ngx_flag_t degraded, ngx_flag_t behind)
 {
-    if (ngx_maint_slot == NULL) {
+    /* after a reload the slot belongs to the new worker of this number */
+
+    if (ngx_maint_slot == NULL || ngx_maint_slot->pid != (ngx_atomic_t) ngx_pid)
+    {
         return;
     }
 
@@ -196,6 +200,7 @@ ngx_maint_metric_worker_state(int64_t version, ngx_msec_t ok_wall_ms,
     ngx_maint_slot->ok_wall_ms = ok_wall_ms;
     ngx_maint_slot->connected = connected ? 1 : 0;
     ngx_maint_slot->degraded = degraded ? 1 : 0;
+    ngx_maint_slot->behind = behind ? 1 : 0;
 }
 
 
@@ -355,6 +360,18 @@ ngx_maint_metrics_handler(ngx_http_request_t *r)
         if (s->pid) {
             p = ngx_sprintf(p, "ngx_maint_degraded{worker=\"%ui\"} %uA\n",
                             i, s->degraded);
+        }
+    }
+
+    NGX_MAINT_HEADER(p, "ngx_maint_state_behind", "gauge",
+                     "1 while Redis holds a state version the worker could "
+                     "not decode (it keeps its last good one).");
+
+    for (i = 0; i < workers; i++) {
+        s = &m->workers[i];
+        if (s->pid) {
+            p = ngx_sprintf(p, "ngx_maint_state_behind{worker=\"%ui\"} %uA\n",
+                            i, s->behind);
         }
     }
 

@@ -182,6 +182,7 @@ ngx_int_t ngx_maint_state_acquire(ngx_http_request_t *r,
 void ngx_maint_state_forget(ngx_maint_ctx_t *ctx);
 ngx_maint_state_t *ngx_maint_state_current(void);
 ngx_flag_t ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf);
+ngx_flag_t ngx_maint_state_behind(void);
 int64_t ngx_maint_state_version(void);
 int64_t ngx_maint_now_ms(void);
 void ngx_maint_state_release(ngx_maint_state_t *st);
@@ -238,7 +239,7 @@ typedef enum {
 
 void ngx_maint_metric_inc(ngx_maint_metric_e m);
 void ngx_maint_metric_worker_state(int64_t version, ngx_msec_t ok_wall_ms,
-    ngx_flag_t connected, ngx_flag_t degraded);
+    ngx_flag_t connected, ngx_flag_t degraded, ngx_flag_t behind);
 
 /* ngx_maint_heartbeat.c */
 void ngx_maint_heartbeat_init_worker(ngx_cycle_t *cycle,

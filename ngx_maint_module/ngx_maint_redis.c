@@ -187,7 +187,7 @@ ngx_maint_redis_connect(void)
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "maint: redis %V: cannot allocate a connection",
                       &mcf->addr_text);
-        ngx_maint_redis_schedule_retry();
+        ngx_maint_redis_lost(NULL);
         return;
     }
 
@@ -197,14 +197,14 @@ ngx_maint_redis_connect(void)
                       &mcf->addr_text, ac->errstr);
         redisAsyncFree(ac);
         ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
-        ngx_maint_redis_schedule_retry();
+        ngx_maint_redis_lost(NULL);
         return;
     }
 
     c = ngx_get_connection(ac->c.fd, rd->log);
     if (c == NULL) {
         redisAsyncFree(ac);
-        ngx_maint_redis_schedule_retry();
+        ngx_maint_redis_lost(NULL);
         return;
     }
 
@@ -221,7 +221,7 @@ ngx_maint_redis_connect(void)
         c->fd = (ngx_socket_t) -1;
         ngx_free_connection(c);
         redisAsyncFree(ac);
-        ngx_maint_redis_schedule_retry();
+        ngx_maint_redis_lost(NULL);
         return;
     }
 
@@ -399,6 +399,11 @@ ngx_maint_redis_fail(const char *reason)
     redisAsyncFree(ac);
 }
 
+
+/*
+ * Every failure ends here, whether the connect failed at once or later:
+ * the reader decides by policy until a read succeeds, and a retry is due.
+ */
 
 static void
 ngx_maint_redis_lost(const char *reason)

@@ -39,6 +39,8 @@ typedef struct {
     unsigned                exiting:1;
     unsigned                clock_valid:1;
     unsigned                probe:1;        /* a read with nobody waiting */
+    unsigned                behind:1;       /* Redis has a version we
+                                               cannot decode */
 
     ngx_msec_t              ok_sent_at;     /* last successful read */
     ngx_msec_t              ok_at;
@@ -56,7 +58,14 @@ typedef struct {
 } ngx_maint_reader_t;
 
 
-#define NGX_MAINT_CLOCK_EVERY  1000
+#define NGX_MAINT_CLOCK_EVERY       1000
+
+/*
+ * A new snapshot may be large (up to 1 MiB) and come over a fresh TCP
+ * connection on a slow link: its fetch is not held to the requests'
+ * timeout (they are, by their own timers) but to this, at least.
+ */
+#define NGX_MAINT_SNAPSHOT_TIMEOUT  2000
 
 
 static ngx_int_t ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which);
@@ -542,18 +551,23 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     }
 
     if (version == rd->bad_version) {
-        ngx_maint_read_failed("invalid snapshot");
+        /* Redis answers, the writer is wrong: keep the last good state */
+        ngx_maint_read_done();
         return;
     }
 
-    /* a newer state: fetch it, within the same deadline */
+    /* a newer state: fetch it */
 
     if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
                                   &rd->cmd_snapshot)
         != NGX_OK)
     {
         ngx_maint_read_failed("cannot queue HMGET");
+        return;
     }
+
+    ngx_add_timer(&rd->reply_timer,
+                  ngx_max(rd->mcf->timeout, NGX_MAINT_SNAPSHOT_TIMEOUT));
 }
 
 
@@ -586,16 +600,17 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
 
     if (snap->type != REDIS_REPLY_STRING) {
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: %V version %L has no snapshot",
-                      &rd->mcf->key_state, version);
+                      "maint: %V version %L has no snapshot, keeping "
+                      "version %L", &rd->mcf->key_state, version,
+                      ngx_maint_state_version());
         rd->bad_version = version;
         ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_ERRORS);
-        ngx_maint_read_failed("no snapshot");
-        return;
-    }
 
-    if (ngx_maint_install(version, snap->str, snap->len) != NGX_OK) {
-        ngx_maint_read_failed("invalid snapshot");
+    } else if (ngx_maint_install(version, snap->str, snap->len) != NGX_OK
+               && rd->bad_version != version)
+    {
+        /* out of memory, not the writer's fault: try again */
+        ngx_maint_read_failed("cannot install state");
         return;
     }
 
@@ -687,6 +702,9 @@ ngx_maint_read_done(void)
     rd->in_flight = 0;
     rd->degraded = 0;
     rd->have_ok = 1;
+    rd->behind = rd->bad_version > 0
+                 && (rd->current == NULL
+                     || rd->current->version < rd->bad_version);
     rd->ok_sent_at = rd->sent_at;
     rd->ok_at = ngx_current_msec;
 
@@ -782,8 +800,17 @@ ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    return rd->current != NULL && rd->have_ok
-           && ngx_current_msec - rd->ok_at <= lcf->stale;
+    return rd->current != NULL && rd->have_ok && lcf->stale
+           && ngx_current_msec - rd->ok_at < lcf->stale;
+}
+
+
+/* a successful read, but of a version this worker could not decode */
+
+ngx_flag_t
+ngx_maint_state_behind(void)
+{
+    return ngx_maint_reader.behind;
 }
 
 
@@ -803,5 +830,6 @@ ngx_maint_report(void)
                                   ? (ngx_msec_t) tp->sec * 1000 + tp->msec
                                     - age
                                   : 0,
-                                  ngx_maint_redis_ready(), rd->degraded);
+                                  ngx_maint_redis_ready(), rd->degraded,
+                                  rd->behind);
 }

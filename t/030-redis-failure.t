@@ -156,6 +156,32 @@ is(http($port, 'GET', '/closed/x')->{status}, 503, 'cold start: window enforced'
 $cold->stop;
 check_error_log($cold);
 
+# --- a connect that fails at once (no such socket): decided without waiting
+
+my $nosock = start_nginx(vars => { UP => $up },
+                         http => <<'NOSOCK');
+    maint_redis unix:%%DIR%%/no-such.sock timeout=1s;
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        maint on;
+        add_header X-Maint-Status "$maint_status" always;
+        location / { proxy_pass http://127.0.0.1:%%UP%%; }
+        location /closed/ { maint_on_redis_error closed;
+                            proxy_pass http://127.0.0.1:%%UP%%; }
+    }
+    server { listen 127.0.0.1:%%UP%%; location / { return 200 "app\n"; } }
+NOSOCK
+
+my @r = map { http($nosock->port, 'GET', "/x$_") } 1 .. 10;
+my ($slowest) = sort { $b <=> $a } map { $_->{time} } @r;
+ok($slowest < 0.2, sprintf('missing socket: no request waits for the 1 s timeout '
+                           . '(slowest %.0f ms)', $slowest * 1000));
+is(scalar(grep { $_->{status} == 200 && $_->{headers}{'x-maint-status'} eq 'error' } @r),
+   10, 'missing socket: open policy');
+is(http($nosock->port, 'GET', '/closed/x')->{status}, 503, 'missing socket: closed policy');
+$nosock->stop;
+check_error_log($nosock);
+
 done_testing();
 
 sub check_wave_cold {

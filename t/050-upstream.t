@@ -43,6 +43,10 @@ my $nginx = start_nginx(vars => { UP => $up, CLOSED => $closed,
         location = /app/504 { return 504 "upstream says timeout\n"; }
         location = /app/500 { return 500 "upstream says 500\n"; }
         location = /app/503 { return 503 "upstream maintenance page\n"; }
+        location = /app/cached { add_header Cache-Control "public, max-age=600" always;
+                                 add_header Expires "Thu, 01 Jan 2037 00:00:00 GMT" always;
+                                 add_header Retry-After 3600 always;
+                                 return 502 "cached error"; }
         location = /app/gz  { add_header Content-Encoding gzip always;
                               add_header Set-Cookie "keep=1" always;
                               return 502 "binary junk"; }
@@ -71,6 +75,12 @@ my $r = http($port, 'GET', '/app/gz');
 unavailable_page($r, 'encoded upstream error');
 ok(!defined $r->{headers}{'content-encoding'}, 'encoded upstream error: Content-Encoding dropped');
 unlike($r->{body}, qr/binary junk/, 'nothing of the upstream body is left');
+
+$r = http($port, 'GET', '/app/cached');
+unavailable_page($r, 'upstream error with caching headers');
+ok(!defined $r->{headers}{expires}, "the upstream's Expires is dropped");
+is(() = $r->{raw} =~ /^Cache-Control:/mig, 1, 'one Cache-Control, ours');
+is(() = $r->{raw} =~ /^Retry-After:/mig, 1, 'one Retry-After, ours');
 
 $r = http($port, 'GET', '/refused', headers => { Accept => 'application/json' });
 is($r->{status}, 503, 'API client: 503');

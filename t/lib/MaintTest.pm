@@ -21,7 +21,8 @@ use Test::More;
 use Time::HiRes qw(time sleep);
 
 our @EXPORT = qw(
-    free_port start_redis start_nginx nginx_t http http_many wait_until
+    free_port start_redis start_nginx start_slow_proxy nginx_t http http_many
+    wait_until
     window set_state clear_state redis_now_ms check_error_log metric
     $ROOT $MODULE
 );
@@ -30,7 +31,7 @@ our $ROOT = abs_path(dirname(__FILE__) . '/../..');
 our $MODULE = $ENV{MAINT_MODULE} || "$ROOT/build/ngx_maint_module.so";
 our $SERVROOT = $ENV{MAINT_SERVROOT} || "$ROOT/t/servroot";
 
-my %children;                       # pid => description, all we started
+our %children;                      # pid => description, all we started
 my $parent = $$;
 
 sub _spawn {
@@ -400,11 +401,103 @@ sub log_lines {
 
 
 # ---------------------------------------------------------------------------
+# A slow link: a TCP proxy that holds every chunk it relays, in either
+# direction, for "delay" ms before passing it on (chunks are relayed in
+# order, one after the other, so a large reply takes many delays).
+
+package MaintTest::SlowProxy;
+
+use IO::Select;
+use Time::HiRes qw(time);
+
+sub new_started {
+    my ($class, %opt) = @_;
+    my $self = bless { %opt }, $class;
+    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                       Listen => 64, ReuseAddr => 1) or die $!;
+    $self->{port} = $listen->sockport;
+
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        _relay($listen, $opt{to}, ($opt{delay_ms} // 10) / 1000, $opt{chunk} // 16384);
+        POSIX::_exit(0);
+    }
+    close $listen;
+    $MaintTest::children{$pid} = 'slow proxy';
+    $self->{pid} = $pid;
+    return $self;
+}
+
+sub port { $_[0]{port} }
+sub stop { MaintTest::_stop_pid($_[0]{pid}, 'TERM') }
+
+sub _relay {
+    my ($listen, $to, $delay, $chunk) = @_;
+    my $sel = IO::Select->new($listen);
+    my (%peer, %queue);                     # fileno => socket; fileno => [[due, data]]
+    my %sock;
+
+    while (1) {
+        my $now = time;
+        my $wait = 1;
+        for my $q (values %queue) {
+            $wait = $q->[0][0] - $now if @$q && $q->[0][0] - $now < $wait;
+        }
+        $wait = 0 if $wait < 0;
+
+        for my $s ($sel->can_read($wait)) {
+            if ($s == $listen) {
+                my $c = $listen->accept or next;
+                my $u = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $to)
+                    or do { close $c; next };
+                $sel->add($c, $u);
+                @sock{ fileno $c, fileno $u } = ($c, $u);
+                @peer{ fileno $c, fileno $u } = ($u, $c);
+                next;
+            }
+            my $n = sysread($s, my $buf, $chunk);
+            my $p = $peer{ fileno $s };
+            if (!$n) {
+                for my $x ($s, $p) {
+                    $sel->remove($x);
+                    delete $queue{ fileno $x };
+                    delete $peer{ fileno $x };
+                    delete $sock{ fileno $x };
+                    close $x;
+                }
+                next;
+            }
+            push @{ $queue{ fileno $p } }, [ time + $delay, $buf ];
+        }
+
+        $now = time;
+        for my $fd (keys %queue) {
+            my $q = $queue{$fd};
+            while (@$q && $q->[0][0] <= $now) {
+                my $item = shift @$q;
+                my $s = $sock{$fd} or last;
+                my $off = 0;
+                while ($off < length $item->[1]) {
+                    my $w = syswrite($s, $item->[1], length($item->[1]) - $off, $off);
+                    last unless defined $w;
+                    $off += $w;
+                }
+                # the next chunk leaves a delay after this one
+                $q->[0][0] = $now + $delay if @$q && $q->[0][0] < $now + $delay;
+            }
+        }
+    }
+}
+
+
+# ---------------------------------------------------------------------------
 
 package MaintTest;
 
 sub start_redis { MaintTest::Redis->new_started(@_) }
 sub start_nginx { MaintTest::Nginx->new_started(@_) }
+sub start_slow_proxy { MaintTest::SlowProxy->new_started(@_) }
 
 # nginx -t on a configuration; returns (exit code, output).
 sub nginx_t {
