@@ -101,9 +101,10 @@ test_every_placeholder_compiles(void **state)
 static void
 test_compile_errors(void **state)
 {
-    expect_compile_error("{{nope}}", "unknown placeholder \"{{nope}}\" at line 1");
-    expect_compile_error("a\nb\n{{ Title }}", "unknown placeholder \"{{Title}}\" "
-                         "at line 3");
+    expect_compile_error("{{nope}}",
+                         "unknown placeholder \"{{nope}}\" at line 1");
+    expect_compile_error("a\nb\n{{ Title }}",
+                         "unknown placeholder \"{{Title}}\" at line 3");
     expect_compile_error("{{title", "unterminated \"{{\" at line 1");
     expect_compile_error("{{title\n}}", "unterminated");
     expect_compile_error("{{}}", "unknown placeholder \"{{}}\"");
@@ -132,7 +133,8 @@ test_json_escape(void **state)
     n = maint_json_escape(out, S("a\"b\\c\nd\te\x01<f>&"));
     assert_int_equal(n, maint_json_escape(NULL, S("a\"b\\c\nd\te\x01<f>&")));
     out[n] = '\0';
-    assert_string_equal(out, "a\\\"b\\\\c\\nd\\te\\u0001\\u003cf\\u003e\\u0026");
+    assert_string_equal(out, "a\\\"b\\\\c\\nd\\te\\u0001"
+                        "\\u003cf\\u003e\\u0026");
 
     /* UTF-8 passes through untouched */
     n = maint_json_escape(out, S("Wartung \xc3\xa4"));
