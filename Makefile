@@ -22,11 +22,22 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 CFLAGS     ?= -g -O2
 UNIT_FLAGS := $(CFLAGS) $(WARN) -Ingx_maint_module
 
+# the admin API daemon and maintctl share the NGINX-free logic
+ADMIN_SRCS := $(wildcard admin-api/*.c)
+ADMIN_HDRS := $(wildcard admin-api/*.h)
+CTL_SRCS   := $(wildcard admin-api/maintctl/*.c)
+CTL_HDRS   := $(wildcard admin-api/maintctl/*.h)
+ADMIN_FLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iadmin-api -Ingx_maint_module
+ADMIN_LIBS := -lmicrohttpd -lhiredis -ljansson -lcrypto
+ADMIND     := $(BUILD)/maint-admind
+MAINTCTL   := $(BUILD)/maintctl
+
 MODULES_DIR ?= /usr/lib/nginx/modules
+PREFIX      ?= /usr/local
 
-.PHONY: all module unit install clean
+.PHONY: all module unit admin install clean
 
-all: module unit
+all: module admin unit
 
 module: $(MODULE)
 
@@ -44,14 +55,40 @@ $(MODULE): $(NGX_BUILD)/Makefile $(MOD_SRCS)
 	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
 	cp $(NGX_BUILD)/objs/ngx_maint_module.so $@
 
+admin: $(ADMIND) $(MAINTCTL)
+
+# the OpenAPI document, served by the daemon, as a C string
+$(BUILD)/openapi.c: admin-api/openapi.json
+	@mkdir -p $(BUILD)
+	{ echo '/* generated from admin-api/openapi.json */'; \
+	  echo 'const char admin_openapi_json[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c
+	$(CC) $(ADMIN_FLAGS) -o $@ $(ADMIN_SRCS) $(BUILD)/openapi.c $(CORE_SRCS) \
+	    $(ADMIN_LIBS)
+
+$(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
+	$(CC) $(ADMIN_FLAGS) -Iadmin-api/maintctl -o $@ $(CTL_SRCS) $(CORE_SRCS) \
+	    -lcurl -ljansson
+
 unit: $(UNIT_TESTS)
 
-$(BUILD)/tests/%: tests/%.c $(CORE_SRCS) $(wildcard ngx_maint_module/maint_*.h) tests/unit.h
-	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_FLAGS) -o $@ $< $(CORE_SRCS) -lcmocka -ljansson
+# the admin API's NGINX- and I/O-free parts, unit-tested with the core
+ADMIN_PURE := $(addprefix admin-api/,window.c snapshot.c config.c log.c)
 
-install: $(MODULE)
+$(BUILD)/tests/%: tests/%.c $(CORE_SRCS) $(ADMIN_PURE) $(ADMIN_HDRS) \
+                  admin-api/routes.def admin-api/openapi.json \
+                  $(wildcard ngx_maint_module/maint_*.h) tests/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_FLAGS) -D_GNU_SOURCE -Iadmin-api -o $@ $< $(CORE_SRCS) \
+	    $(ADMIN_PURE) -lcmocka -ljansson -lcrypto
+
+install: $(MODULE) $(ADMIND) $(MAINTCTL)
 	install -D -m 644 $(MODULE) $(DESTDIR)$(MODULES_DIR)/ngx_maint_module.so
+	install -D -m 755 $(ADMIND) $(DESTDIR)$(PREFIX)/sbin/maint-admind
+	install -D -m 755 $(MAINTCTL) $(DESTDIR)$(PREFIX)/bin/maintctl
 
 clean:
 	rm -rf $(BUILD)

@@ -220,3 +220,155 @@ maint_format_rfc3339(char *buf, int64_t epoch_sec)
 
     return MAINT_RFC3339_LEN;
 }
+
+
+static int64_t
+maint_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t   era;
+    unsigned  yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned) (y - era * 400);
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+    return era * 146097 + (int64_t) doe - 719468;
+}
+
+
+static int
+maint_digits(const char *p, int n, unsigned *v)
+{
+    int  i;
+
+    *v = 0;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return -1;
+        }
+
+        *v = *v * 10 + (unsigned) (p[i] - '0');
+    }
+
+    return 0;
+}
+
+
+int
+maint_parse_rfc3339(const char *s, size_t len, int64_t *epoch_sec)
+{
+    size_t    i;
+    unsigned  y, mo, d, h, mi, sec, oh, om, mdays;
+    int64_t   t;
+    int       sign;
+
+    static const unsigned  days_in[] = {
+        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+    };
+
+    /* 2026-11-21T22:00:00Z is the shortest form */
+
+    if (len < 20
+        || maint_digits(s, 4, &y) || s[4] != '-'
+        || maint_digits(s + 5, 2, &mo) || s[7] != '-'
+        || maint_digits(s + 8, 2, &d)
+        || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+        || maint_digits(s + 11, 2, &h) || s[13] != ':'
+        || maint_digits(s + 14, 2, &mi) || s[16] != ':'
+        || maint_digits(s + 17, 2, &sec))
+    {
+        return -1;
+    }
+
+    if (mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 60) {
+        return -1;
+    }
+
+    mdays = days_in[mo - 1];
+
+    if (mo == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) {
+        mdays = 29;
+    }
+
+    if (d < 1 || d > mdays) {
+        return -1;
+    }
+
+    i = 19;
+
+    if (i < len && s[i] == '.') {
+        i++;
+
+        if (i >= len || s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            i++;
+        }
+    }
+
+    if (i >= len) {
+        return -1;
+    }
+
+    if (s[i] == 'Z' || s[i] == 'z') {
+        oh = om = 0;
+        sign = 1;
+        i++;
+
+    } else if (s[i] == '+' || s[i] == '-') {
+        sign = s[i] == '-' ? -1 : 1;
+
+        if (len - i != 6 || maint_digits(s + i + 1, 2, &oh)
+            || s[i + 3] != ':' || maint_digits(s + i + 4, 2, &om)
+            || oh > 23 || om > 59)
+        {
+            return -1;
+        }
+
+        i += 6;
+
+    } else {
+        return -1;
+    }
+
+    if (i != len) {
+        return -1;
+    }
+
+    /* a leap second is read as the second after it */
+
+    t = maint_days_from_civil(y, mo, d) * 86400
+        + (int64_t) h * 3600 + (int64_t) mi * 60 + sec;
+
+    *epoch_sec = t - sign * ((int64_t) oh * 3600 + (int64_t) om * 60);
+
+    return 0;
+}
+
+
+int
+maint_valid_name(const char *s, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > 64) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}

@@ -42,5 +42,15 @@ void maint_arena_destroy(maint_arena_t *a);
 
 size_t maint_format_rfc3339(char *buf, int64_t epoch_sec);
 
+/*
+ * "2026-11-21T22:00:00Z", "...T23:00:00.250+01:00", with "t"/"z" and a space
+ * for "T" accepted; fractions are dropped.  An offset is required.  Returns
+ * 0 and the epoch seconds (UTC), or -1.  Years 0000 to 9999.
+ */
+int maint_parse_rfc3339(const char *s, size_t len, int64_t *epoch_sec);
+
+/* App names and window ids: 1 to 64 of A-Z a-z 0-9 . _ - */
+int maint_valid_name(const char *s, size_t len);
+
 
 #endif /* MAINT_CORE_H */

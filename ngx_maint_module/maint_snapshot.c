@@ -42,7 +42,6 @@ static int maint_decode_window(maint_decoder_t *d, json_t *w,
     maint_window_t *win, size_t idx);
 static int maint_decode_allow(maint_decoder_t *d, json_t *allow,
     maint_window_t *win, const char *path);
-static int maint_valid_id(const char *s, size_t len);
 
 
 static int
@@ -360,7 +359,7 @@ maint_decode_window(maint_decoder_t *d, json_t *w, maint_window_t *win,
         return -1;
     }
 
-    if (!maint_valid_id(win->id.data, win->id.len)) {
+    if (!maint_valid_name(win->id.data, win->id.len)) {
         snprintf(p, sizeof(p), "%sid", path);
         return maint_fail(d, p, "must be 1 to 64 characters of "
                           "A-Z a-z 0-9 . _ -");
@@ -448,7 +447,7 @@ maint_decode_window(maint_decoder_t *d, json_t *w, maint_window_t *win,
             continue;
         }
 
-        if (!maint_valid_id(s.data, s.len)) {
+        if (!maint_valid_name(s.data, s.len)) {
             return maint_fail(d, p, "contains an invalid app name");
         }
 
@@ -616,29 +615,6 @@ maint_decode_allow(maint_decoder_t *d, json_t *allow, maint_window_t *win,
     }
 
     return 0;
-}
-
-
-static int
-maint_valid_id(const char *s, size_t len)
-{
-    size_t  i;
-
-    if (len == 0 || len > MAINT_MAX_ID_LEN) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
 }
 
 

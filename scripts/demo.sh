@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts the demo on a fresh Debian machine: installs what is missing,
-# builds the module, starts Redis, the sample legacy app ("Acme CRM") and
-# NGINX with the module in front, and prints where to look and how to
-# switch maintenance on and off.  `scripts/demo.sh stop` stops it all.
+# builds the module, the admin API and maintctl, starts Redis, the admin
+# API (with a new admin token), the sample legacy app ("Acme CRM") and NGINX
+# with the module in front, and prints where to look and how to schedule
+# maintenance.  `scripts/demo.sh stop` stops it all.
 #
-# Ports: DEMO_PORT (gateway, 8080), DEMO_APP_PORT (8081), DEMO_REDIS_PORT
-# (6380).
+# Ports: DEMO_PORT (gateway, 8080), DEMO_APP_PORT (8081), DEMO_API_PORT
+# (admin API, 8090), DEMO_REDIS_PORT (6380).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -14,9 +15,10 @@ run=$root/demo/run
 port=${DEMO_PORT:-8080}
 app_port=${DEMO_APP_PORT:-8081}
 redis_port=${DEMO_REDIS_PORT:-6380}
+api_port=${DEMO_API_PORT:-8090}
 
 stop() {
-    for name in nginx app redis; do
+    for name in nginx app admin redis; do
         local f="$run/$name.pid"
         [ -f "$f" ] || continue
         local pid
@@ -43,7 +45,7 @@ if [ "${1:-start}" = stop ]; then
 fi
 
 scripts/install-deps.sh
-make -s module
+make -s module admin
 stop
 
 mkdir -p "$run/logs" "$run/tmp" "$run/sessions"
@@ -52,6 +54,30 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize yes --pidfile "$run/redis.pid" --logfile "$run/logs/redis.log" \
     --dir "$run"
 wait_for Redis redis-cli -p "$redis_port" ping
+
+# the admin API, with a fresh admin token (and a viewer one) each start
+admin=$(build/maint-admind gen-token demo admin)
+viewer=$(build/maint-admind gen-token board viewer)
+token=$(sed -n 's/^token: *//p' <<<"$admin")
+viewer_token=$(sed -n 's/^token: *//p' <<<"$viewer")
+{
+    echo "listen 127.0.0.1:$api_port"
+    echo "redis 127.0.0.1:$redis_port"
+    sed -n 's/^config: *//p' <<<"$admin"
+    sed -n 's/^config: *//p' <<<"$viewer"
+} >"$run/admin.conf"
+chmod 600 "$run/admin.conf"
+
+nohup build/maint-admind --config "$run/admin.conf" >"$run/logs/admin.log" 2>&1 &
+echo $! >"$run/admin.pid"
+wait_for "the admin API" curl -sf "http://127.0.0.1:$api_port/healthz"
+
+cat >"$run/env" <<ENV
+export MAINT_API_URL=http://127.0.0.1:$api_port
+export MAINT_API_TOKEN=$token
+export PATH="$root/build:\$PATH"
+ENV
+chmod 600 "$run/env"
 
 nohup perl demo/app.pl "$app_port" "$run/sessions" >"$run/logs/app.log" 2>&1 &
 echo $! >"$run/app.pid"
@@ -63,23 +89,32 @@ sed -e "s|@ROOT@|$root|g" -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" \
 nginx -p "$run" -c "$run/nginx.conf" -e "$run/logs/error.log"
 wait_for NGINX curl -sf "http://127.0.0.1:$port/health"
 
-export DEMO_REDIS_PORT=$redis_port
-demo/maint off >/dev/null
-
 cat <<TXT
 
 ngx_maint demo is running.
 
   Acme CRM through the gateway   http://127.0.0.1:$port/   (sign in as anyone)
   Acme CRM directly (no gateway) http://127.0.0.1:$app_port/
+  Admin API                      http://127.0.0.1:$api_port/  (openapi.json, healthz)
   Gateway metrics                http://127.0.0.1:$port/metrics
   Gateway log (\$maint_status)   $run/logs/access.log
 
-  Maintenance on, now:           demo/maint on --for 30m --message "Upgrading the database"
-  Read-only maintenance:         demo/maint on --read-only
-  A window in 10 minutes:        demo/maint soon --in 10m      (banner on every page)
-  Maintenance off:               demo/maint off
+  Admin token:   $token
+  Viewer token:  $viewer_token
+
+  First, in your shell:          source demo/run/env     (MAINT_API_URL, MAINT_API_TOKEN, PATH)
+
+  A window in 10 minutes:        maintctl window create --app crm --title "Database upgrade" \\
+                                   --start \$(date -u -d '+10 min' +%FT%TZ) --for 30m \\
+                                   --notify-message "Acme CRM goes down for maintenance at 22:00"
+                                 (every page shows the notice as a banner)
+  Start it now:                  maintctl window start ID
+  ...or a window right now:      maintctl window create --app crm --title Deploy --start now --for 30m \\
+                                   --message "Upgrading the database"
+  What the edge decides:         maintctl status --app crm
+  End it (app is back):          maintctl window complete ID
+  All windows:                   maintctl window list
+  Read-only maintenance:         add --mode read_only to create
   Try the API side:              curl -i http://127.0.0.1:$port/api/orders
   Stop the demo:                 scripts/demo.sh stop
 TXT
-[ "$redis_port" = 6380 ] || echo "  (export DEMO_REDIS_PORT=$redis_port for demo/maint)"

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
     make gcc libc6-dev pkg-config
     nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
-    zlib1g-dev
+    zlib1g-dev libmicrohttpd-dev libcurl4-openssl-dev
     redis-server libcmocka-dev perl faketime curl nghttp2-client
 )
 

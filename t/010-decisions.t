@@ -353,7 +353,3 @@ check_error_log($nginx);
 
 done_testing();
 
-sub rfc3339 {
-    my @t = gmtime($_[0]);
-    return sprintf('%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0]);
-}

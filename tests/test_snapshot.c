@@ -253,26 +253,6 @@ test_cidr(void **state)
 }
 
 
-static void
-test_rfc3339(void **state)
-{
-    char  buf[MAINT_RFC3339_LEN + 1];
-
-    maint_format_rfc3339(buf, 0);
-    assert_string_equal(buf, "1970-01-01T00:00:00Z");
-    maint_format_rfc3339(buf, 951782400);
-    assert_string_equal(buf, "2000-02-29T00:00:00Z");
-    maint_format_rfc3339(buf, 1795273199);
-    assert_string_equal(buf, "2026-11-21T14:59:59Z");
-    maint_format_rfc3339(buf, 4107542400LL);
-    assert_string_equal(buf, "2100-03-01T00:00:00Z");
-    maint_format_rfc3339(buf, 253402300799LL);
-    assert_string_equal(buf, "9999-12-31T23:59:59Z");
-    maint_format_rfc3339(buf, -1);
-    assert_string_equal(buf, "1969-12-31T23:59:59Z");
-}
-
-
 int
 main(void)
 {
@@ -284,7 +264,6 @@ main(void)
         cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_oversized),
         cmocka_unit_test(test_cidr),
-        cmocka_unit_test(test_rfc3339),
     };
 
     return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);

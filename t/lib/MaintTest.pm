@@ -19,16 +19,20 @@ use JSON::PP;
 use POSIX qw(:sys_wait_h);
 use Test::More;
 use Time::HiRes qw(time sleep);
+use Time::Local ();
 
 our @EXPORT = qw(
-    free_port start_redis start_nginx start_slow_proxy nginx_t http http_many
-    wait_until
+    free_port start_redis start_nginx start_slow_proxy start_admin maintctl
+    nginx_t http http_many wait_until
     window set_state clear_state redis_now_ms check_error_log metric
+    rfc3339 rfc3339_offset epoch is_problem
     $ROOT $MODULE
 );
 
 our $ROOT = abs_path(dirname(__FILE__) . '/../..');
 our $MODULE = $ENV{MAINT_MODULE} || "$ROOT/build/ngx_maint_module.so";
+our $ADMIND = $ENV{MAINT_ADMIND} || "$ROOT/build/maint-admind";
+our $MAINTCTL = $ENV{MAINTCTL} || "$ROOT/build/maintctl";
 our $SERVROOT = $ENV{MAINT_SERVROOT} || "$ROOT/t/servroot";
 
 our %children;                      # pid => description, all we started
@@ -492,10 +496,122 @@ sub _relay {
 
 
 # ---------------------------------------------------------------------------
+# The admin API daemon, with two tokens made up for the test: "admin" (role
+# admin) and "viewer" (role viewer), configured by their hashes.
+
+package MaintTest::Admin;
+
+use Digest::SHA qw(sha256_hex);
+use JSON::PP;
+use Time::HiRes qw(time);
+
+sub new_started {
+    my ($class, %opt) = @_;
+    my $self = bless { %opt }, $class;
+    $self->{port} //= MaintTest::free_port();
+    $self->{dir} //= MaintTest::_test_dir("admin$self->{port}");
+    $self->{prefix} //= 'maint:';
+    $self->{tokens} //= {
+        admin  => [ 'admin',  "mt_admin_$self->{port}_" . join('', map { int rand 10 } 1 .. 24) ],
+        viewer => [ 'viewer', "mt_viewer_$self->{port}_" . join('', map { int rand 10 } 1 .. 24) ],
+    };
+    $self->write_conf;
+    $self->start;
+    return $self;
+}
+
+sub port { $_[0]{port} }
+sub dir { $_[0]{dir} }
+sub pid { $_[0]{pid} }
+sub url { "http://127.0.0.1:$_[0]{port}" }
+sub token { $_[0]{tokens}{ $_[1] }[1] }
+sub log_file { "$_[0]{dir}/admind.log" }
+
+sub write_conf {
+    my ($self) = @_;
+    my $redis = $self->{redis};
+    my $conf = "listen 127.0.0.1:$self->{port}\n"
+        . 'redis 127.0.0.1:' . $redis->port . "\n"
+        . ($redis->{password} ? "redis_password $redis->{password}\n" : '')
+        . "redis_prefix $self->{prefix}\n"
+        . "redis_timeout 1s\n"
+        . "log_level debug\n"
+        . join('', map { "token $_ $self->{tokens}{$_}[0] " . sha256_hex($self->{tokens}{$_}[1]) . "\n" }
+                   sort keys %{ $self->{tokens} })
+        . ($self->{extra} // '');
+    open(my $f, '>', "$self->{dir}/admin.conf") or die $!;
+    print {$f} $conf;
+    close $f;
+}
+
+sub start {
+    my ($self) = @_;
+    $self->{pid} = MaintTest::_spawn('maint-admind', $self->log_file,
+                                     $MaintTest::ADMIND, '--config', "$self->{dir}/admin.conf");
+    MaintTest::wait_until(sub { MaintTest::http($self->{port}, 'GET', '/healthz')->{status} },
+                          10, "maint-admind on port $self->{port}")
+        or do { system("cat", $self->log_file); die "maint-admind did not start\n" };
+}
+
+sub stop {
+    my ($self, $signal) = @_;
+    MaintTest::_stop_pid($self->{pid}, $signal // 'TERM') if $self->{pid};
+    delete $self->{pid};
+}
+
+# api(METHOD, PATH, token => 'admin'|'viewer'|'none'|<literal token>,
+#     json => <perl data>, body => <raw>, headers => {...}, if_match => ETAG)
+# Returns http()'s result plus "json", the decoded body when it is JSON.
+sub api {
+    my ($self, $method, $path, %opt) = @_;
+    my %h = %{ $opt{headers} // {} };
+    my $tok = $opt{token} // 'admin';
+    if ($tok ne 'none') {
+        $h{Authorization} = 'Bearer ' . ($self->{tokens}{$tok} ? $self->{tokens}{$tok}[1] : $tok);
+    }
+    my $body = $opt{body};
+    if (exists $opt{json}) {
+        $body = JSON::PP->new->canonical->encode($opt{json});
+    }
+    $h{'Content-Type'} //= 'application/json' if defined $body;
+    $h{'If-Match'} = $opt{if_match} if defined $opt{if_match};
+    my $r = MaintTest::http($self->{port}, $method, $path, headers => \%h,
+                            defined $body ? (body => $body) : ());
+    if (($r->{headers}{'content-type'} // '') =~ /json/ && length($r->{body} // '')) {
+        $r->{json} = eval { decode_json($r->{body}) };
+    }
+    return $r;
+}
+
+
+# ---------------------------------------------------------------------------
 
 package MaintTest;
 
 sub start_redis { MaintTest::Redis->new_started(@_) }
+sub start_admin { MaintTest::Admin->new_started(@_) }
+
+# Runs build/maintctl against an admin daemon with a token of the given
+# role (or none); returns (exit code, stdout, stderr).
+sub maintctl {
+    my ($admin, $role, @args) = @_;
+    my $dir = $admin->dir;
+    my $n = ++$MaintTest::maintctl_runs;
+    local $ENV{MAINT_API_URL} = $admin->url;
+    local $ENV{MAINT_API_TOKEN} = defined $role ? $admin->token($role) : '';
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        open(STDIN, '<', '/dev/null');
+        open(STDOUT, '>', "$dir/maintctl.$n.out") or POSIX::_exit(127);
+        open(STDERR, '>', "$dir/maintctl.$n.err") or POSIX::_exit(127);
+        exec($MAINTCTL, @args) or POSIX::_exit(127);
+    }
+    waitpid($pid, 0);
+    my $code = $? >> 8;
+    my $read = sub { open(my $f, '<', $_[0]) or return ''; local $/; my $v = <$f>; $v // '' };
+    return ($code, $read->("$dir/maintctl.$n.out"), $read->("$dir/maintctl.$n.err"));
+}
 sub start_nginx { MaintTest::Nginx->new_started(@_) }
 sub start_slow_proxy { MaintTest::SlowProxy->new_started(@_) }
 
@@ -617,6 +733,45 @@ sub http_many {
     }
 
     return \@res;
+}
+
+
+# Times as the admin API writes and reads them.
+sub rfc3339 {
+    my @t = gmtime($_[0]);
+    return sprintf('%04d-%02d-%02dT%02d:%02d:%02dZ',
+                   $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0]);
+}
+
+# the same instant, written with an offset of $minutes
+sub rfc3339_offset {
+    my ($t, $minutes) = @_;
+    my @l = gmtime($t + $minutes * 60);
+    return sprintf('%04d-%02d-%02dT%02d:%02d:%02d%s%02d:%02d',
+                   $l[5] + 1900, $l[4] + 1, @l[3, 2, 1, 0],
+                   $minutes < 0 ? '-' : '+', abs($minutes) / 60, abs($minutes) % 60);
+}
+
+sub epoch {
+    my ($s) = @_;
+    my @p = ($s // '') =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:(Z)|([+-])(\d\d):(\d\d))$/
+        or return undef;
+    my $t = Time::Local::timegm($p[5], $p[4], $p[3], $p[2], $p[1] - 1, $p[0]);
+    $t -= ($p[7] eq '+' ? 1 : -1) * ($p[8] * 3600 + $p[9] * 60) unless $p[6];
+    return $t;
+}
+
+# An admin API answer is the RFC 9457 problem it should be.
+sub is_problem {
+    my ($r, $status, $suffix, $name) = @_;
+    is($r->{status}, $status, "$name: status $status")
+        or diag($r->{raw} // $r->{error});
+    like($r->{headers}{'content-type'} // '', qr{^application/problem\+json\b},
+         "$name: application/problem+json");
+    my $j = ref $r->{json} eq 'HASH' ? $r->{json} : {};
+    is($j->{type}, "urn:ngx-maint:problem:$suffix", "$name: type $suffix");
+    ok(defined $j->{title} && !ref $j->{title} && length $j->{title}, "$name: has a title");
+    is($j->{status}, $status, "$name: status member");
 }
 
 

@@ -1,0 +1,305 @@
+/*
+ * admin.h: what the parts of maint-admind share.
+ *
+ *   main.c       startup, subcommands, the main loop, shutdown
+ *   config.c     configuration file and flags
+ *   log.c        structured logs (JSON lines)
+ *   http.c       the thin HTTP layer on libmicrohttpd: requests, routing,
+ *                authentication, JSON and problem+json answers
+ *   routes.def   the route table (also checked against openapi.json)
+ *   auth.c       bearer tokens, hashed, compared in constant time
+ *   store.c      the Redis schema and every Redis command the daemon sends
+ *   window.c     the window model: validation, lifecycle, overlaps
+ *   snapshot.c   the snapshot the gateways read, built from the windows
+ *   windows.c    /v1/windows resource
+ *   settings.c   /v1/settings resource
+ *   audit.c      /v1/audit resource
+ *   status.c     /v1/status: what an edge decides now
+ *   gateways.c   /v1/gateways, from the gateways' heartbeats
+ *   prechecks.c  the dry-run prechecks
+ *   service.c    /healthz, /metrics, /openapi.json, counters
+ *   ticker.c     automatic starts and ends, recorded once a second
+ */
+
+#ifndef ADMIN_H
+#define ADMIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <hiredis/hiredis.h>
+
+#include "maint_core.h"
+
+
+#define ADM_VERSION          "0.1.0"
+#define ADM_MAX_BODY         (64 * 1024)
+#define ADM_MAX_TOKENS       256
+
+
+/* --- configuration ------------------------------------------------------ */
+
+typedef enum {
+    ADM_ROLE_NONE = 0,
+    ADM_ROLE_VIEWER,
+    ADM_ROLE_ADMIN
+} adm_role_e;
+
+typedef struct {
+    char                name[65];
+    adm_role_e          role;
+    unsigned char       hash[32];           /* SHA-256 of the token */
+} adm_token_t;
+
+typedef struct {
+    char                listen[128];
+    char                redis[256];         /* host:port or unix:/path */
+    int                 redis_db;
+    char                redis_user[128];
+    char                redis_password[256];
+    char                prefix[65];
+    int                 redis_timeout_ms;
+    int64_t             max_duration;       /* seconds */
+    int                 log_level;
+    adm_token_t         tokens[ADM_MAX_TOKENS];
+    size_t              ntokens;
+} adm_config_t;
+
+extern adm_config_t  adm_conf;
+
+void adm_config_defaults(void);
+int adm_config_load(const char *file, char *err, size_t errlen);
+int adm_config_set(const char *key, const char *value, char *err,
+    size_t errlen);
+const char *adm_role_name(adm_role_e role);
+
+
+/* --- logs --------------------------------------------------------------- */
+
+enum { ADM_LOG_DEBUG = 0, ADM_LOG_INFO, ADM_LOG_WARN, ADM_LOG_ERROR };
+
+/* fields: a json_pack() format for an object, then its arguments, or NULL */
+void adm_log(int level, const char *msg, const char *fields, ...);
+int adm_log_level(const char *name);
+
+
+/* --- auth --------------------------------------------------------------- */
+
+const adm_token_t *adm_auth(const char *authorization);
+void adm_token_hash(const char *token, size_t len, unsigned char out[32]);
+int adm_token_generate(char *out, size_t len);
+
+
+/* --- HTTP --------------------------------------------------------------- */
+
+typedef struct adm_req_s  adm_req_t;
+typedef int (*adm_handler_pt)(adm_req_t *r);
+
+typedef struct {
+    const char         *method;
+    const char         *pattern;
+    adm_handler_pt      handler;
+    adm_role_e          role;
+} adm_route_t;
+
+struct adm_req_s {
+    struct MHD_Connection  *conn;
+    const char             *method;
+    const char             *url;
+    const adm_route_t      *route;
+    char                    id[65];         /* {id} in the path */
+
+    char                   *body;
+    size_t                  body_len;
+    unsigned                too_large:1;
+    unsigned                answered:1;
+
+    json_t                 *json;           /* the parsed body */
+    const adm_token_t      *token;
+    char                    request_id[17];
+    double                  started;
+
+    unsigned                status;
+    struct MHD_Response    *response;
+};
+
+extern const adm_route_t  adm_routes[];
+extern const size_t       adm_nroutes;
+
+struct MHD_Daemon *adm_http_start(const char *listen, char *err,
+    size_t errlen);
+unsigned adm_http_active(void);
+
+int adm_reply_json(adm_req_t *r, unsigned status, json_t *body);
+int adm_reply_text(adm_req_t *r, unsigned status, const char *type,
+    const char *body, size_t len);
+int adm_reply_empty(adm_req_t *r, unsigned status);
+int adm_problem(adm_req_t *r, unsigned status, const char *type,
+    const char *title, const char *detail, json_t *errors, json_t *extra);
+void adm_header(adm_req_t *r, const char *name, const char *value);
+void adm_etag(adm_req_t *r, int64_t revision);
+const char *adm_query(adm_req_t *r, const char *name);
+const char *adm_header_in(adm_req_t *r, const char *name);
+int adm_body(adm_req_t *r, int optional);
+int adm_redis_down(adm_req_t *r);
+
+/* problem types (suffixes of urn:ngx-maint:problem:) */
+#define ADM_P_BAD_REQUEST   "bad-request"
+#define ADM_P_VALIDATION    "validation"
+#define ADM_P_NOT_FOUND     "not-found"
+#define ADM_P_CONFLICT      "conflict"
+#define ADM_P_PRECONDITION  "precondition-failed"
+#define ADM_P_REQUIRED      "precondition-required"
+
+
+/* --- Redis -------------------------------------------------------------- */
+
+typedef struct {
+    int64_t             version;            /* of the state */
+    int64_t             now_ms;             /* Redis clock */
+    json_t             *settings;           /* object */
+    json_t             *live;               /* array of window records */
+} adm_view_t;
+
+typedef struct {
+    int64_t             expect_version;
+    const char         *op;                 /* "put", "del" or "none" */
+    const char         *id;
+    json_t             *window;             /* record, for "put" */
+    int                 live;               /* keep in the live set */
+    json_t             *settings;           /* to store, or NULL */
+    const char         *snapshot;
+    json_t             *audit;              /* audit entry fields */
+} adm_commit_t;
+
+enum { ADM_OK = 0, ADM_ERROR = -1, ADM_RETRY = 1 };
+
+int adm_store_connect(void);
+void adm_store_close(void);
+redisReply *adm_redis(int argc, const char **argv, const size_t *lens);
+redisReply *adm_redisf(const char *fmt, ...);
+const char *adm_store_error(void);
+int adm_store_now(int64_t *ms);
+int adm_store_view(adm_view_t *v);
+void adm_view_free(adm_view_t *v);
+int adm_store_window(const char *id, json_t **rec);
+int adm_store_commit(adm_commit_t *c, int64_t *new_version);
+int adm_store_audit(json_t *entry);
+int adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
+    json_t **ids);
+int adm_store_windows(json_t *ids, json_t **recs);
+int adm_store_audit_page(const char *before, size_t count, json_t **items,
+    char *last, size_t lastlen);
+int adm_store_gateways(int64_t now_ms, json_t **items);
+int adm_store_snapshot(int64_t *version, char **json, size_t *len);
+void adm_key(char *buf, size_t len, const char *name, const char *id);
+json_t *adm_settings_defaults(void);
+
+
+/* --- windows ------------------------------------------------------------ */
+
+typedef enum {
+    ADM_ST_SCHEDULED = 0,
+    ADM_ST_IN_PROGRESS,
+    ADM_ST_COMPLETED,
+    ADM_ST_COMPLETED_WITH_ERRORS,
+    ADM_ST_FAILED,
+    ADM_ST_CANCELLED
+} adm_status_e;
+
+const char *adm_status_name(adm_status_e st);
+int adm_status_parse(const char *s, adm_status_e *st);
+int adm_status_finished(adm_status_e st);
+
+int adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
+    json_t *errors);
+json_t *adm_window_new(const char *id, json_t *fields, const char *actor,
+    int64_t now);
+void adm_window_merge(json_t *rec, json_t *fields);
+int adm_window_check(json_t *rec, int creating, int64_t now,
+    json_t *errors);
+adm_status_e adm_window_status(json_t *rec);
+adm_status_e adm_window_effective(json_t *rec, int64_t now);
+json_t *adm_window_view(json_t *rec, int64_t now);
+json_t *adm_window_conflict(json_t *rec, json_t *live, int64_t now);
+int64_t adm_window_time(json_t *rec, const char *field);
+int64_t adm_window_begin(json_t *rec);
+void adm_window_set_time(json_t *rec, const char *field, int64_t t);
+void adm_window_touch(json_t *rec, const char *actor, int64_t now);
+int adm_window_id(char *out, size_t len);
+
+json_t *adm_time_json(int64_t t);
+int adm_parse_time(json_t *v, int64_t now, int64_t *t);
+int adm_text_ok(const char *s, size_t len, size_t max_chars, int lines);
+
+
+/* --- snapshot ----------------------------------------------------------- */
+
+char *adm_snapshot_build(json_t *live, json_t *settings, int64_t now);
+
+
+/* --- writes: the shared load, check, commit loop -------------------------- */
+
+typedef struct adm_change_s  adm_change_t;
+
+/*
+ * A change is computed from a fresh view; returns 0 to commit, or the
+ * HTTP answer it queued (non-zero) to stop.
+ */
+typedef int (*adm_change_pt)(adm_req_t *r, adm_view_t *v, adm_change_t *c);
+
+struct adm_change_s {
+    const char         *action;             /* audit action */
+    const char         *target;
+    json_t             *before;             /* stored record, or NULL */
+    json_t             *after;              /* new record, or NULL */
+    const char         *op;                 /* "put", "del", "none" */
+    json_t             *settings;           /* new settings, or NULL */
+    int                 dry_run;
+    unsigned            ok_status;
+    void               *data;
+};
+
+int adm_write(adm_req_t *r, const char *action, const char *target,
+    adm_change_pt compute, void *data);
+int adm_reject(adm_req_t *r, const char *action, const char *target,
+    unsigned status);
+json_t *adm_audit_entry(adm_req_t *r, const char *action, const char *target,
+    const char *outcome, unsigned status, json_t *before, json_t *after,
+    int64_t now_ms);
+int adm_if_match(adm_req_t *r, json_t *rec, const char *action);
+
+
+/* --- resources ------------------------------------------------------------ */
+
+int adm_healthz(adm_req_t *r);
+int adm_metrics(adm_req_t *r);
+int adm_openapi(adm_req_t *r);
+int adm_windows_list(adm_req_t *r);
+int adm_windows_create(adm_req_t *r);
+int adm_window_get(adm_req_t *r);
+int adm_window_patch(adm_req_t *r);
+int adm_window_delete(adm_req_t *r);
+int adm_window_start(adm_req_t *r);
+int adm_window_complete(adm_req_t *r);
+int adm_window_cancel(adm_req_t *r);
+int adm_status(adm_req_t *r);
+int adm_settings_get(adm_req_t *r);
+int adm_settings_put(adm_req_t *r);
+int adm_audit_list(adm_req_t *r);
+int adm_gateways_list(adm_req_t *r);
+
+json_t *adm_prechecks(json_t *rec, adm_view_t *v, int *ok);
+json_t *adm_check_redis(void);
+
+void adm_tick(void);
+
+/* counters for /metrics */
+void adm_count_request(const adm_route_t *route, unsigned status);
+void adm_count(const char *name);
+
+extern const char  admin_openapi_json[];
+
+
+#endif /* ADMIN_H */

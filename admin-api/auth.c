@@ -1,0 +1,101 @@
+/*
+ * auth.c: bearer tokens.  The configuration holds each token's SHA-256;
+ * a presented token is hashed and compared with every configured hash in
+ * constant time (all of them, so the time says nothing about which one
+ * matched).  Tokens are random, 32 bytes, so a fast hash is the right one.
+ */
+
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "admin.h"
+
+
+void
+adm_token_hash(const char *token, size_t len, unsigned char out[32])
+{
+    unsigned int  n = 32;
+
+    EVP_Digest(token, len, out, &n, EVP_sha256(), NULL);
+}
+
+
+const adm_token_t *
+adm_auth(const char *authorization)
+{
+    size_t              i, len;
+    const char         *tok;
+    unsigned char       h[32];
+    const adm_token_t  *found;
+
+    if (authorization == NULL
+        || strncasecmp(authorization, "Bearer ", 7) != 0)
+    {
+        return NULL;
+    }
+
+    tok = authorization + 7;
+    while (*tok == ' ') {
+        tok++;
+    }
+
+    len = strlen(tok);
+    if (len == 0 || len > 512) {
+        return NULL;
+    }
+
+    adm_token_hash(tok, len, h);
+
+    found = NULL;
+
+    for (i = 0; i < adm_conf.ntokens; i++) {
+        if (CRYPTO_memcmp(h, adm_conf.tokens[i].hash, sizeof(h)) == 0) {
+            found = &adm_conf.tokens[i];
+        }
+    }
+
+    return found;
+}
+
+
+/* "mt_" and 43 characters of base64url: 32 random bytes */
+
+int
+adm_token_generate(char *out, size_t len)
+{
+    size_t         i, j;
+    unsigned int   v, bits;
+    unsigned char  raw[32];
+
+    static const char  b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    if (len < 3 + 43 + 1 || RAND_bytes(raw, sizeof(raw)) != 1) {
+        return -1;
+    }
+
+    memcpy(out, "mt_", 3);
+    j = 3;
+    v = 0;
+    bits = 0;
+
+    for (i = 0; i < sizeof(raw); i++) {
+        v = v << 8 | raw[i];
+        bits += 8;
+
+        while (bits >= 6) {
+            out[j++] = b64[(v >> (bits - 6)) & 63];
+            bits -= 6;
+        }
+    }
+
+    if (bits) {
+        out[j++] = b64[(v << (6 - bits)) & 63];
+    }
+
+    out[j] = '\0';
+
+    return 0;
+}

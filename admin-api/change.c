@@ -1,0 +1,313 @@
+/*
+ * change.c: how every write happens.  A resource handler supplies a
+ * function that computes the change from a fresh view of the state (and
+ * answers the request itself when the change is refused); this file runs
+ * it, builds the new snapshot, answers dry runs, commits everything in one
+ * atomic script, and computes again from a new view if another writer
+ * committed in between.  Also: audit entries, rejected attempts, If-Match.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+
+#define ADM_WRITE_ATTEMPTS  8
+
+
+json_t *
+adm_audit_entry(adm_req_t *r, const char *action, const char *target,
+    const char *outcome, unsigned status, json_t *before, json_t *after,
+    int64_t now_ms)
+{
+    return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:O, s:O, s:s}",
+                     "at", adm_time_json(now_ms / 1000),
+                     "actor", r && r->token ? r->token->name : "system",
+                     "role", r && r->token ? adm_role_name(r->token->role)
+                                           : "system",
+                     "action", action,
+                     "target", target ? target : "",
+                     "outcome", outcome,
+                     "status", (int) status,
+                     "before", before ? before : json_null(),
+                     "after", after ? after : json_null(),
+                     "request_id", r ? r->request_id : "");
+}
+
+
+/* a refused write is history too: who tried what, and why it failed */
+
+int
+adm_reject(adm_req_t *r, const char *action, const char *target,
+    unsigned status)
+{
+    int64_t      now;
+    json_t      *entry;
+    const char  *dry;
+
+    /* a dry run writes nothing, not even this */
+    dry = adm_query(r, "dry_run");
+    if (dry && strcmp(dry, "true") == 0) {
+        return 0;
+    }
+
+    if (adm_store_now(&now) != 0) {
+        return -1;
+    }
+
+    entry = adm_audit_entry(r, action, target, "rejected", status, NULL,
+                            NULL, now);
+    if (entry == NULL) {
+        return -1;
+    }
+
+    adm_store_audit(entry);
+    json_decref(entry);
+
+    return 0;
+}
+
+
+/* 0 when If-Match names the record's revision; else the answer queued */
+
+int
+adm_if_match(adm_req_t *r, json_t *rec, const char *action)
+{
+    char         etag[32];
+    const char  *im;
+
+    im = adm_header_in(r, "If-Match");
+
+    snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
+             json_integer_value(json_object_get(rec, "revision")));
+
+    if (im == NULL) {
+        adm_reject(r, action, r->id, 428);
+        return adm_problem(r, 428, ADM_P_REQUIRED, "Precondition required",
+                           "send If-Match with the window's ETag", NULL,
+                           json_pack("{s:s}", "current_etag", etag));
+    }
+
+    if (strcmp(im, etag) != 0) {
+        adm_reject(r, action, r->id, 412);
+        return adm_problem(r, 412, ADM_P_PRECONDITION, "Precondition failed",
+                           "the window changed since that ETag; read it "
+                           "again", NULL,
+                           json_pack("{s:s}", "current_etag", etag));
+    }
+
+    return 0;
+}
+
+
+static int
+adm_is_live(json_t *rec)
+{
+    adm_status_e  st;
+
+    st = adm_window_status(rec);
+
+    return st == ADM_ST_SCHEDULED || st == ADM_ST_IN_PROGRESS;
+}
+
+
+/* the live windows as they will be after the change */
+
+static json_t *
+adm_live_after(json_t *live, const char *id, json_t *after)
+{
+    size_t   i;
+    json_t  *out, *w;
+
+    out = json_array();
+
+    json_array_foreach(live, i, w) {
+        if (id && strcmp(json_string_value(json_object_get(w, "id")), id)
+                  == 0)
+        {
+            continue;
+        }
+
+        json_array_append(out, w);
+    }
+
+    if (after && adm_is_live(after)) {
+        json_array_append(out, after);
+    }
+
+    return out;
+}
+
+
+static int
+adm_answer(adm_req_t *r, adm_change_t *c, int64_t now)
+{
+    char  loc[128];
+
+    if (strcmp(c->op, "del") == 0) {
+        return adm_reply_empty(r, 204);
+    }
+
+    if (c->settings) {
+        adm_reply_json(r, c->ok_status, json_incref(c->settings));
+        adm_etag(r, json_integer_value(json_object_get(c->settings,
+                                                       "revision")));
+        return 0;
+    }
+
+    adm_reply_json(r, c->ok_status, adm_window_view(c->after, now));
+    adm_etag(r, json_integer_value(json_object_get(c->after, "revision")));
+
+    if (c->ok_status == 201) {
+        snprintf(loc, sizeof(loc), "/v1/windows/%s", c->target);
+        adm_header(r, "Location", loc);
+    }
+
+    return 0;
+}
+
+
+static int
+adm_answer_dry_run(adm_req_t *r, adm_change_t *c, adm_view_t *v,
+    const char *snapshot, int64_t now)
+{
+    int      ok;
+    json_t  *body, *checks;
+
+    ok = 1;
+    checks = c->after ? adm_prechecks(c->after, v, &ok) : json_array();
+
+    body = json_pack("{s:b, s:b, s:o, s:o, s:o}",
+                     "dry_run", 1,
+                     "ok", ok,
+                     "window", c->after ? adm_window_view(c->after, now)
+                                        : json_null(),
+                     "snapshot", json_loads(snapshot, 0, NULL),
+                     "prechecks", checks);
+
+    return adm_reply_json(r, 200, body);
+}
+
+
+static void
+adm_change_free(adm_change_t *c)
+{
+    json_decref(c->before);
+    json_decref(c->after);
+    json_decref(c->settings);
+}
+
+
+int
+adm_write(adm_req_t *r, const char *action, const char *target,
+    adm_change_pt compute, void *data)
+{
+    int            attempt, rc;
+    char          *snapshot;
+    json_t        *live, *audit;
+    int64_t        now, version;
+    const char    *dry;
+    adm_view_t     v;
+    adm_change_t   c;
+    adm_commit_t   commit;
+
+    dry = adm_query(r, "dry_run");
+
+    for (attempt = 0; attempt < ADM_WRITE_ATTEMPTS; attempt++) {
+
+        if (adm_store_view(&v) != 0) {
+            return adm_redis_down(r);
+        }
+
+        now = v.now_ms / 1000;
+
+        memset(&c, 0, sizeof(c));
+        c.action = action;
+        c.target = target;
+        c.op = "none";
+        c.ok_status = 200;
+        c.dry_run = dry != NULL && strcmp(dry, "true") == 0;
+        c.data = data;
+
+        rc = compute(r, &v, &c);
+
+        if (rc != 0 || r->response) {
+            /* refused: the compute function answered */
+            adm_change_free(&c);
+            adm_view_free(&v);
+            return rc;
+        }
+
+        live = adm_live_after(v.live, c.before || c.after ? c.target : NULL,
+                              c.after);
+        snapshot = adm_snapshot_build(live, c.settings ? c.settings
+                                                       : v.settings, now);
+        json_decref(live);
+
+        if (snapshot == NULL) {
+            adm_change_free(&c);
+            adm_view_free(&v);
+            return adm_problem(r, 500, "internal", "Internal error",
+                               "cannot build the snapshot", NULL, NULL);
+        }
+
+        if (c.dry_run) {
+            adm_answer_dry_run(r, &c, &v, snapshot, now);
+            free(snapshot);
+            adm_change_free(&c);
+            adm_view_free(&v);
+            return 0;
+        }
+
+        audit = adm_audit_entry(r, action, target, "ok", c.ok_status,
+                                c.before, c.after ? c.after : c.settings,
+                                v.now_ms);
+
+        memset(&commit, 0, sizeof(commit));
+        commit.expect_version = v.version;
+        commit.op = c.op;
+        commit.id = c.target;
+        commit.window = c.after;
+        commit.live = c.after ? adm_is_live(c.after) : 0;
+        commit.settings = c.settings;
+        commit.snapshot = snapshot;
+        commit.audit = audit;
+
+        rc = adm_store_commit(&commit, &version);
+
+        free(snapshot);
+        json_decref(audit);
+
+        if (rc == ADM_RETRY) {
+            adm_count("write_retries");
+            adm_change_free(&c);
+            adm_view_free(&v);
+            continue;
+        }
+
+        if (rc != ADM_OK) {
+            adm_change_free(&c);
+            adm_view_free(&v);
+            return adm_redis_down(r);
+        }
+
+        adm_count("writes");
+
+        adm_log(ADM_LOG_INFO, "change", "{s:s, s:s, s:s, s:I, s:s}",
+                "action", action, "target", target ? target : "",
+                "actor", r->token->name, "state_version",
+                (json_int_t) version, "request_id", r->request_id);
+
+        adm_answer(r, &c, now);
+        adm_change_free(&c);
+        adm_view_free(&v);
+
+        return 0;
+    }
+
+    return adm_problem(r, 503, "unavailable", "Busy",
+                       "the state kept changing under this request; try "
+                       "again", NULL, NULL);
+}

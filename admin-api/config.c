@@ -1,0 +1,358 @@
+/*
+ * config.c: maint-admind's configuration: defaults, the configuration file
+ * (one "key value" per line, # comments) and command-line overrides, with
+ * errors that name the line and the key.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+
+adm_config_t  adm_conf;
+
+
+void
+adm_config_defaults(void)
+{
+    memset(&adm_conf, 0, sizeof(adm_conf));
+
+    snprintf(adm_conf.listen, sizeof(adm_conf.listen), "127.0.0.1:8090");
+    snprintf(adm_conf.redis, sizeof(adm_conf.redis), "127.0.0.1:6379");
+    snprintf(adm_conf.prefix, sizeof(adm_conf.prefix), "maint:");
+    adm_conf.redis_timeout_ms = 500;
+    adm_conf.max_duration = 7 * 86400;
+    adm_conf.log_level = ADM_LOG_INFO;
+}
+
+
+const char *
+adm_role_name(adm_role_e role)
+{
+    return role == ADM_ROLE_ADMIN ? "admin"
+           : role == ADM_ROLE_VIEWER ? "viewer" : "none";
+}
+
+
+/* "500ms", "2s", "7d", "30m", "1h": milliseconds, or -1 */
+
+static int64_t
+adm_parse_duration_ms(const char *s)
+{
+    char     *end;
+    int64_t   n;
+
+    errno = 0;
+    n = strtoll(s, &end, 10);
+
+    if (errno || end == s || n < 0) {
+        return -1;
+    }
+
+    if (strcmp(end, "ms") == 0) {
+        return n;
+    }
+
+    if (strcmp(end, "s") == 0 || *end == '\0') {
+        return n * 1000;
+    }
+
+    if (strcmp(end, "m") == 0) {
+        return n * 60000;
+    }
+
+    if (strcmp(end, "h") == 0) {
+        return n * 3600000;
+    }
+
+    if (strcmp(end, "d") == 0) {
+        return n * 86400000;
+    }
+
+    return -1;
+}
+
+
+static int
+adm_copy(char *dst, size_t size, const char *v, const char *key, char *err,
+    size_t errlen)
+{
+    if (strlen(v) >= size) {
+        snprintf(err, errlen, "\"%s\" is too long", key);
+        return -1;
+    }
+
+    memcpy(dst, v, strlen(v) + 1);
+
+    return 0;
+}
+
+
+static int
+adm_unhex(const char *hex, unsigned char *out, size_t n)
+{
+    size_t  i;
+
+    if (strlen(hex) != n * 2) {
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        unsigned  hi, lo;
+        char      c;
+
+        c = (char) tolower((unsigned char) hex[2 * i]);
+        hi = isdigit((unsigned char) c) ? (unsigned) (c - '0')
+             : (c >= 'a' && c <= 'f') ? (unsigned) (c - 'a' + 10) : 16;
+        c = (char) tolower((unsigned char) hex[2 * i + 1]);
+        lo = isdigit((unsigned char) c) ? (unsigned) (c - '0')
+             : (c >= 'a' && c <= 'f') ? (unsigned) (c - 'a' + 10) : 16;
+
+        if (hi > 15 || lo > 15) {
+            return -1;
+        }
+
+        out[i] = (unsigned char) (hi << 4 | lo);
+    }
+
+    return 0;
+}
+
+
+/* "token NAME ROLE SHA256HEX" */
+
+static int
+adm_config_token(const char *v, char *err, size_t errlen)
+{
+    char          name[128], role[32], hash[128];
+    adm_token_t  *t;
+
+    if (sscanf(v, "%127s %31s %127s", name, role, hash) != 3) {
+        snprintf(err, errlen, "\"token\" needs NAME ROLE SHA256");
+        return -1;
+    }
+
+    if (!maint_valid_name(name, strlen(name))) {
+        snprintf(err, errlen, "token name \"%s\": 1 to 64 of A-Z a-z 0-9 . _ -",
+                 name);
+        return -1;
+    }
+
+    if (adm_conf.ntokens == ADM_MAX_TOKENS) {
+        snprintf(err, errlen, "too many tokens");
+        return -1;
+    }
+
+    t = &adm_conf.tokens[adm_conf.ntokens];
+
+    if (strcmp(role, "admin") == 0) {
+        t->role = ADM_ROLE_ADMIN;
+
+    } else if (strcmp(role, "viewer") == 0) {
+        t->role = ADM_ROLE_VIEWER;
+
+    } else {
+        snprintf(err, errlen, "token \"%s\": role must be admin or viewer",
+                 name);
+        return -1;
+    }
+
+    if (adm_unhex(hash, t->hash, sizeof(t->hash)) != 0) {
+        snprintf(err, errlen, "token \"%s\": the hash must be 64 hex digits "
+                 "(maint-admind hash-token)", name);
+        return -1;
+    }
+
+    snprintf(t->name, sizeof(t->name), "%s", name);
+    adm_conf.ntokens++;
+
+    return 0;
+}
+
+
+int
+adm_config_set(const char *key, const char *value, char *err, size_t errlen)
+{
+    char     *end;
+    long      n;
+    int64_t   ms;
+
+    if (strcmp(key, "listen") == 0) {
+        return adm_copy(adm_conf.listen, sizeof(adm_conf.listen), value, key,
+                        err, errlen);
+    }
+
+    if (strcmp(key, "redis") == 0) {
+        return adm_copy(adm_conf.redis, sizeof(adm_conf.redis), value, key,
+                        err, errlen);
+    }
+
+    if (strcmp(key, "redis_user") == 0) {
+        return adm_copy(adm_conf.redis_user, sizeof(adm_conf.redis_user),
+                        value, key, err, errlen);
+    }
+
+    if (strcmp(key, "redis_password") == 0) {
+        return adm_copy(adm_conf.redis_password,
+                        sizeof(adm_conf.redis_password), value, key, err,
+                        errlen);
+    }
+
+    if (strcmp(key, "redis_prefix") == 0) {
+        size_t  i, len = strlen(value);
+
+        for (i = 0; i < len; i++) {
+            char c = value[i];
+
+            if (!(isalnum((unsigned char) c) || strchr("._-:", c))) {
+                break;
+            }
+        }
+
+        if (len == 0 || len > 64 || i != len) {
+            snprintf(err, errlen, "\"redis_prefix\": 1 to 64 of "
+                     "A-Z a-z 0-9 . _ - :");
+            return -1;
+        }
+
+        return adm_copy(adm_conf.prefix, sizeof(adm_conf.prefix), value, key,
+                        err, errlen);
+    }
+
+    if (strcmp(key, "redis_db") == 0) {
+        n = strtol(value, &end, 10);
+
+        if (*value == '\0' || *end != '\0' || n < 0 || n > 1000000) {
+            snprintf(err, errlen, "\"redis_db\" must be a number");
+            return -1;
+        }
+
+        adm_conf.redis_db = (int) n;
+        return 0;
+    }
+
+    if (strcmp(key, "redis_timeout") == 0) {
+        ms = adm_parse_duration_ms(value);
+
+        if (ms < 1 || ms > 60000) {
+            snprintf(err, errlen, "\"redis_timeout\" must be a time between "
+                     "1ms and 60s");
+            return -1;
+        }
+
+        adm_conf.redis_timeout_ms = (int) ms;
+        return 0;
+    }
+
+    if (strcmp(key, "max_window_duration") == 0) {
+        ms = adm_parse_duration_ms(value);
+
+        if (ms < 60000 || ms > 366 * 86400000LL) {
+            snprintf(err, errlen, "\"max_window_duration\" must be between "
+                     "1m and 366d");
+            return -1;
+        }
+
+        adm_conf.max_duration = ms / 1000;
+        return 0;
+    }
+
+    if (strcmp(key, "log_level") == 0) {
+        n = adm_log_level(value);
+
+        if (n < 0) {
+            snprintf(err, errlen, "\"log_level\" must be debug, info, warn "
+                     "or error");
+            return -1;
+        }
+
+        adm_conf.log_level = (int) n;
+        return 0;
+    }
+
+    if (strcmp(key, "token") == 0) {
+        return adm_config_token(value, err, errlen);
+    }
+
+    snprintf(err, errlen, "unknown setting \"%s\"", key);
+
+    return -1;
+}
+
+
+int
+adm_config_load(const char *file, char *err, size_t errlen)
+{
+    FILE      *f;
+    char       line[1024], msg[512], *p, *key, *value, *end;
+    unsigned   n;
+
+    f = fopen(file, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", file, strerror(errno));
+        return -1;
+    }
+
+    n = 0;
+
+    while (fgets(line, sizeof(line), f)) {
+        n++;
+
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            snprintf(err, errlen, "%s:%u: line too long", file, n);
+            fclose(f);
+            return -1;
+        }
+
+        /* a # starts a comment; values never contain one */
+        p = strchr(line, '#');
+        if (p) {
+            *p = '\0';
+        }
+
+        for (key = line; isspace((unsigned char) *key); key++) { /* void */ }
+
+        end = key + strlen(key);
+        while (end > key && isspace((unsigned char) end[-1])) {
+            *--end = '\0';
+        }
+
+        if (*key == '\0') {
+            continue;
+        }
+
+        for (value = key; *value && !isspace((unsigned char) *value);
+             value++)
+        {
+            /* void */
+        }
+
+        if (*value) {
+            *value++ = '\0';
+            while (isspace((unsigned char) *value)) {
+                value++;
+            }
+        }
+
+        if (*value == '\0') {
+            snprintf(err, errlen, "%s:%u: \"%s\" needs a value", file, n,
+                     key);
+            fclose(f);
+            return -1;
+        }
+
+        if (adm_config_set(key, value, msg, sizeof(msg)) != 0) {
+            snprintf(err, errlen, "%s:%u: %s", file, n, msg);
+            fclose(f);
+            return -1;
+        }
+    }
+
+    fclose(f);
+
+    return 0;
+}

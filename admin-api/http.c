@@ -1,0 +1,629 @@
+/*
+ * http.c: the thin HTTP layer.  libmicrohttpd runs in the main loop's
+ * thread (no internal threads), so handlers run one at a time.  For each
+ * request: collect the body (at most 64 KiB), find the route, check the
+ * bearer token and the role, call the handler, queue its answer, log one
+ * line.  Handlers answer with adm_reply_*() or adm_problem().
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <openssl/rand.h>
+
+#include "admin.h"
+
+
+#define ADM_ROUTE(m, p, h, role)  { m, p, h, ADM_ROLE_##role },
+
+const adm_route_t  adm_routes[] = {
+#include "routes.def"
+};
+
+#undef ADM_ROUTE
+
+const size_t  adm_nroutes = sizeof(adm_routes) / sizeof(adm_routes[0]);
+
+/* requests between their first byte and their completion */
+static unsigned  adm_active;
+
+
+unsigned
+adm_http_active(void)
+{
+    return adm_active;
+}
+
+
+static double
+adm_now_sec(void)
+{
+    struct timeval  tv;
+
+    gettimeofday(&tv, NULL);
+
+    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+
+/* "/v1/windows/{id}/start" against a path; fills r->id */
+
+static int
+adm_match(const char *pattern, const char *path, char *id, size_t idlen)
+{
+    const char  *p, *q, *seg;
+    size_t       len;
+
+    p = pattern;
+    q = path;
+
+    while (*p && *q) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            seg = q;
+            while (*q && *q != '/') {
+                q++;
+            }
+
+            len = (size_t) (q - seg);
+            if (len == 0 || len >= idlen) {
+                return 0;
+            }
+
+            memcpy(id, seg, len);
+            id[len] = '\0';
+            p += 4;
+            continue;
+        }
+
+        if (*p != *q) {
+            return 0;
+        }
+
+        p++;
+        q++;
+    }
+
+    return *p == '\0' && *q == '\0';
+}
+
+
+const char *
+adm_query(adm_req_t *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+
+const char *
+adm_header_in(adm_req_t *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+
+static int
+adm_reply_raw(adm_req_t *r, unsigned status, const char *type,
+    const char *body, size_t len)
+{
+    if (r->response) {
+        MHD_destroy_response(r->response);
+    }
+
+    r->response = MHD_create_response_from_buffer(len, (void *) body,
+                                                   MHD_RESPMEM_MUST_COPY);
+    if (r->response == NULL) {
+        return -1;
+    }
+
+    r->status = status;
+
+    if (type) {
+        MHD_add_response_header(r->response, "Content-Type", type);
+    }
+
+    MHD_add_response_header(r->response, "Cache-Control", "no-store");
+    MHD_add_response_header(r->response, "X-Request-Id", r->request_id);
+
+    return (int) status;
+}
+
+
+int
+adm_reply_text(adm_req_t *r, unsigned status, const char *type,
+    const char *body, size_t len)
+{
+    return adm_reply_raw(r, status, type, body, len);
+}
+
+
+int
+adm_reply_empty(adm_req_t *r, unsigned status)
+{
+    return adm_reply_raw(r, status, NULL, "", 0);
+}
+
+
+/* takes the reference to body */
+
+int
+adm_reply_json(adm_req_t *r, unsigned status, json_t *body)
+{
+    int    rc;
+    char  *s;
+
+    s = json_dumps(body, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(body);
+
+    if (s == NULL) {
+        return adm_reply_raw(r, 500, "text/plain", "out of memory\n", 14);
+    }
+
+    rc = adm_reply_raw(r, status, "application/json", s, strlen(s));
+    free(s);
+
+    return rc;
+}
+
+
+/* RFC 9457; takes the references to errors and extra */
+
+int
+adm_problem(adm_req_t *r, unsigned status, const char *type,
+    const char *title, const char *detail, json_t *errors, json_t *extra)
+{
+    int      rc;
+    char     urn[96], *s, d[512];
+    json_t  *p, *e;
+
+    snprintf(urn, sizeof(urn), "urn:ngx-maint:problem:%s", type);
+
+    /* the detail says what the first field error says, if not given */
+    if (detail == NULL && errors && json_array_size(errors)) {
+        e = json_array_get(errors, 0);
+        snprintf(d, sizeof(d), "%s: %s",
+                 json_string_value(json_object_get(e, "field")),
+                 json_string_value(json_object_get(e, "reason")));
+        detail = d;
+    }
+
+    p = json_pack("{s:s, s:s, s:i, s:s}", "type", urn, "title", title,
+                  "status", (int) status, "detail", detail ? detail : title);
+
+    if (errors) {
+        json_object_set_new(p, "errors", errors);
+    }
+
+    if (extra) {
+        json_object_update(p, extra);
+        json_decref(extra);
+    }
+
+    s = json_dumps(p, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(p);
+
+    if (s == NULL) {
+        return adm_reply_raw(r, 500, "text/plain", "out of memory\n", 14);
+    }
+
+    rc = adm_reply_raw(r, status, "application/problem+json", s, strlen(s));
+    free(s);
+
+    return rc;
+}
+
+
+int
+adm_redis_down(adm_req_t *r)
+{
+    adm_log(ADM_LOG_ERROR, "redis unavailable", "{s:s, s:s}",
+            "error", adm_store_error(), "request_id", r->request_id);
+
+    return adm_problem(r, 503, "unavailable", "Redis is unavailable",
+                       "the state store is unavailable; nothing was written",
+                       NULL, NULL);
+}
+
+
+void
+adm_header(adm_req_t *r, const char *name, const char *value)
+{
+    if (r->response) {
+        MHD_add_response_header(r->response, name, value);
+    }
+}
+
+
+void
+adm_etag(adm_req_t *r, int64_t revision)
+{
+    char  etag[32];
+
+    snprintf(etag, sizeof(etag), "\"%lld\"", (long long) revision);
+    adm_header(r, "ETag", etag);
+}
+
+
+/* the path ("allow.paths") of the first string holding a NUL, if any */
+
+static int
+adm_find_nul(json_t *v, char *path, size_t len, const char *at)
+{
+    char         sub[128];
+    size_t       i;
+    json_t      *x;
+    const char  *key;
+
+    if (json_is_string(v)) {
+        if (memchr(json_string_value(v), '\0', json_string_length(v))) {
+            snprintf(path, len, "%s", at);
+            return 1;
+        }
+
+        return 0;
+    }
+
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, x) {
+            snprintf(sub, sizeof(sub), "%s%s%s", at, *at ? "." : "", key);
+
+            if (adm_find_nul(x, path, len, sub)) {
+                return 1;
+            }
+        }
+    }
+
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, x) {
+            if (adm_find_nul(x, path, len, at)) {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+/* application/json or application/<anything>+json, parameters allowed */
+
+static int
+adm_json_type(const char *ct)
+{
+    size_t  n;
+
+    n = strcspn(ct, "; \t");
+
+    if (n == 16 && strncasecmp(ct, "application/json", 16) == 0) {
+        return 1;
+    }
+
+    return n > 17 && strncasecmp(ct, "application/", 12) == 0
+           && strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+
+/*
+ * The request body as a JSON object: 415 unless it says JSON, 400 unless it
+ * is one well-formed object without duplicate keys.  With "optional", an
+ * empty body is fine (r->json stays NULL).  0, or the answer queued.
+ */
+
+int
+adm_body(adm_req_t *r, int optional)
+{
+    char          detail[256], field[128];
+    const char   *ct;
+    json_error_t  err;
+
+    if (r->body_len == 0) {
+        if (optional) {
+            return 0;
+        }
+
+        return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Body required",
+                           "this request needs a JSON object body", NULL,
+                           NULL);
+    }
+
+    ct = adm_header_in(r, "Content-Type");
+
+    if (ct == NULL || !adm_json_type(ct)) {
+        return adm_problem(r, 415, "unsupported-media-type",
+                           "Unsupported media type",
+                           "the body must be application/json", NULL, NULL);
+    }
+
+    r->json = json_loadb(r->body, r->body_len,
+                         JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+
+    if (r->json == NULL) {
+        snprintf(detail, sizeof(detail), "invalid JSON at line %d, column "
+                 "%d: %s", err.line, err.column, err.text);
+        return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Invalid JSON", detail,
+                           NULL, NULL);
+    }
+
+    if (!json_is_object(r->json)) {
+        return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Invalid JSON",
+                           "the body must be a JSON object", NULL, NULL);
+    }
+
+    /*
+     * "\u0000" is valid JSON but no field may hold it; refusing it here,
+     * by name, means no handler ever compares a string that has one.
+     */
+
+    if (adm_find_nul(r->json, field, sizeof(field), "")) {
+        return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid field", NULL,
+                           json_pack("[{s:s, s:s}]", "field", field,
+                                     "reason", "must not contain NUL "
+                                     "characters"), NULL);
+    }
+
+    return 0;
+}
+
+
+static int
+adm_dispatch(adm_req_t *r)
+{
+    char                allow[128];
+    size_t              i;
+    const char         *auth;
+    const adm_route_t  *rt;
+
+    allow[0] = '\0';
+
+    for (i = 0; i < adm_nroutes; i++) {
+        rt = &adm_routes[i];
+
+        if (!adm_match(rt->pattern, r->url, r->id, sizeof(r->id))) {
+            continue;
+        }
+
+        if (strcmp(rt->method, r->method) == 0) {
+            r->route = rt;
+            break;
+        }
+
+        if (strlen(allow) + strlen(rt->method) + 3 < sizeof(allow)) {
+            if (allow[0]) {
+                strcat(allow, ", ");
+            }
+
+            strcat(allow, rt->method);
+        }
+    }
+
+    if (r->route == NULL) {
+        if (allow[0]) {
+            adm_problem(r, 405, "method-not-allowed", "Method not allowed",
+                        NULL, NULL, json_pack("{s:s}", "allow", allow));
+            adm_header(r, "Allow", allow);
+            return 0;
+        }
+
+        return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
+                           "no such route", NULL, NULL);
+    }
+
+    rt = r->route;
+
+    if (rt->role != ADM_ROLE_NONE) {
+        auth = adm_header_in(r, "Authorization");
+        r->token = adm_auth(auth);
+
+        if (r->token == NULL) {
+            adm_problem(r, 401, "unauthorized", "Unauthorized",
+                        auth ? "the bearer token is not valid"
+                             : "a bearer token is required", NULL, NULL);
+            adm_header(r, "WWW-Authenticate", "Bearer realm=\"maint\"");
+            return 0;
+        }
+
+        if (rt->role == ADM_ROLE_ADMIN && r->token->role != ADM_ROLE_ADMIN) {
+            return adm_problem(r, 403, "forbidden", "Forbidden",
+                               "this token may only read", NULL, NULL);
+        }
+    }
+
+    if (r->too_large) {
+        return adm_problem(r, 413, "payload-too-large", "Payload too large",
+                           "the body must be at most 64 KiB", NULL, NULL);
+    }
+
+    return rt->handler(r);
+}
+
+
+static enum MHD_Result
+adm_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+    char                 *p;
+    const char           *cl;
+    adm_req_t            *r;
+    unsigned char         rid[8];
+    enum MHD_Result       ret;
+    static const char     hex[] = "0123456789abcdef";
+
+    r = *con_cls;
+
+    if (r == NULL) {
+        r = calloc(1, sizeof(adm_req_t));
+        if (r == NULL) {
+            return MHD_NO;
+        }
+
+        adm_active++;
+
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        r->started = adm_now_sec();
+
+        if (RAND_bytes(rid, sizeof(rid)) == 1) {
+            for (size_t i = 0; i < sizeof(rid); i++) {
+                r->request_id[2 * i] = hex[rid[i] >> 4];
+                r->request_id[2 * i + 1] = hex[rid[i] & 15];
+            }
+        }
+
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                         "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > ADM_MAX_BODY) {
+            r->too_large = 1;
+        }
+
+        *con_cls = r;
+
+        return MHD_YES;
+    }
+
+    if (*upload_data_size) {
+        if (!r->too_large) {
+            if (r->body_len + *upload_data_size > ADM_MAX_BODY) {
+                r->too_large = 1;
+
+            } else {
+                p = realloc(r->body, r->body_len + *upload_data_size + 1);
+                if (p == NULL) {
+                    return MHD_NO;
+                }
+
+                r->body = p;
+                memcpy(r->body + r->body_len, upload_data, *upload_data_size);
+                r->body_len += *upload_data_size;
+                r->body[r->body_len] = '\0';
+            }
+        }
+
+        *upload_data_size = 0;
+
+        return MHD_YES;
+    }
+
+    if (r->answered) {
+        return MHD_YES;
+    }
+
+    r->answered = 1;
+
+    adm_dispatch(r);
+
+    if (r->response == NULL) {
+        adm_problem(r, 500, "internal", "Internal error",
+                    "the request could not be answered", NULL, NULL);
+    }
+
+    ret = MHD_queue_response(conn, r->status, r->response);
+
+    adm_count_request(r->route, r->status);
+
+    adm_log(r->status >= 500 ? ADM_LOG_WARN : ADM_LOG_INFO, "request",
+            "{s:s, s:s, s:i, s:f, s:s, s:s}",
+            "method", method, "path", url, "status", (int) r->status,
+            "ms", (adm_now_sec() - r->started) * 1000,
+            "actor", r->token ? r->token->name : "-",
+            "request_id", r->request_id);
+
+    return ret;
+}
+
+
+static void
+adm_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+    adm_req_t  *r = *con_cls;
+
+    if (r == NULL) {
+        return;
+    }
+
+    adm_active--;
+
+    if (r->response) {
+        MHD_destroy_response(r->response);
+    }
+
+    json_decref(r->json);
+    free(r->body);
+    free(r);
+
+    *con_cls = NULL;
+}
+
+
+static void
+adm_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char  msg[512];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+
+    adm_log(ADM_LOG_WARN, "http", "{s:s}", "detail", msg);
+}
+
+
+/* listen: "host:port", "[v6]:port" or ":port"; resolved here, at start */
+
+struct MHD_Daemon *
+adm_http_start(const char *listen, char *err, size_t errlen)
+{
+    int                 rc;
+    char                host[128], *port;
+    struct addrinfo     hints, *ai;
+    struct MHD_Daemon  *d;
+
+    snprintf(host, sizeof(host), "%s", listen);
+
+    port = strrchr(host, ':');
+    if (port == NULL) {
+        snprintf(err, errlen, "listen \"%s\": expected host:port", listen);
+        return NULL;
+    }
+
+    *port++ = '\0';
+
+    if (host[0] == '[') {
+        memmove(host, host + 1, strlen(host));
+        host[strcspn(host, "]")] = '\0';
+    }
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+
+    rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+    if (rc != 0) {
+        snprintf(err, errlen, "listen \"%s\": %s", listen, gai_strerror(rc));
+        return NULL;
+    }
+
+    d = MHD_start_daemon(MHD_USE_ERROR_LOG | MHD_USE_ITC
+                         | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+                         0, NULL, NULL, adm_access, NULL,
+                         MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+                         MHD_OPTION_NOTIFY_COMPLETED, adm_completed, NULL,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 30,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 256,
+                         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int) 1,
+                         MHD_OPTION_EXTERNAL_LOGGER, adm_mhd_log, NULL,
+                         MHD_OPTION_END);
+
+    freeaddrinfo(ai);
+
+    if (d == NULL) {
+        snprintf(err, errlen, "cannot listen on %s", listen);
+        return NULL;
+    }
+
+    return d;
+}

@@ -1,0 +1,571 @@
+/*
+ * api.c: the HTTP calls to the admin API, through libcurl.  One handle is
+ * reused so that the requests of one command share a connection.  Redirects
+ * are never followed, so the bearer token only goes to the configured URL.
+ * Every failure is reported here, once, and mapped to an exit code: the
+ * callers only decide what to do next.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <curl/curl.h>
+
+#include "maint_core.h"
+#include "maintctl.h"
+
+
+/* no answer of the API comes near this; a bigger one is not the API */
+#define CTL_MAX_BODY  (64 * 1024 * 1024)
+
+
+static CURL  *ctl_curl;
+static char  *ctl_base;         /* the URL without its trailing slashes */
+static char  *ctl_shown;        /* the same without any user:password@ */
+
+
+void *
+ctl_alloc(size_t size)
+{
+    void  *p;
+
+    p = malloc(size ? size : 1);
+
+    if (p == NULL) {
+        fputs("maintctl: out of memory\n", stderr);
+        exit(CTL_EXIT_UNAVAILABLE);
+    }
+
+    return p;
+}
+
+
+char *
+ctl_strdup(const char *s)
+{
+    size_t  len;
+    char   *p;
+
+    len = strlen(s) + 1;
+    p = ctl_alloc(len);
+    memcpy(p, s, len);
+
+    return p;
+}
+
+
+void
+ctl_buf_add(ctl_buf_t *b, const char *s, size_t len)
+{
+    char    *p;
+    size_t   cap;
+
+    if (b->len + len + 1 > b->cap) {
+        cap = b->cap ? b->cap : 256;
+
+        while (cap < b->len + len + 1) {
+            cap *= 2;
+        }
+
+        p = realloc(b->data, cap);
+
+        if (p == NULL) {
+            fputs("maintctl: out of memory\n", stderr);
+            exit(CTL_EXIT_UNAVAILABLE);
+        }
+
+        b->data = p;
+        b->cap = cap;
+    }
+
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+
+void
+ctl_buf_str(ctl_buf_t *b, const char *s)
+{
+    ctl_buf_add(b, s, strlen(s));
+}
+
+
+/* percent-encodes everything but RFC 3986's unreserved characters */
+
+void
+ctl_buf_escaped(ctl_buf_t *b, const char *s)
+{
+    char                 enc[3];
+    unsigned char        c;
+    static const char    hex[] = "0123456789ABCDEF";
+
+    for ( /* void */ ; *s; s++) {
+        c = (unsigned char) *s;
+
+        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            ctl_buf_add(b, s, 1);
+            continue;
+        }
+
+        enc[0] = '%';
+        enc[1] = hex[c >> 4];
+        enc[2] = hex[c & 15];
+        ctl_buf_add(b, enc, 3);
+    }
+}
+
+
+/* appends "?name=value" or "&name=value"; NULL values are left out */
+
+void
+ctl_buf_query(ctl_buf_t *b, const char *name, const char *value)
+{
+    if (value == NULL) {
+        return;
+    }
+
+    ctl_buf_str(b, (b->data && strchr(b->data, '?')) ? "&" : "?");
+    ctl_buf_str(b, name);
+    ctl_buf_str(b, "=");
+    ctl_buf_escaped(b, value);
+}
+
+
+/*
+ * Checks the base URL once.  Only http and https make sense, and checking
+ * here gives a usage error instead of a puzzling libcurl one.
+ */
+
+static int
+ctl_api_init(void)
+{
+    size_t       len;
+    const char  *u, *rest, *at, *slash;
+    ctl_buf_t    b;
+
+    if (ctl_curl != NULL) {
+        return 0;
+    }
+
+    u = ctl_conf.url;
+
+    if (strncasecmp(u, "http://", 7) == 0) {
+        rest = u + 7;
+
+    } else if (strncasecmp(u, "https://", 8) == 0) {
+        rest = u + 8;
+
+    } else {
+        ctl_usage_error(NULL, "the API URL must start with http:// or "
+                        "https:// (MAINT_API_URL or --url)");
+        return -1;
+    }
+
+    for (len = 0; u[len]; len++) {
+        if ((unsigned char) u[len] <= ' ' || u[len] == 0x7f
+            || u[len] == '?' || u[len] == '#')
+        {
+            ctl_usage_error(NULL, "the API URL may not contain spaces, "
+                            "control characters, a query or a fragment");
+            return -1;
+        }
+    }
+
+    while (len > (size_t) (rest - u) && u[len - 1] == '/') {
+        len--;
+    }
+
+    if (len == (size_t) (rest - u)) {
+        ctl_usage_error(NULL, "the API URL has no host");
+        return -1;
+    }
+
+    ctl_base = ctl_alloc(len + 1);
+    memcpy(ctl_base, u, len);
+    ctl_base[len] = '\0';
+
+    /* messages name the URL, but never a password written into it */
+    b.data = NULL;
+    b.len = 0;
+    b.cap = 0;
+    rest = ctl_base + (rest - u);
+    slash = strchr(rest, '/');
+    at = memchr(rest, '@', slash ? (size_t) (slash - rest) : strlen(rest));
+    ctl_buf_add(&b, ctl_base, (size_t) (rest - ctl_base));
+    ctl_buf_str(&b, at ? at + 1 : rest);
+    ctl_shown = b.data;
+
+    /* ctl_conf.token goes into a header line: no line breaks */
+    for (u = ctl_conf.token; u && *u; u++) {
+        if ((unsigned char) *u <= ' ' || *u == 0x7f) {
+            ctl_usage_error(NULL, "the token contains spaces or control "
+                            "characters (MAINT_API_TOKEN or --token)");
+            return -1;
+        }
+    }
+
+    ctl_curl = curl_easy_init();
+
+    if (ctl_curl == NULL) {
+        fputs("maintctl: cannot initialize libcurl\n", stderr);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+const char *
+ctl_display_url(void)
+{
+    return ctl_shown ? ctl_shown : ctl_conf.url;
+}
+
+
+void
+ctl_api_done(void)
+{
+    if (ctl_curl) {
+        curl_easy_cleanup(ctl_curl);
+        ctl_curl = NULL;
+    }
+}
+
+
+void
+ctl_resp_free(ctl_resp_t *r)
+{
+    free(r->body);
+    free(r->etag);
+
+    if (r->json) {
+        json_decref(r->json);
+    }
+
+    memset(r, 0, sizeof(ctl_resp_t));
+}
+
+
+static size_t
+ctl_on_body(char *p, size_t size, size_t n, void *data)
+{
+    ctl_buf_t  *b = data;
+
+    if (b->len + size * n > CTL_MAX_BODY) {
+        return 0;
+    }
+
+    ctl_buf_add(b, p, size * n);
+
+    return size * n;
+}
+
+
+static size_t
+ctl_on_header(char *p, size_t size, size_t n, void *data)
+{
+    size_t       len;
+    ctl_resp_t  *r = data;
+
+    len = size * n;
+
+    if (len > 5 && strncasecmp(p, "ETag:", 5) == 0) {
+        p += 5;
+        len -= 5;
+
+        while (len && (*p == ' ' || *p == '\t')) {
+            p++;
+            len--;
+        }
+
+        while (len && isspace((unsigned char) p[len - 1])) {
+            len--;
+        }
+
+        free(r->etag);
+        r->etag = ctl_alloc(len + 1);
+        memcpy(r->etag, p, len);
+        r->etag[len] = '\0';
+    }
+
+    return size * n;
+}
+
+
+static int
+ctl_exit_code(long status)
+{
+    if (status == 401 || status == 403) {
+        return CTL_EXIT_AUTH;
+    }
+
+    if (status == 409 || status == 412 || status == 428) {
+        return CTL_EXIT_CONFLICT;
+    }
+
+    if (status >= 400 && status < 500) {
+        return CTL_EXIT_REFUSED;
+    }
+
+    /* 5xx, and what the API never answers (1xx, 3xx): not the API */
+    return CTL_EXIT_UNAVAILABLE;
+}
+
+
+static void
+ctl_report_problem(ctl_resp_t *r)
+{
+    char        *s, *t;
+    size_t       i;
+    json_t      *e, *cw, *errors;
+    const char  *detail;
+    char         from[64], to[64];
+
+    detail = ctl_str(r->json, "detail");
+
+    if (detail == NULL || *detail == '\0') {
+        detail = ctl_str(r->json, "title");
+    }
+
+    if (detail != NULL && *detail != '\0') {
+        s = ctl_clean(detail, 0);
+        fprintf(stderr, "maintctl: %s\n", s);
+        free(s);
+
+    } else {
+        fprintf(stderr, "maintctl: the admin API at %s answered HTTP %ld\n",
+                ctl_display_url(), r->status);
+    }
+
+    errors = r->json ? json_object_get(r->json, "errors") : NULL;
+
+    json_array_foreach(errors, i, e) {
+        s = ctl_clean(ctl_str(e, "field") ? ctl_str(e, "field") : "?", 0);
+        t = ctl_clean(ctl_str(e, "reason") ? ctl_str(e, "reason") : "", 0);
+        fprintf(stderr, "  %s: %s\n", s, t);
+        free(s);
+        free(t);
+    }
+
+    cw = r->json ? json_object_get(r->json, "conflicting_window") : NULL;
+
+    if (json_is_object(cw)) {
+        s = ctl_clean(ctl_str(cw, "id") ? ctl_str(cw, "id") : "?", 0);
+        t = ctl_clean(ctl_str(cw, "title") ? ctl_str(cw, "title") : "", 0);
+        fprintf(stderr, "  conflicting window: %s \"%s\" %s - %s\n", s, t,
+                ctl_local_time(ctl_str(cw, "starts_at"), "%Y-%m-%d %H:%M",
+                               from, sizeof(from)),
+                ctl_local_time(ctl_str(cw, "ends_at"), "%Y-%m-%d %H:%M",
+                               to, sizeof(to)));
+        free(s);
+        free(t);
+    }
+
+    if (r->status == 401
+        && (ctl_conf.token == NULL || *ctl_conf.token == '\0'))
+    {
+        fputs("  no token was sent: set MAINT_API_TOKEN or use --token\n",
+              stderr);
+    }
+
+    if (r->status == 412) {
+        fputs("  the window changed since it was read; look at it again "
+              "before retrying\n", stderr);
+    }
+
+    if (r->status >= 300 && r->status < 400) {
+        fputs("  (redirects are not followed: check MAINT_API_URL)\n",
+              stderr);
+    }
+}
+
+
+/*
+ * Sends one request; path starts with "/" and may carry a query.  Returns
+ * CTL_EXIT_OK with r filled on a 2xx answer, else the exit code after
+ * reporting the problem.  body, when not NULL, is sent as JSON.
+ */
+
+int
+ctl_request(const char *method, const char *path, const char *if_match,
+    json_t *body, ctl_resp_t *r)
+{
+    int                 rc;
+    char               *json, errbuf[CURL_ERROR_SIZE];
+    CURLcode            cc;
+    ctl_buf_t           url, auth, match, data;
+    struct curl_slist  *h;
+
+    memset(r, 0, sizeof(ctl_resp_t));
+
+    if (ctl_api_init() != 0) {
+        return CTL_EXIT_USAGE;
+    }
+
+    memset(&url, 0, sizeof(ctl_buf_t));
+    memset(&auth, 0, sizeof(ctl_buf_t));
+    memset(&match, 0, sizeof(ctl_buf_t));
+    memset(&data, 0, sizeof(ctl_buf_t));
+
+    ctl_buf_str(&url, ctl_base);
+    ctl_buf_str(&url, path);
+
+    h = NULL;
+    h = curl_slist_append(h, "Accept: application/json, "
+                             "application/problem+json");
+    /* libcurl would otherwise add these for a POST */
+    h = curl_slist_append(h, "Expect:");
+
+    json = NULL;
+
+    if (body != NULL) {
+        json = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        h = curl_slist_append(h, "Content-Type: application/json");
+
+    } else {
+        h = curl_slist_append(h, "Content-Type:");
+    }
+
+    if (ctl_conf.token && *ctl_conf.token) {
+        ctl_buf_str(&auth, "Authorization: Bearer ");
+        ctl_buf_str(&auth, ctl_conf.token);
+        h = curl_slist_append(h, auth.data);
+    }
+
+    if (if_match != NULL) {
+        ctl_buf_str(&match, "If-Match: ");
+        ctl_buf_str(&match, if_match);
+        h = curl_slist_append(h, match.data);
+    }
+
+    errbuf[0] = '\0';
+
+    curl_easy_reset(ctl_curl);
+    curl_easy_setopt(ctl_curl, CURLOPT_URL, url.data);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(ctl_curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+    curl_easy_setopt(ctl_curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(ctl_curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(ctl_curl, CURLOPT_TIMEOUT_MS, ctl_conf.timeout_ms);
+    curl_easy_setopt(ctl_curl, CURLOPT_CONNECTTIMEOUT_MS, ctl_conf.timeout_ms);
+    curl_easy_setopt(ctl_curl, CURLOPT_USERAGENT, "maintctl/" CTL_VERSION);
+    curl_easy_setopt(ctl_curl, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(ctl_curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(ctl_curl, CURLOPT_WRITEFUNCTION, ctl_on_body);
+    curl_easy_setopt(ctl_curl, CURLOPT_WRITEDATA, &data);
+    curl_easy_setopt(ctl_curl, CURLOPT_HEADERFUNCTION, ctl_on_header);
+    curl_easy_setopt(ctl_curl, CURLOPT_HEADERDATA, r);
+
+    if (strcmp(method, "GET") == 0) {
+        curl_easy_setopt(ctl_curl, CURLOPT_HTTPGET, 1L);
+
+    } else if (strcmp(method, "DELETE") == 0 && json == NULL) {
+        curl_easy_setopt(ctl_curl, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(ctl_curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+
+    } else {
+        /* POST, PATCH, PUT: a body, possibly empty */
+        curl_easy_setopt(ctl_curl, CURLOPT_POST, 1L);
+        curl_easy_setopt(ctl_curl, CURLOPT_POSTFIELDS, json ? json : "");
+        curl_easy_setopt(ctl_curl, CURLOPT_POSTFIELDSIZE,
+                         (long) (json ? strlen(json) : 0));
+
+        if (strcmp(method, "POST") != 0) {
+            curl_easy_setopt(ctl_curl, CURLOPT_CUSTOMREQUEST, method);
+        }
+    }
+
+    cc = curl_easy_perform(ctl_curl);
+
+    curl_slist_free_all(h);
+    free(json);
+    free(url.data);
+    free(match.data);
+
+    if (auth.data) {
+        /* the token should not linger in freed memory */
+        memset(auth.data, 0, auth.cap);
+        free(auth.data);
+    }
+
+    r->body = data.data ? data.data : ctl_strdup("");
+    r->len = data.len;
+
+    if (cc != CURLE_OK) {
+        if (cc == CURLE_OPERATION_TIMEDOUT) {
+            fprintf(stderr, "maintctl: the admin API at %s did not answer "
+                    "within %g s\n", ctl_display_url(),
+                    ctl_conf.timeout_ms / 1000.0);
+
+        } else if (cc == CURLE_WRITE_ERROR) {
+            fprintf(stderr, "maintctl: the answer of %s is too large\n",
+                    ctl_display_url());
+
+        } else {
+            fprintf(stderr, "maintctl: cannot reach the admin API at %s: "
+                    "%s\n", ctl_display_url(),
+                    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+        }
+
+        return CTL_EXIT_UNAVAILABLE;
+    }
+
+    curl_easy_getinfo(ctl_curl, CURLINFO_RESPONSE_CODE, &r->status);
+
+    if (r->len > 0) {
+        r->json = json_loadb(r->body, r->len, 0, NULL);
+    }
+
+    if (r->status >= 200 && r->status < 300) {
+        if (r->len > 0 && !json_is_object(r->json)) {
+            fprintf(stderr, "maintctl: %s answered HTTP %ld with a body "
+                    "that is not a JSON object: is it the admin API?\n",
+                    ctl_display_url(), r->status);
+            return CTL_EXIT_UNAVAILABLE;
+        }
+
+        return CTL_EXIT_OK;
+    }
+
+    rc = ctl_exit_code(r->status);
+    ctl_report_problem(r);
+
+    return rc;
+}
+
+
+/*
+ * The fleet's clock: the "now" of GET /v1/status is Redis's time, the one
+ * the gateways judge windows on.  maintctl's own clock may be off.
+ */
+
+int
+ctl_server_now(int64_t *now)
+{
+    int          rc;
+    const char  *s;
+    ctl_resp_t   r;
+
+    rc = ctl_request("GET", "/v1/status", NULL, NULL, &r);
+
+    if (rc != CTL_EXIT_OK) {
+        ctl_resp_free(&r);
+        return rc;
+    }
+
+    s = ctl_str(r.json, "now");
+
+    if (s == NULL || ctl_parse_time(s, now) != 0) {
+        fprintf(stderr, "maintctl: GET /v1/status gave no valid \"now\"\n");
+        ctl_resp_free(&r);
+        return CTL_EXIT_UNAVAILABLE;
+    }
+
+    ctl_resp_free(&r);
+
+    return CTL_EXIT_OK;
+}

@@ -1,0 +1,442 @@
+/*
+ * args.c: the command-line parser and the values it checks: RFC 3339 times,
+ * durations ("1h30m") and numbers.  Malformed values are caught here, before
+ * any request, so that a typo is a usage error (exit 1) and never reaches
+ * the API as a half-understood request.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maint_core.h"
+#include "maintctl.h"
+
+
+#define CTL_G_URL      1
+#define CTL_G_TOKEN    2
+#define CTL_G_JSON     3
+#define CTL_G_TIMEOUT  4
+
+/* global options are accepted anywhere, so every command shares them */
+static const ctl_opt_t  ctl_global_opts[] = {
+    { "url",     1, CTL_G_URL },
+    { "token",   1, CTL_G_TOKEN },
+    { "json",    0, CTL_G_JSON },
+    { "timeout", 1, CTL_G_TIMEOUT },
+    { NULL, 0, 0 }
+};
+
+static char  ctl_optname[64];
+
+
+static const ctl_opt_t *
+ctl_find_opt(const ctl_opt_t *opts, const char *name, size_t len)
+{
+    if (opts == NULL) {
+        return NULL;
+    }
+
+    for ( /* void */ ; opts->name; opts++) {
+        if (strlen(opts->name) == len && memcmp(opts->name, name, len) == 0) {
+            return opts;
+        }
+    }
+
+    return NULL;
+}
+
+
+/* values go into JSON strings, which must be UTF-8 */
+
+static int
+ctl_utf8(const char *s)
+{
+    json_t  *j;
+
+    j = json_string(s);
+
+    if (j == NULL) {
+        return 0;
+    }
+
+    json_decref(j);
+
+    return 1;
+}
+
+
+static int
+ctl_global(ctl_args_t *a, int id, const char *val)
+{
+    char    *end;
+    double   sec;
+
+    switch (id) {
+
+    case CTL_G_URL:
+        ctl_conf.url = val;
+        return 0;
+
+    case CTL_G_TOKEN:
+        ctl_conf.token = val;
+        return 0;
+
+    case CTL_G_JSON:
+        ctl_conf.json = 1;
+        return 0;
+
+    default: /* CTL_G_TIMEOUT */
+        sec = strtod(val, &end);
+
+        if (end == val || *end != '\0' || !(sec > 0 && sec <= 86400)) {
+            ctl_usage_error(a, "--timeout: \"%s\" is not a number of "
+                            "seconds (more than 0, at most 86400)", val);
+            return -1;
+        }
+
+        ctl_conf.timeout_ms = (long) (sec * 1000 + 0.5);
+
+        if (ctl_conf.timeout_ms == 0) {
+            ctl_conf.timeout_ms = 1;
+        }
+
+        return 0;
+    }
+}
+
+
+/*
+ * Returns the next option's id (its value in *val), a positional word, the
+ * end, or "--".  Global options are applied here and skipped; --help prints
+ * the current command's help and exits.
+ */
+
+int
+ctl_next(ctl_args_t *a, const ctl_opt_t *opts, const char **val)
+{
+    int               global;
+    size_t            len;
+    const char       *arg, *name, *eq, *v;
+    const ctl_opt_t  *o;
+
+    for ( ;; ) {
+        *val = NULL;
+        a->opt = NULL;
+
+        if (a->i >= a->argc) {
+            return CTL_ARG_END;
+        }
+
+        arg = a->argv[a->i++];
+
+        if (strcmp(arg, "--") == 0) {
+            return CTL_ARG_REST;
+        }
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            ctl_help(a->cmd);
+            exit(CTL_EXIT_OK);
+        }
+
+        if (arg[0] != '-' || arg[1] == '\0') {
+            *val = arg;
+            return CTL_ARG_WORD;
+        }
+
+        if (arg[1] != '-') {
+            ctl_usage_error(a, "unknown option %s", arg);
+            return CTL_ARG_ERROR;
+        }
+
+        name = arg + 2;
+        eq = strchr(name, '=');
+        len = eq ? (size_t) (eq - name) : strlen(name);
+
+        global = 0;
+        o = ctl_find_opt(opts, name, len);
+
+        if (o == NULL) {
+            o = ctl_find_opt(ctl_global_opts, name, len);
+            global = 1;
+        }
+
+        if (o == NULL) {
+            ctl_usage_error(a, "unknown option --%.*s", (int) len, name);
+            return CTL_ARG_ERROR;
+        }
+
+        snprintf(ctl_optname, sizeof(ctl_optname), "--%s", o->name);
+        a->opt = ctl_optname;
+        v = NULL;
+
+        if (o->has_arg) {
+            if (eq) {
+                v = eq + 1;
+
+            } else if (a->i < a->argc) {
+                v = a->argv[a->i++];
+
+            } else {
+                ctl_usage_error(a, "%s needs a value", ctl_optname);
+                return CTL_ARG_ERROR;
+            }
+
+        } else if (eq) {
+            ctl_usage_error(a, "%s takes no value", ctl_optname);
+            return CTL_ARG_ERROR;
+        }
+
+        if (v != NULL && !ctl_utf8(v)) {
+            ctl_usage_error(a, "%s: the value is not valid UTF-8",
+                            ctl_optname);
+            return CTL_ARG_ERROR;
+        }
+
+        if (!global) {
+            *val = v;
+            return o->id;
+        }
+
+        if (ctl_global(a, o->id, v) != 0) {
+            return CTL_ARG_ERROR;
+        }
+    }
+}
+
+
+/*
+ * Durations: one or more <digits><unit>, units d, h, m, s, each at most once
+ * and largest first ("1h30m", not "30m1h"), so that a typo such as "1m1m"
+ * cannot silently mean something else.  A bare number has no unit and is
+ * refused: minutes and seconds are both plausible readings.
+ */
+
+int
+ctl_parse_duration(const char *s, int64_t *sec)
+{
+    int                  last, u, digits;
+    int64_t              n, total;
+    const char          *p;
+    static const char    units[] = "dhms";
+    static const int64_t mult[] = { 86400, 3600, 60, 1 };
+
+    total = 0;
+    last = -1;
+    p = s;
+
+    if (*p == '\0') {
+        return -1;
+    }
+
+    while (*p) {
+        n = 0;
+        digits = 0;
+
+        while (*p >= '0' && *p <= '9') {
+            if (++digits > 10) {
+                return -1;
+            }
+
+            n = n * 10 + (*p++ - '0');
+        }
+
+        if (digits == 0 || *p == '\0' || strchr(units, *p) == NULL) {
+            return -1;
+        }
+
+        u = (int) (strchr(units, *p++) - units);
+
+        if (u <= last) {
+            return -1;
+        }
+
+        last = u;
+        total += n * mult[u];
+    }
+
+    /* a century is far beyond any window the API accepts */
+    if (total <= 0 || total > (int64_t) 100 * 366 * 86400) {
+        return -1;
+    }
+
+    *sec = total;
+
+    return 0;
+}
+
+
+/*
+ * RFC 3339 date-time, parsed by the same code the daemon uses: an offset
+ * is required, since a time without one would silently depend on the
+ * machine maintctl runs on; fractions are dropped, as the API drops them.
+ */
+
+int
+ctl_parse_time(const char *s, int64_t *sec)
+{
+    return maint_parse_rfc3339(s, strlen(s), sec);
+}
+
+
+int
+ctl_parse_long(const char *s, long min, long max, long *out)
+{
+    long         v;
+    const char  *p;
+
+    p = s;
+    v = 0;
+
+    if (*p == '-') {
+        p++;
+    }
+
+    if (*p == '\0' || strlen(p) > 9) {
+        return -1;
+    }
+
+    for ( /* void */ ; *p; p++) {
+        if (*p < '0' || *p > '9') {
+            return -1;
+        }
+
+        v = v * 10 + (*p - '0');
+    }
+
+    if (*s == '-') {
+        v = -v;
+    }
+
+    if (v < min || v > max) {
+        return -1;
+    }
+
+    *out = v;
+
+    return 0;
+}
+
+
+int
+ctl_time_arg(ctl_args_t *a, const char *val, ctl_time_t *t)
+{
+    t->given = 1;
+    t->now = 0;
+    t->sec = 0;
+
+    if (strcmp(val, "now") == 0) {
+        t->now = 1;
+        return 0;
+    }
+
+    if (ctl_parse_time(val, &t->sec) != 0) {
+        ctl_usage_error(a, "%s: \"%s\" is not a time: use RFC 3339 with an "
+                        "offset (2026-11-21T22:00:00Z, "
+                        "2026-11-21T23:00:00+01:00) or now", a->opt, val);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+ctl_long_arg(ctl_args_t *a, const char *val, long min, long max, long *out)
+{
+    if (ctl_parse_long(val, min, max, out) != 0) {
+        ctl_usage_error(a, "%s: \"%s\" is not a number from %ld to %ld",
+                        a->opt, val, min, max);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* one of a fixed set of words; returns its index */
+
+int
+ctl_word_arg(ctl_args_t *a, const char *val, const char *const *allowed)
+{
+    int        i;
+    ctl_buf_t  b;
+
+    for (i = 0; allowed[i]; i++) {
+        if (strcmp(val, allowed[i]) == 0) {
+            return i;
+        }
+    }
+
+    b.data = NULL;
+    b.len = 0;
+    b.cap = 0;
+
+    for (i = 0; allowed[i]; i++) {
+        ctl_buf_str(&b, i ? ", " : "");
+        ctl_buf_str(&b, allowed[i]);
+    }
+
+    ctl_usage_error(a, "%s: \"%s\" is not one of %s", a->opt, val, b.data);
+    free(b.data);
+
+    return -1;
+}
+
+
+/*
+ * Appends a repeated option's value to a JSON array.  With split, the value
+ * may list several, comma-separated (app names cannot contain commas).  An
+ * empty value without split gives the option an empty list, which is how
+ * "update --allow-path ''" clears the allowed paths.
+ */
+
+int
+ctl_list_arg(ctl_args_t *a, const char *val, json_t **list, int split)
+{
+    size_t       len;
+    const char  *p, *comma;
+
+    if (*list == NULL) {
+        *list = json_array();
+    }
+
+    if (!split) {
+        if (*val) {
+            json_array_append_new(*list, json_string(val));
+        }
+
+        return 0;
+    }
+
+    for (p = val; ; p = comma + 1) {
+        comma = strchr(p, ',');
+        len = comma ? (size_t) (comma - p) : strlen(p);
+
+        if (len == 0) {
+            ctl_usage_error(a, "%s: empty name in \"%s\"", a->opt, val);
+            return -1;
+        }
+
+        json_array_append_new(*list, json_stringn(p, len));
+
+        if (comma == NULL) {
+            return 0;
+        }
+    }
+}
+
+
+/* the value sent for a time: "now" or UTC RFC 3339 */
+
+const char *
+ctl_time_value(const ctl_time_t *t, char *buf)
+{
+    if (t->now) {
+        return "now";
+    }
+
+    maint_format_rfc3339(buf, t->sec);
+
+    return buf;
+}

@@ -1,0 +1,162 @@
+/*
+ * settings.c: settings show and settings set, the defaults that windows
+ * leave empty (the messages and how long before a window the notice
+ * shows).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maintctl.h"
+
+
+#define ST_NOTIFY_BEFORE   1
+#define ST_LOGIN_MESSAGE   2
+#define ST_NOTIFY_MESSAGE  3
+
+static const ctl_opt_t  ctl_settings_opts[] = {
+    { "notify-before",  1, ST_NOTIFY_BEFORE },
+    { "login-message",  1, ST_LOGIN_MESSAGE },
+    { "notify-message", 1, ST_NOTIFY_MESSAGE },
+    { NULL, 0, 0 }
+};
+
+static const char *const  ctl_settings_order[] = {
+    "notify_before_minutes", "login_message", "notify_message", "revision",
+    "updated_at", "updated_by", NULL
+};
+
+
+static int
+ctl_settings_answer(ctl_resp_t *r)
+{
+    if (ctl_conf.json) {
+        ctl_print_raw(r);
+
+    } else {
+        ctl_print_object(r->json, ctl_settings_order);
+    }
+
+    return CTL_EXIT_OK;
+}
+
+
+static int
+ctl_settings_show(ctl_args_t *a)
+{
+    int          id, rc;
+    ctl_resp_t   r;
+    const char  *val;
+
+    while ((id = ctl_next(a, NULL, &val)) != CTL_ARG_END) {
+        if (id == CTL_ARG_ERROR) {
+            return CTL_EXIT_USAGE;
+        }
+
+        return ctl_usage_error(a, "unexpected argument \"%s\"",
+                               val ? val : "--");
+    }
+
+    rc = ctl_request("GET", "/v1/settings", NULL, NULL, &r);
+
+    if (rc == CTL_EXIT_OK) {
+        rc = ctl_settings_answer(&r);
+    }
+
+    ctl_resp_free(&r);
+
+    return rc;
+}
+
+
+/*
+ * PUT keeps the fields it is not given, so only the options given are
+ * sent, and no If-Match: nothing here was read to be written back.
+ */
+
+static int
+ctl_settings_set(ctl_args_t *a)
+{
+    int          id, rc;
+    long         minutes;
+    json_t      *body;
+    ctl_resp_t   r;
+    const char  *val;
+
+    body = json_object();
+
+    while ((id = ctl_next(a, ctl_settings_opts, &val)) != CTL_ARG_END) {
+        switch (id) {
+
+        case ST_NOTIFY_BEFORE:
+            if (ctl_long_arg(a, val, 0, 10080, &minutes) != 0) {
+                json_decref(body);
+                return CTL_EXIT_USAGE;
+            }
+
+            json_object_set_new(body, "notify_before_minutes",
+                                json_integer(minutes));
+            break;
+
+        case ST_LOGIN_MESSAGE:
+            json_object_set_new(body, "login_message", json_string(val));
+            break;
+
+        case ST_NOTIFY_MESSAGE:
+            json_object_set_new(body, "notify_message", json_string(val));
+            break;
+
+        case CTL_ARG_ERROR:
+            json_decref(body);
+            return CTL_EXIT_USAGE;
+
+        default:
+            json_decref(body);
+            return ctl_usage_error(a, "unexpected argument \"%s\"",
+                                   val ? val : "--");
+        }
+    }
+
+    if (json_object_size(body) == 0) {
+        json_decref(body);
+        return ctl_usage_error(a, "nothing to set");
+    }
+
+    rc = ctl_request("PUT", "/v1/settings", NULL, body, &r);
+
+    if (rc == CTL_EXIT_OK) {
+        rc = ctl_settings_answer(&r);
+    }
+
+    ctl_resp_free(&r);
+    json_decref(body);
+
+    return rc;
+}
+
+
+const ctl_cmd_t  ctl_cmd_settings_show = {
+    "settings show",
+    "usage: maintctl settings [show]\n",
+    "\n"
+    "The defaults of windows that leave their messages or notice time "
+    "empty.\n",
+    ctl_settings_show
+};
+
+const ctl_cmd_t  ctl_cmd_settings_set = {
+    "settings set",
+    "usage: maintctl settings set [--notify-before MINUTES] "
+    "[--login-message TEXT]\n"
+    "                             [--notify-message TEXT]\n",
+    "\n"
+    "Changes the settings given; the others keep their values.\n"
+    "\n"
+    "Options:\n"
+    "  --notify-before MINUTES  how long before a window its notice shows\n"
+    "                           (0 to 10080)\n"
+    "  --login-message TEXT     the maintenance page's message\n"
+    "  --notify-message TEXT    the notice before a window\n",
+    ctl_settings_set
+};

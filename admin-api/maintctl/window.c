@@ -1,0 +1,960 @@
+/*
+ * window.c: the window commands that read and write a window's fields:
+ * list, show, create and update, and the helpers the lifecycle commands
+ * and run share (fetching a window with its ETag, the answer of a write).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maint_core.h"
+#include "maintctl.h"
+
+
+static const char *const  ctl_statuses[] = {
+    "scheduled", "in_progress", "completed", "completed_with_errors",
+    "failed", "cancelled", NULL
+};
+
+static const char *const  ctl_modes[] = { "full", "read_only", NULL };
+
+
+/* "/v1/windows/ID[/action][?dry_run=true]", the ID percent-encoded */
+
+char *
+ctl_window_path(const char *id, const char *action, int dry_run)
+{
+    ctl_buf_t  b;
+
+    memset(&b, 0, sizeof(ctl_buf_t));
+    ctl_buf_str(&b, "/v1/windows/");
+    ctl_buf_escaped(&b, id);
+
+    if (action != NULL) {
+        ctl_buf_str(&b, "/");
+        ctl_buf_str(&b, action);
+    }
+
+    if (dry_run) {
+        ctl_buf_query(&b, "dry_run", "true");
+    }
+
+    return b.data;
+}
+
+
+/*
+ * GET a window for a write: r->etag is what If-Match must carry.  The API
+ * documents the ETag as "<revision>", so a proxy that drops the header
+ * does not stop us.
+ */
+
+int
+ctl_window_get(const char *id, ctl_resp_t *r)
+{
+    int      rc;
+    char    *path, tag[32];
+    json_t  *rev;
+
+    path = ctl_window_path(id, NULL, 0);
+    rc = ctl_request("GET", path, NULL, NULL, r);
+    free(path);
+
+    if (rc != CTL_EXIT_OK) {
+        return rc;
+    }
+
+    if (!json_is_object(r->json)) {
+        fprintf(stderr, "maintctl: GET of window %s gave no window\n", id);
+        return CTL_EXIT_UNAVAILABLE;
+    }
+
+    if (r->etag == NULL || r->etag[0] == '\0') {
+        rev = json_object_get(r->json, "revision");
+
+        if (!json_is_integer(rev)) {
+            fprintf(stderr, "maintctl: window %s came without an ETag\n", id);
+            return CTL_EXIT_UNAVAILABLE;
+        }
+
+        snprintf(tag, sizeof(tag), "\"%" JSON_INTEGER_FORMAT "\"",
+                 json_integer_value(rev));
+        free(r->etag);
+        r->etag = ctl_strdup(tag);
+    }
+
+    return CTL_EXIT_OK;
+}
+
+
+/* prints the window a write answered, or the prechecks of a dry run */
+
+int
+ctl_window_answer(const ctl_resp_t *r, int dry_run)
+{
+    if (dry_run) {
+        return ctl_print_dry_run(r) ? CTL_EXIT_OK : CTL_EXIT_REFUSED;
+    }
+
+    if (ctl_conf.json) {
+        ctl_print_raw(r);
+
+    } else {
+        ctl_print_window(r->json);
+    }
+
+    return CTL_EXIT_OK;
+}
+
+
+/* window list */
+
+#define L_APP     1
+#define L_STATUS  2
+#define L_FROM    3
+#define L_TO      4
+#define L_SEARCH  5
+#define L_LIMIT   6
+#define L_ALL     7
+
+static const ctl_opt_t  ctl_list_opts[] = {
+    { "app",    1, L_APP },
+    { "status", 1, L_STATUS },
+    { "from",   1, L_FROM },
+    { "to",     1, L_TO },
+    { "search", 1, L_SEARCH },
+    { "limit",  1, L_LIMIT },
+    { "all",    0, L_ALL },
+    { NULL, 0, 0 }
+};
+
+
+static int
+ctl_check_statuses(ctl_args_t *a, const char *val)
+{
+    char         one[32];
+    size_t       len;
+    const char  *p, *comma;
+
+    for (p = val; ; p = comma + 1) {
+        comma = strchr(p, ',');
+        len = comma ? (size_t) (comma - p) : strlen(p);
+
+        if (len == 0 || len >= sizeof(one)) {
+            ctl_usage_error(a, "--status: bad list \"%s\"", val);
+            return -1;
+        }
+
+        memcpy(one, p, len);
+        one[len] = '\0';
+
+        if (ctl_word_arg(a, one, ctl_statuses) < 0) {
+            return -1;
+        }
+
+        if (comma == NULL) {
+            return 0;
+        }
+    }
+}
+
+
+static void
+ctl_list_table(json_t *items)
+{
+    size_t        i;
+    json_t       *w, *en;
+    char         *joined, *apps, status[64], start[32], end[32];
+    const char   *s;
+    ctl_table_t   t;
+    static const char *const  heads[] = {
+        "ID", "STATUS", "APPS", "START", "END", "TITLE"
+    };
+
+    ctl_table_init(&t, 6, heads);
+
+    json_array_foreach(items, i, w) {
+        joined = ctl_join(json_object_get(w, "apps"), ",");
+        apps = ctl_truncate(joined, 24);
+        free(joined);
+        s = ctl_str(w, "status");
+        en = json_object_get(w, "enabled");
+
+        /*
+         * A disabled window is never enforced: the table must say so while
+         * that matters, that is until it is finished.
+         */
+        snprintf(status, sizeof(status), "%s%s", s ? s : "?",
+                 json_is_false(en) && s != NULL
+                 && (strcmp(s, "scheduled") == 0
+                     || strcmp(s, "in_progress") == 0)
+                 ? " (disabled)" : "");
+
+        ctl_table_row(&t, ctl_str(w, "id"), status, apps,
+                      ctl_local_time(ctl_str(w, "starts_at"),
+                                     "%Y-%m-%d %H:%M", start, sizeof(start)),
+                      ctl_local_time(ctl_str(w, "ends_at"),
+                                     "%Y-%m-%d %H:%M", end, sizeof(end)),
+                      ctl_str(w, "title"));
+        free(apps);
+    }
+
+    ctl_table_print(&t);
+}
+
+
+static int
+ctl_window_list(ctl_args_t *a)
+{
+    int          id, all, rc, pages;
+    long         limit;
+    char         lim[16], from[32], to[32];
+    json_t      *items, *next, *doc;
+    ctl_buf_t    base, path;
+    ctl_resp_t   r;
+    ctl_time_t   t;
+    const char  *val, *app, *status, *fromv, *tov, *search, *cursor;
+    char        *cur;
+
+    all = 0;
+    limit = 0;
+    app = NULL;
+    status = NULL;
+    fromv = NULL;
+    tov = NULL;
+    search = NULL;
+
+    while ((id = ctl_next(a, ctl_list_opts, &val)) != CTL_ARG_END) {
+        switch (id) {
+
+        case L_APP:
+            app = val;
+            break;
+
+        case L_STATUS:
+            if (ctl_check_statuses(a, val) != 0) {
+                return CTL_EXIT_USAGE;
+            }
+
+            status = val;
+            break;
+
+        case L_FROM:
+        case L_TO:
+            if (ctl_time_arg(a, val, &t) != 0) {
+                return CTL_EXIT_USAGE;
+            }
+
+            if (id == L_FROM) {
+                fromv = ctl_time_value(&t, from);
+
+            } else {
+                tov = ctl_time_value(&t, to);
+            }
+
+            break;
+
+        case L_SEARCH:
+            search = val;
+            break;
+
+        case L_LIMIT:
+            if (ctl_long_arg(a, val, 1, 500, &limit) != 0) {
+                return CTL_EXIT_USAGE;
+            }
+
+            break;
+
+        case L_ALL:
+            all = 1;
+            break;
+
+        case CTL_ARG_ERROR:
+            return CTL_EXIT_USAGE;
+
+        default:
+            return ctl_usage_error(a, "unexpected argument \"%s\"",
+                                   val ? val : "--");
+        }
+    }
+
+    /* with --all the page size only sets the number of round trips */
+    if (limit == 0 && all) {
+        limit = 500;
+    }
+
+    memset(&base, 0, sizeof(ctl_buf_t));
+    ctl_buf_str(&base, "/v1/windows");
+    ctl_buf_query(&base, "app", app);
+    ctl_buf_query(&base, "status", status);
+    ctl_buf_query(&base, "from", fromv);
+    ctl_buf_query(&base, "to", tov);
+    ctl_buf_query(&base, "q", search);
+
+    if (limit) {
+        snprintf(lim, sizeof(lim), "%ld", limit);
+        ctl_buf_query(&base, "limit", lim);
+    }
+
+    items = json_array();
+    cur = NULL;
+    pages = 0;
+    rc = CTL_EXIT_OK;
+
+    for ( ;; ) {
+        memset(&path, 0, sizeof(ctl_buf_t));
+        ctl_buf_str(&path, base.data);
+        ctl_buf_query(&path, "cursor", cur);
+
+        rc = ctl_request("GET", path.data, NULL, NULL, &r);
+        free(path.data);
+
+        if (rc != CTL_EXIT_OK) {
+            ctl_resp_free(&r);
+            break;
+        }
+
+        pages++;
+        json_array_extend(items, json_object_get(r.json, "items"));
+        next = json_object_get(r.json, "next_cursor");
+        cursor = json_is_string(next) ? json_string_value(next) : NULL;
+
+        if (!all || cursor == NULL) {
+            if (ctl_conf.json && pages == 1) {
+                ctl_print_raw(&r);
+
+            } else if (ctl_conf.json) {
+                doc = json_pack("{s:O,s:n}", "items", items, "next_cursor");
+                ctl_print_json(doc);
+                json_decref(doc);
+
+            } else {
+                ctl_list_table(items);
+
+                if (cursor != NULL) {
+                    fputs("(more windows follow: use --all, or a larger "
+                          "--limit)\n", stderr);
+                }
+            }
+
+            ctl_resp_free(&r);
+            break;
+        }
+
+        /* a cursor that does not move would loop for ever */
+        if (cur != NULL && strcmp(cur, cursor) == 0) {
+            fprintf(stderr, "maintctl: the API returned the same cursor "
+                    "twice\n");
+            ctl_resp_free(&r);
+            rc = CTL_EXIT_UNAVAILABLE;
+            break;
+        }
+
+        free(cur);
+        cur = ctl_strdup(cursor);
+        ctl_resp_free(&r);
+    }
+
+    free(cur);
+    free(base.data);
+    json_decref(items);
+
+    return rc;
+}
+
+
+/* the window ID, the one positional argument of most window commands */
+
+int
+ctl_window_id_arg(ctl_args_t *a, const char **id, const char *val)
+{
+    if (*id != NULL) {
+        ctl_usage_error(a, "unexpected argument \"%s\"", val);
+        return -1;
+    }
+
+    if (*val == '\0') {
+        ctl_usage_error(a, "empty window ID");
+        return -1;
+    }
+
+    *id = val;
+
+    return 0;
+}
+
+
+static int
+ctl_window_show(ctl_args_t *a)
+{
+    int          rc;
+    char        *path;
+    const char  *val, *id;
+    ctl_resp_t   r;
+
+    id = NULL;
+
+    while ((rc = ctl_next(a, NULL, &val)) != CTL_ARG_END) {
+        if (rc != CTL_ARG_WORD || ctl_window_id_arg(a, &id, val) != 0) {
+            return CTL_EXIT_USAGE;
+        }
+    }
+
+    if (id == NULL) {
+        return ctl_usage_error(a, "which window? give its ID");
+    }
+
+    path = ctl_window_path(id, NULL, 0);
+    rc = ctl_request("GET", path, NULL, NULL, &r);
+    free(path);
+
+    if (rc == CTL_EXIT_OK) {
+        rc = ctl_window_answer(&r, 0);
+    }
+
+    ctl_resp_free(&r);
+
+    return rc;
+}
+
+
+/* window create and update: the writable fields as options */
+
+#define W_TITLE           1
+#define W_APP             2
+#define W_START           3
+#define W_END             4
+#define W_FOR             5
+#define W_MODE            6
+#define W_MESSAGE         7
+#define W_HIDE_MESSAGE    8
+#define W_SHOW_MESSAGE    9
+#define W_NOTIFY_MESSAGE  10
+#define W_NOTIFY_BEFORE   11
+#define W_ALLOW_PATH      12
+#define W_ALLOW_NETWORK   13
+#define W_HOLD            14
+#define W_NO_HOLD         15
+#define W_ENABLE          16
+#define W_DISABLE         17
+#define W_TERMINATE       18
+#define W_NO_TERMINATE    19
+#define W_NOTES           20
+#define W_DRY_RUN         21
+
+static const ctl_opt_t  ctl_window_opts[] = {
+    { "title",                 1, W_TITLE },
+    { "app",                   1, W_APP },
+    { "start",                 1, W_START },
+    { "end",                   1, W_END },
+    { "for",                   1, W_FOR },
+    { "mode",                  1, W_MODE },
+    { "message",               1, W_MESSAGE },
+    { "hide-message",          0, W_HIDE_MESSAGE },
+    { "show-message",          0, W_SHOW_MESSAGE },
+    { "notify-message",        1, W_NOTIFY_MESSAGE },
+    { "notify-before",         1, W_NOTIFY_BEFORE },
+    { "allow-path",            1, W_ALLOW_PATH },
+    { "allow-network",         1, W_ALLOW_NETWORK },
+    { "hold",                  0, W_HOLD },
+    { "no-hold",               0, W_NO_HOLD },
+    { "enable",                0, W_ENABLE },
+    { "enabled",               0, W_ENABLE },
+    { "disable",               0, W_DISABLE },
+    { "disabled",              0, W_DISABLE },
+    { "terminate-sessions",    0, W_TERMINATE },
+    { "no-terminate-sessions", 0, W_NO_TERMINATE },
+    { "notes",                 1, W_NOTES },
+    { "dry-run",               0, W_DRY_RUN },
+    { NULL, 0, 0 }
+};
+
+typedef struct {
+    const char  *id;
+    const char  *title;
+    const char  *mode;
+    const char  *message;
+    const char  *notify_message;
+    const char  *notes;
+    json_t      *apps;
+    json_t      *paths;
+    json_t      *networks;
+    ctl_time_t   start;
+    ctl_time_t   end;
+    int64_t      duration;          /* 0: no --for */
+    int          show_message;      /* -1: not given */
+    int          hold;
+    int          terminate;
+    int          enabled;
+    int          notify_null;       /* --notify-before default */
+    long         notify_before;     /* -1: not given */
+    int          dry_run;
+    int          fields;            /* how many fields were given */
+} ctl_winopts_t;
+
+
+static void
+ctl_winopts_free(ctl_winopts_t *w)
+{
+    json_decref(w->apps);
+    json_decref(w->paths);
+    json_decref(w->networks);
+}
+
+
+static int
+ctl_window_options(ctl_args_t *a, ctl_winopts_t *w, int update)
+{
+    int          id;
+    const char  *val;
+
+    memset(w, 0, sizeof(ctl_winopts_t));
+    w->show_message = -1;
+    w->hold = -1;
+    w->terminate = -1;
+    w->enabled = -1;
+    w->notify_before = -1;
+
+    while ((id = ctl_next(a, ctl_window_opts, &val)) != CTL_ARG_END) {
+        w->fields += id > 0 && id != W_DRY_RUN;
+
+        switch (id) {
+
+        case W_TITLE:
+            w->title = val;
+            break;
+
+        case W_APP:
+            if (ctl_list_arg(a, val, &w->apps, 1) != 0) {
+                return -1;
+            }
+
+            break;
+
+        case W_START:
+            if (ctl_time_arg(a, val, &w->start) != 0) {
+                return -1;
+            }
+
+            break;
+
+        case W_END:
+            if (ctl_time_arg(a, val, &w->end) != 0) {
+                return -1;
+            }
+
+            break;
+
+        case W_FOR:
+            if (ctl_parse_duration(val, &w->duration) != 0) {
+                ctl_usage_error(a, "--for: \"%s\" is not a duration: use "
+                                "90s, 20m, 2h, 1d or combinations like "
+                                "1h30m", val);
+                return -1;
+            }
+
+            break;
+
+        case W_MODE:
+            if (ctl_word_arg(a, val, ctl_modes) < 0) {
+                return -1;
+            }
+
+            w->mode = val;
+            break;
+
+        case W_MESSAGE:
+            w->message = val;
+            break;
+
+        case W_HIDE_MESSAGE:
+        case W_SHOW_MESSAGE:
+            w->show_message = id == W_SHOW_MESSAGE;
+            break;
+
+        case W_NOTIFY_MESSAGE:
+            w->notify_message = val;
+            break;
+
+        case W_NOTIFY_BEFORE:
+            w->notify_null = 0;
+
+            if (strcmp(val, "default") == 0) {
+                w->notify_null = 1;
+                w->notify_before = -1;
+
+            } else if (ctl_long_arg(a, val, 0, 10080, &w->notify_before)
+                       != 0)
+            {
+                return -1;
+            }
+
+            break;
+
+        case W_ALLOW_PATH:
+            if (ctl_list_arg(a, val, &w->paths, 0) != 0) {
+                return -1;
+            }
+
+            break;
+
+        case W_ALLOW_NETWORK:
+            if (ctl_list_arg(a, val, &w->networks, 0) != 0) {
+                return -1;
+            }
+
+            break;
+
+        case W_HOLD:
+        case W_NO_HOLD:
+            w->hold = id == W_HOLD;
+            break;
+
+        case W_ENABLE:
+        case W_DISABLE:
+            w->enabled = id == W_ENABLE;
+            break;
+
+        case W_TERMINATE:
+        case W_NO_TERMINATE:
+            w->terminate = id == W_TERMINATE;
+            break;
+
+        case W_NOTES:
+            w->notes = val;
+            break;
+
+        case W_DRY_RUN:
+            w->dry_run = 1;
+            break;
+
+        case CTL_ARG_WORD:
+            if (!update) {
+                ctl_usage_error(a, "unexpected argument \"%s\"", val);
+                return -1;
+            }
+
+            if (ctl_window_id_arg(a, &w->id, val) != 0) {
+                return -1;
+            }
+
+            break;
+
+        case CTL_ARG_ERROR:
+            return -1;
+
+        default:
+            ctl_usage_error(a, "unexpected \"--\"");
+            return -1;
+        }
+    }
+
+    if (w->end.given && w->duration) {
+        ctl_usage_error(a, "give --end or --for, not both");
+        return -1;
+    }
+
+    return 0;
+}
+
+
+static void
+ctl_set_string(json_t *obj, const char *key, const char *val)
+{
+    if (val != NULL) {
+        json_object_set_new(obj, key, json_string(val));
+    }
+}
+
+
+static void
+ctl_set_bool(json_t *obj, const char *key, int val)
+{
+    if (val >= 0) {
+        json_object_set_new(obj, key, json_boolean(val));
+    }
+}
+
+
+/*
+ * The request body: only the fields given.  cur is the window as it is
+ * (update) or NULL (create).
+ *
+ * --for counts from the start the window will have: --start if given,
+ * else (update) its current starts_at.  With --start now, "now" is sent as
+ * is, for the API to resolve on the Redis clock, and ends_at is computed
+ * from the "now" of GET /v1/status, which is that same clock: computing it
+ * from this machine's clock would shorten or stretch the window by however
+ * far the two clocks disagree (or make the API refuse an end in the past).
+ */
+
+static int
+ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
+{
+    int          rc;
+    char         start[MAINT_RFC3339_LEN + 1], end[MAINT_RFC3339_LEN + 1];
+    json_t      *body, *allow, *v;
+    int64_t      base;
+    const char  *s;
+
+    *out = NULL;
+    body = json_object();
+
+    ctl_set_string(body, "title", w->title);
+
+    if (w->apps) {
+        json_object_set(body, "apps", w->apps);
+    }
+
+    if (w->start.given) {
+        ctl_set_string(body, "starts_at", ctl_time_value(&w->start, start));
+    }
+
+    if (w->end.given) {
+        ctl_set_string(body, "ends_at", ctl_time_value(&w->end, end));
+
+    } else if (w->duration) {
+        if (w->start.given && w->start.now) {
+            rc = ctl_server_now(&base);
+
+            if (rc != CTL_EXIT_OK) {
+                json_decref(body);
+                return rc;
+            }
+
+        } else if (w->start.given) {
+            base = w->start.sec;
+
+        } else {
+            s = ctl_str(cur, "starts_at");
+
+            if (s == NULL || ctl_parse_time(s, &base) != 0) {
+                fprintf(stderr, "maintctl: the window has no valid "
+                        "starts_at to count --for from\n");
+                json_decref(body);
+                return CTL_EXIT_UNAVAILABLE;
+            }
+        }
+
+        maint_format_rfc3339(end, base + w->duration);
+        ctl_set_string(body, "ends_at", end);
+    }
+
+    ctl_set_string(body, "mode", w->mode);
+    ctl_set_string(body, "login_message", w->message);
+    ctl_set_bool(body, "show_login_message", w->show_message);
+    ctl_set_string(body, "notify_message", w->notify_message);
+
+    if (w->notify_null) {
+        json_object_set_new(body, "notify_before_minutes", json_null());
+
+    } else if (w->notify_before >= 0) {
+        json_object_set_new(body, "notify_before_minutes",
+                            json_integer(w->notify_before));
+    }
+
+    ctl_set_bool(body, "enabled", w->enabled);
+    ctl_set_bool(body, "terminate_sessions", w->terminate);
+    ctl_set_bool(body, "hold_until_completed", w->hold);
+
+    /*
+     * allow is one object: whether the API merges or replaces it, sending
+     * both lists (the one not given as it is now) changes only the one
+     * given.
+     */
+    if (w->paths || w->networks) {
+        allow = json_object();
+        v = json_object_get(json_object_get(cur, "allow"), "paths");
+        json_object_set_new(allow, "paths", w->paths ? json_incref(w->paths)
+                            : json_is_array(v) ? json_incref(v)
+                            : json_array());
+        v = json_object_get(json_object_get(cur, "allow"), "networks");
+        json_object_set_new(allow, "networks",
+                            w->networks ? json_incref(w->networks)
+                            : json_is_array(v) ? json_incref(v)
+                            : json_array());
+        json_object_set_new(body, "allow", allow);
+    }
+
+    ctl_set_string(body, "notes", w->notes);
+
+    *out = body;
+
+    return CTL_EXIT_OK;
+}
+
+
+static int
+ctl_window_create(ctl_args_t *a)
+{
+    int            rc;
+    json_t        *body;
+    ctl_resp_t     r;
+    ctl_winopts_t  w;
+
+    if (ctl_window_options(a, &w, 0) != 0) {
+        ctl_winopts_free(&w);
+        return CTL_EXIT_USAGE;
+    }
+
+    if (w.title == NULL || w.apps == NULL || !w.start.given
+        || (!w.end.given && w.duration == 0))
+    {
+        ctl_winopts_free(&w);
+        return ctl_usage_error(a, "create needs --title, --app, --start, "
+                               "and --end or --for");
+    }
+
+    rc = ctl_window_body(&w, NULL, &body);
+
+    if (rc != CTL_EXIT_OK) {
+        ctl_winopts_free(&w);
+        return rc;
+    }
+
+    rc = ctl_request("POST", w.dry_run ? "/v1/windows?dry_run=true"
+                                       : "/v1/windows", NULL, body, &r);
+
+    if (rc == CTL_EXIT_OK) {
+        rc = ctl_window_answer(&r, w.dry_run);
+    }
+
+    ctl_resp_free(&r);
+    json_decref(body);
+    ctl_winopts_free(&w);
+
+    return rc;
+}
+
+
+static int
+ctl_window_update(ctl_args_t *a)
+{
+    int            rc;
+    char          *path;
+    json_t        *body;
+    ctl_resp_t     cur, r;
+    ctl_winopts_t  w;
+
+    if (ctl_window_options(a, &w, 1) != 0) {
+        ctl_winopts_free(&w);
+        return CTL_EXIT_USAGE;
+    }
+
+    if (w.id == NULL) {
+        ctl_winopts_free(&w);
+        return ctl_usage_error(a, "which window? give its ID");
+    }
+
+    if (w.fields == 0) {
+        ctl_winopts_free(&w);
+        return ctl_usage_error(a, "nothing to change: give the fields to "
+                               "update");
+    }
+
+    rc = ctl_window_get(w.id, &cur);
+
+    if (rc == CTL_EXIT_OK) {
+        rc = ctl_window_body(&w, cur.json, &body);
+    }
+
+    if (rc == CTL_EXIT_OK) {
+        path = ctl_window_path(w.id, NULL, w.dry_run);
+        rc = ctl_request("PATCH", path, cur.etag, body, &r);
+        free(path);
+        json_decref(body);
+
+        if (rc == CTL_EXIT_OK) {
+            rc = ctl_window_answer(&r, w.dry_run);
+        }
+
+        ctl_resp_free(&r);
+    }
+
+    ctl_resp_free(&cur);
+    ctl_winopts_free(&w);
+
+    return rc;
+}
+
+
+const ctl_cmd_t  ctl_cmd_window_list = {
+    "window list",
+    "usage: maintctl window list [--app APP] [--status S[,S...]] [--from T]\n"
+    "                            [--to T] [--search TEXT] [--limit N] "
+    "[--all]\n",
+    "\n"
+    "The windows, newest start first, as a table in the local time zone.\n"
+    "\n"
+    "Options:\n"
+    "  --app APP         windows covering this app (* windows included)\n"
+    "  --status S,...    scheduled, in_progress, completed,\n"
+    "                    completed_with_errors, failed, cancelled\n"
+    "  --from T, --to T  windows overlapping [from, to)\n"
+    "  --search TEXT     in titles, messages and notes\n"
+    "  --limit N         1 to 500 (default 50); with --all, the page size\n"
+    "  --all             follow the pages to the end\n",
+    ctl_window_list
+};
+
+const ctl_cmd_t  ctl_cmd_window_show = {
+    "window show",
+    "usage: maintctl window show ID\n",
+    "\n"
+    "One window, as \"field: value\" lines, times in the local time zone.\n",
+    ctl_window_show
+};
+
+const ctl_cmd_t  ctl_cmd_window_create = {
+    "window create",
+    "usage: maintctl window create --title TEXT --app APP [--app APP...]\n"
+    "           --start T|now (--end T | --for DURATION) [OPTIONS] "
+    "[--dry-run]\n",
+    "\n"
+    "Options:\n"
+    "  --title TEXT             1 to 200 characters\n"
+    "  --app APP                an app it covers (repeat, or APP,APP); *\n"
+    "                           for every app\n"
+    "  --start T|now            when it starts\n"
+    "  --end T                  when it ends, or:\n"
+    "  --for DURATION           how long it lasts from --start (from now on\n"
+    "                           the API's clock with --start now)\n"
+    "  --mode full|read_only    read_only lets GET, HEAD and OPTIONS through\n"
+    "  --message TEXT           the maintenance page's message (empty: the\n"
+    "                           settings' default)\n"
+    "  --hide-message           no message on the page at all\n"
+    "  --notify-message TEXT    the notice shown before the window\n"
+    "  --notify-before MINUTES  how long before (0 to 10080)\n"
+    "  --allow-path PATH        a path prefix let through (repeat)\n"
+    "  --allow-network CIDR     a network or address let through (repeat)\n"
+    "  --hold                   stay in progress after the end, until\n"
+    "                           completed\n"
+    "  --disabled               kept but never enforced\n"
+    "  --terminate-sessions     end the users' sessions when it starts\n"
+    "  --notes TEXT             free text for the team\n"
+    "  --dry-run                write nothing; print the prechecks (exit 2\n"
+    "                           if one fails)\n",
+    ctl_window_create
+};
+
+const ctl_cmd_t  ctl_cmd_window_update = {
+    "window update",
+    "usage: maintctl window update ID [OPTIONS] [--dry-run]\n",
+    "\n"
+    "Changes the fields given, and only those, if nobody changed the window\n"
+    "since it was read (else exit 3).\n"
+    "\n"
+    "Options: those of create, each optional, and:\n"
+    "  --for DURATION            the end, counted from the start (the\n"
+    "                            window's current one without --start)\n"
+    "  --enable, --disable       enforce the window, or not\n"
+    "  --no-hold                 end at the end even if not completed\n"
+    "  --show-message            undo --hide-message\n"
+    "  --no-terminate-sessions   undo --terminate-sessions\n"
+    "  --notify-before default   back to the settings' default\n"
+    "  --allow-path PATH         replaces the paths ('' for none)\n"
+    "  --allow-network CIDR      replaces the networks ('' for none)\n"
+    "  --app APP                 replaces the apps\n",
+    ctl_window_update
+};

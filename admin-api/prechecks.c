@@ -1,0 +1,164 @@
+/*
+ * prechecks.c: what a dry run checks before a window is scheduled or
+ * started: that Redis will keep what is written (a primary, not evicting
+ * keys without a TTL), that the window overlaps nothing, and that live
+ * gateways (per their heartbeats) serve each of its apps.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+
+
+static json_t *
+adm_check(const char *name, const char *status, const char *detail)
+{
+    return json_pack("{s:s, s:s, s:s}", "name", name, "status", status,
+                     "detail", detail);
+}
+
+
+/* shared with /healthz */
+
+json_t *
+adm_check_redis(void)
+{
+    char         detail[256], role[32], policy[64];
+    const char  *status, *p;
+    redisReply  *rr;
+
+    rr = adm_redisf("INFO replication");
+
+    if (rr == NULL || rr->type != REDIS_REPLY_STRING) {
+        freeReplyObject(rr);
+        snprintf(detail, sizeof(detail), "Redis unavailable: %s",
+                 adm_store_error());
+        return adm_check("redis_writable", "fail", detail);
+    }
+
+    p = strstr(rr->str, "role:");
+    snprintf(role, sizeof(role), "%.*s", p ? (int) strcspn(p + 5, "\r\n")
+                                           : 7, p ? p + 5 : "unknown");
+    freeReplyObject(rr);
+
+    if (strcmp(role, "master") != 0) {
+        snprintf(detail, sizeof(detail), "Redis is a %s: writes would fail",
+                 role);
+        return adm_check("redis_writable", "fail", detail);
+    }
+
+    rr = adm_redisf("CONFIG GET maxmemory-policy");
+
+    if (rr == NULL || rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
+        snprintf(detail, sizeof(detail), "primary; maxmemory-policy "
+                 "unknown (%s)", rr && rr->type == REDIS_REPLY_ERROR
+                                 ? rr->str : "CONFIG not allowed");
+        freeReplyObject(rr);
+        return adm_check("redis_writable", "warn", detail);
+    }
+
+    snprintf(policy, sizeof(policy), "%s", rr->element[1]->str);
+    freeReplyObject(rr);
+
+    /* the state has no TTL: only allkeys-* policies may evict it */
+    status = strncmp(policy, "allkeys-", 8) == 0 ? "fail" : "ok";
+
+    snprintf(detail, sizeof(detail), "primary, maxmemory-policy %s%s",
+             policy, *status == 'f' ? ": the state could be evicted" : "");
+
+    return adm_check("redis_writable", status, detail);
+}
+
+
+json_t *
+adm_prechecks(json_t *rec, adm_view_t *v, int *ok)
+{
+    char         detail[512];
+    size_t       i, j, k, n;
+    json_t      *checks, *c, *gws, *g, *app, *gapp, *other;
+    const char  *name;
+    int          missing;
+
+    checks = json_array();
+
+    json_array_append_new(checks, adm_check_redis());
+
+    other = adm_window_conflict(rec, v->live, v->now_ms / 1000);
+
+    if (other) {
+        snprintf(detail, sizeof(detail), "overlaps window %s (\"%.100s\")",
+                 json_string_value(json_object_get(other, "id")),
+                 json_string_value(json_object_get(other, "title")));
+        json_array_append_new(checks, adm_check("overlaps", "fail", detail));
+
+    } else {
+        json_array_append_new(checks, adm_check("overlaps", "ok",
+                                                "no overlapping window"));
+    }
+
+    if (adm_store_gateways(v->now_ms, &gws) != 0) {
+        json_array_append_new(checks, adm_check("gateways", "warn",
+                                                "cannot read heartbeats"));
+
+    } else {
+        detail[0] = '\0';
+        missing = 0;
+
+        json_array_foreach(json_object_get(rec, "apps"), i, app) {
+            name = json_string_value(app);
+            n = 0;
+
+            json_array_foreach(gws, j, g) {
+                char *apps = strdup(json_string_value(json_object_get(g,
+                                    "apps")) ? json_string_value(
+                                    json_object_get(g, "apps")) : "");
+                char *tok, *save;
+
+                gapp = NULL;
+
+                for (tok = strtok_r(apps, ",", &save); tok;
+                     tok = strtok_r(NULL, ",", &save))
+                {
+                    if (strcmp(name, "*") == 0 || strcmp(tok, name) == 0) {
+                        gapp = app;
+                    }
+                }
+
+                free(apps);
+                n += gapp != NULL;
+            }
+
+            k = strlen(detail);
+
+            if (n == 0) {
+                missing = 1;
+                snprintf(detail + k, sizeof(detail) - k,
+                         "%sno live gateway serves app %s", k ? "; " : "",
+                         name);
+            } else {
+                snprintf(detail + k, sizeof(detail) - k,
+                         "%sapp %s: %zu gateway worker%s", k ? "; " : "",
+                         name, n, n == 1 ? "" : "s");
+            }
+        }
+
+        json_decref(gws);
+        json_array_append_new(checks, adm_check("gateways",
+                                                missing ? "warn" : "ok",
+                                                detail));
+    }
+
+    *ok = 1;
+
+    json_array_foreach(checks, i, c) {
+        if (strcmp(json_string_value(json_object_get(c, "status")), "fail")
+            == 0)
+        {
+            *ok = 0;
+        }
+    }
+
+    return checks;
+}

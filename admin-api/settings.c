@@ -1,0 +1,135 @@
+/*
+ * settings.c: the /v1/settings resource: the defaults windows fall back
+ * to (notice period, login and notice texts).  They are part of the
+ * snapshot, so a change goes through adm_write() like a window's.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+
+
+static json_t *
+adm_settings_stored(adm_view_t *v)
+{
+    return json_deep_copy(v->settings);
+}
+
+
+int
+adm_settings_get(adm_req_t *r)
+{
+    json_t      *s;
+    adm_view_t   v;
+
+    if (adm_store_view(&v) != 0) {
+        return adm_redis_down(r);
+    }
+
+    s = adm_settings_stored(&v);
+    adm_view_free(&v);
+
+    adm_reply_json(r, 200, s);
+    adm_etag(r, json_integer_value(json_object_get(s, "revision")));
+
+    return 0;
+}
+
+
+static int
+adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    char         etag[32];
+    json_t      *errors, *next, *val;
+    const char  *key, *im;
+    json_int_t   n;
+
+    snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
+             json_integer_value(json_object_get(v->settings, "revision")));
+
+    im = adm_header_in(r, "If-Match");
+
+    if (im && strcmp(im, etag) != 0) {
+        adm_reject(r, "settings.update", "settings", 412);
+        return adm_problem(r, 412, ADM_P_PRECONDITION, "Precondition failed",
+                           "the settings changed since that ETag", NULL,
+                           json_pack("{s:s}", "current_etag", etag));
+    }
+
+    errors = json_array();
+    next = adm_settings_stored(v);
+
+    json_object_foreach(r->json, key, val) {
+        if (strcmp(key, "notify_before_minutes") == 0) {
+            n = json_is_integer(val) ? json_integer_value(val) : -1;
+
+            if (n < 0 || n > 10080) {
+                json_array_append_new(errors, json_pack("{s:s, s:s}",
+                    "field", key, "reason", "must be an integer from 0 to "
+                    "10080"));
+                continue;
+            }
+
+        } else if (strcmp(key, "login_message") == 0
+                   || strcmp(key, "notify_message") == 0)
+        {
+            if (!json_is_string(val)
+                || adm_text_ok(json_string_value(val), json_string_length(val),
+                               2000, 1) != 0)
+            {
+                json_array_append_new(errors, json_pack("{s:s, s:s}",
+                    "field", key, "reason", "must be a string of at most "
+                    "2000 characters, without control characters other "
+                    "than newline and tab"));
+                continue;
+            }
+
+        } else if (strcmp(key, "revision") == 0
+                   || strcmp(key, "updated_at") == 0
+                   || strcmp(key, "updated_by") == 0)
+        {
+            json_array_append_new(errors, json_pack("{s:s, s:s}",
+                "field", key, "reason", "is read-only"));
+            continue;
+
+        } else {
+            json_array_append_new(errors, json_pack("{s:s, s:s}",
+                "field", key, "reason", "is not a known field"));
+            continue;
+        }
+
+        json_object_set(next, key, val);
+    }
+
+    if (json_array_size(errors)) {
+        json_decref(next);
+        return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid settings",
+                           NULL, errors, NULL);
+    }
+
+    json_decref(errors);
+
+    json_object_set_new(next, "revision", json_integer(
+        json_integer_value(json_object_get(next, "revision")) + 1));
+    json_object_set_new(next, "updated_at",
+                        adm_time_json(v->now_ms / 1000));
+    json_object_set_new(next, "updated_by", json_string(r->token->name));
+
+    c->before = adm_settings_stored(v);
+    c->settings = next;
+
+    return 0;
+}
+
+
+int
+adm_settings_put(adm_req_t *r)
+{
+    if (adm_body(r, 0) != 0) {
+        return 0;
+    }
+
+    return adm_write(r, "settings.update", "settings", adm_settings_compute,
+                     NULL);
+}

@@ -1,0 +1,135 @@
+/*
+ * status.c: /v1/status, what an edge decides now: the gateways' own
+ * evaluation code (maint_eval.c) on the snapshot they read and on Redis's
+ * clock, for a given app, method, path and client address.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "admin.h"
+#include "maint_eval.h"
+
+
+static int
+adm_bad(adm_req_t *r, const char *detail)
+{
+    return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Bad query parameter",
+                       detail, NULL, NULL);
+}
+
+
+int
+adm_status(adm_req_t *r)
+{
+    char                   err[256], *json;
+    size_t                 len;
+    int64_t                version, now_ms;
+    json_t                *body;
+    const char            *app, *method, *path, *client, *state, *decision;
+    unsigned char          addr[16];
+    maint_request_t        req;
+    maint_decision_e       d;
+    maint_snapshot_t      *snap;
+    const maint_window_t  *w;
+
+    app = adm_query(r, "app");
+    method = adm_query(r, "method");
+    path = adm_query(r, "path");
+    client = adm_query(r, "client");
+
+    app = app ? app : "default";
+    method = method ? method : "GET";
+    path = path ? path : "/";
+
+    if (!maint_valid_name(app, strlen(app))) {
+        return adm_bad(r, "app: must be 1 to 64 of A-Z a-z 0-9 . _ -");
+    }
+
+    if (path[0] != '/') {
+        return adm_bad(r, "path: must start with /");
+    }
+
+    memset(&req, 0, sizeof(req));
+    req.app = app;
+    req.app_len = strlen(app);
+    req.path = path;
+    req.path_len = strlen(path);
+    req.safe_method = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0
+                      || strcmp(method, "OPTIONS") == 0;
+
+    if (client) {
+        if (inet_pton(AF_INET, client, addr) == 1) {
+            req.family = AF_INET;
+
+        } else if (inet_pton(AF_INET6, client, addr) == 1) {
+            req.family = AF_INET6;
+
+        } else {
+            return adm_bad(r, "client: must be an IPv4 or IPv6 address");
+        }
+
+        req.addr = addr;
+    }
+
+    if (adm_store_now(&now_ms) != 0
+        || adm_store_snapshot(&version, &json, &len) != 0)
+    {
+        return adm_redis_down(r);
+    }
+
+    snap = maint_snapshot_parse(json ? json : "", json ? len : 0, err,
+                                sizeof(err));
+    free(json);
+
+    if (snap == NULL) {
+        return adm_problem(r, 500, "internal", "Snapshot unreadable", err,
+                           NULL, NULL);
+    }
+
+    req.now_ms = now_ms;
+    d = maint_evaluate(snap, &req, &w);
+
+    switch (d) {
+    case MAINT_NOTICE:
+        state = "upcoming"; decision = "notice"; break;
+    case MAINT_EXEMPT:
+        state = "active"; decision = "exempt"; break;
+    case MAINT_READ_ONLY_PASS:
+        state = "active"; decision = "pass"; break;
+    case MAINT_MAINTENANCE:
+        state = "active"; decision = "maintenance"; break;
+    case MAINT_READ_ONLY_BLOCKED:
+        state = "active"; decision = "read_only_blocked"; break;
+    default:
+        state = "none"; decision = "pass";
+    }
+
+    body = json_pack("{s:s, s:s, s:s, s:n, s:I, s:o}",
+                     "app", app, "state", state, "decision", decision,
+                     "window",
+                     "state_version", (json_int_t) version,
+                     "now", adm_time_json(now_ms / 1000));
+
+    if (w) {
+        json_object_set_new(body, "window", json_pack(
+            "{s:s%, s:s%, s:s, s:s, s:s}",
+            "id", w->id.data, w->id.len,
+            "title", w->title.data ? w->title.data : "", w->title.len,
+            "mode", w->mode == MAINT_MODE_READ_ONLY ? "read_only" : "full",
+            "starts_at", w->starts_at,
+            "ends_at", w->ends_at));
+
+        if (strcmp(state, "active") == 0) {
+            json_object_set_new(body, "retry_after", json_integer(
+                maint_retry_after(w, now_ms)));
+        }
+    }
+
+    maint_snapshot_free(snap);
+
+    return adm_reply_json(r, 200, body);
+}

@@ -1,0 +1,856 @@
+/*
+ * store.c: the Redis schema (docs/redis-schema.md) and every command the
+ * daemon sends.  Keys, all under the configured prefix P:
+ *
+ *   Pstate            hash    version, schema, snapshot: what gateways read
+ *   Pwindow:<id>      string  one window record (JSON, as the API shows it)
+ *   Pwindows          zset    every window id, scored by starts_at
+ *   Plive             set     ids of windows that are scheduled or running
+ *   Psettings         string  the settings (JSON)
+ *   Paudit            stream  the audit trail, append-only
+ *   Pgateways, Pgateway:<host>:<pid>   heartbeats, written by gateways
+ *
+ * Every change goes through one Lua script that checks the state version
+ * the change was computed from, then writes the window, the indexes, the
+ * settings, the new snapshot, the bumped version and the audit entry: all
+ * or nothing, and nothing computed from a view someone else changed.
+ *
+ * The daemon talks to Redis synchronously, one connection, with timeouts:
+ * it is a small admin service, not a request path that must not block.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "admin.h"
+
+
+static redisContext  *adm_rc;
+static char           adm_err[512];
+static double         adm_down_until;   /* fail fast until then */
+
+
+#define ADM_FAIL_FAST  1.0             /* seconds after a failure */
+
+
+static double
+adm_clock(void)
+{
+    struct timeval  tv;
+
+    gettimeofday(&tv, NULL);
+
+    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+
+/*
+ * After a failure (Redis down, or stopped and timing out) requests answer
+ * 503 at once for a second instead of each waiting out redis_timeout
+ * again; one attempt a second keeps checking.
+ */
+
+static void
+adm_store_failed(void)
+{
+    adm_down_until = adm_clock() + ADM_FAIL_FAST;
+    adm_store_close();
+}
+
+
+static const char  adm_commit_lua[] =
+    "local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')\n"
+    "if v ~= tonumber(ARGV[1]) then return {0, v} end\n"
+    "if ARGV[2] == 'put' then\n"
+    "  redis.call('SET', KEYS[6], ARGV[3])\n"
+    "  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[6])\n"
+    "  if ARGV[5] == '1' then redis.call('SADD', KEYS[3], ARGV[6])\n"
+    "  else redis.call('SREM', KEYS[3], ARGV[6]) end\n"
+    "elseif ARGV[2] == 'del' then\n"
+    "  redis.call('DEL', KEYS[6])\n"
+    "  redis.call('ZREM', KEYS[2], ARGV[6])\n"
+    "  redis.call('SREM', KEYS[3], ARGV[6])\n"
+    "end\n"
+    "if ARGV[7] ~= '' then redis.call('SET', KEYS[4], ARGV[7]) end\n"
+    "local nv = redis.call('HINCRBY', KEYS[1], 'version', 1)\n"
+    "redis.call('HSET', KEYS[1], 'schema', 1, 'snapshot', ARGV[8])\n"
+    "local a = {'XADD', KEYS[5], '*', 'state_version', nv}\n"
+    "for i = 9, #ARGV do a[#a + 1] = ARGV[i] end\n"
+    "redis.call(unpack(a))\n"
+    "return {1, nv}\n";
+
+
+void
+adm_key(char *buf, size_t len, const char *name, const char *id)
+{
+    snprintf(buf, len, "%s%s%s", adm_conf.prefix, name, id ? id : "");
+}
+
+
+const char *
+adm_store_error(void)
+{
+    return adm_err;
+}
+
+
+int
+adm_store_connect(void)
+{
+    int             port;
+    char            host[256], *colon;
+    redisReply     *rr;
+    struct timeval  tv;
+
+    if (adm_rc != NULL && adm_rc->err == 0) {
+        return 0;
+    }
+
+    adm_store_close();
+
+    if (adm_clock() < adm_down_until) {
+        return -1;              /* adm_err still says why */
+    }
+
+    tv.tv_sec = adm_conf.redis_timeout_ms / 1000;
+    tv.tv_usec = (adm_conf.redis_timeout_ms % 1000) * 1000;
+
+    if (strncmp(adm_conf.redis, "unix:", 5) == 0) {
+        adm_rc = redisConnectUnixWithTimeout(adm_conf.redis + 5, tv);
+
+    } else {
+        snprintf(host, sizeof(host), "%s", adm_conf.redis);
+        port = 6379;
+        colon = strrchr(host, ':');
+
+        if (colon && strchr(host, ']') < colon) {
+            *colon = '\0';
+            port = atoi(colon + 1);
+        }
+
+        if (host[0] == '[') {
+            memmove(host, host + 1, strlen(host));
+            host[strcspn(host, "]")] = '\0';
+        }
+
+        adm_rc = redisConnectWithTimeout(host, port, tv);
+    }
+
+    if (adm_rc == NULL || adm_rc->err) {
+        snprintf(adm_err, sizeof(adm_err), "connect to %s: %s",
+                 adm_conf.redis, adm_rc ? adm_rc->errstr : "out of memory");
+        adm_store_failed();
+        return -1;
+    }
+
+    redisSetTimeout(adm_rc, tv);
+
+    if (adm_conf.redis_password[0]) {
+        if (adm_conf.redis_user[0]) {
+            rr = redisCommand(adm_rc, "AUTH %s %s", adm_conf.redis_user,
+                              adm_conf.redis_password);
+        } else {
+            rr = redisCommand(adm_rc, "AUTH %s", adm_conf.redis_password);
+        }
+
+        if (rr == NULL || rr->type == REDIS_REPLY_ERROR) {
+            /* Redis's reason, never the password */
+            snprintf(adm_err, sizeof(adm_err), "AUTH failed: %s",
+                     rr ? rr->str : adm_rc->errstr);
+            freeReplyObject(rr);
+            adm_store_failed();
+            return -1;
+        }
+
+        freeReplyObject(rr);
+    }
+
+    if (adm_conf.redis_db) {
+        rr = redisCommand(adm_rc, "SELECT %d", adm_conf.redis_db);
+
+        if (rr == NULL || rr->type == REDIS_REPLY_ERROR) {
+            snprintf(adm_err, sizeof(adm_err), "SELECT failed: %s",
+                     rr ? rr->str : adm_rc->errstr);
+            freeReplyObject(rr);
+            adm_store_failed();
+            return -1;
+        }
+
+        freeReplyObject(rr);
+    }
+
+    return 0;
+}
+
+
+void
+adm_store_close(void)
+{
+    if (adm_rc) {
+        redisFree(adm_rc);
+        adm_rc = NULL;
+    }
+}
+
+
+/* NULL when Redis could not be reached; error replies are returned */
+
+redisReply *
+adm_redis(int argc, const char **argv, const size_t *lens)
+{
+    redisReply  *rr;
+
+    if (adm_store_connect() != 0) {
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    rr = redisCommandArgv(adm_rc, argc, argv, lens);
+
+    if (rr == NULL) {
+        snprintf(adm_err, sizeof(adm_err), "%s", adm_rc->errstr);
+        adm_store_failed();
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    return rr;
+}
+
+
+redisReply *
+adm_redisf(const char *fmt, ...)
+{
+    va_list      ap;
+    redisReply  *rr;
+
+    if (adm_store_connect() != 0) {
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    va_start(ap, fmt);
+    rr = redisvCommand(adm_rc, fmt, ap);
+    va_end(ap);
+
+    if (rr == NULL) {
+        snprintf(adm_err, sizeof(adm_err), "%s", adm_rc->errstr);
+        adm_store_failed();
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    return rr;
+}
+
+
+/* an error reply is a failure too: READONLY, LOADING, OOM... */
+
+static redisReply *
+adm_redisf_ok(const char *fmt, ...)
+{
+    va_list      ap;
+    redisReply  *rr;
+
+    if (adm_store_connect() != 0) {
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    va_start(ap, fmt);
+    rr = redisvCommand(adm_rc, fmt, ap);
+    va_end(ap);
+
+    if (rr == NULL) {
+        snprintf(adm_err, sizeof(adm_err), "%s", adm_rc->errstr);
+        adm_store_failed();
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    if (rr->type == REDIS_REPLY_ERROR) {
+        snprintf(adm_err, sizeof(adm_err), "%s", rr->str);
+        freeReplyObject(rr);
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    return rr;
+}
+
+
+int
+adm_store_now(int64_t *ms)
+{
+    redisReply  *rr;
+
+    rr = adm_redisf_ok("TIME");
+    if (rr == NULL) {
+        return -1;
+    }
+
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
+        freeReplyObject(rr);
+        return -1;
+    }
+
+    *ms = strtoll(rr->element[0]->str, NULL, 10) * 1000
+          + strtoll(rr->element[1]->str, NULL, 10) / 1000;
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+static json_t *
+adm_reply_parse(redisReply *rr)
+{
+    if (rr->type != REDIS_REPLY_STRING) {
+        return NULL;
+    }
+
+    return json_loadb(rr->str, rr->len, 0, NULL);
+}
+
+
+/*
+ * The current view a change is computed from: the state version, the
+ * settings, the live windows and the clock.  The version is read first;
+ * whatever changes after it makes the commit fail and the change be
+ * computed again.
+ */
+
+int
+adm_store_view(adm_view_t *v)
+{
+    char         key[128];
+    size_t       i;
+    json_t      *ids, *recs;
+    redisReply  *rr;
+
+    memset(v, 0, sizeof(adm_view_t));
+
+    adm_key(key, sizeof(key), "state", NULL);
+    rr = adm_redisf_ok("HGET %s version", key);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    v->version = rr->type == REDIS_REPLY_STRING
+                 ? strtoll(rr->str, NULL, 10) : 0;
+    freeReplyObject(rr);
+
+    if (adm_store_now(&v->now_ms) != 0) {
+        return -1;
+    }
+
+    adm_key(key, sizeof(key), "settings", NULL);
+    rr = adm_redisf_ok("GET %s", key);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    v->settings = adm_reply_parse(rr);
+    freeReplyObject(rr);
+
+    if (v->settings == NULL) {
+        v->settings = adm_settings_defaults();
+    }
+
+    adm_key(key, sizeof(key), "live", NULL);
+    rr = adm_redisf_ok("SMEMBERS %s", key);
+    if (rr == NULL) {
+        adm_view_free(v);
+        return -1;
+    }
+
+    ids = json_array();
+
+    for (i = 0; i < rr->elements; i++) {
+        json_array_append_new(ids, json_stringn(rr->element[i]->str,
+                                                rr->element[i]->len));
+    }
+
+    freeReplyObject(rr);
+
+    if (adm_store_windows(ids, &recs) != 0) {
+        json_decref(ids);
+        adm_view_free(v);
+        return -1;
+    }
+
+    json_decref(ids);
+    v->live = recs;
+
+    return 0;
+}
+
+
+void
+adm_view_free(adm_view_t *v)
+{
+    json_decref(v->settings);
+    json_decref(v->live);
+    v->settings = NULL;
+    v->live = NULL;
+}
+
+
+/* records for the ids, in order, skipping ids whose key is gone */
+
+int
+adm_store_windows(json_t *ids, json_t **recs)
+{
+    char         key[160];
+    size_t       i, n;
+    json_t      *rec;
+    redisReply  *rr;
+    const char **argv;
+    size_t      *lens;
+    char       (*keys)[160];
+
+    n = json_array_size(ids);
+    *recs = json_array();
+
+    if (n == 0) {
+        return 0;
+    }
+
+    argv = calloc(n + 1, sizeof(char *));
+    lens = calloc(n + 1, sizeof(size_t));
+    keys = calloc(n, sizeof(*keys));
+
+    if (argv == NULL || lens == NULL || keys == NULL) {
+        free(argv);
+        free(lens);
+        free(keys);
+        return -1;
+    }
+
+    argv[0] = "MGET";
+    lens[0] = 4;
+
+    for (i = 0; i < n; i++) {
+        adm_key(key, sizeof(key), "window:",
+                json_string_value(json_array_get(ids, i)));
+        memcpy(keys[i], key, sizeof(key));
+        argv[i + 1] = keys[i];
+        lens[i + 1] = strlen(keys[i]);
+    }
+
+    rr = adm_redis((int) n + 1, argv, lens);
+
+    free(argv);
+    free(lens);
+    free(keys);
+
+    if (rr == NULL || rr->type != REDIS_REPLY_ARRAY) {
+        freeReplyObject(rr);
+        return -1;
+    }
+
+    for (i = 0; i < rr->elements; i++) {
+        rec = adm_reply_parse(rr->element[i]);
+        if (rec) {
+            json_array_append_new(*recs, rec);
+        }
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+/* 0 and *rec (NULL when there is no such window), or -1 */
+
+int
+adm_store_window(const char *id, json_t **rec)
+{
+    char         key[160];
+    redisReply  *rr;
+
+    adm_key(key, sizeof(key), "window:", id);
+
+    rr = adm_redisf_ok("GET %s", key);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    *rec = adm_reply_parse(rr);
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+/* ids by starts_at, newest first */
+
+int
+adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
+    json_t **ids)
+{
+    char         key[128], max[32];
+    size_t       i;
+    redisReply  *rr;
+
+    adm_key(key, sizeof(key), "windows", NULL);
+
+    if (max_score < 0) {
+        snprintf(max, sizeof(max), "+inf");
+    } else {
+        snprintf(max, sizeof(max), "%lld", (long long) max_score);
+    }
+
+    rr = adm_redisf_ok("ZREVRANGEBYSCORE %s %s -inf LIMIT %llu %llu", key,
+                       max, (unsigned long long) offset,
+                       (unsigned long long) count);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    *ids = json_array();
+
+    for (i = 0; i < rr->elements; i++) {
+        json_array_append_new(*ids, json_stringn(rr->element[i]->str,
+                                                 rr->element[i]->len));
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+int
+adm_store_commit(adm_commit_t *c, int64_t *new_version)
+{
+    int           rc;
+    char          k[6][160], ver[32], score[32], *win, *set;
+    size_t        i, n, lens[64];
+    const char   *argv[64], *key;
+    json_t       *val;
+    redisReply   *rr;
+
+    adm_key(k[0], sizeof(k[0]), "state", NULL);
+    adm_key(k[1], sizeof(k[1]), "windows", NULL);
+    adm_key(k[2], sizeof(k[2]), "live", NULL);
+    adm_key(k[3], sizeof(k[3]), "settings", NULL);
+    adm_key(k[4], sizeof(k[4]), "audit", NULL);
+    adm_key(k[5], sizeof(k[5]), "window:", c->id ? c->id : "");
+
+    win = c->window ? json_dumps(c->window, JSON_COMPACT) : NULL;
+    set = c->settings ? json_dumps(c->settings, JSON_COMPACT) : NULL;
+
+    snprintf(ver, sizeof(ver), "%lld", (long long) c->expect_version);
+    snprintf(score, sizeof(score), "%lld", (long long)
+             (c->window ? adm_window_time(c->window, "starts_at") : 0));
+
+    n = 0;
+    argv[n++] = "EVAL";
+    argv[n++] = adm_commit_lua;
+    argv[n++] = "6";
+
+    for (i = 0; i < 6; i++) {
+        argv[n++] = k[i];
+    }
+
+    argv[n++] = ver;
+    argv[n++] = c->op;
+    argv[n++] = win ? win : "";
+    argv[n++] = score;
+    argv[n++] = c->live ? "1" : "0";
+    argv[n++] = c->id ? c->id : "";
+    argv[n++] = set ? set : "";
+    argv[n++] = c->snapshot;
+
+    /* the audit entry's fields, as stream field/value pairs */
+
+    char  *vals[24];
+    size_t nvals = 0;
+
+    json_object_foreach(c->audit, key, val) {
+        if (n + 2 > sizeof(argv) / sizeof(argv[0]) || nvals == 24) {
+            break;
+        }
+
+        argv[n++] = key;
+        vals[nvals] = json_is_string(val) ? strdup(json_string_value(val))
+                      : json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+        argv[n++] = vals[nvals] ? vals[nvals] : "";
+        nvals++;
+    }
+
+    for (i = 0; i < n; i++) {
+        lens[i] = strlen(argv[i]);
+    }
+
+    rr = adm_redis((int) n, argv, lens);
+
+    for (i = 0; i < nvals; i++) {
+        free(vals[i]);
+    }
+
+    free(win);
+    free(set);
+
+    if (rr == NULL) {
+        return ADM_ERROR;
+    }
+
+    if (rr->type == REDIS_REPLY_ERROR) {
+        snprintf(adm_err, sizeof(adm_err), "%s", rr->str);
+        freeReplyObject(rr);
+        adm_count("redis_errors");
+        return ADM_ERROR;
+    }
+
+    rc = ADM_ERROR;
+
+    if (rr->type == REDIS_REPLY_ARRAY && rr->elements == 2) {
+        rc = rr->element[0]->integer == 1 ? ADM_OK : ADM_RETRY;
+        *new_version = rr->element[1]->integer;
+    }
+
+    freeReplyObject(rr);
+
+    return rc;
+}
+
+
+/* an audit entry without a change: a rejected attempt */
+
+int
+adm_store_audit(json_t *entry)
+{
+    int          rc;
+    char         k[160], *vals[24];
+    size_t       i, n, nvals, lens[64];
+    const char  *argv[64], *key;
+    json_t      *val;
+    redisReply  *rr;
+
+    adm_key(k, sizeof(k), "audit", NULL);
+
+    n = 0;
+    nvals = 0;
+    argv[n++] = "XADD";
+    argv[n++] = k;
+    argv[n++] = "*";
+
+    json_object_foreach(entry, key, val) {
+        if (nvals == 24) {
+            break;
+        }
+
+        argv[n++] = key;
+        vals[nvals] = json_is_string(val) ? strdup(json_string_value(val))
+                      : json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+        argv[n++] = vals[nvals] ? vals[nvals] : "";
+        nvals++;
+    }
+
+    for (i = 0; i < n; i++) {
+        lens[i] = strlen(argv[i]);
+    }
+
+    rr = adm_redis((int) n, argv, lens);
+
+    for (i = 0; i < nvals; i++) {
+        free(vals[i]);
+    }
+
+    rc = rr != NULL && rr->type != REDIS_REPLY_ERROR ? 0 : -1;
+    freeReplyObject(rr);
+
+    return rc;
+}
+
+
+/*
+ * A page of the audit stream, newest first, before the id "before"
+ * (exclusive) or from the end.  Each item: the stream id and its fields;
+ * "before", "after" and "status" decoded from JSON.
+ */
+
+int
+adm_store_audit_page(const char *before, size_t count, json_t **items,
+    char *last, size_t lastlen)
+{
+    char         k[160], end[64];
+    size_t       i, j;
+    json_t      *item, *v;
+    redisReply  *rr, *e, *f;
+
+    adm_key(k, sizeof(k), "audit", NULL);
+
+    if (before && *before) {
+        snprintf(end, sizeof(end), "(%s", before);
+    } else {
+        snprintf(end, sizeof(end), "+");
+    }
+
+    rr = adm_redisf_ok("XREVRANGE %s %s - COUNT %llu", k, end,
+                       (unsigned long long) count);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    *items = json_array();
+    last[0] = '\0';
+
+    for (i = 0; i < rr->elements; i++) {
+        e = rr->element[i];
+
+        if (e->type != REDIS_REPLY_ARRAY || e->elements != 2) {
+            continue;
+        }
+
+        item = json_object();
+        json_object_set_new(item, "id", json_stringn(e->element[0]->str,
+                                                     e->element[0]->len));
+        snprintf(last, lastlen, "%.*s", (int) e->element[0]->len,
+                 e->element[0]->str);
+
+        f = e->element[1];
+
+        for (j = 0; j + 1 < f->elements; j += 2) {
+            const char *name = f->element[j]->str;
+
+            if (strcmp(name, "before") == 0 || strcmp(name, "after") == 0
+                || strcmp(name, "status") == 0
+                || strcmp(name, "state_version") == 0)
+            {
+                v = json_loadb(f->element[j + 1]->str,
+                               f->element[j + 1]->len, JSON_DECODE_ANY,
+                               NULL);
+            } else {
+                v = json_stringn(f->element[j + 1]->str,
+                                 f->element[j + 1]->len);
+            }
+
+            json_object_set_new(item, name, v ? v : json_null());
+        }
+
+        json_array_append_new(*items, item);
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+/*
+ * Live gateway workers: in the index, with a heartbeat hash that has not
+ * expired and was seen within three intervals.  Index entries older than
+ * an hour are dropped on the way.
+ */
+
+int
+adm_store_gateways(int64_t now_ms, json_t **items)
+{
+    char         k[160], gk[320];
+    size_t       i, j;
+    int64_t      seen, interval;
+    json_t      *g;
+    redisReply  *rr, *h;
+
+    adm_key(k, sizeof(k), "gateways", NULL);
+
+    h = adm_redisf_ok("ZREMRANGEBYSCORE %s -inf %lld", k,
+                      (long long) (now_ms - 3600 * 1000));
+    freeReplyObject(h);
+
+    rr = adm_redisf_ok("ZRANGEBYSCORE %s %lld +inf", k,
+                       (long long) (now_ms - 300 * 1000));
+    if (rr == NULL) {
+        return -1;
+    }
+
+    *items = json_array();
+
+    for (i = 0; i < rr->elements; i++) {
+        snprintf(gk, sizeof(gk), "%sgateway:%.*s", adm_conf.prefix,
+                 (int) rr->element[i]->len, rr->element[i]->str);
+
+        h = adm_redisf_ok("HGETALL %s", gk);
+        if (h == NULL) {
+            freeReplyObject(rr);
+            json_decref(*items);
+            return -1;
+        }
+
+        g = json_object();
+
+        for (j = 0; j + 1 < h->elements; j += 2) {
+            json_object_set_new(g, h->element[j]->str,
+                                json_stringn(h->element[j + 1]->str,
+                                             h->element[j + 1]->len));
+        }
+
+        freeReplyObject(h);
+
+        seen = strtoll(json_string_value(json_object_get(g, "seen_at"))
+                       ? json_string_value(json_object_get(g, "seen_at"))
+                       : "0", NULL, 10);
+        interval = strtoll(json_string_value(json_object_get(g, "interval"))
+                           ? json_string_value(json_object_get(g, "interval"))
+                           : "10000", NULL, 10);
+
+        if (json_object_size(g) == 0 || seen < now_ms - 3 * interval) {
+            json_decref(g);
+            continue;
+        }
+
+        json_array_append_new(*items, g);
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+/* what the gateways read: the version and the snapshot (NULL if none) */
+
+int
+adm_store_snapshot(int64_t *version, char **json, size_t *len)
+{
+    char         k[160];
+    redisReply  *rr;
+
+    adm_key(k, sizeof(k), "state", NULL);
+
+    rr = adm_redisf_ok("HMGET %s version snapshot", k);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    *version = 0;
+    *json = NULL;
+    *len = 0;
+
+    if (rr->type == REDIS_REPLY_ARRAY && rr->elements == 2) {
+        if (rr->element[0]->type == REDIS_REPLY_STRING) {
+            *version = strtoll(rr->element[0]->str, NULL, 10);
+        }
+
+        if (rr->element[1]->type == REDIS_REPLY_STRING) {
+            *json = malloc(rr->element[1]->len + 1);
+            if (*json) {
+                memcpy(*json, rr->element[1]->str, rr->element[1]->len);
+                (*json)[rr->element[1]->len] = '\0';
+                *len = rr->element[1]->len;
+            }
+        }
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}

@@ -1,0 +1,762 @@
+/*
+ * windows.c: the /v1/windows resource: list, create, read, change, delete,
+ * and the lifecycle calls start, complete and cancel.  Each write is a
+ * compute function run by adm_write() on a fresh view of the state.  In a
+ * dry run an overlap is not refused: the "overlaps" precheck reports it.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "admin.h"
+
+
+#define ADM_LIST_DEFAULT  50
+#define ADM_LIST_MAX      500
+#define ADM_SCAN_BATCH    200
+
+
+static int
+adm_invalid(adm_req_t *r, json_t *errors)
+{
+    return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid window", NULL,
+                       errors, NULL);
+}
+
+
+static int
+adm_conflict(adm_req_t *r, const char *action, const char *detail,
+    json_t *extra)
+{
+    adm_reject(r, action, r->id[0] ? r->id : NULL, 409);
+
+    return adm_problem(r, 409, ADM_P_CONFLICT, "Conflict", detail, NULL,
+                       extra);
+}
+
+
+static int
+adm_overlap(adm_req_t *r, const char *action, json_t *other)
+{
+    char  detail[256];
+
+    snprintf(detail, sizeof(detail), "overlaps window %s (\"%.100s\") for "
+             "the same app",
+             json_string_value(json_object_get(other, "id")),
+             json_string_value(json_object_get(other, "title")));
+
+    return adm_conflict(r, action, detail,
+                        json_pack("{s:{s:O, s:O, s:O, s:O}}",
+                                  "conflicting_window",
+                                  "id", json_object_get(other, "id"),
+                                  "title", json_object_get(other, "title"),
+                                  "starts_at",
+                                  json_object_get(other, "starts_at"),
+                                  "ends_at",
+                                  json_object_get(other, "ends_at")));
+}
+
+
+/* the stored record of r->id, checked against If-Match */
+
+static int
+adm_load(adm_req_t *r, const char *action, json_t **rec)
+{
+    if (adm_store_window(r->id, rec) != 0) {
+        return adm_redis_down(r);
+    }
+
+    if (*rec == NULL) {
+        return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
+                           "no such window", NULL, NULL);
+    }
+
+    if (adm_if_match(r, *rec, action) != 0) {
+        json_decref(*rec);
+        *rec = NULL;
+        return (int) r->status;
+    }
+
+    return 0;
+}
+
+
+/* record the automatic start a write would otherwise hide */
+
+static void
+adm_catch_up(json_t *rec, int64_t now)
+{
+    adm_status_e  st;
+
+    st = adm_window_effective(rec, now);
+
+    if (st != ADM_ST_SCHEDULED && adm_window_status(rec) == ADM_ST_SCHEDULED) {
+        json_object_set_new(rec, "status",
+                            json_string(adm_status_name(ADM_ST_IN_PROGRESS)));
+        json_object_set(rec, "actual_start", json_object_get(rec, "starts_at"));
+    }
+}
+
+
+/* --- create -------------------------------------------------------------- */
+
+static int
+adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    int64_t   now;
+    json_t   *fields, *errors, *rec, *other;
+
+    now = v->now_ms / 1000;
+    fields = json_object();
+    errors = json_array();
+
+    adm_window_fields(r->json, 1, now, fields, errors);
+
+    if (json_array_size(errors)) {
+        json_decref(fields);
+        return adm_invalid(r, errors);
+    }
+
+    rec = adm_window_new(c->data, fields, r->token->name, now);
+    json_decref(fields);
+
+    if (adm_window_check(rec, 1, now, errors)) {
+        json_decref(rec);
+        return adm_invalid(r, errors);
+    }
+
+    json_decref(errors);
+
+    /* a window that starts now (or has started) is in progress at once */
+    adm_catch_up(rec, now);
+
+    other = c->dry_run ? NULL : adm_window_conflict(rec, v->live, now);
+    if (other) {
+        json_decref(rec);
+        return adm_overlap(r, "window.create", other);
+    }
+
+    c->after = rec;
+    c->op = "put";
+    c->ok_status = 201;
+
+    return 0;
+}
+
+
+int
+adm_windows_create(adm_req_t *r)
+{
+    char  id[16];
+
+    if (adm_body(r, 0) != 0) {
+        return 0;
+    }
+
+    if (adm_window_id(id, sizeof(id)) != 0) {
+        return adm_problem(r, 500, "internal", "Internal error",
+                           "no randomness for an id", NULL, NULL);
+    }
+
+    return adm_write(r, "window.create", id, adm_create_compute, id);
+}
+
+
+/* --- read ---------------------------------------------------------------- */
+
+int
+adm_window_get(adm_req_t *r)
+{
+    int64_t   now;
+    json_t   *rec;
+
+    if (adm_store_window(r->id, &rec) != 0 || adm_store_now(&now) != 0) {
+        return adm_redis_down(r);
+    }
+
+    if (rec == NULL) {
+        return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
+                           "no such window", NULL, NULL);
+    }
+
+    adm_reply_json(r, 200, adm_window_view(rec, now / 1000));
+    adm_etag(r, json_integer_value(json_object_get(rec, "revision")));
+    json_decref(rec);
+
+    return 0;
+}
+
+
+typedef struct {
+    const char     *app;
+    unsigned        statuses;       /* bit per adm_status_e, 0: all */
+    int64_t         from, to;       /* -1: unbounded */
+    const char     *q;
+} adm_filter_t;
+
+
+static int
+adm_has_text(json_t *rec, const char *field, const char *q)
+{
+    const char  *s;
+
+    s = json_string_value(json_object_get(rec, field));
+
+    return s != NULL && strcasestr(s, q) != NULL;
+}
+
+
+static int
+adm_matches(json_t *rec, adm_filter_t *f, int64_t now)
+{
+    size_t        i;
+    json_t       *a;
+    adm_status_e  st;
+    int           found;
+
+    if (f->statuses) {
+        st = adm_window_effective(rec, now);
+
+        if (!(f->statuses & (1u << st))) {
+            return 0;
+        }
+    }
+
+    if (f->from >= 0 && adm_window_time(rec, "ends_at") <= f->from) {
+        return 0;
+    }
+
+    if (f->to >= 0 && adm_window_time(rec, "starts_at") >= f->to) {
+        return 0;
+    }
+
+    if (f->app) {
+        found = 0;
+
+        json_array_foreach(json_object_get(rec, "apps"), i, a) {
+            if (strcmp(json_string_value(a), "*") == 0
+                || strcmp(json_string_value(a), f->app) == 0)
+            {
+                found = 1;
+            }
+        }
+
+        if (!found) {
+            return 0;
+        }
+    }
+
+    if (f->q && *f->q
+        && !adm_has_text(rec, "title", f->q)
+        && !adm_has_text(rec, "login_message", f->q)
+        && !adm_has_text(rec, "notify_message", f->q)
+        && !adm_has_text(rec, "notes", f->q))
+    {
+        return 0;
+    }
+
+    return 1;
+}
+
+
+static int
+adm_bad_query(adm_req_t *r, const char *name, const char *reason)
+{
+    char  detail[160];
+
+    snprintf(detail, sizeof(detail), "%s: %s", name, reason);
+
+    return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Bad query parameter",
+                       detail, json_pack("[{s:s, s:s}]", "field", name,
+                                         "reason", reason), NULL);
+}
+
+
+static int
+adm_query_uint(adm_req_t *r, const char *name, long min, long max,
+    long *out)
+{
+    char        *end;
+    long         n;
+    const char  *s;
+
+    s = adm_query(r, name);
+    if (s == NULL) {
+        return 0;
+    }
+
+    n = strtol(s, &end, 10);
+
+    if (*s == '\0' || *end != '\0' || n < min || n > max) {
+        return -1;
+    }
+
+    *out = n;
+
+    return 0;
+}
+
+
+static int
+adm_query_time(adm_req_t *r, const char *name, int64_t *t)
+{
+    const char  *s;
+
+    s = adm_query(r, name);
+    *t = -1;
+
+    if (s == NULL) {
+        return 0;
+    }
+
+    return maint_parse_rfc3339(s, strlen(s), t);
+}
+
+
+int
+adm_windows_list(adm_req_t *r)
+{
+    char          cursor[32], list[256], *tok, *save;
+    long          limit, offset;
+    size_t        i, scanned;
+    json_t       *items, *ids, *recs, *rec;
+    int64_t       now_ms, now;
+    const char   *s;
+    adm_status_e  st;
+    adm_filter_t  f;
+
+    memset(&f, 0, sizeof(f));
+    limit = ADM_LIST_DEFAULT;
+    offset = 0;
+
+    if (adm_query_uint(r, "limit", 1, ADM_LIST_MAX, &limit) != 0) {
+        return adm_bad_query(r, "limit", "must be 1 to 500");
+    }
+
+    if (adm_query_uint(r, "cursor", 0, 1L << 30, &offset) != 0) {
+        return adm_bad_query(r, "cursor", "must be a value from next_cursor");
+    }
+
+    if (adm_query_time(r, "from", &f.from) != 0) {
+        return adm_bad_query(r, "from", "must be an RFC 3339 time");
+    }
+
+    if (adm_query_time(r, "to", &f.to) != 0) {
+        return adm_bad_query(r, "to", "must be an RFC 3339 time");
+    }
+
+    f.app = adm_query(r, "app");
+    f.q = adm_query(r, "q");
+
+    s = adm_query(r, "status");
+
+    if (s) {
+        snprintf(list, sizeof(list), "%s", s);
+
+        for (tok = strtok_r(list, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save))
+        {
+            if (adm_status_parse(tok, &st) != 0) {
+                return adm_bad_query(r, "status", "must be statuses "
+                                     "separated by commas");
+            }
+
+            f.statuses |= 1u << st;
+        }
+    }
+
+    if (adm_store_now(&now_ms) != 0) {
+        return adm_redis_down(r);
+    }
+
+    now = now_ms / 1000;
+    items = json_array();
+    scanned = 0;
+    cursor[0] = '\0';
+
+    /* newest first, scanning in batches until the page is full */
+
+    for ( ;; ) {
+        if (adm_store_list_ids(f.to >= 0 ? f.to - 1 : -1,
+                               (size_t) offset + scanned, ADM_SCAN_BATCH,
+                               &ids) != 0
+            || adm_store_windows(ids, &recs) != 0)
+        {
+            json_decref(items);
+            return adm_redis_down(r);
+        }
+
+        json_array_foreach(recs, i, rec) {
+            if (json_array_size(items) == (size_t) limit) {
+                break;
+            }
+
+            scanned++;
+
+            if (adm_matches(rec, &f, now)) {
+                json_array_append_new(items, adm_window_view(rec, now));
+            }
+        }
+
+        /* ids whose key vanished count as scanned too */
+        if (json_array_size(recs) < json_array_size(ids)
+            && json_array_size(items) < (size_t) limit)
+        {
+            scanned += json_array_size(ids) - json_array_size(recs);
+        }
+
+        if (json_array_size(items) == (size_t) limit) {
+            if (i < json_array_size(recs)
+                || json_array_size(ids) == ADM_SCAN_BATCH)
+            {
+                snprintf(cursor, sizeof(cursor), "%zu",
+                         (size_t) offset + scanned);
+            }
+
+            json_decref(ids);
+            json_decref(recs);
+            break;
+        }
+
+        i = json_array_size(ids);
+        json_decref(ids);
+        json_decref(recs);
+
+        if (i < ADM_SCAN_BATCH) {
+            break;
+        }
+    }
+
+    return adm_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items,
+                                            "next_cursor",
+                                            cursor[0] ? json_string(cursor)
+                                                      : json_null()));
+}
+
+
+/* --- change -------------------------------------------------------------- */
+
+static int
+adm_patch_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    int            rc;
+    char           detail[160];
+    int64_t        now;
+    json_t        *rec, *fields, *errors, *next, *other;
+    adm_status_e   st;
+    const char    *fixed[] = { "apps", "starts_at", "enabled", NULL };
+
+    now = v->now_ms / 1000;
+
+    rc = adm_load(r, "window.update", &rec);
+    if (rc != 0) {
+        return rc;
+    }
+
+    st = adm_window_effective(rec, now);
+
+    if (adm_status_finished(st)) {
+        snprintf(detail, sizeof(detail), "the window is %s; finished windows "
+                 "cannot change", adm_status_name(st));
+        json_decref(rec);
+        return adm_conflict(r, "window.update", detail, NULL);
+    }
+
+    fields = json_object();
+    errors = json_array();
+
+    adm_window_fields(r->json, 0, now, fields, errors);
+
+    if (json_array_size(errors)) {
+        json_decref(rec);
+        json_decref(fields);
+        return adm_invalid(r, errors);
+    }
+
+    if (st == ADM_ST_IN_PROGRESS) {
+        for (const char **f = fixed; *f; f++) {
+            if (json_object_get(fields, *f)) {
+                snprintf(detail, sizeof(detail), "%s cannot change while "
+                         "the window is in progress", *f);
+                json_decref(rec);
+                json_decref(fields);
+                json_decref(errors);
+                return adm_conflict(r, "window.update", detail, NULL);
+            }
+        }
+    }
+
+    next = json_deep_copy(rec);
+    adm_window_merge(next, fields);
+    json_decref(fields);
+    adm_catch_up(next, now);
+    adm_window_touch(next, r->token->name, now);
+
+    /* a scheduled window must still end in the future; a running one
+     * may be shortened, but not into the past */
+    if (adm_window_check(next, 1, now, errors)) {
+        json_decref(rec);
+        json_decref(next);
+        return adm_invalid(r, errors);
+    }
+
+    json_decref(errors);
+
+    other = c->dry_run ? NULL : adm_window_conflict(next, v->live, now);
+    if (other) {
+        json_decref(rec);
+        json_decref(next);
+        return adm_overlap(r, "window.update", other);
+    }
+
+    c->before = rec;
+    c->after = next;
+    c->op = "put";
+
+    return 0;
+}
+
+
+int
+adm_window_patch(adm_req_t *r)
+{
+    if (adm_body(r, 0) != 0) {
+        return 0;
+    }
+
+    return adm_write(r, "window.update", r->id, adm_patch_compute, NULL);
+}
+
+
+static int
+adm_delete_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    int            rc;
+    char           detail[160];
+    json_t        *rec;
+    adm_status_e   st;
+
+    rc = adm_load(r, "window.delete", &rec);
+    if (rc != 0) {
+        return rc;
+    }
+
+    st = adm_window_effective(rec, v->now_ms / 1000);
+
+    if (st != ADM_ST_SCHEDULED) {
+        snprintf(detail, sizeof(detail), "the window is %s; only scheduled "
+                 "windows can be deleted%s", adm_status_name(st),
+                 st == ADM_ST_IN_PROGRESS ? " (complete it instead)" : "");
+        json_decref(rec);
+        return adm_conflict(r, "window.delete", detail, NULL);
+    }
+
+    c->before = rec;
+    c->op = "del";
+    c->ok_status = 204;
+
+    return 0;
+}
+
+
+int
+adm_window_delete(adm_req_t *r)
+{
+    return adm_write(r, "window.delete", r->id, adm_delete_compute, NULL);
+}
+
+
+/* --- lifecycle ----------------------------------------------------------- */
+
+static int
+adm_start_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    int            rc;
+    char           detail[160];
+    int64_t        now;
+    json_t        *rec, *next, *other;
+    adm_status_e   st;
+
+    now = v->now_ms / 1000;
+
+    rc = adm_load(r, "window.start", &rec);
+    if (rc != 0) {
+        return rc;
+    }
+
+    st = adm_window_effective(rec, now);
+
+    if (st != ADM_ST_SCHEDULED) {
+        snprintf(detail, sizeof(detail), "the window is %s; only scheduled "
+                 "windows can be started", adm_status_name(st));
+        json_decref(rec);
+        return adm_conflict(r, "window.start", detail, NULL);
+    }
+
+    if (!json_is_true(json_object_get(rec, "enabled"))) {
+        json_decref(rec);
+        return adm_conflict(r, "window.start", "the window is disabled; "
+                            "enable it first", NULL);
+    }
+
+    next = json_deep_copy(rec);
+    json_object_set_new(next, "status",
+                        json_string(adm_status_name(ADM_ST_IN_PROGRESS)));
+    adm_window_set_time(next, "actual_start", now);
+    adm_window_touch(next, r->token->name, now);
+
+    /* from its actual start, now, it may reach into another window */
+    other = c->dry_run ? NULL : adm_window_conflict(next, v->live, now);
+
+    if (other) {
+        json_decref(rec);
+        json_decref(next);
+        return adm_overlap(r, "window.start", other);
+    }
+
+    c->before = rec;
+    c->after = next;
+    c->op = "put";
+
+    return 0;
+}
+
+
+int
+adm_window_start(adm_req_t *r)
+{
+    return adm_write(r, "window.start", r->id, adm_start_compute, NULL);
+}
+
+
+/* the optional body of /complete and /cancel */
+
+static int
+adm_finish_body(adm_req_t *r, int complete, adm_status_e *outcome,
+    json_t **notes)
+{
+    json_t      *errors, *v;
+    const char  *key;
+
+    *outcome = complete ? ADM_ST_COMPLETED : ADM_ST_CANCELLED;
+    *notes = NULL;
+
+    if (r->json == NULL) {
+        return 0;
+    }
+
+    errors = json_array();
+
+    json_object_foreach(r->json, key, v) {
+        if (complete && strcmp(key, "outcome") == 0) {
+            if (!json_is_string(v)
+                || adm_status_parse(json_string_value(v), outcome) != 0
+                || *outcome < ADM_ST_COMPLETED || *outcome > ADM_ST_FAILED)
+            {
+                json_array_append_new(errors, json_pack("{s:s, s:s}",
+                    "field", "outcome", "reason", "must be completed, "
+                    "completed_with_errors or failed"));
+            }
+
+        } else if (strcmp(key, "notes") == 0) {
+            if (!json_is_string(v)
+                || adm_text_ok(json_string_value(v), json_string_length(v),
+                               10000, 1) != 0)
+            {
+                json_array_append_new(errors, json_pack("{s:s, s:s}",
+                    "field", "notes", "reason", "must be a string of at "
+                    "most 10000 characters"));
+            } else {
+                *notes = v;
+            }
+
+        } else {
+            json_array_append_new(errors, json_pack("{s:s, s:s}",
+                "field", key, "reason", "is not a known field"));
+        }
+    }
+
+    if (json_array_size(errors)) {
+        return adm_invalid(r, errors);
+    }
+
+    json_decref(errors);
+
+    return 0;
+}
+
+
+static int
+adm_finish_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    int            rc, complete;
+    char           detail[160];
+    int64_t        now;
+    json_t        *rec, *next, *notes;
+    adm_status_e   st, outcome;
+
+    complete = c->data != NULL;
+    now = v->now_ms / 1000;
+
+    rc = adm_finish_body(r, complete, &outcome, &notes);
+    if (rc != 0) {
+        return rc;
+    }
+
+    rc = adm_load(r, c->action, &rec);
+    if (rc != 0) {
+        return rc;
+    }
+
+    st = adm_window_effective(rec, now);
+
+    if (st != (complete ? ADM_ST_IN_PROGRESS : ADM_ST_SCHEDULED)) {
+        snprintf(detail, sizeof(detail), "the window is %s; only %s windows "
+                 "can be %s", adm_status_name(st),
+                 complete ? "in-progress" : "scheduled",
+                 complete ? "completed" : "cancelled");
+        json_decref(rec);
+        return adm_conflict(r, c->action, detail, NULL);
+    }
+
+    next = json_deep_copy(rec);
+    adm_catch_up(next, now);
+    json_object_set_new(next, "status", json_string(adm_status_name(outcome)));
+
+    if (complete) {
+        adm_window_set_time(next, "actual_end", now);
+    }
+
+    json_object_set(next, "completion_notes", notes ? notes : json_null());
+    adm_window_touch(next, r->token->name, now);
+
+    c->before = rec;
+    c->after = next;
+    c->op = "put";
+
+    return 0;
+}
+
+
+int
+adm_window_complete(adm_req_t *r)
+{
+    if (adm_body(r, 1) != 0) {
+        return 0;
+    }
+
+    return adm_write(r, "window.complete", r->id, adm_finish_compute, r);
+}
+
+
+int
+adm_window_cancel(adm_req_t *r)
+{
+    if (adm_body(r, 1) != 0) {
+        return 0;
+    }
+
+    return adm_write(r, "window.cancel", r->id, adm_finish_compute, NULL);
+}
