@@ -21,6 +21,7 @@ int
 adm_settings_get(adm_req_t *r)
 {
     json_t      *s;
+    int64_t      revision;
     adm_view_t   v;
 
     if (adm_store_view(&v) != 0) {
@@ -30,8 +31,11 @@ adm_settings_get(adm_req_t *r)
     s = adm_settings_stored(&v);
     adm_view_free(&v);
 
+    /* the answer takes the reference: read the revision first */
+    revision = json_integer_value(json_object_get(s, "revision"));
+
     adm_reply_json(r, 200, s);
-    adm_etag(r, json_integer_value(json_object_get(s, "revision")));
+    adm_etag(r, revision);
 
     return 0;
 }

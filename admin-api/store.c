@@ -221,10 +221,9 @@ adm_redis(int argc, const char **argv, const size_t *lens)
 }
 
 
-redisReply *
-adm_redisf(const char *fmt, ...)
+static redisReply *
+adm_vredisf(int error_fails, const char *fmt, va_list ap)
 {
-    va_list      ap;
     redisReply  *rr;
 
     if (adm_store_connect() != 0) {
@@ -232,9 +231,7 @@ adm_redisf(const char *fmt, ...)
         return NULL;
     }
 
-    va_start(ap, fmt);
     rr = redisvCommand(adm_rc, fmt, ap);
-    va_end(ap);
 
     if (rr == NULL) {
         snprintf(adm_err, sizeof(adm_err), "%s", adm_rc->errstr);
@@ -242,6 +239,29 @@ adm_redisf(const char *fmt, ...)
         adm_count("redis_errors");
         return NULL;
     }
+
+    if (error_fails && rr->type == REDIS_REPLY_ERROR) {
+        snprintf(adm_err, sizeof(adm_err), "%s", rr->str);
+        freeReplyObject(rr);
+        adm_count("redis_errors");
+        return NULL;
+    }
+
+    return rr;
+}
+
+
+/* NULL when Redis could not be reached; error replies are returned */
+
+redisReply *
+adm_redisf(const char *fmt, ...)
+{
+    va_list      ap;
+    redisReply  *rr;
+
+    va_start(ap, fmt);
+    rr = adm_vredisf(0, fmt, ap);
+    va_end(ap);
 
     return rr;
 }
@@ -255,28 +275,9 @@ adm_redisf_ok(const char *fmt, ...)
     va_list      ap;
     redisReply  *rr;
 
-    if (adm_store_connect() != 0) {
-        adm_count("redis_errors");
-        return NULL;
-    }
-
     va_start(ap, fmt);
-    rr = redisvCommand(adm_rc, fmt, ap);
+    rr = adm_vredisf(1, fmt, ap);
     va_end(ap);
-
-    if (rr == NULL) {
-        snprintf(adm_err, sizeof(adm_err), "%s", adm_rc->errstr);
-        adm_store_failed();
-        adm_count("redis_errors");
-        return NULL;
-    }
-
-    if (rr->type == REDIS_REPLY_ERROR) {
-        snprintf(adm_err, sizeof(adm_err), "%s", rr->str);
-        freeReplyObject(rr);
-        adm_count("redis_errors");
-        return NULL;
-    }
 
     return rr;
 }

@@ -100,13 +100,42 @@ adm_catch_up(json_t *rec, int64_t now)
 }
 
 
+/*
+ * The last step of create, change and start: the new record must not
+ * overlap another window (a dry run reports it as a precheck instead);
+ * then it is what will be written.  Takes both references.
+ */
+
+static int
+adm_put(adm_req_t *r, adm_view_t *v, adm_change_t *c, json_t *before,
+    json_t *after)
+{
+    json_t  *other;
+
+    other = c->dry_run ? NULL
+                       : adm_window_conflict(after, v->live, v->now_ms / 1000);
+
+    if (other) {
+        json_decref(before);
+        json_decref(after);
+        return adm_overlap(r, c->action, other);
+    }
+
+    c->before = before;
+    c->after = after;
+    c->op = "put";
+
+    return 0;
+}
+
+
 /* --- create -------------------------------------------------------------- */
 
 static int
 adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
     int64_t   now;
-    json_t   *fields, *errors, *rec, *other;
+    json_t   *fields, *errors, *rec;
 
     now = v->now_ms / 1000;
     fields = json_object();
@@ -132,17 +161,9 @@ adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     /* a window that starts now (or has started) is in progress at once */
     adm_catch_up(rec, now);
 
-    other = c->dry_run ? NULL : adm_window_conflict(rec, v->live, now);
-    if (other) {
-        json_decref(rec);
-        return adm_overlap(r, "window.create", other);
-    }
-
-    c->after = rec;
-    c->op = "put";
     c->ok_status = 201;
 
-    return 0;
+    return adm_put(r, v, c, NULL, rec);
 }
 
 
@@ -444,7 +465,7 @@ adm_patch_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     int            rc;
     char           detail[160];
     int64_t        now;
-    json_t        *rec, *fields, *errors, *next, *other;
+    json_t        *rec, *fields, *errors, *next;
     adm_status_e   st;
     const char    *fixed[] = { "apps", "starts_at", "enabled", NULL };
 
@@ -504,18 +525,7 @@ adm_patch_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 
     json_decref(errors);
 
-    other = c->dry_run ? NULL : adm_window_conflict(next, v->live, now);
-    if (other) {
-        json_decref(rec);
-        json_decref(next);
-        return adm_overlap(r, "window.update", other);
-    }
-
-    c->before = rec;
-    c->after = next;
-    c->op = "put";
-
-    return 0;
+    return adm_put(r, v, c, rec, next);
 }
 
 
@@ -576,7 +586,7 @@ adm_start_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     int            rc;
     char           detail[160];
     int64_t        now;
-    json_t        *rec, *next, *other;
+    json_t        *rec, *next;
     adm_status_e   st;
 
     now = v->now_ms / 1000;
@@ -608,19 +618,7 @@ adm_start_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     adm_window_touch(next, r->token->name, now);
 
     /* from its actual start, now, it may reach into another window */
-    other = c->dry_run ? NULL : adm_window_conflict(next, v->live, now);
-
-    if (other) {
-        json_decref(rec);
-        json_decref(next);
-        return adm_overlap(r, "window.start", other);
-    }
-
-    c->before = rec;
-    c->after = next;
-    c->op = "put";
-
-    return 0;
+    return adm_put(r, v, c, rec, next);
 }
 
 

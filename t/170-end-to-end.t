@@ -267,6 +267,37 @@ for my $c ([ ['crm'],         { '/' => 0, '/crm/' => 1 } ],
     like($pc && $pc->{detail} // '', qr/nogw/, '... naming the app');
 }
 
+# The gateways enforce starts_at and ends_at on their own: a window made
+# through the API starts and ends on time with the daemon stopped.
+{
+    my $t = now_s();
+    my $r = $admin->api('POST', '/v1/windows', json => {
+        title => 'Unattended', apps => ['shop'],
+        starts_at => rfc3339($t + 2), ends_at => rfc3339($t + 4) });
+    is($r->{status}, 201, 'unattended window created') or diag($r->{body});
+
+    my $pid = $admin->pid;
+    $admin->stop;
+    ok(!kill(0, $pid), 'the admin daemon is stopped');
+
+    is(http($nginx->port, 'GET', '/unattended1')->{status}, 404,
+       'before its start: the app answers');
+
+    wait_until(sub { redis_now_ms($redis) >= ($t + 2) * 1000 + 100 }, 5,
+               'the start on the Redis clock');
+    is(http($nginx->port, 'GET', '/unattended2')->{status}, 503,
+       'at its start, with no daemon: maintenance');
+
+    wait_until(sub { redis_now_ms($redis) >= ($t + 4) * 1000 + 100 }, 5,
+               'the end on the Redis clock');
+    is(http($nginx->port, 'GET', '/unattended3')->{status}, 404,
+       'at its end, with no daemon: the app again');
+
+    $admin->start;
+    my $w = $admin->api('GET', "/v1/windows/$r->{json}{id}")->{json} // {};
+    is($w->{status}, 'completed', 'the daemon, back, shows it completed');
+}
+
 $nginx->stop;
 ok(wait_until(sub { my $g = $admin->api('GET', '/v1/gateways')->{json};
                     $g && !@{ $g->{items} // [1] } }, 10, 'gateways to expire'),

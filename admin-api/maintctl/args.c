@@ -20,11 +20,11 @@
 
 /* global options are accepted anywhere, so every command shares them */
 static const ctl_opt_t  ctl_global_opts[] = {
-    { "url",     1, CTL_G_URL },
-    { "token",   1, CTL_G_TOKEN },
-    { "json",    0, CTL_G_JSON },
-    { "timeout", 1, CTL_G_TIMEOUT },
-    { NULL, 0, 0 }
+    { "url",     1, CTL_G_URL, NULL },
+    { "token",   1, CTL_G_TOKEN, NULL },
+    { "json",    0, CTL_G_JSON, NULL },
+    { "timeout", 1, CTL_G_TIMEOUT, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 static char  ctl_optname[64];
@@ -271,6 +271,21 @@ ctl_parse_duration(const char *s, int64_t *sec)
  * is required, since a time without one would silently depend on the
  * machine maintctl runs on; fractions are dropped, as the API drops them.
  */
+
+/* the query parameter an option passes through unchanged, or NULL */
+
+const char *
+ctl_opt_query(const ctl_opt_t *opts, int id)
+{
+    for ( /* void */ ; opts->name; opts++) {
+        if (opts->id == id) {
+            return opts->query;
+        }
+    }
+
+    return NULL;
+}
+
 
 int
 ctl_parse_time(const char *s, int64_t *sec)

@@ -17,12 +17,12 @@
 #define A_BEFORE  5
 
 static const ctl_opt_t  ctl_audit_opts[] = {
-    { "limit",  1, A_LIMIT },
-    { "target", 1, A_TARGET },
-    { "actor",  1, A_ACTOR },
-    { "action", 1, A_ACTION },
-    { "before", 1, A_BEFORE },
-    { NULL, 0, 0 }
+    { "limit",  1, A_LIMIT,  NULL },
+    { "target", 1, A_TARGET, "target" },
+    { "actor",  1, A_ACTOR,  "actor" },
+    { "action", 1, A_ACTION, "action" },
+    { "before", 1, A_BEFORE, "before" },
+    { NULL, 0, 0, NULL }
 };
 
 
@@ -76,6 +76,11 @@ ctl_audit(ctl_args_t *a)
     ctl_buf_str(&path, "/v1/audit");
 
     while ((id = ctl_next(a, ctl_audit_opts, &val)) != CTL_ARG_END) {
+        if (id > 0 && ctl_opt_query(ctl_audit_opts, id)) {
+            ctl_buf_query(&path, ctl_opt_query(ctl_audit_opts, id), val);
+            continue;
+        }
+
         switch (id) {
 
         case A_LIMIT:
@@ -85,22 +90,6 @@ ctl_audit(ctl_args_t *a)
             }
 
             ctl_buf_query(&path, "limit", val);
-            break;
-
-        case A_TARGET:
-            ctl_buf_query(&path, "target", val);
-            break;
-
-        case A_ACTOR:
-            ctl_buf_query(&path, "actor", val);
-            break;
-
-        case A_ACTION:
-            ctl_buf_query(&path, "action", val);
-            break;
-
-        case A_BEFORE:
-            ctl_buf_query(&path, "before", val);
             break;
 
         case CTL_ARG_ERROR:

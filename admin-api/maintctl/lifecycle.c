@@ -20,24 +20,24 @@
 #define LC_YES      4
 
 static const ctl_opt_t  ctl_start_opts[] = {
-    { "dry-run", 0, LC_DRY_RUN },
-    { NULL, 0, 0 }
+    { "dry-run", 0, LC_DRY_RUN, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 static const ctl_opt_t  ctl_complete_opts[] = {
-    { "outcome", 1, LC_OUTCOME },
-    { "notes",   1, LC_NOTES },
-    { NULL, 0, 0 }
+    { "outcome", 1, LC_OUTCOME, NULL },
+    { "notes",   1, LC_NOTES, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 static const ctl_opt_t  ctl_cancel_opts[] = {
-    { "notes", 1, LC_NOTES },
-    { NULL, 0, 0 }
+    { "notes", 1, LC_NOTES, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 static const ctl_opt_t  ctl_delete_opts[] = {
-    { "yes", 0, LC_YES },
-    { NULL, 0, 0 }
+    { "yes", 0, LC_YES, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 static const char *const  ctl_outcomes[] = {

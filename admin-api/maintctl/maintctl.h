@@ -39,6 +39,7 @@ typedef struct {
     const char  *name;          /* without the leading "--" */
     int          has_arg;
     int          id;            /* > 0 */
+    const char  *query;         /* passed through as this query parameter */
 } ctl_opt_t;
 
 typedef struct ctl_cmd_s  ctl_cmd_t;
@@ -72,6 +73,7 @@ typedef struct {
 } ctl_time_t;
 
 int ctl_next(ctl_args_t *a, const ctl_opt_t *opts, const char **val);
+const char *ctl_opt_query(const ctl_opt_t *opts, int id);
 int ctl_usage_error(ctl_args_t *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ctl_help(const ctl_cmd_t *cmd);

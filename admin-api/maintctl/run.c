@@ -26,12 +26,12 @@
 #define R_MODE     5
 
 static const ctl_opt_t  ctl_run_opts[] = {
-    { "app",     1, R_APP },
-    { "for",     1, R_FOR },
-    { "title",   1, R_TITLE },
-    { "message", 1, R_MESSAGE },
-    { "mode",    1, R_MODE },
-    { NULL, 0, 0 }
+    { "app",     1, R_APP, NULL },
+    { "for",     1, R_FOR, NULL },
+    { "title",   1, R_TITLE, NULL },
+    { "message", 1, R_MESSAGE, NULL },
+    { "mode",    1, R_MODE, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 static const char *const  ctl_run_modes[] = { "full", "read_only", NULL };

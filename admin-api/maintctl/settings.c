@@ -16,10 +16,10 @@
 #define ST_NOTIFY_MESSAGE  3
 
 static const ctl_opt_t  ctl_settings_opts[] = {
-    { "notify-before",  1, ST_NOTIFY_BEFORE },
-    { "login-message",  1, ST_LOGIN_MESSAGE },
-    { "notify-message", 1, ST_NOTIFY_MESSAGE },
-    { NULL, 0, 0 }
+    { "notify-before",  1, ST_NOTIFY_BEFORE, NULL },
+    { "login-message",  1, ST_LOGIN_MESSAGE, NULL },
+    { "notify-message", 1, ST_NOTIFY_MESSAGE, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 static const char *const  ctl_settings_order[] = {

@@ -17,11 +17,11 @@
 #define S_CLIENT  4
 
 static const ctl_opt_t  ctl_status_opts[] = {
-    { "app",    1, S_APP },
-    { "method", 1, S_METHOD },
-    { "path",   1, S_PATH },
-    { "client", 1, S_CLIENT },
-    { NULL, 0, 0 }
+    { "app",    1, S_APP,    "app" },
+    { "method", 1, S_METHOD, "method" },
+    { "path",   1, S_PATH,   "path" },
+    { "client", 1, S_CLIENT, "client" },
+    { NULL, 0, 0, NULL }
 };
 
 
@@ -64,23 +64,12 @@ ctl_status(ctl_args_t *a)
     ctl_buf_str(&path, "/v1/status");
 
     while ((id = ctl_next(a, ctl_status_opts, &val)) != CTL_ARG_END) {
+        if (id > 0 && ctl_opt_query(ctl_status_opts, id)) {
+            ctl_buf_query(&path, ctl_opt_query(ctl_status_opts, id), val);
+            continue;
+        }
+
         switch (id) {
-
-        case S_APP:
-            ctl_buf_query(&path, "app", val);
-            break;
-
-        case S_METHOD:
-            ctl_buf_query(&path, "method", val);
-            break;
-
-        case S_PATH:
-            ctl_buf_query(&path, "path", val);
-            break;
-
-        case S_CLIENT:
-            ctl_buf_query(&path, "client", val);
-            break;
 
         case CTL_ARG_ERROR:
             free(path.data);

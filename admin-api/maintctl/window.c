@@ -119,14 +119,14 @@ ctl_window_answer(const ctl_resp_t *r, int dry_run)
 #define L_ALL     7
 
 static const ctl_opt_t  ctl_list_opts[] = {
-    { "app",    1, L_APP },
-    { "status", 1, L_STATUS },
-    { "from",   1, L_FROM },
-    { "to",     1, L_TO },
-    { "search", 1, L_SEARCH },
-    { "limit",  1, L_LIMIT },
-    { "all",    0, L_ALL },
-    { NULL, 0, 0 }
+    { "app",    1, L_APP, NULL },
+    { "status", 1, L_STATUS, NULL },
+    { "from",   1, L_FROM, NULL },
+    { "to",     1, L_TO, NULL },
+    { "search", 1, L_SEARCH, NULL },
+    { "limit",  1, L_LIMIT, NULL },
+    { "all",    0, L_ALL, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 
@@ -444,30 +444,30 @@ ctl_window_show(ctl_args_t *a)
 #define W_DRY_RUN         21
 
 static const ctl_opt_t  ctl_window_opts[] = {
-    { "title",                 1, W_TITLE },
-    { "app",                   1, W_APP },
-    { "start",                 1, W_START },
-    { "end",                   1, W_END },
-    { "for",                   1, W_FOR },
-    { "mode",                  1, W_MODE },
-    { "message",               1, W_MESSAGE },
-    { "hide-message",          0, W_HIDE_MESSAGE },
-    { "show-message",          0, W_SHOW_MESSAGE },
-    { "notify-message",        1, W_NOTIFY_MESSAGE },
-    { "notify-before",         1, W_NOTIFY_BEFORE },
-    { "allow-path",            1, W_ALLOW_PATH },
-    { "allow-network",         1, W_ALLOW_NETWORK },
-    { "hold",                  0, W_HOLD },
-    { "no-hold",               0, W_NO_HOLD },
-    { "enable",                0, W_ENABLE },
-    { "enabled",               0, W_ENABLE },
-    { "disable",               0, W_DISABLE },
-    { "disabled",              0, W_DISABLE },
-    { "terminate-sessions",    0, W_TERMINATE },
-    { "no-terminate-sessions", 0, W_NO_TERMINATE },
-    { "notes",                 1, W_NOTES },
-    { "dry-run",               0, W_DRY_RUN },
-    { NULL, 0, 0 }
+    { "title",                 1, W_TITLE, NULL },
+    { "app",                   1, W_APP, NULL },
+    { "start",                 1, W_START, NULL },
+    { "end",                   1, W_END, NULL },
+    { "for",                   1, W_FOR, NULL },
+    { "mode",                  1, W_MODE, NULL },
+    { "message",               1, W_MESSAGE, NULL },
+    { "hide-message",          0, W_HIDE_MESSAGE, NULL },
+    { "show-message",          0, W_SHOW_MESSAGE, NULL },
+    { "notify-message",        1, W_NOTIFY_MESSAGE, NULL },
+    { "notify-before",         1, W_NOTIFY_BEFORE, NULL },
+    { "allow-path",            1, W_ALLOW_PATH, NULL },
+    { "allow-network",         1, W_ALLOW_NETWORK, NULL },
+    { "hold",                  0, W_HOLD, NULL },
+    { "no-hold",               0, W_NO_HOLD, NULL },
+    { "enable",                0, W_ENABLE, NULL },
+    { "enabled",               0, W_ENABLE, NULL },
+    { "disable",               0, W_DISABLE, NULL },
+    { "disabled",              0, W_DISABLE, NULL },
+    { "terminate-sessions",    0, W_TERMINATE, NULL },
+    { "no-terminate-sessions", 0, W_NO_TERMINATE, NULL },
+    { "notes",                 1, W_NOTES, NULL },
+    { "dry-run",               0, W_DRY_RUN, NULL },
+    { NULL, 0, 0, NULL }
 };
 
 typedef struct {
