@@ -23,10 +23,11 @@ my $http = <<'HTTP';
                 backoff=50ms:400ms;
 
     server {
-        listen 127.0.0.1:%%PORT%%;
+        listen 127.0.0.1:%%PORT%% reuseport;
         maint on;
         add_header X-Maint-Status "$maint_status" always;
         add_header X-Maint-Source "$maint_source" always;
+        add_header X-Worker $pid always;
 
         location /stale/  { maint_on_redis_error open stale=10m;
                             proxy_pass http://127.0.0.1:%%UP%%; }
@@ -85,9 +86,17 @@ sub check_wave {
        15, "$label: closed policy answers unavailable");
 }
 
+# every worker decides on fresh reads again (answers name their worker;
+# one fresh answer could come from the worker that recovered first)
 sub fresh_again {
-    my $r = http($port, 'GET', '/open/probe');
-    return ($r->{headers}{'x-maint-source'} // '') eq 'fresh' ? $r : undef;
+    my %fresh;
+    for (1 .. 50) {
+        my $r = http($port, 'GET', '/open/probe');
+        return undef unless ($r->{headers}{'x-maint-source'} // '') eq 'fresh';
+        $fresh{ $r->{headers}{'x-worker'} // '' } = 1;
+        return 1 if keys %fresh == 2;
+    }
+    return undef;
 }
 
 set_state($redis, windows => [ window($redis, id => 'w1') ]);

@@ -218,7 +218,8 @@ static int
 ctl_run(ctl_args_t *a)
 {
     int          id, rc, status, code, err, failed;
-    char       **cmd, *wid, notes[128], end[MAINT_RFC3339_LEN + 1];
+    char       **cmd, *wid, notes[128], end[MAINT_RFC3339_LEN + 1],
+                 start[MAINT_RFC3339_LEN + 1];
     char         until[32];
     json_t      *apps, *body;
     int64_t      duration, now;
@@ -302,9 +303,11 @@ ctl_run(ctl_args_t *a)
         return rc;
     }
 
+    /* both ends from the same instant, so the window lasts --for exactly */
+    maint_format_rfc3339(start, now);
     maint_format_rfc3339(end, now + duration);
     body = json_pack("{s:s,s:o,s:s,s:s}", "title", title, "apps", apps,
-                     "starts_at", "now", "ends_at", end);
+                     "starts_at", start, "ends_at", end);
 
     if (mode != NULL) {
         json_object_set_new(body, "mode", json_string(mode));

@@ -682,11 +682,11 @@ ctl_set_bool(json_t *obj, const char *key, int val)
  * (update) or NULL (create).
  *
  * --for counts from the start the window will have: --start if given,
- * else (update) its current starts_at.  With --start now, "now" is sent as
- * is, for the API to resolve on the Redis clock, and ends_at is computed
- * from the "now" of GET /v1/status, which is that same clock: computing it
- * from this machine's clock would shorten or stretch the window by however
- * far the two clocks disagree (or make the API refuse an end in the past).
+ * else (update) its current starts_at.  With --start now and --for, both
+ * ends are computed from the "now" of GET /v1/status, the Redis clock the
+ * API judges windows on, and sent as times: this machine's clock could be
+ * off, and sending "now" would let the second tick over between the two
+ * calls and shorten the window.  --start now alone is sent as "now".
  */
 
 static int
@@ -722,6 +722,9 @@ ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
                 json_decref(body);
                 return rc;
             }
+
+            maint_format_rfc3339(start, base);
+            ctl_set_string(body, "starts_at", start);
 
         } else if (w->start.given) {
             base = w->start.sec;
