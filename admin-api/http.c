@@ -436,6 +436,12 @@ adm_dispatch(adm_req_t *r)
                            "the body must be at most 64 KiB", NULL, NULL);
     }
 
+    /* ids go into key names, the audit and the logs: only real ones */
+    if (r->id[0] && !maint_valid_name(r->id, strlen(r->id))) {
+        return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
+                           "no such window", NULL, NULL);
+    }
+
     return rt->handler(r);
 }
 

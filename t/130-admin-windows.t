@@ -300,6 +300,12 @@ my ($stale_after_patch, $etag1b);
 
     is_problem($admin->api('PATCH', '/v1/windows/w_nosuchwin0', json => { title => 'x' },
                            if_match => '"1"'), 404, 'not-found', 'PATCH an unknown window');
+
+    # ids that cannot exist never reach Redis, the audit or the logs
+    for my $bad ('..%2F..%2Fetc', 'a%20b', 'w%00x', 'x' x 64 . 'y', '%E2%80%AE') {
+        is_problem($admin->api('GET', "/v1/windows/$bad"), 404, 'not-found',
+                   "GET a window id that cannot exist ($bad)");
+    }
 }
 
 # --- DELETE -----------------------------------------------------------------------------
