@@ -82,6 +82,7 @@ enum { ADM_LOG_DEBUG = 0, ADM_LOG_INFO, ADM_LOG_WARN, ADM_LOG_ERROR };
 /* fields: a json_pack() format for an object, then its arguments, or NULL */
 void adm_log(int level, const char *msg, const char *fields, ...);
 int adm_log_level(const char *name);
+double adm_clock(void);
 
 
 /* --- auth --------------------------------------------------------------- */

@@ -39,17 +39,6 @@ adm_http_active(void)
 }
 
 
-static double
-adm_now_sec(void)
-{
-    struct timeval  tv;
-
-    gettimeofday(&tv, NULL);
-
-    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
-}
-
-
 /* "/v1/windows/{id}/start" against a path; fills r->id */
 
 static int
@@ -471,7 +460,7 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
         r->conn = conn;
         r->method = method;
         r->url = url;
-        r->started = adm_now_sec();
+        r->started = adm_clock();
 
         if (RAND_bytes(rid, sizeof(rid)) == 1) {
             for (size_t i = 0; i < sizeof(rid); i++) {
@@ -534,7 +523,7 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
     adm_log(r->status >= 500 ? ADM_LOG_WARN : ADM_LOG_INFO, "request",
             "{s:s, s:s, s:i, s:f, s:s, s:s}",
             "method", method, "path", url, "status", (int) r->status,
-            "ms", (adm_now_sec() - r->started) * 1000,
+            "ms", (adm_clock() - r->started) * 1000,
             "actor", r->token ? r->token->name : "-",
             "request_id", r->request_id);
 

@@ -16,6 +16,19 @@
 static const char  *adm_levels[] = { "debug", "info", "warn", "error" };
 
 
+/* wall-clock seconds, for durations in logs and deadlines */
+
+double
+adm_clock(void)
+{
+    struct timeval  tv;
+
+    gettimeofday(&tv, NULL);
+
+    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+
 int
 adm_log_level(const char *name)
 {

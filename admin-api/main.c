@@ -28,17 +28,6 @@ adm_on_signal(int sig)
 }
 
 
-static double
-adm_clock(void)
-{
-    struct timeval  tv;
-
-    gettimeofday(&tv, NULL);
-
-    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
-}
-
-
 static void
 adm_usage(FILE *f)
 {

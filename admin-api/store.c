@@ -36,17 +36,6 @@ static double         adm_down_until;   /* fail fast until then */
 #define ADM_FAIL_FAST  1.0             /* seconds after a failure */
 
 
-static double
-adm_clock(void)
-{
-    struct timeval  tv;
-
-    gettimeofday(&tv, NULL);
-
-    return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
-}
-
-
 /*
  * After a failure (Redis down, or stopped and timing out) requests answer
  * 503 at once for a second instead of each waiting out redis_timeout
@@ -527,14 +516,45 @@ adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
 }
 
 
+/*
+ * An audit entry's fields as XADD field/value arguments, appended to argv;
+ * strings as they are, the rest as JSON.  vals[] holds what was allocated,
+ * to be freed by the caller.
+ */
+
+#define ADM_AUDIT_FIELDS  24
+
+static void
+adm_audit_args(json_t *audit, const char **argv, size_t *n, size_t max,
+    char **vals, size_t *nvals)
+{
+    json_t      *val;
+    const char  *key;
+
+    *nvals = 0;
+
+    json_object_foreach(audit, key, val) {
+        if (*n + 2 > max || *nvals == ADM_AUDIT_FIELDS) {
+            break;
+        }
+
+        vals[*nvals] = json_is_string(val) ? strdup(json_string_value(val))
+                       : json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+        argv[(*n)++] = key;
+        argv[(*n)++] = vals[*nvals] ? vals[*nvals] : "";
+        (*nvals)++;
+    }
+}
+
+
 int
 adm_store_commit(adm_commit_t *c, int64_t *new_version)
 {
     int           rc;
     char          k[6][160], ver[32], score[32], *win, *set;
-    size_t        i, n, lens[64];
-    const char   *argv[64], *key;
-    json_t       *val;
+    char         *vals[ADM_AUDIT_FIELDS];
+    size_t        i, n, nvals, lens[64];
+    const char   *argv[64];
     redisReply   *rr;
 
     adm_key(k[0], sizeof(k[0]), "state", NULL);
@@ -569,22 +589,8 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     argv[n++] = set ? set : "";
     argv[n++] = c->snapshot;
 
-    /* the audit entry's fields, as stream field/value pairs */
-
-    char  *vals[24];
-    size_t nvals = 0;
-
-    json_object_foreach(c->audit, key, val) {
-        if (n + 2 > sizeof(argv) / sizeof(argv[0]) || nvals == 24) {
-            break;
-        }
-
-        argv[n++] = key;
-        vals[nvals] = json_is_string(val) ? strdup(json_string_value(val))
-                      : json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
-        argv[n++] = vals[nvals] ? vals[nvals] : "";
-        nvals++;
-    }
+    adm_audit_args(c->audit, argv, &n, sizeof(argv) / sizeof(argv[0]), vals,
+                   &nvals);
 
     for (i = 0; i < n; i++) {
         lens[i] = strlen(argv[i]);
@@ -629,31 +635,20 @@ int
 adm_store_audit(json_t *entry)
 {
     int          rc;
-    char         k[160], *vals[24];
+    char         k[160], *vals[ADM_AUDIT_FIELDS];
     size_t       i, n, nvals, lens[64];
-    const char  *argv[64], *key;
-    json_t      *val;
+    const char  *argv[64];
     redisReply  *rr;
 
     adm_key(k, sizeof(k), "audit", NULL);
 
     n = 0;
-    nvals = 0;
     argv[n++] = "XADD";
     argv[n++] = k;
     argv[n++] = "*";
 
-    json_object_foreach(entry, key, val) {
-        if (nvals == 24) {
-            break;
-        }
-
-        argv[n++] = key;
-        vals[nvals] = json_is_string(val) ? strdup(json_string_value(val))
-                      : json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
-        argv[n++] = vals[nvals] ? vals[nvals] : "";
-        nvals++;
-    }
+    adm_audit_args(entry, argv, &n, sizeof(argv) / sizeof(argv[0]), vals,
+                   &nvals);
 
     for (i = 0; i < n; i++) {
         lens[i] = strlen(argv[i]);
