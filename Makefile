@@ -16,6 +16,7 @@ NGX_LD_OPT := $(shell nginx -V 2>&1 | sed -n "s/.*--with-ld-opt='\([^']*\)'.*/\1
 WARN       := -Wall -Wextra -Wno-unused-parameter -Werror
 
 CORE_SRCS  := $(addprefix ngx_maint_module/,maint_core.c maint_snapshot.c \
+                maint_session.c maint_bypass.c \
                 maint_eval.c maint_template.c maint_default_page.c)
 MOD_SRCS   := $(wildcard ngx_maint_module/*.c ngx_maint_module/*.h)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
@@ -71,7 +72,7 @@ $(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c
 
 $(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
 	$(CC) $(ADMIN_FLAGS) -Iadmin-api/maintctl -o $@ $(CTL_SRCS) $(CORE_SRCS) \
-	    -lcurl -ljansson
+	    -lcurl -ljansson -lcrypto
 
 unit: $(UNIT_TESTS)
 

@@ -12,6 +12,9 @@
  *   window.c     the window model: validation, lifecycle, overlaps
  *   snapshot.c   the snapshot the gateways read, built from the windows
  *   windows.c    /v1/windows resource
+ *   sessions.c   /v1/sessions resource, and ending sessions when a window
+ *                with terminate_sessions starts
+ *   superadmins.c  /v1/superadmins and /v1/bypass-keys resources
  *   settings.c   /v1/settings resource
  *   audit.c      /v1/audit resource
  *   status.c     /v1/status: what an edge decides now
@@ -36,6 +39,11 @@
 #define ADM_VERSION          "0.1.0"
 #define ADM_MAX_BODY         (64 * 1024)
 #define ADM_MAX_TOKENS       256
+
+/* lists: page sizes, and how many ids a filtered list reads at a time */
+#define ADM_PAGE_DEFAULT     50
+#define ADM_PAGE_MAX         500
+#define ADM_SCAN_BATCH       200
 
 
 /* --- configuration ------------------------------------------------------ */
@@ -141,6 +149,10 @@ int adm_problem(adm_req_t *r, unsigned status, const char *type,
 void adm_header(adm_req_t *r, const char *name, const char *value);
 void adm_etag(adm_req_t *r, int64_t revision);
 const char *adm_query(adm_req_t *r, const char *name);
+int adm_query_uint(adm_req_t *r, const char *name, long min, long max,
+    long *out);
+int adm_bad_query(adm_req_t *r, const char *name, const char *reason);
+int adm_not_found(adm_req_t *r);
 const char *adm_header_in(adm_req_t *r, const char *name);
 int adm_body(adm_req_t *r, int optional);
 int adm_redis_down(adm_req_t *r);
@@ -156,12 +168,28 @@ int adm_redis_down(adm_req_t *r);
 
 /* --- Redis -------------------------------------------------------------- */
 
+/*
+ * Who gets in, besides the windows: {"superadmins": {name: record},
+ * "bypass_keys": {kid: record}, "session_cutoffs": {app: epoch s}}.
+ */
 typedef struct {
     int64_t             version;            /* of the state */
     int64_t             now_ms;             /* Redis clock */
     json_t             *settings;           /* object */
     json_t             *live;               /* array of window records */
+    json_t             *access;             /* object, as above */
 } adm_view_t;
+
+/* what a change does to sessions, besides the snapshot */
+typedef struct {
+    json_t             *revoke;             /* ids to put on the blacklist */
+    json_t             *keep;               /* ids whose kept_at is set */
+    int64_t             keep_at;            /* ms */
+    int                 bump;               /* bump Pstate revocations */
+    int64_t             now_ms;
+    int64_t             ttl_ms;             /* of a blacklist entry */
+    int64_t             idle_ms;            /* of a registry entry */
+} adm_sessions_op_t;
 
 typedef struct {
     int64_t             expect_version;
@@ -170,11 +198,14 @@ typedef struct {
     json_t             *window;             /* record, for "put" */
     int                 live;               /* keep in the live set */
     json_t             *settings;           /* to store, or NULL */
+    json_t             *access;             /* to store, or NULL */
+    adm_sessions_op_t  *sessions;           /* or NULL */
+    const char         *actor;
     const char         *snapshot;
     json_t             *audit;              /* audit entry fields */
 } adm_commit_t;
 
-enum { ADM_OK = 0, ADM_ERROR = -1, ADM_RETRY = 1 };
+enum { ADM_OK = 0, ADM_ERROR = -1, ADM_RETRY = 1, ADM_NOTHING = 2 };
 
 int adm_store_connect(void);
 void adm_store_close(void);
@@ -194,8 +225,12 @@ int adm_store_audit_page(const char *before, size_t count, json_t **items,
     char *last, size_t lastlen);
 int adm_store_gateways(int64_t now_ms, json_t **items);
 int adm_store_snapshot(int64_t *version, char **json, size_t *len);
+int adm_store_session_ids(size_t offset, size_t count, json_t **ids);
+int adm_store_sessions(json_t *ids, json_t **recs);
+int adm_store_session_clean(int64_t before_ms);
 void adm_key(char *buf, size_t len, const char *name, const char *id);
 json_t *adm_settings_defaults(void);
+int64_t adm_setting(json_t *settings, const char *name);
 
 
 /* --- windows ------------------------------------------------------------ */
@@ -237,7 +272,12 @@ int adm_text_ok(const char *s, size_t len, size_t max_chars, int lines);
 
 /* --- snapshot ----------------------------------------------------------- */
 
-char *adm_snapshot_build(json_t *live, json_t *settings, int64_t now);
+char *adm_snapshot_build(json_t *live, json_t *settings, json_t *access,
+    int64_t now);
+json_t *adm_snapshot_redacted(const char *snapshot);
+const char *adm_signing_kid(json_t *keys);
+
+
 
 
 /* --- writes: the shared load, check, commit loop -------------------------- */
@@ -253,10 +293,15 @@ typedef int (*adm_change_pt)(adm_req_t *r, adm_view_t *v, adm_change_t *c);
 struct adm_change_s {
     const char         *action;             /* audit action */
     const char         *target;
-    json_t             *before;             /* stored record, or NULL */
-    json_t             *after;              /* new record, or NULL */
+    json_t             *before;             /* stored window, or NULL */
+    json_t             *after;              /* new window, or NULL */
     const char         *op;                 /* "put", "del", "none" */
     json_t             *settings;           /* new settings, or NULL */
+    json_t             *access;             /* new access, or NULL */
+    adm_sessions_op_t   sessions;
+    json_t             *audit_before;       /* for other resources: what */
+    json_t             *audit_after;        /*   the audit shows */
+    json_t             *reply;              /* their answer, or NULL: 204 */
     int                 dry_run;
     unsigned            ok_status;
     void               *data;
@@ -270,6 +315,16 @@ json_t *adm_audit_entry(adm_req_t *r, const char *action, const char *target,
     const char *outcome, unsigned status, json_t *before, json_t *after,
     int64_t now_ms);
 int adm_if_match(adm_req_t *r, json_t *rec, const char *action);
+
+
+/* --- sessions ----------------------------------------------------------- */
+
+#define ADM_SESSION_ID_LEN  64
+
+int adm_session_id_ok(const char *id);
+int adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
+    int64_t cutoff, json_t *except, int except_superadmins, size_t *kept);
+int adm_sessions_window_hook(adm_view_t *v, adm_change_t *c);
 
 
 /* --- resources ------------------------------------------------------------ */
@@ -290,6 +345,18 @@ int adm_settings_get(adm_req_t *r);
 int adm_settings_put(adm_req_t *r);
 int adm_audit_list(adm_req_t *r);
 int adm_gateways_list(adm_req_t *r);
+int adm_sessions_list(adm_req_t *r);
+int adm_session_get(adm_req_t *r);
+int adm_session_end(adm_req_t *r);
+int adm_sessions_terminate(adm_req_t *r);
+int adm_superadmins_list(adm_req_t *r);
+int adm_superadmins_create(adm_req_t *r);
+int adm_superadmin_delete(adm_req_t *r);
+int adm_superadmin_rotate(adm_req_t *r);
+int adm_bypass_keys_list(adm_req_t *r);
+int adm_bypass_keys_create(adm_req_t *r);
+int adm_bypass_key_delete(adm_req_t *r);
+json_t *adm_bypass_key_new(const char *actor, int64_t now_ms);
 
 json_t *adm_prechecks(json_t *rec, adm_view_t *v, int *ok);
 json_t *adm_check_redis(void);

@@ -5,6 +5,11 @@
  * it, builds the new snapshot, answers dry runs, commits everything in one
  * atomic script, and computes again from a new view if another writer
  * committed in between.  Also: audit entries, rejected attempts, If-Match.
+ *
+ * Besides windows and settings a change may replace the access part
+ * (superadmins, bypass keys, session cutoffs) and end sessions; windows
+ * with terminate_sessions that start get their sessions ended here, in
+ * whatever change records the start (sessions.c).
  */
 
 #include <stdio.h>
@@ -146,7 +151,12 @@ adm_answer(adm_req_t *r, adm_change_t *c, int64_t now)
 {
     char  loc[128];
 
-    if (strcmp(c->op, "del") == 0) {
+    if (c->reply) {
+        return adm_reply_json(r, c->ok_status, json_incref(c->reply));
+    }
+
+    if (strcmp(c->op, "del") == 0 || (c->after == NULL && c->settings == NULL))
+    {
         return adm_reply_empty(r, 204);
     }
 
@@ -177,15 +187,25 @@ adm_answer_dry_run(adm_req_t *r, adm_change_t *c, adm_view_t *v,
     json_t  *body, *checks;
 
     ok = 1;
-    checks = c->after ? adm_prechecks(c->after, v, &ok) : json_array();
+
+    if (c->after) {
+        checks = adm_prechecks(c->after, v, &ok);
+
+    } else {
+        checks = json_pack("[o]", adm_check_redis());
+    }
 
     body = json_pack("{s:b, s:b, s:o, s:o, s:o}",
                      "dry_run", 1,
                      "ok", ok,
                      "window", c->after ? adm_window_view(c->after, now)
                                         : json_null(),
-                     "snapshot", json_loads(snapshot, 0, NULL),
+                     "snapshot", adm_snapshot_redacted(snapshot),
                      "prechecks", checks);
+
+    if (c->reply) {
+        json_object_set(body, "result", c->reply);
+    }
 
     return adm_reply_json(r, 200, body);
 }
@@ -197,8 +217,20 @@ adm_change_free(adm_change_t *c)
     json_decref(c->before);
     json_decref(c->after);
     json_decref(c->settings);
+    json_decref(c->access);
+    json_decref(c->audit_before);
+    json_decref(c->audit_after);
+    json_decref(c->reply);
+    json_decref(c->sessions.revoke);
+    json_decref(c->sessions.keep);
 }
 
+
+/*
+ * Computes and commits one change.  r == NULL: a change of the clock's
+ * (ticker.c), with actor "system"; then nothing is answered and the result
+ * is 0 (committed), ADM_NOTHING (compute found nothing to do) or -1.
+ */
 
 int
 adm_write(adm_req_t *r, const char *action, const char *target,
@@ -206,19 +238,20 @@ adm_write(adm_req_t *r, const char *action, const char *target,
 {
     int            attempt, rc;
     char          *snapshot;
-    json_t        *live, *audit;
+    json_t        *live, *audit, *settings;
     int64_t        now, version;
-    const char    *dry;
+    const char    *dry, *actor;
     adm_view_t     v;
     adm_change_t   c;
     adm_commit_t   commit;
 
-    dry = adm_query(r, "dry_run");
+    dry = r ? adm_query(r, "dry_run") : NULL;
+    actor = r ? r->token->name : "system";
 
     for (attempt = 0; attempt < ADM_WRITE_ATTEMPTS; attempt++) {
 
         if (adm_store_view(&v) != 0) {
-            return adm_redis_down(r);
+            return r ? adm_redis_down(r) : -1;
         }
 
         now = v.now_ms / 1000;
@@ -233,24 +266,33 @@ adm_write(adm_req_t *r, const char *action, const char *target,
 
         rc = compute(r, &v, &c);
 
-        if (rc != 0 || r->response) {
-            /* refused: the compute function answered */
+        if (rc != 0 || (r && r->response)) {
+            /* refused (the compute function answered), or nothing to do */
             adm_change_free(&c);
             adm_view_free(&v);
             return rc;
         }
 
+        settings = c.settings ? c.settings : v.settings;
+
+        if (adm_sessions_window_hook(&v, &c) != 0) {
+            adm_change_free(&c);
+            adm_view_free(&v);
+            return r ? adm_redis_down(r) : -1;
+        }
+
         live = adm_live_after(v.live, c.before || c.after ? c.target : NULL,
                               c.after);
-        snapshot = adm_snapshot_build(live, c.settings ? c.settings
-                                                       : v.settings, now);
+        snapshot = adm_snapshot_build(live, settings,
+                                      c.access ? c.access : v.access, now);
         json_decref(live);
 
         if (snapshot == NULL) {
             adm_change_free(&c);
             adm_view_free(&v);
-            return adm_problem(r, 500, "internal", "Internal error",
-                               "cannot build the snapshot", NULL, NULL);
+            return r ? adm_problem(r, 500, "internal", "Internal error",
+                                   "cannot build the snapshot", NULL, NULL)
+                     : -1;
         }
 
         if (c.dry_run) {
@@ -261,8 +303,10 @@ adm_write(adm_req_t *r, const char *action, const char *target,
             return 0;
         }
 
-        audit = adm_audit_entry(r, action, target, "ok", c.ok_status,
-                                c.before, c.after ? c.after : c.settings,
+        audit = adm_audit_entry(r, c.action, c.target, "ok", c.ok_status,
+                                c.audit_before ? c.audit_before : c.before,
+                                c.audit_after ? c.audit_after
+                                : c.after ? c.after : c.settings,
                                 v.now_ms);
 
         memset(&commit, 0, sizeof(commit));
@@ -272,8 +316,19 @@ adm_write(adm_req_t *r, const char *action, const char *target,
         commit.window = c.after;
         commit.live = c.after ? adm_is_live(c.after) : 0;
         commit.settings = c.settings;
+        commit.access = c.access;
+        commit.actor = actor;
         commit.snapshot = snapshot;
         commit.audit = audit;
+
+        if (c.sessions.revoke || c.sessions.keep || c.sessions.bump) {
+            c.sessions.now_ms = v.now_ms;
+            c.sessions.ttl_ms = adm_setting(settings, "session_lifetime_days")
+                                * 86400 * 1000;
+            c.sessions.idle_ms = adm_setting(settings, "session_idle_minutes")
+                                 * 60 * 1000;
+            commit.sessions = &c.sessions;
+        }
 
         rc = adm_store_commit(&commit, &version);
 
@@ -290,24 +345,28 @@ adm_write(adm_req_t *r, const char *action, const char *target,
         if (rc != ADM_OK) {
             adm_change_free(&c);
             adm_view_free(&v);
-            return adm_redis_down(r);
+            return r ? adm_redis_down(r) : -1;
         }
 
         adm_count("writes");
 
         adm_log(ADM_LOG_INFO, "change", "{s:s, s:s, s:s, s:I, s:s}",
-                "action", action, "target", target ? target : "",
-                "actor", r->token->name, "state_version",
-                (json_int_t) version, "request_id", r->request_id);
+                "action", c.action, "target", c.target ? c.target : "",
+                "actor", actor, "state_version", (json_int_t) version,
+                "request_id", r ? r->request_id : "");
 
-        adm_answer(r, &c, now);
+        if (r) {
+            adm_answer(r, &c, now);
+        }
+
         adm_change_free(&c);
         adm_view_free(&v);
 
         return 0;
     }
 
-    return adm_problem(r, 503, "unavailable", "Busy",
-                       "the state kept changing under this request; try "
-                       "again", NULL, NULL);
+    return r ? adm_problem(r, 503, "unavailable", "Busy",
+                           "the state kept changing under this request; try "
+                           "again", NULL, NULL)
+             : -1;
 }

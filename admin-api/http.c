@@ -94,6 +94,46 @@ adm_header_in(adm_req_t *r, const char *name)
 }
 
 
+/* a query parameter that is not what the route takes: 400 naming it */
+
+int
+adm_bad_query(adm_req_t *r, const char *name, const char *reason)
+{
+    char  detail[160];
+
+    snprintf(detail, sizeof(detail), "%s: %s", name, reason);
+
+    return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Bad query parameter",
+                       detail, json_pack("[{s:s, s:s}]", "field", name,
+                                         "reason", reason), NULL);
+}
+
+
+int
+adm_query_uint(adm_req_t *r, const char *name, long min, long max,
+    long *out)
+{
+    char        *end;
+    long         n;
+    const char  *s;
+
+    s = adm_query(r, name);
+    if (s == NULL) {
+        return 0;
+    }
+
+    n = strtol(s, &end, 10);
+
+    if (*s == '\0' || *end != '\0' || n < min || n > max) {
+        return -1;
+    }
+
+    *out = n;
+
+    return 0;
+}
+
+
 static int
 adm_reply_raw(adm_req_t *r, unsigned status, const char *type,
     const char *body, size_t len)
@@ -357,6 +397,38 @@ adm_body(adm_req_t *r, int optional)
 }
 
 
+/* 404 for the resource the route names: "no such window", ... */
+
+int
+adm_not_found(adm_req_t *r)
+{
+    size_t  i;
+
+    static const struct {
+        const char  *prefix;
+        const char  *detail;
+    } nouns[] = {
+        { "/v1/windows/", "no such window" },
+        { "/v1/sessions/", "no such session" },
+        { "/v1/superadmins/", "no such superadmin" },
+        { "/v1/bypass-keys/", "no such bypass key" }
+    };
+
+    for (i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++) {
+        if (r->route
+            && strncmp(r->route->pattern, nouns[i].prefix,
+                       strlen(nouns[i].prefix)) == 0)
+        {
+            return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
+                               nouns[i].detail, NULL, NULL);
+        }
+    }
+
+    return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found", "no such route",
+                       NULL, NULL);
+}
+
+
 static int
 adm_dispatch(adm_req_t *r)
 {
@@ -427,8 +499,7 @@ adm_dispatch(adm_req_t *r)
 
     /* ids go into key names, the audit and the logs: only real ones */
     if (r->id[0] && !maint_valid_name(r->id, strlen(r->id))) {
-        return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
-                           "no such window", NULL, NULL);
+        return adm_not_found(r);
     }
 
     return rt->handler(r);

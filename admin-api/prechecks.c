@@ -1,8 +1,9 @@
 /*
  * prechecks.c: what a dry run checks before a window is scheduled or
  * started: that Redis will keep what is written (a primary, not evicting
- * keys without a TTL), that the window overlaps nothing, and that live
- * gateways (per their heartbeats) serve each of its apps.
+ * the state, nor the blacklist of ended sessions), that the window
+ * overlaps nothing, and that live gateways (per their heartbeats) serve
+ * each of its apps.  Dry runs of other changes check Redis only.
  */
 
 #include <stdio.h>
@@ -26,7 +27,9 @@ json_t *
 adm_check_redis(void)
 {
     char         detail[256], role[32], policy[64];
-    const char  *status, *p;
+    size_t       i;
+    int64_t      maxmemory;
+    const char  *status, *p, *why;
     redisReply  *rr;
 
     rr = adm_redisf("INFO replication");
@@ -49,9 +52,9 @@ adm_check_redis(void)
         return adm_check("redis_writable", "fail", detail);
     }
 
-    rr = adm_redisf("CONFIG GET maxmemory-policy");
+    rr = adm_redisf("CONFIG GET maxmemory*");
 
-    if (rr == NULL || rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
+    if (rr == NULL || rr->type != REDIS_REPLY_ARRAY) {
         snprintf(detail, sizeof(detail), "primary; maxmemory-policy "
                  "unknown (%s)", rr && rr->type == REDIS_REPLY_ERROR
                                  ? rr->str : "CONFIG not allowed");
@@ -59,14 +62,42 @@ adm_check_redis(void)
         return adm_check("redis_writable", "warn", detail);
     }
 
-    snprintf(policy, sizeof(policy), "%s", rr->element[1]->str);
+    policy[0] = '\0';
+    maxmemory = 0;
+
+    for (i = 0; i + 1 < rr->elements; i += 2) {
+        if (strcmp(rr->element[i]->str, "maxmemory-policy") == 0) {
+            snprintf(policy, sizeof(policy), "%s", rr->element[i + 1]->str);
+
+        } else if (strcmp(rr->element[i]->str, "maxmemory") == 0) {
+            maxmemory = strtoll(rr->element[i + 1]->str, NULL, 10);
+        }
+    }
+
     freeReplyObject(rr);
 
-    /* the state has no TTL: only allkeys-* policies may evict it */
-    status = strncmp(policy, "allkeys-", 8) == 0 ? "fail" : "ok";
+    /*
+     * Without a memory limit nothing is evicted.  With one, allkeys-*
+     * policies may evict the state itself (it has no TTL), volatile-* ones
+     * the blacklist of ended sessions (its entries expire).
+     */
 
-    snprintf(detail, sizeof(detail), "primary, maxmemory-policy %s%s",
-             policy, *status == 'f' ? ": the state could be evicted" : "");
+    if (maxmemory == 0 || strcmp(policy, "noeviction") == 0) {
+        status = "ok";
+        why = "";
+
+    } else if (strncmp(policy, "allkeys-", 8) == 0) {
+        status = "fail";
+        why = ": the state could be evicted";
+
+    } else {
+        status = "warn";
+        why = ": ended sessions (blacklist entries, which expire) could be "
+              "evicted and come back";
+    }
+
+    snprintf(detail, sizeof(detail), "primary, maxmemory %lld, "
+             "maxmemory-policy %s%s", (long long) maxmemory, policy, why);
 
     return adm_check("redis_writable", status, detail);
 }

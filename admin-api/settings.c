@@ -1,7 +1,8 @@
 /*
  * settings.c: the /v1/settings resource: the defaults windows fall back
- * to (notice period, login and notice texts).  They are part of the
- * snapshot, so a change goes through adm_write() like a window's.
+ * to (notice period, login and notice texts) and the sessions' lifetimes
+ * (in the registry, on the blacklist).  They are part of the snapshot, so
+ * a change goes through adm_write() like a window's.
  */
 
 #include <stdio.h>
@@ -10,10 +11,27 @@
 #include "admin.h"
 
 
+/* the stored settings, with the defaults of fields written before they
+   existed */
+
 static json_t *
 adm_settings_stored(adm_view_t *v)
 {
-    return json_deep_copy(v->settings);
+    json_t      *s, *d, *val;
+    const char  *key;
+
+    s = json_deep_copy(v->settings);
+    d = adm_settings_defaults();
+
+    json_object_foreach(d, key, val) {
+        if (json_object_get(s, key) == NULL) {
+            json_object_set(s, key, val);
+        }
+    }
+
+    json_decref(d);
+
+    return s;
 }
 
 
@@ -47,7 +65,7 @@ adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     char         etag[32];
     json_t      *errors, *next, *val;
     const char  *key, *im;
-    json_int_t   n;
+    json_int_t   n, max;
 
     snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
              json_integer_value(json_object_get(v->settings, "revision")));
@@ -72,6 +90,20 @@ adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
                 json_array_append_new(errors, json_pack("{s:s, s:s}",
                     "field", key, "reason", "must be an integer from 0 to "
                     "10080"));
+                continue;
+            }
+
+        } else if (strcmp(key, "session_idle_minutes") == 0
+                   || strcmp(key, "session_lifetime_days") == 0)
+        {
+            max = key[8] == 'i' ? 527040 : 3650;
+            n = json_is_integer(val) ? json_integer_value(val) : -1;
+
+            if (n < 1 || n > max) {
+                json_array_append_new(errors, json_pack("{s:s, s:s}",
+                    "field", key, "reason", key[8] == 'i'
+                    ? "must be an integer from 1 to 527040"
+                    : "must be an integer from 1 to 3650"));
                 continue;
             }
 

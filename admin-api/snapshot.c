@@ -1,9 +1,11 @@
 /*
  * snapshot.c: the snapshot the gateways read (docs/redis-schema.md), built
- * from the live window records and the settings.  Only windows that can
+ * from the live window records, the settings and the access part
+ * (superadmins, bypass keys, session cutoffs).  Only windows that can
  * still be enforced go in: enabled, scheduled or in progress by the clock.
  * A window started early starts at its actual start.  Also the settings'
- * defaults, used until the settings are first written.
+ * defaults, used until the settings are first written, and the redacted
+ * copy a dry run shows.
  */
 
 #include <stdlib.h>
@@ -12,15 +14,55 @@
 #include "admin.h"
 
 
+#define ADM_REDACTED  "<redacted>"
+
+
+static const struct {
+    const char  *name;
+    int64_t      value;
+} adm_setting_defaults[] = {
+    { "notify_before_minutes", 30 },
+    { "session_idle_minutes", 1440 },
+    { "session_lifetime_days", 30 },
+    { NULL, 0 }
+};
+
+
 json_t *
 adm_settings_defaults(void)
 {
-    return json_pack("{s:i, s:s, s:s, s:i, s:n, s:n}",
+    return json_pack("{s:i, s:s, s:s, s:i, s:i, s:i, s:n, s:n}",
                      "notify_before_minutes", 30,
                      "login_message", "",
                      "notify_message", "",
+                     "session_idle_minutes", 1440,
+                     "session_lifetime_days", 30,
                      "revision", 0,
                      "updated_at", "updated_by");
+}
+
+
+/* an integer setting; settings written before it existed get its default */
+
+int64_t
+adm_setting(json_t *settings, const char *name)
+{
+    size_t   i;
+    json_t  *v;
+
+    v = json_object_get(settings, name);
+
+    if (json_is_integer(v)) {
+        return json_integer_value(v);
+    }
+
+    for (i = 0; adm_setting_defaults[i].name; i++) {
+        if (strcmp(adm_setting_defaults[i].name, name) == 0) {
+            return adm_setting_defaults[i].value;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -57,16 +99,88 @@ adm_snapshot_window(json_t *rec)
         json_object_set(w, "notify_before_minutes", v);
     }
 
+    if (json_is_true(json_object_get(rec, "terminate_sessions"))) {
+        json_object_set_new(w, "terminate_sessions", json_true());
+    }
+
     return w;
 }
 
 
+/* superadmins as the gateways need them: name and credential hash */
+
+static json_t *
+adm_snapshot_superadmins(json_t *access)
+{
+    json_t      *out, *rec;
+    const char  *name;
+
+    out = json_array();
+
+    json_object_foreach(json_object_get(access, "superadmins"), name, rec) {
+        json_array_append_new(out, json_pack("{s:s, s:O}", "name", name,
+                              "credential",
+                              json_object_get(rec, "credential_sha256")));
+    }
+
+    return out;
+}
+
+
+/* the kid that signs: the newest (by creation, then by kid), or NULL */
+
+const char *
+adm_signing_kid(json_t *keys)
+{
+    json_t      *rec;
+    int64_t      at, best;
+    const char  *kid, *found;
+
+    best = -1;
+    found = NULL;
+
+    json_object_foreach(keys, kid, rec) {
+        at = json_integer_value(json_object_get(rec, "created_ms"));
+
+        if (found == NULL || at > best
+            || (at == best && strcmp(kid, found) > 0))
+        {
+            best = at;
+            found = kid;
+        }
+    }
+
+    return found;
+}
+
+
+static json_t *
+adm_snapshot_keys(json_t *access)
+{
+    json_t      *out, *keys, *rec;
+    const char  *kid, *signing;
+
+    out = json_array();
+    keys = json_object_get(access, "bypass_keys");
+    signing = adm_signing_kid(keys);
+
+    json_object_foreach(keys, kid, rec) {
+        json_array_append_new(out, json_pack("{s:s, s:O, s:b}", "kid", kid,
+                              "secret", json_object_get(rec, "secret"),
+                              "signing", strcmp(kid, signing) == 0));
+    }
+
+    return out;
+}
+
+
 char *
-adm_snapshot_build(json_t *live, json_t *settings, int64_t now)
+adm_snapshot_build(json_t *live, json_t *settings, json_t *access,
+    int64_t now)
 {
     char          *out;
     size_t         i;
-    json_t        *snap, *windows, *rec, *w;
+    json_t        *snap, *windows, *rec, *w, *cutoffs;
     adm_status_e   st;
 
     windows = json_array();
@@ -78,7 +192,16 @@ adm_snapshot_build(json_t *live, json_t *settings, int64_t now)
 
         st = adm_window_effective(rec, now);
 
-        if (st != ADM_ST_SCHEDULED && st != ADM_ST_IN_PROGRESS) {
+        /*
+         * A window that ends sessions stays until its end is recorded:
+         * that change makes its cutoff last (sessions.c).  Past its end
+         * the gateways let requests through all the same.
+         */
+
+        if (st != ADM_ST_SCHEDULED && st != ADM_ST_IN_PROGRESS
+            && !(json_is_true(json_object_get(rec, "terminate_sessions"))
+                 && adm_window_begin(rec) <= now))
+        {
             continue;
         }
 
@@ -91,7 +214,9 @@ adm_snapshot_build(json_t *live, json_t *settings, int64_t now)
         json_array_append_new(windows, w);
     }
 
-    snap = json_pack("{s:i, s:{s:O, s:O, s:O}, s:o}",
+    cutoffs = json_object_get(access, "session_cutoffs");
+
+    snap = json_pack("{s:i, s:{s:O, s:O, s:O, s:I}, s:o, s:o, s:o, s:o}",
                      "schema", 1,
                      "settings",
                      "notify_before_minutes",
@@ -100,7 +225,14 @@ adm_snapshot_build(json_t *live, json_t *settings, int64_t now)
                                                       "login_message"),
                      "notify_message", json_object_get(settings,
                                                        "notify_message"),
-                     "windows", windows);
+                     "session_idle_minutes",
+                     (json_int_t) adm_setting(settings,
+                                              "session_idle_minutes"),
+                     "windows", windows,
+                     "superadmins", adm_snapshot_superadmins(access),
+                     "bypass_keys", adm_snapshot_keys(access),
+                     "session_cutoffs",
+                     cutoffs ? json_incref(cutoffs) : json_object());
     if (snap == NULL) {
         return NULL;
     }
@@ -109,4 +241,26 @@ adm_snapshot_build(json_t *live, json_t *settings, int64_t now)
     json_decref(snap);
 
     return out;
+}
+
+
+/* what a dry run shows: no credential hash, no key secret */
+
+json_t *
+adm_snapshot_redacted(const char *snapshot)
+{
+    size_t   i;
+    json_t  *snap, *e;
+
+    snap = json_loads(snapshot, 0, NULL);
+
+    json_array_foreach(json_object_get(snap, "superadmins"), i, e) {
+        json_object_set_new(e, "credential", json_string(ADM_REDACTED));
+    }
+
+    json_array_foreach(json_object_get(snap, "bypass_keys"), i, e) {
+        json_object_set_new(e, "secret", json_string(ADM_REDACTED));
+    }
+
+    return snap ? snap : json_null();
 }

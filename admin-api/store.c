@@ -2,18 +2,26 @@
  * store.c: the Redis schema (docs/redis-schema.md) and every command the
  * daemon sends.  Keys, all under the configured prefix P:
  *
- *   Pstate            hash    version, schema, snapshot: what gateways read
+ *   Pstate            hash    version, revocations, schema, snapshot: what
+ *                             gateways read
  *   Pwindow:<id>      string  one window record (JSON, as the API shows it)
  *   Pwindows          zset    every window id, scored by starts_at
  *   Plive             set     ids of windows that are scheduled or running
  *   Psettings         string  the settings (JSON)
+ *   Psuperadmins      hash    name -> record (JSON, credential hashed)
+ *   Pbypass_keys      hash    kid -> record (JSON, with the secret)
+ *   Psession_cutoffs  string  app -> epoch s (JSON)
+ *   Prevoked:<id>     string  an ended session (JSON), expires
  *   Paudit            stream  the audit trail, append-only
  *   Pgateways, Pgateway:<host>:<pid>   heartbeats, written by gateways
+ *   Psessions, Psession:<id>           the session registry, written by
+ *                             gateways (kept_at: by the daemon)
  *
  * Every change goes through one Lua script that checks the state version
  * the change was computed from, then writes the window, the indexes, the
- * settings, the new snapshot, the bumped version and the audit entry: all
- * or nothing, and nothing computed from a view someone else changed.
+ * settings, superadmins, keys and cutoffs, the blacklist, the new snapshot,
+ * the bumped version and the audit entry: all or nothing, and nothing
+ * computed from a view someone else changed.
  *
  * The daemon talks to Redis synchronously, one connection, with timeouts:
  * it is a small admin service, not a request path that must not block.
@@ -64,10 +72,33 @@ static const char  adm_commit_lua[] =
     "  redis.call('SREM', KEYS[3], ARGV[6])\n"
     "end\n"
     "if ARGV[7] ~= '' then redis.call('SET', KEYS[4], ARGV[7]) end\n"
+    "if ARGV[9] ~= '' then\n"
+    "  local x = cjson.decode(ARGV[9])\n"
+    "  for i, h in ipairs({'superadmins', 'bypass_keys'}) do\n"
+    "    redis.call('DEL', KEYS[6 + i])\n"
+    "    for k, rec in pairs(x[h]) do redis.call('HSET', KEYS[6 + i], k, rec)"
+    " end\n"
+    "  end\n"
+    "  redis.call('SET', KEYS[9], x.session_cutoffs)\n"
+    "end\n"
+    "if ARGV[10] ~= '' then\n"
+    "  local x = cjson.decode(ARGV[10])\n"
+    "  for _, id in ipairs(x.revoke) do\n"
+    "    redis.call('SET', x.prefix .. 'revoked:' .. id, x.value, 'PX', x.ttl)"
+    "\n"
+    "  end\n"
+    "  for _, id in ipairs(x.keep) do\n"
+    "    local k = x.prefix .. 'session:' .. id\n"
+    "    redis.call('HSET', k, 'kept_at', x.keep_at)\n"
+    "    if redis.call('PTTL', k) < 0 then redis.call('PEXPIRE', k, x.idle)"
+    " end\n"
+    "  end\n"
+    "  if x.bump then redis.call('HINCRBY', KEYS[1], 'revocations', 1) end\n"
+    "end\n"
     "local nv = redis.call('HINCRBY', KEYS[1], 'version', 1)\n"
     "redis.call('HSET', KEYS[1], 'schema', 1, 'snapshot', ARGV[8])\n"
     "local a = {'XADD', KEYS[5], '*', 'state_version', nv}\n"
-    "for i = 9, #ARGV do a[#a + 1] = ARGV[i] end\n"
+    "for i = 11, #ARGV do a[#a + 1] = ARGV[i] end\n"
     "redis.call(unpack(a))\n"
     "return {1, nv}\n";
 
@@ -296,6 +327,9 @@ adm_store_now(int64_t *ms)
 }
 
 
+static int adm_store_access(adm_view_t *v);
+
+
 static json_t *
 adm_reply_parse(redisReply *rr)
 {
@@ -351,6 +385,11 @@ adm_store_view(adm_view_t *v)
         v->settings = adm_settings_defaults();
     }
 
+    if (adm_store_access(v) != 0) {
+        adm_view_free(v);
+        return -1;
+    }
+
     adm_key(key, sizeof(key), "live", NULL);
     rr = adm_redisf_ok("SMEMBERS %s", key);
     if (rr == NULL) {
@@ -385,8 +424,89 @@ adm_view_free(adm_view_t *v)
 {
     json_decref(v->settings);
     json_decref(v->live);
+    json_decref(v->access);
     v->settings = NULL;
     v->live = NULL;
+    v->access = NULL;
+}
+
+
+/* a hash of JSON records as an object; records that do not parse are lost */
+
+static json_t *
+adm_reply_records(redisReply *rr)
+{
+    size_t   i;
+    json_t  *out, *rec;
+    char     name[256];
+
+    out = json_object();
+
+    for (i = 0; rr->type == REDIS_REPLY_ARRAY && i + 1 < rr->elements;
+         i += 2)
+    {
+        rec = adm_reply_parse(rr->element[i + 1]);
+
+        if (rec && rr->element[i]->len < sizeof(name)) {
+            memcpy(name, rr->element[i]->str, rr->element[i]->len);
+            name[rr->element[i]->len] = '\0';
+            json_object_set_new(out, name, rec);
+
+        } else {
+            json_decref(rec);
+        }
+    }
+
+    return out;
+}
+
+
+/* superadmins, bypass keys and session cutoffs, into v->access */
+
+static int
+adm_store_access(adm_view_t *v)
+{
+    char         key[128];
+    json_t      *cutoffs;
+    redisReply  *rr;
+
+    v->access = json_object();
+
+    adm_key(key, sizeof(key), "superadmins", NULL);
+    rr = adm_redisf_ok("HGETALL %s", key);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    json_object_set_new(v->access, "superadmins", adm_reply_records(rr));
+    freeReplyObject(rr);
+
+    adm_key(key, sizeof(key), "bypass_keys", NULL);
+    rr = adm_redisf_ok("HGETALL %s", key);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    json_object_set_new(v->access, "bypass_keys", adm_reply_records(rr));
+    freeReplyObject(rr);
+
+    adm_key(key, sizeof(key), "session_cutoffs", NULL);
+    rr = adm_redisf_ok("GET %s", key);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    cutoffs = adm_reply_parse(rr);
+    freeReplyObject(rr);
+
+    json_object_set_new(v->access, "session_cutoffs",
+                        json_is_object(cutoffs) ? cutoffs : json_object());
+
+    if (!json_is_object(cutoffs)) {
+        json_decref(cutoffs);
+    }
+
+    return 0;
 }
 
 
@@ -547,11 +667,85 @@ adm_audit_args(json_t *audit, const char **argv, size_t *n, size_t max,
 }
 
 
+/*
+ * The access part of a commit, for the script: each record as a JSON
+ * string (the script stores it as it is, never re-encoding numbers).
+ */
+
+static char *
+adm_access_arg(json_t *access)
+{
+    char        *out, *rec;
+    json_t      *x, *part, *v;
+    size_t       i;
+    const char  *k;
+    const char  *parts[] = { "superadmins", "bypass_keys" };
+
+    x = json_object();
+
+    for (i = 0; i < 2; i++) {
+        part = json_object();
+
+        json_object_foreach(json_object_get(access, parts[i]), k, v) {
+            rec = json_dumps(v, JSON_COMPACT);
+            json_object_set_new(part, k, json_string(rec ? rec : "null"));
+            free(rec);
+        }
+
+        json_object_set_new(x, parts[i], part);
+    }
+
+    rec = json_dumps(json_object_get(access, "session_cutoffs"),
+                     JSON_COMPACT);
+    json_object_set_new(x, "session_cutoffs", json_string(rec ? rec : "{}"));
+    free(rec);
+
+    out = json_dumps(x, JSON_COMPACT);
+    json_decref(x);
+
+    return out;
+}
+
+
+static char *
+adm_sessions_arg(adm_sessions_op_t *s, const char *actor)
+{
+    char    *out, *value, ms[3][32];
+    json_t  *x;
+
+    x = json_pack("{s:I, s:s}", "at", (json_int_t) s->now_ms,
+                  "by", actor ? actor : "system");
+    value = x ? json_dumps(x, JSON_COMPACT) : NULL;
+    json_decref(x);
+
+    snprintf(ms[0], sizeof(ms[0]), "%lld", (long long) s->ttl_ms);
+    snprintf(ms[1], sizeof(ms[1]), "%lld", (long long) s->keep_at);
+    snprintf(ms[2], sizeof(ms[2]), "%lld", (long long) s->idle_ms);
+
+    x = json_pack("{s:s, s:O, s:s, s:s, s:O, s:s, s:s, s:b}",
+                  "prefix", adm_conf.prefix,
+                  "revoke", s->revoke ? s->revoke : json_array(),
+                  "value", value ? value : "{}",
+                  "ttl", ms[0],
+                  "keep", s->keep ? s->keep : json_array(),
+                  "keep_at", ms[1],
+                  "idle", ms[2],
+                  "bump", s->bump);
+
+    free(value);
+
+    out = x ? json_dumps(x, JSON_COMPACT) : NULL;
+    json_decref(x);
+
+    return out;
+}
+
+
 int
 adm_store_commit(adm_commit_t *c, int64_t *new_version)
 {
     int           rc;
-    char          k[6][160], ver[32], score[32], *win, *set;
+    char          k[9][160], ver[32], score[32], *win, *set, *acc, *ses;
     char         *vals[ADM_AUDIT_FIELDS];
     size_t        i, n, nvals, lens[64];
     const char   *argv[64];
@@ -563,9 +757,14 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     adm_key(k[3], sizeof(k[3]), "settings", NULL);
     adm_key(k[4], sizeof(k[4]), "audit", NULL);
     adm_key(k[5], sizeof(k[5]), "window:", c->id ? c->id : "");
+    adm_key(k[6], sizeof(k[6]), "superadmins", NULL);
+    adm_key(k[7], sizeof(k[7]), "bypass_keys", NULL);
+    adm_key(k[8], sizeof(k[8]), "session_cutoffs", NULL);
 
     win = c->window ? json_dumps(c->window, JSON_COMPACT) : NULL;
     set = c->settings ? json_dumps(c->settings, JSON_COMPACT) : NULL;
+    acc = c->access ? adm_access_arg(c->access) : NULL;
+    ses = c->sessions ? adm_sessions_arg(c->sessions, c->actor) : NULL;
 
     snprintf(ver, sizeof(ver), "%lld", (long long) c->expect_version);
     snprintf(score, sizeof(score), "%lld", (long long)
@@ -574,9 +773,9 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     n = 0;
     argv[n++] = "EVAL";
     argv[n++] = adm_commit_lua;
-    argv[n++] = "6";
+    argv[n++] = "9";
 
-    for (i = 0; i < 6; i++) {
+    for (i = 0; i < 9; i++) {
         argv[n++] = k[i];
     }
 
@@ -588,6 +787,8 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     argv[n++] = c->id ? c->id : "";
     argv[n++] = set ? set : "";
     argv[n++] = c->snapshot;
+    argv[n++] = acc ? acc : "";
+    argv[n++] = ses ? ses : "";
 
     adm_audit_args(c->audit, argv, &n, sizeof(argv) / sizeof(argv[0]), vals,
                    &nvals);
@@ -604,6 +805,8 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
 
     free(win);
     free(set);
+    free(acc);
+    free(ses);
 
     if (rr == NULL) {
         return ADM_ERROR;
@@ -844,6 +1047,189 @@ adm_store_snapshot(int64_t *version, char **json, size_t *len)
                 *len = rr->element[1]->len;
             }
         }
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+/* --- the session registry ------------------------------------------------ */
+
+/*
+ * Text someone else wrote (gateways, or anyone with access to Redis) as a
+ * JSON string: as it is when it is UTF-8, else printable ASCII with "?"
+ * for the rest.
+ */
+
+static json_t *
+adm_text_json(const char *s, size_t len)
+{
+    char    *copy;
+    size_t   i;
+    json_t  *j;
+
+    j = json_stringn(s, len);
+    if (j) {
+        return j;
+    }
+
+    copy = malloc(len + 1);
+    if (copy == NULL) {
+        return json_null();
+    }
+
+    for (i = 0; i < len; i++) {
+        copy[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+    }
+
+    j = json_stringn(copy, len);
+    free(copy);
+
+    return j ? j : json_null();
+}
+
+
+/* registry ids, most recently seen first */
+
+int
+adm_store_session_ids(size_t offset, size_t count, json_t **ids)
+{
+    char         key[128];
+    size_t       i;
+    redisReply  *rr;
+
+    adm_key(key, sizeof(key), "sessions", NULL);
+
+    rr = adm_redisf_ok("ZREVRANGE %s %llu %llu", key,
+                       (unsigned long long) offset,
+                       (unsigned long long) (offset + count - 1));
+    if (rr == NULL) {
+        return -1;
+    }
+
+    *ids = json_array();
+
+    for (i = 0; i < rr->elements; i++) {
+        json_array_append_new(*ids, json_stringn(rr->element[i]->str,
+                                                 rr->element[i]->len));
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+/*
+ * For each id: its registry fields (strings), and "revoked" with the
+ * blacklist entry (JSON) or null; null for an id that is in neither.
+ * Pipelined: two commands per id, one round trip in all.
+ */
+
+int
+adm_store_sessions(json_t *ids, json_t **recs)
+{
+    char         key[160];
+    size_t       i, j, n;
+    json_t      *rec, *revoked;
+    redisReply  *h, *x;
+    const char  *id;
+
+    *recs = json_array();
+    n = json_array_size(ids);
+
+    if (n == 0) {
+        return 0;
+    }
+
+    if (adm_store_connect() != 0) {
+        adm_count("redis_errors");
+        json_decref(*recs);
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        id = json_string_value(json_array_get(ids, i));
+
+        adm_key(key, sizeof(key), "session:", id);
+        redisAppendCommand(adm_rc, "HGETALL %s", key);
+
+        adm_key(key, sizeof(key), "revoked:", id);
+        redisAppendCommand(adm_rc, "GET %s", key);
+    }
+
+    for (i = 0; i < n; i++) {
+        h = NULL;
+        x = NULL;
+
+        if (redisGetReply(adm_rc, (void **) &h) != REDIS_OK
+            || redisGetReply(adm_rc, (void **) &x) != REDIS_OK)
+        {
+            snprintf(adm_err, sizeof(adm_err), "%s", adm_rc->errstr);
+            freeReplyObject(h);
+            adm_store_failed();
+            adm_count("redis_errors");
+            json_decref(*recs);
+            return -1;
+        }
+
+        revoked = adm_reply_parse(x);
+
+        if ((h->type != REDIS_REPLY_ARRAY || h->elements == 0)
+            && revoked == NULL)
+        {
+            json_array_append_new(*recs, json_null());
+            freeReplyObject(h);
+            freeReplyObject(x);
+            continue;
+        }
+
+        rec = json_object();
+
+        for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements;
+             j += 2)
+        {
+            char  name[32];
+
+            if (h->element[j]->len >= sizeof(name)) {
+                continue;
+            }
+
+            memcpy(name, h->element[j]->str, h->element[j]->len);
+            name[h->element[j]->len] = '\0';
+
+            json_object_set_new(rec, name,
+                                adm_text_json(h->element[j + 1]->str,
+                                              h->element[j + 1]->len));
+        }
+
+        json_object_set_new(rec, "revoked", revoked ? revoked : json_null());
+        json_array_append_new(*recs, rec);
+
+        freeReplyObject(h);
+        freeReplyObject(x);
+    }
+
+    return 0;
+}
+
+
+/* index entries of sessions not seen since before_ms: their hash expired */
+
+int
+adm_store_session_clean(int64_t before_ms)
+{
+    char         key[128];
+    redisReply  *rr;
+
+    adm_key(key, sizeof(key), "sessions", NULL);
+
+    rr = adm_redisf_ok("ZREMRANGEBYSCORE %s -inf (%lld", key,
+                       (long long) before_ms);
+    if (rr == NULL) {
+        return -1;
     }
 
     freeReplyObject(rr);

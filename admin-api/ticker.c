@@ -13,95 +13,65 @@
 #include "admin.h"
 
 
-/* one transition per commit: each commit changes the version */
+/*
+ * One transition per change: the first live window whose stored status is
+ * not what the clock says.  A window with terminate_sessions that starts
+ * here ends its sessions in the same change (adm_write()).
+ */
 
 static int
-adm_tick_one(void)
+adm_tick_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
-    int            rc, done;
-    char          *snapshot;
-    size_t         i, j;
-    json_t        *rec, *next, *audit, *live, *w;
-    int64_t        now, version;
-    const char    *action, *id;
-    adm_view_t     v;
-    adm_status_e   stored, st;
-    adm_commit_t   c;
+    size_t         i;
+    json_t        *rec, *next;
+    int64_t        now;
+    adm_status_e   st;
 
-    if (adm_store_view(&v) != 0) {
-        return -1;
-    }
+    now = v->now_ms / 1000;
 
-    now = v.now_ms / 1000;
-    done = 0;
-
-    json_array_foreach(v.live, i, rec) {
-        stored = adm_window_status(rec);
+    json_array_foreach(v->live, i, rec) {
         st = adm_window_effective(rec, now);
 
-        if (st == stored) {
+        if (st == adm_window_status(rec)) {
             continue;
         }
 
-        id = json_string_value(json_object_get(rec, "id"));
         next = adm_window_view(rec, now);
         json_object_set_new(next, "updated_at", adm_time_json(now));
         json_object_set_new(next, "updated_by", json_string("system"));
         json_object_set_new(next, "revision", json_integer(
             json_integer_value(json_object_get(rec, "revision")) + 1));
 
-        action = st == ADM_ST_IN_PROGRESS ? "window.auto_start"
-                                          : "window.auto_complete";
+        c->action = st == ADM_ST_IN_PROGRESS ? "window.auto_start"
+                                             : "window.auto_complete";
+        c->target = json_string_value(json_object_get(next, "id"));
+        c->before = json_incref(rec);
+        c->after = next;
+        c->op = "put";
 
-        live = json_array();
+        *(adm_status_e *) c->data = st;
 
-        json_array_foreach(v.live, j, w) {
-            if (strcmp(json_string_value(json_object_get(w, "id")), id)
-                != 0)
-            {
-                json_array_append(live, w);
-            }
-        }
-
-        if (st == ADM_ST_IN_PROGRESS) {
-            json_array_append(live, next);
-        }
-
-        snapshot = adm_snapshot_build(live, v.settings, now);
-        json_decref(live);
-
-        audit = adm_audit_entry(NULL, action, id, "ok", 200,
-                                json_array_get(v.live, i), next, v.now_ms);
-
-        memset(&c, 0, sizeof(c));
-        c.expect_version = v.version;
-        c.op = "put";
-        c.id = id;
-        c.window = next;
-        c.live = st == ADM_ST_IN_PROGRESS;
-        c.snapshot = snapshot ? snapshot : "";
-        c.audit = audit;
-
-        rc = snapshot ? adm_store_commit(&c, &version) : ADM_ERROR;
-
-        if (rc == ADM_OK) {
-            adm_count(st == ADM_ST_IN_PROGRESS ? "auto_start"
-                                               : "auto_complete");
-            adm_log(ADM_LOG_INFO, "change", "{s:s, s:s, s:s, s:I}",
-                    "action", action, "target", id, "actor", "system",
-                    "state_version", (json_int_t) version);
-            done = 1;
-        }
-
-        free(snapshot);
-        json_decref(audit);
-        json_decref(next);
-        break;
+        return 0;
     }
 
-    adm_view_free(&v);
+    return ADM_NOTHING;
+}
 
-    return done;
+
+static int
+adm_tick_one(void)
+{
+    int           rc;
+    adm_status_e  st;
+
+    rc = adm_write(NULL, "window.auto", NULL, adm_tick_compute, &st);
+
+    if (rc == 0) {
+        adm_count(st == ADM_ST_IN_PROGRESS ? "auto_start" : "auto_complete");
+        return 1;
+    }
+
+    return rc == ADM_NOTHING ? 0 : -1;
 }
 
 

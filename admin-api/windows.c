@@ -13,9 +13,6 @@
 #include "admin.h"
 
 
-#define ADM_LIST_DEFAULT  50
-#define ADM_LIST_MAX      500
-#define ADM_SCAN_BATCH    200
 
 
 static int
@@ -283,44 +280,6 @@ adm_matches(json_t *rec, adm_filter_t *f, int64_t now)
 
 
 static int
-adm_bad_query(adm_req_t *r, const char *name, const char *reason)
-{
-    char  detail[160];
-
-    snprintf(detail, sizeof(detail), "%s: %s", name, reason);
-
-    return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Bad query parameter",
-                       detail, json_pack("[{s:s, s:s}]", "field", name,
-                                         "reason", reason), NULL);
-}
-
-
-static int
-adm_query_uint(adm_req_t *r, const char *name, long min, long max,
-    long *out)
-{
-    char        *end;
-    long         n;
-    const char  *s;
-
-    s = adm_query(r, name);
-    if (s == NULL) {
-        return 0;
-    }
-
-    n = strtol(s, &end, 10);
-
-    if (*s == '\0' || *end != '\0' || n < min || n > max) {
-        return -1;
-    }
-
-    *out = n;
-
-    return 0;
-}
-
-
-static int
 adm_query_time(adm_req_t *r, const char *name, int64_t *t)
 {
     const char  *s;
@@ -349,10 +308,10 @@ adm_windows_list(adm_req_t *r)
     adm_filter_t  f;
 
     memset(&f, 0, sizeof(f));
-    limit = ADM_LIST_DEFAULT;
+    limit = ADM_PAGE_DEFAULT;
     offset = 0;
 
-    if (adm_query_uint(r, "limit", 1, ADM_LIST_MAX, &limit) != 0) {
+    if (adm_query_uint(r, "limit", 1, ADM_PAGE_MAX, &limit) != 0) {
         return adm_bad_query(r, "limit", "must be 1 to 500");
     }
 

@@ -27,6 +27,7 @@ typedef struct {
     maint_str_t     default_message;
     maint_str_t     default_notify;
     int64_t         default_notify_min;
+    int64_t         idle_min;
 } maint_decoder_t;
 
 
@@ -42,6 +43,12 @@ static int maint_decode_window(maint_decoder_t *d, json_t *w,
     maint_window_t *win, size_t idx);
 static int maint_decode_allow(maint_decoder_t *d, json_t *allow,
     maint_window_t *win, const char *path);
+static int maint_decode_superadmins(maint_decoder_t *d, json_t *v,
+    maint_snapshot_t *s);
+static int maint_decode_keys(maint_decoder_t *d, json_t *v,
+    maint_snapshot_t *s);
+static int maint_decode_cutoffs(maint_decoder_t *d, json_t *v,
+    maint_snapshot_t *s);
 
 
 static int
@@ -202,6 +209,8 @@ maint_snapshot_parse(const char *json, size_t len, char *err, size_t errlen)
     d.err = err;
     d.errlen = errlen;
     d.default_notify_min = MAINT_DEFAULT_NOTIFY_MIN;
+    d.idle_min = MAINT_DEFAULT_IDLE_MIN;
+    s->session_idle = MAINT_DEFAULT_IDLE_MIN * 60;
 
     root = NULL;
 
@@ -277,6 +286,19 @@ maint_snapshot_parse(const char *json, size_t len, char *err, size_t errlen)
         s->nwindows = n;
     }
 
+    if (maint_decode_superadmins(&d, json_object_get(root, "superadmins"), s)
+        != 0
+        || maint_decode_keys(&d, json_object_get(root, "bypass_keys"), s)
+           != 0
+        || maint_decode_cutoffs(&d, json_object_get(root, "session_cutoffs"),
+                                s)
+           != 0)
+    {
+        goto failed;
+    }
+
+    s->session_idle = d.idle_min * 60;
+
     json_decref(root);
 
     return s;
@@ -317,6 +339,12 @@ maint_decode_settings(maint_decoder_t *d, json_t *settings)
 
     rc = maint_get_int(d, settings, "notify_before_minutes", "settings.",
                        0, MAINT_MAX_NOTIFY_MIN, &d->default_notify_min);
+    if (rc < 0) {
+        return -1;
+    }
+
+    rc = maint_get_int(d, settings, "session_idle_minutes", "settings.",
+                       1, MAINT_MAX_NOTIFY_MIN, &d->idle_min);
     if (rc < 0) {
         return -1;
     }
@@ -389,7 +417,10 @@ maint_decode_window(maint_decoder_t *d, json_t *w, maint_window_t *win,
         return maint_fail(d, p, "must be after start");
     }
 
-    if (maint_get_bool(d, w, "hold", path, &win->hold) != 0) {
+    if (maint_get_bool(d, w, "hold", path, &win->hold) != 0
+        || maint_get_bool(d, w, "terminate_sessions", path,
+                          &win->terminate_sessions) != 0)
+    {
         return -1;
     }
 
@@ -615,6 +646,314 @@ maint_decode_allow(maint_decoder_t *d, json_t *allow, maint_window_t *win,
     }
 
     return 0;
+}
+
+
+static int
+maint_hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+
+    return -1;
+}
+
+
+static int
+maint_decode_superadmins(maint_decoder_t *d, json_t *v, maint_snapshot_t *s)
+{
+    char         p[64];
+    size_t       i, j, n;
+    json_t      *e;
+    maint_str_t  name;
+    const char  *hex;
+
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+
+    if (!json_is_array(v) || json_array_size(v) > MAINT_MAX_SUPERADMINS) {
+        return maint_fail(d, "superadmins", "must be an array of at most "
+                          "1024 superadmins");
+    }
+
+    n = json_array_size(v);
+    s->superadmins = maint_arena_calloc(d->arena,
+                                        (n ? n : 1) * sizeof(*s->superadmins));
+    if (s->superadmins == NULL) {
+        return maint_fail(d, "superadmins", "out of memory");
+    }
+
+    json_array_foreach(v, i, e) {
+        snprintf(p, sizeof(p), "superadmins[%zu]", i);
+
+        name.data = json_string_value(json_object_get(e, "name"));
+        name.len = name.data ? json_string_length(json_object_get(e, "name"))
+                             : 0;
+        hex = json_string_value(json_object_get(e, "credential"));
+
+        if (!json_is_object(e) || name.data == NULL
+            || !maint_valid_name(name.data, name.len))
+        {
+            return maint_fail(d, p, "needs a valid \"name\"");
+        }
+
+        if (hex == NULL || strlen(hex) != 64) {
+            return maint_fail(d, p, "\"credential\" must be 64 hex digits");
+        }
+
+        for (j = 0; j < 32; j++) {
+            int hi = maint_hex_value(hex[2 * j]);
+            int lo = maint_hex_value(hex[2 * j + 1]);
+
+            if (hi < 0 || lo < 0) {
+                return maint_fail(d, p, "\"credential\" must be 64 hex "
+                                  "digits");
+            }
+
+            s->superadmins[i].credential[j] = (unsigned char) (hi << 4 | lo);
+        }
+
+        s->superadmins[i].name.data = maint_arena_strdup(d->arena, name.data,
+                                                         name.len);
+        s->superadmins[i].name.len = name.len;
+    }
+
+    s->nsuperadmins = n;
+
+    return 0;
+}
+
+
+static int
+maint_valid_kid(const char *s, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > MAINT_MAX_KID_LEN) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+maint_decode_keys(maint_decoder_t *d, json_t *v, maint_snapshot_t *s)
+{
+    char          p[64];
+    size_t        i, n;
+    json_t       *e;
+    const char   *kid, *secret;
+    maint_key_t  *k;
+
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+
+    if (!json_is_array(v) || json_array_size(v) > MAINT_MAX_KEYS) {
+        return maint_fail(d, "bypass_keys", "must be an array of at most 16 "
+                          "keys");
+    }
+
+    n = json_array_size(v);
+    s->keys = maint_arena_calloc(d->arena, (n ? n : 1) * sizeof(maint_key_t));
+    if (s->keys == NULL) {
+        return maint_fail(d, "bypass_keys", "out of memory");
+    }
+
+    json_array_foreach(v, i, e) {
+        snprintf(p, sizeof(p), "bypass_keys[%zu]", i);
+        k = &s->keys[i];
+
+        kid = json_string_value(json_object_get(e, "kid"));
+        secret = json_string_value(json_object_get(e, "secret"));
+
+        if (kid == NULL || !maint_valid_kid(kid, strlen(kid))) {
+            return maint_fail(d, p, "\"kid\" must be 1 to 32 of "
+                              "A-Z a-z 0-9 _ -");
+        }
+
+        if (secret == NULL
+            || maint_base64_decode(secret, strlen(secret), k->secret,
+                                   sizeof(k->secret)) != 32)
+        {
+            return maint_fail(d, p, "\"secret\" must be the base64 of 32 "
+                              "bytes");
+        }
+
+        memcpy(k->kid, kid, strlen(kid) + 1);
+        k->kid_len = strlen(kid);
+        k->signing = json_is_true(json_object_get(e, "signing"));
+
+        if (k->signing) {
+            if (s->signing_key) {
+                return maint_fail(d, p, "only one key may be signing");
+            }
+
+            s->signing_key = k;
+        }
+    }
+
+    s->nkeys = n;
+
+    return 0;
+}
+
+
+static int
+maint_decode_cutoffs(maint_decoder_t *d, json_t *v, maint_snapshot_t *s)
+{
+    size_t       i;
+    json_t      *at;
+    const char  *app;
+
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+
+    if (!json_is_object(v) || json_object_size(v) > MAINT_MAX_LIST) {
+        return maint_fail(d, "session_cutoffs", "must be an object of app "
+                          "names to epoch seconds");
+    }
+
+    s->cutoffs = maint_arena_calloc(d->arena, (json_object_size(v) + 1)
+                                              * sizeof(maint_cutoff_t));
+    if (s->cutoffs == NULL) {
+        return maint_fail(d, "session_cutoffs", "out of memory");
+    }
+
+    i = 0;
+
+    json_object_foreach(v, app, at) {
+        if ((strcmp(app, "*") != 0 && !maint_valid_name(app, strlen(app)))
+            || !json_is_integer(at) || json_integer_value(at) < 0)
+        {
+            return maint_fail(d, "session_cutoffs", "must map app names (or "
+                              "\"*\") to epoch seconds");
+        }
+
+        s->cutoffs[i].app.data = maint_arena_strdup(d->arena, app,
+                                                    strlen(app));
+        s->cutoffs[i].app.len = strlen(app);
+        s->cutoffs[i].at = json_integer_value(at);
+        i++;
+    }
+
+    s->ncutoffs = i;
+
+    return 0;
+}
+
+
+const maint_superadmin_t *
+maint_snapshot_superadmin(const maint_snapshot_t *s, const char *name,
+    size_t len)
+{
+    size_t  i;
+
+    for (i = 0; s && i < s->nsuperadmins; i++) {
+        if (maint_str_eq(&s->superadmins[i].name, name, len)) {
+            return &s->superadmins[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+const maint_key_t *
+maint_snapshot_key(const maint_snapshot_t *s, const char *kid, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; s && i < s->nkeys; i++) {
+        if (s->keys[i].kid_len == len
+            && memcmp(s->keys[i].kid, kid, len) == 0)
+        {
+            return &s->keys[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+long
+maint_base64_decode(const char *in, size_t len, unsigned char *out,
+    size_t outlen)
+{
+    int       v;
+    size_t    i, n;
+    unsigned  acc, bits;
+
+    acc = 0;
+    bits = 0;
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        char c = in[i];
+
+        if (c == '=') {
+            break;
+        }
+
+        if (c >= 'A' && c <= 'Z') {
+            v = c - 'A';
+        } else if (c >= 'a' && c <= 'z') {
+            v = c - 'a' + 26;
+        } else if (c >= '0' && c <= '9') {
+            v = c - '0' + 52;
+        } else if (c == '+' || c == '-') {
+            v = 62;
+        } else if (c == '/' || c == '_') {
+            v = 63;
+        } else {
+            return -1;
+        }
+
+        acc = (acc << 6) | (unsigned) v;
+        bits += 6;
+
+        if (bits >= 8) {
+            bits -= 8;
+
+            if (n == outlen) {
+                return -1;
+            }
+
+            out[n++] = (unsigned char) (acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+
+    /* only padding may follow */
+    for ( /* void */ ; i < len; i++) {
+        if (in[i] != '=') {
+            return -1;
+        }
+    }
+
+    return (long) n;
 }
 
 

@@ -19,6 +19,10 @@
 #define MAINT_MAX_TEXT_LEN         4096
 
 #define MAINT_DEFAULT_NOTIFY_MIN   30
+#define MAINT_DEFAULT_IDLE_MIN     1440
+#define MAINT_MAX_SUPERADMINS      1024
+#define MAINT_MAX_KEYS             16
+#define MAINT_MAX_KID_LEN          32
 
 
 typedef enum {
@@ -48,6 +52,7 @@ typedef struct {
     int64_t         end;            /* epoch seconds, expected end */
     int64_t         notify_before;  /* seconds */
     int             hold;           /* stays active after end */
+    int             terminate_sessions;
     maint_mode_t    mode;
 
     maint_str_t    *allow_paths;
@@ -61,10 +66,40 @@ typedef struct {
 
 
 typedef struct {
-    int64_t         version;        /* set by the reader, not in the JSON */
-    maint_window_t *windows;
-    size_t          nwindows;
-    maint_arena_t  *arena;
+    maint_str_t     name;
+    unsigned char   credential[32]; /* SHA-256 of the credential */
+} maint_superadmin_t;
+
+
+typedef struct {
+    char            kid[MAINT_MAX_KID_LEN + 1];
+    size_t          kid_len;
+    unsigned char   secret[32];
+    int             signing;
+} maint_key_t;
+
+
+typedef struct {
+    maint_str_t     app;            /* or "*" */
+    int64_t         at;             /* epoch seconds */
+} maint_cutoff_t;
+
+
+typedef struct {
+    int64_t              version;   /* set by the reader, not in the JSON */
+    maint_window_t      *windows;
+    size_t               nwindows;
+
+    maint_superadmin_t  *superadmins;
+    size_t               nsuperadmins;
+    maint_key_t         *keys;
+    size_t               nkeys;
+    const maint_key_t   *signing_key;
+    maint_cutoff_t      *cutoffs;
+    size_t               ncutoffs;
+    int64_t              session_idle;  /* seconds */
+
+    maint_arena_t       *arena;
 } maint_snapshot_t;
 
 
@@ -76,6 +111,15 @@ typedef struct {
 maint_snapshot_t *maint_snapshot_parse(const char *json, size_t len,
     char *err, size_t errlen);
 void maint_snapshot_free(maint_snapshot_t *s);
+
+const maint_superadmin_t *maint_snapshot_superadmin(const maint_snapshot_t *s,
+    const char *name, size_t len);
+const maint_key_t *maint_snapshot_key(const maint_snapshot_t *s,
+    const char *kid, size_t len);
+
+/* standard base64 with padding; returns the decoded length or -1 */
+long maint_base64_decode(const char *in, size_t len, unsigned char *out,
+    size_t outlen);
 
 /* "10.0.0.0/8", "2001:db8::/32", "192.0.2.7"; returns 0 on success. */
 int maint_cidr_parse(const char *s, size_t len, maint_cidr_t *out);

@@ -37,7 +37,9 @@ static const char  *maint_ph_names[MAINT_PH_COUNT] = {
     "ends_at_epoch",
     "kind",
     "refresh",
-    "status"
+    "status",
+    "error",
+    "csrf"
 };
 
 

@@ -26,6 +26,8 @@ typedef enum {
     MAINT_PH_KIND,
     MAINT_PH_REFRESH,
     MAINT_PH_STATUS,
+    MAINT_PH_ERROR,             /* sign-in page */
+    MAINT_PH_CSRF,
     MAINT_PH_COUNT
 } maint_placeholder_e;
 
@@ -53,9 +55,11 @@ const char *maint_placeholder_name(maint_placeholder_e ph);
 size_t maint_html_escape(char *dst, const char *src, size_t len);
 size_t maint_json_escape(char *dst, const char *src, size_t len);
 
-/* The built-in page (maint_default_page.c). */
+/* The built-in pages (maint_default_page.c). */
 extern const char  maint_default_page[];
 extern const size_t  maint_default_page_len;
+extern const char  maint_signin_page[];
+extern const size_t  maint_signin_page_len;
 
 
 #endif /* MAINT_TEMPLATE_H */

@@ -1,11 +1,18 @@
 /*
- * ngx_maint_filter.c: automatic activation.  With maint_on_upstream_error,
- * a 502 or 504 (NGINX's own after a failed connect or timeout, or one the
- * upstream sent) is replaced by the "temporarily unavailable" answer: the
+ * ngx_maint_filter.c: what the module changes in responses.
+ *
+ * Automatic activation: with maint_on_upstream_error, a 502 or 504
+ * (NGINX's own after a failed connect or timeout, or one the upstream
+ * sent) is replaced by the "temporarily unavailable" answer: the
  * maintenance page for browsers, problem+json for API clients, 503 (or
  * maint_status_code) with Retry-After.  A user's error_page for those codes
  * still wins: it redirects before any header reaches this filter, and the
  * page it leads to is left alone even if its status is 502.
+ *
+ * Sessions: the expiry of a logged-off cookie and the registry of sessions
+ * the upstream creates (ngx_maint_session.c).  Superadmins: a bypassed
+ * response is private and not stored, and HTML pages get the banner
+ * (ngx_maint_banner.c).
  */
 
 #include "ngx_maint_module.h"
@@ -14,7 +21,8 @@
 #define NGX_MAINT_UPSTREAM_RETRY  30
 
 
-static void ngx_maint_drop_upstream_headers(ngx_http_request_t *r);
+static ngx_int_t ngx_maint_upstream_failed(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
 static ngx_int_t ngx_maint_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
@@ -24,10 +32,10 @@ static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 
-/* The failed response's own caching and retry advice does not apply. */
+/* The upstream's caching (and retry) advice, when it no longer applies */
 
-static void
-ngx_maint_drop_upstream_headers(ngx_http_request_t *r)
+void
+ngx_maint_drop_headers(ngx_http_request_t *r, ngx_uint_t retry_after)
 {
     ngx_uint_t        i;
     ngx_list_part_t  *part;
@@ -54,7 +62,7 @@ ngx_maint_drop_upstream_headers(ngx_http_request_t *r)
             i = 0;
         }
 
-        for (ngx_uint_t j = 0; j < sizeof(drop) / sizeof(drop[0]); j++) {
+        for (ngx_uint_t j = 0; j < (retry_after ? 3 : 2); j++) {
             if (h[i].key.len == drop[j].len
                 && ngx_strncasecmp(h[i].key.data, drop[j].data,
                                    drop[j].len) == 0)
@@ -85,32 +93,74 @@ ngx_maint_filter_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_maint_header_filter(ngx_http_request_t *r)
 {
-    ngx_str_t              *body;
-    ngx_uint_t              json;
     ngx_maint_ctx_t        *ctx;
     ngx_maint_loc_conf_t   *lcf;
 
-    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
-
-    /* r->error_page: this already is the user's own error page */
-
-    if (!lcf->upstream_error
-        || r != r->main
-        || r->error_page
-        || (r->headers_out.status != NGX_HTTP_BAD_GATEWAY
-            && r->headers_out.status != NGX_HTTP_GATEWAY_TIME_OUT))
-    {
+    if (r != r->main) {
         return ngx_http_next_header_filter(r);
     }
 
+    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
     ctx = ngx_maint_get_ctx(r);
 
-    if (ctx == NULL) {
-        ctx = ngx_maint_create_ctx(r);
+    /* r->error_page: this already is the user's own error page */
+
+    if (lcf->upstream_error
+        && !r->error_page
+        && (r->headers_out.status == NGX_HTTP_BAD_GATEWAY
+            || r->headers_out.status == NGX_HTTP_GATEWAY_TIME_OUT))
+    {
         if (ctx == NULL) {
+            ctx = ngx_maint_create_ctx(r);
+            if (ctx == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
+        if (ngx_maint_upstream_failed(r, ctx, lcf) != NGX_OK) {
             return NGX_ERROR;
         }
     }
+
+    if (ctx == NULL) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    if (lcf->session_cookie.len
+        && ngx_maint_session_response(r, ctx, lcf) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ctx->status == NGX_MAINT_ST_BYPASS && !ctx->replace_body) {
+        /* what a superadmin sees is for nobody else */
+
+        ngx_maint_drop_headers(r, 0);
+
+        if (ngx_maint_add_header(r, "Cache-Control",
+                                 sizeof("Cache-Control") - 1,
+                                 (u_char *) "private, no-store",
+                                 sizeof("private, no-store") - 1)
+            == NULL)
+        {
+            return NGX_ERROR;
+        }
+
+        if (lcf->bypass_banner && ngx_maint_banner_header(r, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_maint_upstream_failed(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    ngx_str_t   *body;
+    ngx_uint_t   json;
 
     json = ngx_maint_wants_json(r, lcf);
     body = json ? &lcf->unavailable_json : &lcf->unavailable_html;
@@ -127,7 +177,7 @@ ngx_maint_header_filter(ngx_http_request_t *r)
         r->headers_out.content_encoding = NULL;
     }
 
-    ngx_maint_drop_upstream_headers(r);
+    ngx_maint_drop_headers(r, 1);
 
     if (ngx_maint_set_answer_headers(r, lcf, json, NGX_MAINT_UPSTREAM_RETRY,
                                      body->len)
@@ -149,7 +199,7 @@ ngx_maint_header_filter(ngx_http_request_t *r)
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "maint: upstream failed, answering \"unavailable\"");
 
-    return ngx_http_next_header_filter(r);
+    return NGX_OK;
 }
 
 
@@ -163,7 +213,19 @@ ngx_maint_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     ctx = ngx_http_get_module_ctx(r, ngx_maint_module);
 
-    if (ctx == NULL || !ctx->replace_body) {
+    if (ctx == NULL) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    if (ctx->banner) {
+        if (ngx_maint_banner_body(r, ctx, in, &out) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        return ngx_http_next_body_filter(r, out);
+    }
+
+    if (!ctx->replace_body) {
         return ngx_http_next_body_filter(r, in);
     }
 

@@ -1,8 +1,9 @@
 /*
  * ngx_maint_handler.c: the precontent phase handler.  For a main request in
  * a "maint on" location it obtains a state to decide on (waiting, parked,
- * for a fresh read when needed), evaluates the request against it and
- * either lets the request go on or answers it.
+ * for a fresh read when needed, with the lookups of its sessions), then
+ * decides in the order of docs/sessions.md: the session, the window's
+ * exemptions, a superadmin's bypass, the sign-in, the window's answer.
  *
  * A parked request keeps its place in the phase engine (the handler
  * returned NGX_AGAIN) and is woken through its connection's write event:
@@ -13,9 +14,14 @@
 #include "ngx_maint_module.h"
 
 
+static ngx_int_t ngx_maint_park(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx);
 static void ngx_maint_wait_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_decide(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+static ngx_int_t ngx_maint_revoked(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+static void ngx_maint_count(ngx_maint_ctx_t *ctx, ngx_uint_t status);
 static void ngx_maint_request_addr(ngx_http_request_t *r,
     maint_request_t *req);
 
@@ -26,7 +32,6 @@ ngx_maint_handler(ngx_http_request_t *r)
     ngx_int_t               rc;
     ngx_maint_ctx_t        *ctx;
     ngx_maint_loc_conf_t   *lcf;
-    ngx_maint_main_conf_t  *mcf;
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
 
@@ -49,23 +54,53 @@ ngx_maint_handler(ngx_http_request_t *r)
         return NGX_AGAIN;
     }
 
-    if (!ctx->have_read) {
-        rc = ngx_maint_state_acquire(r, ctx, lcf);
+    ngx_maint_session_collect(r, ctx, lcf);
 
-        if (rc == NGX_AGAIN) {
-            mcf = ngx_http_get_module_main_conf(r, ngx_maint_module);
-
-            r->read_event_handler = ngx_http_test_reading;
-            r->write_event_handler = ngx_maint_wait_handler;
-
-            /* the request's own deadline: never wait longer than this */
-            ngx_add_timer(r->connection->write, mcf->timeout);
-
-            return NGX_AGAIN;
+    for ( ;; ) {
+        if (!ctx->have_read) {
+            rc = ngx_maint_state_acquire(r, ctx, lcf,
+                                     ngx_maint_session_queue_lookups(ctx));
+            if (rc == NGX_AGAIN) {
+                return ngx_maint_park(r, ctx);
+            }
         }
+
+        rc = ngx_maint_decide(r, ctx, lcf);
+
+        if (rc != NGX_BUSY) {
+            return rc;
+        }
+
+        /*
+         * A session's cached facts are older than the revocations counter
+         * just read: one more read, with its lookup, in the time left.
+         */
+    }
+}
+
+
+static ngx_int_t
+ngx_maint_park(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
+{
+    ngx_msec_int_t          left;
+    ngx_maint_main_conf_t  *mcf;
+
+    /* the request's own deadline: never wait longer than this, in all */
+
+    if (!ctx->parked) {
+        mcf = ngx_http_get_module_main_conf(r, ngx_maint_module);
+        ctx->parked = 1;
+        ctx->deadline = ngx_current_msec + mcf->timeout;
     }
 
-    return ngx_maint_decide(r, ctx, lcf);
+    left = (ngx_msec_int_t) (ctx->deadline - ngx_current_msec);
+
+    r->read_event_handler = ngx_http_test_reading;
+    r->write_event_handler = ngx_maint_wait_handler;
+
+    ngx_add_timer(r->connection->write, left > 0 ? (ngx_msec_t) left : 1);
+
+    return NGX_AGAIN;
 }
 
 
@@ -160,13 +195,35 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ctx->now_ms = ngx_maint_now_ms();
     ctx->window = NULL;
 
-    if (ctx->state == NULL) {
-        ctx->status = NGX_MAINT_ST_ERROR;
+    if (!ctx->sessions_checked) {
+        if (ngx_maint_session_check(r, ctx, lcf) == NGX_AGAIN) {
+            if (ctx->state) {
+                ngx_maint_state_release(ctx->state);
+                ctx->state = NULL;
+            }
 
-        if (!ctx->counted) {
-            ctx->counted = 1;
-            ngx_maint_metric_decision(ctx->status, ctx->source);
+            ctx->decided = 0;
+            ctx->have_read = 0;
+            ctx->read_ok = 0;
+
+            return NGX_BUSY;
         }
+
+        ctx->sessions_checked = 1;
+
+        if (ctx->revoked) {
+            if (lcf->session_revoked != NGX_MAINT_REVOKED_LOGOFF) {
+                ngx_maint_count(ctx, NGX_MAINT_ST_REVOKED);
+                rc = ngx_maint_revoked(r, ctx, lcf);
+                goto done;
+            }
+
+            ngx_maint_session_logoff(r, ctx, lcf);
+        }
+    }
+
+    if (ctx->state == NULL) {
+        ngx_maint_count(ctx, NGX_MAINT_ST_ERROR);
 
         if (lcf->on_error == NGX_MAINT_ON_ERROR_OPEN) {
             return NGX_DECLINED;
@@ -190,50 +247,114 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     ctx->window = w;
 
+    /* a window in force (not exempt): superadmins pass, or may sign in */
+
+    if (d == MAINT_MAINTENANCE || d == MAINT_READ_ONLY_BLOCKED
+        || d == MAINT_READ_ONLY_PASS)
+    {
+        if (ngx_maint_bypassed(r, ctx, lcf)) {
+            ngx_maint_count(ctx, NGX_MAINT_ST_BYPASS);
+            return NGX_DECLINED;
+        }
+
+        if (ngx_maint_wants_signin(r, lcf)) {
+            goto signin;
+        }
+
+    } else if (ngx_maint_signin_posted(r, lcf)) {
+        goto signin;
+    }
+
     switch (d) {
 
-    case MAINT_NOTICE:
-        ctx->status = NGX_MAINT_ST_NOTICE;
-        break;
-
-    case MAINT_EXEMPT:
-        ctx->status = NGX_MAINT_ST_EXEMPT;
-        break;
-
     case MAINT_MAINTENANCE:
-        ctx->status = NGX_MAINT_ST_MAINTENANCE;
-        break;
+        ngx_maint_count(ctx, NGX_MAINT_ST_MAINTENANCE);
+        kind = NGX_MAINT_KIND_MAINTENANCE;
+        goto answer;
 
     case MAINT_READ_ONLY_BLOCKED:
-        ctx->status = NGX_MAINT_ST_READ_ONLY_BLOCKED;
-        break;
+        ngx_maint_count(ctx, NGX_MAINT_ST_READ_ONLY_BLOCKED);
+        kind = NGX_MAINT_KIND_READ_ONLY;
+        goto answer;
+
+    case MAINT_NOTICE:
+        ngx_maint_count(ctx, NGX_MAINT_ST_NOTICE);
+        return NGX_DECLINED;
+
+    case MAINT_EXEMPT:
+        ngx_maint_count(ctx, NGX_MAINT_ST_EXEMPT);
+        return NGX_DECLINED;
 
     default: /* MAINT_PASS, MAINT_READ_ONLY_PASS */
-        ctx->status = NGX_MAINT_ST_PASS;
-    }
-
-    if (!ctx->counted) {
-        ctx->counted = 1;
-        ngx_maint_metric_decision(ctx->status, ctx->source);
-    }
-
-    if (d == MAINT_MAINTENANCE) {
-        kind = NGX_MAINT_KIND_MAINTENANCE;
-
-    } else if (d == MAINT_READ_ONLY_BLOCKED) {
-        kind = NGX_MAINT_KIND_READ_ONLY;
-
-    } else {
+        ngx_maint_count(ctx, NGX_MAINT_ST_PASS);
         return NGX_DECLINED;
     }
+
+signin:
+
+    ngx_maint_count(ctx, NGX_MAINT_ST_SIGNIN);
+    rc = ngx_maint_signin(r, ctx, lcf);
+    goto done;
 
 answer:
 
     rc = ngx_maint_send(r, ctx, lcf, kind);
 
+done:
+
+    /* NGX_DONE (a body being read) only drops the phase's reference */
     ngx_http_finalize_request(r, rc);
 
     return NGX_DONE;
+}
+
+
+/*
+ * The decision, counted once.  A logged-off session says so whatever came
+ * next (docs/sessions.md): "revoked" is what an admin looks for in logs.
+ */
+
+static void
+ngx_maint_count(ngx_maint_ctx_t *ctx, ngx_uint_t status)
+{
+    ctx->status = ctx->revoked ? NGX_MAINT_ST_REVOKED : status;
+
+    if (!ctx->counted) {
+        ctx->counted = 1;
+        ngx_maint_metric_decision(ctx->status, ctx->source);
+    }
+}
+
+
+/* maint_session_revoked 401 or redirect=: the edge answers */
+
+static ngx_int_t
+ngx_maint_revoked(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    ctx->expire_cookie = 1;
+
+    if (lcf->session_revoked == NGX_MAINT_REVOKED_401) {
+        return ngx_maint_send_page(r, ctx, lcf->page,
+                                   NGX_MAINT_KIND_SESSION_ENDED,
+                                   NGX_HTTP_UNAUTHORIZED,
+                                   ngx_maint_wants_json(r, lcf), NULL, 0);
+    }
+
+    /*
+     * Not r->headers_out.location: NGINX would make it absolute with the
+     * request's Host.  A relative Location never names another host.
+     */
+
+    if (ngx_maint_add_header(r, "Location", sizeof("Location") - 1,
+                             lcf->session_redirect.data,
+                             lcf->session_redirect.len)
+        == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_HTTP_SEE_OTHER;
 }
 
 

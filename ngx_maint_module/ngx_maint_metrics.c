@@ -73,7 +73,16 @@ static ngx_maint_counter_info_t  ngx_maint_counter_info[NGX_MAINT_M_COUNT] = {
       "Requests whose wait for a read reached the timeout." },
     { "ngx_maint_heartbeats_total", "Heartbeats written to Redis." },
     { "ngx_maint_upstream_replaced_total",
-      "Upstream failures answered with the unavailable page." }
+      "Upstream failures answered with the unavailable page." },
+    { "ngx_maint_session_lookups_total",
+      "Session ids looked up in Redis (the rest came from the cache)." },
+    { "ngx_maint_sessions_registered_total",
+      "Sessions the upstream created, written to the registry." },
+    { "ngx_maint_signin_ok_total", "Superadmin sign-ins that succeeded." },
+    { "ngx_maint_signin_failed_total",
+      "Superadmin sign-ins refused (credential, origin or form token)." },
+    { "ngx_maint_signin_limited_total",
+      "Sign-in attempts refused by maint_signin_limit." }
 };
 
 

@@ -27,6 +27,16 @@ static char *ngx_maint_on_redis_error_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_maint_status_code_post(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_maint_session_cookie_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_maint_session_revoked_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_maint_force_login_arg_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_maint_signin_limit_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_maint_bypass_ttl_post(ngx_conf_t *cf, void *post,
+    void *data);
 static ngx_int_t ngx_maint_valid_name(ngx_str_t *s);
 static maint_template_t *ngx_maint_compile_page(ngx_conf_t *cf,
     const char *src, size_t len, char *err, size_t errlen);
@@ -39,6 +49,8 @@ ngx_connection_t  ngx_maint_event_owner = { .fd = (ngx_socket_t) -1 };
 
 static ngx_conf_post_handler_pt  ngx_maint_status_code_p =
     ngx_maint_status_code_post;
+static ngx_conf_post_handler_pt  ngx_maint_bypass_ttl_p =
+    ngx_maint_bypass_ttl_post;
 
 
 static ngx_command_t  ngx_maint_commands[] = {
@@ -110,6 +122,62 @@ static ngx_command_t  ngx_maint_commands[] = {
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_maint_metrics_directive,
       NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_session_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE123,
+      ngx_maint_session_cookie_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_session_revoked"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_maint_session_revoked_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_session_user"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, session_user),
+      NULL },
+
+    { ngx_string("maint_force_login_arg"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_maint_force_login_arg_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("maint_superadmin_identity"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, superadmin_identity),
+      NULL },
+
+    { ngx_string("maint_bypass_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, bypass_ttl),
+      &ngx_maint_bypass_ttl_p },
+
+    { ngx_string("maint_bypass_banner"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, bypass_banner),
+      NULL },
+
+    { ngx_string("maint_signin_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_maint_signin_limit_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
 
@@ -206,6 +274,7 @@ ngx_maint_create_main_conf(ngx_conf_t *cf)
     mcf->backoff_min = NGX_CONF_UNSET_MSEC;
     mcf->backoff_max = NGX_CONF_UNSET_MSEC;
     mcf->heartbeat = NGX_CONF_UNSET_MSEC;
+    mcf->signin_limit = NGX_CONF_UNSET_UINT;
 
     if (ngx_array_init(&mcf->apps, cf->pool, 4, sizeof(ngx_str_t))
         != NGX_OK)
@@ -255,6 +324,8 @@ ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf)
         ngx_str_set(&mcf->prefix, "maint:");
     }
 
+    ngx_conf_init_uint_value(mcf->signin_limit, 10);
+
     if (ngx_maint_concat_key(cf, &mcf->key_state, &mcf->prefix, "state")
         != NGX_OK
         || ngx_maint_concat_key(cf, &mcf->key_gateways, &mcf->prefix,
@@ -262,8 +333,30 @@ ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf)
            != NGX_OK
         || ngx_maint_concat_key(cf, &mcf->key_gateway, &mcf->prefix,
                                 "gateway:")
+           != NGX_OK
+        || ngx_maint_concat_key(cf, &mcf->key_session, &mcf->prefix,
+                                "session:")
+           != NGX_OK
+        || ngx_maint_concat_key(cf, &mcf->key_sessions, &mcf->prefix,
+                                "sessions")
+           != NGX_OK
+        || ngx_maint_concat_key(cf, &mcf->key_revoked, &mcf->prefix,
+                                "revoked:")
            != NGX_OK)
     {
+        return NGX_CONF_ERROR;
+    }
+
+    mcf->signin_page = ngx_maint_compile_page(cf, maint_signin_page,
+                                              maint_signin_page_len,
+                                              err, sizeof(err));
+    if (mcf->signin_page == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "built-in sign-in page: %s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_maint_signin_init_conf(cf, mcf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
@@ -312,6 +405,11 @@ ngx_maint_create_loc_conf(ngx_conf_t *cf)
     lcf->stale = NGX_CONF_UNSET_MSEC;
     lcf->max_staleness = NGX_CONF_UNSET_MSEC;
     lcf->upstream_error = NGX_CONF_UNSET;
+    lcf->session_revoked = NGX_CONF_UNSET_UINT;
+    lcf->session_user = NGX_CONF_UNSET_PTR;
+    lcf->superadmin_identity = NGX_CONF_UNSET_PTR;
+    lcf->bypass_ttl = NGX_CONF_UNSET;
+    lcf->bypass_banner = NGX_CONF_UNSET;
 
     return lcf;
 }
@@ -368,6 +466,25 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->page == NULL) {
         conf->page = prev->page ? prev->page : mcf->default_page;
     }
+
+    if (conf->session_cookie.data == NULL) {
+        conf->session_cookie = prev->session_cookie;
+        conf->session_path = prev->session_path;
+        conf->session_domain = prev->session_domain;
+    }
+
+    ngx_conf_merge_uint_value(conf->session_revoked, prev->session_revoked,
+                              NGX_MAINT_REVOKED_LOGOFF);
+    ngx_conf_merge_str_value(conf->session_redirect, prev->session_redirect,
+                             "");
+    ngx_conf_merge_ptr_value(conf->session_user, prev->session_user, NULL);
+    ngx_conf_merge_str_value(conf->force_login_arg, prev->force_login_arg,
+                             "forceLogin");
+    ngx_conf_merge_ptr_value(conf->superadmin_identity,
+                             prev->superadmin_identity, NULL);
+    ngx_conf_merge_sec_value(conf->bypass_ttl, prev->bypass_ttl,
+                             MAINT_BYPASS_MAX_TTL);
+    ngx_conf_merge_value(conf->bypass_banner, prev->bypass_banner, 1);
 
     if (conf->enable && !mcf->configured) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -853,6 +970,212 @@ ngx_maint_on_redis_error_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
+/* maint_session_cookie NAME [path=P] [domain=D]; */
+
+static char *
+ngx_maint_session_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_maint_loc_conf_t  *lcf = conf;
+
+    ngx_str_t   *value, v;
+    ngx_uint_t   i;
+
+    if (lcf->session_cookie.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].len > 128
+        || !maint_cookie_value_ok((char *) value[1].data, value[1].len)
+        || ngx_strlchr(value[1].data, value[1].data + value[1].len, '=')
+        || value[1].data[0] == '"')
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cookie name \"%V\" in "
+                           "\"maint_session_cookie\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    lcf->session_cookie = value[1];
+    ngx_str_set(&lcf->session_path, "/");
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0) {
+            v.data = value[i].data + 5;
+            v.len = value[i].len - 5;
+
+            if (v.len == 0 || v.data[0] != '/'
+                || !maint_cookie_value_ok((char *) v.data, v.len)
+                || ngx_strlchr(v.data, v.data + v.len, ';'))
+            {
+                goto invalid;
+            }
+
+            lcf->session_path = v;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "domain=", 7) == 0) {
+            v.data = value[i].data + 7;
+            v.len = value[i].len - 7;
+
+            if (v.len == 0
+                || !maint_cookie_value_ok((char *) v.data, v.len)
+                || ngx_strlchr(v.data, v.data + v.len, ';'))
+            {
+                goto invalid;
+            }
+
+            lcf->session_domain = v;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\" in \"maint_session_cookie\"",
+                       &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* maint_session_revoked logoff | 401 | redirect=/path; */
+
+static char *
+ngx_maint_session_revoked_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_maint_loc_conf_t  *lcf = conf;
+
+    ngx_str_t  *value, v;
+
+    if (lcf->session_revoked != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "logoff") == 0) {
+        lcf->session_revoked = NGX_MAINT_REVOKED_LOGOFF;
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_strcmp(value[1].data, "401") == 0) {
+        lcf->session_revoked = NGX_MAINT_REVOKED_401;
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_strncmp(value[1].data, "redirect=", 9) == 0) {
+        v.data = value[1].data + 9;
+        v.len = value[1].len - 9;
+
+        /* same origin only: a path, never //host or a scheme */
+        if (v.len > 0 && v.data[0] == '/'
+            && !(v.len > 1 && (v.data[1] == '/' || v.data[1] == '\\'))
+            && maint_cookie_value_ok((char *) v.data, v.len))
+        {
+            lcf->session_revoked = NGX_MAINT_REVOKED_REDIRECT;
+            lcf->session_redirect = v;
+            return NGX_CONF_OK;
+        }
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"maint_session_revoked\", "
+                       "it must be \"logoff\", \"401\" or \"redirect=/path\"",
+                       &value[1]);
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_maint_force_login_arg_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_maint_loc_conf_t  *lcf = conf;
+
+    ngx_str_t  *value;
+
+    if (lcf->force_login_arg.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (!maint_valid_name((char *) value[1].data, value[1].len)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid argument name \"%V\" in "
+                           "\"maint_force_login_arg\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    lcf->force_login_arg = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+/* maint_signin_limit N/m | off; */
+
+static char *
+ngx_maint_signin_limit_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_maint_main_conf_t  *mcf = conf;
+
+    ngx_int_t   n;
+    ngx_str_t  *value;
+
+    if (mcf->signin_limit != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        mcf->signin_limit = 0;
+        return NGX_CONF_OK;
+    }
+
+    if (value[1].len > 2
+        && ngx_strncmp(value[1].data + value[1].len - 2, "/m", 2) == 0)
+    {
+        n = ngx_atoi(value[1].data, value[1].len - 2);
+
+        if (n > 0 && n <= 10000) {
+            mcf->signin_limit = n;
+            return NGX_CONF_OK;
+        }
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"maint_signin_limit\", "
+                       "it must be \"N/m\" (1 to 10000) or \"off\"",
+                       &value[1]);
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_maint_bypass_ttl_post(ngx_conf_t *cf, void *post, void *data)
+{
+    time_t  *tp = data;
+
+    if (*tp < 60 || *tp > MAINT_BYPASS_MAX_TTL) {
+        return "must be between 1m and 12h";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static char *
 ngx_maint_status_code_post(ngx_conf_t *cf, void *post, void *data)
 {
@@ -911,6 +1234,7 @@ ngx_maint_init_process(ngx_cycle_t *cycle)
     }
 
     ngx_maint_state_init_worker(cycle, mcf);
+    ngx_maint_session_init_worker(cycle, mcf);
     ngx_maint_heartbeat_init_worker(cycle, mcf);
 
     return ngx_maint_redis_init_worker(cycle, mcf);
@@ -922,6 +1246,7 @@ ngx_maint_exit_process(ngx_cycle_t *cycle)
 {
     ngx_maint_redis_exit_worker();
     ngx_maint_state_exit_worker();
+    ngx_maint_session_exit_worker();
 }
 
 

@@ -12,6 +12,11 @@
  *   ngx_maint_variables.c  $maint_* variables
  *   ngx_maint_metrics.c    shared-memory counters and the Prometheus handler
  *   ngx_maint_heartbeat.c  the gateway heartbeat written to Redis
+ *   ngx_maint_session.c    session cookies: verdict cache, lookups, logoff,
+ *                          the registry
+ *   ngx_maint_signin.c     ?forceLogin=true: the sign-in page and form,
+ *                          the bypass cookie, the rate limit
+ *   ngx_maint_banner.c     the banner a superadmin sees in HTML pages
  */
 
 #ifndef NGX_MAINT_MODULE_H
@@ -25,6 +30,8 @@
 
 #include "maint_eval.h"
 #include "maint_template.h"
+#include "maint_session.h"
+#include "maint_bypass.h"
 
 
 #define NGX_MAINT_VERSION  "0.1.0"
@@ -40,6 +47,9 @@ typedef enum {
     NGX_MAINT_ST_READ_ONLY_BLOCKED,
     NGX_MAINT_ST_ERROR,
     NGX_MAINT_ST_UNAVAILABLE,
+    NGX_MAINT_ST_REVOKED,
+    NGX_MAINT_ST_BYPASS,
+    NGX_MAINT_ST_SIGNIN,
     NGX_MAINT_ST_COUNT
 } ngx_maint_status_e;
 
@@ -61,8 +71,17 @@ typedef enum {
 typedef enum {
     NGX_MAINT_KIND_MAINTENANCE = 0,
     NGX_MAINT_KIND_READ_ONLY,
-    NGX_MAINT_KIND_UNAVAILABLE
+    NGX_MAINT_KIND_UNAVAILABLE,
+    NGX_MAINT_KIND_SESSION_ENDED,
+    NGX_MAINT_KIND_SIGNIN
 } ngx_maint_kind_e;
+
+
+#define NGX_MAINT_REVOKED_LOGOFF    0
+#define NGX_MAINT_REVOKED_401       1
+#define NGX_MAINT_REVOKED_REDIRECT  2
+
+#define NGX_MAINT_MAX_SESSIONS      8   /* cookie values checked per request */
 
 
 typedef struct {
@@ -87,6 +106,13 @@ typedef struct {
     ngx_array_t           apps;             /* ngx_str_t, for heartbeats */
     ngx_shm_zone_t       *metrics_zone;
     maint_template_t     *default_page;
+    maint_template_t     *signin_page;
+
+    ngx_uint_t            signin_limit;     /* attempts a minute, 0: off */
+    ngx_shm_zone_t       *signin_zone;
+    ngx_str_t             key_session;      /* <prefix>session: */
+    ngx_str_t             key_sessions;     /* <prefix>sessions */
+    ngx_str_t             key_revoked;      /* <prefix>revoked: */
 } ngx_maint_main_conf_t;
 
 
@@ -104,6 +130,18 @@ typedef struct {
     /* "unavailable" answers, rendered at configuration time */
     ngx_str_t             unavailable_html;
     ngx_str_t             unavailable_json;
+
+    /* sessions and superadmins (docs/sessions.md) */
+    ngx_str_t             session_cookie;
+    ngx_str_t             session_path;
+    ngx_str_t             session_domain;
+    ngx_uint_t            session_revoked;
+    ngx_str_t             session_redirect;
+    ngx_http_complex_value_t  *session_user;
+    ngx_str_t             force_login_arg;
+    ngx_http_complex_value_t  *superadmin_identity;
+    time_t                bypass_ttl;
+    ngx_flag_t            bypass_banner;
 } ngx_maint_loc_conf_t;
 
 
@@ -143,6 +181,23 @@ typedef struct {
     unsigned                counted:1;
     unsigned                replace_body:1; /* filter: upstream failure */
     unsigned                body_sent:1;
+
+    /* the session cookie's values, by id */
+    unsigned                sessions_read:1;
+    unsigned                revoked:1;      /* one of them is ended */
+    unsigned                too_many:1;     /* more values than we check */
+    unsigned                expire_cookie:1;/* filter: Set-Cookie expiry */
+    unsigned                banner:1;       /* filter: bypass banner */
+    unsigned                sessions_checked:1;
+    unsigned                parked:1;       /* deadline is set */
+    ngx_uint_t              nsessions;
+    ngx_msec_t              deadline;       /* of the whole wait */
+    u_char                  sessions[NGX_MAINT_MAX_SESSIONS]
+                                    [MAINT_SESSION_ID_HEX + 1];
+
+    u_char                  superadmin[65]; /* of a bypassed request */
+    ngx_uint_t              banner_state;
+    size_t                  banner_scanned;
 } ngx_maint_ctx_t;
 
 
@@ -178,12 +233,16 @@ void ngx_maint_state_redis_ready(void);
 void ngx_maint_state_refresh(ngx_msec_t idle);
 void ngx_maint_state_redis_down(void);
 ngx_int_t ngx_maint_state_acquire(ngx_http_request_t *r,
-    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, ngx_uint_t lookups);
 void ngx_maint_state_forget(ngx_maint_ctx_t *ctx);
 ngx_maint_state_t *ngx_maint_state_current(void);
 ngx_flag_t ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf);
 ngx_flag_t ngx_maint_state_behind(void);
 int64_t ngx_maint_state_version(void);
+uint64_t ngx_maint_state_revocations(void);
+ngx_flag_t ngx_maint_state_batch_is(uintptr_t gen);
+void ngx_maint_state_batch_reply(void);
+void ngx_maint_state_batch_failed(const char *reason);
 int64_t ngx_maint_now_ms(void);
 void ngx_maint_state_release(ngx_maint_state_t *st);
 ngx_uint_t ngx_maint_monotonic_us(void);
@@ -194,6 +253,9 @@ ngx_int_t ngx_maint_handler(ngx_http_request_t *r);
 /* ngx_maint_response.c */
 ngx_int_t ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf, ngx_maint_kind_e kind);
+ngx_int_t ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    const maint_template_t *page, ngx_maint_kind_e kind, ngx_uint_t status,
+    ngx_uint_t json, const maint_template_vars_t *extra, int64_t retry_after);
 ngx_flag_t ngx_maint_wants_json(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf);
 ngx_int_t ngx_maint_render_unavailable(ngx_conf_t *cf,
@@ -206,6 +268,43 @@ ngx_chain_t *ngx_maint_body(ngx_http_request_t *r, u_char *data, size_t len);
 
 /* ngx_maint_filter.c */
 ngx_int_t ngx_maint_filter_init(ngx_conf_t *cf);
+void ngx_maint_drop_headers(ngx_http_request_t *r, ngx_uint_t retry_after);
+ngx_table_elt_t *ngx_maint_add_header(ngx_http_request_t *r, char *key,
+    size_t key_len, u_char *value, size_t len);
+
+/* ngx_maint_session.c */
+void ngx_maint_session_init_worker(ngx_cycle_t *cycle,
+    ngx_maint_main_conf_t *mcf);
+void ngx_maint_session_exit_worker(void);
+void ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
+    maint_cookie_pt handler, void *data);
+void ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf);
+ngx_uint_t ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx);
+ngx_int_t ngx_maint_session_send_lookups(uintptr_t gen);
+ngx_int_t ngx_maint_session_check(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+void ngx_maint_session_logoff(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf);
+ngx_int_t ngx_maint_session_response(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+
+/* ngx_maint_signin.c */
+ngx_int_t ngx_maint_signin_init_conf(ngx_conf_t *cf,
+    ngx_maint_main_conf_t *mcf);
+ngx_flag_t ngx_maint_bypassed(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf);
+ngx_flag_t ngx_maint_wants_signin(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
+ngx_flag_t ngx_maint_signin_posted(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
+ngx_int_t ngx_maint_signin(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf);
+
+/* ngx_maint_banner.c */
+ngx_int_t ngx_maint_banner_header(ngx_http_request_t *r, ngx_maint_ctx_t *ctx);
+ngx_int_t ngx_maint_banner_body(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_chain_t *in, ngx_chain_t **out);
 
 /* ngx_maint_variables.c */
 ngx_int_t ngx_maint_add_variables(ngx_conf_t *cf);
@@ -234,6 +333,11 @@ typedef enum {
     NGX_MAINT_M_WAIT_TIMEOUTS,      /* requests whose wait timed out */
     NGX_MAINT_M_HEARTBEATS,
     NGX_MAINT_M_UPSTREAM_REPLACED,  /* upstream 502/504 answered by us */
+    NGX_MAINT_M_SESSION_LOOKUPS,
+    NGX_MAINT_M_SESSIONS_REGISTERED,
+    NGX_MAINT_M_SIGNIN_OK,
+    NGX_MAINT_M_SIGNIN_FAILED,
+    NGX_MAINT_M_SIGNIN_LIMITED,
     NGX_MAINT_M_COUNT
 } ngx_maint_metric_e;
 

@@ -1,11 +1,14 @@
 /*
  * ngx_maint_response.c: the answers the edge gives instead of the app: the
  * maintenance page (HTML, from the built-in or a maint_page template) and
- * RFC 9457 problem+json for API clients, with Retry-After and no-store.
+ * RFC 9457 problem+json for API clients, with Retry-After and no-store;
+ * the "session ended" answer and the superadmin sign-in page.
  *
- * Bodies depend on the window, the template, the status code and the kind,
- * never on the request, so they are rendered once per state and cached
- * with it; Retry-After, the only per-request part, is a header.
+ * Window answers depend on the window, the template, the status code and
+ * the kind, never on the request, so they are rendered once per state and
+ * cached with it; Retry-After, the only per-request part, is a header.
+ * The other two are rendered per request: they are rare, and the sign-in
+ * page carries a per-request token.
  */
 
 #include "ngx_maint_module.h"
@@ -52,18 +55,26 @@ static ngx_maint_kind_text_t  ngx_maint_kinds[] = {
     { ngx_string("unavailable"),
       ngx_string("Temporarily unavailable"),
       ngx_string("The service is temporarily unavailable. Please try again "
-                 "in a moment.") }
+                 "in a moment.") },
+
+    { ngx_string("session_ended"),
+      ngx_string("Your session has ended"),
+      ngx_string("You have been signed out. Please sign in again.") },
+
+    { ngx_string("signin"),
+      ngx_string("Superadmin sign-in"),
+      ngx_string("This service is closed for maintenance. Superadmins can "
+                 "sign in to work on it.") }
 };
 
 
 static size_t ngx_maint_render(const maint_template_t *page,
     const maint_window_t *w, ngx_uint_t status_code, ngx_uint_t kind,
-    ngx_uint_t json, u_char *out);
+    ngx_uint_t json, const maint_template_vars_t *extra, u_char *out);
 static ngx_maint_rendered_t *ngx_maint_rendered(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, ngx_uint_t kind,
     ngx_uint_t json);
-static ngx_table_elt_t *ngx_maint_add_header(ngx_http_request_t *r,
-    char *key, size_t key_len, u_char *value, size_t len);
+static void ngx_maint_content_type(ngx_http_request_t *r, ngx_uint_t json);
 
 
 ngx_int_t
@@ -126,6 +137,77 @@ ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 }
 
 
+/*
+ * An answer rendered for this request alone: the "session ended" answer
+ * and the sign-in page.  extra: the sign-in page's own placeholders.
+ */
+
+ngx_int_t
+ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    const maint_template_t *page, ngx_maint_kind_e kind, ngx_uint_t status,
+    ngx_uint_t json, const maint_template_vars_t *extra, int64_t retry_after)
+{
+    u_char       *p, *retry;
+    size_t        len;
+    ngx_int_t     rc;
+    ngx_chain_t  *out;
+
+    len = ngx_maint_render(page, ctx->window, status, kind, json, extra,
+                           NULL);
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    (void) ngx_maint_render(page, ctx->window, status, kind, json, extra, p);
+
+    /* a no-op when the body was read (the sign-in form) */
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    r->headers_out.status = status;
+    r->headers_out.status_line.len = 0;
+    r->headers_out.content_length_n = len;
+    ngx_maint_content_type(r, json);
+
+    if (ngx_maint_add_header(r, "Cache-Control", sizeof("Cache-Control") - 1,
+                             (u_char *) "no-store", sizeof("no-store") - 1)
+        == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (retry_after > 0) {
+        retry = ngx_pnalloc(r->pool, NGX_INT64_LEN);
+        if (retry == NULL
+            || ngx_maint_add_header(r, "Retry-After",
+                                    sizeof("Retry-After") - 1, retry,
+                                    ngx_sprintf(retry, "%L", retry_after)
+                                    - retry)
+               == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out = ngx_maint_body(r, p, len);
+    if (out == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_output_filter(r, out);
+}
+
+
 /* A whole response body in one buffer, pointing at memory that outlives it */
 
 ngx_chain_t *
@@ -167,17 +249,7 @@ ngx_maint_set_answer_headers(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf,
     r->headers_out.status = lcf->status_code;
     r->headers_out.status_line.len = 0;
     r->headers_out.content_length_n = len;
-
-    if (json) {
-        ngx_str_set(&r->headers_out.content_type, "application/problem+json");
-
-    } else {
-        ngx_str_set(&r->headers_out.content_type, "text/html");
-        ngx_str_set(&r->headers_out.charset, "utf-8");
-    }
-
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = NULL;
+    ngx_maint_content_type(r, json);
 
     p = ngx_pnalloc(r->pool, NGX_INT64_LEN);
     if (p == NULL) {
@@ -200,7 +272,23 @@ ngx_maint_set_answer_headers(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf,
 }
 
 
-static ngx_table_elt_t *
+static void
+ngx_maint_content_type(ngx_http_request_t *r, ngx_uint_t json)
+{
+    if (json) {
+        ngx_str_set(&r->headers_out.content_type, "application/problem+json");
+
+    } else {
+        ngx_str_set(&r->headers_out.content_type, "text/html");
+        ngx_str_set(&r->headers_out.charset, "utf-8");
+    }
+
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+}
+
+
+ngx_table_elt_t *
 ngx_maint_add_header(ngx_http_request_t *r, char *key, size_t key_len,
     u_char *value, size_t len)
 {
@@ -283,7 +371,7 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     len = ngx_maint_render(lcf->page, ctx->window, lcf->status_code, kind,
-                           json, NULL);
+                           json, NULL, NULL);
 
     /*
      * Cached with the state (freed with it), up to a bound; past it, in
@@ -307,7 +395,7 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     e->kind = kind;
     e->json = json;
     e->len = ngx_maint_render(lcf->page, ctx->window, lcf->status_code, kind,
-                              json, e->data);
+                              json, NULL, e->data);
 
     if (st->nrendered < NGX_MAINT_RENDERED_MAX) {
         e->next = st->rendered;
@@ -345,14 +433,16 @@ ngx_maint_render_unavailable(ngx_conf_t *cf, ngx_maint_loc_conf_t *lcf,
         out = json ? &lcf->unavailable_json : &lcf->unavailable_html;
 
         out->len = ngx_maint_render(page, NULL, lcf->status_code,
-                                    NGX_MAINT_KIND_UNAVAILABLE, json, NULL);
+                                    NGX_MAINT_KIND_UNAVAILABLE, json, NULL,
+                                    NULL);
         out->data = ngx_pnalloc(cf->pool, out->len);
         if (out->data == NULL) {
             return NGX_ERROR;
         }
 
         (void) ngx_maint_render(page, NULL, lcf->status_code,
-                                NGX_MAINT_KIND_UNAVAILABLE, json, out->data);
+                                NGX_MAINT_KIND_UNAVAILABLE, json, NULL,
+                                out->data);
     }
 
     return NGX_OK;
@@ -394,13 +484,16 @@ ngx_maint_json_str(u_char *p, size_t *n, const char *key, const char *s,
 
 /*
  * Renders one answer body; with out == NULL returns its exact length.
- * w may be NULL (the "unavailable" answer has no window).
+ * w may be NULL (the "unavailable" answer has no window); extra, if given,
+ * sets placeholders of its own (HTML only).
  */
 
 static size_t
 ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
-    ngx_uint_t status_code, ngx_uint_t kind, ngx_uint_t json, u_char *out)
+    ngx_uint_t status_code, ngx_uint_t kind, ngx_uint_t json,
+    const maint_template_vars_t *extra, u_char *out)
 {
+    ngx_uint_t              i;
     u_char                  status[NGX_INT_T_LEN], start[NGX_INT64_LEN],
                             end[NGX_INT64_LEN];
     size_t                  n;
@@ -485,6 +578,12 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
                                           - start;
         v[MAINT_PH_ENDS_AT_EPOCH].data = (char *) end;
         v[MAINT_PH_ENDS_AT_EPOCH].len = ngx_sprintf(end, "%L", w->end) - end;
+    }
+
+    for (i = 0; extra && i < MAINT_PH_COUNT; i++) {
+        if (extra->v[i].data) {
+            v[i] = extra->v[i];
+        }
     }
 
     if (out == NULL) {

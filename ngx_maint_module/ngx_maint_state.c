@@ -6,10 +6,12 @@
  * event loop iteration (at most one in flight per worker), and its reply
  * releases everybody who was waiting when it was sent.
  *
- * A read is one command, HMGET <prefix>state version.  Only when the
- * version differs from the one held is the snapshot fetched and decoded.
- * Once a second a TIME rides along to keep the fleet clock: windows open
- * and close on Redis's clock, not on each gateway's own.
+ * A read is one command, HMGET <prefix>state version revocations.  Only
+ * when the version differs from the one held is the snapshot fetched and
+ * decoded.  Once a second a TIME rides along to keep the fleet clock:
+ * windows open and close on Redis's clock, not on each gateway's own.
+ * Lookups of sessions the worker's cache cannot answer ride along too
+ * (ngx_maint_session.c); the read is done when every reply is in.
  *
  * When a read fails or times out the worker is "degraded": requests are
  * decided at once by the location's maint_on_redis_error policy (the last
@@ -30,6 +32,8 @@ typedef struct {
     ngx_event_t             reply_timer;
 
     uintptr_t               gen;            /* of the read in flight */
+    ngx_uint_t              outstanding;    /* replies still to come */
+    uint64_t                revocations;    /* as the last read saw it */
     ngx_msec_t              sent_at;
     ngx_uint_t              sent_us;        /* precise, for the histogram */
 
@@ -157,7 +161,8 @@ ngx_maint_state_exit_worker(void)
 
 /*
  * The three commands a read uses, in RESP, once: 0 is TIME, 1 is
- * HMGET <prefix>state version, 2 adds the snapshot field.
+ * HMGET <prefix>state version revocations, 2 is HMGET <prefix>state
+ * version snapshot.
  */
 
 static ngx_int_t
@@ -165,8 +170,8 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
 {
     int           len;
     char         *out;
-    size_t        argvlen[4] = { 5, 0, 7, 8 };
-    const char   *argv[4] = { "HMGET", NULL, "version", "snapshot" };
+    size_t        argvlen[4] = { 5, 0, 7, 11 };
+    const char   *argv[4] = { "HMGET", NULL, "version", "revocations" };
 
     if (which == 0) {
         len = redisFormatCommand(&out, "TIME");
@@ -175,7 +180,12 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
         argv[1] = (char *) ngx_maint_reader.mcf->key_state.data;
         argvlen[1] = ngx_maint_reader.mcf->key_state.len;
 
-        len = redisFormatCommandArgv(&out, 2 + (int) which, argv, argvlen);
+        if (which == 2) {
+            argv[3] = "snapshot";
+            argvlen[3] = 8;
+        }
+
+        len = redisFormatCommandArgv(&out, 4, argv, argvlen);
     }
 
     if (len < 0) {
@@ -193,16 +203,17 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
  * Called by the handler for a request that needs a decision.  NGX_OK: the
  * context says what to decide on (have_read, read_ok, source); NGX_AGAIN:
  * the request waits for the next read and will be woken by posting its
- * connection's write event.
+ * connection's write event.  "lookups": sessions of the request that need
+ * reading; a recent read does not answer those.
  */
 
 ngx_int_t
 ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf)
+    ngx_maint_loc_conf_t *lcf, ngx_uint_t lookups)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    if (lcf->max_staleness
+    if (lcf->max_staleness && lookups == 0
         && rd->have_ok && !rd->degraded && rd->current
         && ngx_current_msec - rd->ok_sent_at <= lcf->max_staleness)
     {
@@ -280,6 +291,42 @@ int64_t
 ngx_maint_state_version(void)
 {
     return ngx_maint_reader.current ? ngx_maint_reader.current->version : -1;
+}
+
+
+uint64_t
+ngx_maint_state_revocations(void)
+{
+    return ngx_maint_reader.revocations;
+}
+
+
+/* Does a reply with this generation belong to the read in flight? */
+
+ngx_flag_t
+ngx_maint_state_batch_is(uintptr_t gen)
+{
+    return ngx_maint_reader.in_flight && gen == ngx_maint_reader.gen;
+}
+
+
+/* One more reply of the read in flight is in; the last completes it. */
+
+void
+ngx_maint_state_batch_reply(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->outstanding > 0 && --rd->outstanding == 0) {
+        ngx_maint_read_done();
+    }
+}
+
+
+void
+ngx_maint_state_batch_failed(const char *reason)
+{
+    ngx_maint_read_failed(reason);
 }
 
 
@@ -414,9 +461,11 @@ ngx_maint_flush_handler(ngx_event_t *ev)
 static void
 ngx_maint_send_read(void)
 {
+    ngx_int_t            n;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     rd->gen++;
+    rd->outstanding = 0;
     rd->sent_at = ngx_current_msec;
     rd->sent_us = ngx_maint_monotonic_us();
 
@@ -430,6 +479,8 @@ ngx_maint_send_read(void)
             ngx_maint_read_failed("cannot queue TIME");
             return;
         }
+
+        rd->outstanding++;
     }
 
     if (ngx_maint_redis_formatted(ngx_maint_on_version, (void *) rd->gen,
@@ -440,6 +491,15 @@ ngx_maint_send_read(void)
         return;
     }
 
+    rd->outstanding++;
+
+    n = ngx_maint_session_send_lookups(rd->gen);
+    if (n == NGX_ERROR) {
+        ngx_maint_read_failed("cannot queue session lookups");
+        return;
+    }
+
+    rd->outstanding += n;
     rd->in_flight = 1;
 
     /* everybody waiting now is served by this read */
@@ -462,9 +522,16 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
     int64_t     sec, usec;
     ngx_msec_t  rtt;
 
-    if ((uintptr_t) data != rd->gen || !rd->in_flight || rr == NULL) {
+    if ((uintptr_t) data != rd->gen || !rd->in_flight) {
         return;
     }
+
+    if (rr == NULL) {
+        ngx_maint_read_failed("no reply");
+        return;
+    }
+
+    rtt = ngx_current_msec - rd->sent_at;
 
     if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
         || ngx_maint_reply_int(rr->element[0], &sec) != NGX_OK
@@ -472,21 +539,17 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
     {
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                       "maint: unexpected reply to TIME");
-        return;
+
+    } else if (!rd->clock_valid || rtt <= 250) {
+        /* a slow sample is a poor one; use it only if there is no other */
+
+        rd->clock_base = sec * 1000 + usec / 1000;
+        rd->clock_mono = rd->sent_at + rtt / 2;
+        rd->clock_at = ngx_current_msec;
+        rd->clock_valid = 1;
     }
 
-    rtt = ngx_current_msec - rd->sent_at;
-
-    /* a slow sample is a poor one; use it only if there is nothing else */
-
-    if (rd->clock_valid && rtt > 250) {
-        return;
-    }
-
-    rd->clock_base = sec * 1000 + usec / 1000;
-    rd->clock_mono = rd->sent_at + rtt / 2;
-    rd->clock_at = ngx_current_msec;
-    rd->clock_valid = 1;
+    ngx_maint_state_batch_reply();
 }
 
 
@@ -496,7 +559,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
     redisReply          *rr = reply;
 
-    int64_t  version;
+    int64_t  version, revocations;
 
     if ((uintptr_t) data != rd->gen || !rd->in_flight) {
         return;
@@ -516,7 +579,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 1) {
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
         ngx_maint_read_failed("unexpected reply");
         return;
     }
@@ -534,8 +597,31 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    if (rd->current && rd->current->version == version) {
-        ngx_maint_read_done();
+    /*
+     * Session verdicts are kept until this moves; a counter that cannot
+     * be read is a failed read, never "nothing was revoked".
+     */
+
+    if (rr->element[1]->type == REDIS_REPLY_NIL) {
+        revocations = 0;
+
+    } else if (ngx_maint_reply_int(rr->element[1], &revocations) != NGX_OK
+               || revocations < 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V revocations is not a number",
+                      &rd->mcf->key_state);
+        ngx_maint_read_failed("bad revocations");
+        return;
+    }
+
+    rd->revocations = (uint64_t) revocations;
+
+    if ((rd->current && rd->current->version == version)
+        || version == rd->bad_version)
+    {
+        /* the same, or Redis answers but the writer is wrong: keep it */
+        ngx_maint_state_batch_reply();
         return;
     }
 
@@ -546,13 +632,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
             return;
         }
 
-        ngx_maint_read_done();
-        return;
-    }
-
-    if (version == rd->bad_version) {
-        /* Redis answers, the writer is wrong: keep the last good state */
-        ngx_maint_read_done();
+        ngx_maint_state_batch_reply();
         return;
     }
 
@@ -566,8 +646,12 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
+    rd->outstanding++;
+
     ngx_add_timer(&rd->reply_timer,
                   ngx_max(rd->mcf->timeout, NGX_MAINT_SNAPSHOT_TIMEOUT));
+
+    ngx_maint_state_batch_reply();
 }
 
 
@@ -614,7 +698,7 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    ngx_maint_read_done();
+    ngx_maint_state_batch_reply();
 }
 
 

@@ -18,7 +18,8 @@ typedef enum {
     NGX_MAINT_VAR_MESSAGE,
     NGX_MAINT_VAR_MESSAGE_HTML,
     NGX_MAINT_VAR_NOTICE,
-    NGX_MAINT_VAR_NOTICE_HTML
+    NGX_MAINT_VAR_NOTICE_HTML,
+    NGX_MAINT_VAR_SUPERADMIN
 } ngx_maint_var_e;
 
 
@@ -55,6 +56,9 @@ static ngx_http_variable_t  ngx_maint_vars[] = {
     { ngx_string("maint_notice_html"), NULL, ngx_maint_variable,
       NGX_MAINT_VAR_NOTICE_HTML, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("maint_superadmin"), NULL, ngx_maint_variable,
+      NGX_MAINT_VAR_SUPERADMIN, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
       ngx_http_null_variable
 };
 
@@ -67,7 +71,10 @@ ngx_str_t  ngx_maint_status_names[] = {
     ngx_string("maintenance"),
     ngx_string("read_only_blocked"),
     ngx_string("error"),
-    ngx_string("unavailable")
+    ngx_string("unavailable"),
+    ngx_string("revoked"),
+    ngx_string("bypass"),
+    ngx_string("signin")
 };
 
 
@@ -208,6 +215,10 @@ ngx_maint_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
         }
 
         break;
+
+    case NGX_MAINT_VAR_SUPERADMIN:
+        return ngx_maint_set_text(r, v, (char *) ctx->superadmin,
+                                  ngx_strlen(ctx->superadmin), 0);
 
     case NGX_MAINT_VAR_NOTICE:
     case NGX_MAINT_VAR_NOTICE_HTML:

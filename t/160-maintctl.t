@@ -375,9 +375,11 @@ my $now_w;
     ok_run($r, 'create --dry-run --json');
     ok($r->{json} && $r->{json}{dry_run} && ref $r->{json}{prechecks} eq 'ARRAY',
        'create --dry-run --json: the whole dry-run answer');
+    $redis->cmd('CONFIG', 'SET', 'maxmemory', '100mb');
     $redis->cmd('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
     $r = ctl('admin', @new, '--dry-run');
     $redis->cmd('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    $redis->cmd('CONFIG', 'SET', 'maxmemory', '0');
     is($r->{code}, 2, 'create --dry-run with a failing precheck: exit 2')
         or diag("stdout: $r->{out}\nstderr: $r->{err}");
     is(count_windows(), $n0, 'dry runs created nothing');

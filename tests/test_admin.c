@@ -7,6 +7,7 @@
 #include "unit.h"
 #include "admin.h"
 #include "maint_eval.h"
+#include "maint_session.h"
 
 
 #define NOW  1795300000LL           /* 2026-11-22T05:06:40Z */
@@ -308,7 +309,7 @@ static void
 test_snapshot_contract(void **state)
 {
     char                  *s, err[256];
-    json_t                *live, *settings, *w;
+    json_t                *live, *settings, *access, *w;
     maint_request_t        req;
     maint_snapshot_t      *snap;
     const maint_window_t  *mw;
@@ -340,7 +341,11 @@ test_snapshot_contract(void **state)
     json_object_set_new(settings, "login_message",
                         json_string("Default text"));
 
-    s = adm_snapshot_build(live, settings, NOW);
+    access = json_pack("{s:{}, s:{}, s:{}}", "superadmins", "bypass_keys",
+                       "session_cutoffs");
+    assert_non_null(access);
+
+    s = adm_snapshot_build(live, settings, access, NOW);
     assert_non_null(s);
 
     snap = maint_snapshot_parse(s, strlen(s), err, sizeof(err));
@@ -383,6 +388,93 @@ test_snapshot_contract(void **state)
     free(s);
     json_decref(live);
     json_decref(settings);
+    json_decref(access);
+}
+
+
+/* superadmins, keys, cutoffs and terminate_sessions reach the module */
+
+static void
+test_snapshot_access(void **state)
+{
+    char                      err[256], *s;
+    json_t                   *live, *settings, *access, *w, *red, *e;
+    maint_snapshot_t         *snap;
+    maint_session_facts_t     f;
+    const maint_superadmin_t *sa;
+
+    live = json_array();
+    w = window("w_term", "[\"shop\"]", NOW - 60, NOW + 600, NULL);
+    json_object_set_new(w, "terminate_sessions", json_true());
+    json_array_append_new(live, w);
+
+    settings = adm_settings_defaults();
+    json_object_set_new(settings, "session_idle_minutes", json_integer(90));
+
+    access = json_pack(
+        "{s:{s:{s:s, s:s}},"
+        " s:{s:{s:s, s:s, s:I}, s:{s:s, s:s, s:I}},"
+        " s:{s:I}}",
+        "superadmins",
+        "alice", "name", "alice", "credential_sha256",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "bypass_keys",
+        "kold", "kid", "kold",
+        "secret", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        "created_ms", (json_int_t) 1000,
+        "knew", "kid", "knew",
+        "secret", "HxgdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=",
+        "created_ms", (json_int_t) 2000,
+        "session_cutoffs", "crm", (json_int_t) (NOW - 30));
+    assert_non_null(access);
+
+    s = adm_snapshot_build(live, settings, access, NOW);
+    assert_non_null(s);
+
+    snap = maint_snapshot_parse(s, strlen(s), err, sizeof(err));
+    if (snap == NULL) {
+        fail_msg("the module refuses the admin's snapshot: %s\n%s", err, s);
+    }
+
+    assert_int_equal(snap->session_idle, 90 * 60);
+    assert_int_equal(snap->nsuperadmins, 1);
+    sa = maint_snapshot_superadmin(snap, "alice", 5);
+    assert_non_null(sa);
+    assert_int_equal(sa->credential[0], 0x9f);
+    assert_int_equal(snap->nkeys, 2);
+    assert_non_null(snap->signing_key);
+    assert_string_equal(snap->signing_key->kid, "knew");
+
+    /* the window ends sessions from its start; the cutoff ends crm's */
+
+    memset(&f, 0, sizeof(f));
+    f.first_seen = (NOW - 120) * 1000;
+    f.kept_at = -1;
+
+    assert_int_equal(maint_session_verdict(snap, "shop", 4, NOW * 1000, &f),
+                     MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(snap, "crm", 3, NOW * 1000, &f),
+                     MAINT_SESSION_CUTOFF);
+    assert_int_equal(maint_session_verdict(snap, "blog", 4, NOW * 1000, &f),
+                     MAINT_SESSION_ACTIVE);
+
+    /* what a dry run shows hides both secrets */
+
+    red = adm_snapshot_redacted(s);
+    e = json_array_get(json_object_get(red, "superadmins"), 0);
+    assert_string_equal(json_string_value(json_object_get(e, "credential")),
+                        "<redacted>");
+    e = json_array_get(json_object_get(red, "bypass_keys"), 1);
+    assert_string_equal(json_string_value(json_object_get(e, "secret")),
+                        "<redacted>");
+    assert_null(strstr(s, "<redacted>"));
+
+    json_decref(red);
+    maint_snapshot_free(snap);
+    free(s);
+    json_decref(live);
+    json_decref(settings);
+    json_decref(access);
 }
 
 
@@ -396,6 +488,7 @@ main(void)
         cmocka_unit_test(test_lifecycle_by_clock),
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_snapshot_contract),
+        cmocka_unit_test(test_snapshot_access),
     };
 
     adm_config_defaults();

@@ -539,6 +539,66 @@ ctl_request(const char *method, const char *path, const char *if_match,
 
 
 /*
+ * GET a list route ("/v1/windows?app=shop"): the items of each page are
+ * appended to items; with all, next_cursor is followed to the end.  r is
+ * left holding the last page read (its next_cursor says whether more
+ * follow), for the caller to print or free; *pages is how many were read.
+ */
+
+int
+ctl_get_pages(const char *base, int all, json_t *items, ctl_resp_t *r,
+    int *pages)
+{
+    int          rc;
+    char        *cur;
+    json_t      *next;
+    ctl_buf_t    path;
+    const char  *cursor;
+
+    cur = NULL;
+    *pages = 0;
+
+    for ( ;; ) {
+        memset(&path, 0, sizeof(ctl_buf_t));
+        ctl_buf_str(&path, base);
+        ctl_buf_query(&path, "cursor", cur);
+
+        rc = ctl_request("GET", path.data, NULL, NULL, r);
+        free(path.data);
+
+        if (rc != CTL_EXIT_OK) {
+            break;
+        }
+
+        (*pages)++;
+        json_array_extend(items, json_object_get(r->json, "items"));
+        next = json_object_get(r->json, "next_cursor");
+        cursor = json_is_string(next) ? json_string_value(next) : NULL;
+
+        if (!all || cursor == NULL) {
+            break;
+        }
+
+        /* a cursor that does not move would loop for ever */
+        if (cur != NULL && strcmp(cur, cursor) == 0) {
+            fprintf(stderr, "maintctl: the API returned the same cursor "
+                    "twice\n");
+            rc = CTL_EXIT_UNAVAILABLE;
+            break;
+        }
+
+        free(cur);
+        cur = ctl_strdup(cursor);
+        ctl_resp_free(r);
+    }
+
+    free(cur);
+
+    return rc;
+}
+
+
+/*
  * The fleet's clock: the "now" of GET /v1/status is Redis's time, the one
  * the gateways judge windows on.  maintctl's own clock may be off.
  */

@@ -146,7 +146,10 @@ const ctl_cmd_t  ctl_cmd_audit = {
     "  --action ACTION   window.create, window.update, window.delete,\n"
     "                    window.start, window.complete, window.cancel,\n"
     "                    window.auto_start, window.auto_complete,\n"
-    "                    settings.update\n"
+    "                    settings.update, session.end, session.terminate,\n"
+    "                    superadmin.create, superadmin.delete,\n"
+    "                    superadmin.rotate, bypass_key.create,\n"
+    "                    bypass_key.delete\n"
     "  --before CURSOR   the next page: the cursor the previous one printed\n",
     ctl_audit
 };

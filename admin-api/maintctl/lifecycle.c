@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "maintctl.h"
@@ -218,21 +217,14 @@ ctl_window_cancel(ctl_args_t *a)
 static int
 ctl_confirm(const char *id, json_t *w)
 {
-    char  *title, line[64];
+    int    yes;
+    char  *title;
 
     title = ctl_clean(ctl_str(w, "title") ? ctl_str(w, "title") : "", 0);
-    fprintf(stderr, "Delete window %s \"%s\"? [y/N] ", id, title);
-    fflush(stderr);
+    yes = ctl_ask("Delete window %s \"%s\"?", id, title);
     free(title);
 
-    if (fgets(line, sizeof(line), stdin) == NULL) {
-        fputc('\n', stderr);
-        return 0;
-    }
-
-    line[strcspn(line, "\r\n")] = '\0';
-
-    return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+    return yes;
 }
 
 

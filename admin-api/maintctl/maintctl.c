@@ -33,8 +33,41 @@ static const ctl_cmd_t  *ctl_commands[] = {
     &ctl_cmd_settings_set,
     &ctl_cmd_audit,
     &ctl_cmd_gateways,
+    &ctl_cmd_sessions_list,
+    &ctl_cmd_sessions_show,
+    &ctl_cmd_sessions_end,
+    &ctl_cmd_sessions_end_all,
+    &ctl_cmd_superadmin_list,
+    &ctl_cmd_superadmin_add,
+    &ctl_cmd_superadmin_remove,
+    &ctl_cmd_superadmin_rotate,
+    &ctl_cmd_bypass_keys_list,
+    &ctl_cmd_bypass_keys_rotate,
+    &ctl_cmd_bypass_keys_remove,
     &ctl_cmd_run,
     NULL
+};
+
+
+/*
+ * The commands of two words.  "settings" alone shows the settings; the
+ * others need their second word, and a usage error lists them.
+ */
+
+typedef struct {
+    const char  *word;
+    const char  *alone;         /* the second word implied, or NULL */
+    const char  *which;         /* the second words, for the usage error */
+} ctl_group_t;
+
+static const ctl_group_t  ctl_groups[] = {
+    { "window", NULL,
+      "list, show, create, update, start, complete, cancel or delete" },
+    { "settings", "show", NULL },
+    { "sessions", NULL, "list, show, end or end-all" },
+    { "superadmin", NULL, "list, add, remove or rotate" },
+    { "bypass-keys", NULL, "list, rotate or remove" },
+    { NULL, NULL, NULL }
 };
 
 
@@ -45,21 +78,32 @@ static const char  ctl_synopsis[] =
 static const char  ctl_main_help[] =
 "\n"
 "Commands:\n"
-"  window list      the windows, newest start first\n"
-"  window show      one window\n"
-"  window create    schedule a maintenance window\n"
-"  window update    change a window\n"
-"  window start     start a scheduled window now\n"
-"  window complete  end a window in progress\n"
-"  window cancel    cancel a scheduled window\n"
-"  window delete    delete a scheduled window\n"
-"  status           what the gateways decide now for an app\n"
-"  settings [show]  the defaults of windows\n"
-"  settings set     change the defaults\n"
-"  audit            the history of every change\n"
-"  gateways         the live gateway workers\n"
-"  run              a window around a command:\n"
-"                   maintctl run --app shop --for 20m -- ./deploy.sh\n"
+"  window list         the windows, newest start first\n"
+"  window show         one window\n"
+"  window create       schedule a maintenance window\n"
+"  window update       change a window\n"
+"  window start        start a scheduled window now\n"
+"  window complete     end a window in progress\n"
+"  window cancel       cancel a scheduled window\n"
+"  window delete       delete a scheduled window\n"
+"  status              what the gateways decide now for an app\n"
+"  settings [show]     the windows' defaults, how long sessions are kept\n"
+"  settings set        change the settings\n"
+"  audit               the history of every change\n"
+"  gateways            the live gateway workers\n"
+"  sessions list       the apps' sessions, as the gateways see them\n"
+"  sessions show       one session\n"
+"  sessions end        end one session: it is logged off\n"
+"  sessions end-all    end every session of an app, or everywhere\n"
+"  superadmin list     the superadmins, who get past a window\n"
+"  superadmin add      add one; prints its credential, once\n"
+"  superadmin remove   remove one\n"
+"  superadmin rotate   a new credential for one, printed once\n"
+"  bypass-keys list    the keys that sign superadmins' bypass cookies\n"
+"  bypass-keys rotate  a new signing key\n"
+"  bypass-keys remove  remove a key\n"
+"  run                 a window around a command:\n"
+"                      maintctl run --app shop --for 20m -- ./deploy.sh\n"
 "\n"
 "'maintctl COMMAND --help' describes a command's options.\n";
 
@@ -178,11 +222,51 @@ ctl_command_word(ctl_args_t *a, const char **word)
 }
 
 
+/*
+ * The command's name from its first word w1 and, for the groups, the next
+ * word; NULL after a usage error.
+ */
+
+static const char *
+ctl_command_name(ctl_args_t *a, const char *w1, char *name, size_t size)
+{
+    const char         *w2;
+    const ctl_group_t  *g;
+
+    w2 = NULL;
+
+    for (g = ctl_groups; g->word; g++) {
+        if (strcmp(w1, g->word) != 0) {
+            continue;
+        }
+
+        if (ctl_command_word(a, &w2) != 0) {
+            return NULL;
+        }
+
+        if (w2 == NULL && g->alone == NULL) {
+            ctl_usage_error(a, "%s: which command? %s", g->word, g->which);
+            return NULL;
+        }
+
+        if (w2 == NULL) {
+            w2 = g->alone;
+        }
+
+        break;
+    }
+
+    snprintf(name, size, "%.20s%s%.20s", w1, w2 ? " " : "", w2 ? w2 : "");
+
+    return name;
+}
+
+
 static int
 ctl_help_command(ctl_args_t *a)
 {
     char              name[64];
-    const char       *w1, *w2;
+    const char       *w1;
     const ctl_cmd_t  *cmd;
 
     if (ctl_command_word(a, &w1) != 0) {
@@ -194,18 +278,8 @@ ctl_help_command(ctl_args_t *a)
         return CTL_EXIT_OK;
     }
 
-    w2 = NULL;
-
-    if ((strcmp(w1, "window") == 0 || strcmp(w1, "settings") == 0)
-        && ctl_command_word(a, &w2) != 0)
-    {
+    if (ctl_command_name(a, w1, name, sizeof(name)) == NULL) {
         return CTL_EXIT_USAGE;
-    }
-
-    snprintf(name, sizeof(name), "%s%s%s", w1, w2 ? " " : "", w2 ? w2 : "");
-
-    if (strcmp(name, "settings") == 0) {
-        snprintf(name, sizeof(name), "settings show");
     }
 
     cmd = ctl_find_command(name);
@@ -232,7 +306,7 @@ main(int argc, char **argv)
 {
     int               rc;
     char              name[64];
-    const char       *w1, *w2, *env;
+    const char       *w1, *env;
     ctl_args_t        a;
     const ctl_cmd_t  *cmd;
 
@@ -265,26 +339,9 @@ main(int argc, char **argv)
         return ctl_help_command(&a);
     }
 
-    w2 = NULL;
-
-    if (strcmp(w1, "window") == 0 || strcmp(w1, "settings") == 0) {
-        if (ctl_command_word(&a, &w2) != 0) {
-            return CTL_EXIT_USAGE;
-        }
-
-        if (w2 == NULL && strcmp(w1, "window") == 0) {
-            return ctl_usage_error(&a, "window: which command? list, show, "
-                                   "create, update, start, complete, "
-                                   "cancel or delete");
-        }
-
-        if (w2 == NULL) {
-            w2 = "show";
-        }
+    if (ctl_command_name(&a, w1, name, sizeof(name)) == NULL) {
+        return CTL_EXIT_USAGE;
     }
-
-    snprintf(name, sizeof(name), "%.20s%s%.20s", w1, w2 ? " " : "",
-             w2 ? w2 : "");
 
     cmd = ctl_find_command(name);
 

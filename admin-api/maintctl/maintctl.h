@@ -108,6 +108,8 @@ typedef struct {
 
 int ctl_request(const char *method, const char *path, const char *if_match,
     json_t *body, ctl_resp_t *r);
+int ctl_get_pages(const char *base, int all, json_t *items, ctl_resp_t *r,
+    int *pages);
 void ctl_resp_free(ctl_resp_t *r);
 void ctl_api_done(void);
 int ctl_server_now(int64_t *now);
@@ -149,6 +151,7 @@ void ctl_print_window(json_t *w);
 void ctl_print_raw(const ctl_resp_t *r);
 void ctl_print_json(json_t *doc);
 int ctl_print_dry_run(const ctl_resp_t *r);
+int ctl_ask(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 
 /* window.c, shared with lifecycle.c and run.c */
@@ -174,6 +177,17 @@ extern const ctl_cmd_t  ctl_cmd_gateways;
 extern const ctl_cmd_t  ctl_cmd_settings_show;
 extern const ctl_cmd_t  ctl_cmd_settings_set;
 extern const ctl_cmd_t  ctl_cmd_audit;
+extern const ctl_cmd_t  ctl_cmd_sessions_list;
+extern const ctl_cmd_t  ctl_cmd_sessions_show;
+extern const ctl_cmd_t  ctl_cmd_sessions_end;
+extern const ctl_cmd_t  ctl_cmd_sessions_end_all;
+extern const ctl_cmd_t  ctl_cmd_superadmin_list;
+extern const ctl_cmd_t  ctl_cmd_superadmin_add;
+extern const ctl_cmd_t  ctl_cmd_superadmin_remove;
+extern const ctl_cmd_t  ctl_cmd_superadmin_rotate;
+extern const ctl_cmd_t  ctl_cmd_bypass_keys_list;
+extern const ctl_cmd_t  ctl_cmd_bypass_keys_rotate;
+extern const ctl_cmd_t  ctl_cmd_bypass_keys_remove;
 extern const ctl_cmd_t  ctl_cmd_run;
 
 

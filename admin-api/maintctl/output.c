@@ -1,6 +1,7 @@
 /*
  * output.c: what people read: tables, "field: value" lines, times in the
- * local time zone, the dry-run prechecks, and the JSON documents of --json.
+ * local time zone, the dry-run prechecks, the JSON documents of --json, and
+ * the yes/no questions before what cannot be undone.
  * Every string from the API is cleaned of control characters before it
  * reaches a terminal, so that a window's title cannot rewrite the screen.
  */
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -313,6 +315,7 @@ ctl_is_time_field(const char *name)
     len = strlen(name);
 
     return (len > 3 && strcmp(name + len - 3, "_at") == 0)
+           || (len > 5 && strcmp(name + len - 5, "_seen") == 0)
            || strcmp(name, "actual_start") == 0
            || strcmp(name, "actual_end") == 0;
 }
@@ -517,4 +520,34 @@ ctl_print_dry_run(const ctl_resp_t *r)
     }
 
     return ok;
+}
+
+
+/*
+ * A yes/no question on the terminal, "[y/N]": only "y" or "yes" is a yes,
+ * anything else (Enter, end of input) keeps things as they are.  Callers
+ * ask only when stdin is a terminal: reading "yes" from whatever stdin
+ * happens to be would be guessing.
+ */
+
+int
+ctl_ask(const char *fmt, ...)
+{
+    char     line[64];
+    va_list  args;
+
+    va_start(args, fmt);
+    vfprintf(stderr, fmt, args);
+    va_end(args);
+    fputs(" [y/N] ", stderr);
+    fflush(stderr);
+
+    if (fgets(line, sizeof(line), stdin) == NULL) {
+        fputc('\n', stderr);
+        return 0;
+    }
+
+    line[strcspn(line, "\r\n")] = '\0';
+
+    return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
 }

@@ -1,7 +1,8 @@
 /*
  * settings.c: settings show and settings set, the defaults that windows
  * leave empty (the messages and how long before a window the notice
- * shows).
+ * shows), and how long sessions are kept: in the registry while nobody
+ * sees them, on the blacklist once ended.
  */
 
 #include <stdio.h>
@@ -14,16 +15,21 @@
 #define ST_NOTIFY_BEFORE   1
 #define ST_LOGIN_MESSAGE   2
 #define ST_NOTIFY_MESSAGE  3
+#define ST_SESSION_IDLE    4
+#define ST_SESSION_LIFE    5
 
 static const ctl_opt_t  ctl_settings_opts[] = {
-    { "notify-before",  1, ST_NOTIFY_BEFORE, NULL },
-    { "login-message",  1, ST_LOGIN_MESSAGE, NULL },
-    { "notify-message", 1, ST_NOTIFY_MESSAGE, NULL },
+    { "notify-before",         1, ST_NOTIFY_BEFORE, NULL },
+    { "login-message",         1, ST_LOGIN_MESSAGE, NULL },
+    { "notify-message",        1, ST_NOTIFY_MESSAGE, NULL },
+    { "session-idle-minutes",  1, ST_SESSION_IDLE, NULL },
+    { "session-lifetime-days", 1, ST_SESSION_LIFE, NULL },
     { NULL, 0, 0, NULL }
 };
 
 static const char *const  ctl_settings_order[] = {
-    "notify_before_minutes", "login_message", "notify_message", "revision",
+    "notify_before_minutes", "login_message", "notify_message",
+    "session_idle_minutes", "session_lifetime_days", "revision",
     "updated_at", "updated_by", NULL
 };
 
@@ -79,7 +85,7 @@ static int
 ctl_settings_set(ctl_args_t *a)
 {
     int          id, rc;
-    long         minutes;
+    long         minutes, days;
     json_t      *body;
     ctl_resp_t   r;
     const char  *val;
@@ -105,6 +111,27 @@ ctl_settings_set(ctl_args_t *a)
 
         case ST_NOTIFY_MESSAGE:
             json_object_set_new(body, "notify_message", json_string(val));
+            break;
+
+        /* the ranges of docs/admin-api.md: a year of minutes, ten years */
+        case ST_SESSION_IDLE:
+            if (ctl_long_arg(a, val, 1, 527040, &minutes) != 0) {
+                json_decref(body);
+                return CTL_EXIT_USAGE;
+            }
+
+            json_object_set_new(body, "session_idle_minutes",
+                                json_integer(minutes));
+            break;
+
+        case ST_SESSION_LIFE:
+            if (ctl_long_arg(a, val, 1, 3650, &days) != 0) {
+                json_decref(body);
+                return CTL_EXIT_USAGE;
+            }
+
+            json_object_set_new(body, "session_lifetime_days",
+                                json_integer(days));
             break;
 
         case CTL_ARG_ERROR:
@@ -141,7 +168,8 @@ const ctl_cmd_t  ctl_cmd_settings_show = {
     "usage: maintctl settings [show]\n",
     "\n"
     "The defaults of windows that leave their messages or notice time "
-    "empty.\n",
+    "empty,\n"
+    "and how long sessions are kept.\n",
     ctl_settings_show
 };
 
@@ -149,14 +177,22 @@ const ctl_cmd_t  ctl_cmd_settings_set = {
     "settings set",
     "usage: maintctl settings set [--notify-before MINUTES] "
     "[--login-message TEXT]\n"
-    "                             [--notify-message TEXT]\n",
+    "                             [--notify-message TEXT] "
+    "[--session-idle-minutes N]\n"
+    "                             [--session-lifetime-days N]\n",
     "\n"
     "Changes the settings given; the others keep their values.\n"
     "\n"
     "Options:\n"
-    "  --notify-before MINUTES  how long before a window its notice shows\n"
-    "                           (0 to 10080)\n"
-    "  --login-message TEXT     the maintenance page's message\n"
-    "  --notify-message TEXT    the notice before a window\n",
+    "  --notify-before MINUTES    how long before a window its notice "
+    "shows\n"
+    "                             (0 to 10080)\n"
+    "  --login-message TEXT       the maintenance page's message\n"
+    "  --notify-message TEXT      the notice before a window\n"
+    "  --session-idle-minutes N   how long the registry keeps a session\n"
+    "                             nobody sees (1 to 527040; default 1440)\n"
+    "  --session-lifetime-days N  how long an ended session stays ended\n"
+    "                             (1 to 3650; default 30): at least the\n"
+    "                             longest a session of the apps can live\n",
     ctl_settings_set
 };

@@ -211,11 +211,10 @@ ctl_window_list(ctl_args_t *a)
     long         limit;
     char         lim[16], from[32], to[32];
     json_t      *items, *next, *doc;
-    ctl_buf_t    base, path;
+    ctl_buf_t    base;
     ctl_resp_t   r;
     ctl_time_t   t;
-    const char  *val, *app, *status, *fromv, *tov, *search, *cursor;
-    char        *cur;
+    const char  *val, *app, *status, *fromv, *tov, *search;
 
     all = 0;
     limit = 0;
@@ -298,65 +297,30 @@ ctl_window_list(ctl_args_t *a)
     }
 
     items = json_array();
-    cur = NULL;
-    pages = 0;
-    rc = CTL_EXIT_OK;
+    rc = ctl_get_pages(base.data, all, items, &r, &pages);
 
-    for ( ;; ) {
-        memset(&path, 0, sizeof(ctl_buf_t));
-        ctl_buf_str(&path, base.data);
-        ctl_buf_query(&path, "cursor", cur);
-
-        rc = ctl_request("GET", path.data, NULL, NULL, &r);
-        free(path.data);
-
-        if (rc != CTL_EXIT_OK) {
-            ctl_resp_free(&r);
-            break;
-        }
-
-        pages++;
-        json_array_extend(items, json_object_get(r.json, "items"));
+    if (rc == CTL_EXIT_OK) {
         next = json_object_get(r.json, "next_cursor");
-        cursor = json_is_string(next) ? json_string_value(next) : NULL;
 
-        if (!all || cursor == NULL) {
-            if (ctl_conf.json && pages == 1) {
-                ctl_print_raw(&r);
+        if (ctl_conf.json && pages == 1) {
+            ctl_print_raw(&r);
 
-            } else if (ctl_conf.json) {
-                doc = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-                ctl_print_json(doc);
-                json_decref(doc);
+        } else if (ctl_conf.json) {
+            doc = json_pack("{s:O,s:n}", "items", items, "next_cursor");
+            ctl_print_json(doc);
+            json_decref(doc);
 
-            } else {
-                ctl_list_table(items);
+        } else {
+            ctl_list_table(items);
 
-                if (cursor != NULL) {
-                    fputs("(more windows follow: use --all, or a larger "
-                          "--limit)\n", stderr);
-                }
+            if (json_is_string(next)) {
+                fputs("(more windows follow: use --all, or a larger "
+                      "--limit)\n", stderr);
             }
-
-            ctl_resp_free(&r);
-            break;
         }
-
-        /* a cursor that does not move would loop for ever */
-        if (cur != NULL && strcmp(cur, cursor) == 0) {
-            fprintf(stderr, "maintctl: the API returned the same cursor "
-                    "twice\n");
-            ctl_resp_free(&r);
-            rc = CTL_EXIT_UNAVAILABLE;
-            break;
-        }
-
-        free(cur);
-        cur = ctl_strdup(cursor);
-        ctl_resp_free(&r);
     }
 
-    free(cur);
+    ctl_resp_free(&r);
     free(base.data);
     json_decref(items);
 

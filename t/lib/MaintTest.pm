@@ -15,7 +15,9 @@ use File::Basename qw(dirname basename);
 use File::Path qw(make_path remove_tree);
 use IO::Select;
 use IO::Socket::INET;
+use Digest::SHA ();
 use JSON::PP;
+use MIME::Base64 ();
 use POSIX qw(:sys_wait_h);
 use Test::More;
 use Time::HiRes qw(time sleep);
@@ -26,6 +28,7 @@ our @EXPORT = qw(
     nginx_t http http_many wait_until
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
+    session_id revoke_session bypass_cookie b64url start_app
     $ROOT $MODULE
 );
 
@@ -815,6 +818,9 @@ sub set_state {
         settings => $opt{settings} // { notify_before_minutes => 30 },
         windows => $opt{windows} // [],
     };
+    for my $k (qw(superadmins bypass_keys session_cutoffs)) {
+        $snapshot->{$k} = $opt{$k} if exists $opt{$k};
+    }
     my $json = exists $opt{raw} ? $opt{raw}
              : JSON::PP->new->canonical->encode($snapshot);
     my $r = $redis->atomically(
@@ -825,6 +831,51 @@ sub set_state {
 }
 
 sub clear_state { set_state($_[0], windows => []) }
+
+# A session's id: the SHA-256 of its cookie value, in hex.
+sub session_id { Digest::SHA::sha256_hex($_[0]) }
+
+# Ends a session (given by its cookie value) the way the admin API does:
+# the blacklist entry and the revocations counter, in one transaction.
+sub revoke_session {
+    my ($redis, $value, %opt) = @_;
+    my $prefix = $opt{prefix} // 'maint:';
+    my $id = session_id($value);
+    return $redis->atomically(
+        ['SET', "${prefix}revoked:$id", '{"at":0,"by":"test"}', 'PX', 86400000],
+        ['HINCRBY', "${prefix}state", 'revocations', 1],
+    );
+}
+
+sub b64url {
+    my $b = MIME::Base64::encode_base64($_[0], '');
+    $b =~ tr{+/}{-_};
+    $b =~ s/=+$//;
+    return $b;
+}
+
+# A bypass cookie value as docs/sessions.md describes it, made by hand so
+# that tests can also make wrong ones: kid, secret (raw bytes), name,
+# iat, exp; "mac" replaces the signature.
+sub bypass_cookie {
+    my (%o) = @_;
+    my $payload = join('.', $o{version} // 'v1', $o{kid}, b64url($o{name}),
+                       $o{iat}, $o{exp});
+    my $mac = $o{mac} // b64url(Digest::SHA::hmac_sha256($payload, $o{secret}));
+    return "$payload.$mac";
+}
+
+# The sample legacy app (demo/app.pl) as an upstream: login form, session
+# cookie "sid", /health.  Returns (port, pid).
+sub start_app {
+    my $port = free_port();
+    my $dir = _test_dir("app$port");
+    my $pid = _spawn('demo app', "$dir/app.log", $^X, "$ROOT/demo/app.pl",
+                     $port, "$dir/sessions");
+    wait_until(sub { http($port, 'GET', '/health')->{status} == 200 }, 10,
+               'the sample app') or die "the sample app did not start\n";
+    return ($port, $pid);
+}
 
 # No [alert] or [emerg] in the error log (and no crashed worker).
 sub check_error_log {

@@ -1,0 +1,525 @@
+/*
+ * maint_bypass.c: the superadmin bypass (see maint_bypass.h).  Secrets are
+ * compared with CRYPTO_memcmp only; every parser is bounded by its length
+ * and accepts nothing it does not fully understand.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "maint_bypass.h"
+
+
+static const char  maint_b64url_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+
+size_t
+maint_b64url(const unsigned char *in, size_t len, char *out)
+{
+    size_t    i, n;
+    unsigned  acc, bits;
+
+    n = 0;
+    acc = 0;
+    bits = 0;
+
+    for (i = 0; i < len; i++) {
+        acc = (acc << 8) | in[i];
+        bits += 8;
+
+        while (bits >= 6) {
+            bits -= 6;
+            out[n++] = maint_b64url_chars[(acc >> bits) & 63];
+        }
+
+        acc &= (1u << bits) - 1;
+    }
+
+    if (bits) {
+        out[n++] = maint_b64url_chars[(acc << (6 - bits)) & 63];
+    }
+
+    return n;
+}
+
+
+/* base64url without padding, only its own alphabet */
+static long
+maint_unb64url(const char *in, size_t len, unsigned char *out, size_t outlen)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (strchr(maint_b64url_chars, in[i]) == NULL || in[i] == '\0') {
+            return -1;
+        }
+    }
+
+    return maint_base64_decode(in, len, out, outlen);
+}
+
+
+static void
+maint_hmac(const unsigned char *key, const char *msg, size_t len,
+    unsigned char mac[32])
+{
+    unsigned int  n = 32;
+
+    HMAC(EVP_sha256(), key, 32, (const unsigned char *) msg, len, mac, &n);
+}
+
+
+size_t
+maint_bypass_sign(const maint_key_t *key, const char *name, size_t name_len,
+    int64_t iat, int64_t exp, char *out, size_t outlen)
+{
+    int            n;
+    char           enc[96];
+    size_t         len;
+    unsigned char  mac[32];
+
+    if (key == NULL || name_len == 0 || name_len > 64 || outlen < 256) {
+        return 0;
+    }
+
+    len = maint_b64url((const unsigned char *) name, name_len, enc);
+    enc[len] = '\0';
+
+    n = snprintf(out, outlen, "v1.%s.%s.%lld.%lld", key->kid, enc,
+                 (long long) iat, (long long) exp);
+    if (n < 0 || (size_t) n + 1 + 43 + 1 > outlen) {
+        return 0;
+    }
+
+    maint_hmac(key->secret, out, (size_t) n, mac);
+
+    out[n] = '.';
+    len = (size_t) n + 1 + maint_b64url(mac, sizeof(mac), out + n + 1);
+    out[len] = '\0';
+
+    return len;
+}
+
+
+static int
+maint_parse_int(const char *s, size_t len, int64_t *v)
+{
+    size_t  i;
+
+    if (len == 0 || len > 12) {
+        return -1;
+    }
+
+    *v = 0;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+
+        *v = *v * 10 + (s[i] - '0');
+    }
+
+    return 0;
+}
+
+
+maint_bypass_e
+maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
+    size_t len, int64_t now_s, int64_t max_ttl, char *name)
+{
+    long                      n;
+    size_t                    i, k, start[6], end[6];
+    int64_t                   iat, exp;
+    unsigned char             mac[32], want[32], raw[96];
+    const maint_key_t        *key;
+    const maint_superadmin_t *sa;
+
+    name[0] = '\0';
+
+    if (len == 0 || len > MAINT_BYPASS_MAX_LEN) {
+        return MAINT_BYPASS_MALFORMED;
+    }
+
+    /* exactly six dot-separated parts */
+
+    k = 0;
+    start[0] = 0;
+
+    for (i = 0; i < len; i++) {
+        if (cookie[i] == '.') {
+            if (k == 5) {
+                return MAINT_BYPASS_MALFORMED;
+            }
+
+            end[k++] = i;
+            start[k] = i + 1;
+        }
+    }
+
+    if (k != 5) {
+        return MAINT_BYPASS_MALFORMED;
+    }
+
+    end[5] = len;
+
+    if (end[0] - start[0] != 2 || memcmp(cookie, "v1", 2) != 0) {
+        return MAINT_BYPASS_MALFORMED;
+    }
+
+    if (maint_parse_int(cookie + start[3], end[3] - start[3], &iat) != 0
+        || maint_parse_int(cookie + start[4], end[4] - start[4], &exp) != 0)
+    {
+        return MAINT_BYPASS_MALFORMED;
+    }
+
+    n = maint_unb64url(cookie + start[5], end[5] - start[5], mac,
+                       sizeof(mac));
+    if (n != sizeof(mac)) {
+        return MAINT_BYPASS_MALFORMED;
+    }
+
+    key = maint_snapshot_key(s, cookie + start[1], end[1] - start[1]);
+    if (key == NULL) {
+        return MAINT_BYPASS_UNKNOWN_KEY;
+    }
+
+    /* the signature first: nothing else in the cookie is trusted before */
+
+    maint_hmac(key->secret, cookie, end[4], want);
+
+    if (CRYPTO_memcmp(mac, want, sizeof(mac)) != 0) {
+        return MAINT_BYPASS_BAD_SIGNATURE;
+    }
+
+    if (iat > now_s + MAINT_BYPASS_SKEW) {
+        return MAINT_BYPASS_FUTURE;
+    }
+
+    if (exp <= now_s) {
+        return MAINT_BYPASS_EXPIRED;
+    }
+
+    if (exp - iat > max_ttl || exp < iat) {
+        return MAINT_BYPASS_TOO_LONG;
+    }
+
+    n = maint_unb64url(cookie + start[2], end[2] - start[2], raw,
+                       sizeof(raw));
+    if (n <= 0 || n > 64) {
+        return MAINT_BYPASS_MALFORMED;
+    }
+
+    sa = maint_snapshot_superadmin(s, (const char *) raw, (size_t) n);
+    if (sa == NULL) {
+        return MAINT_BYPASS_NOT_SUPERADMIN;
+    }
+
+    memcpy(name, raw, (size_t) n);
+    name[n] = '\0';
+
+    return MAINT_BYPASS_OK;
+}
+
+
+size_t
+maint_csrf_make(const maint_key_t *key, char *out, size_t outlen)
+{
+    size_t         n;
+    char           msg[64];
+    unsigned char  nonce[16], mac[32];
+
+    if (key == NULL || outlen < MAINT_CSRF_LEN + 1
+        || RAND_bytes(nonce, sizeof(nonce)) != 1)
+    {
+        return 0;
+    }
+
+    n = maint_b64url(nonce, sizeof(nonce), out);
+    memcpy(msg, "csrf.", 5);
+    memcpy(msg + 5, out, n);
+    maint_hmac(key->secret, msg, 5 + n, mac);
+
+    out[n++] = '.';
+    n += maint_b64url(mac, sizeof(mac), out + n);
+    out[n] = '\0';
+
+    return n;
+}
+
+
+int
+maint_csrf_check(const maint_snapshot_t *s, const char *cookie,
+    size_t cookie_len, const char *field, size_t field_len)
+{
+    long           m;
+    char           msg[64];
+    size_t         i;
+    unsigned char  mac[32], want[32];
+    const char    *dot;
+
+    if (s == NULL || cookie_len != MAINT_CSRF_LEN
+        || field_len != MAINT_CSRF_LEN
+        || CRYPTO_memcmp(cookie, field, MAINT_CSRF_LEN) != 0)
+    {
+        return 0;
+    }
+
+    dot = memchr(cookie, '.', cookie_len);
+    if (dot == NULL || dot - cookie != 22) {
+        return 0;
+    }
+
+    m = maint_unb64url(dot + 1, 43, mac, sizeof(mac));
+    if (m != 32) {
+        return 0;
+    }
+
+    memcpy(msg, "csrf.", 5);
+    memcpy(msg + 5, cookie, 22);
+
+    for (i = 0; i < s->nkeys; i++) {
+        maint_hmac(s->keys[i].secret, msg, 27, want);
+
+        if (CRYPTO_memcmp(mac, want, sizeof(mac)) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+const maint_superadmin_t *
+maint_credential_check(const maint_snapshot_t *s, const char *name,
+    size_t name_len, const char *credential, size_t credential_len)
+{
+    unsigned int               n;
+    unsigned char              h[32];
+    const maint_superadmin_t  *sa;
+
+    if (s == NULL || credential_len == 0 || credential_len > 512) {
+        return NULL;
+    }
+
+    n = sizeof(h);
+    EVP_Digest(credential, credential_len, h, &n, EVP_sha256(), NULL);
+
+    sa = maint_snapshot_superadmin(s, name, name_len);
+
+    if (sa == NULL || CRYPTO_memcmp(h, sa->credential, sizeof(h)) != 0) {
+        return NULL;
+    }
+
+    return sa;
+}
+
+
+static int
+maint_unreserved(unsigned char c)
+{
+    /* what may stand unencoded in a path, besides "/" */
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || strchr("-._~!$&'()*+,;=:@", c)
+           != NULL;
+}
+
+
+size_t
+maint_local_redirect(const char *path, size_t path_len, const char *args,
+    size_t args_len, const char *drop, size_t drop_len, char *out,
+    size_t outlen)
+{
+    size_t       i, o, pos, end, ns, need;
+    int          safe, first;
+    static const char  hex[] = "0123456789ABCDEF";
+
+    safe = path_len >= 1 && path[0] == '/'
+           && !(path_len >= 2 && (path[1] == '/' || path[1] == '\\'));
+
+    for (i = 0; safe && i < path_len; i++) {
+        unsigned char c = (unsigned char) path[i];
+
+        if (c < 0x20 || c == 0x7f || c == '\\') {
+            safe = 0;
+        }
+    }
+
+    for (i = 0; safe && i < args_len; i++) {
+        unsigned char c = (unsigned char) args[i];
+
+        if (c <= 0x20 || c >= 0x7f) {
+            args_len = 0;           /* odd bytes: keep the path only */
+        }
+    }
+
+    if (!safe) {
+        path = "/";
+        path_len = 1;
+        args_len = 0;
+    }
+
+    /* the worst case: every path byte encoded, all arguments kept */
+    need = path_len * 3 + 1 + args_len + 1;
+    if (outlen < need) {
+        if (outlen < 2) {
+            return 0;
+        }
+
+        out[0] = '/';
+        out[1] = '\0';
+        return 1;
+    }
+
+    o = 0;
+
+    for (i = 0; i < path_len; i++) {
+        unsigned char c = (unsigned char) path[i];
+
+        if (c == '/' || maint_unreserved(c)) {
+            out[o++] = (char) c;
+
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[c >> 4];
+            out[o++] = hex[c & 15];
+        }
+    }
+
+    /* the arguments as they came, but "drop" */
+
+    first = 1;
+
+    for (pos = 0; pos < args_len; pos = end + 1) {
+        end = pos;
+        while (end < args_len && args[end] != '&') {
+            end++;
+        }
+
+        ns = pos;
+        while (ns < end && args[ns] != '=') {
+            ns++;
+        }
+
+        if (end == pos
+            || (ns - pos == drop_len && memcmp(args + pos, drop, drop_len)
+                                        == 0))
+        {
+            continue;
+        }
+
+        out[o++] = first ? '?' : '&';
+        first = 0;
+        memcpy(out + o, args + pos, end - pos);
+        o += end - pos;
+    }
+
+    out[o] = '\0';
+
+    return o;
+}
+
+
+static int
+maint_unhex(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c = (char) (c | 0x20);
+
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+
+long
+maint_form_field(const char *body, size_t len, const char *name, char *out,
+    size_t outlen)
+{
+    size_t  pos, end, eq, i, o, nlen;
+    int     hi, lo;
+
+    nlen = strlen(name);
+
+    for (pos = 0; pos < len; pos = end + 1) {
+        end = pos;
+        while (end < len && body[end] != '&') {
+            end++;
+        }
+
+        eq = pos;
+        while (eq < end && body[eq] != '=') {
+            eq++;
+        }
+
+        if (eq - pos != nlen || memcmp(body + pos, name, nlen) != 0) {
+            continue;
+        }
+
+        o = 0;
+
+        for (i = eq + 1; i < end; i++) {
+            char c = body[i];
+
+            if (o + 1 >= outlen) {
+                return -1;
+            }
+
+            if (c == '+') {
+                c = ' ';
+
+            } else if (c == '%') {
+                if (i + 2 >= end
+                    || (hi = maint_unhex(body[i + 1])) < 0
+                    || (lo = maint_unhex(body[i + 2])) < 0)
+                {
+                    return -1;
+                }
+
+                c = (char) (hi << 4 | lo);
+                i += 2;
+            }
+
+            out[o++] = c;
+        }
+
+        out[o] = '\0';
+
+        return (long) o;
+    }
+
+    return -1;
+}
+
+
+const char *
+maint_arg(const char *args, size_t len, const char *name, size_t name_len,
+    size_t *value_len)
+{
+    size_t  pos, end, eq;
+
+    for (pos = 0; pos < len; pos = end + 1) {
+        end = pos;
+        while (end < len && args[end] != '&') {
+            end++;
+        }
+
+        eq = pos;
+        while (eq < end && args[eq] != '=') {
+            eq++;
+        }
+
+        if (eq - pos == name_len && memcmp(args + pos, name, name_len) == 0) {
+            *value_len = eq < end ? end - eq - 1 : 0;
+            return eq < end ? args + eq + 1 : args + end;
+        }
+    }
+
+    return NULL;
+}

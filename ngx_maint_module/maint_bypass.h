@@ -1,0 +1,71 @@
+/*
+ * maint_bypass.h: how a superadmin gets past a window (docs/sessions.md):
+ * the signed bypass cookie, the sign-in form's anti-forgery token, the
+ * credential check, the local redirect after sign-in, and the small
+ * parsers the sign-in needs (form fields, query arguments).
+ */
+
+#ifndef MAINT_BYPASS_H
+#define MAINT_BYPASS_H
+
+#include "maint_snapshot.h"
+
+
+#define MAINT_BYPASS_MAX_TTL   (12 * 3600)
+#define MAINT_BYPASS_SKEW      60           /* issued ahead of us, at most */
+#define MAINT_BYPASS_MAX_LEN   512
+#define MAINT_CSRF_LEN         (22 + 1 + 43)
+
+
+typedef enum {
+    MAINT_BYPASS_OK = 0,
+    MAINT_BYPASS_MALFORMED,
+    MAINT_BYPASS_UNKNOWN_KEY,
+    MAINT_BYPASS_BAD_SIGNATURE,
+    MAINT_BYPASS_EXPIRED,
+    MAINT_BYPASS_FUTURE,
+    MAINT_BYPASS_TOO_LONG,
+    MAINT_BYPASS_NOT_SUPERADMIN
+} maint_bypass_e;
+
+
+/* "v1.<kid>.<name>.<iat>.<exp>.<mac>"; returns its length, 0 on error */
+size_t maint_bypass_sign(const maint_key_t *key, const char *name,
+    size_t name_len, int64_t iat, int64_t exp, char *out, size_t outlen);
+
+/* on MAINT_BYPASS_OK, name (at least 65 bytes) gets the superadmin */
+maint_bypass_e maint_bypass_verify(const maint_snapshot_t *s,
+    const char *cookie, size_t len, int64_t now_s, int64_t max_ttl,
+    char *name);
+
+/* the form token: b64url(16 random bytes) "." b64url(HMAC) */
+size_t maint_csrf_make(const maint_key_t *key, char *out, size_t outlen);
+int maint_csrf_check(const maint_snapshot_t *s, const char *cookie,
+    size_t cookie_len, const char *field, size_t field_len);
+
+/* the superadmin, when the credential's SHA-256 matches (constant time) */
+const maint_superadmin_t *maint_credential_check(const maint_snapshot_t *s,
+    const char *name, size_t name_len, const char *credential,
+    size_t credential_len);
+
+/*
+ * The Location after sign-in: the decoded path re-encoded, and the raw
+ * query arguments without "drop"; "/" when the path could lead anywhere
+ * else (//, /\, control characters).  Returns the length written.
+ */
+size_t maint_local_redirect(const char *path, size_t path_len,
+    const char *args, size_t args_len, const char *drop, size_t drop_len,
+    char *out, size_t outlen);
+
+/* x-www-form-urlencoded: the decoded value of a field; -1 if absent */
+long maint_form_field(const char *body, size_t len, const char *name,
+    char *out, size_t outlen);
+
+/* the raw value of a query argument, or NULL */
+const char *maint_arg(const char *args, size_t len, const char *name,
+    size_t name_len, size_t *value_len);
+
+size_t maint_b64url(const unsigned char *in, size_t len, char *out);
+
+
+#endif /* MAINT_BYPASS_H */

@@ -1,0 +1,496 @@
+/*
+ * maint_session.c: session cookies at the edge (see maint_session.h).  All
+ * parsing here faces hostile bytes: everything is length-bounded, nothing
+ * assumes NUL termination, and a value that is not a well-formed cookie is
+ * no session at all.
+ */
+
+#include <string.h>
+#include <openssl/evp.h>
+
+#include "maint_session.h"
+
+
+static int
+maint_cookie_octet(unsigned char c)
+{
+    /* %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E */
+    return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a)
+           || (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
+}
+
+
+int
+maint_cookie_value_ok(const char *value, size_t len)
+{
+    size_t  i;
+
+    if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+        value++;
+        len -= 2;
+    }
+
+    if (len == 0 || len > MAINT_COOKIE_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (!maint_cookie_octet((unsigned char) value[i])) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+maint_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+
+int
+maint_cookie_values(const char *header, size_t len, const char *name,
+    size_t name_len, maint_cookie_pt handler, void *data)
+{
+    int          found;
+    size_t       pos, end, eq, ns, ne, vs, ve;
+    const char  *h;
+
+    h = header;
+    found = 0;
+
+    for (pos = 0; pos < len; pos = end + 1) {
+        end = pos;
+        while (end < len && h[end] != ';') {
+            end++;
+        }
+
+        ns = pos;
+        while (ns < end && maint_ws(h[ns])) {
+            ns++;
+        }
+
+        eq = ns;
+        while (eq < end && h[eq] != '=') {
+            eq++;
+        }
+
+        if (eq == end) {
+            continue;                   /* not a pair */
+        }
+
+        ne = eq;
+        while (ne > ns && maint_ws(h[ne - 1])) {
+            ne--;
+        }
+
+        if (ne - ns != name_len || memcmp(h + ns, name, name_len) != 0) {
+            continue;
+        }
+
+        vs = eq + 1;
+        ve = end;
+
+        while (vs < ve && maint_ws(h[vs])) {
+            vs++;
+        }
+
+        while (ve > vs && maint_ws(h[ve - 1])) {
+            ve--;
+        }
+
+        found++;
+
+        handler(data, h + vs, ve - vs, maint_cookie_value_ok(h + vs, ve - vs));
+    }
+
+    return found;
+}
+
+
+size_t
+maint_cookie_remove(const char *header, size_t len, const char *name,
+    size_t name_len, char *out)
+{
+    size_t       pos, end, ns, ne, eq, o;
+    const char  *h;
+
+    h = header;
+    o = 0;
+
+    for (pos = 0; pos < len; pos = end + 1) {
+        end = pos;
+        while (end < len && h[end] != ';') {
+            end++;
+        }
+
+        ns = pos;
+        while (ns < end && maint_ws(h[ns])) {
+            ns++;
+        }
+
+        ne = end;
+        while (ne > ns && maint_ws(h[ne - 1])) {
+            ne--;
+        }
+
+        if (ne == ns) {
+            continue;
+        }
+
+        eq = ns;
+        while (eq < ne && h[eq] != '=') {
+            eq++;
+        }
+
+        {
+            size_t nl = eq;
+
+            while (nl > ns && maint_ws(h[nl - 1])) {
+                nl--;
+            }
+
+            if (nl - ns == name_len && memcmp(h + ns, name, name_len) == 0) {
+                continue;
+            }
+        }
+
+        if (o) {
+            out[o++] = ';';
+            out[o++] = ' ';
+        }
+
+        memmove(out + o, h + ns, ne - ns);
+        o += ne - ns;
+    }
+
+    return o;
+}
+
+
+static int
+maint_lower_eq(const char *s, size_t len, const char *lit)
+{
+    size_t  i;
+
+    if (len != strlen(lit)) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c = (char) (c - 'A' + 'a');
+        }
+
+        if (c != lit[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * "Thu, 01 Jan 1970 00:00:00 GMT" (IMF-fixdate) or "Thu, 01-Jan-1970
+ * 00:00:00 GMT" (the old Netscape form): epoch seconds, or -1.
+ */
+
+static int64_t
+maint_http_date(const char *s, size_t len)
+{
+    char          buf[40];
+    const char   *p;
+    int64_t       t;
+    unsigned      d, y, i;
+    static const char  months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+    if (len < 24 || len > 35) {
+        return -1;
+    }
+
+    p = memchr(s, ',', len);
+    if (p == NULL) {
+        return -1;
+    }
+
+    p++;
+    while (p < s + len && *p == ' ') {
+        p++;
+    }
+
+    /* "01 Jan 1970 00:00:00 GMT", with spaces or dashes in the date */
+    if ((size_t) (s + len - p) < 24) {
+        return -1;
+    }
+
+    memcpy(buf, p, 24);
+    buf[24] = '\0';
+
+    if (buf[2] == '-') {
+        buf[2] = ' ';
+    }
+
+    if (buf[6] == '-') {
+        buf[6] = ' ';
+    }
+
+    if (buf[2] != ' ' || buf[6] != ' ' || buf[11] != ' '
+        || buf[0] < '0' || buf[0] > '9' || buf[1] < '0' || buf[1] > '9')
+    {
+        return -1;
+    }
+
+    d = (unsigned) ((buf[0] - '0') * 10 + buf[1] - '0');
+
+    for (i = 0; i < 3; i++) {
+        if (buf[3 + i] >= 'A' && buf[3 + i] <= 'Z') {
+            buf[3 + i] = (char) (buf[3 + i] - 'A' + 'a');
+        }
+    }
+
+    for (i = 0; i < 12; i++) {
+        if (memcmp(buf + 3, months + 3 * i, 3) == 0) {
+            break;
+        }
+    }
+
+    if (i == 12) {
+        return -1;
+    }
+
+    y = 0;
+    for (p = buf + 7; p < buf + 11; p++) {
+        if (*p < '0' || *p > '9') {
+            return -1;
+        }
+
+        y = y * 10 + (unsigned) (*p - '0');
+    }
+
+    /* reuse the RFC 3339 parser for the arithmetic */
+    {
+        char  iso[21];
+
+        iso[0] = (char) ('0' + y / 1000);
+        iso[1] = (char) ('0' + y / 100 % 10);
+        iso[2] = (char) ('0' + y / 10 % 10);
+        iso[3] = (char) ('0' + y % 10);
+        iso[4] = '-';
+        iso[5] = (char) ('0' + (i + 1) / 10);
+        iso[6] = (char) ('0' + (i + 1) % 10);
+        iso[7] = '-';
+        iso[8] = (char) ('0' + d / 10);
+        iso[9] = (char) ('0' + d % 10);
+        iso[10] = 'T';
+        memcpy(iso + 11, buf + 12, 8);
+        iso[19] = 'Z';
+        iso[20] = '\0';
+
+        if (maint_parse_rfc3339(iso, 20, &t) != 0) {
+            return -1;
+        }
+    }
+
+    return t;
+}
+
+
+int
+maint_set_cookie(const char *header, size_t len, const char *name,
+    size_t name_len, int64_t now_s, const char **value, size_t *vlen)
+{
+    size_t       pos, end, ns, ne, eq, vs, ve, i;
+    int64_t      t;
+    const char  *h;
+    int          first;
+
+    h = header;
+    first = 1;
+
+    for (pos = 0; pos < len; pos = end + 1, first = 0) {
+        end = pos;
+        while (end < len && h[end] != ';') {
+            end++;
+        }
+
+        ns = pos;
+        while (ns < end && maint_ws(h[ns])) {
+            ns++;
+        }
+
+        eq = ns;
+        while (eq < end && h[eq] != '=') {
+            eq++;
+        }
+
+        ne = eq;
+        while (ne > ns && maint_ws(h[ne - 1])) {
+            ne--;
+        }
+
+        vs = eq < end ? eq + 1 : end;
+        while (vs < end && maint_ws(h[vs])) {
+            vs++;
+        }
+
+        ve = end;
+        while (ve > vs && maint_ws(h[ve - 1])) {
+            ve--;
+        }
+
+        if (first) {
+            /* the cookie itself: name=value */
+            if (eq == end || ne - ns != name_len
+                || memcmp(h + ns, name, name_len) != 0
+                || !maint_cookie_value_ok(h + vs, ve - vs))
+            {
+                return 0;
+            }
+
+            *value = h + vs;
+            *vlen = ve - vs;
+            continue;
+        }
+
+        if (maint_lower_eq(h + ns, ne - ns, "max-age")) {
+            /* a negative or zero Max-Age deletes the cookie */
+            if (vs < ve && h[vs] == '-') {
+                return 0;
+            }
+
+            for (i = vs; i < ve && h[i] == '0'; i++) {
+                /* void */
+            }
+
+            if (i == ve) {
+                return 0;
+            }
+        }
+
+        if (maint_lower_eq(h + ns, ne - ns, "expires")) {
+            t = maint_http_date(h + vs, ve - vs);
+
+            if (t >= 0 && t <= now_s) {
+                return 0;
+            }
+        }
+    }
+
+    return !first;
+}
+
+
+void
+maint_hex(const unsigned char *in, size_t n, char *out)
+{
+    size_t  i;
+    static const char  hex[] = "0123456789abcdef";
+
+    for (i = 0; i < n; i++) {
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 15];
+    }
+
+    out[2 * n] = '\0';
+}
+
+
+void
+maint_session_id(const char *value, size_t len,
+    char out[MAINT_SESSION_ID_HEX + 1])
+{
+    unsigned int   n;
+    unsigned char  h[32];
+
+    n = sizeof(h);
+    EVP_Digest(value, len, h, &n, EVP_sha256(), NULL);
+
+    maint_hex(h, sizeof(h), out);
+}
+
+
+static int
+maint_is_superadmin(const maint_snapshot_t *s, const maint_session_facts_t *f)
+{
+    return (f->superadmin.len
+            && maint_snapshot_superadmin(s, f->superadmin.data,
+                                         f->superadmin.len))
+           || (f->user.len
+               && maint_snapshot_superadmin(s, f->user.data, f->user.len));
+}
+
+
+static int
+maint_survives(const maint_session_facts_t *f, int64_t cutoff_s)
+{
+    return (f->first_seen >= 0 && f->first_seen >= cutoff_s * 1000)
+           || (f->kept_at >= 0 && f->kept_at >= cutoff_s * 1000);
+}
+
+
+maint_session_verdict_e
+maint_session_verdict(const maint_snapshot_t *s, const char *app,
+    size_t app_len, int64_t now_ms, const maint_session_facts_t *f)
+{
+    size_t                 i;
+    int64_t                explicit, window;
+    const maint_window_t  *w;
+
+    if (f->revoked) {
+        return MAINT_SESSION_REVOKED;
+    }
+
+    if (s == NULL) {
+        return MAINT_SESSION_ACTIVE;
+    }
+
+    explicit = 0;
+
+    for (i = 0; i < s->ncutoffs; i++) {
+        if ((s->cutoffs[i].app.len == 1 && s->cutoffs[i].app.data[0] == '*')
+            || maint_str_eq(&s->cutoffs[i].app, app, app_len))
+        {
+            if (s->cutoffs[i].at > explicit) {
+                explicit = s->cutoffs[i].at;
+            }
+        }
+    }
+
+    if (explicit && !maint_survives(f, explicit)) {
+        return MAINT_SESSION_CUTOFF;
+    }
+
+    window = 0;
+
+    for (i = 0; i < s->nwindows; i++) {
+        w = &s->windows[i];
+
+        if (w->terminate_sessions && w->start * 1000 <= now_ms
+            && w->start > window)
+        {
+            /* the window covers the app (or every app) */
+            size_t  j;
+            int     covers = w->all_apps;
+
+            for (j = 0; !covers && j < w->napps; j++) {
+                covers = maint_str_eq(&w->apps[j], app, app_len);
+            }
+
+            if (covers) {
+                window = w->start;
+            }
+        }
+    }
+
+    if (window && !maint_is_superadmin(s, f) && !maint_survives(f, window)) {
+        return MAINT_SESSION_WINDOW;
+    }
+
+    return MAINT_SESSION_ACTIVE;
+}

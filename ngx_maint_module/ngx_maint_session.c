@@ -1,0 +1,929 @@
+/*
+ * ngx_maint_session.c: the app's session cookie at the edge
+ * (docs/sessions.md).  It owns:
+ *
+ *   - the per-worker cache of what Redis knows about a session (its
+ *     registry facts and whether it is on the blacklist), each entry
+ *     stamped with the revocations counter of <prefix>state it was read
+ *     under: an entry is trusted while that counter has not moved;
+ *   - the lookups for sessions the cache cannot answer, sent in the same
+ *     batch as the state read (ngx_maint_state.c), so the common case costs
+ *     no round trip of its own;
+ *   - logging a session off: the cookie removed from the request, expired
+ *     in the response;
+ *   - the registry writes: sessions the upstream creates, and "last seen"
+ *     at most once a minute per session and worker, never waited for.
+ */
+
+#include "ngx_maint_module.h"
+
+
+#define NGX_MAINT_SESSION_CACHE   10000     /* entries per worker */
+#define NGX_MAINT_SEEN_EVERY      60000     /* ms between last_seen writes */
+#define NGX_MAINT_UA_MAX          200
+#define NGX_MAINT_USER_MAX        128
+#define NGX_MAINT_NO_EPOCH        ((uint64_t) -1)
+
+
+typedef struct {
+    ngx_str_node_t        sn;               /* the id; key: its first bits */
+    ngx_queue_t           lru;
+    ngx_queue_t           send;             /* in the lookups to send */
+    u_char                id[MAINT_SESSION_ID_HEX];
+
+    uint64_t              epoch;            /* revocations when read */
+    uintptr_t             gen;              /* batch of the lookup sent */
+    ngx_msec_t            seen_written;
+
+    int64_t               first_seen;
+    int64_t               kept_at;
+    u_char                superadmin[MAINT_MAX_ID_LEN];
+    u_char                user[NGX_MAINT_USER_MAX];
+    u_char                superadmin_len;
+    u_char                user_len;
+
+    unsigned              known:1;          /* facts were read */
+    unsigned              revoked:1;
+    unsigned              registered:1;     /* the registry holds it */
+    unsigned              queued:1;         /* waits to be sent */
+    unsigned              inflight:2;       /* replies still to come */
+} ngx_maint_session_t;
+
+
+typedef struct {
+    ngx_maint_main_conf_t  *mcf;
+    ngx_log_t              *log;
+    ngx_rbtree_t            tree;
+    ngx_rbtree_node_t       sentinel;
+    ngx_queue_t             lru;            /* most recent first */
+    ngx_queue_t             send;
+    ngx_uint_t              count;
+} ngx_maint_sessions_t;
+
+
+static ngx_maint_session_t *ngx_maint_session_get(const u_char *id,
+    ngx_uint_t create);
+static void ngx_maint_session_collect_one(void *data, const char *value,
+    size_t len, int valid);
+static void ngx_maint_on_session(redisAsyncContext *ac, void *reply,
+    void *data);
+static void ngx_maint_on_revoked(redisAsyncContext *ac, void *reply,
+    void *data);
+static void ngx_maint_session_write(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, const u_char *id,
+    ngx_uint_t created);
+static size_t ngx_maint_printable(u_char *dst, u_char *src, size_t len,
+    size_t max);
+static ngx_flag_t ngx_maint_sets_cookie(ngx_table_elt_t *h, ngx_str_t *name);
+static ngx_int_t ngx_maint_expire_cookie(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
+
+
+static ngx_maint_sessions_t  ngx_maint_sessions;
+
+
+void
+ngx_maint_session_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
+{
+    ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
+
+    ngx_memzero(ss, sizeof(ngx_maint_sessions_t));
+
+    ss->mcf = mcf;
+    ss->log = cycle->log;
+
+    ngx_rbtree_init(&ss->tree, &ss->sentinel, ngx_str_rbtree_insert_value);
+    ngx_queue_init(&ss->lru);
+    ngx_queue_init(&ss->send);
+}
+
+
+/* after the Redis connection is gone: no callback can reach an entry */
+
+void
+ngx_maint_session_exit_worker(void)
+{
+    ngx_queue_t           *q;
+    ngx_maint_session_t   *s;
+    ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
+
+    if (ss->lru.next == NULL) {
+        return;                         /* never initialized */
+    }
+
+    while (!ngx_queue_empty(&ss->lru)) {
+        q = ngx_queue_head(&ss->lru);
+        ngx_queue_remove(q);
+        s = ngx_queue_data(q, ngx_maint_session_t, lru);
+        ngx_free(s);
+    }
+
+    ngx_rbtree_init(&ss->tree, &ss->sentinel, ngx_str_rbtree_insert_value);
+    ngx_queue_init(&ss->send);
+    ss->count = 0;
+}
+
+
+/* Calls handler for every pair named "name" in the request's Cookie headers */
+
+void
+ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
+    maint_cookie_pt handler, void *data)
+{
+#if (nginx_version >= 1023000)
+    ngx_table_elt_t  *h;
+
+    for (h = r->headers_in.cookie; h; h = h->next) {
+        (void) maint_cookie_values((char *) h->value.data, h->value.len,
+                                   (char *) name->data, name->len, handler,
+                                   data);
+    }
+#else
+    ngx_uint_t         i;
+    ngx_table_elt_t  **h;
+
+    h = r->headers_in.cookies.elts;
+
+    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
+        (void) maint_cookie_values((char *) h[i]->value.data,
+                                   h[i]->value.len, (char *) name->data,
+                                   name->len, handler, data);
+    }
+#endif
+}
+
+
+/*
+ * The session ids of the request, once.  A well-formed value is hashed;
+ * anything else is no session and goes nowhere.  More values than anyone
+ * can legitimately hold is treated as an ended session.
+ */
+
+void
+ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    if (ctx->sessions_read) {
+        return;
+    }
+
+    ctx->sessions_read = 1;
+
+    if (lcf->session_cookie.len == 0) {
+        return;
+    }
+
+    ngx_maint_cookies_each(r, &lcf->session_cookie,
+                           ngx_maint_session_collect_one, ctx);
+
+    if (ctx->too_many) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "maint: more than %d \"%V\" cookies, logging off",
+                      NGX_MAINT_MAX_SESSIONS, &lcf->session_cookie);
+    }
+}
+
+
+static void
+ngx_maint_session_collect_one(void *data, const char *value, size_t len,
+    int valid)
+{
+    ngx_maint_ctx_t  *ctx = data;
+
+    char        id[MAINT_SESSION_ID_HEX + 1];
+    ngx_uint_t  i;
+
+    if (!valid) {
+        return;
+    }
+
+    if (ctx->nsessions == NGX_MAINT_MAX_SESSIONS) {
+        ctx->too_many = 1;
+        return;
+    }
+
+    maint_session_id(value, len, id);
+
+    for (i = 0; i < ctx->nsessions; i++) {
+        if (ngx_memcmp(ctx->sessions[i], id, MAINT_SESSION_ID_HEX) == 0) {
+            return;                     /* the same value twice */
+        }
+    }
+
+    ngx_memcpy(ctx->sessions[ctx->nsessions++], id, MAINT_SESSION_ID_HEX + 1);
+}
+
+
+/*
+ * Queues a lookup for every session of the request the cache cannot
+ * answer under the revocations counter last read.  Returns how many of the
+ * request's sessions wait for one.
+ */
+
+ngx_uint_t
+ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
+{
+    uint64_t               epoch;
+    ngx_uint_t             i, n;
+    ngx_maint_session_t   *s;
+    ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
+
+    epoch = ngx_maint_state_revocations();
+    n = 0;
+
+    for (i = 0; i < ctx->nsessions; i++) {
+        s = ngx_maint_session_get(ctx->sessions[i], 1);
+
+        if (s == NULL) {
+            /* no room: the request waits, then goes by what is known */
+            n++;
+            continue;
+        }
+
+        if (s->known && s->epoch == epoch) {
+            continue;
+        }
+
+        n++;
+
+        if (!s->queued && !s->inflight) {
+            s->queued = 1;
+            ngx_queue_insert_tail(&ss->send, &s->send);
+        }
+    }
+
+    return n;
+}
+
+
+/*
+ * Called by the reader while it builds a batch, after HMGET <state>:
+ * HMGET <session:id> ... and EXISTS <revoked:id> for every queued lookup.
+ * Returns the number of commands queued (each reply is reported to
+ * ngx_maint_state_batch_reply()), or NGX_ERROR.
+ */
+
+ngx_int_t
+ngx_maint_session_send_lookups(uintptr_t gen)
+{
+    u_char                 key[64 + MAINT_SESSION_ID_HEX];
+    size_t                 argvlen[7];
+    ngx_int_t              n;
+    ngx_queue_t           *q;
+    const char            *argv[7];
+    ngx_maint_session_t   *s;
+    ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
+    ngx_maint_main_conf_t *mcf = ss->mcf;
+
+    n = 0;
+
+    if (mcf->key_session.len > 64 || mcf->key_revoked.len > 64) {
+        return NGX_ERROR;               /* the prefix is checked at -t */
+    }
+
+    while (!ngx_queue_empty(&ss->send)) {
+        q = ngx_queue_head(&ss->send);
+        ngx_queue_remove(q);
+        s = ngx_queue_data(q, ngx_maint_session_t, send);
+        s->queued = 0;
+
+        argv[0] = "HMGET";
+        argvlen[0] = 5;
+        argv[1] = (char *) key;
+        argvlen[1] = ngx_cpymem(ngx_cpymem(key, mcf->key_session.data,
+                                           mcf->key_session.len),
+                                s->id, MAINT_SESSION_ID_HEX)
+                     - key;
+        argv[2] = "first_seen";
+        argvlen[2] = 10;
+        argv[3] = "kept_at";
+        argvlen[3] = 7;
+        argv[4] = "superadmin";
+        argvlen[4] = 10;
+        argv[5] = "user";
+        argvlen[5] = 4;
+        argv[6] = "last_seen";
+        argvlen[6] = 9;
+
+        if (ngx_maint_redis_command(ngx_maint_on_session, s, 7, argv, argvlen)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        s->inflight++;
+        s->gen = gen;
+        n++;
+
+        argv[0] = "EXISTS";
+        argvlen[0] = 6;
+        argvlen[1] = ngx_cpymem(ngx_cpymem(key, mcf->key_revoked.data,
+                                           mcf->key_revoked.len),
+                                s->id, MAINT_SESSION_ID_HEX)
+                     - key;
+
+        if (ngx_maint_redis_command(ngx_maint_on_revoked, s, 2, argv, argvlen)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        s->inflight++;
+        n++;
+
+        ngx_maint_metric_inc(NGX_MAINT_M_SESSION_LOOKUPS);
+    }
+
+    return n;
+}
+
+
+static int64_t
+ngx_maint_reply_ms(redisReply *rr)
+{
+    ngx_int_t  v;
+
+    if (rr->type != REDIS_REPLY_STRING || rr->len == 0 || rr->len > 18) {
+        return -1;
+    }
+
+    v = ngx_atoof((u_char *) rr->str, rr->len);
+
+    return v == NGX_ERROR ? -1 : (int64_t) v;
+}
+
+
+static size_t
+ngx_maint_reply_name(redisReply *rr, u_char *out, size_t max)
+{
+    if (rr->type != REDIS_REPLY_STRING) {
+        return 0;
+    }
+
+    return ngx_maint_printable(out, (u_char *) rr->str, rr->len, max);
+}
+
+
+static void
+ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
+{
+    ngx_maint_session_t  *s = data;
+    redisReply           *rr = reply;
+
+    s->inflight--;
+
+    if (rr == NULL || !ngx_maint_state_batch_is(s->gen)) {
+        s->known = 0;
+        return;
+    }
+
+    /*
+     * A hash that is not one (WRONGTYPE) or any other surprise: no
+     * registry facts.  The session is then what "never seen created"
+     * means, which every cutoff ends.
+     */
+
+    s->first_seen = -1;
+    s->kept_at = -1;
+    s->superadmin_len = 0;
+    s->user_len = 0;
+    s->registered = 0;
+
+    if (rr->type == REDIS_REPLY_ARRAY && rr->elements == 5) {
+        s->first_seen = ngx_maint_reply_ms(rr->element[0]);
+        s->kept_at = ngx_maint_reply_ms(rr->element[1]);
+        s->superadmin_len = ngx_maint_reply_name(rr->element[2],
+                                                 s->superadmin,
+                                                 sizeof(s->superadmin));
+        s->user_len = ngx_maint_reply_name(rr->element[3], s->user,
+                                           sizeof(s->user));
+        s->registered = rr->element[4]->type == REDIS_REPLY_STRING;
+
+    } else {
+        ngx_log_error(NGX_LOG_WARN, ngx_maint_sessions.log, 0,
+                      "maint: unexpected reply reading a session, treating "
+                      "it as never seen created");
+    }
+
+    ngx_maint_state_batch_reply();
+}
+
+
+static void
+ngx_maint_on_revoked(redisAsyncContext *ac, void *reply, void *data)
+{
+    ngx_maint_session_t  *s = data;
+    redisReply           *rr = reply;
+
+    s->inflight--;
+
+    if (rr == NULL || !ngx_maint_state_batch_is(s->gen)) {
+        s->known = 0;
+        return;
+    }
+
+    if (rr->type != REDIS_REPLY_INTEGER) {
+        /* cannot tell: the read fails, requests go by policy */
+        ngx_maint_state_batch_failed("unexpected reply to EXISTS");
+        return;
+    }
+
+    s->revoked = rr->integer != 0;
+    s->known = 1;
+    s->epoch = ngx_maint_state_revocations();
+
+    ngx_maint_state_batch_reply();
+}
+
+
+/*
+ * After the read: is any of the request's sessions ended?  NGX_OK with
+ * ctx->revoked set or not; NGX_AGAIN when a session's cached facts turned
+ * out to be older than the revocations counter just read (the request
+ * waits for one more batch, with the lookups queued).
+ */
+
+ngx_int_t
+ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    uint64_t                  epoch;
+    ngx_uint_t                i, again;
+    ngx_maint_session_t      *s;
+    maint_session_facts_t     f;
+    maint_session_verdict_e   v;
+    const maint_snapshot_t   *snap;
+
+    if (ctx->too_many) {
+        ctx->revoked = 1;
+        return NGX_OK;
+    }
+
+    epoch = ngx_maint_state_revocations();
+    again = 0;
+
+    /* first: is every session answered under the counter just read? */
+
+    if (ctx->read_ok) {
+        for (i = 0; i < ctx->nsessions; i++) {
+            s = ngx_maint_session_get(ctx->sessions[i], 0);
+
+            if (s == NULL || !s->known || s->epoch != epoch) {
+                again = 1;
+            }
+        }
+
+        if (again) {
+            return NGX_AGAIN;
+        }
+    }
+
+    snap = ctx->state ? ctx->state->snap : NULL;
+
+    for (i = 0; i < ctx->nsessions; i++) {
+        s = ngx_maint_session_get(ctx->sessions[i], 0);
+
+        if (s == NULL || !s->known) {
+            /* Redis is unreachable and this worker never knew it */
+            continue;
+        }
+
+        f.first_seen = s->first_seen;
+        f.kept_at = s->kept_at;
+        f.revoked = s->revoked;
+        f.superadmin.data = (char *) s->superadmin;
+        f.superadmin.len = s->superadmin_len;
+        f.user.data = (char *) s->user;
+        f.user.len = s->user_len;
+
+        v = maint_session_verdict(snap, (char *) lcf->app.data, lcf->app.len,
+                                  ctx->now_ms, &f);
+
+        if (v != MAINT_SESSION_ACTIVE) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "maint: session %*s ended (%s), logging off",
+                          (size_t) 12, s->id,
+                          v == MAINT_SESSION_REVOKED ? "revoked"
+                          : v == MAINT_SESSION_CUTOFF ? "ended with all"
+                          : "window");
+            ctx->revoked = 1;
+            continue;
+        }
+
+        /* a live session the registry holds: keep "last seen" current */
+
+        if (s->registered && ctx->read_ok
+            && (s->seen_written == 0
+                || ngx_current_msec - s->seen_written >= NGX_MAINT_SEEN_EVERY))
+        {
+            s->seen_written = ngx_current_msec;
+            ngx_maint_session_write(r, ctx, lcf, s->id, 0);
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Logoff: the request goes on without the session cookie (every value of
+ * it; the other cookies stay), and the response expires it.
+ */
+
+void
+ngx_maint_session_logoff(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    u_char           *p;
+    size_t            len;
+    ngx_table_elt_t  *h;
+#if (nginx_version < 1023000)
+    ngx_uint_t        i;
+    ngx_table_elt_t **hs;
+#endif
+
+    ctx->expire_cookie = 1;
+
+#if (nginx_version >= 1023000)
+    for (h = r->headers_in.cookie; h; h = h->next) {
+#else
+    hs = r->headers_in.cookies.elts;
+
+    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
+        h = hs[i];
+#endif
+        p = ngx_pnalloc(r->pool, h->value.len + 1);
+        if (p == NULL) {
+            /* cannot rewrite it: send no cookie at all */
+            h->value.len = 0;
+            continue;
+        }
+
+        len = maint_cookie_remove((char *) h->value.data, h->value.len,
+                                  (char *) lcf->session_cookie.data,
+                                  lcf->session_cookie.len, (char *) p);
+        p[len] = '\0';
+
+        h->value.data = p;
+        h->value.len = len;
+    }
+}
+
+
+/*
+ * The header filter's part, for a main request in a location with a
+ * session cookie: expires a logged-off cookie (unless the upstream sets
+ * that cookie itself, a fresh session after its login page) and records
+ * the sessions the upstream creates.
+ */
+
+ngx_int_t
+ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    char              id[MAINT_SESSION_ID_HEX + 1];
+    size_t            vlen;
+    int64_t           now_s;
+    ngx_uint_t        i, sets;
+    const char       *value;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+    ngx_maint_session_t  *s;
+
+    sets = 0;
+    now_s = ngx_maint_now_ms() / 1000;
+
+    part = &r->headers_out.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0 || !ngx_maint_sets_cookie(&h[i],
+                                                      &lcf->session_cookie))
+        {
+            continue;
+        }
+
+        sets = 1;
+
+        if (!maint_set_cookie((char *) h[i].value.data, h[i].value.len,
+                              (char *) lcf->session_cookie.data,
+                              lcf->session_cookie.len, now_s, &value, &vlen))
+        {
+            continue;                   /* the app deletes it */
+        }
+
+        maint_session_id(value, vlen, id);
+
+        /* whatever this worker knew of that id is to be read again */
+
+        s = ngx_maint_session_get((u_char *) id, 0);
+        if (s) {
+            s->epoch = NGX_MAINT_NO_EPOCH;
+            s->seen_written = ngx_current_msec;
+        }
+
+        ngx_maint_session_write(r, ctx, lcf, (u_char *) id, 1);
+    }
+
+    if (ctx->expire_cookie && !sets) {
+        return ngx_maint_expire_cookie(r, lcf);
+    }
+
+    return NGX_OK;
+}
+
+
+/* "NAME=" at the start of a Set-Cookie header */
+
+static ngx_flag_t
+ngx_maint_sets_cookie(ngx_table_elt_t *h, ngx_str_t *name)
+{
+    u_char  *p, *last;
+
+    if (h->key.len != sizeof("Set-Cookie") - 1
+        || ngx_strncasecmp(h->key.data, (u_char *) "Set-Cookie",
+                           sizeof("Set-Cookie") - 1) != 0)
+    {
+        return 0;
+    }
+
+    p = h->value.data;
+    last = p + h->value.len;
+
+    while (p < last && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    if ((size_t) (last - p) <= name->len
+        || ngx_strncmp(p, name->data, name->len) != 0)
+    {
+        return 0;
+    }
+
+    for (p += name->len; p < last && (*p == ' ' || *p == '\t'); p++) {
+        /* void */
+    }
+
+    return p < last && *p == '=';
+}
+
+
+static ngx_int_t
+ngx_maint_expire_cookie(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
+{
+    u_char  *p, *v;
+    size_t   len;
+
+    len = lcf->session_cookie.len
+          + sizeof("=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+                   "; Path=") - 1
+          + lcf->session_path.len
+          + sizeof("; Domain=") - 1 + lcf->session_domain.len;
+
+    v = ngx_pnalloc(r->pool, len);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(v, "%V=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 "
+                    "GMT; Path=%V", &lcf->session_cookie, &lcf->session_path);
+
+    if (lcf->session_domain.len) {
+        p = ngx_sprintf(p, "; Domain=%V", &lcf->session_domain);
+    }
+
+    if (ngx_maint_add_header(r, "Set-Cookie", sizeof("Set-Cookie") - 1, v,
+                             p - v)
+        == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The registry write (docs/redis-schema.md), sent and never waited for:
+ *
+ *   HSETNX  <session:id> first_seen <now>        (created only)
+ *   HSET    <session:id> last_seen <now> app <app> addr <addr>
+ *                        user_agent <ua> [user <u>] [superadmin <name>]
+ *   PEXPIRE <session:id> <idle>
+ *   ZADD    <sessions> <now> <id>
+ */
+
+static void
+ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf, const u_char *id, ngx_uint_t created)
+{
+    int                 argc;
+    u_char              key[64 + MAINT_SESSION_ID_HEX], now[NGX_INT64_LEN],
+                        idle[NGX_INT64_LEN], ua[NGX_MAINT_UA_MAX],
+                        user[NGX_MAINT_USER_MAX];
+    size_t              argvlen[16], key_len, now_len, ua_len, user_len;
+    int64_t             idle_s;
+    ngx_str_t           value;
+    const char         *argv[16];
+    ngx_maint_main_conf_t  *mcf = ngx_maint_sessions.mcf;
+
+    if (!ngx_maint_redis_ready() || mcf->key_session.len > 64) {
+        return;
+    }
+
+#define ARG(s, n)  argv[argc] = (const char *) (s); argvlen[argc++] = (n)
+
+    key_len = ngx_cpymem(ngx_cpymem(key, mcf->key_session.data,
+                                    mcf->key_session.len),
+                         id, MAINT_SESSION_ID_HEX)
+              - key;
+    now_len = ngx_sprintf(now, "%L", ngx_maint_now_ms()) - now;
+
+    if (created) {
+        argc = 0;
+        ARG("HSETNX", 6);
+        ARG(key, key_len);
+        ARG("first_seen", 10);
+        ARG(now, now_len);
+
+        (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+    }
+
+    ua_len = 0;
+
+    if (r->headers_in.user_agent) {
+        ua_len = ngx_maint_printable(ua, r->headers_in.user_agent->value.data,
+                                     r->headers_in.user_agent->value.len,
+                                     sizeof(ua));
+    }
+
+    argc = 0;
+    ARG("HSET", 4);
+    ARG(key, key_len);
+    ARG("last_seen", 9);
+    ARG(now, now_len);
+    ARG("app", 3);
+    ARG(lcf->app.data, lcf->app.len);
+    ARG("addr", 4);
+    ARG(r->connection->addr_text.data, r->connection->addr_text.len);
+    ARG("user_agent", 10);
+    ARG(ua, ua_len);
+
+    if (created && lcf->session_user
+        && ngx_http_complex_value(r, lcf->session_user, &value) == NGX_OK
+        && value.len)
+    {
+        user_len = ngx_maint_printable(user, value.data, value.len,
+                                       sizeof(user));
+        ARG("user", 4);
+        ARG(user, user_len);
+    }
+
+    if (created && ctx->superadmin[0]) {
+        ARG("superadmin", 10);
+        ARG(ctx->superadmin, ngx_strlen(ctx->superadmin));
+    }
+
+    (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+
+    idle_s = (ctx->state && ctx->state->snap->session_idle > 0)
+             ? ctx->state->snap->session_idle
+             : MAINT_DEFAULT_IDLE_MIN * 60;
+
+    argc = 0;
+    ARG("PEXPIRE", 7);
+    ARG(key, key_len);
+    ARG(idle, ngx_sprintf(idle, "%L", idle_s * 1000) - idle);
+
+    (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+
+    argc = 0;
+    ARG("ZADD", 4);
+    ARG(mcf->key_sessions.data, mcf->key_sessions.len);
+    ARG(now, now_len);
+    ARG(id, MAINT_SESSION_ID_HEX);
+
+    (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+
+#undef ARG
+
+    if (created) {
+        ngx_maint_metric_inc(NGX_MAINT_M_SESSIONS_REGISTERED);
+    }
+}
+
+
+/*
+ * Text from a request header or a variable, for the registry and the
+ * admin API's JSON: printable ASCII only, anything else becomes "?".
+ */
+
+static size_t
+ngx_maint_printable(u_char *dst, u_char *src, size_t len, size_t max)
+{
+    size_t  i;
+
+    len = ngx_min(len, max);
+
+    for (i = 0; i < len; i++) {
+        dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
+    }
+
+    return len;
+}
+
+
+/* The cache: a tree by id, the least recently used evicted first. */
+
+static uint32_t
+ngx_maint_session_key(const u_char *id)
+{
+    uint32_t    k;
+    ngx_uint_t  i;
+
+    k = 0;
+
+    for (i = 0; i < 8; i++) {
+        k = (k << 4) | (id[i] <= '9' ? id[i] - '0' : id[i] - 'a' + 10);
+    }
+
+    return k;
+}
+
+
+static ngx_maint_session_t *
+ngx_maint_session_get(const u_char *id, ngx_uint_t create)
+{
+    uint32_t               key;
+    ngx_str_t              str;
+    ngx_queue_t           *q;
+    ngx_maint_session_t   *s;
+    ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
+
+    key = ngx_maint_session_key(id);
+    str.data = (u_char *) id;
+    str.len = MAINT_SESSION_ID_HEX;
+
+    s = (ngx_maint_session_t *) ngx_str_rbtree_lookup(&ss->tree, &str, key);
+
+    if (s) {
+        ngx_queue_remove(&s->lru);
+        ngx_queue_insert_head(&ss->lru, &s->lru);
+        return s;
+    }
+
+    if (!create) {
+        return NULL;
+    }
+
+    /* full: evict from the least recently used end, sparing lookups */
+
+    for (q = ngx_queue_last(&ss->lru);
+         ss->count >= NGX_MAINT_SESSION_CACHE && q != ngx_queue_sentinel(&ss->lru);
+         /* void */)
+    {
+        s = ngx_queue_data(q, ngx_maint_session_t, lru);
+        q = ngx_queue_prev(q);
+
+        if (s->queued || s->inflight) {
+            continue;
+        }
+
+        ngx_queue_remove(&s->lru);
+        ngx_rbtree_delete(&ss->tree, &s->sn.node);
+        ngx_free(s);
+        ss->count--;
+    }
+
+    if (ss->count >= NGX_MAINT_SESSION_CACHE) {
+        return NULL;
+    }
+
+    s = ngx_calloc(sizeof(ngx_maint_session_t), ss->log);
+    if (s == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(s->id, id, MAINT_SESSION_ID_HEX);
+    s->sn.node.key = key;
+    s->sn.str.data = s->id;
+    s->sn.str.len = MAINT_SESSION_ID_HEX;
+    s->epoch = NGX_MAINT_NO_EPOCH;
+
+    ngx_rbtree_insert(&ss->tree, &s->sn.node);
+    ngx_queue_insert_head(&ss->lru, &s->lru);
+    ss->count++;
+
+    return s;
+}

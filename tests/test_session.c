@@ -1,0 +1,267 @@
+/* Session cookies: finding, validating, removing, Set-Cookie, verdicts. */
+
+#include "unit.h"
+#include "maint_session.h"
+
+
+typedef struct {
+    int     n;
+    char    seen[8][64];
+    int     valid[8];
+} seen_t;
+
+
+static void
+collect(void *data, const char *value, size_t len, int valid)
+{
+    seen_t  *s = data;
+
+    if (s->n < 8) {
+        snprintf(s->seen[s->n], sizeof(s->seen[0]), "%.*s", (int) len, value);
+        s->valid[s->n++] = valid;
+    }
+}
+
+
+static seen_t
+values(const char *header)
+{
+    seen_t  s;
+
+    memset(&s, 0, sizeof(s));
+    maint_cookie_values(header, strlen(header), "sid", 3, collect, &s);
+
+    return s;
+}
+
+
+static void
+test_find(void **state)
+{
+    seen_t  s;
+
+    s = values("sid=abc");
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.seen[0], "abc");
+    assert_true(s.valid[0]);
+
+    s = values("a=1; sid=abc; b=2; sid=\"def\"");
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.seen[1], "\"def\"");
+    assert_true(s.valid[1]);
+
+    s = values("xsid=1; sidx=2; sid; =sid; sid =spaced ;sid= pad ");
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.seen[0], "spaced");
+    assert_string_equal(s.seen[1], "pad");
+
+    s = values("");
+    assert_int_equal(s.n, 0);
+
+    s = values(";;;  ;");
+    assert_int_equal(s.n, 0);
+}
+
+
+static void
+test_validity(void **state)
+{
+    char  big[4200];
+
+    assert_true(maint_cookie_value_ok(S("abcDEF012-_.~!#$%&'()*+/:<=>?@[]^`{|}")));
+    assert_true(maint_cookie_value_ok(S("\"quoted\"")));
+    assert_false(maint_cookie_value_ok(S("")));
+    assert_false(maint_cookie_value_ok(S("\"\"")));
+    assert_false(maint_cookie_value_ok(S("a b")));
+    assert_false(maint_cookie_value_ok(S("a,b")));
+    assert_false(maint_cookie_value_ok(S("a\\b")));
+    assert_false(maint_cookie_value_ok(S("a\"b")));
+    assert_false(maint_cookie_value_ok(S("a\r\nSet-Cookie: x=1")));
+    assert_false(maint_cookie_value_ok("a\0b", 3));
+    assert_false(maint_cookie_value_ok(S("caf\xc3\xa9")));
+    assert_false(maint_cookie_value_ok(S("\x7f")));
+
+    memset(big, 'a', sizeof(big));
+    assert_true(maint_cookie_value_ok(big, 4096));
+    assert_false(maint_cookie_value_ok(big, 4097));
+}
+
+
+static void
+test_remove(void **state)
+{
+    char    out[256];
+    size_t  n;
+
+    static const struct {
+        const char  *in;
+        const char  *out;
+    } v[] = {
+        { "sid=abc", "" },
+        { "a=1; sid=abc; b=2", "a=1; b=2" },
+        { "sid=1;sid=2; keep=3 ;sid=4", "keep=3" },
+        { "  a=1  ;  b = 2 ", "a=1; b = 2" },
+        { "sidx=1; xsid=2", "sidx=1; xsid=2" },
+        { "flag; sid=x", "flag" },
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        n = maint_cookie_remove(v[i].in, strlen(v[i].in), "sid", 3, out);
+        out[n] = '\0';
+        assert_string_equal(out, v[i].out);
+    }
+
+    /* in place */
+    strcpy(out, "sid=1; a=2; sid=3; b=4");
+    n = maint_cookie_remove(out, strlen(out), "sid", 3, out);
+    out[n] = '\0';
+    assert_string_equal(out, "a=2; b=4");
+}
+
+
+static void
+test_set_cookie(void **state)
+{
+    size_t       len;
+    const char  *v;
+
+    static const struct {
+        const char  *h;
+        const char  *value;         /* NULL: not a setting of sid */
+    } c[] = {
+        { "sid=NEW; Path=/; HttpOnly", "NEW" },
+        { "sid=NEW", "NEW" },
+        { "sid=\"q\"; Secure", "\"q\"" },
+        { "sid=NEW; Max-Age=3600", "NEW" },
+        { "sid=NEW; max-age=0", NULL },
+        { "sid=NEW; Max-Age=-1", NULL },
+        { "sid=NEW; Max-Age=000", NULL },
+        { "sid=; Path=/", NULL },
+        { "sid=NEW; Expires=Thu, 01 Jan 1970 00:00:00 GMT", NULL },
+        { "sid=NEW; expires=Thu, 01-Jan-1970 00:00:00 GMT", NULL },
+        { "sid=NEW; Expires=Fri, 01 Jan 2100 00:00:00 GMT", "NEW" },
+        { "sid=NEW; Expires=garbage", "NEW" },
+        { "other=1; sid=NEW", NULL },
+        { "sidx=NEW", NULL },
+        { "sid=bad value", NULL },
+        { "", NULL },
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        int found = maint_set_cookie(c[i].h, strlen(c[i].h), "sid", 3,
+                                     1795300000, &v, &len);
+
+        if (c[i].value == NULL) {
+            if (found) {
+                fail_msg("\"%s\" was taken as setting sid", c[i].h);
+            }
+
+        } else if (!found || len != strlen(c[i].value)
+                   || memcmp(v, c[i].value, len) != 0)
+        {
+            fail_msg("\"%s\": want %s", c[i].h, c[i].value);
+        }
+    }
+}
+
+
+static void
+test_id(void **state)
+{
+    char  id[MAINT_SESSION_ID_HEX + 1];
+
+    maint_session_id(S("abc"), id);
+    assert_string_equal(id, "ba7816bf8f01cfea414140de5dae2223"
+                            "b00361a396177a9cb410ff61f20015ad");
+}
+
+
+static void
+test_verdict(void **state)
+{
+    char                    err[256];
+    const char             *json;
+    maint_snapshot_t       *s;
+    maint_session_facts_t   f;
+
+    /* cutoffs: shop at 1000, "*" at 500; a window for crm with
+     * terminate_sessions from 2000; superadmin alice */
+    json = "{\"schema\":1,"
+           "\"session_cutoffs\":{\"shop\":1000,\"*\":500},"
+           "\"superadmins\":[{\"name\":\"alice\",\"credential\":"
+           "\"0000000000000000000000000000000000000000000000000000000000000000\"}],"
+           "\"windows\":[{\"id\":\"w\",\"apps\":[\"crm\"],\"start\":2000,"
+           "\"end\":3000,\"terminate_sessions\":true}]}";
+
+    s = maint_snapshot_parse(json, strlen(json), err, sizeof(err));
+    if (s == NULL) {
+        fail_msg("%s", err);
+    }
+
+#define F(fs, ka, rv, sa, us)                                                 \
+    (memset(&f, 0, sizeof(f)), f.first_seen = fs, f.kept_at = ka,             \
+     f.revoked = rv, f.superadmin.data = sa, f.superadmin.len = strlen(sa),   \
+     f.user.data = us, f.user.len = strlen(us), &f)
+
+    /* the blacklist wins */
+    assert_int_equal(maint_session_verdict(s, S("none"), 9000000,
+                     F(9000000, -1, 1, "", "")), MAINT_SESSION_REVOKED);
+
+    /* explicit cutoffs */
+    assert_int_equal(maint_session_verdict(s, S("shop"), 1500000,
+                     F(-1, -1, 0, "", "")), MAINT_SESSION_CUTOFF);
+    assert_int_equal(maint_session_verdict(s, S("shop"), 1500000,
+                     F(999999, -1, 0, "", "")), MAINT_SESSION_CUTOFF);
+    assert_int_equal(maint_session_verdict(s, S("shop"), 1500000,
+                     F(1000000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("shop"), 1500000,
+                     F(-1, 1000000, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("blog"), 1500000,
+                     F(600000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("blog"), 1500000,
+                     F(400000, -1, 0, "", "")), MAINT_SESSION_CUTOFF);
+    /* superadmins are not spared by an explicit cutoff */
+    assert_int_equal(maint_session_verdict(s, S("shop"), 1500000,
+                     F(-1, -1, 0, "alice", "")), MAINT_SESSION_CUTOFF);
+
+    /* the window's cutoff applies from its start, for its apps */
+    assert_int_equal(maint_session_verdict(s, S("crm"), 1999999,
+                     F(600000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000000,
+                     F(600000, -1, 0, "", "")), MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
+                     F(2100000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
+                     F(600000, -1, 0, "alice", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
+                     F(600000, -1, 0, "", "alice")), MAINT_SESSION_ACTIVE);
+    /* a superadmin who is no longer one */
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
+                     F(600000, -1, 0, "bob", "")), MAINT_SESSION_WINDOW);
+    /* after the window too (the admin API then keeps it as a cutoff) */
+    assert_int_equal(maint_session_verdict(s, S("crm"), 4000000,
+                     F(600000, -1, 0, "", "")), MAINT_SESSION_WINDOW);
+
+    assert_int_equal(maint_session_verdict(NULL, S("crm"), 4000000,
+                     F(-1, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+
+    maint_snapshot_free(s);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_find),
+        cmocka_unit_test(test_validity),
+        cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_set_cookie),
+        cmocka_unit_test(test_id),
+        cmocka_unit_test(test_verdict),
+    };
+
+    return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+}
