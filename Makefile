@@ -54,7 +54,8 @@ $(NGX_BUILD)/Makefile: config $(NGINX_SRC)/conf_flags
 
 $(MODULE): $(NGX_BUILD)/Makefile $(MOD_SRCS)
 	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/ngx_maint_module.so $@
+	@# a new file, renamed into place: running workers keep the old one
+	cp $(NGX_BUILD)/objs/ngx_maint_module.so $@.tmp && mv -f $@.tmp $@
 
 admin: $(ADMIND) $(MAINTCTL)
 

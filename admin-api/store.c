@@ -330,6 +330,25 @@ adm_store_now(int64_t *ms)
 static int adm_store_access(adm_view_t *v);
 
 
+/* an array reply of strings (ids) as a JSON array */
+
+static json_t *
+adm_reply_strings(redisReply *rr)
+{
+    size_t   i;
+    json_t  *out;
+
+    out = json_array();
+
+    for (i = 0; rr->type == REDIS_REPLY_ARRAY && i < rr->elements; i++) {
+        json_array_append_new(out, json_stringn(rr->element[i]->str,
+                                                rr->element[i]->len));
+    }
+
+    return out;
+}
+
+
 static json_t *
 adm_reply_parse(redisReply *rr)
 {
@@ -352,7 +371,6 @@ int
 adm_store_view(adm_view_t *v)
 {
     char         key[128];
-    size_t       i;
     json_t      *ids, *recs;
     redisReply  *rr;
 
@@ -397,13 +415,7 @@ adm_store_view(adm_view_t *v)
         return -1;
     }
 
-    ids = json_array();
-
-    for (i = 0; i < rr->elements; i++) {
-        json_array_append_new(ids, json_stringn(rr->element[i]->str,
-                                                rr->element[i]->len));
-    }
-
+    ids = adm_reply_strings(rr);
     freeReplyObject(rr);
 
     if (adm_store_windows(ids, &recs) != 0) {
@@ -605,7 +617,6 @@ adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
     json_t **ids)
 {
     char         key[128], max[32];
-    size_t       i;
     redisReply  *rr;
 
     adm_key(key, sizeof(key), "windows", NULL);
@@ -623,13 +634,7 @@ adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
         return -1;
     }
 
-    *ids = json_array();
-
-    for (i = 0; i < rr->elements; i++) {
-        json_array_append_new(*ids, json_stringn(rr->element[i]->str,
-                                                 rr->element[i]->len));
-    }
-
+    *ids = adm_reply_strings(rr);
     freeReplyObject(rr);
 
     return 0;
@@ -722,12 +727,12 @@ adm_sessions_arg(adm_sessions_op_t *s, const char *actor)
     snprintf(ms[1], sizeof(ms[1]), "%lld", (long long) s->keep_at);
     snprintf(ms[2], sizeof(ms[2]), "%lld", (long long) s->idle_ms);
 
-    x = json_pack("{s:s, s:O, s:s, s:s, s:O, s:s, s:s, s:b}",
+    x = json_pack("{s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:b}",
                   "prefix", adm_conf.prefix,
-                  "revoke", s->revoke ? s->revoke : json_array(),
+                  "revoke", s->revoke ? json_incref(s->revoke) : json_array(),
                   "value", value ? value : "{}",
                   "ttl", ms[0],
-                  "keep", s->keep ? s->keep : json_array(),
+                  "keep", s->keep ? json_incref(s->keep) : json_array(),
                   "keep_at", ms[1],
                   "idle", ms[2],
                   "bump", s->bump);
@@ -1097,7 +1102,6 @@ int
 adm_store_session_ids(size_t offset, size_t count, json_t **ids)
 {
     char         key[128];
-    size_t       i;
     redisReply  *rr;
 
     adm_key(key, sizeof(key), "sessions", NULL);
@@ -1109,13 +1113,7 @@ adm_store_session_ids(size_t offset, size_t count, json_t **ids)
         return -1;
     }
 
-    *ids = json_array();
-
-    for (i = 0; i < rr->elements; i++) {
-        json_array_append_new(*ids, json_stringn(rr->element[i]->str,
-                                                 rr->element[i]->len));
-    }
-
+    *ids = adm_reply_strings(rr);
     freeReplyObject(rr);
 
     return 0;

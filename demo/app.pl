@@ -71,7 +71,8 @@ sub serve {
         close $f;
         return reply($c, 303, 'text/plain', "see /\n",
                      'Location' => '/',
-                     'Set-Cookie' => "sid=$new; Path=/; HttpOnly; SameSite=Lax");
+                     'Set-Cookie' => "sid=$new; Path=/; HttpOnly; SameSite=Lax",
+                     'X-User' => $name);
     }
 
     if ($path eq '/logout') {

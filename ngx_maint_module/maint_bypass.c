@@ -205,7 +205,7 @@ maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
         return MAINT_BYPASS_EXPIRED;
     }
 
-    if (exp - iat > max_ttl || exp < iat) {
+    if (exp - iat > max_ttl || exp <= iat) {
         return MAINT_BYPASS_TOO_LONG;
     }
 

@@ -51,60 +51,89 @@ maint_ws(char c)
 }
 
 
+/*
+ * One ";"-separated item of a Cookie or Set-Cookie header, from pos: its
+ * name and value, each without surrounding blanks.  Returns where the item
+ * ends (the ";" or len); p->eq is 0 for an item without "=".
+ */
+
+typedef struct {
+    size_t  start, end;             /* the item, trimmed */
+    size_t  ns, ne;                 /* the name */
+    size_t  vs, ve;                 /* the value */
+    int     eq;
+} maint_item_t;
+
+
+static size_t
+maint_item(const char *h, size_t len, size_t pos, maint_item_t *p)
+{
+    size_t  end, eq;
+
+    for (end = pos; end < len && h[end] != ';'; end++) {
+        /* void */
+    }
+
+    p->start = pos;
+    while (p->start < end && maint_ws(h[p->start])) {
+        p->start++;
+    }
+
+    p->end = end;
+    while (p->end > p->start && maint_ws(h[p->end - 1])) {
+        p->end--;
+    }
+
+    for (eq = p->start; eq < p->end && h[eq] != '='; eq++) {
+        /* void */
+    }
+
+    p->eq = eq < p->end;
+    p->ns = p->start;
+    p->ne = eq;
+    while (p->ne > p->ns && maint_ws(h[p->ne - 1])) {
+        p->ne--;
+    }
+
+    p->vs = p->eq ? eq + 1 : p->end;
+    p->ve = p->end;
+    while (p->vs < p->ve && maint_ws(h[p->vs])) {
+        p->vs++;
+    }
+
+    return end;
+}
+
+
+static int
+maint_item_is(const char *h, maint_item_t *p, const char *name,
+    size_t name_len)
+{
+    return p->ne - p->ns == name_len && memcmp(h + p->ns, name, name_len) == 0;
+}
+
+
 int
 maint_cookie_values(const char *header, size_t len, const char *name,
     size_t name_len, maint_cookie_pt handler, void *data)
 {
-    int          found;
-    size_t       pos, end, eq, ns, ne, vs, ve;
-    const char  *h;
+    int           found;
+    size_t        pos;
+    maint_item_t  p;
 
-    h = header;
     found = 0;
 
-    for (pos = 0; pos < len; pos = end + 1) {
-        end = pos;
-        while (end < len && h[end] != ';') {
-            end++;
-        }
+    for (pos = 0; pos < len; pos++) {
+        pos = maint_item(header, len, pos, &p);
 
-        ns = pos;
-        while (ns < end && maint_ws(h[ns])) {
-            ns++;
-        }
-
-        eq = ns;
-        while (eq < end && h[eq] != '=') {
-            eq++;
-        }
-
-        if (eq == end) {
-            continue;                   /* not a pair */
-        }
-
-        ne = eq;
-        while (ne > ns && maint_ws(h[ne - 1])) {
-            ne--;
-        }
-
-        if (ne - ns != name_len || memcmp(h + ns, name, name_len) != 0) {
+        if (!p.eq || !maint_item_is(header, &p, name, name_len)) {
             continue;
-        }
-
-        vs = eq + 1;
-        ve = end;
-
-        while (vs < ve && maint_ws(h[vs])) {
-            vs++;
-        }
-
-        while (ve > vs && maint_ws(h[ve - 1])) {
-            ve--;
         }
 
         found++;
 
-        handler(data, h + vs, ve - vs, maint_cookie_value_ok(h + vs, ve - vs));
+        handler(data, header + p.vs, p.ve - p.vs,
+                maint_cookie_value_ok(header + p.vs, p.ve - p.vs));
     }
 
     return found;
@@ -115,47 +144,16 @@ size_t
 maint_cookie_remove(const char *header, size_t len, const char *name,
     size_t name_len, char *out)
 {
-    size_t       pos, end, ns, ne, eq, o;
-    const char  *h;
+    size_t        pos, o;
+    maint_item_t  p;
 
-    h = header;
     o = 0;
 
-    for (pos = 0; pos < len; pos = end + 1) {
-        end = pos;
-        while (end < len && h[end] != ';') {
-            end++;
-        }
+    for (pos = 0; pos < len; pos++) {
+        pos = maint_item(header, len, pos, &p);
 
-        ns = pos;
-        while (ns < end && maint_ws(h[ns])) {
-            ns++;
-        }
-
-        ne = end;
-        while (ne > ns && maint_ws(h[ne - 1])) {
-            ne--;
-        }
-
-        if (ne == ns) {
+        if (p.end == p.start || maint_item_is(header, &p, name, name_len)) {
             continue;
-        }
-
-        eq = ns;
-        while (eq < ne && h[eq] != '=') {
-            eq++;
-        }
-
-        {
-            size_t nl = eq;
-
-            while (nl > ns && maint_ws(h[nl - 1])) {
-                nl--;
-            }
-
-            if (nl - ns == name_len && memcmp(h + ns, name, name_len) == 0) {
-                continue;
-            }
         }
 
         if (o) {
@@ -163,8 +161,8 @@ maint_cookie_remove(const char *header, size_t len, const char *name,
             out[o++] = ' ';
         }
 
-        memmove(out + o, h + ns, ne - ns);
-        o += ne - ns;
+        memmove(out + o, header + p.start, p.end - p.start);
+        o += p.end - p.start;
     }
 
     return o;
@@ -305,76 +303,48 @@ int
 maint_set_cookie(const char *header, size_t len, const char *name,
     size_t name_len, int64_t now_s, const char **value, size_t *vlen)
 {
-    size_t       pos, end, ns, ne, eq, vs, ve, i;
-    int64_t      t;
-    const char  *h;
-    int          first;
+    size_t        pos, i;
+    int64_t       t;
+    const char   *h;
+    maint_item_t  p;
 
     h = header;
-    first = 1;
 
-    for (pos = 0; pos < len; pos = end + 1, first = 0) {
-        end = pos;
-        while (end < len && h[end] != ';') {
-            end++;
-        }
+    /* the cookie itself: name=value */
 
-        ns = pos;
-        while (ns < end && maint_ws(h[ns])) {
-            ns++;
-        }
+    pos = maint_item(h, len, 0, &p);
 
-        eq = ns;
-        while (eq < end && h[eq] != '=') {
-            eq++;
-        }
+    if (!p.eq || !maint_item_is(h, &p, name, name_len)
+        || !maint_cookie_value_ok(h + p.vs, p.ve - p.vs))
+    {
+        return 0;
+    }
 
-        ne = eq;
-        while (ne > ns && maint_ws(h[ne - 1])) {
-            ne--;
-        }
+    *value = h + p.vs;
+    *vlen = p.ve - p.vs;
 
-        vs = eq < end ? eq + 1 : end;
-        while (vs < end && maint_ws(h[vs])) {
-            vs++;
-        }
+    /* then its attributes: does one of them delete it? */
 
-        ve = end;
-        while (ve > vs && maint_ws(h[ve - 1])) {
-            ve--;
-        }
+    for (pos++; pos < len; pos++) {
+        pos = maint_item(h, len, pos, &p);
 
-        if (first) {
-            /* the cookie itself: name=value */
-            if (eq == end || ne - ns != name_len
-                || memcmp(h + ns, name, name_len) != 0
-                || !maint_cookie_value_ok(h + vs, ve - vs))
-            {
-                return 0;
-            }
-
-            *value = h + vs;
-            *vlen = ve - vs;
-            continue;
-        }
-
-        if (maint_lower_eq(h + ns, ne - ns, "max-age")) {
+        if (maint_lower_eq(h + p.ns, p.ne - p.ns, "max-age")) {
             /* a negative or zero Max-Age deletes the cookie */
-            if (vs < ve && h[vs] == '-') {
+            if (p.vs < p.ve && h[p.vs] == '-') {
                 return 0;
             }
 
-            for (i = vs; i < ve && h[i] == '0'; i++) {
+            for (i = p.vs; i < p.ve && h[i] == '0'; i++) {
                 /* void */
             }
 
-            if (i == ve) {
+            if (i == p.ve) {
                 return 0;
             }
         }
 
-        if (maint_lower_eq(h + ns, ne - ns, "expires")) {
-            t = maint_http_date(h + vs, ve - vs);
+        if (maint_lower_eq(h + p.ns, p.ne - p.ns, "expires")) {
+            t = maint_http_date(h + p.vs, p.ve - p.vs);
 
             if (t >= 0 && t <= now_s) {
                 return 0;
@@ -382,7 +352,7 @@ maint_set_cookie(const char *header, size_t len, const char *name,
         }
     }
 
-    return !first;
+    return 1;
 }
 
 

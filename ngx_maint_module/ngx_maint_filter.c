@@ -132,7 +132,7 @@ ngx_maint_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    if (ctx->status == NGX_MAINT_ST_BYPASS && !ctx->replace_body) {
+    if (ctx->bypassed && !ctx->replace_body) {
         /* what a superadmin sees is for nobody else */
 
         ngx_maint_drop_headers(r, 0);

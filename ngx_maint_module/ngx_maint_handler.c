@@ -253,6 +253,7 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         || d == MAINT_READ_ONLY_PASS)
     {
         if (ngx_maint_bypassed(r, ctx, lcf)) {
+            ctx->bypassed = 1;
             ngx_maint_count(ctx, NGX_MAINT_ST_BYPASS);
             return NGX_DECLINED;
         }

@@ -187,6 +187,7 @@ typedef struct {
     unsigned                revoked:1;      /* one of them is ended */
     unsigned                too_many:1;     /* more values than we check */
     unsigned                expire_cookie:1;/* filter: Set-Cookie expiry */
+    unsigned                bypassed:1;     /* a superadmin's request */
     unsigned                banner:1;       /* filter: bypass banner */
     unsigned                sessions_checked:1;
     unsigned                parked:1;       /* deadline is set */
@@ -258,6 +259,8 @@ ngx_int_t ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_uint_t json, const maint_template_vars_t *extra, int64_t retry_after);
 ngx_flag_t ngx_maint_wants_json(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf);
+ngx_table_elt_t *ngx_maint_header_in(ngx_http_request_t *r, const char *name,
+    size_t len);
 ngx_int_t ngx_maint_render_unavailable(ngx_conf_t *cf,
     ngx_maint_loc_conf_t *lcf, maint_template_t *page);
 ngx_int_t ngx_maint_set_answer_headers(ngx_http_request_t *r,

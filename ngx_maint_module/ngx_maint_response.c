@@ -315,13 +315,27 @@ ngx_maint_add_header(ngx_http_request_t *r, char *key, size_t key_len,
 ngx_flag_t
 ngx_maint_wants_json(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
     if (lcf->api) {
         return 1;
     }
+
+    h = ngx_maint_header_in(r, "Accept", sizeof("Accept") - 1);
+
+    return h != NULL
+           && maint_accept_wants_json((char *) h->value.data, h->value.len);
+}
+
+
+/* The first request header of that name (NGINX indexes only some) */
+
+ngx_table_elt_t *
+ngx_maint_header_in(ngx_http_request_t *r, const char *name, size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
 
     part = &r->headers_in.headers.part;
     h = part->elts;
@@ -330,7 +344,7 @@ ngx_maint_wants_json(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
 
         if (i >= part->nelts) {
             if (part->next == NULL) {
-                break;
+                return NULL;
             }
 
             part = part->next;
@@ -338,16 +352,12 @@ ngx_maint_wants_json(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
             i = 0;
         }
 
-        if (h[i].key.len == sizeof("Accept") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
-                               sizeof("Accept") - 1) == 0)
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
         {
-            return maint_accept_wants_json((char *) h[i].value.data,
-                                           h[i].value.len);
+            return &h[i];
         }
     }
-
-    return 0;
 }
 
 

@@ -24,6 +24,9 @@
 #define NGX_MAINT_USER_MAX        128
 #define NGX_MAINT_NO_EPOCH        ((uint64_t) -1)
 
+/* <prefix> (at most 64) "session:" or "revoked:", and the id */
+#define NGX_MAINT_KEY_MAX         (64 + 16 + MAINT_SESSION_ID_HEX)
+
 
 typedef struct {
     ngx_str_node_t        sn;               /* the id; key: its first bits */
@@ -266,7 +269,7 @@ ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
 ngx_int_t
 ngx_maint_session_send_lookups(uintptr_t gen)
 {
-    u_char                 key[64 + MAINT_SESSION_ID_HEX];
+    u_char                 key[NGX_MAINT_KEY_MAX];
     size_t                 argvlen[7];
     ngx_int_t              n;
     ngx_queue_t           *q;
@@ -277,9 +280,6 @@ ngx_maint_session_send_lookups(uintptr_t gen)
 
     n = 0;
 
-    if (mcf->key_session.len > 64 || mcf->key_revoked.len > 64) {
-        return NGX_ERROR;               /* the prefix is checked at -t */
-    }
 
     while (!ngx_queue_empty(&ss->send)) {
         q = ngx_queue_head(&ss->send);
@@ -373,8 +373,7 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
     s->inflight--;
 
     if (rr == NULL || !ngx_maint_state_batch_is(s->gen)) {
-        s->known = 0;
-        return;
+        return;                         /* a failed read: nothing learnt */
     }
 
     /*
@@ -418,7 +417,6 @@ ngx_maint_on_revoked(redisAsyncContext *ac, void *reply, void *data)
     s->inflight--;
 
     if (rr == NULL || !ngx_maint_state_batch_is(s->gen)) {
-        s->known = 0;
         return;
     }
 
@@ -729,7 +727,7 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf, const u_char *id, ngx_uint_t created)
 {
     int                 argc;
-    u_char              key[64 + MAINT_SESSION_ID_HEX], now[NGX_INT64_LEN],
+    u_char              key[NGX_MAINT_KEY_MAX], now[NGX_INT64_LEN],
                         idle[NGX_INT64_LEN], ua[NGX_MAINT_UA_MAX],
                         user[NGX_MAINT_USER_MAX];
     size_t              argvlen[16], key_len, now_len, ua_len, user_len;
@@ -738,7 +736,7 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     const char         *argv[16];
     ngx_maint_main_conf_t  *mcf = ngx_maint_sessions.mcf;
 
-    if (!ngx_maint_redis_ready() || mcf->key_session.len > 64) {
+    if (!ngx_maint_redis_ready()) {
         return;
     }
 

@@ -66,8 +66,6 @@ static ngx_int_t ngx_maint_set_cookie(ngx_http_request_t *r,
     const char *name, u_char *value, size_t len, const char *attrs);
 static ngx_msec_t ngx_maint_signin_limited(ngx_http_request_t *r);
 static ngx_flag_t ngx_maint_same_origin(ngx_http_request_t *r);
-static ngx_table_elt_t *ngx_maint_header_in(ngx_http_request_t *r,
-    const char *name, size_t len);
 static ngx_int_t ngx_maint_read_form(ngx_http_request_t *r, u_char *buf,
     size_t *len);
 
@@ -622,37 +620,6 @@ ngx_maint_same_origin(ngx_http_request_t *r)
                               scheme) == 0
            && ngx_strncasecmp(p + scheme, host->value.data, host->value.len)
               == 0;
-}
-
-
-static ngx_table_elt_t *
-ngx_maint_header_in(ngx_http_request_t *r, const char *name, size_t len)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return NULL;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == len
-            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
-        {
-            return &h[i];
-        }
-    }
 }
 
 

@@ -79,6 +79,12 @@ export PATH="$root/build:\$PATH"
 ENV
 chmod 600 "$run/env"
 
+# a superadmin, who may work on the app during a window; the credential is
+# shown this once (the API keeps only its hash)
+credential=$(MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
+             build/maintctl superadmin add ops 2>/dev/null \
+             | sed -n 's/^credential: *//p')
+
 nohup perl demo/app.pl "$app_port" "$run/sessions" >"$run/logs/app.log" 2>&1 &
 echo $! >"$run/app.pid"
 wait_for "the app" curl -sf "http://127.0.0.1:$app_port/health"
@@ -116,5 +122,18 @@ ngx_maint demo is running.
   All windows:                   maintctl window list
   Read-only maintenance:         add --mode read_only to create
   Try the API side:              curl -i http://127.0.0.1:$port/api/orders
+
+  Sessions and superadmins (README, "The superadmin flow"):
+  Superadmin "ops", credential:  $credential
+  Sign in to the CRM as alice, then as bob in a private window.
+  The sessions the edge saw:     maintctl sessions list
+  Log bob off:                   maintctl sessions end ID-PREFIX
+  Everyone but alice:            maintctl sessions end-all --app crm --except ID-PREFIX --yes
+  A window that logs everyone off, superadmins excepted:
+                                 maintctl window create --app crm --title Upgrade --start now \\
+                                   --for 30m --terminate-sessions
+  Get in as the superadmin:      http://127.0.0.1:$port/customers?forceLogin=true
+                                 (name ops, the credential above; then the CRM's own login)
+
   Stop the demo:                 scripts/demo.sh stop
 TXT

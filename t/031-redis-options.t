@@ -87,4 +87,26 @@ is(http($socknginx->port, 'GET', '/other/x')->{status}, 404,
 $socknginx->stop;
 check_error_log($socknginx);
 
+# the longest prefix: session keys (prefix, "revoked:", 64 hex) still fit
+my $long = ('p' x 63) . ':';
+set_state($unix, prefix => $long, windows => []);
+revoke_session($unix, 'ended-session', prefix => $long);
+my $longnginx = start_nginx(vars => { SOCK => $sock, PREFIX => $long }, http => <<'HTTP');
+    maint_redis unix:%%SOCK%% prefix=%%PREFIX%%;
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        maint on;
+        maint_session_cookie sid;
+        root %%DIR%%;
+        add_header X-Maint-Status "$maint_status" always;
+    }
+HTTP
+$r = http($longnginx->port, 'GET', '/x', headers => { Cookie => 'sid=ended-session' });
+is($r->{headers}{'x-maint-status'}, 'revoked', 'a 64-character prefix: an ended session is logged off');
+like($r->{headers}{'set-cookie'} // '', qr/^sid=;/, 'a 64-character prefix: its cookie is expired');
+$r = http($longnginx->port, 'GET', '/x', headers => { Cookie => 'sid=live-session' });
+is($r->{headers}{'x-maint-status'}, 'pass', 'a 64-character prefix: a live session passes');
+$longnginx->stop;
+check_error_log($longnginx);
+
 done_testing();

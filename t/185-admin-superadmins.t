@@ -65,13 +65,6 @@ sub api_keys {
     return { map { ($_->{kid} // '?') => $_ } @{ ($r->{json} // {})->{items} // [] } };
 }
 
-sub b64url_decode {
-    my ($s) = @_;
-    $s =~ tr{-_}{+/};
-    $s .= '=' x ((4 - length($s) % 4) % 4);
-    return decode_base64($s);
-}
-
 sub is_invalid {
     my ($r, $field, $name) = @_;
     is_problem($r, 422, 'validation', $name);

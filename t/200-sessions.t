@@ -12,7 +12,8 @@
 # Redis or the error log.
 #
 # The upstream is a server of the same nginx that echoes the Cookie header
-# it received and sets cookies on demand.
+# it received and sets cookies on demand (the value comes in an X-Set
+# request header, not in the URI, which nginx itself logs).
 
 use strict;
 use warnings;
@@ -71,20 +72,20 @@ my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up }, ht
         default_type text/plain;
         location / { return 200 "cookie=[$http_cookie]\n"; }
         location /set/ {
-            add_header Set-Cookie "sid=$arg_v; Path=/";
+            add_header Set-Cookie "sid=$http_x_set; Path=/";
             add_header X-User $arg_user;
             return 200 "set\n";
         }
         location /set-max-age-0/ {
-            add_header Set-Cookie "sid=$arg_v; Path=/; Max-Age=0";
+            add_header Set-Cookie "sid=$http_x_set; Path=/; Max-Age=0";
             return 200 "expired\n";
         }
         location /set-past-expires/ {
-            add_header Set-Cookie "sid=$arg_v; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+            add_header Set-Cookie "sid=$http_x_set; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
             return 200 "expired\n";
         }
         location /set-other/ {
-            add_header Set-Cookie "theme=$arg_v; Path=/";
+            add_header Set-Cookie "theme=$http_x_set; Path=/";
             return 200 "other\n";
         }
     }
@@ -143,22 +144,6 @@ sub raw_http {
 sub req {
     my ($path, %o) = @_;
     return raw_http(request_text($o{method} // 'GET', $path, %o), %o);
-}
-
-# every Set-Cookie line of a response, as sent (the harness joins repeated
-# headers with ", ", which Expires dates make ambiguous)
-sub set_cookies {
-    my ($res) = @_;
-    my ($head) = split /\r\n\r\n/, $res->{raw} // '', 2;
-    return map { /^set-cookie:[ \t]*(.*)$/i ? $1 : () } split /\r\n/, $head // '';
-}
-
-sub parse_cookie {
-    my ($line) = @_;
-    my ($nv, @attrs) = split /;[ \t]*/, $line;
-    my ($name, $value) = split /=/, $nv // '', 2;
-    my %a = map { my ($k, $v) = split /=/, $_, 2; (lc $k => $v // '') } @attrs;
-    return ($name, $value // '', \%a);
 }
 
 # the Set-Cookie lines that expire "sid" (empty value)
@@ -274,9 +259,9 @@ sub with_sentinel {
     my ($text, $what) = @_;
     my $sentinel = rand_value(40);
     my $id = session_id($sentinel);
-    my $mark = $monitor->mark;
+    my $mark = $monitor->sync_mark($redis);
     $text =~ s/\r\nConnection: close\r\n/\r\nConnection: keep-alive\r\n/;
-    raw_http($text . request_text('GET', "/set/?v=$sentinel"));
+    raw_http($text . request_text('GET', '/set/', headers => { 'X-Set' => $sentinel }));
     ok(wait_registered($sentinel, 'first_seen', "$what: the sentinel"),
        "$what: the sentinel request that followed on the same connection was registered");
     wait_until(sub { grep { /\Q$id\E/ } $monitor->since($mark) }, 5, 'the sentinel in MONITOR');
@@ -339,6 +324,19 @@ my $revoked = rand_value();
 
     my $again = req('/again', cookies => ["sid=$revoked"]);
     is_logged_off($again, 'revoked session, alone in the header');
+}
+
+# the app answering a logged-off request with a new session of its own: no
+# expiry added next to it
+{
+    my $new = rand_value();
+    my $r = req('/set/', cookies => ["sid=$revoked"], headers => { 'X-Set' => $new });
+    is(st($r), 'revoked', 'a revoked session, the app sets a new one: logged off');
+    ok(!sid_pairs(upstream_cookie($r)), 'the app sets a new one: it got no session cookie')
+        if defined upstream_cookie($r);
+    is_deeply([ grep { /^sid=/ } set_cookies($r) ], ["sid=$new; Path=/"],
+              'the app sets a new session: only its Set-Cookie, the edge adds no expiry');
+    ok(wait_registered($new, 'first_seen', 'the new session'), 'the app sets a new session: registered');
 }
 
 # cookies whose names merely resemble the session cookie are not it
@@ -418,6 +416,18 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
                "$name: neither value reaches the upstream");
     }
 
+    # more than 8 values is not something a browser sends: logged off
+    my @eight = map { rand_value() } 1 .. 8;
+    my $e = req('/many', cookies => [ join('; ', map { "sid=$_" } @eight) ]);
+    is(st($e), 'pass', '8 live values of the cookie: pass');
+    is(scalar(sid_pairs(upstream_cookie($e))), 8, '8 live values: all reach the upstream');
+    my @nine = map { rand_value() } 1 .. 9;
+    is_logged_off(req('/many', cookies => [ join('; ', 'theme=dark', map { "sid=$_" } @nine) ]),
+                  '9 live values of the cookie', keep => ['theme=dark']);
+    is_logged_off(req('/many', cookies => [ join('; ', map { "sid=$_" } @nine[0 .. 4]),
+                                            join('; ', map { "sid=$_" } @nine[5 .. 8]) ]),
+                  '9 live values over two Cookie headers');
+
     my $second = rand_value();
     my $r = req('/dup', cookies => ["sid=$first", "sid=$second"]);
     is($r->{status}, 200, 'two live values: pass');
@@ -457,12 +467,28 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
         { name => 'only separators', cookie => ';;; ; ;', kind => 'any' },
     );
 
+    # the ids a gateway may legitimately look up: those of the well-formed
+    # values this test sends (a bumped revocations counter has the workers
+    # check again the sessions they hold)
+    my %known_value = map { $_ => 1 } '%n%n%s%s%x%p', 'crlf1', 'nul1', 'cr1', '';
+
     for my $h (@hostile) {
         my $n = "hostile value, $h->{name}";
         my ($value) = $h->{cookie} =~ /^sid=(.*)$/s;
 
         # a value on the blacklist is ended if, and only if, it is looked up
         revoke_session($redis, $value) if $h->{kind} ne 'any';
+
+        if ($h->{kind} eq 'malformed') {
+            # its first use: whatever the parse, nothing new is looked up
+            my ($sentinel, $lines) = with_sentinel(request_text('GET', '/hostile', cookies => [$h->{cookie}]), $n);
+            my %known = map { session_id($_) => 1 } @RAW, keys %known_value;
+            my @ids = @{ ids_in($lines) };
+            ok(grep({ $_ eq session_id($sentinel) } @ids), "$n: MONITOR saw the sentinel");
+            my @unknown = grep { !$known{$_} } @ids;
+            ok(!@unknown, "$n: no session id but those of known well-formed values was sent to Redis")
+                or diag(join "\n", grep { my $l = $_; grep { $l =~ /$_/ } @unknown } @$lines);
+        }
 
         my $r = req('/hostile', cookies => [$h->{cookie}]);
         ok($r->{status} && $r->{status} < 500, "$n: answered, not an error ($r->{status})")
@@ -471,10 +497,6 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
         if ($h->{kind} eq 'malformed') {
             is(st($r), 'pass', "$n: no session at all, even with its hash on the blacklist");
             ok(!sid_expiries($r), "$n: nothing to expire");
-            my ($sentinel, $lines) = with_sentinel(request_text('GET', '/hostile', cookies => [$h->{cookie}]), $n);
-            is_deeply(ids_in($lines), [ session_id($sentinel) ],
-                      "$n: no session id other than the sentinel's was sent to Redis")
-                or diag(join "\n", grep { /maint:(session|revoked):/ } @$lines);
         }
 
         if ($h->{kind} eq 'wellformed') {
@@ -688,7 +710,7 @@ state();
 {
     my $v = rand_value();
     my $t0 = redis_now_ms($redis);
-    my $r = req("/set/?v=$v");
+    my $r = req('/set/', headers => { 'X-Set' => $v });
     is($r->{status}, 200, 'the upstream sets the session cookie');
     ok(grep({ $_ eq "sid=$v; Path=/" } set_cookies($r)), 'the app\'s Set-Cookie reaches the client unchanged');
     my $h = wait_registered($v, 'first_seen', 'registration on Set-Cookie') || {};
@@ -709,7 +731,7 @@ state();
        "registry: expires after session_idle_minutes ($ttl ms)");
 
     my $b = rand_value();
-    req("/set/?v=$b&user=bob");
+    req('/set/?user=bob', headers => { 'X-Set' => $b });
     my $hb = wait_registered($b, 'first_seen', 'registration with a user') || {};
     is($hb->{user}, 'bob', 'registry: maint_session_user $upstream_http_x_user gives the user');
 
@@ -718,12 +740,12 @@ state();
                ['/set-other/', 'another cookie name']) {
         my ($loc, $name) = @$c;
         my $x = rand_value();
-        with_sentinel(request_text('GET', "$loc?v=$x"), "Set-Cookie with $name");
+        with_sentinel(request_text('GET', $loc, headers => { 'X-Set' => $x }), "Set-Cookie with $name");
         is($redis->cmd('EXISTS', session_key($x)), 0, "Set-Cookie with $name: not registered");
         ok(!defined $redis->cmd('ZSCORE', 'maint:sessions', session_id($x)),
            "Set-Cookie with $name: not indexed");
     }
-    with_sentinel(request_text('GET', '/set/?v='), 'Set-Cookie with an empty value');
+    with_sentinel(request_text('GET', '/set/', headers => { 'X-Set' => '' }), 'Set-Cookie with an empty value');
     is($redis->cmd('EXISTS', session_key('')), 0, 'Set-Cookie with an empty value: not registered');
 
     # a value the registry does not hold: seen in a request, nothing is
@@ -751,14 +773,15 @@ state();
     is($hu->{first_seen}, $old, 'seen in a request: first_seen unchanged');
     is($hu->{app}, 'shop', 'seen in a request: app');
     is($hu->{addr}, '127.0.0.1', 'seen in a request: address');
-    my $score = $redis->cmd('ZSCORE', 'maint:sessions', session_id($k));
-    ok(defined $score && $score > $old, 'seen in a request: indexed with the new last_seen');
+    my $seen_score = $redis->cmd('ZSCORE', 'maint:sessions', session_id($k));
+    ok(defined $seen_score && $seen_score > $old, 'seen in a request: indexed with the new last_seen');
 
     my $cr = rand_value();
     write_entry($cr, first_seen => $old, last_seen => $old, app => 'shop');
     req('/crm/seen', cookies => ["sid=$cr"]);
     my $hc = wait_until(sub { my $h = session_hash($cr); ($h->{last_seen} // 0) > $old ? $h : undef },
                         5, 'a crm session') || {};
+    is($hc->{app}, 'crm', 'seen in a crm location: app crm');
 }
 
 # ---------------------------------------------------------------------------
@@ -882,6 +905,23 @@ sub mark {
     my ($self) = @_;
     $self->poll;
     return scalar @{ $self->{lines} };
+}
+
+# A mark after every command Redis executed so far: an ECHO of our own,
+# once MONITOR has shown it (its feed lags behind the commands).
+sub sync_mark {
+    my ($self, $redis) = @_;
+    my $token = 'mark-' . int(rand 1e9) . '-' . time;
+    $redis->cmd('ECHO', $token);
+    my $at;
+    MaintTest::wait_until(sub {
+        $self->poll;
+        for my $i (reverse 0 .. $#{ $self->{lines} }) {
+            if (index($self->{lines}[$i], $token) >= 0) { $at = $i + 1; return 1 }
+        }
+        return 0;
+    }, 5, 'the MONITOR mark');
+    return $at // scalar @{ $self->{lines} };
 }
 
 sub since {

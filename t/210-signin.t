@@ -139,20 +139,6 @@ sub req {
     return $res;
 }
 
-sub set_cookies {
-    my ($res) = @_;
-    my ($head) = split /\r\n\r\n/, $res->{raw} // '', 2;
-    return map { /^set-cookie:[ \t]*(.*)$/i ? $1 : () } split /\r\n/, $head // '';
-}
-
-sub parse_cookie {
-    my ($line) = @_;
-    my ($nv, @attrs) = split /;[ \t]*/, $line;
-    my ($name, $value) = split /=/, $nv // '', 2;
-    my %a = map { my ($k, $v) = split /=/, $_, 2; (lc $k => $v // '') } @attrs;
-    return ($name, $value // '', \%a);
-}
-
 # the Set-Cookie for a name: (value, attributes) or ()
 sub cookie_set {
     my ($res, $name) = @_;
@@ -164,35 +150,6 @@ sub cookie_set {
 }
 
 sub st { $_[0]{headers}{'x-maint-status'} // '' }
-
-sub form_encode {
-    my (@kv) = @_;
-    my @out;
-    while (my ($k, $v) = splice(@kv, 0, 2)) {
-        push @out, join '=', map { my $x = $_ // ''; $x =~ s/([^A-Za-z0-9\-._~])/sprintf('%%%02X', ord $1)/ge; $x } $k, $v;
-    }
-    return join '&', @out;
-}
-
-sub html_unescape {
-    my ($s) = @_;
-    $s =~ s/&quot;/"/g; $s =~ s/&#39;|&#x27;|&apos;/'/g; $s =~ s/&lt;/</g; $s =~ s/&gt;/>/g;
-    $s =~ s/&#(\d+);/chr $1/ge; $s =~ s/&#x([0-9a-f]+);/chr hex $1/gie; $s =~ s/&amp;/&/g;
-    return $s;
-}
-
-# the <input>s of a page: name => value
-sub form_inputs {
-    my ($html) = @_;
-    my %in;
-    while (($html // '') =~ /<input\b([^>]*)>/gi) {
-        my $attrs = $1;
-        my %a;
-        $a{lc $1} = $2 // $3 // $4 while $attrs =~ /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g;
-        $in{ html_unescape($a{name}) } = html_unescape($a{value} // '') if defined $a{name};
-    }
-    return \%in;
-}
 
 # GET the sign-in page: (response, csrf cookie value, csrf field)
 sub signin_page {
@@ -252,13 +209,6 @@ sub refused {
     my ($res, $status, $name) = @_;
     is($res->{status}, $status, "$name: $status") or diag($res->{raw} // $res->{error});
     ok(!cookie_set($res, 'maint_bypass'), "$name: no bypass cookie");
-}
-
-sub b64url_decode {
-    my ($s) = @_;
-    $s =~ tr{-_}{+/};
-    $s .= '=' x ((4 - length($s) % 4) % 4);
-    return decode_base64($s);
 }
 
 sub bypassed {
@@ -390,6 +340,9 @@ my $alice;
     my $rv = bypassed('/app/page', $alice, cookies => ["sid=$sid"]);
     is(st($rv), 'revoked', 'a revoked session with a bypass cookie: logged off (step 1 first)');
     ok(grep({ /^sid=;/ } set_cookies($rv)), 'a revoked session with a bypass cookie: the session cookie is expired');
+    is($rv->{status}, 200, 'a revoked session with a bypass cookie: still passes the window');
+    is($rv->{headers}{'cache-control'}, 'private, no-store',
+       'a revoked session with a bypass cookie: still private, no-store');
 
     # the registry records the superadmin of a bypassed request that creates a session
     my $new = 'n' . join('', map { ('a' .. 'z')[rand 26] } 1 .. 31);
@@ -406,6 +359,11 @@ my $alice;
     my $short = signin('/short/page?forceLogin=true', alice => $CRED{alice});
     signed_in($short, 'maint_bypass_ttl 1h', 'alice', ttl => 3600);
     is($short->{headers}{location}, '/short/page', 'maint_bypass_ttl 1h: back to the path');
+
+    # the form's cookie is expired on success
+    my ($cv, $ca) = cookie_set($r, 'maint_csrf');
+    ok(defined $cv && (($ca->{'max-age'} // '') eq '0' || ($ca->{expires} // '') =~ /\b19[67]\d\b/),
+       'sign-in: the form\'s cookie is expired');
 
     # a same-origin Origin is fine
     my $o = signin('/app/page?forceLogin=true', alice => $CRED{alice}, host => "localhost:$port",
@@ -474,6 +432,16 @@ for my $c (['/app/page?forceLogin=true', '/app/page'],
     refused(signin($t, alice => $CRED{alice}, headers => { Origin => 'https://evil.example' }), 403,
             'a foreign Origin');
     refused(signin($t, alice => $CRED{alice}, headers => { Origin => 'null' }), 403, 'Origin: null');
+    refused(signin($t, alice => $CRED{alice}, headers => { 'Sec-Fetch-Site' => 'cross-site' }), 403,
+            'Sec-Fetch-Site: cross-site');
+    is(signin($t, alice => $CRED{alice}, headers => { 'Sec-Fetch-Site' => 'same-origin' })->{status}, 303,
+       'Sec-Fetch-Site: same-origin is fine');
+    my $from = fresh_addr();
+    my (undef, $ck, $fd) = signin_page($t, from => $from);
+    my $big = req('POST', $t, from => $from, cookies => ["maint_csrf=" . ($ck // '')],
+                  body => form_encode(name => 'alice', credential => $CRED{alice}, csrf => $fd,
+                                      pad => 'x' x 9000));
+    refused($big, 413, 'a form over 8 KiB');
     refused(signin($t, alice => $CRED{alice}, host => "localhost:$port",
                    headers => { Origin => "http://localhost:$port.evil.example" }), 403,
             'an Origin that only starts like this site');

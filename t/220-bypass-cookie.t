@@ -339,8 +339,3 @@ $redis->stop;
 
 done_testing();
 
-sub set_cookies {
-    my ($res) = @_;
-    my ($head) = split /\r\n\r\n/, $res->{raw} // '', 2;
-    return map { /^set-cookie:[ \t]*(.*)$/i ? $1 : () } split /\r\n/, $head // '';
-}

@@ -68,12 +68,6 @@ sub req {
     return $res;
 }
 
-sub set_cookies {
-    my ($res) = @_;
-    my ($head) = split /\r\n\r\n/, $res->{raw} // '', 2;
-    return map { /^set-cookie:[ \t]*(.*)$/i ? $1 : () } split /\r\n/, $head // '';
-}
-
 sub cookie_value {
     my ($res, $name) = @_;
     for (set_cookies($res)) { return $1 if /^\Q$name\E=([^;]*)/ }
@@ -81,34 +75,6 @@ sub cookie_value {
 }
 
 sub st { $_[0]{headers}{'x-maint-status'} // '' }
-
-sub form_encode {
-    my (@kv) = @_;
-    my @out;
-    while (my ($k, $v) = splice(@kv, 0, 2)) {
-        push @out, join '=', map { my $x = $_ // ''; $x =~ s/([^A-Za-z0-9\-._~])/sprintf('%%%02X', ord $1)/ge; $x } $k, $v;
-    }
-    return join '&', @out;
-}
-
-sub html_unescape {
-    my ($s) = @_;
-    $s =~ s/&quot;/"/g; $s =~ s/&#39;|&#x27;|&apos;/'/g; $s =~ s/&lt;/</g; $s =~ s/&gt;/>/g;
-    $s =~ s/&#(\d+);/chr $1/ge; $s =~ s/&#x([0-9a-f]+);/chr hex $1/gie; $s =~ s/&amp;/&/g;
-    return $s;
-}
-
-sub form_inputs {
-    my ($html) = @_;
-    my %in;
-    while (($html // '') =~ /<input\b([^>]*)>/gi) {
-        my $attrs = $1;
-        my %a;
-        $a{lc $1} = $2 // $3 // $4 while $attrs =~ /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g;
-        $in{ html_unescape($a{name}) } = html_unescape($a{value} // '') if defined $a{name};
-    }
-    return \%in;
-}
 
 # the app's login form, through the gateway: the new session cookie value
 sub login {

@@ -130,6 +130,15 @@ test_rejects(void **state)
                           NOW + 13 * 3600, c, sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_TOO_LONG);
 
+    /* a lifetime that is not one: ends before, or when, it begins */
+    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW + 50,
+                          NOW + 40, c, sizeof(c));
+    assert_int_equal(verify(c), MAINT_BYPASS_TOO_LONG);
+
+    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW + 50,
+                          NOW + 50, c, sizeof(c));
+    assert_int_equal(verify(c), MAINT_BYPASS_TOO_LONG);
+
     n = maint_bypass_sign(snap->signing_key, S("carol"), NOW, NOW + 60, c,
                           sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_NOT_SUPERADMIN);

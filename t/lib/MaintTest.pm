@@ -29,6 +29,8 @@ our @EXPORT = qw(
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
     session_id revoke_session bypass_cookie b64url start_app
+    set_cookies parse_cookie b64url_decode form_encode html_unescape
+    form_inputs
     $ROOT $MODULE
 );
 
@@ -40,6 +42,27 @@ our $SERVROOT = $ENV{MAINT_SERVROOT} || "$ROOT/t/servroot";
 
 our %children;                      # pid => description, all we started
 my $parent = $$;
+
+# MAINT_VALGRIND=1 runs nginx and maint-admind under valgrind (=leaks: with
+# the leak check, for maint-admind: NGINX's workers exit without freeing
+# their cycle), each process logging to valgrind.<pid>.log in its
+# directory; check_error_log() and the admin's stop report what it found.
+# Timing assertions fail under it: look at the reports, not the verdicts.
+sub _valgrind {
+    my ($dir, $leaks) = @_;
+    return () unless $ENV{MAINT_VALGRIND};
+    return ('valgrind', '-q', "--log-file=$dir/valgrind.%p.log", '--num-callers=30',
+            '--leak-check=' . ($leaks && $ENV{MAINT_VALGRIND} eq 'leaks' ? 'full' : 'no'));
+}
+
+sub valgrind_reports {
+    my ($dir) = @_;
+    my @found;
+    for my $f (glob("$dir/valgrind.*.log")) {
+        push @found, "$f:\n" . do { local (@ARGV, $/) = ($f); <> } if -s $f;
+    }
+    return @found;
+}
 
 sub _spawn {
     my ($what, $log, @cmd) = @_;
@@ -339,7 +362,8 @@ sub write_conf {
 
 sub start {
     my ($self) = @_;
-    my @cmd = ('nginx', '-p', $self->{dir}, '-c', "$self->{dir}/nginx.conf",
+    my @cmd = (MaintTest::_valgrind($self->{dir}),
+               'nginx', '-p', $self->{dir}, '-c', "$self->{dir}/nginx.conf",
                '-e', "$self->{dir}/logs/error.log",
                '-g', 'daemon off; master_process on;');
 
@@ -550,6 +574,7 @@ sub write_conf {
 sub start {
     my ($self) = @_;
     $self->{pid} = MaintTest::_spawn('maint-admind', $self->log_file,
+                                     MaintTest::_valgrind($self->{dir}, 1),
                                      $MaintTest::ADMIND, '--config', "$self->{dir}/admin.conf");
     MaintTest::wait_until(sub { MaintTest::http($self->{port}, 'GET', '/healthz')->{status} },
                           10, "maint-admind on port $self->{port}")
@@ -560,6 +585,10 @@ sub stop {
     my ($self, $signal) = @_;
     MaintTest::_stop_pid($self->{pid}, $signal // 'TERM') if $self->{pid};
     delete $self->{pid};
+    if ($ENV{MAINT_VALGRIND}) {
+        my @v = MaintTest::valgrind_reports($self->{dir});
+        Test::More::ok(!@v, 'valgrind found nothing in maint-admind') or Test::More::diag(join "\n", @v);
+    }
 }
 
 # api(METHOD, PATH, token => 'admin'|'viewer'|'none'|<literal token>,
@@ -878,11 +907,72 @@ sub start_app {
 }
 
 # No [alert] or [emerg] in the error log (and no crashed worker).
+
+# ---------------------------------------------------------------------------
+# Cookies and forms, as the tests of sessions and the sign-in read them.
+
+# the Set-Cookie lines of a response
+sub set_cookies {
+    my ($res) = @_;
+    my ($head) = split /\r\n\r\n/, $res->{raw} // '', 2;
+    return map { /^set-cookie:[ \t]*(.*)$/i ? $1 : () } split /\r\n/, $head // '';
+}
+
+# a Set-Cookie line: (name, value, {lower-case attribute => value})
+sub parse_cookie {
+    my ($line) = @_;
+    my ($nv, @attrs) = split /;[ \t]*/, $line;
+    my ($name, $value) = split /=/, $nv // '', 2;
+    my %a = map { my ($k, $v) = split /=/, $_, 2; (lc $k => $v // '') } @attrs;
+    return ($name, $value // '', \%a);
+}
+
+sub b64url_decode {
+    my ($s) = @_;
+    $s =~ tr{-_}{+/};
+    $s .= '=' x ((4 - length($s) % 4) % 4);
+    return MIME::Base64::decode_base64($s);
+}
+
+# application/x-www-form-urlencoded
+sub form_encode {
+    my (@kv) = @_;
+    my @out;
+    while (my ($k, $v) = splice(@kv, 0, 2)) {
+        push @out, join '=', map { my $x = $_ // ''; $x =~ s/([^A-Za-z0-9\-._~])/sprintf('%%%02X', ord $1)/ge; $x } $k, $v;
+    }
+    return join '&', @out;
+}
+
+sub html_unescape {
+    my ($s) = @_;
+    $s =~ s/&quot;/"/g; $s =~ s/&#39;|&#x27;|&apos;/'/g; $s =~ s/&lt;/</g; $s =~ s/&gt;/>/g;
+    $s =~ s/&#(\d+);/chr $1/ge; $s =~ s/&#x([0-9a-f]+);/chr hex $1/gie; $s =~ s/&amp;/&/g;
+    return $s;
+}
+
+# the <input>s of a page: name => value
+sub form_inputs {
+    my ($html) = @_;
+    my %in;
+    while (($html // '') =~ /<input\b([^>]*)>/gi) {
+        my $attrs = $1;
+        my %a;
+        $a{lc $1} = $2 // $3 // $4 while $attrs =~ /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g;
+        $in{ html_unescape($a{name}) } = html_unescape($a{value} // '') if defined $a{name};
+    }
+    return \%in;
+}
+
 sub check_error_log {
     my ($nginx) = @_;
     my @bad = $nginx->log_lines(qr/\[(alert|emerg)\]|exited on signal/);
     ok(!@bad, 'error log has no [alert], [emerg] or crashed worker')
         or diag(join '', @bad[0 .. ($#bad > 9 ? 9 : $#bad)]);
+    if ($ENV{MAINT_VALGRIND}) {
+        my @v = valgrind_reports($nginx->{dir});
+        ok(!@v, 'valgrind found nothing in nginx') or diag(join "\n", @v);
+    }
 }
 
 1;
