@@ -18,6 +18,9 @@
 #define ADM_EXCEPT_MAX  1000
 
 
+static void adm_cutoffs_prune(json_t *cutoffs, int64_t oldest);
+
+
 int
 adm_session_id_ok(const char *id)
 {
@@ -471,6 +474,12 @@ adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
         json_object_set_new(cutoffs, app, json_integer(cutoff));
     }
 
+    adm_cutoffs_prune(cutoffs, v->now_ms / 1000
+                               - adm_setting(c->settings ? c->settings
+                                                         : v->settings,
+                                             "session_lifetime_days")
+                                 * 86400);
+
     if (c->sessions.keep == NULL) {
         c->sessions.keep = json_array();
     }
@@ -505,6 +514,32 @@ typedef struct {
 } adm_terminate_t;
 
 
+/*
+ * Cutoffs that can no longer end anything go: older than the longest a
+ * session lives (session_lifetime_days), or an app's that the "*" one
+ * passed.  The gateways take at most MAINT_MAX_LIST of them.
+ */
+
+static void
+adm_cutoffs_prune(json_t *cutoffs, int64_t oldest)
+{
+    void        *tmp;
+    json_t      *at;
+    int64_t      all;
+    const char  *app;
+
+    all = json_integer_value(json_object_get(cutoffs, "*"));
+
+    json_object_foreach_safe(cutoffs, tmp, app, at) {
+        if (json_integer_value(at) < oldest
+            || (strcmp(app, "*") != 0 && json_integer_value(at) <= all))
+        {
+            json_object_del(cutoffs, app);
+        }
+    }
+}
+
+
 static int
 adm_terminate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
@@ -523,6 +558,16 @@ adm_terminate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
         != 0)
     {
         return adm_redis_down(r);
+    }
+
+    if (json_object_size(json_object_get(c->access, "session_cutoffs"))
+        > MAINT_MAX_LIST)
+    {
+        adm_reject(r, c->action, c->target, 409);
+        return adm_problem(r, 409, ADM_P_CONFLICT, "Conflict",
+                           "256 apps have sessions ended by an \"end all\" "
+                           "within session_lifetime_days; end them all "
+                           "everywhere (no app) instead", NULL, NULL);
     }
 
     c->reply = json_pack("{s:o, s:o, s:I}",
@@ -624,11 +669,12 @@ adm_sessions_terminate(adm_req_t *r)
 
 /*
  * Called for every change: a window with terminate_sessions that had
- * started and that this change finishes (completes, cancels, deletes)
- * leaves its start behind as a cutoff for its apps, and kept_at for the
- * sessions of its superadmins known by then, so the sessions it ended stay
- * ended.  While it runs the gateways apply it from the snapshot, and it
- * stays in the snapshot until this change (snapshot.c).
+ * started and that this change finishes (completes, cancels, deletes) or
+ * turns terminate_sessions off for leaves its start behind as a cutoff for
+ * its apps, and kept_at for the sessions of its superadmins known by then,
+ * so the sessions it ended stay ended.  While it runs the gateways apply
+ * it from the snapshot, and it stays in the snapshot until this change
+ * (snapshot.c).
  */
 
 int
@@ -650,7 +696,8 @@ adm_sessions_window_hook(adm_view_t *v, adm_change_t *c)
 
     if ((st != ADM_ST_SCHEDULED && st != ADM_ST_IN_PROGRESS)
         || begin > v->now_ms / 1000
-        || (c->after && !adm_status_finished(adm_window_status(c->after))))
+        || (c->after && !adm_status_finished(adm_window_status(c->after))
+            && json_is_true(json_object_get(c->after, "terminate_sessions"))))
     {
         return 0;
     }

@@ -161,6 +161,12 @@ adm_superadmin_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 
     all = adm_access_part(v, c, "superadmins");
 
+    if (json_object_size(all) >= MAINT_MAX_SUPERADMINS) {
+        adm_reject(r, c->action, name, 409);
+        return adm_problem(r, 409, ADM_P_CONFLICT, "Conflict",
+                           "there are 1024 superadmins already", NULL, NULL);
+    }
+
     if (json_object_get(all, name)) {
         adm_reject(r, c->action, name, 409);
         return adm_problem(r, 409, ADM_P_CONFLICT, "Conflict",

@@ -140,16 +140,22 @@ maint_cookie_values(const char *header, size_t len, const char *name,
 }
 
 
+/*
+ * Kept items keep the separator that preceded them in the header: the
+ * result is never longer than the header, whatever its spacing.
+ */
+
 size_t
 maint_cookie_remove(const char *header, size_t len, const char *name,
     size_t name_len, char *out)
 {
-    size_t        pos, o;
+    size_t        pos, start, o;
     maint_item_t  p;
 
     o = 0;
 
     for (pos = 0; pos < len; pos++) {
+        start = pos;
         pos = maint_item(header, len, pos, &p);
 
         if (p.end == p.start || maint_item_is(header, &p, name, name_len)) {
@@ -157,8 +163,9 @@ maint_cookie_remove(const char *header, size_t len, const char *name,
         }
 
         if (o) {
-            out[o++] = ';';
-            out[o++] = ' ';
+            /* the ";" before this item, and the blanks after it */
+            memmove(out + o, header + start - 1, p.start - start + 1);
+            o += p.start - start + 1;
         }
 
         memmove(out + o, header + p.start, p.end - p.start);

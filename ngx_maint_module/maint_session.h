@@ -27,7 +27,10 @@ int maint_cookie_values(const char *header, size_t len, const char *name,
 /* RFC 6265 cookie-octets, optionally in double quotes, 1 to 4096 bytes */
 int maint_cookie_value_ok(const char *value, size_t len);
 
-/* the header without any pair named "name"; returns the new length */
+/*
+ * The header without any pair named "name", into out (as long as the
+ * header, at least); returns the new length.
+ */
 size_t maint_cookie_remove(const char *header, size_t len, const char *name,
     size_t name_len, char *out);
 

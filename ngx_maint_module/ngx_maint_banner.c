@@ -21,6 +21,8 @@
 static ngx_int_t ngx_maint_banner_insert(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_chain_t *in, ngx_chain_t *at, u_char *split,
     ngx_chain_t **out);
+static ngx_int_t ngx_maint_banner_link(ngx_http_request_t *r, ngx_buf_t *b,
+    ngx_chain_t ***ll);
 static ngx_buf_t *ngx_maint_banner_buf(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx);
 
@@ -32,7 +34,10 @@ ngx_maint_banner_header(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
 
     type = &r->headers_out.content_type;
 
+    /* a HEAD is made header_only further down the filters */
+
     if (r->header_only
+        || r->method == NGX_HTTP_HEAD
         || r->headers_out.content_encoding
         || type->len < sizeof("text/html") - 1
         || ngx_strncasecmp(type->data, (u_char *) "text/html",
@@ -123,6 +128,11 @@ ngx_maint_banner_body(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
             if (c == '>') {
                 ctx->banner = 0;
+
+                if (p + 1 == b->last && (b->last_buf || b->last_in_chain)) {
+                    return NGX_OK;      /* nothing after <body>: no room */
+                }
+
                 return ngx_maint_banner_insert(r, ctx, in, cl, p + 1, out);
             }
         }
@@ -140,63 +150,91 @@ give_up:
 }
 
 
-/* in, up to the link "at", whose buffer is split at "split" */
+/*
+ * The chain again, with the banner at "split" in the buffer of link "at".
+ * A split inside a buffer puts its start in a new buffer of our own; one
+ * at its end leaves it whole and the banner after it (an empty buffer
+ * that is not special would stop the writer).
+ */
 
 static ngx_int_t
 ngx_maint_banner_insert(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_chain_t *in, ngx_chain_t *at, u_char *split, ngx_chain_t **out)
 {
-    ngx_buf_t    *head;
-    ngx_chain_t  *cl, **ll, *ln;
+    off_t         n;
+    ngx_buf_t    *b, *head;
+    ngx_chain_t  *cl, **ll;
 
     ll = out;
+    b = at->buf;
 
     for (cl = in; cl != at; cl = cl->next) {
-        ln = ngx_alloc_chain_link(r->pool);
-        if (ln == NULL) {
+        if (ngx_maint_banner_link(r, cl->buf, &ll) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (split < b->last) {
+        head = ngx_calloc_buf(r->pool);
+        if (head == NULL) {
             return NGX_ERROR;
         }
 
-        ln->buf = cl->buf;
-        *ll = ln;
-        ll = &ln->next;
+        n = split - b->pos;
+
+        head->pos = b->pos;
+        head->last = split;
+        head->memory = 1;
+
+        /* a buffer also in a file is sent from the file (sendfile) */
+        b->pos = split;
+        if (b->in_file) {
+            b->file_pos += n;
+        }
+
+        if (ngx_maint_banner_link(r, head, &ll) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        head = ngx_maint_banner_buf(r, ctx);
+        if (head == NULL || ngx_maint_banner_link(r, head, &ll) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        *ll = at;                       /* the rest: the same links */
+        return NGX_OK;
     }
 
-    head = ngx_calloc_buf(r->pool);
-    if (head == NULL) {
+    if (ngx_maint_banner_link(r, b, &ll) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    head->pos = at->buf->pos;
-    head->last = split;
-    head->memory = 1;
+    head = ngx_maint_banner_buf(r, ctx);
+    if (head == NULL || ngx_maint_banner_link(r, head, &ll) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
-    at->buf->pos = split;
+    *ll = at->next;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_maint_banner_link(ngx_http_request_t *r, ngx_buf_t *b,
+    ngx_chain_t ***ll)
+{
+    ngx_chain_t  *ln;
 
     ln = ngx_alloc_chain_link(r->pool);
     if (ln == NULL) {
         return NGX_ERROR;
     }
 
-    ln->buf = head;
-    *ll = ln;
-    ll = &ln->next;
-
-    ln = ngx_alloc_chain_link(r->pool);
-    if (ln == NULL) {
-        return NGX_ERROR;
-    }
-
-    ln->buf = ngx_maint_banner_buf(r, ctx);
-    if (ln->buf == NULL) {
-        return NGX_ERROR;
-    }
-
-    *ll = ln;
-    ll = &ln->next;
-
-    /* the rest: the same links */
-    *ll = at;
+    ln->buf = b;
+    ln->next = NULL;
+    **ll = ln;
+    *ll = &ln->next;
 
     return NGX_OK;
 }

@@ -54,6 +54,10 @@ ngx_maint_handler(ngx_http_request_t *r)
         return NGX_AGAIN;
     }
 
+    if (ctx->reading_body) {
+        return NGX_DONE;                /* the sign-in form finishes it */
+    }
+
     ngx_maint_session_collect(r, ctx, lcf);
 
     for ( ;; ) {
@@ -223,6 +227,10 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     if (ctx->state == NULL) {
+        if (ngx_maint_signin_posted(r, lcf)) {
+            goto signin;                /* never pass a credential on */
+        }
+
         ngx_maint_count(ctx, NGX_MAINT_ST_ERROR);
 
         if (lcf->on_error == NGX_MAINT_ON_ERROR_OPEN) {

@@ -188,6 +188,7 @@ typedef struct {
     unsigned                too_many:1;     /* more values than we check */
     unsigned                expire_cookie:1;/* filter: Set-Cookie expiry */
     unsigned                bypassed:1;     /* a superadmin's request */
+    unsigned                reading_body:1; /* the sign-in form's */
     unsigned                banner:1;       /* filter: bypass banner */
     unsigned                sessions_checked:1;
     unsigned                parked:1;       /* deadline is set */

@@ -280,9 +280,17 @@ ngx_maint_signin(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     r->request_body_in_single_buf = 1;
 
+    /*
+     * Until the body is in, the phases must not run again: a writable
+     * socket would re-enter them (and hand us a partial body).
+     */
+    ctx->reading_body = 1;
+    r->write_event_handler = ngx_http_request_empty_handler;
+
     rc = ngx_http_read_client_request_body(r, ngx_maint_signin_body);
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        ctx->reading_body = 0;
         return rc;
     }
 
@@ -303,6 +311,8 @@ ngx_maint_signin_body(ngx_http_request_t *r)
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
     }
+
+    ctx->reading_body = 0;
 
     ngx_http_finalize_request(r, ngx_maint_signin_post(r, ctx, lcf));
 }
@@ -346,6 +356,13 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     snap = ctx->state ? ctx->state->snap : NULL;
     why = NULL;
+
+    if (snap == NULL) {
+        /* Redis is down and nothing is known: nobody can be checked */
+        return ngx_maint_signin_page(r, ctx, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                     "Sign-in is not available right now. "
+                                     "Please try again in a moment.", 30);
+    }
 
     if (!ngx_maint_same_origin(r)) {
         why = "another origin";
@@ -679,6 +696,7 @@ ngx_maint_signin_limited(ngx_http_request_t *r)
     ngx_str_t                key;
     ngx_msec_t               now, wait;
     ngx_uint_t               i;
+    ngx_msec_int_t           elapsed;
     ngx_queue_t             *q;
     ngx_slab_pool_t         *shpool;
     struct sockaddr         *sa;
@@ -726,7 +744,9 @@ ngx_maint_signin_limited(ngx_http_request_t *r)
                                                            &key, hash);
 
     if (node) {
-        leak = (uint64_t) (now - node->last) * mcf->signin_limit;
+        /* another worker's clock may be a little behind this one's */
+        elapsed = (ngx_msec_int_t) (now - node->last);
+        leak = elapsed > 0 ? (uint64_t) elapsed * mcf->signin_limit : 0;
         excess = node->excess > leak ? node->excess - leak : 0;
         excess += NGX_MAINT_LIMIT_UNIT;
 

@@ -100,7 +100,9 @@ test_remove(void **state)
         { "sid=abc", "" },
         { "a=1; sid=abc; b=2", "a=1; b=2" },
         { "sid=1;sid=2; keep=3 ;sid=4", "keep=3" },
-        { "  a=1  ;  b = 2 ", "a=1; b = 2" },
+        { "  a=1  ;  b = 2 ", "a=1;  b = 2" },
+        { "a;b;sid=1;c;d", "a;b;c;d" },
+        { "sid=1;a=1;sid=2;b=2", "a=1;b=2" },
         { "sidx=1; xsid=2", "sidx=1; xsid=2" },
         { "flag; sid=x", "flag" },
     };
@@ -117,6 +119,31 @@ test_remove(void **state)
     n = maint_cookie_remove(out, strlen(out), "sid", 3, out);
     out[n] = '\0';
     assert_string_equal(out, "a=2; b=4");
+    /*
+     * Never longer than the header, whatever its items and spacing: the
+     * caller's buffer is the header's size.  Random headers of ";", " ",
+     * "=", "sid", "x".
+     */
+    {
+        int          k, j;
+        char         in[128], res[128 + 64];
+        static const char  *parts[] = { ";", " ", "=", "sid", "x", "sid=1" };
+
+        srand(4);
+
+        for (k = 0; k < 20000; k++) {
+            in[0] = '\0';
+
+            for (j = 0; j < 20; j++) {
+                strcat(in, parts[rand() % 6]);
+            }
+
+            memset(res, 0x7f, sizeof(res));
+            n = maint_cookie_remove(in, strlen(in), "sid", 3, res);
+            assert_true(n <= strlen(in));
+            assert_int_equal((unsigned char) res[strlen(in)], 0x7f);
+        }
+    }
 }
 
 
