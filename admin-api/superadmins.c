@@ -98,7 +98,7 @@ adm_key_view(json_t *rec, const char *signing)
 }
 
 
-/* --- superadmins ------------------------------------------------------------ */
+/* --- superadmins ---------------------------------------------------------- */
 
 static int
 adm_by_name(const void *a, const void *b)
@@ -316,7 +316,7 @@ adm_superadmin_rotate(adm_req_t *r)
 }
 
 
-/* --- bypass keys ------------------------------------------------------------ */
+/* --- bypass keys ---------------------------------------------------------- */
 
 /* a new key: "k" and 11 random characters, 32 random bytes of secret */
 

@@ -888,7 +888,8 @@ ngx_maint_session_get(const u_char *id, ngx_uint_t create)
     /* full: evict from the least recently used end, sparing lookups */
 
     for (q = ngx_queue_last(&ss->lru);
-         ss->count >= NGX_MAINT_SESSION_CACHE && q != ngx_queue_sentinel(&ss->lru);
+         ss->count >= NGX_MAINT_SESSION_CACHE
+         && q != ngx_queue_sentinel(&ss->lru);
          /* void */)
     {
         s = ngx_queue_data(q, ngx_maint_session_t, lru);
