@@ -7,7 +7,6 @@
 
 #include <string.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "admin.h"
@@ -16,9 +15,7 @@
 void
 adm_token_hash(const char *token, size_t len, unsigned char out[32])
 {
-    unsigned int  n = 32;
-
-    EVP_Digest(token, len, out, &n, EVP_sha256(), NULL);
+    maint_sha256(token, len, out);
 }
 
 

@@ -49,7 +49,6 @@ adm_validation(adm_req_t *r, const char *field, const char *reason)
 static int
 adm_credential(char cred[ADM_CREDENTIAL_LEN + 1], char hash[65])
 {
-    unsigned int   n;
     unsigned char  raw[32], h[32];
 
     if (RAND_bytes(raw, sizeof(raw)) != 1) {
@@ -60,8 +59,7 @@ adm_credential(char cred[ADM_CREDENTIAL_LEN + 1], char hash[65])
     maint_b64url(raw, sizeof(raw), cred + 3);
     cred[ADM_CREDENTIAL_LEN] = '\0';
 
-    n = sizeof(h);
-    EVP_Digest(cred, ADM_CREDENTIAL_LEN, h, &n, EVP_sha256(), NULL);
+    maint_sha256(cred, ADM_CREDENTIAL_LEN, h);
     maint_hex(h, sizeof(h), hash);
 
     OPENSSL_cleanse(raw, sizeof(raw));

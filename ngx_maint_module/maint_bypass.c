@@ -299,7 +299,6 @@ const maint_superadmin_t *
 maint_credential_check(const maint_snapshot_t *s, const char *name,
     size_t name_len, const char *credential, size_t credential_len)
 {
-    unsigned int               n;
     unsigned char              h[32];
     const maint_superadmin_t  *sa;
 
@@ -307,8 +306,7 @@ maint_credential_check(const maint_snapshot_t *s, const char *name,
         return NULL;
     }
 
-    n = sizeof(h);
-    EVP_Digest(credential, credential_len, h, &n, EVP_sha256(), NULL);
+    maint_sha256(credential, credential_len, h);
 
     sa = maint_snapshot_superadmin(s, name, name_len);
 

@@ -1,13 +1,39 @@
 /*
- * maint_core.c: the arena allocator and UTC time formatting used by the
- * pure-logic parts.  Time formatting is done by hand (days-from-civil) so
- * that it never consults the local time zone or locale files.
+ * maint_core.c: the arena allocator, UTC time formatting and SHA-256 used
+ * by the pure-logic parts.  Time formatting is done by hand
+ * (days-from-civil) so that it never consults the local time zone or
+ * locale files.
  */
 
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/evp.h>
 
 #include "maint_core.h"
+
+
+void
+maint_sha256(const void *in, size_t len, unsigned char out[32])
+{
+    unsigned int         n;
+    static EVP_MD       *md;
+    static EVP_MD_CTX   *ctx;
+
+    if (md == NULL) {
+        md = EVP_MD_fetch(NULL, "SHA256", NULL);
+        ctx = EVP_MD_CTX_new();
+    }
+
+    n = 32;
+
+    if (md == NULL || ctx == NULL
+        || EVP_DigestInit_ex(ctx, md, NULL) != 1
+        || EVP_DigestUpdate(ctx, in, len) != 1
+        || EVP_DigestFinal_ex(ctx, out, &n) != 1)
+    {
+        (void) EVP_Digest(in, len, out, &n, EVP_sha256(), NULL);
+    }
+}
 
 
 typedef struct maint_chunk_s  maint_chunk_t;

@@ -52,5 +52,13 @@ int maint_parse_rfc3339(const char *s, size_t len, int64_t *epoch_sec);
 /* App names and window ids: 1 to 64 of A-Z a-z 0-9 . _ - */
 int maint_valid_name(const char *s, size_t len);
 
+/*
+ * SHA-256 of a short input (session ids, credentials, tokens): the digest
+ * is fetched once and its context kept, so the hot path neither looks the
+ * algorithm up nor allocates.  One thread per process, as NGINX's workers
+ * and the daemon are.
+ */
+void maint_sha256(const void *in, size_t len, unsigned char out[32]);
+
 
 #endif /* MAINT_CORE_H */

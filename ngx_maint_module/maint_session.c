@@ -6,18 +6,22 @@
  */
 
 #include <string.h>
-#include <openssl/evp.h>
 
 #include "maint_session.h"
 
 
-static int
-maint_cookie_octet(unsigned char c)
-{
-    /* %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E */
-    return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a)
-           || (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
-}
+/* RFC 6265 cookie-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E */
+static const uint32_t  maint_cookie_octets[8] = {
+    0x00000000,     /* 0x00-0x1f */
+    0xf7ffeffa,     /* 0x20-0x3f: not " , ; space */
+    0xefffffff,     /* 0x40-0x5f: not \ */
+    0x7fffffff,     /* 0x60-0x7f: not DEL */
+    0, 0, 0, 0
+};
+
+#define maint_cookie_octet(c)                                                \
+    (maint_cookie_octets[(unsigned char) (c) >> 5]                           \
+     & (1u << ((unsigned char) (c) & 0x1f)))
 
 
 int
@@ -378,16 +382,112 @@ maint_hex(const unsigned char *in, size_t n, char *out)
 }
 
 
+#define MAINT_ROTL(x, b)  (uint64_t) (((x) << (b)) | ((x) >> (64 - (b))))
+
+#define MAINT_SIPROUND                                                       \
+    do {                                                                     \
+        v0 += v1; v1 = MAINT_ROTL(v1, 13); v1 ^= v0;                         \
+        v0 = MAINT_ROTL(v0, 32);                                             \
+        v2 += v3; v3 = MAINT_ROTL(v3, 16); v3 ^= v2;                         \
+        v0 += v3; v3 = MAINT_ROTL(v3, 21); v3 ^= v0;                         \
+        v2 += v1; v1 = MAINT_ROTL(v1, 17); v1 ^= v2;                         \
+        v2 = MAINT_ROTL(v2, 32);                                             \
+    } while (0)
+
+
+static uint64_t
+maint_le64(const unsigned char *p, size_t n)
+{
+    size_t    i;
+    uint64_t  v = 0;
+
+    for (i = 0; i < n; i++) {
+        v |= (uint64_t) p[i] << (8 * i);
+    }
+
+    return v;
+}
+
+
+static void
+maint_put_le64(unsigned char *p, uint64_t v)
+{
+    size_t  i;
+
+    for (i = 0; i < 8; i++) {
+        p[i] = (unsigned char) (v >> (8 * i));
+    }
+}
+
+
+void
+maint_siphash(const unsigned char key[16], const void *in, size_t len,
+    unsigned char *out, size_t outlen)
+{
+    int                   i;
+    size_t                left;
+    uint64_t              k0, k1, v0, v1, v2, v3, m;
+    const unsigned char  *p = in;
+
+    k0 = maint_le64(key, 8);
+    k1 = maint_le64(key + 8, 8);
+
+    v0 = k0 ^ 0x736f6d6570736575ULL;
+    v1 = k1 ^ 0x646f72616e646f6dULL;
+    v2 = k0 ^ 0x6c7967656e657261ULL;
+    v3 = k1 ^ 0x7465646279746573ULL;
+
+    if (outlen == 16) {
+        v1 ^= 0xee;
+    }
+
+    for (left = len; left >= 8; left -= 8, p += 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(&m, p, 8);
+#else
+        m = maint_le64(p, 8);
+#endif
+        v3 ^= m;
+        MAINT_SIPROUND;
+        MAINT_SIPROUND;
+        v0 ^= m;
+    }
+
+    m = ((uint64_t) len << 56) | maint_le64(p, left);
+    v3 ^= m;
+    MAINT_SIPROUND;
+    MAINT_SIPROUND;
+    v0 ^= m;
+
+    v2 ^= outlen == 16 ? 0xee : 0xff;
+
+    for (i = 0; i < 4; i++) {
+        MAINT_SIPROUND;
+    }
+
+    maint_put_le64(out, v0 ^ v1 ^ v2 ^ v3);
+
+    if (outlen != 16) {
+        return;
+    }
+
+    v1 ^= 0xdd;
+
+    for (i = 0; i < 4; i++) {
+        MAINT_SIPROUND;
+    }
+
+    maint_put_le64(out + 8, v0 ^ v1 ^ v2 ^ v3);
+}
+
+
 void
 maint_session_id(const char *value, size_t len,
     char out[MAINT_SESSION_ID_HEX + 1])
 {
-    unsigned int   n;
     unsigned char  h[32];
 
-    n = sizeof(h);
-    EVP_Digest(value, len, h, &n, EVP_sha256(), NULL);
-
+    maint_sha256(value, len, h);
     maint_hex(h, sizeof(h), out);
 }
 

@@ -45,6 +45,14 @@ int maint_set_cookie(const char *header, size_t len, const char *name,
 void maint_session_id(const char *value, size_t len,
     char out[MAINT_SESSION_ID_HEX + 1]);
 
+/*
+ * SipHash-2-4 with a 128-bit result (outlen 16) or the 64-bit one (8), of
+ * a 16-byte key: the worker's own name for a cookie value in its cache, far
+ * cheaper than SHA-256 and, with a random key, not guessable.
+ */
+void maint_siphash(const unsigned char key[16], const void *in, size_t len,
+    unsigned char *out, size_t outlen);
+
 void maint_hex(const unsigned char *in, size_t n, char *out);
 
 

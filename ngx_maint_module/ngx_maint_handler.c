@@ -6,9 +6,10 @@
  * exemptions, a superadmin's bypass, the sign-in, the window's answer.
  *
  * A parked request keeps its place in the phase engine (the handler
- * returned NGX_AGAIN) and is woken through its connection's write event:
- * posted by the reader when the read completes, or fired by the timer that
- * bounds its wait.  Either way it re-enters ngx_http_core_run_phases().
+ * returned NGX_AGAIN) and is woken through its connection's write event,
+ * posted by the reader: when the read completes, or when the request's
+ * deadline passes (one timer in the reader for all waiting requests).
+ * Either way it re-enters ngx_http_core_run_phases().
  */
 
 #include "ngx_maint_module.h"
@@ -83,26 +84,13 @@ ngx_maint_handler(ngx_http_request_t *r)
 }
 
 
+/* The reader wakes it, with a read or at its deadline (ngx_maint_state.c). */
+
 static ngx_int_t
 ngx_maint_park(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
 {
-    ngx_msec_int_t          left;
-    ngx_maint_main_conf_t  *mcf;
-
-    /* the request's own deadline: never wait longer than this, in all */
-
-    if (!ctx->parked) {
-        mcf = ngx_http_get_module_main_conf(r, ngx_maint_module);
-        ctx->parked = 1;
-        ctx->deadline = ngx_current_msec + mcf->timeout;
-    }
-
-    left = (ngx_msec_int_t) (ctx->deadline - ngx_current_msec);
-
     r->read_event_handler = ngx_http_test_reading;
     r->write_event_handler = ngx_maint_wait_handler;
-
-    ngx_add_timer(r->connection->write, left > 0 ? (ngx_msec_t) left : 1);
 
     return NGX_AGAIN;
 }
@@ -123,34 +111,15 @@ ngx_maint_wait_handler(ngx_http_request_t *r)
     }
 
     if (ctx->waiting) {
-        if (!wev->timedout) {
-            /* the socket became writable; we are not waiting for that */
-            if (ngx_handle_write_event(wev, 0) != NGX_OK) {
-                ngx_http_finalize_request(r, NGX_ERROR);
-            }
-
-            return;
+        /* the socket became writable; we are not waiting for that */
+        if (ngx_handle_write_event(wev, 0) != NGX_OK) {
+            ngx_http_finalize_request(r, NGX_ERROR);
         }
 
-        /* the deadline passed before the read came back */
-
-        ngx_maint_state_forget(ctx);
-        ctx->have_read = 1;
-        ctx->read_ok = 0;
-
-        ngx_maint_metric_inc(NGX_MAINT_M_WAIT_TIMEOUTS);
+        return;
     }
 
-    /*
-     * Woken by one of the two; make sure the other cannot call us (or
-     * whatever handler the request has by then) a second time.
-     */
-
-    wev->timedout = 0;
-
-    if (wev->timer_set) {
-        ngx_del_timer(wev);
-    }
+    /* woken by the reader: nothing else may call us a second time */
 
     if (wev->posted) {
         ngx_delete_posted_event(wev);

@@ -163,6 +163,14 @@ typedef struct {
 } ngx_maint_state_t;
 
 
+/* a value of the session cookie, by the worker's own name for it */
+typedef struct {
+    u_char                  key[16];        /* SipHash, the worker's key */
+    u_char                 *value;          /* in the request's headers */
+    size_t                  len;
+} ngx_maint_sref_t;
+
+
 typedef struct {
     ngx_http_request_t     *request;
     ngx_queue_t             queue;          /* in the reader's wait lists */
@@ -193,9 +201,8 @@ typedef struct {
     unsigned                sessions_checked:1;
     unsigned                parked:1;       /* deadline is set */
     ngx_uint_t              nsessions;
+    ngx_maint_sref_t        sessions[NGX_MAINT_MAX_SESSIONS];
     ngx_msec_t              deadline;       /* of the whole wait */
-    u_char                  sessions[NGX_MAINT_MAX_SESSIONS]
-                                    [MAINT_SESSION_ID_HEX + 1];
 
     u_char                  superadmin[65]; /* of a bypassed request */
     ngx_uint_t              banner_state;
@@ -243,7 +250,8 @@ ngx_flag_t ngx_maint_state_behind(void);
 int64_t ngx_maint_state_version(void);
 uint64_t ngx_maint_state_revocations(void);
 ngx_flag_t ngx_maint_state_batch_is(uintptr_t gen);
-void ngx_maint_state_batch_reply(void);
+uint64_t ngx_maint_state_batch_revocations(uintptr_t gen);
+void ngx_maint_state_batch_reply(uintptr_t gen);
 void ngx_maint_state_batch_failed(const char *reason);
 int64_t ngx_maint_now_ms(void);
 void ngx_maint_state_release(ngx_maint_state_t *st);

@@ -5,7 +5,10 @@
  *   - the per-worker cache of what Redis knows about a session (its
  *     registry facts and whether it is on the blacklist), each entry
  *     stamped with the revocations counter of <prefix>state it was read
- *     under: an entry is trusted while that counter has not moved;
+ *     under: an entry is trusted while that counter has not moved.  A
+ *     value is found in it by a keyed SipHash (the key random per worker);
+ *     its SHA-256, the id Redis knows it by, is computed once, when the
+ *     entry is made;
  *   - the lookups for sessions the cache cannot answer, sent in the same
  *     batch as the state read (ngx_maint_state.c), so the common case costs
  *     no round trip of its own;
@@ -14,6 +17,8 @@
  *   - the registry writes: sessions the upstream creates, and "last seen"
  *     at most once a minute per session and worker, never waited for.
  */
+
+#include <openssl/rand.h>
 
 #include "ngx_maint_module.h"
 
@@ -29,9 +34,10 @@
 
 
 typedef struct {
-    ngx_str_node_t        sn;               /* the id; key: its first bits */
+    ngx_str_node_t        sn;               /* "key"; node key: its start */
     ngx_queue_t           lru;
     ngx_queue_t           send;             /* in the lookups to send */
+    u_char                key[16];
     u_char                id[MAINT_SESSION_ID_HEX];
 
     uint64_t              epoch;            /* revocations when read */
@@ -64,8 +70,8 @@ typedef struct {
 } ngx_maint_sessions_t;
 
 
-static ngx_maint_session_t *ngx_maint_session_get(const u_char *id,
-    ngx_uint_t create);
+static ngx_maint_session_t *ngx_maint_session_get(const u_char *key,
+    ngx_maint_sref_t *create);
 static void ngx_maint_session_collect_one(void *data, const char *value,
     size_t len, int valid);
 static void ngx_maint_on_session(redisAsyncContext *ac, void *reply,
@@ -83,6 +89,7 @@ static ngx_int_t ngx_maint_expire_cookie(ngx_http_request_t *r,
 
 
 static ngx_maint_sessions_t  ngx_maint_sessions;
+static u_char                ngx_maint_sip_key[16];
 
 
 void
@@ -98,6 +105,11 @@ ngx_maint_session_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
     ngx_rbtree_init(&ss->tree, &ss->sentinel, ngx_str_rbtree_insert_value);
     ngx_queue_init(&ss->lru);
     ngx_queue_init(&ss->send);
+
+    if (RAND_bytes(ngx_maint_sip_key, sizeof(ngx_maint_sip_key)) != 1) {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                      "maint: no random bytes for the session cache key");
+    }
 }
 
 
@@ -193,8 +205,8 @@ ngx_maint_session_collect_one(void *data, const char *value, size_t len,
 {
     ngx_maint_ctx_t  *ctx = data;
 
-    char        id[MAINT_SESSION_ID_HEX + 1];
-    ngx_uint_t  i;
+    ngx_uint_t         i;
+    ngx_maint_sref_t  *ref;
 
     if (!valid) {
         return;
@@ -205,15 +217,20 @@ ngx_maint_session_collect_one(void *data, const char *value, size_t len,
         return;
     }
 
-    maint_session_id(value, len, id);
+    ref = &ctx->sessions[ctx->nsessions];
+
+    maint_siphash(ngx_maint_sip_key, value, len, ref->key, sizeof(ref->key));
 
     for (i = 0; i < ctx->nsessions; i++) {
-        if (ngx_memcmp(ctx->sessions[i], id, MAINT_SESSION_ID_HEX) == 0) {
+        if (ngx_memcmp(ctx->sessions[i].key, ref->key, sizeof(ref->key)) == 0)
+        {
             return;                     /* the same value twice */
         }
     }
 
-    ngx_memcpy(ctx->sessions[ctx->nsessions++], id, MAINT_SESSION_ID_HEX + 1);
+    ref->value = (u_char *) value;
+    ref->len = len;
+    ctx->nsessions++;
 }
 
 
@@ -235,7 +252,7 @@ ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
     n = 0;
 
     for (i = 0; i < ctx->nsessions; i++) {
-        s = ngx_maint_session_get(ctx->sessions[i], 1);
+        s = ngx_maint_session_get(ctx->sessions[i].key, &ctx->sessions[i]);
 
         if (s == NULL) {
             /* no room: the request waits, then goes by what is known */
@@ -404,7 +421,7 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
                       "it as never seen created");
     }
 
-    ngx_maint_state_batch_reply();
+    ngx_maint_state_batch_reply(s->gen);
 }
 
 
@@ -428,9 +445,9 @@ ngx_maint_on_revoked(redisAsyncContext *ac, void *reply, void *data)
 
     s->revoked = rr->integer != 0;
     s->known = 1;
-    s->epoch = ngx_maint_state_revocations();
+    s->epoch = ngx_maint_state_batch_revocations(s->gen);
 
-    ngx_maint_state_batch_reply();
+    ngx_maint_state_batch_reply(s->gen);
 }
 
 
@@ -464,7 +481,7 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     if (ctx->read_ok) {
         for (i = 0; i < ctx->nsessions; i++) {
-            s = ngx_maint_session_get(ctx->sessions[i], 0);
+            s = ngx_maint_session_get(ctx->sessions[i].key, NULL);
 
             if (s == NULL || !s->known || s->epoch != epoch) {
                 again = 1;
@@ -479,7 +496,7 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     snap = ctx->state ? ctx->state->snap : NULL;
 
     for (i = 0; i < ctx->nsessions; i++) {
-        s = ngx_maint_session_get(ctx->sessions[i], 0);
+        s = ngx_maint_session_get(ctx->sessions[i].key, NULL);
 
         if (s == NULL || !s->known) {
             /* Redis is unreachable and this worker never knew it */
@@ -580,6 +597,7 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
     char              id[MAINT_SESSION_ID_HEX + 1];
+    u_char            key[16];
     size_t            vlen;
     int64_t           now_s;
     ngx_uint_t        i, sets;
@@ -623,9 +641,11 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
         maint_session_id(value, vlen, id);
 
-        /* whatever this worker knew of that id is to be read again */
+        /* whatever this worker knew of that session is to be read again */
 
-        s = ngx_maint_session_get((u_char *) id, 0);
+        maint_siphash(ngx_maint_sip_key, value, vlen, key, sizeof(key));
+
+        s = ngx_maint_session_get(key, NULL);
         if (s) {
             s->epoch = NGX_MAINT_NO_EPOCH;
             s->seen_written = ngx_current_msec;
@@ -844,36 +864,26 @@ ngx_maint_printable(u_char *dst, u_char *src, size_t len, size_t max)
 
 /* The cache: a tree by id, the least recently used evicted first. */
 
-static uint32_t
-ngx_maint_session_key(const u_char *id)
-{
-    uint32_t    k;
-    ngx_uint_t  i;
-
-    k = 0;
-
-    for (i = 0; i < 8; i++) {
-        k = (k << 4) | (id[i] <= '9' ? id[i] - '0' : id[i] - 'a' + 10);
-    }
-
-    return k;
-}
-
+/*
+ * The entry of a cookie value, by its SipHash; "create" (the value) makes
+ * one when there is none, with the id Redis knows the session by.
+ */
 
 static ngx_maint_session_t *
-ngx_maint_session_get(const u_char *id, ngx_uint_t create)
+ngx_maint_session_get(const u_char *key, ngx_maint_sref_t *create)
 {
-    uint32_t               key;
+    uint32_t               hash;
     ngx_str_t              str;
     ngx_queue_t           *q;
     ngx_maint_session_t   *s;
     ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
+    char                   id[MAINT_SESSION_ID_HEX + 1];
 
-    key = ngx_maint_session_key(id);
-    str.data = (u_char *) id;
-    str.len = MAINT_SESSION_ID_HEX;
+    ngx_memcpy(&hash, key, sizeof(hash));
+    str.data = (u_char *) key;
+    str.len = 16;
 
-    s = (ngx_maint_session_t *) ngx_str_rbtree_lookup(&ss->tree, &str, key);
+    s = (ngx_maint_session_t *) ngx_str_rbtree_lookup(&ss->tree, &str, hash);
 
     if (s) {
         ngx_queue_remove(&s->lru);
@@ -881,7 +891,7 @@ ngx_maint_session_get(const u_char *id, ngx_uint_t create)
         return s;
     }
 
-    if (!create) {
+    if (create == NULL) {
         return NULL;
     }
 
@@ -914,10 +924,13 @@ ngx_maint_session_get(const u_char *id, ngx_uint_t create)
         return NULL;
     }
 
+    maint_session_id((char *) create->value, create->len, id);
+
+    ngx_memcpy(s->key, key, sizeof(s->key));
     ngx_memcpy(s->id, id, MAINT_SESSION_ID_HEX);
-    s->sn.node.key = key;
-    s->sn.str.data = s->id;
-    s->sn.str.len = MAINT_SESSION_ID_HEX;
+    s->sn.node.key = hash;
+    s->sn.str.data = s->key;
+    s->sn.str.len = sizeof(s->key);
     s->epoch = NGX_MAINT_NO_EPOCH;
 
     ngx_rbtree_insert(&ss->tree, &s->sn.node);

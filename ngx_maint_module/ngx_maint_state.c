@@ -3,15 +3,18 @@
  * location is decided on a read of the state that was sent to Redis after
  * the request arrived.  Reads are coalesced: a request joins the list of
  * requests waiting for the next read; one read is sent at the end of the
- * event loop iteration (at most one in flight per worker), and its reply
- * releases everybody who was waiting when it was sent.
+ * event loop iteration and its reply releases everybody who was waiting
+ * when it was sent.  Reads are pipelined: a new one goes out for the
+ * requests of a new iteration even while earlier ones are in flight (up to
+ * NGX_MAINT_BATCHES), so a request waits about one round trip, not two.
  *
  * A read is one command, HMGET <prefix>state version revocations.  Only
  * when the version differs from the one held is the snapshot fetched and
- * decoded.  Once a second a TIME rides along to keep the fleet clock:
- * windows open and close on Redis's clock, not on each gateway's own.
- * Lookups of sessions the worker's cache cannot answer ride along too
- * (ngx_maint_session.c); the read is done when every reply is in.
+ * decoded; a read completes once the state it saw is in place.  Once a
+ * second a TIME rides along to keep the fleet clock: windows open and
+ * close on Redis's clock, not on each gateway's own.  Lookups of sessions
+ * the worker's cache cannot answer ride along too (ngx_maint_session.c);
+ * a read is done when every reply is in.
  *
  * When a read fails or times out the worker is "degraded": requests are
  * decided at once by the location's maint_on_redis_error policy (the last
@@ -22,22 +25,38 @@
 #include "ngx_maint_module.h"
 
 
+#define NGX_MAINT_BATCHES  4        /* reads in flight per worker, at most */
+
+
+/* one read in flight and the requests it serves */
+
+typedef struct {
+    ngx_queue_t             waiting;
+    uintptr_t               gen;            /* 0: the slot is free */
+    ngx_uint_t              outstanding;    /* replies still to come */
+    ngx_msec_t              sent_at;
+    ngx_msec_t              deadline;       /* of its replies */
+    ngx_uint_t              sent_us;        /* precise, for the histogram */
+    uint64_t                revocations;    /* as this read saw them */
+} ngx_maint_batch_t;
+
+
 typedef struct {
     ngx_maint_main_conf_t  *mcf;
     ngx_log_t              *log;
 
     ngx_queue_t             pending;        /* waiting for the next read */
-    ngx_queue_t             inflight;       /* waiting for the read sent */
+    ngx_maint_batch_t       batch[NGX_MAINT_BATCHES];
+    ngx_uint_t              nbatches;       /* in flight */
+    uintptr_t               gen;            /* of the last read sent */
+
     ngx_event_t             flush;          /* posted: send the next read */
-    ngx_event_t             reply_timer;
+    ngx_event_t             reply_timer;    /* the earliest batch deadline */
+    ngx_event_t             deadline_timer; /* the earliest waiting request */
 
-    uintptr_t               gen;            /* of the read in flight */
-    ngx_uint_t              outstanding;    /* replies still to come */
-    uint64_t                revocations;    /* as the last read saw it */
-    ngx_msec_t              sent_at;
-    ngx_uint_t              sent_us;        /* precise, for the histogram */
+    uint64_t                revocations;    /* as the last reply saw them */
+    ngx_msec_t              sent_at;        /* of the last read sent */
 
-    unsigned                in_flight:1;
     unsigned                degraded:1;
     unsigned                have_ok:1;
     unsigned                exiting:1;
@@ -67,7 +86,7 @@ typedef struct {
 /*
  * A new snapshot may be large (up to 1 MiB) and come over a fresh TCP
  * connection on a slow link: its fetch is not held to the requests'
- * timeout (they are, by their own timers) but to this, at least.
+ * timeout (they are, by their own deadlines) but to this, at least.
  */
 #define NGX_MAINT_SNAPSHOT_TIMEOUT  2000
 
@@ -76,6 +95,8 @@ static ngx_int_t ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which);
 static void ngx_maint_flush_handler(ngx_event_t *ev);
 static void ngx_maint_reply_timeout(ngx_event_t *ev);
 static void ngx_maint_send_read(void);
+static ngx_maint_batch_t *ngx_maint_batch(uintptr_t gen);
+static void ngx_maint_batch_arm(void);
 static void ngx_maint_on_time(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_version(redisAsyncContext *ac, void *reply,
@@ -85,9 +106,11 @@ static void ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply,
 static ngx_int_t ngx_maint_reply_int(redisReply *rr, int64_t *v);
 static ngx_int_t ngx_maint_install(int64_t version, const char *json,
     size_t len);
-static void ngx_maint_read_done(void);
+static void ngx_maint_read_done(ngx_maint_batch_t *b);
 static void ngx_maint_read_failed(const char *reason);
 static void ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok);
+static void ngx_maint_deadline_handler(ngx_event_t *ev);
+static void ngx_maint_deadline_arm(ngx_msec_t deadline);
 static void ngx_maint_report(void);
 
 
@@ -97,6 +120,7 @@ static ngx_maint_reader_t  ngx_maint_reader;
 void
 ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
 {
+    ngx_uint_t           i;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     ngx_memzero(rd, sizeof(ngx_maint_reader_t));
@@ -114,7 +138,10 @@ ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
     }
 
     ngx_queue_init(&rd->pending);
-    ngx_queue_init(&rd->inflight);
+
+    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
+        ngx_queue_init(&rd->batch[i].waiting);
+    }
 
     rd->flush.handler = ngx_maint_flush_handler;
     rd->flush.log = cycle->log;
@@ -122,11 +149,16 @@ ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
 
     /*
      * Not cancelable: a worker that is shutting down still waits for the
-     * read its requests are waiting for; the wait is bounded by "timeout".
+     * reads its requests are waiting for; the wait is bounded by "timeout".
      */
     rd->reply_timer.handler = ngx_maint_reply_timeout;
     rd->reply_timer.log = cycle->log;
     rd->reply_timer.data = &ngx_maint_event_owner;
+
+    /* not cancelable either: waiting requests are answered on time */
+    rd->deadline_timer.handler = ngx_maint_deadline_handler;
+    rd->deadline_timer.log = cycle->log;
+    rd->deadline_timer.data = &ngx_maint_event_owner;
 }
 
 
@@ -139,6 +171,10 @@ ngx_maint_state_exit_worker(void)
 
     if (rd->reply_timer.timer_set) {
         ngx_del_timer(&rd->reply_timer);
+    }
+
+    if (rd->deadline_timer.timer_set) {
+        ngx_del_timer(&rd->deadline_timer);
     }
 
     if (rd->flush.posted) {
@@ -226,7 +262,7 @@ ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     if (rd->degraded || rd->exiting) {
         /* decide now by policy; keep probing Redis in the background */
 
-        if (!rd->in_flight && !rd->flush.posted && !rd->exiting) {
+        if (rd->nbatches == 0 && !rd->flush.posted && !rd->exiting) {
             ngx_post_event(&rd->flush, &ngx_posted_events);
         }
 
@@ -235,10 +271,22 @@ ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         return NGX_OK;
     }
 
+    /*
+     * The request's own deadline, over all its waits: one timer for every
+     * waiting request (set for the earliest), not one each.
+     */
+
+    if (!ctx->parked) {
+        ctx->parked = 1;
+        ctx->deadline = ngx_current_msec + rd->mcf->timeout;
+    }
+
+    ngx_maint_deadline_arm(ctx->deadline);
+
     ngx_queue_insert_tail(&rd->pending, &ctx->queue);
     ctx->waiting = 1;
 
-    if (!rd->in_flight && !rd->flush.posted) {
+    if (!rd->flush.posted) {
         ngx_post_event(&rd->flush, &ngx_posted_events);
     }
 
@@ -262,12 +310,83 @@ ngx_maint_state_forget(ngx_maint_ctx_t *ctx)
 
     wev = ctx->request->connection->write;
 
-    if (wev->timer_set) {
-        ngx_del_timer(wev);
-    }
-
     if (wev->posted) {
         ngx_delete_posted_event(wev);
+    }
+}
+
+
+static void
+ngx_maint_deadline_arm(ngx_msec_t deadline)
+{
+    ngx_msec_int_t       left;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->deadline_timer.timer_set
+        && (ngx_msec_int_t) (rd->deadline_timer.timer.key - deadline) <= 0)
+    {
+        return;                         /* an earlier one is armed already */
+    }
+
+    left = (ngx_msec_int_t) (deadline - ngx_current_msec);
+
+    ngx_add_timer(&rd->deadline_timer, left > 0 ? (ngx_msec_t) left : 1);
+}
+
+
+/*
+ * Requests whose deadline passed before their read came back go on by the
+ * failure policy (the read itself goes on); the timer is armed again for
+ * the earliest of those still waiting.
+ */
+
+static void
+ngx_maint_deadline_handler(ngx_event_t *ev)
+{
+    ngx_uint_t           i, left;
+    ngx_msec_t           next;
+    ngx_queue_t         *q, *qn, *lists[NGX_MAINT_BATCHES + 1];
+    ngx_maint_ctx_t     *ctx;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
+        lists[i] = &rd->batch[i].waiting;
+    }
+
+    lists[NGX_MAINT_BATCHES] = &rd->pending;
+    next = 0;
+    left = 0;
+
+    for (i = 0; i <= NGX_MAINT_BATCHES; i++) {
+        for (q = ngx_queue_head(lists[i]); q != ngx_queue_sentinel(lists[i]);
+             q = qn)
+        {
+            qn = ngx_queue_next(q);
+            ctx = ngx_queue_data(q, ngx_maint_ctx_t, queue);
+
+            if ((ngx_msec_int_t) (ctx->deadline - ngx_current_msec) > 0) {
+                if (!left++ || (ngx_msec_int_t) (ctx->deadline - next) < 0) {
+                    next = ctx->deadline;
+                }
+
+                continue;
+            }
+
+            ngx_queue_remove(q);
+
+            ctx->waiting = 0;
+            ctx->have_read = 1;
+            ctx->read_ok = 0;
+
+            ngx_maint_metric_inc(NGX_MAINT_M_WAIT_TIMEOUTS);
+
+            ngx_post_event(ctx->request->connection->write,
+                           &ngx_posted_events);
+        }
+    }
+
+    if (left) {
+        ngx_maint_deadline_arm(next);
     }
 }
 
@@ -301,24 +420,50 @@ ngx_maint_state_revocations(void)
 }
 
 
-/* Does a reply with this generation belong to the read in flight? */
+/* The read in flight a reply of that generation belongs to, or NULL */
+
+static ngx_maint_batch_t *
+ngx_maint_batch(uintptr_t gen)
+{
+    ngx_maint_batch_t  *b;
+
+    b = &ngx_maint_reader.batch[gen % NGX_MAINT_BATCHES];
+
+    return gen != 0 && b->gen == gen ? b : NULL;
+}
+
 
 ngx_flag_t
 ngx_maint_state_batch_is(uintptr_t gen)
 {
-    return ngx_maint_reader.in_flight && gen == ngx_maint_reader.gen;
+    return ngx_maint_batch(gen) != NULL;
 }
 
 
-/* One more reply of the read in flight is in; the last completes it. */
+/* the revocations counter as that read saw it (its HMGET came first) */
+
+uint64_t
+ngx_maint_state_batch_revocations(uintptr_t gen)
+{
+    ngx_maint_batch_t  *b;
+
+    b = ngx_maint_batch(gen);
+
+    return b ? b->revocations : ngx_maint_reader.revocations;
+}
+
+
+/* One more reply of that read is in; the last completes it. */
 
 void
-ngx_maint_state_batch_reply(void)
+ngx_maint_state_batch_reply(uintptr_t gen)
 {
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    ngx_maint_batch_t  *b;
 
-    if (rd->outstanding > 0 && --rd->outstanding == 0) {
-        ngx_maint_read_done();
+    b = ngx_maint_batch(gen);
+
+    if (b && b->outstanding > 0 && --b->outstanding == 0) {
+        ngx_maint_read_done(b);
     }
 }
 
@@ -384,7 +529,7 @@ ngx_maint_state_refresh(ngx_msec_t idle)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    if (rd->in_flight || rd->flush.posted || rd->exiting
+    if (rd->nbatches || rd->flush.posted || rd->exiting
         || (rd->have_ok && ngx_current_msec - rd->sent_at < idle))
     {
         return;
@@ -401,7 +546,7 @@ ngx_maint_state_redis_ready(void)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     if ((!ngx_queue_empty(&rd->pending) || rd->degraded)
-        && !rd->in_flight && !rd->flush.posted)
+        && rd->nbatches == 0 && !rd->flush.posted)
     {
         ngx_post_event(&rd->flush, &ngx_posted_events);
     }
@@ -415,7 +560,7 @@ ngx_maint_state_redis_down(void)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    if (rd->in_flight) {
+    if (rd->nbatches) {
         ngx_maint_read_failed("connection lost");
         return;
     }
@@ -431,11 +576,15 @@ ngx_maint_flush_handler(ngx_event_t *ev)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    if (rd->in_flight || rd->exiting) {
-        return;
+    if (rd->exiting || rd->nbatches == NGX_MAINT_BATCHES) {
+        return;                 /* the next read goes out when one is done */
     }
 
-    if (ngx_queue_empty(&rd->pending) && !rd->degraded && !rd->probe) {
+    /* degraded: a probe, one at a time; else reads for who is waiting */
+
+    if (rd->degraded ? rd->nbatches > 0
+                     : ngx_queue_empty(&rd->pending) && !rd->probe)
+    {
         return;
     }
 
@@ -462,17 +611,30 @@ static void
 ngx_maint_send_read(void)
 {
     ngx_int_t            n;
+    ngx_maint_batch_t   *b;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    rd->gen++;
-    rd->outstanding = 0;
-    rd->sent_at = ngx_current_msec;
-    rd->sent_us = ngx_maint_monotonic_us();
+    /* a free slot: generations run through the slots in turn */
+
+    do {
+        rd->gen++;
+        b = &rd->batch[rd->gen % NGX_MAINT_BATCHES];
+    } while (b->gen != 0 || rd->gen == 0);
+
+    b->gen = rd->gen;
+    b->outstanding = 0;
+    b->sent_at = ngx_current_msec;
+    b->deadline = ngx_current_msec + rd->mcf->timeout;
+    b->sent_us = ngx_maint_monotonic_us();
+    ngx_queue_init(&b->waiting);
+
+    rd->nbatches++;
+    rd->sent_at = b->sent_at;
 
     if (!rd->clock_valid
         || ngx_current_msec - rd->clock_at >= NGX_MAINT_CLOCK_EVERY)
     {
-        if (ngx_maint_redis_formatted(ngx_maint_on_time, (void *) rd->gen,
+        if (ngx_maint_redis_formatted(ngx_maint_on_time, (void *) b->gen,
                                       &rd->cmd_time)
             != NGX_OK)
         {
@@ -480,10 +642,11 @@ ngx_maint_send_read(void)
             return;
         }
 
-        rd->outstanding++;
+        b->outstanding++;
+        rd->clock_at = ngx_current_msec;
     }
 
-    if (ngx_maint_redis_formatted(ngx_maint_on_version, (void *) rd->gen,
+    if (ngx_maint_redis_formatted(ngx_maint_on_version, (void *) b->gen,
                                   &rd->cmd_version)
         != NGX_OK)
     {
@@ -491,25 +654,63 @@ ngx_maint_send_read(void)
         return;
     }
 
-    rd->outstanding++;
+    b->outstanding++;
 
-    n = ngx_maint_session_send_lookups(rd->gen);
+    n = ngx_maint_session_send_lookups(b->gen);
     if (n == NGX_ERROR) {
         ngx_maint_read_failed("cannot queue session lookups");
         return;
     }
 
-    rd->outstanding += n;
-    rd->in_flight = 1;
+    b->outstanding += n;
 
     /* everybody waiting now is served by this read */
 
-    ngx_queue_add(&rd->inflight, &rd->pending);
+    ngx_queue_add(&b->waiting, &rd->pending);
     ngx_queue_init(&rd->pending);
 
-    ngx_add_timer(&rd->reply_timer, rd->mcf->timeout);
+    ngx_maint_batch_arm();
 
     ngx_maint_metric_inc(NGX_MAINT_M_READS);
+}
+
+
+/* The reply timer, for the read in flight whose time runs out first */
+
+static void
+ngx_maint_batch_arm(void)
+{
+    ngx_uint_t           i;
+    ngx_msec_t           next;
+    ngx_msec_int_t       left;
+    ngx_maint_batch_t   *b, *first;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    first = NULL;
+    next = 0;
+
+    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
+        b = &rd->batch[i];
+
+        if (b->gen
+            && (first == NULL || (ngx_msec_int_t) (b->deadline - next) < 0))
+        {
+            first = b;
+            next = b->deadline;
+        }
+    }
+
+    if (first == NULL) {
+        if (rd->reply_timer.timer_set) {
+            ngx_del_timer(&rd->reply_timer);
+        }
+
+        return;
+    }
+
+    left = (ngx_msec_int_t) (next - ngx_current_msec);
+
+    ngx_add_timer(&rd->reply_timer, left > 0 ? (ngx_msec_t) left : 1);
 }
 
 
@@ -519,10 +720,13 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
     redisReply          *rr = reply;
 
-    int64_t     sec, usec;
-    ngx_msec_t  rtt;
+    int64_t             sec, usec;
+    ngx_msec_t          rtt;
+    ngx_maint_batch_t  *b;
 
-    if ((uintptr_t) data != rd->gen || !rd->in_flight) {
+    b = ngx_maint_batch((uintptr_t) data);
+
+    if (b == NULL) {
         return;
     }
 
@@ -531,7 +735,7 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    rtt = ngx_current_msec - rd->sent_at;
+    rtt = ngx_current_msec - b->sent_at;
 
     if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
         || ngx_maint_reply_int(rr->element[0], &sec) != NGX_OK
@@ -544,12 +748,11 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
         /* a slow sample is a poor one; use it only if there is no other */
 
         rd->clock_base = sec * 1000 + usec / 1000;
-        rd->clock_mono = rd->sent_at + rtt / 2;
-        rd->clock_at = ngx_current_msec;
+        rd->clock_mono = b->sent_at + rtt / 2;
         rd->clock_valid = 1;
     }
 
-    ngx_maint_state_batch_reply();
+    ngx_maint_state_batch_reply(b->gen);
 }
 
 
@@ -559,9 +762,12 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
     redisReply          *rr = reply;
 
-    int64_t  version, revocations;
+    int64_t             version, revocations;
+    ngx_maint_batch_t  *b;
 
-    if ((uintptr_t) data != rd->gen || !rd->in_flight) {
+    b = ngx_maint_batch((uintptr_t) data);
+
+    if (b == NULL) {
         return;
     }
 
@@ -615,13 +821,16 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    rd->revocations = (uint64_t) revocations;
+    /* replies come in the order the reads went out: this is the newest */
+
+    b->revocations = (uint64_t) revocations;
+    rd->revocations = b->revocations;
 
     if ((rd->current && rd->current->version == version)
         || version == rd->bad_version)
     {
-        /* the same, or Redis answers but the writer is wrong: keep it */
-        ngx_maint_state_batch_reply();
+        /* held already, or Redis answers but the writer is wrong: keep */
+        ngx_maint_state_batch_reply(b->gen);
         return;
     }
 
@@ -632,11 +841,11 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
             return;
         }
 
-        ngx_maint_state_batch_reply();
+        ngx_maint_state_batch_reply(b->gen);
         return;
     }
 
-    /* a newer state: fetch it */
+    /* a newer state: fetch it; this read is done when it is in place */
 
     if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
                                   &rd->cmd_snapshot)
@@ -646,12 +855,13 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    rd->outstanding++;
+    b->outstanding++;
+    b->deadline = ngx_current_msec
+                  + ngx_max(rd->mcf->timeout, NGX_MAINT_SNAPSHOT_TIMEOUT);
 
-    ngx_add_timer(&rd->reply_timer,
-                  ngx_max(rd->mcf->timeout, NGX_MAINT_SNAPSHOT_TIMEOUT));
+    ngx_maint_batch_arm();
 
-    ngx_maint_state_batch_reply();
+    ngx_maint_state_batch_reply(b->gen);
 }
 
 
@@ -661,10 +871,13 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
     redisReply          *rr = reply;
 
-    int64_t      version;
-    redisReply  *snap;
+    int64_t             version;
+    redisReply         *snap;
+    ngx_maint_batch_t  *b;
 
-    if ((uintptr_t) data != rd->gen || !rd->in_flight) {
+    b = ngx_maint_batch((uintptr_t) data);
+
+    if (b == NULL) {
         return;
     }
 
@@ -690,6 +903,12 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
         rd->bad_version = version;
         ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_ERRORS);
 
+    } else if (rd->current && rd->current->version == version) {
+        /*
+         * Another read fetched it first.  Fetches run in the order they
+         * were sent, so what arrives is never older than what is held.
+         */
+
     } else if (ngx_maint_install(version, snap->str, snap->len) != NGX_OK
                && rd->bad_version != version)
     {
@@ -698,7 +917,7 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    ngx_maint_state_batch_reply();
+    ngx_maint_state_batch_reply(b->gen);
 }
 
 
@@ -770,32 +989,35 @@ ngx_maint_install(int64_t version, const char *json, size_t len)
 
 
 static void
-ngx_maint_read_done(void)
+ngx_maint_read_done(ngx_maint_batch_t *b)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->reply_timer.timer_set) {
-        ngx_del_timer(&rd->reply_timer);
-    }
 
     if (rd->degraded) {
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
                       "maint: redis reads succeed again");
     }
 
-    rd->in_flight = 0;
     rd->degraded = 0;
     rd->have_ok = 1;
     rd->behind = rd->bad_version > 0
                  && (rd->current == NULL
                      || rd->current->version < rd->bad_version);
-    rd->ok_sent_at = rd->sent_at;
+
+    if ((ngx_msec_int_t) (b->sent_at - rd->ok_sent_at) > 0 || !rd->ok_at) {
+        rd->ok_sent_at = b->sent_at;
+    }
+
     rd->ok_at = ngx_current_msec;
 
     ngx_maint_metric_inc(NGX_MAINT_M_REPLIES);
-    ngx_maint_metric_read(ngx_maint_monotonic_us() - rd->sent_us);
+    ngx_maint_metric_read(ngx_maint_monotonic_us() - b->sent_us);
 
-    ngx_maint_resume_all(&rd->inflight, 1);
+    b->gen = 0;
+    rd->nbatches--;
+
+    ngx_maint_resume_all(&b->waiting, 1);
+    ngx_maint_batch_arm();
 
     if (!ngx_queue_empty(&rd->pending) && !rd->flush.posted) {
         ngx_post_event(&rd->flush, &ngx_posted_events);
@@ -805,14 +1027,14 @@ ngx_maint_read_done(void)
 }
 
 
+/* Every read in flight fails with it: their replies are ignored from now. */
+
 static void
 ngx_maint_read_failed(const char *reason)
 {
+    ngx_uint_t           i;
+    ngx_maint_batch_t   *b;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->reply_timer.timer_set) {
-        ngx_del_timer(&rd->reply_timer);
-    }
 
     if (!rd->degraded) {
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
@@ -820,15 +1042,22 @@ ngx_maint_read_failed(const char *reason)
                       "maint_on_redis_error until Redis answers", reason);
     }
 
-    /* replies still to come for this read are ignored from now on */
-    rd->gen++;
-    rd->in_flight = 0;
     rd->degraded = 1;
 
     ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
 
-    ngx_maint_resume_all(&rd->inflight, 0);
+    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
+        b = &rd->batch[i];
+
+        if (b->gen) {
+            b->gen = 0;
+            rd->nbatches--;
+            ngx_maint_resume_all(&b->waiting, 0);
+        }
+    }
+
     ngx_maint_resume_all(&rd->pending, 0);
+    ngx_maint_batch_arm();
 
     ngx_maint_report();
 }
@@ -848,6 +1077,22 @@ ngx_maint_reply_timeout(ngx_event_t *ev)
     if (!rd->exiting) {
         ngx_maint_redis_fail("state read timed out");
     }
+}
+
+
+static ngx_flag_t
+ngx_maint_nobody_waits(void)
+{
+    ngx_uint_t           i;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
+        if (rd->batch[i].gen && !ngx_queue_empty(&rd->batch[i].waiting)) {
+            return 0;
+        }
+    }
+
+    return ngx_queue_empty(&rd->pending);
 }
 
 
@@ -873,6 +1118,14 @@ ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok)
         ctx->read_ok = ok;
 
         ngx_post_event(ctx->request->connection->write, &ngx_posted_events);
+    }
+
+    /* nobody waits: no deadline to keep (nor a worker's exit to delay) */
+
+    if (ngx_maint_reader.deadline_timer.timer_set
+        && ngx_maint_nobody_waits())
+    {
+        ngx_del_timer(&ngx_maint_reader.deadline_timer);
     }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages only, what building, testing and the demo
-# need; does nothing when all of it is there.  Services the packages would
+# need, plus any packages named as arguments (the benchmark's); does nothing
+# when all of it is there.  Services the packages would
 # start on their own (nginx on :80, redis on :6379) are kept from starting:
 # the tests and the demo start their own on ports of their choosing.
 set -euo pipefail
@@ -10,6 +11,7 @@ packages=(
     nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
     zlib1g-dev libmicrohttpd-dev libcurl4-openssl-dev
     redis-server libcmocka-dev perl faketime curl nghttp2-client
+    "$@"
 )
 
 missing=()

@@ -84,6 +84,24 @@ test_validity(void **state)
     memset(big, 'a', sizeof(big));
     assert_true(maint_cookie_value_ok(big, 4096));
     assert_false(maint_cookie_value_ok(big, 4097));
+
+    /* every byte against RFC 6265's ranges, one by one */
+    {
+        int   c, rfc;
+        char  one;
+
+        for (c = 0; c < 256; c++) {
+            rfc = c == 0x21 || (c >= 0x23 && c <= 0x2b)
+                  || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b)
+                  || (c >= 0x5d && c <= 0x7e);
+            one = (char) c;
+
+            if (maint_cookie_value_ok(&one, 1) != rfc) {
+                fail_msg("byte 0x%02x: %d, RFC 6265 says %d", c,
+                         maint_cookie_value_ok(&one, 1), rfc);
+            }
+        }
+    }
 }
 
 
@@ -278,6 +296,46 @@ test_verdict(void **state)
 }
 
 
+/*
+ * The reference vectors of SipHash-2-4 (key 00..0f, message 00..n-1): the
+ * 64-bit result for 15 bytes from the paper, the 128-bit one for none.
+ */
+
+static void
+test_siphash(void **state)
+{
+    size_t         i;
+    unsigned char  key[16], msg[64], out[16];
+
+    static const unsigned char  want64[8] = {
+        0xe5, 0x45, 0xbe, 0x49, 0x61, 0xca, 0x29, 0xa1
+    };
+    static const unsigned char  want128[16] = {
+        0xa3, 0x81, 0x7f, 0x04, 0xba, 0x25, 0xa8, 0xe6,
+        0x6d, 0xf6, 0x72, 0x14, 0xc7, 0x55, 0x02, 0x93
+    };
+
+    for (i = 0; i < 16; i++) {
+        key[i] = (unsigned char) i;
+    }
+
+    for (i = 0; i < sizeof(msg); i++) {
+        msg[i] = (unsigned char) i;
+    }
+
+    maint_siphash(key, msg, 15, out, 8);
+    assert_memory_equal(out, want64, 8);
+
+    maint_siphash(key, msg, 0, out, 16);
+    assert_memory_equal(out, want128, 16);
+
+    /* another key, another name */
+    key[0] ^= 1;
+    maint_siphash(key, msg, 0, out, 16);
+    assert_memory_not_equal(out, want128, 16);
+}
+
+
 int
 main(void)
 {
@@ -288,6 +346,7 @@ main(void)
         cmocka_unit_test(test_set_cookie),
         cmocka_unit_test(test_id),
         cmocka_unit_test(test_verdict),
+        cmocka_unit_test(test_siphash),
     };
 
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
