@@ -47,8 +47,8 @@ $(NGX_BUILD)/Makefile: config $(NGINX_SRC)/conf_flags
 	mkdir -p $(BUILD)
 	cp -r $(NGINX_SRC) $(NGX_BUILD)
 	cd $(NGX_BUILD) && . ./conf_flags && ./configure "$${NGX_CONF_FLAGS[@]}" \
-	    --with-cc-opt="$(NGX_CC_OPT) $(WARN)" \
-	    --with-ld-opt="$(NGX_LD_OPT)" \
+	    --with-cc-opt="$(NGX_CC_OPT) $(WARN) $(MOD_SAN)" \
+	    --with-ld-opt="$(NGX_LD_OPT) $(MOD_SAN)" \
 	    --add-dynamic-module=$(CURDIR) > configure.log 2>&1 \
 	    || { cat configure.log; exit 1; }
 
@@ -67,9 +67,32 @@ $(BUILD)/openapi.c: admin-api/openapi.json
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
-$(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c
-	$(CC) $(ADMIN_FLAGS) -o $@ $(ADMIN_SRCS) $(BUILD)/openapi.c $(CORE_SRCS) \
-	    $(ADMIN_LIBS)
+# the admin page (admin-api/web/: text files only), as C strings: the
+# daemon serves them from memory (admin-api/web.c)
+WEB_FILES  := $(sort $(wildcard admin-api/web/*.html admin-api/web/*.css \
+                admin-api/web/*.js admin-api/web/*.svg))
+
+$(BUILD)/web_assets.c: $(WEB_FILES)
+	@mkdir -p $(BUILD)
+	{ echo '/* generated from admin-api/web/ */'; \
+	  echo '#include "admin.h"'; n=0; \
+	  for f in $(WEB_FILES); do \
+	    echo "static const char web_$$n[] ="; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; \
+	    echo ';'; n=$$((n + 1)); \
+	  done; \
+	  echo 'const adm_asset_t adm_web_assets[] = {'; n=0; \
+	  for f in $(WEB_FILES); do \
+	    echo "    { \"$${f##*/}\", web_$$n, sizeof(web_$$n) - 1 },"; \
+	    n=$$((n + 1)); \
+	  done; \
+	  echo '    { NULL, NULL, 0 }'; echo '};'; \
+	  echo "const size_t adm_web_nassets = $$n;"; } > $@
+
+$(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c \
+           $(BUILD)/web_assets.c
+	$(CC) $(ADMIN_FLAGS) -o $@ $(ADMIN_SRCS) $(BUILD)/openapi.c \
+	    $(BUILD)/web_assets.c $(CORE_SRCS) $(ADMIN_LIBS)
 
 $(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
 	$(CC) $(ADMIN_FLAGS) -Iadmin-api/maintctl -o $@ $(CTL_SRCS) $(CORE_SRCS) \
@@ -94,3 +117,6 @@ install: $(MODULE) $(ADMIND) $(MAINTCTL)
 
 clean:
 	rm -rf $(BUILD)
+
+# sanitizer and valgrind runs, fuzzing: checks.mk
+include checks.mk

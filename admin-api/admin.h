@@ -21,6 +21,7 @@
  *   gateways.c   /v1/gateways, from the gateways' heartbeats
  *   prechecks.c  the dry-run prechecks
  *   service.c    /healthz, /metrics, /openapi.json, counters
+ *   web.c        the admin page's static files ("/", "/ui/...")
  *   ticker.c     automatic starts and ends, recorded once a second
  */
 
@@ -68,6 +69,15 @@ typedef struct {
     char                redis_password[256];
     char                prefix[65];
     int                 redis_timeout_ms;
+    /* Sentinel mode when redis_master_name is set (docs/reliability.md) */
+    char                redis_master_name[65];
+    char                redis_sentinels[512];   /* host:port,host:port */
+    char                redis_sentinel_user[128];
+    char                redis_sentinel_password[256];
+    int                 redis_min_replicas;     /* WAIT; -1: 1 if Sentinel */
+    int                 redis_failover_timeout_ms;
+    int                 lease_ms;           /* gateways' lease: the delay
+                                               before a change is answered */
     int64_t             max_duration;       /* seconds */
     int                 log_level;
     adm_token_t         tokens[ADM_MAX_TOKENS];
@@ -216,7 +226,10 @@ int adm_store_now(int64_t *ms);
 int adm_store_view(adm_view_t *v);
 void adm_view_free(adm_view_t *v);
 int adm_store_window(const char *id, json_t **rec);
-int adm_store_commit(adm_commit_t *c, int64_t *new_version);
+int adm_store_commit(adm_commit_t *c, int64_t *new_version,
+    int64_t *lease_ms);
+int adm_store_unconfirmed(void);
+int adm_store_unsure(void);
 int adm_store_audit(json_t *entry);
 int adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
     json_t **ids);
@@ -368,6 +381,18 @@ void adm_count_request(const adm_route_t *route, unsigned status);
 void adm_count(const char *name);
 
 extern const char  admin_openapi_json[];
+
+/* the admin page (web.c), from admin-api/web/ (build/web_assets.c) */
+typedef struct {
+    const char         *name;               /* "app.js" */
+    const char         *data;
+    size_t              len;
+} adm_asset_t;
+
+extern const adm_asset_t  adm_web_assets[];
+extern const size_t       adm_web_nassets;
+
+int adm_web(adm_req_t *r);
 
 
 #endif /* ADMIN_H */

@@ -10,16 +10,25 @@
  * (superadmins, bypass keys, session cutoffs) and end sessions; windows
  * with terminate_sessions that start get their sessions ended here, in
  * whatever change records the start (sessions.c).
+ *
+ * A change is answered only once the gateways' lease is over (lease_ms,
+ * written with every change; see ngx_maint_state.c): a request that
+ * arrives at any gateway after the answer is decided on the change.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "admin.h"
 
 
 #define ADM_WRITE_ATTEMPTS  8
+
+
+static void adm_lease_wait(int64_t before_ms, int answer);
 
 
 json_t *
@@ -239,7 +248,7 @@ adm_write(adm_req_t *r, const char *action, const char *target,
     int            attempt, rc;
     char          *snapshot;
     json_t        *live, *audit, *settings;
-    int64_t        now, version;
+    int64_t        now, version, lease;
     const char    *dry, *actor;
     adm_view_t     v;
     adm_change_t   c;
@@ -247,6 +256,11 @@ adm_write(adm_req_t *r, const char *action, const char *target,
 
     dry = r ? adm_query(r, "dry_run") : NULL;
     actor = r ? r->token->name : "system";
+
+    /* what an earlier failed change (the ticker's) left is not ours */
+
+    (void) adm_store_unconfirmed();
+    (void) adm_store_unsure();
 
     for (attempt = 0; attempt < ADM_WRITE_ATTEMPTS; attempt++) {
 
@@ -330,7 +344,7 @@ adm_write(adm_req_t *r, const char *action, const char *target,
             commit.sessions = &c.sessions;
         }
 
-        rc = adm_store_commit(&commit, &version);
+        rc = adm_store_commit(&commit, &version, &lease);
 
         free(snapshot);
         json_decref(audit);
@@ -355,6 +369,8 @@ adm_write(adm_req_t *r, const char *action, const char *target,
                 "actor", actor, "state_version", (json_int_t) version,
                 "request_id", r ? r->request_id : "");
 
+        adm_lease_wait(lease, r != NULL);
+
         if (r) {
             adm_answer(r, &c, now);
         }
@@ -369,4 +385,58 @@ adm_write(adm_req_t *r, const char *action, const char *target,
                            "the state kept changing under this request; try "
                            "again", NULL, NULL)
              : -1;
+}
+
+
+static int64_t
+adm_monotonic_ms(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+
+/*
+ * Waits out the lease of every read a gateway may still decide on: the
+ * longer of the lease_ms just written and the one it replaced (gateways
+ * that read the old one keep it until they read again, at most that long
+ * after this change; later changes in that time wait for it too), plus a
+ * millisecond for clocks that tick at slightly different rates.  A change
+ * nobody waits for (the ticker's) is not delayed.
+ */
+
+static void
+adm_lease_wait(int64_t before_ms, int answer)
+{
+    int64_t           wait, now;
+    struct timespec   ts;
+    static int64_t    hold_ms, hold_until;
+
+    now = adm_monotonic_ms();
+
+    if (before_ms > adm_conf.lease_ms) {
+        hold_ms = before_ms;
+        hold_until = now + before_ms;
+    }
+
+    wait = adm_conf.lease_ms;
+
+    if (hold_ms > wait && now < hold_until) {
+        wait = hold_ms;
+    }
+
+    if (!answer || wait == 0) {
+        return;
+    }
+
+    wait += 1;
+    ts.tv_sec = wait / 1000;
+    ts.tv_nsec = (wait % 1000) * 1000000;
+
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+        /* void */
+    }
 }

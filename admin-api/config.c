@@ -25,6 +25,9 @@ adm_config_defaults(void)
     snprintf(adm_conf.redis, sizeof(adm_conf.redis), "127.0.0.1:6379");
     snprintf(adm_conf.prefix, sizeof(adm_conf.prefix), "maint:");
     adm_conf.redis_timeout_ms = 500;
+    adm_conf.redis_min_replicas = -1;
+    adm_conf.redis_failover_timeout_ms = 5000;
+    adm_conf.lease_ms = 20;
     adm_conf.max_duration = 7 * 86400;
     adm_conf.log_level = ADM_LOG_INFO;
 }
@@ -174,12 +177,45 @@ adm_config_token(const char *v, char *err, size_t errlen)
 }
 
 
+/* the settings that are a time in milliseconds, and their bounds */
+
+static const struct {
+    const char  *key;
+    int         *ms;
+    int64_t      min, max;
+    const char  *range;
+} adm_times[] = {
+    { "redis_timeout", &adm_conf.redis_timeout_ms, 1, 60000,
+      "1ms and 60s" },
+    { "redis_failover_timeout", &adm_conf.redis_failover_timeout_ms, 0,
+      60000, "0ms and 60s" },
+    { "lease", &adm_conf.lease_ms, 0, 1000, "0ms and 1s" },
+};
+
+
 int
 adm_config_set(const char *key, const char *value, char *err, size_t errlen)
 {
     char     *end;
     long      n;
     int64_t   ms;
+
+    for (n = 0; n < (long) (sizeof(adm_times) / sizeof(adm_times[0])); n++) {
+        if (strcmp(key, adm_times[n].key) != 0) {
+            continue;
+        }
+
+        ms = adm_parse_duration_ms(value);
+
+        if (ms < adm_times[n].min || ms > adm_times[n].max) {
+            snprintf(err, errlen, "\"%s\" must be a time between %s", key,
+                     adm_times[n].range);
+            return -1;
+        }
+
+        *adm_times[n].ms = (int) ms;
+        return 0;
+    }
 
     if (strcmp(key, "listen") == 0) {
         return adm_copy(adm_conf.listen, sizeof(adm_conf.listen), value, key,
@@ -235,16 +271,75 @@ adm_config_set(const char *key, const char *value, char *err, size_t errlen)
         return 0;
     }
 
-    if (strcmp(key, "redis_timeout") == 0) {
-        ms = adm_parse_duration_ms(value);
+    if (strcmp(key, "redis_master_name") == 0) {
+        size_t  i, len = strlen(value);
 
-        if (ms < 1 || ms > 60000) {
-            snprintf(err, errlen, "\"redis_timeout\" must be a time between "
-                     "1ms and 60s");
+        for (i = 0; i < len; i++) {
+            char c = value[i];
+
+            if (!(isalnum((unsigned char) c) || strchr("._-:", c))) {
+                break;
+            }
+        }
+
+        if (len == 0 || len > 64 || i != len) {
+            snprintf(err, errlen, "\"redis_master_name\": 1 to 64 of "
+                     "A-Z a-z 0-9 . _ - :");
             return -1;
         }
 
-        adm_conf.redis_timeout_ms = (int) ms;
+        return adm_copy(adm_conf.redis_master_name,
+                        sizeof(adm_conf.redis_master_name), value, key, err,
+                        errlen);
+    }
+
+    if (strcmp(key, "redis_sentinels") == 0) {
+        const char  *p;
+        size_t       count = 1;
+
+        for (p = value; *p; p++) {
+            count += (*p == ',');
+
+            if (isspace((unsigned char) *p)
+                || (*p == ',' && (p == value || p[1] == ',' || p[1] == '\0')))
+            {
+                break;
+            }
+        }
+
+        if (*value == '\0' || *p != '\0' || count > 16) {
+            snprintf(err, errlen, "\"redis_sentinels\" must be 1 to 16 "
+                     "host:port addresses separated by commas");
+            return -1;
+        }
+
+        return adm_copy(adm_conf.redis_sentinels,
+                        sizeof(adm_conf.redis_sentinels), value, key, err,
+                        errlen);
+    }
+
+    if (strcmp(key, "redis_sentinel_user") == 0) {
+        return adm_copy(adm_conf.redis_sentinel_user,
+                        sizeof(adm_conf.redis_sentinel_user), value, key,
+                        err, errlen);
+    }
+
+    if (strcmp(key, "redis_sentinel_password") == 0) {
+        return adm_copy(adm_conf.redis_sentinel_password,
+                        sizeof(adm_conf.redis_sentinel_password), value, key,
+                        err, errlen);
+    }
+
+    if (strcmp(key, "redis_min_replicas") == 0) {
+        n = strtol(value, &end, 10);
+
+        if (*value == '\0' || *end != '\0' || n < 0 || n > 16) {
+            snprintf(err, errlen, "\"redis_min_replicas\" must be a number "
+                     "from 0 to 16");
+            return -1;
+        }
+
+        adm_conf.redis_min_replicas = (int) n;
         return 0;
     }
 

@@ -252,7 +252,16 @@ adm_redis_down(adm_req_t *r)
             "error", adm_store_error(), "request_id", r->request_id);
 
     return adm_problem(r, 503, "unavailable", "Redis is unavailable",
-                       "the state store is unavailable; nothing was written",
+                       adm_store_unconfirmed()
+                       ? "the change reached the primary but no replica "
+                         "confirmed it in time; the audit trail says "
+                         "whether it is applied"
+                       : adm_store_unsure()
+                       ? "Redis did not answer the change in time and "
+                         "could not be asked whether it ran; the audit "
+                         "trail says whether it is applied"
+                       : "the state store is unavailable; nothing was "
+                         "written",
                        NULL, NULL);
 }
 
@@ -437,6 +446,11 @@ adm_dispatch(adm_req_t *r)
     const char         *auth;
     const adm_route_t  *rt;
 
+    /* the admin page's files: no token, they hold no data (web.c) */
+    if (adm_web(r)) {
+        return 0;
+    }
+
     allow[0] = '\0';
 
     for (i = 0; i < adm_nroutes; i++) {
@@ -548,7 +562,15 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
 
         *con_cls = r;
 
-        return MHD_YES;
+        /*
+         * A body announced over the limit is answered now (after the
+         * token is checked), not after it has been read: a client could
+         * otherwise hold the connection for as long as it takes to send
+         * a terabyte.  MHD closes the connection after the answer.
+         */
+        if (!r->too_large) {
+            return MHD_YES;
+        }
     }
 
     if (*upload_data_size) {

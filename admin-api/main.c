@@ -35,6 +35,8 @@ adm_usage(FILE *f)
         "usage: maint-admind [--config FILE] [--listen ADDR] [--redis ADDR]\n"
         "                    [--redis-db N] [--redis-prefix P]"
         " [--log-level L]\n"
+        "                    [--redis-master-name NAME"
+        " --redis-sentinels H:P,H:P...]\n"
         "       maint-admind -t [--config FILE]    check the configuration\n"
         "       maint-admind gen-token NAME ROLE   new token (admin|viewer)\n"
         "       maint-admind hash-token            SHA-256 of a token on "
@@ -254,6 +256,8 @@ main(int argc, char **argv)
             if (strcmp(key, "listen") == 0 || strcmp(key, "redis") == 0
                 || strcmp(key, "redis_db") == 0
                 || strcmp(key, "redis_prefix") == 0
+                || strcmp(key, "redis_master_name") == 0
+                || strcmp(key, "redis_sentinels") == 0
                 || strcmp(key, "log_level") == 0)
             {
                 if (adm_config_set(key, argv[++i], err, sizeof(err)) != 0) {
@@ -267,6 +271,14 @@ main(int argc, char **argv)
 
         fprintf(stderr, "maint-admind: unknown option \"%s\"\n", flag);
         adm_usage(stderr);
+        return 1;
+    }
+
+    if ((adm_conf.redis_master_name[0] == '\0')
+        != (adm_conf.redis_sentinels[0] == '\0'))
+    {
+        fprintf(stderr, "maint-admind: \"redis_master_name\" and "
+                "\"redis_sentinels\" go together (Sentinel mode)\n");
         return 1;
     }
 

@@ -30,6 +30,12 @@ static adm_counter_t  adm_counters[] = {
     { "writes", "Changes committed.", 0 },
     { "write_retries", "Changes computed again after a concurrent write.", 0 },
     { "redis_errors", "Redis commands that failed or could not be sent.", 0 },
+    { "redis_failovers", "Times the Sentinel primary moved and the daemon "
+      "followed.", 0 },
+    { "write_failover_retries", "Changes sent again after the primary was "
+      "lost or demoted (Sentinel mode).", 0 },
+    { "commit_fence_applied", "Changes whose reply was lost, found applied "
+      "by their commit marker.", 0 },
     { "auto_start", "Windows recorded as started by the clock.", 0 },
     { "auto_complete", "Windows recorded as completed by the clock.", 0 },
     { NULL, NULL, 0 }

@@ -103,6 +103,12 @@ adm_snapshot_window(json_t *rec)
         json_object_set_new(w, "terminate_sessions", json_true());
     }
 
+    /* only when there are some: snapshots stay as small as they were */
+    v = json_object_get(rec, "translations");
+    if (json_object_size(v) > 0) {
+        json_object_set(w, "translations", v);
+    }
+
     return w;
 }
 

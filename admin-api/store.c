@@ -32,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
 
 #include "admin.h"
 
@@ -39,6 +42,10 @@
 static redisContext  *adm_rc;
 static char           adm_err[512];
 static double         adm_down_until;   /* fail fast until then */
+static char           adm_primary[300]; /* Sentinel mode: where it is */
+static int            adm_no_retry;     /* the command must not be resent */
+static int            adm_unconfirmed;  /* the last commit: no replica */
+static int            adm_unsure;       /* the last commit: lost reply */
 
 
 #define ADM_FAIL_FAST  1.0             /* seconds after a failure */
@@ -59,6 +66,9 @@ adm_store_failed(void)
 
 
 static const char  adm_commit_lua[] =
+    "local done = redis.call('GET', KEYS[10])\n"
+    "if done then return {2, tonumber(done),"
+    " tonumber(redis.call('HGET', KEYS[1], 'lease_ms') or '0')} end\n"
     "local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')\n"
     "if v ~= tonumber(ARGV[1]) then return {0, v} end\n"
     "if ARGV[2] == 'put' then\n"
@@ -99,11 +109,14 @@ static const char  adm_commit_lua[] =
     "  if x.bump then redis.call('HINCRBY', KEYS[1], 'revocations', 1) end\n"
     "end\n"
     "local nv = redis.call('HINCRBY', KEYS[1], 'version', 1)\n"
-    "redis.call('HSET', KEYS[1], 'schema', 1, 'snapshot', ARGV[8])\n"
+    "local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_ms') or '0')\n"
+    "redis.call('HSET', KEYS[1], 'schema', 1, 'snapshot', ARGV[8],"
+    " 'lease_ms', ARGV[11])\n"
     "local a = {'XADD', KEYS[5], '*', 'state_version', nv}\n"
-    "for i = 11, #ARGV do a[#a + 1] = ARGV[i] end\n"
+    "for i = 12, #ARGV do a[#a + 1] = ARGV[i] end\n"
     "redis.call(unpack(a))\n"
-    "return {1, nv}\n";
+    "redis.call('SET', KEYS[10], nv, 'PX', 600000)\n"
+    "return {1, nv, lease}\n";
 
 
 void
@@ -120,11 +133,202 @@ adm_store_error(void)
 }
 
 
+/* host:port, [v6]:port or unix:/path, with the connect timeout */
+
+static redisContext *
+adm_connect_addr(const char *addr, int default_port, struct timeval tv)
+{
+    int    port;
+    char   host[256], *colon;
+
+    if (strncmp(addr, "unix:", 5) == 0) {
+        return redisConnectUnixWithTimeout(addr + 5, tv);
+    }
+
+    snprintf(host, sizeof(host), "%s", addr);
+    port = default_port;
+    colon = strrchr(host, ':');
+
+    if (colon && strchr(host, ']') < colon
+        && (host[0] == '[' || strchr(host, ':') == colon))
+    {
+        *colon = '\0';
+        port = atoi(colon + 1);
+    }
+
+    if (host[0] == '[') {
+        memmove(host, host + 1, strlen(host));
+        host[strcspn(host, "]")] = '\0';
+    }
+
+    return redisConnectWithTimeout(host, port, tv);
+}
+
+
+/* AUTH [user] password; the error names Redis's reason, never the secret */
+
+static int
+adm_redis_auth(redisContext *rc, const char *user, const char *password)
+{
+    redisReply  *rr;
+
+    if (password[0] == '\0') {
+        return 0;
+    }
+
+    if (user[0]) {
+        rr = redisCommand(rc, "AUTH %s %s", user, password);
+    } else {
+        rr = redisCommand(rc, "AUTH %s", password);
+    }
+
+    if (rr == NULL || rr->type == REDIS_REPLY_ERROR) {
+        snprintf(adm_err, sizeof(adm_err), "AUTH failed: %s",
+                 rr ? rr->str : rc->errstr);
+        freeReplyObject(rr);
+        return -1;
+    }
+
+    freeReplyObject(rr);
+
+    return 0;
+}
+
+
+/*
+ * Sentinel mode: ask the sentinels in turn, starting with the one that
+ * answered last, for the primary's address, and keep the first answer
+ * whose node says ROLE master (a sentinel can be stale; a demoted primary
+ * is a replica).  Returns the connection, AUTH done; NULL with adm_err set.
+ */
+
+static size_t  adm_sentinel_next;
+
+static redisContext *
+adm_sentinel_connect(struct timeval tv)
+{
+    char           list[sizeof(adm_conf.redis_sentinels)], *one, *save;
+    char           addr[300];
+    const char    *sentinels[16];
+    size_t         n, i, k;
+    redisReply    *rr;
+    redisContext  *sc, *rc;
+
+    snprintf(list, sizeof(list), "%s", adm_conf.redis_sentinels);
+
+    n = 0;
+    for (one = strtok_r(list, ",", &save); one && n < 16;
+         one = strtok_r(NULL, ",", &save))
+    {
+        sentinels[n++] = one;
+    }
+
+    snprintf(adm_err, sizeof(adm_err), "no sentinel configured");
+
+    for (k = 0; k < n; k++) {
+        i = (adm_sentinel_next + k) % n;
+
+        sc = adm_connect_addr(sentinels[i], 26379, tv);
+
+        if (sc == NULL || sc->err) {
+            snprintf(adm_err, sizeof(adm_err), "sentinel %s: %s",
+                     sentinels[i], sc ? sc->errstr : "out of memory");
+            redisFree(sc);
+            continue;
+        }
+
+        redisSetTimeout(sc, tv);
+
+        if (adm_redis_auth(sc, adm_conf.redis_sentinel_user,
+                     adm_conf.redis_sentinel_password)
+            != 0)
+        {
+            redisFree(sc);
+            continue;
+        }
+
+        rr = redisCommand(sc, "SENTINEL get-master-addr-by-name %s",
+                          adm_conf.redis_master_name);
+        redisFree(sc);
+
+        if (rr == NULL || rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
+            || rr->element[0]->type != REDIS_REPLY_STRING
+            || rr->element[1]->type != REDIS_REPLY_STRING)
+        {
+            snprintf(adm_err, sizeof(adm_err), "sentinel %s: %s",
+                     sentinels[i],
+                     rr == NULL ? "no answer"
+                     : rr->type == REDIS_REPLY_ERROR ? rr->str
+                     : "the master name is unknown");
+            freeReplyObject(rr);
+            continue;
+        }
+
+        snprintf(addr, sizeof(addr), strchr(rr->element[0]->str, ':')
+                 ? "[%s]:%s" : "%s:%s",
+                 rr->element[0]->str, rr->element[1]->str);
+        freeReplyObject(rr);
+
+        rc = adm_connect_addr(addr, 6379, tv);
+
+        if (rc == NULL || rc->err) {
+            snprintf(adm_err, sizeof(adm_err), "primary %s (from sentinel "
+                     "%s): %s", addr, sentinels[i],
+                     rc ? rc->errstr : "out of memory");
+            redisFree(rc);
+            continue;
+        }
+
+        redisSetTimeout(rc, tv);
+
+        if (adm_redis_auth(rc, adm_conf.redis_user,
+                           adm_conf.redis_password)
+            != 0)
+        {
+            redisFree(rc);
+            continue;
+        }
+
+        rr = redisCommand(rc, "ROLE");
+
+        if (rr == NULL || rr->type != REDIS_REPLY_ARRAY || rr->elements == 0
+            || rr->element[0]->type != REDIS_REPLY_STRING
+            || strcmp(rr->element[0]->str, "master") != 0)
+        {
+            snprintf(adm_err, sizeof(adm_err), "%s (from sentinel %s) is "
+                     "not the primary", addr, sentinels[i]);
+            freeReplyObject(rr);
+            redisFree(rc);
+            continue;
+        }
+
+        freeReplyObject(rr);
+
+        if (strcmp(addr, adm_primary) != 0) {
+            adm_log(adm_primary[0] ? ADM_LOG_WARN : ADM_LOG_INFO,
+                    "following the Sentinel primary", "{s:s, s:s, s:s}",
+                    "master", adm_conf.redis_master_name,
+                    "primary", addr, "previous", adm_primary);
+
+            if (adm_primary[0]) {
+                adm_count("redis_failovers");
+            }
+
+            snprintf(adm_primary, sizeof(adm_primary), "%s", addr);
+        }
+
+        adm_sentinel_next = i;
+
+        return rc;
+    }
+
+    return NULL;
+}
+
+
 int
 adm_store_connect(void)
 {
-    int             port;
-    char            host[256], *colon;
     redisReply     *rr;
     struct timeval  tv;
 
@@ -141,54 +345,34 @@ adm_store_connect(void)
     tv.tv_sec = adm_conf.redis_timeout_ms / 1000;
     tv.tv_usec = (adm_conf.redis_timeout_ms % 1000) * 1000;
 
-    if (strncmp(adm_conf.redis, "unix:", 5) == 0) {
-        adm_rc = redisConnectUnixWithTimeout(adm_conf.redis + 5, tv);
+    if (adm_conf.redis_master_name[0]) {
+        adm_rc = adm_sentinel_connect(tv);
 
-    } else {
-        snprintf(host, sizeof(host), "%s", adm_conf.redis);
-        port = 6379;
-        colon = strrchr(host, ':');
-
-        if (colon && strchr(host, ']') < colon) {
-            *colon = '\0';
-            port = atoi(colon + 1);
-        }
-
-        if (host[0] == '[') {
-            memmove(host, host + 1, strlen(host));
-            host[strcspn(host, "]")] = '\0';
-        }
-
-        adm_rc = redisConnectWithTimeout(host, port, tv);
-    }
-
-    if (adm_rc == NULL || adm_rc->err) {
-        snprintf(adm_err, sizeof(adm_err), "connect to %s: %s",
-                 adm_conf.redis, adm_rc ? adm_rc->errstr : "out of memory");
-        adm_store_failed();
-        return -1;
-    }
-
-    redisSetTimeout(adm_rc, tv);
-
-    if (adm_conf.redis_password[0]) {
-        if (adm_conf.redis_user[0]) {
-            rr = redisCommand(adm_rc, "AUTH %s %s", adm_conf.redis_user,
-                              adm_conf.redis_password);
-        } else {
-            rr = redisCommand(adm_rc, "AUTH %s", adm_conf.redis_password);
-        }
-
-        if (rr == NULL || rr->type == REDIS_REPLY_ERROR) {
-            /* Redis's reason, never the password */
-            snprintf(adm_err, sizeof(adm_err), "AUTH failed: %s",
-                     rr ? rr->str : adm_rc->errstr);
-            freeReplyObject(rr);
+        if (adm_rc == NULL) {
             adm_store_failed();
             return -1;
         }
 
-        freeReplyObject(rr);
+    } else {
+        adm_rc = adm_connect_addr(adm_conf.redis, 6379, tv);
+
+        if (adm_rc == NULL || adm_rc->err) {
+            snprintf(adm_err, sizeof(adm_err), "connect to %s: %s",
+                     adm_conf.redis,
+                     adm_rc ? adm_rc->errstr : "out of memory");
+            adm_store_failed();
+            return -1;
+        }
+
+        redisSetTimeout(adm_rc, tv);
+
+        if (adm_redis_auth(adm_rc, adm_conf.redis_user,
+                           adm_conf.redis_password)
+            != 0)
+        {
+            adm_store_failed();
+            return -1;
+        }
     }
 
     if (adm_conf.redis_db) {
@@ -247,6 +431,7 @@ adm_redis(int argc, const char **argv, const size_t *lens)
 static redisReply *
 adm_vredisf(int error_fails, const char *fmt, va_list ap)
 {
+    va_list      again;
     redisReply  *rr;
 
     if (adm_store_connect() != 0) {
@@ -254,7 +439,30 @@ adm_vredisf(int error_fails, const char *fmt, va_list ap)
         return NULL;
     }
 
+    va_copy(again, ap);
     rr = redisvCommand(adm_rc, fmt, ap);
+
+    if (rr == NULL && adm_conf.redis_master_name[0] && !adm_no_retry) {
+        /*
+         * Sentinel mode: Sentinel kills the clients of a node it demotes,
+         * so a lost connection usually means "ask again".  These commands
+         * are reads (or idempotent trims): repeat once on the primary the
+         * sentinels name now.
+         */
+        adm_store_close();
+        adm_down_until = 0;
+
+        if (adm_store_connect() == 0) {
+            rr = redisvCommand(adm_rc, fmt, again);
+        }
+    }
+
+    va_end(again);
+
+    if (adm_rc == NULL) {
+        adm_count("redis_errors");
+        return NULL;
+    }
 
     if (rr == NULL) {
         snprintf(adm_err, sizeof(adm_err), "%s", adm_rc->errstr);
@@ -749,11 +957,223 @@ adm_sessions_arg(adm_sessions_op_t *s, const char *actor)
 }
 
 
-int
-adm_store_commit(adm_commit_t *c, int64_t *new_version)
+static void
+adm_commit_nonce(char *hex)
 {
-    int           rc;
-    char          k[9][160], ver[32], score[32], *win, *set, *acc, *ses;
+    size_t         i;
+    unsigned char  b[16];
+
+    if (RAND_bytes(b, sizeof(b)) != 1) {
+        /* unique enough for a marker that lives ten minutes */
+        snprintf((char *) b, sizeof(b), "%08x%07x", (unsigned) getpid(),
+                 (unsigned) ((int64_t) (adm_clock() * 1e6) & 0xfffffff));
+    }
+
+    for (i = 0; i < sizeof(b); i++) {
+        snprintf(hex + 2 * i, 3, "%02x", b[i]);
+    }
+}
+
+
+/*
+ * Sentinel mode: a write that found no primary (connection lost, timed
+ * out, or the node was demoted: READONLY) is worth one more try once the
+ * sentinels name a primary again, waiting up to redis_failover_timeout for
+ * them to finish the failover.  The reply is the caller's to free.
+ */
+
+static int
+adm_store_failover(redisReply *rr)
+{
+    double  deadline;
+
+    if (adm_conf.redis_master_name[0] == '\0') {
+        return 0;
+    }
+
+    if (rr != NULL
+        && (rr->type != REDIS_REPLY_ERROR
+            || (strncmp(rr->str, "READONLY", 8) != 0
+                && strncmp(rr->str, "MASTERDOWN", 10) != 0
+                && strncmp(rr->str, "LOADING", 7) != 0)))
+    {
+        return 0;
+    }
+
+    adm_store_close();
+    deadline = adm_clock() + adm_conf.redis_failover_timeout_ms / 1000.0;
+
+    for ( ;; ) {
+        adm_down_until = 0;
+
+        if (adm_store_connect() == 0) {
+            return 1;
+        }
+
+        if (adm_clock() >= deadline) {
+            return 0;
+        }
+
+        /* the sentinels need their down-after time; ask again shortly */
+        usleep(100000);
+    }
+}
+
+
+/*
+ * WAIT for redis_min_replicas replicas (1 by default in Sentinel mode):
+ * a change is acknowledged only once a replica has it, so that a failover
+ * right after the answer cannot lose it.
+ */
+
+static int
+adm_store_replicated(void)
+{
+    int          want, wait_ms;
+    redisReply  *rr;
+
+    want = adm_conf.redis_min_replicas;
+
+    if (want < 0) {
+        want = adm_conf.redis_master_name[0] ? 1 : 0;
+    }
+
+    if (want == 0) {
+        return 0;
+    }
+
+    /* within the socket's timeout, which would otherwise cut it short */
+    wait_ms = adm_conf.redis_timeout_ms - adm_conf.redis_timeout_ms / 4;
+
+    /* never on another connection: it would have no writes to wait for */
+    adm_no_retry = 1;
+    rr = adm_redisf("WAIT %d %d", want, wait_ms > 0 ? wait_ms : 1);
+    adm_no_retry = 0;
+
+    if (rr != NULL && rr->type == REDIS_REPLY_INTEGER && rr->integer >= want)
+    {
+        freeReplyObject(rr);
+        return 0;
+    }
+
+    adm_unconfirmed = 1;
+
+    snprintf(adm_err, sizeof(adm_err), "the change is on the primary but "
+             "%lld of %d replicas confirmed it within %d ms: not "
+             "acknowledged",
+             rr && rr->type == REDIS_REPLY_INTEGER ? rr->integer : 0LL,
+             want, wait_ms);
+    freeReplyObject(rr);
+    adm_count("redis_errors");
+
+    return -1;
+}
+
+
+/*
+ * Whether the change that just failed did so only for want of a replica's
+ * confirmation; asked once, by the answer to that change.
+ */
+
+int
+adm_store_unconfirmed(void)
+{
+    int  u = adm_unconfirmed;
+
+    adm_unconfirmed = 0;
+
+    return u;
+}
+
+
+/*
+ * Whether the change that just failed lost its reply after it was sent,
+ * so that it may still be applied; asked once, by the answer to it.
+ */
+
+int
+adm_store_unsure(void)
+{
+    int  u = adm_unsure;
+
+    adm_unsure = 0;
+
+    return u;
+}
+
+
+/*
+ * A commit sent without a reply (a timeout, a lost connection) may still
+ * be in Redis's socket buffer, or in a stalled Redis, and run after the
+ * daemon has answered.  The change's marker decides, on a new connection:
+ * written now (SET NX), the script finds it if it ever comes and writes
+ * nothing; already there, the script ran and the change is applied.
+ */
+
+static int
+adm_commit_fence(const char *marker, int64_t *new_version, int64_t *lease_ms)
+{
+    char         err[sizeof(adm_err)];
+    redisReply  *rr;
+
+    memcpy(err, adm_err, sizeof(err));
+
+    adm_store_close();
+    adm_down_until = 0;
+
+    adm_no_retry = 1;
+    rr = adm_redisf("SET %s 0 NX PX 600000", marker);
+
+    if (rr != NULL && rr->type == REDIS_REPLY_STATUS) {
+        /* fenced: nothing was written, nothing will be */
+        freeReplyObject(rr);
+        adm_no_retry = 0;
+        memcpy(adm_err, err, sizeof(err));
+        return ADM_ERROR;
+    }
+
+    if (rr != NULL && rr->type == REDIS_REPLY_NIL) {
+        freeReplyObject(rr);
+        rr = adm_redisf("GET %s", marker);
+
+        if (rr != NULL && rr->type == REDIS_REPLY_STRING
+            && strtoll(rr->str, NULL, 10) > 0)
+        {
+            /* applied, late; replicas cannot be waited for from here */
+            *new_version = strtoll(rr->str, NULL, 10);
+            *lease_ms = 0;
+            freeReplyObject(rr);
+            adm_no_retry = 0;
+            adm_count("commit_fence_applied");
+
+            if (adm_conf.redis_min_replicas > 0
+                || (adm_conf.redis_min_replicas < 0
+                    && adm_conf.redis_master_name[0]))
+            {
+                adm_unconfirmed = 1;
+                return ADM_ERROR;
+            }
+
+            return ADM_OK;
+        }
+    }
+
+    freeReplyObject(rr);
+    adm_no_retry = 0;
+    adm_unsure = 1;
+    memcpy(adm_err, err, sizeof(err));
+
+    return ADM_ERROR;
+}
+
+
+int
+adm_store_commit(adm_commit_t *c, int64_t *new_version, int64_t *lease_ms)
+{
+    int           rc, sent;
+    char          k[10][160], ver[32], score[32], lease[32], *win, *set, *acc;
+    char          nonce[33];
+    char         *ses;
     char         *vals[ADM_AUDIT_FIELDS];
     size_t        i, n, nvals, lens[64];
     const char   *argv[64];
@@ -769,6 +1189,13 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     adm_key(k[7], sizeof(k[7]), "bypass_keys", NULL);
     adm_key(k[8], sizeof(k[8]), "session_cutoffs", NULL);
 
+    adm_unconfirmed = 0;
+    adm_unsure = 0;
+
+    /* the commit's own marker: a retry finds it and does not apply twice */
+    adm_commit_nonce(nonce);
+    adm_key(k[9], sizeof(k[9]), "commit:", nonce);
+
     win = c->window ? json_dumps(c->window, JSON_COMPACT) : NULL;
     set = c->settings ? json_dumps(c->settings, JSON_COMPACT) : NULL;
     acc = c->access ? adm_access_arg(c->access) : NULL;
@@ -781,9 +1208,9 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     n = 0;
     argv[n++] = "EVAL";
     argv[n++] = adm_commit_lua;
-    argv[n++] = "9";
+    argv[n++] = "10";
 
-    for (i = 0; i < 9; i++) {
+    for (i = 0; i < 10; i++) {
         argv[n++] = k[i];
     }
 
@@ -797,6 +1224,8 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     argv[n++] = c->snapshot;
     argv[n++] = acc ? acc : "";
     argv[n++] = ses ? ses : "";
+    snprintf(lease, sizeof(lease), "%d", adm_conf.lease_ms);
+    argv[n++] = lease;
 
     adm_audit_args(c->audit, argv, &n, sizeof(argv) / sizeof(argv[0]), vals,
                    &nvals);
@@ -805,7 +1234,18 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
         lens[i] = strlen(argv[i]);
     }
 
+    /* not connected: the script cannot have gone out */
+    sent = adm_store_connect() == 0;
+
     rr = adm_redis((int) n, argv, lens);
+
+    if (adm_store_failover(rr)) {
+        /* same script, same marker: applied at most once */
+        freeReplyObject(rr);
+        adm_count("write_failover_retries");
+        rr = adm_redis((int) n, argv, lens);
+        sent = 1;
+    }
 
     for (i = 0; i < nvals; i++) {
         free(vals[i]);
@@ -817,7 +1257,8 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
     free(ses);
 
     if (rr == NULL) {
-        return ADM_ERROR;
+        return sent ? adm_commit_fence(k[9], new_version, lease_ms)
+                    : ADM_ERROR;
     }
 
     if (rr->type == REDIS_REPLY_ERROR) {
@@ -829,12 +1270,17 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version)
 
     rc = ADM_ERROR;
 
-    if (rr->type == REDIS_REPLY_ARRAY && rr->elements == 2) {
-        rc = rr->element[0]->integer == 1 ? ADM_OK : ADM_RETRY;
+    if (rr->type == REDIS_REPLY_ARRAY && rr->elements >= 2) {
+        rc = rr->element[0]->integer >= 1 ? ADM_OK : ADM_RETRY;
         *new_version = rr->element[1]->integer;
+        *lease_ms = rr->elements == 3 ? rr->element[2]->integer : 0;
     }
 
     freeReplyObject(rr);
+
+    if (rc == ADM_OK && adm_store_replicated() != 0) {
+        return ADM_ERROR;
+    }
 
     return rc;
 }

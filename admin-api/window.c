@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <openssl/rand.h>
 
 #include "admin.h"
@@ -20,6 +21,8 @@
 #define ADM_LIST_MAX       64
 #define ADM_PATH_MAX       512
 #define ADM_NOTIFY_MAX     10080
+#define ADM_MAX_EPOCH      253402300799LL  /* 9999-12-31T23:59:59Z */
+#define ADM_TRANSLATIONS_MAX  MAINT_MAX_TRANSLATIONS
 
 
 static const char  *adm_status_names[] = {
@@ -34,7 +37,7 @@ static const char  *adm_writable[] = {
     "title", "apps", "starts_at", "ends_at", "mode", "login_message",
     "show_login_message", "notify_message", "notify_before_minutes",
     "enabled", "terminate_sessions", "hold_until_completed", "allow", "notes",
-    NULL
+    "translations", NULL
 };
 
 static const char  *adm_readonly[] = {
@@ -92,6 +95,106 @@ adm_err(json_t *errors, const char *field, const char *reason)
 {
     json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field,
                                             "reason", reason));
+}
+
+
+/*
+ * "translations": {"fr": {"title": ..., "login_message": ...,
+ * "notify_message": ...}}: the window's texts in more languages, each
+ * under the rules of the field it translates.  Tags compare without case,
+ * so "fr" and "FR" cannot both be there.
+ */
+
+static void adm_check_text(json_t *v, const char *field, size_t max,
+    int lines, int required, json_t *out, json_t *errors);
+
+
+static void
+adm_check_translations(json_t *v, json_t *out, json_t *errors)
+{
+    char         field[96];
+    size_t       n0;
+    json_t      *texts, *t, *good, *all, *scratch;
+    const char  *lang, *key, *other;
+
+    n0 = json_array_size(errors);
+
+    if (!json_is_object(v)) {
+        adm_err(errors, "translations", "must be an object of language "
+                "tags, like {\"fr\": {\"title\": \"...\"}}");
+        return;
+    }
+
+    if (json_object_size(v) > ADM_TRANSLATIONS_MAX) {
+        adm_err(errors, "translations", "must have at most 32 languages");
+        return;
+    }
+
+    all = json_object();
+    scratch = json_object();
+
+    json_object_foreach(v, lang, texts) {
+        snprintf(field, sizeof(field), "translations.%.40s", lang);
+
+        if (!maint_valid_lang(lang, strlen(lang))) {
+            adm_err(errors, field, "must be a language tag like \"fr\" or "
+                    "\"pt-BR\"");
+            continue;
+        }
+
+        json_object_foreach(v, other, t) {
+            if (other == lang) {
+                break;
+            }
+
+            if (strcasecmp(other, lang) == 0) {
+                adm_err(errors, field, "is there twice (tags ignore case)");
+                break;
+            }
+        }
+
+        if (!json_is_object(texts)) {
+            adm_err(errors, field, "must be an object with title, "
+                    "login_message or notify_message");
+            continue;
+        }
+
+        good = json_object();
+
+        json_object_foreach(texts, key, t) {
+            snprintf(field, sizeof(field), "translations.%.40s.%.40s", lang,
+                     key);
+
+            if (strcmp(key, "title") == 0) {
+                adm_check_text(t, field, ADM_TITLE_MAX, 0, 0, scratch,
+                               errors);
+
+            } else if (strcmp(key, "login_message") == 0
+                       || strcmp(key, "notify_message") == 0)
+            {
+                adm_check_text(t, field, ADM_MESSAGE_MAX, 1, 0, scratch,
+                               errors);
+
+            } else {
+                adm_err(errors, field, "is not a known field (title, "
+                        "login_message, notify_message)");
+                continue;
+            }
+
+            if (json_object_get(scratch, field)) {
+                json_object_set(good, key, t);
+            }
+        }
+
+        json_object_set_new(all, lang, good);
+    }
+
+    if (json_array_size(errors) == n0) {
+        json_object_set(out, "translations", all);
+    }
+
+    json_decref(all);
+    json_decref(scratch);
 }
 
 
@@ -189,8 +292,14 @@ adm_parse_time(json_t *v, int64_t now, int64_t *t)
         return 0;
     }
 
+    /*
+     * Only times the gateways' decoder takes (1970 to 9999, UTC): one
+     * window outside them would make every gateway refuse the whole
+     * snapshot (found by tests/fuzz/fuzz_admin_window).
+     */
     return maint_parse_rfc3339(json_string_value(v), json_string_length(v),
-                               t);
+                               t) == 0
+           && *t >= 0 && *t <= ADM_MAX_EPOCH ? 0 : -1;
 }
 
 
@@ -395,7 +504,8 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
         {
             if (adm_parse_time(v, now, &t) != 0) {
                 adm_err(errors, key, "must be an RFC 3339 time with an offset, "
-                        "like 2026-11-21T22:00:00Z, or \"now\"");
+                        "like 2026-11-21T22:00:00Z, from 1970 to 9999, or "
+                        "\"now\"");
             } else {
                 json_object_set_new(out, key, adm_time_json(t));
             }
@@ -437,6 +547,9 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
 
         } else if (strcmp(key, "allow") == 0) {
             adm_check_allow(v, out, errors);
+
+        } else if (strcmp(key, "translations") == 0) {
+            adm_check_translations(v, out, errors);
 
         } else {
             /* the booleans */
@@ -495,7 +608,7 @@ adm_window_new(const char *id, json_t *fields, const char *actor,
 
     rec = json_pack("{s:s, s:s, s:[], s:n, s:n, s:s, s:s, s:b, s:s, s:n,"
                     " s:b, s:b, s:b, s:{s:[], s:[]}, s:s, s:s, s:n, s:n,"
-                    " s:n, s:o, s:s, s:o, s:s, s:i}",
+                    " s:n, s:o, s:s, s:o, s:s, s:i, s:{}}",
                     "id", id,
                     "title", "",
                     "apps",
@@ -519,7 +632,8 @@ adm_window_new(const char *id, json_t *fields, const char *actor,
                     "created_by", actor,
                     "updated_at", adm_time_json(now),
                     "updated_by", actor,
-                    "revision", 1);
+                    "revision", 1,
+                    "translations");
 
     if (rec) {
         json_object_update_existing(rec, fields);
@@ -533,6 +647,12 @@ void
 adm_window_merge(json_t *rec, json_t *fields)
 {
     json_object_update_existing(rec, fields);
+
+    /* records written before translations existed do not have the key */
+    if (json_object_get(fields, "translations")) {
+        json_object_set(rec, "translations",
+                        json_object_get(fields, "translations"));
+    }
 }
 
 

@@ -5,7 +5,11 @@
 # commands per request, worker RSS; then the issue's targets, checked.
 #
 #   bench/run [--rounds N] [--duration S] [--connections C] [--quick]
-#             [--rss-requests N] [--out FILE]
+#             [--rss-requests N] [--delay US] [--lease MS] [--out FILE]
+#
+# --lease: the lease_ms written with the state, as maint-admind does with
+# every change (its `lease` setting, 20 ms by default); 0 measures the
+# module without it, each request waiting for a read of its own.
 #
 # Every process is started here, on free loopback ports, and stopped by pid
 # at the end.  Core Perl only.
@@ -22,14 +26,15 @@ use Time::HiRes qw(time sleep);
 
 my $ROOT = abs_path(dirname(__FILE__) . '/..');
 my %opt = (rounds => 5, duration => 5, connections => 64,
-           'rss-requests' => 2_000_000, delay => 1000,
+           'rss-requests' => 2_000_000, delay => 1000, lease => 20,
            out => "$ROOT/build/bench/latest.md",
            peer => abs_path("$ROOT/../shared/peers/openresty-lua.conf.in")
                    // "$ROOT/../shared/peers/openresty-lua.conf.in");
 GetOptions(\%opt, 'rounds=i', 'duration=f', 'connections=i', 'quick',
-           'rss-requests=i', 'delay=i', 'out=s', 'peer=s')
+           'rss-requests=i', 'delay=i', 'lease=i', 'out=s', 'peer=s')
     or die "usage: bench/run [--rounds N] [--duration S] [--connections C] "
-         . "[--quick] [--rss-requests N] [--delay US] [--out FILE]\n";
+         . "[--quick] [--rss-requests N] [--delay US] [--lease MS] "
+         . "[--out FILE]\n";
 if ($opt{quick}) {
     $opt{duration} = 1;
     $opt{'rss-requests'} = 200_000;
@@ -39,7 +44,8 @@ my $DIR = "$ROOT/build/bench/run";
 remove_tree($DIR);
 make_path($DIR);
 
-my $MODULE = "$ROOT/build/ngx_maint_module.so";
+my $MODULE = $ENV{MAINT_MODULE} || "$ROOT/build/ngx_maint_module.so";
+my $LEASE_MS = $opt{lease};
 my $DELAYPROXY = "$ROOT/build/delayproxy";
 my $LUA_MODULES = '/usr/lib/nginx/modules';
 my $LUA_PATH = '/usr/share/lua/5.1';
@@ -184,10 +190,14 @@ sub set_state {
                . join(',', @w) . ']}';
     redis('MULTI');
     redis('HINCRBY', 'maint:state', 'version', 1);
-    redis('HSET', 'maint:state', 'schema', 1, 'snapshot', $snap);
+    # lease_ms: what maint-admind writes with every change by default
+    redis('HSET', 'maint:state', 'schema', 1, 'snapshot', $snap,
+          'lease_ms', $LEASE_MS);
     redis('EXEC');
     redis('SET', 'maint:app:demo:state',
           ($o{window} // '') eq 'active' ? '{"active":true}' : '{"active":false}');
+    # as maint-admind does before it answers a change: the lease runs out
+    sleep(($LEASE_MS + 1) / 1000);
 }
 
 # ---------------------------------------------------------------------------
@@ -454,6 +464,8 @@ run_cases('redis+latency',
 http_get($gw{$_}{port}, '/proxy/x', Cookie => "sid=$SID") for qw(module peer);
 kill 'STOP', $redis_pid;
 $redis_stopped = 1;
+# past the lease of the last read: the next request waits for one
+sleep(($LEASE_MS + 1) / 1000);
 {
     my $t0 = time;
     my $r = http_get($gw{module}{port}, '/proxy/x', Cookie => "sid=$SID");
@@ -503,7 +515,9 @@ push @out, sprintf('Machine: %s, %d cores; nginx %s; wrk -t1 -c%d, %d rounds of 
                    (`uname -sr` =~ s/\s+$//r), `nproc` + 0, (`nginx -v 2>&1` =~ m{nginx/(\S+)})[0] // '?',
                    $opt{connections}, $opt{rounds}, $opt{duration});
 push @out, "Command: bench/run" . ($opt{quick} ? ' --quick' : '')
-         . ($opt{rounds} != 5 ? " --rounds $opt{rounds}" : '') . '.';
+         . ($opt{rounds} != 5 ? " --rounds $opt{rounds}" : '')
+         . ($opt{lease} != 20 ? " --lease $opt{lease}" : '')
+         . " (lease_ms $opt{lease}).";
 push @out, '';
 push @out, '| scenario | gateway and case | req/s | p50 ms | p99 ms | ×plain | ×strict | ×cached | Redis cmd/req |';
 push @out, '|---|---|---:|---:|---:|---:|---:|---:|---:|';

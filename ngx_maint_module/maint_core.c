@@ -12,17 +12,41 @@
 #include "maint_core.h"
 
 
+static EVP_MD       *maint_sha256_md;
+static EVP_MD_CTX   *maint_sha256_ctx;
+
+
+/*
+ * Called by a worker as it exits (NGINX unloads the module before the
+ * process ends: the kept context would be lost memory in every leak
+ * report).  Not a destructor: in the admin daemon it would run after
+ * OpenSSL's own cleanup at exit.
+ */
+
+void
+maint_sha256_free(void)
+{
+    EVP_MD_CTX_free(maint_sha256_ctx);
+    EVP_MD_free(maint_sha256_md);
+    maint_sha256_ctx = NULL;
+    maint_sha256_md = NULL;
+}
+
+
 void
 maint_sha256(const void *in, size_t len, unsigned char out[32])
 {
-    unsigned int         n;
-    static EVP_MD       *md;
-    static EVP_MD_CTX   *ctx;
+    unsigned int   n;
+    EVP_MD        *md;
+    EVP_MD_CTX    *ctx;
 
-    if (md == NULL) {
-        md = EVP_MD_fetch(NULL, "SHA256", NULL);
-        ctx = EVP_MD_CTX_new();
+    if (maint_sha256_md == NULL) {
+        maint_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+        maint_sha256_ctx = EVP_MD_CTX_new();
     }
+
+    md = maint_sha256_md;
+    ctx = maint_sha256_ctx;
 
     n = 32;
 
@@ -392,6 +416,50 @@ maint_valid_name(const char *s, size_t len)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
         {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+int
+maint_valid_lang(const char *s, size_t len)
+{
+    char    c;
+    size_t  i, sub;
+    int     first;
+
+    if (len < 2 || len > MAINT_MAX_LANG_LEN) {
+        return 0;
+    }
+
+    sub = 0;
+    first = 1;
+
+    for (i = 0; i <= len; i++) {
+        c = i < len ? s[i] : '-';
+
+        if (c == '-') {
+            if (sub == 0 || (first && sub < 2)) {
+                return 0;           /* empty subtag, or a 1-letter primary */
+            }
+
+            sub = 0;
+            first = 0;
+            continue;
+        }
+
+        if (++sub > 8) {
+            return 0;
+        }
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            continue;
+        }
+
+        if (first || c < '0' || c > '9') {
             return 0;
         }
     }

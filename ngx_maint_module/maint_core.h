@@ -53,12 +53,22 @@ int maint_parse_rfc3339(const char *s, size_t len, int64_t *epoch_sec);
 int maint_valid_name(const char *s, size_t len);
 
 /*
+ * Language tags of window translations: a primary subtag of 2 to 8
+ * letters, then subtags of 1 to 8 letters and digits, joined by "-"; at
+ * most MAINT_MAX_LANG_LEN bytes ("fr", "fr-CA", "zh-Hant-TW").
+ */
+#define MAINT_MAX_LANG_LEN  35
+
+int maint_valid_lang(const char *s, size_t len);
+
+/*
  * SHA-256 of a short input (session ids, credentials, tokens): the digest
  * is fetched once and its context kept, so the hot path neither looks the
  * algorithm up nor allocates.  One thread per process, as NGINX's workers
  * and the daemon are.
  */
 void maint_sha256(const void *in, size_t len, unsigned char out[32]);
+void maint_sha256_free(void);
 
 
 #endif /* MAINT_CORE_H */

@@ -3,16 +3,21 @@
  * (see maint_template.h).  Self-contained: no external fonts, scripts or
  * images.
  *
- * The maintenance page prints times in UTC, rewritten to the reader's
- * local time by the inline script, and reloads itself.  The superadmin
- * sign-in page is a plain form without script; it posts to its own URL
- * (no action attribute: the target can never be another host).
+ * The maintenance page prints times in UTC ("2026-11-21 22:00 UTC", the
+ * exact instant in <time datetime>), rewritten to the reader's local time
+ * by the inline script, which also counts down to the expected end and
+ * reloads once it is reached; the meta refresh reloads it regardless (so
+ * without script too).  The window's texts carry their language (lang).
+ * The superadmin sign-in page is a plain form without script; it posts to
+ * its own URL (no action attribute: the target can never be another host).
  */
+
+#include <string.h>
 
 #include "maint_template.h"
 
 
-/* the look both pages share */
+/* the look both pages share: the one stylesheet of the end-user pages */
 #define MAINT_PAGE_STYLE \
 ":root{--bg:#f6f7f9;--fg:#1b1f24;--muted:#4a5360;--card:#fff;" \
 "--line:#d8dde3;--accent:#0b57d0}\n" \
@@ -41,7 +46,7 @@
 
 const char  maint_default_page[] =
 "<!DOCTYPE html>\n"
-"<html lang=\"en\">\n"
+"<html lang=\"{{page_lang}}\">\n"
 "<head>\n"
 "<meta charset=\"utf-8\">\n"
 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -57,34 +62,37 @@ MAINT_PAGE_STYLE
 "<main role=\"main\" aria-labelledby=\"h\" data-kind=\"{{kind}}\">\n"
 "<h1 id=\"h\">{{headline}}</h1>\n"
 "<p class=\"detail\">{{detail}}</p>\n"
-"<p class=\"message\">{{message}}</p>\n"
+"<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
 "<div class=\"when\" data-kind=\"{{kind}}\">\n"
 "<dl>\n"
-"<dt>Started</dt><dd><time datetime=\"{{starts_at}}\">{{starts_at}}</time>"
-"</dd>\n"
-"<dt>Expected back</dt><dd><time datetime=\"{{ends_at}}\">{{ends_at}}"
-"</time></dd>\n"
+"<dt>{{label_started}}</dt><dd><time datetime=\"{{starts_at}}\">"
+"{{starts_at_utc}}</time></dd>\n"
+"<dt>{{label_expected}}</dt><dd><time datetime=\"{{ends_at}}\">"
+"{{ends_at_utc}}</time></dd>\n"
 "</dl>\n"
-"<p class=\"small\" id=\"left\" aria-live=\"polite\"></p>\n"
+"<p class=\"small\" id=\"left\" aria-live=\"polite\" "
+"data-left=\"{{countdown}}\" data-soon=\"{{countdown_soon}}\"></p>\n"
 "</div>\n"
-"<p class=\"small\">This page refreshes itself. "
-"Reference: {{window_id}} ({{status}})</p>\n"
+"<p class=\"small\">{{refresh_note}} {{window_id}} ({{status}})</p>\n"
 "</main>\n"
 "<script>\n"
 "(function(){\n"
 "var f;try{f=new Intl.DateTimeFormat(undefined,"
-"{dateStyle:'medium',timeStyle:'short'});}catch(e){return;}\n"
+"{dateStyle:'medium',timeStyle:'short'});}catch(e){f=null;}\n"
 "var t=document.querySelectorAll('time[datetime]');\n"
-"for(var i=0;i<t.length;i++){var d=new Date(t[i].getAttribute('datetime'));"
+"for(var i=0;f&&i<t.length;i++){"
+"var d=new Date(t[i].getAttribute('datetime'));"
 "if(!isNaN(d))t[i].textContent=f.format(d);}\n"
 "var e=t.length>1?new Date(t[1].getAttribute('datetime')):null,"
-"l=document.getElementById('left');\n"
+"l=document.getElementById('left'),first=true;\n"
+/* past the expected end: one reload then, the meta refresh after that */
 "function tick(){if(!e||isNaN(e)||!l)return;"
 "var s=Math.round((e-Date.now())/1000);\n"
-"if(s<=0){l.textContent='Should be back any moment now.';"
-"setTimeout(function(){location.reload();},5000);return;}\n"
-"var h=Math.floor(s/3600),m=Math.floor(s%3600/60);\n"
-"l.textContent='About '+(h?h+' h ':'')+(h||m?m+' min':s+' s')+' to go.';"
+"if(s<=0){l.textContent=l.getAttribute('data-soon');"
+"if(!first)setTimeout(function(){location.reload();},3000);return;}\n"
+"first=false;var h=Math.floor(s/3600),m=Math.floor(s%3600/60);\n"
+"l.textContent=l.getAttribute('data-left').replace('%s',"
+"(h?h+' h ':'')+(h||m?m+' min':s+' s'));"
 "setTimeout(tick,s>120?30000:1000);}\n"
 "tick();\n"
 "})();\n"
@@ -121,7 +129,7 @@ MAINT_PAGE_STYLE
 "<main role=\"main\" aria-labelledby=\"h\">\n"
 "<h1 id=\"h\">{{headline}}</h1>\n"
 "<p class=\"detail\">{{detail}}</p>\n"
-"<p class=\"message\">{{message}}</p>\n"
+"<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
 "<p class=\"error\" role=\"alert\">{{error}}</p>\n"
 "<form method=\"post\" autocomplete=\"off\">\n"
 "<input type=\"hidden\" name=\"csrf\" value=\"{{csrf}}\">\n"
@@ -140,3 +148,136 @@ MAINT_PAGE_STYLE
 "</html>\n";
 
 const size_t  maint_signin_page_len = sizeof(maint_signin_page) - 1;
+
+
+/*
+ * The pages' own sentences.  A window's translation switches them to its
+ * language when it is one of these; the sign-in page stays English (it is
+ * for the team, and its form labels are English).
+ */
+
+static const maint_page_texts_t  maint_texts[] = {
+
+    { "en",
+      { "Scheduled maintenance",
+        "Read-only during maintenance",
+        "Temporarily unavailable",
+        "Your session has ended",
+        "Superadmin sign-in" },
+      { "This service is unavailable while we carry out maintenance. It "
+        "will be back as soon as the work is done.",
+        "This service is read-only while we carry out maintenance. Your "
+        "change was not saved; please try again once the maintenance is "
+        "over.",
+        "The service is temporarily unavailable. Please try again in a "
+        "moment.",
+        "You have been signed out. Please sign in again.",
+        "This service is closed for maintenance. Superadmins can sign in "
+        "to work on it." },
+      "Started", "Expected back", "This page refreshes itself. Reference:",
+      "About %s to go.", "Should be back any moment now.",
+      "Starts", "Scheduled maintenance is coming up.", "Dismiss" },
+
+    { "fr",
+      { "Maintenance programm\xc3\xa9" "e",
+        "Lecture seule pendant la maintenance",
+        "Temporairement indisponible",
+        "Votre session a pris fin",
+        NULL },
+      { "Ce service est indisponible pendant une op\xc3\xa9ration de "
+        "maintenance. Il sera de retour d\xc3\xa8s la fin des travaux.",
+        "Ce service est en lecture seule pendant une op\xc3\xa9ration de "
+        "maintenance. Votre modification n\xe2\x80\x99" "a pas \xc3\xa9t"
+        "\xc3\xa9 enregistr\xc3\xa9" "e ; veuillez r\xc3\xa9" "essayer une "
+        "fois la maintenance termin\xc3\xa9" "e.",
+        "Le service est temporairement indisponible. Veuillez r\xc3\xa9"
+        "essayer dans un instant.",
+        "Vous avez \xc3\xa9t\xc3\xa9 d\xc3\xa9" "connect\xc3\xa9. Veuillez "
+        "vous reconnecter.",
+        NULL },
+      "D\xc3\xa9" "but", "Retour pr\xc3\xa9vu",
+      "Cette page s\xe2\x80\x99" "actualise d\xe2\x80\x99" "elle-m\xc3\xaame. "
+      "R\xc3\xa9" "f\xc3\xa9rence\xc2\xa0:",
+      "Encore environ %s.", "Retour imminent.",
+      "D\xc3\xa9" "but\xc2\xa0:", "Une maintenance est pr\xc3\xa9vue "
+      "prochainement.", "Fermer" },
+
+    { "de",
+      { "Geplante Wartung",
+        "W\xc3\xa4hrend der Wartung nur lesbar",
+        "Vor\xc3\xbc" "bergehend nicht verf\xc3\xbc" "gbar",
+        "Ihre Sitzung wurde beendet",
+        NULL },
+      { "Dieser Dienst ist w\xc3\xa4hrend der Wartung nicht verf\xc3\xbc"
+        "gbar. Er ist wieder da, sobald die Arbeiten abgeschlossen sind.",
+        "Dieser Dienst ist w\xc3\xa4hrend der Wartung nur lesbar. Ihre "
+        "\xc3\x84nderung wurde nicht gespeichert; bitte versuchen Sie es "
+        "nach der Wartung erneut.",
+        "Der Dienst ist vor\xc3\xbc" "bergehend nicht verf\xc3\xbc" "gbar. "
+        "Bitte versuchen Sie es gleich noch einmal.",
+        "Sie wurden abgemeldet. Bitte melden Sie sich erneut an.",
+        NULL },
+      "Begonnen", "Voraussichtlich zur\xc3\xbc" "ck",
+      "Diese Seite aktualisiert sich selbst. Referenz:",
+      "Noch etwa %s.", "Gleich wieder da.",
+      "Beginn:", "Eine Wartung steht bevor.", "Schlie\xc3\x9f" "en" },
+
+    { "es",
+      { "Mantenimiento programado",
+        "Solo lectura durante el mantenimiento",
+        "No disponible temporalmente",
+        "Su sesi\xc3\xb3n ha finalizado",
+        NULL },
+      { "Este servicio no est\xc3\xa1 disponible mientras realizamos "
+        "tareas de mantenimiento. Volver\xc3\xa1 en cuanto terminen los "
+        "trabajos.",
+        "Este servicio est\xc3\xa1 en modo de solo lectura durante el "
+        "mantenimiento. Su cambio no se ha guardado; int\xc3\xa9ntelo de "
+        "nuevo cuando termine el mantenimiento.",
+        "El servicio no est\xc3\xa1 disponible temporalmente. "
+        "Int\xc3\xa9ntelo de nuevo en un momento.",
+        "Se ha cerrado su sesi\xc3\xb3n. Vuelva a iniciar sesi\xc3\xb3n.",
+        NULL },
+      "Inicio", "Vuelta prevista",
+      "Esta p\xc3\xa1gina se actualiza sola. Referencia:",
+      "Faltan unos %s.", "Volveremos en cualquier momento.",
+      "Empieza:", "Se acerca un mantenimiento programado.", "Cerrar" },
+};
+
+
+const maint_page_texts_t *
+maint_page_texts(const char *lang, size_t len)
+{
+    char    c;
+    size_t  i, j, n;
+
+    if (lang == NULL) {
+        return &maint_texts[0];
+    }
+
+    for (n = 0; n < len && lang[n] != '-'; n++) { /* void */ }
+
+    for (i = 0; i < sizeof(maint_texts) / sizeof(maint_texts[0]); i++) {
+        if (strlen(maint_texts[i].lang) != n) {
+            continue;
+        }
+
+        for (j = 0; j < n; j++) {
+            c = lang[j];
+
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c - 'A' + 'a');
+            }
+
+            if (c != maint_texts[i].lang[j]) {
+                break;
+            }
+        }
+
+        if (j == n) {
+            return &maint_texts[i];
+        }
+    }
+
+    return &maint_texts[0];
+}

@@ -344,3 +344,132 @@ maint_accept_wants_json(const char *accept, size_t len)
 
     return json_q > html_q || (json_q == html_q && json_first == 1);
 }
+
+
+/* "fr" and "fr-CA": a equals b or is a prefix of it ending at a "-" */
+
+static int
+maint_lang_prefix(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t  i;
+    char    x, y;
+
+    if (alen > blen || (alen < blen && b[alen] != '-')) {
+        return 0;
+    }
+
+    for (i = 0; i < alen; i++) {
+        x = a[i];
+        y = b[i];
+
+        if (x >= 'A' && x <= 'Z') {
+            x = (char) (x - 'A' + 'a');
+        }
+
+        if (y >= 'A' && y <= 'Z') {
+            y = (char) (y - 'A' + 'a');
+        }
+
+        if (x != y) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+#define MAINT_LANG_RANGES_MAX  64
+
+
+const maint_translation_t *
+maint_lang_pick(const char *header, size_t len, const maint_translation_t *t,
+    size_t n)
+{
+    int                         q, best_q;
+    size_t                      pos, start, end, rend, i, ranges;
+    const char                 *r;
+    const maint_translation_t  *best, *found;
+
+    best = NULL;
+    best_q = 0;
+
+    if (n == 0) {
+        return NULL;
+    }
+
+    ranges = 0;
+
+    for (pos = 0; pos < len && ranges < MAINT_LANG_RANGES_MAX; pos = end + 1)
+    {
+        end = pos;
+
+        while (end < len && header[end] != ',') {
+            end++;
+        }
+
+        start = pos;
+
+        while (start < end && (header[start] == ' ' || header[start] == '\t'))
+        {
+            start++;
+        }
+
+        rend = start;
+
+        while (rend < end && header[rend] != ';' && header[rend] != ' '
+               && header[rend] != '\t')
+        {
+            rend++;
+        }
+
+        if (rend == start) {
+            continue;
+        }
+
+        ranges++;
+        r = header + start;
+
+        q = maint_media_q(header + rend, end - rend);
+
+        /* only a higher q beats what an earlier range found */
+        if (q <= best_q || (rend - start == 1 && r[0] == '*')) {
+            continue;
+        }
+
+        found = NULL;
+
+        for (i = 0; i < n && found == NULL; i++) {
+            if (maint_lang_prefix(r, rend - start, t[i].lang.data,
+                                  t[i].lang.len)
+                && t[i].lang.len == rend - start)
+            {
+                found = &t[i];
+            }
+        }
+
+        if (found == NULL && maint_lang_prefix("en", 2, r, rend - start)) {
+            /* the default's language: nothing more to find */
+            best = NULL;
+            best_q = q;
+            continue;
+        }
+
+        for (i = 0; i < n && found == NULL; i++) {
+            if (maint_lang_prefix(r, rend - start, t[i].lang.data,
+                                  t[i].lang.len)
+                || maint_lang_prefix(t[i].lang.data, t[i].lang.len, r,
+                                     rend - start))
+            {
+                found = &t[i];
+            }
+        }
+
+        if (found) {
+            best = found;
+            best_q = q;
+        }
+    }
+
+    return best;
+}

@@ -395,11 +395,20 @@ maint_hex(const unsigned char *in, size_t n, char *out)
     } while (0)
 
 
+/* n (at most 8) bytes, little-endian: one load where the CPU is so */
+
 static uint64_t
 maint_le64(const unsigned char *p, size_t n)
 {
     size_t    i;
     uint64_t  v = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n == 8) {
+        memcpy(&v, p, 8);
+        return v;
+    }
+#endif
 
     for (i = 0; i < n; i++) {
         v |= (uint64_t) p[i] << (8 * i);
@@ -413,6 +422,11 @@ static void
 maint_put_le64(unsigned char *p, uint64_t v)
 {
     size_t  i;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, 8);
+    return;
+#endif
 
     for (i = 0; i < 8; i++) {
         p[i] = (unsigned char) (v >> (8 * i));
@@ -442,11 +456,7 @@ maint_siphash(const unsigned char key[16], const void *in, size_t len,
     }
 
     for (left = len; left >= 8; left -= 8, p += 8) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        memcpy(&m, p, 8);
-#else
         m = maint_le64(p, 8);
-#endif
         v3 ^= m;
         MAINT_SIPROUND;
         MAINT_SIPROUND;

@@ -43,6 +43,8 @@ static int maint_decode_window(maint_decoder_t *d, json_t *w,
     maint_window_t *win, size_t idx);
 static int maint_decode_allow(maint_decoder_t *d, json_t *allow,
     maint_window_t *win, const char *path);
+static int maint_decode_translations(maint_decoder_t *d, json_t *tr,
+    maint_window_t *win, int show, const char *path);
 static int maint_decode_superadmins(maint_decoder_t *d, json_t *v,
     maint_snapshot_t *s);
 static int maint_decode_keys(maint_decoder_t *d, json_t *v,
@@ -534,8 +536,107 @@ maint_decode_window(maint_decoder_t *d, json_t *w, maint_window_t *win,
         return -1;
     }
 
+    v = json_object_get(w, "translations");
+    if (v != NULL && maint_decode_translations(d, v, win, show, path) != 0) {
+        return -1;
+    }
+
     maint_format_rfc3339(win->starts_at, win->start);
     maint_format_rfc3339(win->ends_at, win->end);
+
+    return 0;
+}
+
+
+/*
+ * "translations": {"fr": {"title": ..., "login_message": ...,
+ * "notify_message": ...}}.  Keys this version does not know are ignored,
+ * like unknown fields elsewhere; a missing or empty text is the window's.
+ */
+
+static int
+maint_decode_translations(maint_decoder_t *d, json_t *tr, maint_window_t *win,
+    int show, const char *path)
+{
+    char                  p[160];
+    size_t                n;
+    json_t               *texts;
+    const char           *lang;
+    maint_translation_t  *t;
+
+    if (json_is_null(tr)) {
+        return 0;
+    }
+
+    snprintf(p, sizeof(p), "%stranslations", path);
+
+    if (!json_is_object(tr)) {
+        return maint_fail(d, p, "must be an object");
+    }
+
+    n = json_object_size(tr);
+    if (n > MAINT_MAX_TRANSLATIONS) {
+        return maint_fail(d, p, "has too many entries");
+    }
+
+    if (n == 0) {
+        return 0;
+    }
+
+    win->translations = maint_arena_calloc(d->arena,
+                                           n * sizeof(maint_translation_t));
+    if (win->translations == NULL) {
+        return maint_fail(d, p, "out of memory");
+    }
+
+    json_object_foreach(tr, lang, texts) {
+        snprintf(p, sizeof(p), "%stranslations.%.*s.", path,
+                 MAINT_MAX_LANG_LEN, lang);
+
+        if (!maint_valid_lang(lang, strlen(lang))) {
+            p[strlen(p) - 1] = '\0';
+            return maint_fail(d, p, "is not a language tag");
+        }
+
+        if (!json_is_object(texts)) {
+            p[strlen(p) - 1] = '\0';
+            return maint_fail(d, p, "must be an object");
+        }
+
+        t = &win->translations[win->ntranslations++];
+
+        t->lang.data = maint_arena_strdup(d->arena, lang, strlen(lang));
+        if (t->lang.data == NULL) {
+            return maint_fail(d, p, "out of memory");
+        }
+
+        t->lang.len = strlen(lang);
+
+        if (maint_get_string(d, texts, "title", p, MAINT_MAX_TEXT_LEN, 0,
+                             &t->title)
+            != 0
+            || maint_get_string(d, texts, "login_message", p,
+                                MAINT_MAX_TEXT_LEN, 1, &t->message)
+               != 0
+            || maint_get_string(d, texts, "notify_message", p,
+                                MAINT_MAX_TEXT_LEN, 1, &t->notify_message)
+               != 0)
+        {
+            return -1;
+        }
+
+        if (t->title.len == 0) {
+            t->title = win->title;
+        }
+
+        if (t->message.len == 0 || !show) {
+            t->message = win->message;
+        }
+
+        if (t->notify_message.len == 0) {
+            t->notify_message = win->notify_message;
+        }
+    }
 
     return 0;
 }

@@ -23,6 +23,7 @@
 #define MAINT_MAX_SUPERADMINS      1024
 #define MAINT_MAX_KEYS             16
 #define MAINT_MAX_KID_LEN          32
+#define MAINT_MAX_TRANSLATIONS     32
 
 
 typedef enum {
@@ -36,6 +37,18 @@ typedef struct {
     unsigned char   addr[16];
     unsigned char   mask[16];
 } maint_cidr_t;
+
+
+/*
+ * A window's texts in one more language; an empty text in the snapshot
+ * falls back to the window's own, so every field here is usable as is.
+ */
+typedef struct {
+    maint_str_t     lang;           /* a tag, "fr" or "fr-CA" */
+    maint_str_t     title;
+    maint_str_t     message;        /* "" when the window hides it */
+    maint_str_t     notify_message;
+} maint_translation_t;
 
 
 typedef struct {
@@ -59,6 +72,9 @@ typedef struct {
     size_t          nallow_paths;
     maint_cidr_t   *allow_networks;
     size_t          nallow_networks;
+
+    maint_translation_t  *translations;
+    size_t                ntranslations;
 
     char            starts_at[MAINT_RFC3339_LEN + 1];
     char            ends_at[MAINT_RFC3339_LEN + 1];

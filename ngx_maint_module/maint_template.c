@@ -39,7 +39,16 @@ static const char  *maint_ph_names[MAINT_PH_COUNT] = {
     "refresh",
     "status",
     "error",
-    "csrf"
+    "csrf",
+    "lang",
+    "starts_at_utc",
+    "ends_at_utc",
+    "page_lang",
+    "label_started",
+    "label_expected",
+    "refresh_note",
+    "countdown",
+    "countdown_soon"
 };
 
 

@@ -28,6 +28,15 @@ typedef enum {
     MAINT_PH_STATUS,
     MAINT_PH_ERROR,             /* sign-in page */
     MAINT_PH_CSRF,
+    MAINT_PH_LANG,              /* the language of the window's texts */
+    MAINT_PH_STARTS_AT_UTC,     /* "2026-11-21 22:00 UTC", for people */
+    MAINT_PH_ENDS_AT_UTC,
+    MAINT_PH_PAGE_LANG,         /* the language of the page's own texts */
+    MAINT_PH_LABEL_STARTED,
+    MAINT_PH_LABEL_EXPECTED,
+    MAINT_PH_REFRESH_NOTE,
+    MAINT_PH_COUNTDOWN,         /* "About %s to go." for the script */
+    MAINT_PH_COUNTDOWN_SOON,
     MAINT_PH_COUNT
 } maint_placeholder_e;
 
@@ -54,6 +63,35 @@ const char *maint_placeholder_name(maint_placeholder_e ph);
 /* With dst == NULL only the escaped length is returned. */
 size_t maint_html_escape(char *dst, const char *src, size_t len);
 size_t maint_json_escape(char *dst, const char *src, size_t len);
+
+/*
+ * The built-in pages' own sentences in one language (maint_default_page.c):
+ * English, and the languages a window's translation can switch them to.
+ * headline and detail are by kind, in the order of ngx_maint_kind_e
+ * (maintenance, read_only, unavailable, session_ended, signin).
+ */
+
+#define MAINT_PAGE_KINDS  5
+
+typedef struct {
+    const char  *lang;                      /* a primary language subtag */
+    const char  *headline[MAINT_PAGE_KINDS];
+    const char  *detail[MAINT_PAGE_KINDS];
+    const char  *started;
+    const char  *expected;
+    const char  *refresh_note;
+    const char  *countdown;                 /* "%s": "1 h 20 min" */
+    const char  *countdown_soon;
+    const char  *notice_starts;             /* the banner */
+    const char  *notice_default;
+    const char  *dismiss;
+} maint_page_texts_t;
+
+/*
+ * The texts for a language tag ("fr-CA" takes "fr"), English when there
+ * are none for it or lang is NULL.
+ */
+const maint_page_texts_t *maint_page_texts(const char *lang, size_t len);
 
 /* The built-in pages (maint_default_page.c). */
 extern const char  maint_default_page[];

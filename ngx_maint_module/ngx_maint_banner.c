@@ -1,9 +1,16 @@
 /*
- * ngx_maint_banner.c: the banner a superadmin sees on the app's HTML pages
- * while past a window, so nobody forgets the site is closed to everyone
- * else.  It goes right after the opening <body> tag; a page whose <body>
- * does not show up within its first 64 KiB, or that is compressed, is left
- * as it is.
+ * ngx_maint_banner.c: the banners the module puts into the app's HTML
+ * pages.  Two of them, one injector:
+ *
+ *   - superadmin: what a superadmin sees while past a window, so nobody
+ *     forgets the site is closed to everyone else (maint_bypass_banner);
+ *   - notice: an upcoming window's notice, its message and start time in
+ *     the reader's language and time zone, dismissible for the rest of the
+ *     browser session (maint_banner).
+ *
+ * A banner goes right after the opening <body> tag.  Only text/html
+ * without Content-Encoding, with a body (not HEAD, 204, 304); a page whose
+ * <body> does not show up within its first 64 KiB is left as it is.
  */
 
 #include "ngx_maint_module.h"
@@ -25,6 +32,8 @@ static ngx_int_t ngx_maint_banner_link(ngx_http_request_t *r, ngx_buf_t *b,
     ngx_chain_t ***ll);
 static ngx_buf_t *ngx_maint_banner_buf(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx);
+static ngx_buf_t *ngx_maint_banner_notice(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx);
 
 
 ngx_int_t
@@ -38,6 +47,9 @@ ngx_maint_banner_header(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
 
     if (r->header_only
         || r->method == NGX_HTTP_HEAD
+        || r->headers_out.status < NGX_HTTP_OK
+        || r->headers_out.status == NGX_HTTP_NO_CONTENT
+        || r->headers_out.status == NGX_HTTP_NOT_MODIFIED
         || r->headers_out.content_encoding
         || type->len < sizeof("text/html") - 1
         || ngx_strncasecmp(type->data, (u_char *) "text/html",
@@ -247,6 +259,10 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
     size_t      name_len, len;
     ngx_buf_t  *b;
 
+    if (!ctx->bypassed) {
+        return ngx_maint_banner_notice(r, ctx);
+    }
+
     static char  before[] =
         "<div role=\"status\" style=\"all:initial;display:block;"
         "box-sizing:border-box;width:100%;padding:.5em 1em;"
@@ -270,6 +286,136 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
     p = ngx_cpymem(b->pos, before, sizeof(before) - 1);
     p += maint_html_escape((char *) p, (char *) ctx->superadmin, name_len);
     p = ngx_cpymem(p, after, sizeof(after) - 1);
+
+    b->last = p;
+
+    return b;
+}
+
+
+/*
+ * The notice banner.  Inline styles only ("all:initial" first, so the
+ * app's stylesheet changes nothing in it) and one inline script: it shows
+ * the start in the reader's time zone and makes the banner dismissible
+ * (remembered per window in sessionStorage).  Without the script the
+ * banner still reads well, with the start in UTC, and has no button.
+ */
+
+static ngx_buf_t *
+ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
+{
+    u_char                     *p;
+    size_t                      len, starts_len, dismiss_len;
+    ngx_buf_t                  *b;
+    maint_str_t                 text, lang, page;
+    const maint_window_t       *w;
+    const maint_page_texts_t   *pt;
+    const maint_translation_t  *tr;
+
+    static char  open1[] =
+        "<div data-maint-notice=\"";
+    static char  open2[] = "\" lang=\"";
+    static char  open3[] =
+        "\" role=\"status\" style=\"all:initial;display:block;"
+        "box-sizing:border-box;width:100%;padding:.6em 2.75em .6em 1em;"
+        "background:#fff4ce;color:#3d2e00;border-bottom:1px solid #d9b84a;"
+        "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
+        "sans-serif;text-align:center;position:relative;"
+        "z-index:2147483647\"><span lang=\"";
+    static char  text1[] = "\" style=\"all:unset;white-space:pre-line\">";
+    static char  when1[] =
+        "</span> <span style=\"all:unset;font-weight:600;"
+        "white-space:nowrap\">";
+    static char  when2[] = " <time datetime=\"";
+    static char  when3[] = "\" style=\"all:unset\">";
+    static char  close1[] =
+        "</time></span><button type=\"button\" aria-label=\"";
+    static char  close2[] =
+        "\" style=\"all:unset;display:none;"
+        "position:absolute;right:.5em;top:50%;transform:translateY(-50%);"
+        "cursor:pointer;font-size:20px;line-height:1;padding:.1em .35em;"
+        "border-radius:4px\">&times;</button></div>"
+        "<script>(function(){var s=document.currentScript,"
+        "b=s&&s.previousElementSibling;"
+        "if(!b||!b.hasAttribute('data-maint-notice'))return;"
+        "var k='maint-notice:'+b.getAttribute('data-maint-notice'),"
+        "x=b.querySelector('button'),t=b.querySelector('time');"
+        "try{if(sessionStorage.getItem(k)){b.parentNode.removeChild(b);"
+        "return;}}catch(e){}"
+        "try{var d=new Date(t.getAttribute('datetime'));if(!isNaN(d))"
+        "t.textContent=new Intl.DateTimeFormat(undefined,{dateStyle:"
+        "'medium',timeStyle:'short'}).format(d);}catch(e){}"
+        "x.style.display='inline-block';x.onclick=function(){"
+        "try{sessionStorage.setItem(k,'1');}catch(e){}"
+        "b.parentNode.removeChild(b);};})();</script>";
+
+    w = ctx->window;
+    tr = ngx_maint_translation(r, w);
+
+    pt = maint_page_texts(tr ? tr->lang.data : NULL, tr ? tr->lang.len : 0);
+
+    /* the banner's own words are in "page", its message in "lang" */
+
+    page.data = "en";
+    page.len = 2;
+
+    if (pt != maint_page_texts(NULL, 0)) {
+        page = tr->lang;
+    }
+
+    text = tr ? tr->notify_message : w->notify_message;
+    lang = page;
+
+    if (tr && text.data != w->notify_message.data) {
+        lang = tr->lang;            /* translated, not the fallback */
+    }
+
+    if (text.len == 0) {
+        /* no text anywhere: our own sentence */
+        text.data = pt->notice_default;
+        text.len = ngx_strlen(pt->notice_default);
+        lang = page;
+    }
+
+    starts_len = ngx_strlen(pt->notice_starts);
+    dismiss_len = ngx_strlen(pt->dismiss);
+
+    len = sizeof(open1) - 1
+          + maint_html_escape(NULL, w->id.data, w->id.len)
+          + sizeof(open2) - 1
+          + maint_html_escape(NULL, page.data, page.len)
+          + sizeof(open3) - 1
+          + maint_html_escape(NULL, lang.data, lang.len)
+          + sizeof(text1) - 1
+          + maint_html_escape(NULL, text.data, text.len)
+          + sizeof(when1) - 1 + starts_len
+          + sizeof(when2) - 1 + MAINT_RFC3339_LEN
+          + sizeof(when3) - 1 + NGX_MAINT_UTC_TEXT_LEN
+          + sizeof(close1) - 1 + dismiss_len
+          + sizeof(close2) - 1;
+
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    p = ngx_cpymem(b->pos, open1, sizeof(open1) - 1);
+    p += maint_html_escape((char *) p, w->id.data, w->id.len);
+    p = ngx_cpymem(p, open2, sizeof(open2) - 1);
+    p += maint_html_escape((char *) p, page.data, page.len);
+    p = ngx_cpymem(p, open3, sizeof(open3) - 1);
+    p += maint_html_escape((char *) p, lang.data, lang.len);
+    p = ngx_cpymem(p, text1, sizeof(text1) - 1);
+    p += maint_html_escape((char *) p, text.data, text.len);
+    p = ngx_cpymem(p, when1, sizeof(when1) - 1);
+    p = ngx_cpymem(p, pt->notice_starts, starts_len);
+    p = ngx_cpymem(p, when2, sizeof(when2) - 1);
+    p = ngx_cpymem(p, w->starts_at, MAINT_RFC3339_LEN);
+    p = ngx_cpymem(p, when3, sizeof(when3) - 1);
+    p += ngx_maint_utc_text(p, w->starts_at);
+    p = ngx_cpymem(p, close1, sizeof(close1) - 1);
+    p = ngx_cpymem(p, pt->dismiss, dismiss_len);
+    p = ngx_cpymem(p, close2, sizeof(close2) - 1);
 
     b->last = p;
 

@@ -12,7 +12,8 @@
  * Sessions: the expiry of a logged-off cookie and the registry of sessions
  * the upstream creates (ngx_maint_session.c).  Superadmins: a bypassed
  * response is private and not stored, and HTML pages get the banner
- * (ngx_maint_banner.c).
+ * (ngx_maint_banner.c).  Upcoming windows: with maint_banner, HTML pages
+ * get the notice banner (the same injector).
  */
 
 #include "ngx_maint_module.h"
@@ -147,6 +148,26 @@ ngx_maint_header_filter(ngx_http_request_t *r)
         }
 
         if (lcf->bypass_banner && ngx_maint_banner_header(r, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+    } else if (lcf->banner
+               && ctx->status == NGX_MAINT_ST_NOTICE
+               && ctx->window != NULL
+               && !ctx->replace_body)
+    {
+        if (ngx_maint_banner_header(r, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        /* the banner speaks the reader's language: caches must know */
+
+        if (ctx->banner && ctx->window->ntranslations
+            && ngx_maint_add_header(r, "Vary", sizeof("Vary") - 1,
+                                    (u_char *) "Accept-Language",
+                                    sizeof("Accept-Language") - 1)
+               == NULL)
+        {
             return NGX_ERROR;
         }
     }

@@ -195,5 +195,8 @@ ngx_maint_heartbeat_reply(redisAsyncContext *ac, void *reply, void *data)
         ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
                       "maint: heartbeat %s failed: %*s", (char *) data,
                       (size_t) ngx_min(rr->len, 200), rr->str);
+
+        /* READONLY: the primary was demoted; follow the failover */
+        ngx_maint_redis_error_reply(ac, rr);
     }
 }

@@ -69,6 +69,8 @@ static ngx_maint_counter_info_t  ngx_maint_counter_info[NGX_MAINT_M_COUNT] = {
       "State versions that could not be decoded." },
     { "ngx_maint_requests_waited_total",
       "Requests that waited for a fresh read." },
+    { "ngx_maint_requests_leased_total",
+      "Requests decided at once on a read under its lease (lease_ms)." },
     { "ngx_maint_wait_timeouts_total",
       "Requests whose wait for a read reached the timeout." },
     { "ngx_maint_heartbeats_total", "Heartbeats written to Redis." },
@@ -82,7 +84,16 @@ static ngx_maint_counter_info_t  ngx_maint_counter_info[NGX_MAINT_M_COUNT] = {
     { "ngx_maint_signin_failed_total",
       "Superadmin sign-ins refused (credential, origin or form token)." },
     { "ngx_maint_signin_limited_total",
-      "Sign-in attempts refused by maint_signin_limit." }
+      "Sign-in attempts refused by maint_signin_limit." },
+    { "ngx_maint_sentinel_lookups_total",
+      "Primary addresses asked of Redis Sentinel." },
+    { "ngx_maint_sentinel_failures_total",
+      "Sentinels that failed, timed out or did not know the primary." },
+    { "ngx_maint_sentinel_failovers_total",
+      "Times the primary moved and the worker followed it." },
+    { "ngx_maint_redis_not_primary_total",
+      "Connections dropped because the node was not (or no longer) the "
+      "primary." }
 };
 
 

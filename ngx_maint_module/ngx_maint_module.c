@@ -38,6 +38,10 @@ static char *ngx_maint_signin_limit_directive(ngx_conf_t *cf,
 static char *ngx_maint_bypass_ttl_post(ngx_conf_t *cf, void *post,
     void *data);
 static ngx_int_t ngx_maint_valid_name(ngx_str_t *s);
+static char *ngx_maint_parse_addr(ngx_conf_t *cf, ngx_str_t *url,
+    ngx_int_t default_port, ngx_maint_addr_t *a);
+static char *ngx_maint_parse_sentinels(ngx_conf_t *cf,
+    ngx_maint_main_conf_t *mcf, ngx_str_t *v);
 static maint_template_t *ngx_maint_compile_page(ngx_conf_t *cf,
     const char *src, size_t len, char *err, size_t errlen);
 static void ngx_maint_page_cleanup(void *data);
@@ -174,6 +178,13 @@ static ngx_command_t  ngx_maint_commands[] = {
       offsetof(ngx_maint_loc_conf_t, bypass_banner),
       NULL },
 
+    { ngx_string("maint_banner"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, banner),
+      NULL },
+
     { ngx_string("maint_signin_limit"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_maint_signin_limit_directive,
@@ -274,6 +285,7 @@ ngx_maint_create_main_conf(ngx_conf_t *cf)
     mcf->backoff_min = NGX_CONF_UNSET_MSEC;
     mcf->backoff_max = NGX_CONF_UNSET_MSEC;
     mcf->heartbeat = NGX_CONF_UNSET_MSEC;
+    mcf->role_check = NGX_CONF_UNSET_MSEC;
     mcf->signin_limit = NGX_CONF_UNSET_UINT;
 
     if (ngx_array_init(&mcf->apps, cf->pool, 4, sizeof(ngx_str_t))
@@ -319,6 +331,7 @@ ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_msec_value(mcf->backoff_min, 100);
     ngx_conf_init_msec_value(mcf->backoff_max, 5000);
     ngx_conf_init_msec_value(mcf->heartbeat, 10000);
+    ngx_conf_init_msec_value(mcf->role_check, 1000);
 
     if (mcf->prefix.data == NULL) {
         ngx_str_set(&mcf->prefix, "maint:");
@@ -410,6 +423,7 @@ ngx_maint_create_loc_conf(ngx_conf_t *cf)
     lcf->superadmin_identity = NGX_CONF_UNSET_PTR;
     lcf->bypass_ttl = NGX_CONF_UNSET;
     lcf->bypass_banner = NGX_CONF_UNSET;
+    lcf->banner = NGX_CONF_UNSET;
 
     return lcf;
 }
@@ -485,6 +499,7 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_sec_value(conf->bypass_ttl, prev->bypass_ttl,
                              MAINT_BYPASS_MAX_TTL);
     ngx_conf_merge_value(conf->bypass_banner, prev->bypass_banner, 1);
+    ngx_conf_merge_value(conf->banner, prev->banner, 0);
 
     if (conf->enable && !mcf->configured) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -528,9 +543,14 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
  * maint_redis ADDRESS [db=N] [user=NAME] [password=SECRET]
  *     [connect_timeout=T] [timeout=T] [backoff=MIN:MAX] [prefix=P]
  *     [heartbeat=T|off];
+ * maint_redis sentinel:MASTER sentinels=ADDR[,ADDR...]
+ *     [sentinel_user=NAME] [sentinel_password=SECRET] [role_check=T]
+ *     [the options above];
  *
  * ADDRESS is host[:port] or unix:/path.  A host name is resolved here, at
- * configuration time, so that the workers never resolve names.
+ * configuration time, so that the workers never resolve names.  In the
+ * second form the workers ask the sentinels for the primary of MASTER
+ * (ngx_maint_redis.c); the sentinels' names are resolved here too.
  */
 
 static char *
@@ -539,9 +559,9 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_maint_main_conf_t  *mcf = conf;
 
     u_char      *p, *colon;
+    char        *rv;
     ngx_str_t   *value, s, v;
     ngx_int_t    n;
-    ngx_url_t    u;
     ngx_uint_t   i;
     ngx_msec_t   ms;
 
@@ -551,56 +571,33 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    ngx_memzero(&u, sizeof(ngx_url_t));
-
-    u.url = value[1];
-    u.default_port = 6379;
-
-    if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
-        if (u.err) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "%s in \"maint_redis\" address \"%V\"",
-                               u.err, &u.url);
-        }
-
-        return NGX_CONF_ERROR;
-    }
-
-    if (u.naddrs == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "no address for \"%V\" in \"maint_redis\"",
-                           &u.url);
-        return NGX_CONF_ERROR;
-    }
-
     mcf->addr_text = value[1];
 
-#if (NGX_HAVE_UNIX_DOMAIN)
-    if (u.family == AF_UNIX) {
-        struct sockaddr_un  *sun = (struct sockaddr_un *) u.addrs[0].sockaddr;
+    if (value[1].len > 9 && ngx_strncmp(value[1].data, "sentinel:", 9) == 0) {
+        v.data = value[1].data + 9;
+        v.len = value[1].len - 9;
 
-        mcf->unix_socket = 1;
-        mcf->host.len = ngx_strlen(sun->sun_path);
-        mcf->host.data = ngx_pnalloc(cf->pool, mcf->host.len + 1);
-        if (mcf->host.data == NULL) {
+        if (v.len > 64 || !ngx_maint_valid_name(&v)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid master name \"%V\" in "
+                               "\"maint_redis\", it must be 1 to 64 "
+                               "characters of A-Z a-z 0-9 . _ - :", &v);
             return NGX_CONF_ERROR;
         }
 
-        ngx_memcpy(mcf->host.data, sun->sun_path, mcf->host.len + 1);
+        mcf->master_name = v;
 
-    } else
-#endif
-    {
-        mcf->host.data = ngx_pnalloc(cf->pool, NGX_SOCKADDR_STRLEN + 1);
-        if (mcf->host.data == NULL) {
-            return NGX_CONF_ERROR;
+    } else {
+        ngx_maint_addr_t  a;
+
+        rv = ngx_maint_parse_addr(cf, &value[1], 6379, &a);
+        if (rv != NGX_CONF_OK) {
+            return rv;
         }
 
-        mcf->host.len = ngx_sock_ntop(u.addrs[0].sockaddr,
-                                      u.addrs[0].socklen, mcf->host.data,
-                                      NGX_SOCKADDR_STRLEN, 0);
-        mcf->host.data[mcf->host.len] = '\0';
-        mcf->port = ngx_inet_get_port(u.addrs[0].sockaddr);
+        mcf->host = a.host;
+        mcf->port = a.port;
+        mcf->unix_socket = a.unix_socket;
     }
 
     for (i = 2; i < cf->args->nelts; i++) {
@@ -720,7 +717,69 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (s.len == 9 && ngx_strncmp(s.data, "sentinels", 9) == 0) {
+            rv = ngx_maint_parse_sentinels(cf, mcf, &v);
+            if (rv != NGX_CONF_OK) {
+                return rv;
+            }
+
+            continue;
+        }
+
+        if (s.len == 13 && ngx_strncmp(s.data, "sentinel_user", 13) == 0) {
+            if (v.len == 0) {
+                goto invalid;
+            }
+
+            mcf->sentinel_username = v;
+            continue;
+        }
+
+        if (s.len == 17
+            && ngx_strncmp(s.data, "sentinel_password", 17) == 0)
+        {
+            if (v.len == 0) {
+                goto invalid;
+            }
+
+            mcf->sentinel_password = v;
+            continue;
+        }
+
+        if (s.len == 10 && ngx_strncmp(s.data, "role_check", 10) == 0) {
+            ms = ngx_parse_time(&v, 0);
+            if (ms == (ngx_msec_t) NGX_ERROR || ms < 100 || ms > 60000) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid \"role_check\" value \"%V\" in "
+                                   "\"maint_redis\", it must be a time "
+                                   "between 100ms and 60s", &v);
+                return NGX_CONF_ERROR;
+            }
+
+            mcf->role_check = ms;
+            continue;
+        }
+
         goto invalid;
+    }
+
+    if (mcf->master_name.len && mcf->sentinels == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"maint_redis\" \"%V\" requires "
+                           "\"sentinels=\" with at least one address",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (mcf->master_name.len == 0
+        && (mcf->sentinels || mcf->sentinel_password.len
+            || mcf->sentinel_username.len
+            || mcf->role_check != NGX_CONF_UNSET_MSEC))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "sentinel parameters in \"maint_redis\" require "
+                           "the address \"sentinel:MASTER_NAME\"");
+        return NGX_CONF_ERROR;
     }
 
     mcf->configured = 1;
@@ -733,10 +792,137 @@ invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "invalid parameter \"%V\" in \"maint_redis\"",
-                       (s.len == 8 && ngx_strncmp(s.data, "password", 8) == 0)
+                       ((s.len == 8 && ngx_strncmp(s.data, "password", 8) == 0)
+                        || (s.len == 17
+                            && ngx_strncmp(s.data, "sentinel_password", 17)
+                               == 0))
                        ? &s : &value[i]);
 
     return NGX_CONF_ERROR;
+}
+
+
+/* host[:port] or unix:/path, to a numeric address hiredis connects to */
+
+static char *
+ngx_maint_parse_addr(ngx_conf_t *cf, ngx_str_t *url, ngx_int_t default_port,
+    ngx_maint_addr_t *a)
+{
+    ngx_url_t  u;
+
+    ngx_memzero(a, sizeof(ngx_maint_addr_t));
+    ngx_memzero(&u, sizeof(ngx_url_t));
+
+    u.url = *url;
+    u.default_port = (in_port_t) default_port;
+
+    if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
+        if (u.err) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "%s in \"maint_redis\" address \"%V\"",
+                               u.err, &u.url);
+        }
+
+        return NGX_CONF_ERROR;
+    }
+
+    if (u.naddrs == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "no address for \"%V\" in \"maint_redis\"",
+                           &u.url);
+        return NGX_CONF_ERROR;
+    }
+
+    a->text = *url;
+
+#if (NGX_HAVE_UNIX_DOMAIN)
+    if (u.family == AF_UNIX) {
+        struct sockaddr_un  *sun = (struct sockaddr_un *) u.addrs[0].sockaddr;
+
+        a->unix_socket = 1;
+        a->host.len = ngx_strlen(sun->sun_path);
+        a->host.data = ngx_pnalloc(cf->pool, a->host.len + 1);
+        if (a->host.data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memcpy(a->host.data, sun->sun_path, a->host.len + 1);
+
+        return NGX_CONF_OK;
+    }
+#endif
+
+    a->host.data = ngx_pnalloc(cf->pool, NGX_SOCKADDR_STRLEN + 1);
+    if (a->host.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    a->host.len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen,
+                                a->host.data, NGX_SOCKADDR_STRLEN, 0);
+    a->host.data[a->host.len] = '\0';
+    a->port = ngx_inet_get_port(u.addrs[0].sockaddr);
+
+    return NGX_CONF_OK;
+}
+
+
+/* sentinels=ADDR[,ADDR...]: up to 16, default port 26379 */
+
+static char *
+ngx_maint_parse_sentinels(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf,
+    ngx_str_t *v)
+{
+    u_char            *p, *last, *comma;
+    char              *rv;
+    ngx_str_t          one;
+    ngx_maint_addr_t  *a;
+
+    if (mcf->sentinels) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "duplicate \"sentinels\" in \"maint_redis\"");
+        return NGX_CONF_ERROR;
+    }
+
+    mcf->sentinels = ngx_array_create(cf->pool, 4, sizeof(ngx_maint_addr_t));
+    if (mcf->sentinels == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = v->data;
+    last = v->data + v->len;
+
+    for ( ;; ) {
+        comma = ngx_strlchr(p, last, ',');
+
+        one.data = p;
+        one.len = (comma ? comma : last) - p;
+
+        if (one.len == 0 || mcf->sentinels->nelts == 16) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid \"sentinels\" value \"%V\" in "
+                               "\"maint_redis\", it must be 1 to 16 "
+                               "addresses separated by commas", v);
+            return NGX_CONF_ERROR;
+        }
+
+        a = ngx_array_push(mcf->sentinels);
+        if (a == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        rv = ngx_maint_parse_addr(cf, &one, 26379, a);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+
+        if (comma == NULL) {
+            break;
+        }
+
+        p = comma + 1;
+    }
+
+    return NGX_CONF_OK;
 }
 
 
@@ -1247,6 +1433,7 @@ ngx_maint_exit_process(ngx_cycle_t *cycle)
     ngx_maint_redis_exit_worker();
     ngx_maint_state_exit_worker();
     ngx_maint_session_exit_worker();
+    maint_sha256_free();
 }
 
 

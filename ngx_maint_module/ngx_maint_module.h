@@ -16,7 +16,8 @@
  *                          the registry
  *   ngx_maint_signin.c     ?forceLogin=true: the sign-in page and form,
  *                          the bypass cookie, the rate limit
- *   ngx_maint_banner.c     the banner a superadmin sees in HTML pages
+ *   ngx_maint_banner.c     the banners in the app's HTML pages: the
+ *                          superadmin's, an upcoming window's notice
  */
 
 #ifndef NGX_MAINT_MODULE_H
@@ -84,6 +85,15 @@ typedef enum {
 #define NGX_MAINT_MAX_SESSIONS      8   /* cookie values checked per request */
 
 
+/* a Redis or Sentinel address, resolved at configuration time */
+typedef struct {
+    ngx_str_t             text;             /* as written, for logs */
+    ngx_str_t             host;             /* numeric or path, NUL-ended */
+    ngx_int_t             port;
+    ngx_flag_t            unix_socket;
+} ngx_maint_addr_t;
+
+
 typedef struct {
     ngx_flag_t            configured;       /* maint_redis was given */
     ngx_str_t             addr_text;        /* as written, for logs */
@@ -93,6 +103,14 @@ typedef struct {
     ngx_int_t             db;
     ngx_str_t             username;
     ngx_str_t             password;
+
+    /* Sentinel mode (docs/reliability.md) when master_name is set */
+    ngx_str_t             master_name;
+    ngx_array_t          *sentinels;        /* ngx_maint_addr_t */
+    ngx_str_t             sentinel_username;
+    ngx_str_t             sentinel_password;
+    ngx_msec_t            role_check;       /* ROLE probe period */
+
     ngx_msec_t            connect_timeout;
     ngx_msec_t            timeout;
     ngx_msec_t            backoff_min;
@@ -142,6 +160,7 @@ typedef struct {
     ngx_http_complex_value_t  *superadmin_identity;
     time_t                bypass_ttl;
     ngx_flag_t            bypass_banner;
+    ngx_flag_t            banner;           /* upcoming windows' notice */
 } ngx_maint_loc_conf_t;
 
 
@@ -197,11 +216,12 @@ typedef struct {
     unsigned                expire_cookie:1;/* filter: Set-Cookie expiry */
     unsigned                bypassed:1;     /* a superadmin's request */
     unsigned                reading_body:1; /* the sign-in form's */
-    unsigned                banner:1;       /* filter: bypass banner */
+    unsigned                banner:1;       /* filter: inject a banner */
     unsigned                sessions_checked:1;
     unsigned                parked:1;       /* deadline is set */
     ngx_uint_t              nsessions;
-    ngx_maint_sref_t        sessions[NGX_MAINT_MAX_SESSIONS];
+    ngx_maint_sref_t       *sessions;       /* &session, or more: pool */
+    ngx_maint_sref_t        session;        /* the usual one */
     ngx_msec_t              deadline;       /* of the whole wait */
 
     u_char                  superadmin[65]; /* of a bypassed request */
@@ -229,6 +249,7 @@ ngx_int_t ngx_maint_redis_init_worker(ngx_cycle_t *cycle,
 void ngx_maint_redis_exit_worker(void);
 ngx_flag_t ngx_maint_redis_ready(void);
 void ngx_maint_redis_fail(const char *reason);
+void ngx_maint_redis_error_reply(redisAsyncContext *ac, redisReply *rr);
 ngx_int_t ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
     const char **argv, const size_t *argvlen);
 ngx_int_t ngx_maint_redis_formatted(redisCallbackFn *fn, void *data,
@@ -276,6 +297,10 @@ ngx_int_t ngx_maint_set_answer_headers(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf, ngx_uint_t json, int64_t retry_after,
     size_t len);
 void ngx_maint_rendered_free(ngx_maint_state_t *st);
+const maint_translation_t *ngx_maint_translation(ngx_http_request_t *r,
+    const maint_window_t *w);
+#define NGX_MAINT_UTC_TEXT_LEN  sizeof("2026-11-21 22:00 UTC")
+size_t ngx_maint_utc_text(u_char *out, const char *rfc3339);
 ngx_chain_t *ngx_maint_body(ngx_http_request_t *r, u_char *data, size_t len);
 
 /* ngx_maint_filter.c */
@@ -342,6 +367,7 @@ typedef enum {
     NGX_MAINT_M_SNAPSHOT_LOADS,
     NGX_MAINT_M_SNAPSHOT_ERRORS,
     NGX_MAINT_M_WAITED,             /* requests that waited for a read */
+    NGX_MAINT_M_LEASED,             /* decided on a read under its lease */
     NGX_MAINT_M_WAIT_TIMEOUTS,      /* requests whose wait timed out */
     NGX_MAINT_M_HEARTBEATS,
     NGX_MAINT_M_UPSTREAM_REPLACED,  /* upstream 502/504 answered by us */
@@ -350,6 +376,10 @@ typedef enum {
     NGX_MAINT_M_SIGNIN_OK,
     NGX_MAINT_M_SIGNIN_FAILED,
     NGX_MAINT_M_SIGNIN_LIMITED,
+    NGX_MAINT_M_SENTINEL_LOOKUPS,   /* primary addresses asked for */
+    NGX_MAINT_M_SENTINEL_FAILURES,  /* sentinels that did not answer */
+    NGX_MAINT_M_FAILOVERS,          /* primary moved, and we followed */
+    NGX_MAINT_M_NOT_PRIMARY,        /* node said it is a replica */
     NGX_MAINT_M_COUNT
 } ngx_maint_metric_e;
 

@@ -13,6 +13,12 @@
  * - Reads drain the socket completely, as edge-triggered epoll requires.
  * - After a failure the connection is dropped and retried with exponential
  *   backoff and jitter; requests never open connections.
+ * - Sentinel mode (maint_redis sentinel:NAME): the same connection first
+ *   goes to a sentinel for SENTINEL get-master-addr-by-name, then to the
+ *   address it names, where ROLE must say "master" before any read; ROLE
+ *   is asked again every role_check, and a READONLY reply or a lost
+ *   connection sends the worker back to the sentinels, tried in turn.
+ *   A stale sentinel or a demoted primary is never read from.
  */
 
 #include <sys/ioctl.h>
@@ -28,13 +34,28 @@ typedef struct {
 
     ngx_event_t             connect_timer;
     ngx_event_t             retry_timer;
+    ngx_event_t             role_timer;
+    ngx_event_t             connect_ev;     /* posted: connect outside of */
+                                            /* hiredis's callbacks */
     ngx_uint_t              failures;
     ngx_uint_t              handshake_left;
+
+    /* Sentinel mode */
+    ngx_uint_t              sentinel;       /* the one to ask next */
+    ngx_uint_t              sentinels_tried;/* in this round */
+    ngx_int_t               primary_port;
+    u_char                  primary_host[NGX_SOCKADDR_STRLEN + 1];
+
+    ngx_str_t               name;           /* of the peer, for logs */
+    u_char                  name_buf[NGX_SOCKADDR_STRLEN + 160];
 
     unsigned                ready:1;
     unsigned                want_write:1;
     unsigned                closing:1;      /* we are freeing ac ourselves */
     unsigned                exiting:1;
+    unsigned                asking:1;       /* connected to a sentinel */
+    unsigned                have_primary:1; /* primary_host is current */
+    unsigned                role_pending:1;
 } ngx_maint_redis_t;
 
 
@@ -56,6 +77,16 @@ static void ngx_maint_redis_on_disconnect(const redisAsyncContext *ac,
 static void ngx_maint_redis_handshake_reply(redisAsyncContext *ac,
     void *reply, void *data);
 static void ngx_maint_redis_lost(const char *reason);
+static void ngx_maint_redis_connect_handler(ngx_event_t *ev);
+static void ngx_maint_redis_sentinel_reply(redisAsyncContext *ac,
+    void *reply, void *data);
+static void ngx_maint_redis_role_handler(ngx_event_t *ev);
+static void ngx_maint_redis_role_reply(redisAsyncContext *ac, void *reply,
+    void *data);
+static ngx_flag_t ngx_maint_redis_is_master(redisReply *rr);
+
+
+static char  ngx_maint_redis_role[] = "ROLE";
 
 
 static ngx_maint_redis_t  ngx_maint_redis;
@@ -81,6 +112,22 @@ ngx_maint_redis_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
     rd->retry_timer.data = &ngx_maint_event_owner;
     rd->retry_timer.cancelable = 1;
 
+    rd->role_timer.handler = ngx_maint_redis_role_handler;
+    rd->role_timer.log = cycle->log;
+    rd->role_timer.data = &ngx_maint_event_owner;
+    rd->role_timer.cancelable = 1;
+
+    rd->connect_ev.handler = ngx_maint_redis_connect_handler;
+    rd->connect_ev.log = cycle->log;
+    rd->connect_ev.data = &ngx_maint_event_owner;
+
+    rd->name = mcf->addr_text;
+
+    if (mcf->master_name.len) {
+        /* workers start at different sentinels, spreading the lookups */
+        rd->sentinel = (ngx_uint_t) ngx_random() % mcf->sentinels->nelts;
+    }
+
     ngx_maint_redis_connect();
 
     return NGX_OK;
@@ -100,6 +147,14 @@ ngx_maint_redis_exit_worker(void)
 
     if (rd->retry_timer.timer_set) {
         ngx_del_timer(&rd->retry_timer);
+    }
+
+    if (rd->role_timer.timer_set) {
+        ngx_del_timer(&rd->role_timer);
+    }
+
+    if (rd->connect_ev.posted) {
+        ngx_delete_posted_event(&rd->connect_ev);
     }
 
     /* close the socket here, or NGINX reports it as left open */
@@ -166,27 +221,71 @@ ngx_maint_redis_connect(void)
     ngx_maint_redis_t      *rd = &ngx_maint_redis;
     ngx_maint_main_conf_t  *mcf = rd->mcf;
 
-    int                 argc;
-    size_t              argvlen[3];
-    const char         *argv[3];
+    int                 argc, port;
+    char               *host;
+    size_t              argvlen[4];
+    const char         *argv[4];
+    ngx_flag_t          unix_socket;
+    ngx_str_t          *user, *password;
     ngx_connection_t   *c;
+    ngx_maint_addr_t   *sa;
     redisAsyncContext  *ac;
 
     if (rd->exiting || ngx_exiting || ngx_terminate || ngx_quit) {
         return;
     }
 
-    if (mcf->unix_socket) {
-        ac = redisAsyncConnectUnix((char *) mcf->host.data);
+    rd->role_pending = 0;
+    rd->asking = 0;
+    user = &mcf->username;
+    password = &mcf->password;
+
+    if (mcf->master_name.len == 0) {
+        host = (char *) mcf->host.data;
+        port = (int) mcf->port;
+        unix_socket = mcf->unix_socket;
+
+    } else if (!rd->have_primary) {
+        sa = mcf->sentinels->elts;
+        sa = &sa[rd->sentinel % mcf->sentinels->nelts];
+
+        host = (char *) sa->host.data;
+        port = (int) sa->port;
+        unix_socket = sa->unix_socket;
+        user = &mcf->sentinel_username;
+        password = &mcf->sentinel_password;
+        rd->asking = 1;
+
+        rd->name.data = rd->name_buf;
+        rd->name.len = ngx_snprintf(rd->name_buf, sizeof(rd->name_buf),
+                                    "sentinel %V", &sa->text)
+                       - rd->name_buf;
+
+        ngx_maint_metric_inc(NGX_MAINT_M_SENTINEL_LOOKUPS);
 
     } else {
-        ac = redisAsyncConnect((char *) mcf->host.data, (int) mcf->port);
+        host = (char *) rd->primary_host;
+        port = (int) rd->primary_port;
+        unix_socket = 0;
+
+        rd->name.data = rd->name_buf;
+        rd->name.len = ngx_snprintf(rd->name_buf, sizeof(rd->name_buf),
+                                    "%V primary %s:%i", &mcf->master_name,
+                                    rd->primary_host, rd->primary_port)
+                       - rd->name_buf;
+    }
+
+    if (unix_socket) {
+        ac = redisAsyncConnectUnix(host);
+
+    } else {
+        ac = redisAsyncConnect(host, port);
     }
 
     if (ac == NULL) {
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "maint: redis %V: cannot allocate a connection",
-                      &mcf->addr_text);
+                      &rd->name);
         ngx_maint_redis_lost(NULL);
         return;
     }
@@ -194,7 +293,7 @@ ngx_maint_redis_connect(void)
     if (ac->err) {
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "maint: redis %V: connect failed: %s",
-                      &mcf->addr_text, ac->errstr);
+                      &rd->name, ac->errstr);
         redisAsyncFree(ac);
         ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
         ngx_maint_redis_lost(NULL);
@@ -252,22 +351,39 @@ ngx_maint_redis_connect(void)
 
     rd->handshake_left = 0;
 
-    if (mcf->password.len) {
+    if (password->len) {
         argc = 0;
         argv[argc] = "AUTH";
         argvlen[argc++] = 4;
 
-        if (mcf->username.len) {
-            argv[argc] = (char *) mcf->username.data;
-            argvlen[argc++] = mcf->username.len;
+        if (user->len) {
+            argv[argc] = (char *) user->data;
+            argvlen[argc++] = user->len;
         }
 
-        argv[argc] = (char *) mcf->password.data;
-        argvlen[argc++] = mcf->password.len;
+        argv[argc] = (char *) password->data;
+        argvlen[argc++] = password->len;
 
         redisAsyncCommandArgv(ac, ngx_maint_redis_handshake_reply, "AUTH",
                               argc, argv, argvlen);
         rd->handshake_left++;
+    }
+
+    if (rd->asking) {
+        /* the whole lookup, connect to answer, is under connect_timeout */
+
+        argv[0] = "SENTINEL";
+        argvlen[0] = 8;
+        argv[1] = "get-master-addr-by-name";
+        argvlen[1] = 23;
+        argv[2] = (char *) mcf->master_name.data;
+        argvlen[2] = mcf->master_name.len;
+
+        redisAsyncCommandArgv(ac, ngx_maint_redis_sentinel_reply, NULL, 3,
+                              argv, argvlen);
+
+        ngx_add_timer(&rd->connect_timer, mcf->connect_timeout);
+        return;
     }
 
     if (mcf->db) {
@@ -276,10 +392,207 @@ ngx_maint_redis_connect(void)
         rd->handshake_left++;
     }
 
-    redisAsyncCommand(ac, ngx_maint_redis_handshake_reply, "PING", "PING");
+    if (mcf->master_name.len) {
+        /* the sentinel may be stale: only a master is read from */
+        redisAsyncCommand(ac, ngx_maint_redis_handshake_reply,
+                          ngx_maint_redis_role, "ROLE");
+
+    } else {
+        redisAsyncCommand(ac, ngx_maint_redis_handshake_reply, "PING",
+                          "PING");
+    }
+
     rd->handshake_left++;
 
     ngx_add_timer(&rd->connect_timer, mcf->connect_timeout);
+}
+
+
+/* SENTINEL get-master-addr-by-name: [ip, port], or nil when unknown */
+
+static void
+ngx_maint_redis_sentinel_reply(redisAsyncContext *ac, void *reply,
+    void *data)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+    redisReply         *rr = reply;
+
+    size_t       len;
+    ngx_int_t    port;
+    ngx_flag_t   numeric;
+    redisReply  *h, *p;
+#if (NGX_HAVE_INET6)
+    u_char       a6[16];
+#endif
+
+    if (ac != rd->ac || rd->closing || rr == NULL) {
+        return;
+    }
+
+    if (rr->type == REDIS_REPLY_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V: SENTINEL get-master-addr-by-name "
+                      "failed: %*s", &rd->name,
+                      (size_t) ngx_min(rr->len, 200), rr->str);
+        ngx_maint_redis_fail("lookup failed");
+        return;
+    }
+
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
+        || rr->element[0]->type != REDIS_REPLY_STRING
+        || rr->element[1]->type != REDIS_REPLY_STRING)
+    {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V does not know the master \"%V\"",
+                      &rd->name, &rd->mcf->master_name);
+        ngx_maint_redis_fail("no primary known");
+        return;
+    }
+
+    h = rr->element[0];
+    p = rr->element[1];
+    len = h->len;
+
+    port = ngx_atoi((u_char *) p->str, p->len);
+
+    /* a numeric address only: workers never resolve names */
+
+    numeric = ngx_inet_addr((u_char *) h->str, len) != INADDR_NONE;
+
+#if (NGX_HAVE_INET6)
+    if (!numeric) {
+        numeric = ngx_inet6_addr((u_char *) h->str, len, a6) == NGX_OK;
+    }
+#endif
+
+    if (len == 0 || len > NGX_SOCKADDR_STRLEN || port < 1 || port > 65535
+        || !numeric)
+    {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V names the primary \"%*s:%*s\", "
+                      "not a numeric address and port", &rd->name,
+                      (size_t) ngx_min(len, 100), h->str,
+                      (size_t) ngx_min(p->len, 10), p->str);
+        ngx_maint_redis_fail("unusable answer");
+        return;
+    }
+
+    if (rd->primary_host[0]
+        && (rd->primary_port != port
+            || ngx_strlen(rd->primary_host) != len
+            || ngx_strncmp(rd->primary_host, h->str, len) != 0))
+    {
+        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
+                      "maint: redis %V: the primary of \"%V\" moved from "
+                      "%s:%i to %*s:%i", &rd->name, &rd->mcf->master_name,
+                      rd->primary_host, rd->primary_port, len, h->str, port);
+        ngx_maint_metric_inc(NGX_MAINT_M_FAILOVERS);
+    }
+
+    ngx_memcpy(rd->primary_host, h->str, len);
+    rd->primary_host[len] = '\0';
+    rd->primary_port = port;
+    rd->have_primary = 1;
+    rd->sentinels_tried = 0;
+
+    /* done with the sentinel: it is freed when this callback returns */
+
+    if (rd->connect_timer.timer_set) {
+        ngx_del_timer(&rd->connect_timer);
+    }
+
+    rd->closing = 1;
+    redisAsyncFree(ac);
+
+    ngx_post_event(&rd->connect_ev, &ngx_posted_events);
+}
+
+
+static void
+ngx_maint_redis_connect_handler(ngx_event_t *ev)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (rd->ac != NULL || rd->retry_timer.timer_set) {
+        return;
+    }
+
+    ngx_maint_redis_connect();
+}
+
+
+static ngx_flag_t
+ngx_maint_redis_is_master(redisReply *rr)
+{
+    return rr->type == REDIS_REPLY_ARRAY && rr->elements > 0
+           && rr->element[0]->type == REDIS_REPLY_STRING
+           && rr->element[0]->len == 6
+           && ngx_strncmp(rr->element[0]->str, "master", 6) == 0;
+}
+
+
+/* every role_check: a demoted primary is left even if nobody writes */
+
+static void
+ngx_maint_redis_role_handler(ngx_event_t *ev)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (!rd->ready || rd->ac == NULL || rd->exiting) {
+        return;
+    }
+
+    if (!rd->role_pending
+        && redisAsyncCommand(rd->ac, ngx_maint_redis_role_reply, NULL,
+                             "ROLE")
+           == REDIS_OK)
+    {
+        rd->role_pending = 1;
+    }
+
+    ngx_add_timer(&rd->role_timer, rd->mcf->role_check);
+}
+
+
+static void
+ngx_maint_redis_role_reply(redisAsyncContext *ac, void *reply, void *data)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+    redisReply         *rr = reply;
+
+    if (ac != rd->ac || rd->closing || rr == NULL) {
+        return;
+    }
+
+    rd->role_pending = 0;
+
+    if (!ngx_maint_redis_is_master(rr)) {
+        ngx_maint_metric_inc(NGX_MAINT_M_NOT_PRIMARY);
+        ngx_maint_redis_fail("no longer the primary");
+    }
+}
+
+
+/*
+ * Another part got an error reply: READONLY means the node it wrote to is
+ * a replica now; in Sentinel mode that is the cue to look again.
+ */
+
+void
+ngx_maint_redis_error_reply(redisAsyncContext *ac, redisReply *rr)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (ac != rd->ac || rr == NULL || rr->type != REDIS_REPLY_ERROR
+        || rd->mcf->master_name.len == 0)
+    {
+        return;
+    }
+
+    if (rr->len >= 8 && ngx_strncmp(rr->str, "READONLY", 8) == 0) {
+        ngx_maint_metric_inc(NGX_MAINT_M_NOT_PRIMARY);
+        ngx_maint_redis_fail("the node is a replica (READONLY)");
+    }
 }
 
 
@@ -303,9 +616,18 @@ ngx_maint_redis_handshake_reply(redisAsyncContext *ac, void *reply,
         /* Redis's error text names the problem; it never holds the secret */
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "maint: redis %V: %s failed: %*s",
-                      &rd->mcf->addr_text, (char *) data,
+                      &rd->name, (char *) data,
                       (size_t) ngx_min(rr->len, 200), rr->str);
         ngx_maint_redis_fail("handshake failed");
+        return;
+    }
+
+    if (data == ngx_maint_redis_role && !ngx_maint_redis_is_master(rr)) {
+        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
+                      "maint: redis %V is not the primary (stale sentinel "
+                      "answer or a failover under way)", &rd->name);
+        ngx_maint_metric_inc(NGX_MAINT_M_NOT_PRIMARY);
+        ngx_maint_redis_fail("not the primary");
         return;
     }
 
@@ -320,11 +642,15 @@ ngx_maint_redis_handshake_reply(redisAsyncContext *ac, void *reply,
     if (rd->failures) {
         ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
                       "maint: redis %V: connected again after %ui failures",
-                      &rd->mcf->addr_text, rd->failures);
+                      &rd->name, rd->failures);
     }
 
     rd->failures = 0;
     rd->ready = 1;
+
+    if (rd->mcf->master_name.len && !rd->role_timer.timer_set) {
+        ngx_add_timer(&rd->role_timer, rd->mcf->role_check);
+    }
 
     ngx_maint_state_redis_ready();
     ngx_maint_heartbeat_now();
@@ -344,7 +670,7 @@ ngx_maint_redis_on_connect(const redisAsyncContext *ac, int status)
 
     ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                   "maint: redis %V: connect failed: %s",
-                  &rd->mcf->addr_text, ac->errstr);
+                  &rd->name, ac->errstr);
 
     ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
     ngx_maint_redis_lost(NULL);
@@ -363,7 +689,7 @@ ngx_maint_redis_on_disconnect(const redisAsyncContext *ac, int status)
 
     ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                   "maint: redis %V: connection lost: %s",
-                  &rd->mcf->addr_text,
+                  &rd->name,
                   ac->errstr ? ac->errstr : "closed by server");
 
     ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
@@ -391,7 +717,7 @@ ngx_maint_redis_fail(const char *reason)
 
     ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                   "maint: redis %V: %s, reconnecting",
-                  &rd->mcf->addr_text, reason);
+                  &rd->name, reason);
 
     rd->closing = 1;
     ngx_maint_redis_lost(reason);
@@ -410,10 +736,39 @@ ngx_maint_redis_lost(const char *reason)
 {
     ngx_maint_redis_t  *rd = &ngx_maint_redis;
 
+    ngx_uint_t  n;
+
     rd->ready = 0;
 
     if (rd->connect_timer.timer_set) {
         ngx_del_timer(&rd->connect_timer);
+    }
+
+    if (rd->role_timer.timer_set) {
+        ngx_del_timer(&rd->role_timer);
+    }
+
+    if (rd->mcf->master_name.len) {
+        n = rd->mcf->sentinels->nelts;
+
+        if (rd->asking) {
+            /* this sentinel failed: the next one, at once, once a round */
+
+            ngx_maint_metric_inc(NGX_MAINT_M_SENTINEL_FAILURES);
+
+            rd->sentinel = (rd->sentinel + 1) % n;
+
+            if (++rd->sentinels_tried < n && !rd->exiting) {
+                ngx_post_event(&rd->connect_ev, &ngx_posted_events);
+                return;
+            }
+
+            rd->sentinels_tried = 0;
+
+        } else {
+            /* the primary failed: ask where it is now before reconnecting */
+            rd->have_primary = 0;
+        }
     }
 
     ngx_maint_state_redis_down();
@@ -665,6 +1020,10 @@ ngx_maint_redis_cleanup(void *data)
 
     c->fd = (ngx_socket_t) -1;
     ngx_free_connection(c);
+
+    if (rd->c != c) {
+        return;                 /* a context we already replaced */
+    }
 
     rd->c = NULL;
     rd->ac = NULL;

@@ -23,6 +23,7 @@ struct ngx_maint_rendered_s {
     ngx_maint_rendered_t    *next;
     const maint_template_t  *page;
     const maint_window_t    *window;
+    const maint_translation_t  *lang;
     ngx_uint_t               status_code;
     ngx_uint_t               kind;
     ngx_uint_t               json;
@@ -31,49 +32,25 @@ struct ngx_maint_rendered_s {
 };
 
 
-typedef struct {
-    ngx_str_t   name;           /* problem type, kind placeholder */
-    ngx_str_t   headline;
-    ngx_str_t   detail;
-} ngx_maint_kind_text_t;
-
-
-static ngx_maint_kind_text_t  ngx_maint_kinds[] = {
-
-    { ngx_string("maintenance"),
-      ngx_string("Scheduled maintenance"),
-      ngx_string("This service is unavailable while we carry out "
-                 "maintenance. It will be back as soon as the work is "
-                 "done.") },
-
-    { ngx_string("read_only"),
-      ngx_string("Read-only during maintenance"),
-      ngx_string("This service is read-only while we carry out "
-                 "maintenance. Your change was not saved; please try again "
-                 "once the maintenance is over.") },
-
-    { ngx_string("unavailable"),
-      ngx_string("Temporarily unavailable"),
-      ngx_string("The service is temporarily unavailable. Please try again "
-                 "in a moment.") },
-
-    { ngx_string("session_ended"),
-      ngx_string("Your session has ended"),
-      ngx_string("You have been signed out. Please sign in again.") },
-
-    { ngx_string("signin"),
-      ngx_string("Superadmin sign-in"),
-      ngx_string("This service is closed for maintenance. Superadmins can "
-                 "sign in to work on it.") }
+/* problem types and the kind placeholder; the texts: maint_page_texts() */
+static ngx_str_t  ngx_maint_kind_names[] = {
+    ngx_string("maintenance"),
+    ngx_string("read_only"),
+    ngx_string("unavailable"),
+    ngx_string("session_ended"),
+    ngx_string("signin")
 };
 
 
 static size_t ngx_maint_render(const maint_template_t *page,
-    const maint_window_t *w, ngx_uint_t status_code, ngx_uint_t kind,
-    ngx_uint_t json, const maint_template_vars_t *extra, u_char *out);
+    const maint_window_t *w, const maint_translation_t *tr,
+    ngx_uint_t status_code, ngx_uint_t kind, ngx_uint_t json,
+    const maint_template_vars_t *extra, u_char *out);
 static ngx_maint_rendered_t *ngx_maint_rendered(ngx_http_request_t *r,
-    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, ngx_uint_t kind,
-    ngx_uint_t json);
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf,
+    const maint_translation_t *tr, ngx_uint_t kind, ngx_uint_t json);
+static ngx_int_t ngx_maint_language_headers(ngx_http_request_t *r,
+    const maint_window_t *w, const maint_translation_t *tr);
 static void ngx_maint_content_type(ngx_http_request_t *r, ngx_uint_t json);
 
 
@@ -85,17 +62,21 @@ ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_int_t              rc;
     ngx_str_t              body;
     ngx_uint_t             json;
-    ngx_chain_t           *out;
-    ngx_maint_rendered_t  *rendered;
+    ngx_chain_t                *out;
+    ngx_maint_rendered_t       *rendered;
+    const maint_translation_t  *tr;
 
     json = ngx_maint_wants_json(r, lcf);
+    tr = NULL;
 
     if (kind == NGX_MAINT_KIND_UNAVAILABLE || ctx->window == NULL) {
         body = json ? lcf->unavailable_json : lcf->unavailable_html;
         retry = NGX_MAINT_UNAVAILABLE_RETRY;
 
     } else {
-        rendered = ngx_maint_rendered(r, ctx, lcf, kind, json);
+        tr = ngx_maint_translation(r, ctx->window);
+
+        rendered = ngx_maint_rendered(r, ctx, lcf, tr, kind, json);
         if (rendered == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -115,7 +96,9 @@ ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     if (ngx_maint_set_answer_headers(r, lcf, json, retry, body.len)
-        != NGX_OK)
+        != NGX_OK
+        || (kind != NGX_MAINT_KIND_UNAVAILABLE
+            && ngx_maint_language_headers(r, ctx->window, tr) != NGX_OK))
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -147,12 +130,15 @@ ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     const maint_template_t *page, ngx_maint_kind_e kind, ngx_uint_t status,
     ngx_uint_t json, const maint_template_vars_t *extra, int64_t retry_after)
 {
-    u_char       *p, *retry;
-    size_t        len;
-    ngx_int_t     rc;
-    ngx_chain_t  *out;
+    u_char                     *p, *retry;
+    size_t                      len;
+    ngx_int_t                   rc;
+    ngx_chain_t                *out;
+    const maint_translation_t  *tr;
 
-    len = ngx_maint_render(page, ctx->window, status, kind, json, extra,
+    tr = ngx_maint_translation(r, ctx->window);
+
+    len = ngx_maint_render(page, ctx->window, tr, status, kind, json, extra,
                            NULL);
 
     p = ngx_pnalloc(r->pool, len);
@@ -160,7 +146,8 @@ ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    (void) ngx_maint_render(page, ctx->window, status, kind, json, extra, p);
+    (void) ngx_maint_render(page, ctx->window, tr, status, kind, json, extra,
+                            p);
 
     /* a no-op when the body was read (the sign-in form) */
     rc = ngx_http_discard_request_body(r);
@@ -175,7 +162,8 @@ ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     if (ngx_maint_add_header(r, "Cache-Control", sizeof("Cache-Control") - 1,
                              (u_char *) "no-store", sizeof("no-store") - 1)
-        == NULL)
+        == NULL
+        || ngx_maint_language_headers(r, ctx->window, tr) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -205,6 +193,63 @@ ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     return ngx_http_output_filter(r, out);
+}
+
+
+/*
+ * The window's texts in the reader's language (Accept-Language), or NULL
+ * for its own.  A window without translations never looks at the header.
+ */
+
+const maint_translation_t *
+ngx_maint_translation(ngx_http_request_t *r, const maint_window_t *w)
+{
+    ngx_table_elt_t  *h;
+
+    if (w == NULL || w->ntranslations == 0) {
+        return NULL;
+    }
+
+    h = ngx_maint_header_in(r, "Accept-Language",
+                            sizeof("Accept-Language") - 1);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    return maint_lang_pick((char *) h->value.data, h->value.len,
+                           w->translations, w->ntranslations);
+}
+
+
+/*
+ * A window with translations answers by Accept-Language: caches are told
+ * so, and the reader which language it got (the window's own texts are
+ * English).  Without translations the answer is what it always was.
+ */
+
+static ngx_int_t
+ngx_maint_language_headers(ngx_http_request_t *r, const maint_window_t *w,
+    const maint_translation_t *tr)
+{
+    if (w == NULL || w->ntranslations == 0) {
+        return NGX_OK;
+    }
+
+    if (ngx_maint_add_header(r, "Vary", sizeof("Vary") - 1,
+                             (u_char *) "Accept-Language",
+                             sizeof("Accept-Language") - 1)
+        == NULL
+        || ngx_maint_add_header(r, "Content-Language",
+                                sizeof("Content-Language") - 1,
+                                tr ? (u_char *) tr->lang.data
+                                   : (u_char *) "en",
+                                tr ? tr->lang.len : 2)
+           == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -363,7 +408,8 @@ ngx_maint_header_in(ngx_http_request_t *r, const char *name, size_t len)
 
 static ngx_maint_rendered_t *
 ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf, ngx_uint_t kind, ngx_uint_t json)
+    ngx_maint_loc_conf_t *lcf, const maint_translation_t *tr,
+    ngx_uint_t kind, ngx_uint_t json)
 {
     size_t                 len;
     ngx_maint_state_t     *st;
@@ -372,7 +418,7 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     st = ctx->state;
 
     for (e = st->rendered; e; e = e->next) {
-        if (e->page == lcf->page && e->window == ctx->window
+        if (e->page == lcf->page && e->window == ctx->window && e->lang == tr
             && e->status_code == lcf->status_code && e->kind == kind
             && e->json == json)
         {
@@ -380,8 +426,8 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         }
     }
 
-    len = ngx_maint_render(lcf->page, ctx->window, lcf->status_code, kind,
-                           json, NULL, NULL);
+    len = ngx_maint_render(lcf->page, ctx->window, tr, lcf->status_code,
+                           kind, json, NULL, NULL);
 
     /*
      * Cached with the state (freed with it), up to a bound; past it, in
@@ -401,11 +447,12 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     e->page = lcf->page;
     e->window = ctx->window;
+    e->lang = tr;
     e->status_code = lcf->status_code;
     e->kind = kind;
     e->json = json;
-    e->len = ngx_maint_render(lcf->page, ctx->window, lcf->status_code, kind,
-                              json, NULL, e->data);
+    e->len = ngx_maint_render(lcf->page, ctx->window, tr, lcf->status_code,
+                              kind, json, NULL, e->data);
 
     if (st->nrendered < NGX_MAINT_RENDERED_MAX) {
         e->next = st->rendered;
@@ -442,7 +489,7 @@ ngx_maint_render_unavailable(ngx_conf_t *cf, ngx_maint_loc_conf_t *lcf,
     for (json = 0; json < 2; json++) {
         out = json ? &lcf->unavailable_json : &lcf->unavailable_html;
 
-        out->len = ngx_maint_render(page, NULL, lcf->status_code,
+        out->len = ngx_maint_render(page, NULL, NULL, lcf->status_code,
                                     NGX_MAINT_KIND_UNAVAILABLE, json, NULL,
                                     NULL);
         out->data = ngx_pnalloc(cf->pool, out->len);
@@ -450,7 +497,7 @@ ngx_maint_render_unavailable(ngx_conf_t *cf, ngx_maint_loc_conf_t *lcf,
             return NGX_ERROR;
         }
 
-        (void) ngx_maint_render(page, NULL, lcf->status_code,
+        (void) ngx_maint_render(page, NULL, NULL, lcf->status_code,
                                 NGX_MAINT_KIND_UNAVAILABLE, json, NULL,
                                 out->data);
     }
@@ -492,37 +539,88 @@ ngx_maint_json_str(u_char *p, size_t *n, const char *key, const char *s,
 }
 
 
+static void
+ngx_maint_text(maint_str_t *v, const char *s)
+{
+    v->data = s;
+    v->len = ngx_strlen(s);
+}
+
+
+/* "2026-11-21T22:00:00Z" as people read it: "2026-11-21 22:00 UTC" */
+
+size_t
+ngx_maint_utc_text(u_char *out, const char *rfc3339)
+{
+    u_char  *p;
+
+    p = ngx_cpymem(out, rfc3339, 10);
+    *p++ = ' ';
+    p = ngx_cpymem(p, rfc3339 + 11, 5);
+    p = ngx_cpymem(p, " UTC", 4);
+
+    return p - out;
+}
+
+
 /*
  * Renders one answer body; with out == NULL returns its exact length.
- * w may be NULL (the "unavailable" answer has no window); extra, if given,
- * sets placeholders of its own (HTML only).
+ * w may be NULL (the "unavailable" answer has no window); tr, if given,
+ * is the window's texts in the reader's language; extra, if given, sets
+ * placeholders of its own (HTML only).
  */
 
 static size_t
 ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
-    ngx_uint_t status_code, ngx_uint_t kind, ngx_uint_t json,
-    const maint_template_vars_t *extra, u_char *out)
+    const maint_translation_t *tr, ngx_uint_t status_code, ngx_uint_t kind,
+    ngx_uint_t json, const maint_template_vars_t *extra, u_char *out)
 {
-    ngx_uint_t              i;
-    u_char                  status[NGX_INT_T_LEN], start[NGX_INT64_LEN],
-                            end[NGX_INT64_LEN];
-    size_t                  n;
-    u_char                 *p;
-    maint_str_t            *v;
-    maint_template_vars_t   vars;
-    ngx_maint_kind_text_t  *k;
+    u_char                     status[NGX_INT_T_LEN], start[NGX_INT64_LEN],
+                               end[NGX_INT64_LEN],
+                               start_utc[NGX_MAINT_UTC_TEXT_LEN],
+                               end_utc[NGX_MAINT_UTC_TEXT_LEN];
+    size_t                     n;
+    u_char                    *p;
+    ngx_str_t                 *name;
+    ngx_uint_t                 i;
+    maint_str_t               *v, title, message, notify;
+    const char                *headline, *detail;
+    maint_template_vars_t      vars;
+    const maint_page_texts_t  *en, *pt;
 
-    k = &ngx_maint_kinds[kind];
+    /* the page's own sentences in the window's language, if we have them */
+
+    name = &ngx_maint_kind_names[kind];
+    en = maint_page_texts(NULL, 0);
+    pt = (tr && kind != NGX_MAINT_KIND_SIGNIN)
+         ? maint_page_texts(tr->lang.data, tr->lang.len) : en;
+
+    if (pt->headline[kind] == NULL) {
+        pt = en;
+    }
+
+    headline = pt->headline[kind];
+    detail = pt->detail[kind];
+
+    if (w) {
+        title = tr ? tr->title : w->title;
+        message = tr ? tr->message : w->message;
+        notify = tr ? tr->notify_message : w->notify_message;
+
+    } else {
+        ngx_memzero(&title, sizeof(maint_str_t));
+        message = title;
+        notify = title;
+    }
 
     if (json) {
         n = 0;
         p = out;
 
         p = ngx_maint_json_lit(p, &n, "{\"type\":\"urn:ngx-maint:");
-        p = ngx_maint_json_lit(p, &n, (char *) k->name.data);
+        p = ngx_maint_json_lit(p, &n, (char *) name->data);
         p = ngx_maint_json_lit(p, &n, "\"");
-        p = ngx_maint_json_str(p, &n, "title", (char *) k->headline.data,
-                               k->headline.len);
+        p = ngx_maint_json_str(p, &n, "title", headline, ngx_strlen(headline));
 
         /* ",\"status\":NNN" */
         n += ngx_sprintf(status, ",\"status\":%ui", status_code) - status;
@@ -530,20 +628,20 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
             p = ngx_sprintf(p, ",\"status\":%ui", status_code);
         }
 
-        if (w && w->message.len) {
-            p = ngx_maint_json_str(p, &n, "detail", w->message.data,
-                                   w->message.len);
+        if (w && message.len) {
+            p = ngx_maint_json_str(p, &n, "detail", message.data,
+                                   message.len);
 
         } else {
-            p = ngx_maint_json_str(p, &n, "detail", (char *) k->detail.data,
-                                   k->detail.len);
+            p = ngx_maint_json_str(p, &n, "detail", detail,
+                                   ngx_strlen(detail));
         }
 
         if (w) {
             p = ngx_maint_json_str(p, &n, "window_id", w->id.data,
                                    w->id.len);
-            p = ngx_maint_json_str(p, &n, "window_title", w->title.data,
-                                   w->title.len);
+            p = ngx_maint_json_str(p, &n, "window_title", title.data,
+                                   title.len);
             p = ngx_maint_json_str(p, &n, "starts_at", w->starts_at,
                                    MAINT_RFC3339_LEN);
             p = ngx_maint_json_str(p, &n, "ends_at", w->ends_at,
@@ -558,13 +656,32 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
     ngx_memzero(&vars, sizeof(vars));
     v = vars.v;
 
-    v[MAINT_PH_HEADLINE].data = (char *) k->headline.data;
-    v[MAINT_PH_HEADLINE].len = k->headline.len;
-    v[MAINT_PH_DETAIL].data = (char *) k->detail.data;
-    v[MAINT_PH_DETAIL].len = k->detail.len;
-    v[MAINT_PH_KIND].data = (char *) k->name.data;
-    v[MAINT_PH_KIND].len = k->name.len;
+    ngx_maint_text(&v[MAINT_PH_HEADLINE], headline);
+    ngx_maint_text(&v[MAINT_PH_DETAIL], detail);
+    ngx_maint_text(&v[MAINT_PH_LABEL_STARTED], pt->started);
+    ngx_maint_text(&v[MAINT_PH_LABEL_EXPECTED], pt->expected);
+    ngx_maint_text(&v[MAINT_PH_REFRESH_NOTE], pt->refresh_note);
+    ngx_maint_text(&v[MAINT_PH_COUNTDOWN], pt->countdown);
+    ngx_maint_text(&v[MAINT_PH_COUNTDOWN_SOON], pt->countdown_soon);
+
+    v[MAINT_PH_KIND].data = (char *) name->data;
+    v[MAINT_PH_KIND].len = name->len;
+
+    /* the page speaks the translation's language only if its texts do */
+    if (pt != en) {
+        v[MAINT_PH_PAGE_LANG] = tr->lang;
+
+    } else {
+        ngx_maint_text(&v[MAINT_PH_PAGE_LANG], "en");
+    }
     v[MAINT_PH_TITLE] = v[MAINT_PH_HEADLINE];
+    /* the message's language: a translation may leave it the window's */
+    if (tr && w && message.data != w->message.data) {
+        v[MAINT_PH_LANG] = tr->lang;
+
+    } else {
+        ngx_maint_text(&v[MAINT_PH_LANG], "en");
+    }
     v[MAINT_PH_REFRESH].data = NGX_MAINT_REFRESH;
     v[MAINT_PH_REFRESH].len = sizeof(NGX_MAINT_REFRESH) - 1;
 
@@ -572,12 +689,12 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
     v[MAINT_PH_STATUS].len = ngx_sprintf(status, "%ui", status_code) - status;
 
     if (w) {
-        if (w->title.len) {
-            v[MAINT_PH_TITLE] = w->title;
+        if (title.len) {
+            v[MAINT_PH_TITLE] = title;
         }
 
-        v[MAINT_PH_MESSAGE] = w->message;
-        v[MAINT_PH_NOTIFY_MESSAGE] = w->notify_message;
+        v[MAINT_PH_MESSAGE] = message;
+        v[MAINT_PH_NOTIFY_MESSAGE] = notify;
         v[MAINT_PH_WINDOW_ID] = w->id;
         v[MAINT_PH_STARTS_AT].data = w->starts_at;
         v[MAINT_PH_STARTS_AT].len = MAINT_RFC3339_LEN;
@@ -588,6 +705,12 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
                                           - start;
         v[MAINT_PH_ENDS_AT_EPOCH].data = (char *) end;
         v[MAINT_PH_ENDS_AT_EPOCH].len = ngx_sprintf(end, "%L", w->end) - end;
+
+        v[MAINT_PH_STARTS_AT_UTC].data = (char *) start_utc;
+        v[MAINT_PH_STARTS_AT_UTC].len = ngx_maint_utc_text(start_utc,
+                                                           w->starts_at);
+        v[MAINT_PH_ENDS_AT_UTC].data = (char *) end_utc;
+        v[MAINT_PH_ENDS_AT_UTC].len = ngx_maint_utc_text(end_utc, w->ends_at);
     }
 
     for (i = 0; extra && i < MAINT_PH_COUNT; i++) {

@@ -217,6 +217,23 @@ ngx_maint_session_collect_one(void *data, const char *value, size_t len,
         return;
     }
 
+    /* one value in the context; room for all only when there are more */
+
+    if (ctx->nsessions == 0) {
+        ctx->sessions = &ctx->session;
+
+    } else if (ctx->sessions == &ctx->session) {
+        ref = ngx_palloc(ctx->request->pool,
+                         NGX_MAINT_MAX_SESSIONS * sizeof(ngx_maint_sref_t));
+        if (ref == NULL) {
+            ctx->too_many = 1;          /* cannot check them: log off */
+            return;
+        }
+
+        ref[0] = ctx->session;
+        ctx->sessions = ref;
+    }
+
     ref = &ctx->sessions[ctx->nsessions];
 
     maint_siphash(ngx_maint_sip_key, value, len, ref->key, sizeof(ref->key));

@@ -8,13 +8,24 @@
  * requests of a new iteration even while earlier ones are in flight (up to
  * NGX_MAINT_BATCHES), so a request waits about one round trip, not two.
  *
- * A read is one command, HMGET <prefix>state version revocations.  Only
+ * A read is one command, HMGET <prefix>state version revocations lease_ms.
+ * Only
  * when the version differs from the one held is the snapshot fetched and
  * decoded; a read completes once the state it saw is in place.  Once a
  * second a TIME rides along to keep the fleet clock: windows open and
  * close on Redis's clock, not on each gateway's own.  Lookups of sessions
  * the worker's cache cannot answer ride along too (ngx_maint_session.c);
  * a read is done when every reply is in.
+ *
+ * The lease: maint-admind acknowledges a change only lease_ms after Redis
+ * applied it, and says so in the state (lease_ms).  A read sent at T saw
+ * every change applied before T, so every change it missed is acknowledged
+ * after T + lease_ms: until then a request may be decided on that read and
+ * still be decided on every change acknowledged before it arrived.  Under
+ * steady traffic a worker so reads about twice per lease (a read goes out
+ * in the background once half of it is gone), not once per loop iteration,
+ * and requests do not wait.  Without lease_ms (0, or no maint-admind) every
+ * request waits for a read of its own, as above.
  *
  * When a read fails or times out the worker is "degraded": requests are
  * decided at once by the location's maint_on_redis_error policy (the last
@@ -26,6 +37,7 @@
 
 
 #define NGX_MAINT_BATCHES  4        /* reads in flight per worker, at most */
+#define NGX_MAINT_LEASE_MAX  1000   /* ms: a longer lease_ms is ignored */
 
 
 /* one read in flight and the requests it serves */
@@ -38,6 +50,7 @@ typedef struct {
     ngx_msec_t              deadline;       /* of its replies */
     ngx_uint_t              sent_us;        /* precise, for the histogram */
     uint64_t                revocations;    /* as this read saw them */
+    ngx_uint_t              lease_us;       /* as this read saw it */
 } ngx_maint_batch_t;
 
 
@@ -66,6 +79,8 @@ typedef struct {
                                                cannot decode */
 
     ngx_msec_t              ok_sent_at;     /* last successful read */
+    ngx_uint_t              lease_until;    /* monotonic us; 0: none */
+    ngx_uint_t              lease_us;
     ngx_msec_t              ok_at;
 
     ngx_maint_state_t      *current;
@@ -95,6 +110,7 @@ static ngx_int_t ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which);
 static void ngx_maint_flush_handler(ngx_event_t *ev);
 static void ngx_maint_reply_timeout(ngx_event_t *ev);
 static void ngx_maint_send_read(void);
+static ngx_flag_t ngx_maint_leased(void);
 static ngx_maint_batch_t *ngx_maint_batch(uintptr_t gen);
 static void ngx_maint_batch_arm(void);
 static void ngx_maint_on_time(redisAsyncContext *ac, void *reply,
@@ -197,7 +213,7 @@ ngx_maint_state_exit_worker(void)
 
 /*
  * The three commands a read uses, in RESP, once: 0 is TIME, 1 is
- * HMGET <prefix>state version revocations, 2 is HMGET <prefix>state
+ * HMGET <prefix>state version revocations lease_ms, 2 is HMGET <prefix>state
  * version snapshot.
  */
 
@@ -206,8 +222,10 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
 {
     int           len;
     char         *out;
-    size_t        argvlen[4] = { 5, 0, 7, 11 };
-    const char   *argv[4] = { "HMGET", NULL, "version", "revocations" };
+    int           argc;
+    size_t        argvlen[5] = { 5, 0, 7, 11, 8 };
+    const char   *argv[5] = { "HMGET", NULL, "version", "revocations",
+                              "lease_ms" };
 
     if (which == 0) {
         len = redisFormatCommand(&out, "TIME");
@@ -216,12 +234,15 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
         argv[1] = (char *) ngx_maint_reader.mcf->key_state.data;
         argvlen[1] = ngx_maint_reader.mcf->key_state.len;
 
+        argc = 5;
+
         if (which == 2) {
             argv[3] = "snapshot";
             argvlen[3] = 8;
+            argc = 4;
         }
 
-        len = redisFormatCommandArgv(&out, 4, argv, argvlen);
+        len = redisFormatCommandArgv(&out, argc, argv, argvlen);
     }
 
     if (len < 0) {
@@ -256,6 +277,15 @@ ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         ctx->have_read = 1;
         ctx->read_ok = 1;
         ctx->source = NGX_MAINT_SRC_RECENT;
+        return NGX_OK;
+    }
+
+    if (lookups == 0 && rd->lease_until && !rd->degraded && rd->current
+        && ngx_maint_leased())
+    {
+        ctx->have_read = 1;
+        ctx->read_ok = 1;
+        ngx_maint_metric_inc(NGX_MAINT_M_LEASED);
         return NGX_OK;
     }
 
@@ -313,6 +343,36 @@ ngx_maint_state_forget(ngx_maint_ctx_t *ctx)
     if (wev->posted) {
         ngx_delete_posted_event(wev);
     }
+}
+
+
+/*
+ * Within the lease of the newest successful read?  Once half of it is
+ * gone, a read goes out in the background, so that under steady traffic
+ * nobody waits.  The clock is read here, after the request arrived:
+ * later than its arrival, never earlier, so the test is on the safe side.
+ */
+
+static ngx_flag_t
+ngx_maint_leased(void)
+{
+    ngx_uint_t           now;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    now = ngx_maint_monotonic_us();
+
+    if (now >= rd->lease_until) {
+        return 0;
+    }
+
+    if (rd->lease_until - now < rd->lease_us / 2
+        && rd->nbatches == 0 && !rd->flush.posted && !rd->exiting)
+    {
+        rd->probe = 1;
+        ngx_post_event(&rd->flush, &ngx_posted_events);
+    }
+
+    return 1;
 }
 
 
@@ -762,7 +822,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
     redisReply          *rr = reply;
 
-    int64_t             version, revocations;
+    int64_t             version, revocations, lease;
     ngx_maint_batch_t  *b;
 
     b = ngx_maint_batch((uintptr_t) data);
@@ -785,7 +845,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 3) {
         ngx_maint_read_failed("unexpected reply");
         return;
     }
@@ -825,6 +885,17 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
 
     b->revocations = (uint64_t) revocations;
     rd->revocations = b->revocations;
+
+    /* anything but a sane number of ms is no lease: every request reads */
+
+    if (rr->element[2]->type == REDIS_REPLY_NIL
+        || ngx_maint_reply_int(rr->element[2], &lease) != NGX_OK
+        || lease < 0 || lease > NGX_MAINT_LEASE_MAX)
+    {
+        lease = 0;
+    }
+
+    b->lease_us = (ngx_uint_t) lease * 1000;
 
     if ((rd->current && rd->current->version == version)
         || version == rd->bad_version)
@@ -1008,6 +1079,11 @@ ngx_maint_read_done(ngx_maint_batch_t *b)
         rd->ok_sent_at = b->sent_at;
     }
 
+    /* replies come in order: this is the newest read, its lease rules */
+
+    rd->lease_us = b->lease_us;
+    rd->lease_until = b->lease_us ? b->sent_us + b->lease_us : 0;
+
     rd->ok_at = ngx_current_msec;
 
     ngx_maint_metric_inc(NGX_MAINT_M_REPLIES);
@@ -1043,6 +1119,7 @@ ngx_maint_read_failed(const char *reason)
     }
 
     rd->degraded = 1;
+    rd->lease_until = 0;
 
     ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
 

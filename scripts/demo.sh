@@ -113,7 +113,7 @@ ngx_maint demo is running.
   A window in 10 minutes:        maintctl window create --app crm --title "Database upgrade" \\
                                    --start \$(date -u -d '+10 min' +%FT%TZ) --for 30m \\
                                    --notify-message "Acme CRM goes down for maintenance at 22:00"
-                                 (every page shows the notice as a banner)
+                                 (every page shows the notice as a dismissible banner)
   Start it now:                  maintctl window start ID
   ...or a window right now:      maintctl window create --app crm --title Deploy --start now --for 30m \\
                                    --message "Upgrading the database"

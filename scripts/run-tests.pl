@@ -25,7 +25,7 @@ if (open(my $f, '<', "$servroot/pids")) {
         open(my $c, '<', "/proc/$pid/cmdline") or next;
         my $cmd = <$c> // '';
         close $c;
-        next unless $cmd =~ /^(redis-server|nginx)/;
+        next unless $cmd =~ /^(redis-server|redis-sentinel|nginx)/;
         my $cwd = readlink("/proc/$pid/cwd") // '';
         next unless $cmd =~ /\Q$servroot\E/ || $cwd =~ /^\Q$servroot\E/;
         kill 'KILL', $pid;
@@ -37,7 +37,9 @@ if (open(my $f, '<', "$servroot/pids")) {
 remove_tree($servroot);
 make_path($servroot);
 
-my @tests = @ARGV ? @ARGV : (sort(glob('build/tests/test_*')), sort(glob('t/*.t')));
+# MAINT_BUILD: where the unit tests are (build/asan for scripts/test.sh --asan)
+my $build = $ENV{MAINT_BUILD} || 'build';
+my @tests = @ARGV ? @ARGV : (sort(glob("$build/tests/test_*")), sort(glob('t/*.t')));
 @tests = grep { !/\.(c|o|dSYM)$/ } @tests;
 
 $ENV{CMOCKA_MESSAGE_OUTPUT} = 'TAP';

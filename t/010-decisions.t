@@ -67,7 +67,7 @@ my @cases = (
                      'x-maint-status' => 'maintenance',
                      'x-maint-window' => 'db-upgrade' },
         retry_after => 3600,
-        body => qr/<p class="message">We &lt;upgrade&gt; &quot;the&quot; DB &amp; more\.<\/p>/,
+        body => qr/<p class="message"[^>]*>We &lt;upgrade&gt; &quot;the&quot; DB &amp; more\.<\/p>/,
         body_unlike => qr/<upgrade>/,
     },
     {

@@ -107,6 +107,21 @@ test_fields(void **state)
           "allow.networks" },
         { "{\"allow\":{\"hosts\":[]}}", 0, "allow.hosts" },
         { "{\"allow\":[]}", 0, "allow" },
+        { "{\"translations\":{}}", 0, "" },
+        { "{\"translations\":{\"fr\":{\"title\":\"t\","
+          "\"login_message\":\"a\\nb\",\"notify_message\":\"n\"},"
+          "\"pt-BR\":{}}}", 0, "" },
+        { "{\"translations\":[]}", 0, "translations" },
+        { "{\"translations\":{\"f r\":{}}}", 0, "translations.f r" },
+        { "{\"translations\":{\"fr\":\"x\"}}", 0, "translations.fr" },
+        { "{\"translations\":{\"fr\":{\"headline\":\"x\"}}}", 0,
+          "translations.fr.headline" },
+        { "{\"translations\":{\"fr\":{\"title\":\"a\\nb\"}}}", 0,
+          "translations.fr.title" },
+        { "{\"translations\":{\"fr\":{\"notify_message\":7}}}", 0,
+          "translations.fr.notify_message" },
+        { "{\"translations\":{\"fr\":{},\"FR\":{}}}", 0,
+          "translations.FR" },
     };
     size_t  i;
     char   *got;
@@ -150,6 +165,26 @@ test_lengths(void **state)
     memset(buf + n, 'x', 10001);
     strcpy(buf + n + 10001, "\"}");
     assert_string_equal(errors_for(buf, 0), "notes");
+
+    /* a translation has the limits of the field it translates */
+    strcpy(buf, "{\"translations\":{\"fr\":{\"login_message\":\"");
+    n = strlen(buf);
+    memset(buf + n, 'x', 2000);
+    strcpy(buf + n + 2000, "\"}}}");
+    assert_string_equal(errors_for(buf, 0), "");
+    memset(buf + n, 'x', 2001);
+    strcpy(buf + n + 2001, "\"}}}");
+    assert_string_equal(errors_for(buf, 0), "translations.fr.login_message");
+
+    /* at most 32 languages */
+    strcpy(buf, "{\"translations\":{");
+    for (size_t i = 0; i < 33; i++) {
+        n = strlen(buf);
+        snprintf(buf + n, sizeof(buf) - n, "%s\"l%c%c\":{}", i ? "," : "",
+                 'a' + (char) (i / 26), 'a' + (char) (i % 26));
+    }
+    strcat(buf, "}}");
+    assert_string_equal(errors_for(buf, 0), "translations");
 }
 
 
@@ -325,7 +360,9 @@ test_snapshot_contract(void **state)
                                        NOW + 600, "\"mode\":\"read_only\""));
     json_array_append_new(live, window("w_soon", "[\"blog\"]", NOW + 300,
                                        NOW + 900,
-                                       "\"notify_before_minutes\":10"));
+                                       "\"notify_before_minutes\":10,"
+                                       "\"translations\":{\"fr\":{"
+                                       "\"notify_message\":\"Bientot\"}}"));
     json_array_append_new(live, window("w_off", "[\"wiki\"]", NOW - 60,
                                        NOW + 600, "\"enabled\":false"));
     json_array_append_new(live, window("w_over", "[\"news\"]", NOW - 600,
@@ -367,6 +404,7 @@ test_snapshot_contract(void **state)
 
     assert_int_equal(DECIDE("shop", 1), MAINT_MAINTENANCE);
     assert_true(str_is(&mw->message, "Back at 6"));
+    assert_int_equal(mw->ntranslations, 0);
     assert_int_equal(maint_retry_after(mw, req.now_ms), 600);
 
     req.path = "/health/db";
@@ -380,6 +418,9 @@ test_snapshot_contract(void **state)
     assert_true(str_is(&mw->message, "Default text"));
 
     assert_int_equal(DECIDE("blog", 1), MAINT_NOTICE);
+    assert_int_equal(mw->ntranslations, 1);
+    assert_true(str_is(&mw->translations[0].lang, "fr"));
+    assert_true(str_is(&mw->translations[0].notify_message, "Bientot"));
     assert_int_equal(DECIDE("wiki", 1), MAINT_PASS);
     assert_int_equal(DECIDE("news", 1), MAINT_PASS);
     assert_int_equal(DECIDE("docs", 1), MAINT_MAINTENANCE);

@@ -133,6 +133,43 @@ test_every_documented_route_served(void **state)
 }
 
 
+/* the window's fields the daemon accepts are in the schemas */
+
+static void
+test_window_fields_documented(void **state)
+{
+    json_t       *doc, *schemas, *tr;
+    const char  **f;
+
+    static const char  *fields[] = {
+        "title", "apps", "starts_at", "ends_at", "mode", "login_message",
+        "notify_message", "translations", NULL
+    };
+
+    doc = load();
+    schemas = json_object_get(json_object_get(doc, "components"), "schemas");
+
+    for (f = fields; *f; f++) {
+        if (json_object_get(json_object_get(json_object_get(schemas,
+                "WindowInput"), "properties"), *f) == NULL
+            || json_object_get(json_object_get(json_object_get(schemas,
+                   "Window"), "properties"), *f) == NULL)
+        {
+            fail_msg("window field \"%s\" is not in openapi.json", *f);
+        }
+    }
+
+    tr = json_object_get(json_object_get(json_object_get(schemas,
+                         "Translations"), "additionalProperties"),
+                         "properties");
+    assert_non_null(json_object_get(tr, "title"));
+    assert_non_null(json_object_get(tr, "login_message"));
+    assert_non_null(json_object_get(tr, "notify_message"));
+
+    json_decref(doc);
+}
+
+
 int
 main(void)
 {
@@ -140,6 +177,7 @@ main(void)
         cmocka_unit_test(test_document),
         cmocka_unit_test(test_every_route_documented),
         cmocka_unit_test(test_every_documented_route_served),
+        cmocka_unit_test(test_window_fields_documented),
     };
 
     return cmocka_run_group_tests_name("admin_openapi", tests, NULL, NULL);

@@ -131,6 +131,34 @@ test_arena(void **state)
 }
 
 
+static void
+test_lang_tags(void **state)
+{
+    static const char  *good[] = {
+        "fr", "FR", "fr-CA", "zh-Hant-TW", "es-419", "de-CH-1996",
+        "ast", "sr-Latn"
+    };
+    static const char  *bad[] = {
+        "", "f", "fr-", "-fr", "fr--CA", "f1", "12", "fr_CA", "fr CA",
+        "fr-CAAAAAAAA", "abcdefghi", "fr-CA-toolong-aaaaaaaa-bbbbbbbb-cccc",
+        "fr.CA", "*"
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        if (!maint_valid_lang(good[i], strlen(good[i]))) {
+            fail_msg("refused \"%s\"", good[i]);
+        }
+    }
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (maint_valid_lang(bad[i], strlen(bad[i]))) {
+            fail_msg("accepted \"%s\"", bad[i]);
+        }
+    }
+}
+
+
 int
 main(void)
 {
@@ -140,6 +168,7 @@ main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_lang_tags),
     };
 
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);

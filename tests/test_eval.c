@@ -288,6 +288,65 @@ test_accept(void **state)
 }
 
 
+static void
+test_lang_pick(void **state)
+{
+    static const maint_translation_t  t[] = {
+        { { "fr", 2 }, { 0 }, { 0 }, { 0 } },
+        { { "de-CH", 5 }, { 0 }, { 0 }, { 0 } },
+        { { "pt-BR", 5 }, { 0 }, { 0 }, { 0 } },
+        { { "pt", 2 }, { 0 }, { 0 }, { 0 } },
+    };
+    static const struct {
+        const char  *header;
+        const char  *want;          /* NULL: the default (English) */
+    } v[] = {
+        { "", NULL },
+        { "*", NULL },
+        { "fr", "fr" },
+        { "FR", "fr" },
+        { "fr-CA", "fr" },
+        { "fr-CA,fr;q=0.9,en;q=0.8", "fr" },
+        { "en-US,en;q=0.9,fr;q=0.8", NULL },
+        { "en;q=0.5, fr", "fr" },
+        { "fr;q=0.5, en", NULL },
+        { "fr;q=0, *", NULL },
+        { "fr;q=0", NULL },
+        { "es, fr;q=0.3", "fr" },
+        { "de", "de-CH" },
+        { "de-DE", NULL },
+        { "de-ch", "de-CH" },
+        { "pt", "pt" },
+        { "pt-BR", "pt-BR" },
+        { "pt-PT", "pt" },
+        { "ja, zh;q=0.9", NULL },
+        { "  fr  ;  q=0.7 , de;q=0.8", "de-CH" },
+        { "fr;q=0.8, de;q=0.8", "fr" },
+        { ",,,;;;q=,", NULL },
+        { "f", NULL },
+        { "frx", NULL },
+        { "fr;q=abc", NULL },
+    };
+    size_t                      i;
+    const maint_translation_t  *got;
+
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        got = maint_lang_pick(v[i].header, strlen(v[i].header), t, 4);
+
+        if ((got == NULL) != (v[i].want == NULL)
+            || (got && !str_is(&got->lang, v[i].want)))
+        {
+            fail_msg("Accept-Language \"%s\": want %s, got %.*s",
+                     v[i].header, v[i].want ? v[i].want : "default",
+                     got ? (int) got->lang.len : 7,
+                     got ? got->lang.data : "default");
+        }
+    }
+
+    assert_null(maint_lang_pick("fr", 2, t, 0));
+}
+
+
 int
 main(void)
 {
@@ -297,6 +356,7 @@ main(void)
         cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_path_allowed),
         cmocka_unit_test(test_accept),
+        cmocka_unit_test(test_lang_pick),
     };
 
     return cmocka_run_group_tests_name("eval", tests, setup, teardown);

@@ -253,6 +253,66 @@ test_cidr(void **state)
 }
 
 
+static void
+test_translations(void **state)
+{
+    char                        err[256];
+    maint_snapshot_t           *s;
+    const maint_window_t       *w;
+    const maint_translation_t  *t;
+
+    s = parse("{\"schema\":1,\"settings\":{\"notify_message\":\"dn\"},"
+              "\"windows\":[{\"id\":\"a\",\"title\":\"T\","
+              "\"apps\":[\"*\"],\"start\":1,\"end\":2,"
+              "\"login_message\":\"m\",\"translations\":{"
+              "\"fr\":{\"title\":\"Tf\",\"login_message\":\"mf\","
+              "\"notify_message\":\"nf\",\"future\":1},"
+              "\"de-CH\":{}}}]}", err);
+    assert_non_null(s);
+
+    w = &s->windows[0];
+    assert_int_equal(w->ntranslations, 2);
+
+    t = &w->translations[0];
+    assert_true(str_is(&t->lang, "fr"));
+    assert_true(str_is(&t->title, "Tf"));
+    assert_true(str_is(&t->message, "mf"));
+    assert_true(str_is(&t->notify_message, "nf"));
+
+    /* empty: the window's own texts (and the settings' defaults) */
+    t = &w->translations[1];
+    assert_true(str_is(&t->lang, "de-CH"));
+    assert_true(str_is(&t->title, "T"));
+    assert_true(str_is(&t->message, "m"));
+    assert_true(str_is(&t->notify_message, "dn"));
+
+    maint_snapshot_free(s);
+
+    /* a hidden login message stays hidden in every language */
+    s = parse("{\"schema\":1,\"windows\":[{\"id\":\"a\",\"apps\":[\"*\"],"
+              "\"start\":1,\"end\":2,\"show_login_message\":false,"
+              "\"translations\":{\"fr\":{\"login_message\":\"x\"}}}]}",
+              err);
+    assert_non_null(s);
+    assert_int_equal(s->windows[0].translations[0].message.len, 0);
+    maint_snapshot_free(s);
+
+    expect_error("{\"schema\":1,\"windows\":[{\"id\":\"a\",\"apps\":[\"*\"],"
+                 "\"start\":1,\"end\":2,\"translations\":[]}]}",
+                 "windows[0].translations: must be an object");
+    expect_error("{\"schema\":1,\"windows\":[{\"id\":\"a\",\"apps\":[\"*\"],"
+                 "\"start\":1,\"end\":2,\"translations\":{\"f r\":{}}}]}",
+                 "windows[0].translations.f r: is not a language tag");
+    expect_error("{\"schema\":1,\"windows\":[{\"id\":\"a\",\"apps\":[\"*\"],"
+                 "\"start\":1,\"end\":2,\"translations\":{\"fr\":1}}]}",
+                 "windows[0].translations.fr: must be an object");
+    expect_error("{\"schema\":1,\"windows\":[{\"id\":\"a\",\"apps\":[\"*\"],"
+                 "\"start\":1,\"end\":2,\"translations\":{\"fr\":"
+                 "{\"title\":\"a\\u0007\"}}}]}",
+                 "windows[0].translations.fr.title: contains a control");
+}
+
+
 int
 main(void)
 {
@@ -264,6 +324,7 @@ main(void)
         cmocka_unit_test(test_errors_name_the_field),
         cmocka_unit_test(test_oversized),
         cmocka_unit_test(test_cidr),
+        cmocka_unit_test(test_translations),
     };
 
     return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);

@@ -154,6 +154,8 @@ test_builtin_page(void **state)
     vars.v[MAINT_PH_HEADLINE].len = strlen(vars.v[MAINT_PH_HEADLINE].data);
     vars.v[MAINT_PH_MESSAGE].data = "<b>hi</b>";
     vars.v[MAINT_PH_MESSAGE].len = 9;
+    vars.v[MAINT_PH_PAGE_LANG].data = "en";
+    vars.v[MAINT_PH_PAGE_LANG].len = 2;
 
     out = render(maint_default_page, &vars);
 
@@ -168,6 +170,57 @@ test_builtin_page(void **state)
     assert_non_null(strstr(out, "http-equiv=\"refresh\""));
 
     free(out);
+
+    /* the sign-in page has the same look: the same stylesheet */
+    assert_non_null(strstr(maint_signin_page, "prefers-color-scheme:dark"));
+    assert_non_null(strstr(maint_signin_page, "main{max-width:36rem"));
+    assert_non_null(strstr(maint_signin_page, "width=device-width"));
+    assert_null(strstr(maint_signin_page, "http://"));
+    assert_null(strstr(maint_signin_page, "https://"));
+}
+
+
+static void
+test_page_texts(void **state)
+{
+    size_t                     i, k;
+    const maint_page_texts_t  *en, *t;
+
+    static const char  *langs[] = { "en", "fr", "de", "es" };
+
+    en = maint_page_texts(NULL, 0);
+    assert_string_equal(en->lang, "en");
+    assert_ptr_equal(maint_page_texts("xx", 2), en);
+    assert_ptr_equal(maint_page_texts("", 0), en);
+    assert_ptr_equal(maint_page_texts("f", 1), en);
+    assert_ptr_equal(maint_page_texts("fra", 3), en);
+    assert_string_equal(maint_page_texts("fr-CA", 5)->lang, "fr");
+    assert_string_equal(maint_page_texts("DE", 2)->lang, "de");
+    assert_string_equal(maint_page_texts("es-419", 6)->lang, "es");
+
+    for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+        t = maint_page_texts(langs[i], 2);
+        assert_string_equal(t->lang, langs[i]);
+
+        /* every kind a window's answer can be; the sign-in is English */
+        for (k = 0; k < 4; k++) {
+            assert_non_null(t->headline[k]);
+            assert_non_null(t->detail[k]);
+        }
+
+        assert_non_null(t->started);
+        assert_non_null(t->expected);
+        assert_non_null(t->refresh_note);
+        assert_non_null(strstr(t->countdown, "%s"));
+        assert_null(strstr(strstr(t->countdown, "%s") + 2, "%"));
+        assert_non_null(t->countdown_soon);
+        assert_non_null(t->notice_starts);
+        assert_non_null(t->notice_default);
+        assert_non_null(t->dismiss);
+    }
+
+    assert_non_null(en->headline[4]);
+    assert_non_null(en->detail[4]);
 }
 
 
@@ -181,6 +234,7 @@ main(void)
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_json_escape),
         cmocka_unit_test(test_builtin_page),
+        cmocka_unit_test(test_page_texts),
     };
 
     return cmocka_run_group_tests_name("template", tests, NULL, NULL);

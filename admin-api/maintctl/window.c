@@ -406,6 +406,8 @@ ctl_window_show(ctl_args_t *a)
 #define W_NO_TERMINATE    19
 #define W_NOTES           20
 #define W_DRY_RUN         21
+#define W_TRANSLATION     22
+#define W_NO_TRANSLATIONS 23
 
 static const ctl_opt_t  ctl_window_opts[] = {
     { "title",                 1, W_TITLE, NULL },
@@ -431,6 +433,8 @@ static const ctl_opt_t  ctl_window_opts[] = {
     { "no-terminate-sessions", 0, W_NO_TERMINATE, NULL },
     { "notes",                 1, W_NOTES, NULL },
     { "dry-run",               0, W_DRY_RUN, NULL },
+    { "translation",           1, W_TRANSLATION, NULL },
+    { "no-translations",       0, W_NO_TRANSLATIONS, NULL },
     { NULL, 0, 0, NULL }
 };
 
@@ -444,6 +448,8 @@ typedef struct {
     json_t      *apps;
     json_t      *paths;
     json_t      *networks;
+    json_t      *translations;      /* {"fr": {"title": ...}} given */
+    int          no_translations;
     ctl_time_t   start;
     ctl_time_t   end;
     int64_t      duration;          /* 0: no --for */
@@ -464,6 +470,66 @@ ctl_winopts_free(ctl_winopts_t *w)
     json_decref(w->apps);
     json_decref(w->paths);
     json_decref(w->networks);
+    json_decref(w->translations);
+}
+
+
+/*
+ * --translation LANG:FIELD=TEXT, FIELD one of title, message,
+ * notify-message (the API checks the tag and the text).
+ */
+
+static int
+ctl_translation_arg(ctl_args_t *a, const char *val, json_t **all)
+{
+    char         lang[64];
+    size_t       n;
+    json_t      *texts;
+    const char  *colon, *eq, *field;
+
+    colon = strchr(val, ':');
+    eq = colon ? strchr(colon, '=') : NULL;
+    n = colon ? (size_t) (colon - val) : 0;
+
+    if (eq == NULL || n == 0 || n >= sizeof(lang)) {
+        ctl_usage_error(a, "--translation: \"%s\" is not LANG:FIELD=TEXT, "
+                        "like fr:message=\"De retour vers 23 h\"", val);
+        return -1;
+    }
+
+    memcpy(lang, val, n);
+    lang[n] = '\0';
+
+    if (strncmp(colon + 1, "title=", 6) == 0) {
+        field = "title";
+
+    } else if (strncmp(colon + 1, "message=", 8) == 0) {
+        field = "login_message";
+
+    } else if (strncmp(colon + 1, "notify-message=", 15) == 0) {
+        field = "notify_message";
+
+    } else {
+        ctl_usage_error(a, "--translation: the field must be title, "
+                        "message or notify-message, not \"%.*s\"",
+                        (int) (eq - colon - 1), colon + 1);
+        return -1;
+    }
+
+    if (*all == NULL) {
+        *all = json_object();
+    }
+
+    texts = json_object_get(*all, lang);
+
+    if (texts == NULL) {
+        texts = json_object();
+        json_object_set_new(*all, lang, texts);
+    }
+
+    json_object_set_new(texts, field, json_string(eq + 1));
+
+    return 0;
 }
 
 
@@ -591,6 +657,17 @@ ctl_window_options(ctl_args_t *a, ctl_winopts_t *w, int update)
 
         case W_DRY_RUN:
             w->dry_run = 1;
+            break;
+
+        case W_TRANSLATION:
+            if (ctl_translation_arg(a, val, &w->translations) != 0) {
+                return -1;
+            }
+
+            break;
+
+        case W_NO_TRANSLATIONS:
+            w->no_translations = 1;
             break;
 
         case CTL_ARG_WORD:
@@ -724,6 +801,29 @@ ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
     ctl_set_bool(body, "enabled", w->enabled);
     ctl_set_bool(body, "terminate_sessions", w->terminate);
     ctl_set_bool(body, "hold_until_completed", w->hold);
+
+    /*
+     * translations is one object too: the texts given are laid over the
+     * window's current ones (none with --no-translations).
+     */
+    if (w->translations || w->no_translations) {
+        const char  *lang;
+        json_t      *all, *texts;
+
+        v = json_object_get(cur, "translations");
+        all = (json_is_object(v) && !w->no_translations)
+              ? json_deep_copy(v) : json_object();
+
+        json_object_foreach(w->translations, lang, texts) {
+            if (!json_is_object(json_object_get(all, lang))) {
+                json_object_set_new(all, lang, json_object());
+            }
+
+            json_object_update(json_object_get(all, lang), texts);
+        }
+
+        json_object_set_new(body, "translations", all);
+    }
 
     /*
      * allow is one object: whether the API merges or replaces it, sending
@@ -892,6 +992,11 @@ const ctl_cmd_t  ctl_cmd_window_create = {
     "                           settings' default)\n"
     "  --hide-message           no message on the page at all\n"
     "  --notify-message TEXT    the notice shown before the window\n"
+    "  --translation LANG:FIELD=TEXT\n"
+    "                           the window's title, message or notify-message\n"
+    "                           in another language (repeatable; e.g.\n"
+    "                           fr:message=\"De retour vers 23 h\")\n"
+    "  --no-translations        drop the translations (before adding any)\n"
     "  --notify-before MINUTES  how long before (0 to 10080)\n"
     "  --allow-path PATH        a path prefix let through (repeat)\n"
     "  --allow-network CIDR     a network or address let through (repeat)\n"

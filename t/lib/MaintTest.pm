@@ -25,6 +25,7 @@ use Time::Local ();
 
 our @EXPORT = qw(
     free_port start_redis start_nginx start_slow_proxy start_admin maintctl
+    start_sentinels
     nginx_t http http_many wait_until
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
@@ -41,6 +42,7 @@ our $MAINTCTL = $ENV{MAINTCTL} || "$ROOT/build/maintctl";
 our $SERVROOT = $ENV{MAINT_SERVROOT} || "$ROOT/t/servroot";
 
 our %children;                      # pid => description, all we started
+our %SANITIZED;                     # directories sanitizer reports go to
 my $parent = $$;
 
 # MAINT_VALGRIND=1 runs nginx and maint-admind under valgrind (=leaks: with
@@ -48,17 +50,65 @@ my $parent = $$;
 # their cycle), each process logging to valgrind.<pid>.log in its
 # directory; check_error_log() and the admin's stop report what it found.
 # Timing assertions fail under it: look at the reports, not the verdicts.
+#
+# For nginx (=leaks) only definite leaks are looked for, and only those
+# with ngx_maint / maint_ code on their stack count: NGINX's own pools and
+# OpenSSL's caches are not ours to judge (docs/reliability.md).
 sub _valgrind {
     my ($dir, $leaks) = @_;
     return () unless $ENV{MAINT_VALGRIND};
+    $SANITIZED{$dir} = 1;
+    my $full = ($leaks // 1) && $ENV{MAINT_VALGRIND} eq 'leaks';
+    # --keep-debuginfo: NGINX unloads the module before its worker exits;
+    # without it the module's frames in leak stacks are "???"
     return ('valgrind', '-q', "--log-file=$dir/valgrind.%p.log", '--num-callers=30',
-            '--leak-check=' . ($leaks && $ENV{MAINT_VALGRIND} eq 'leaks' ? 'full' : 'no'));
+            '--keep-debuginfo=yes',
+            '--leak-check=' . ($full ? 'full' : 'no'),
+            ($full && !$leaks ? ('--show-leak-kinds=definite',
+                                 '--errors-for-leak-kinds=definite') : ()));
 }
 
 sub valgrind_reports {
     my ($dir) = @_;
     my @found;
     for my $f (glob("$dir/valgrind.*.log")) {
+        next unless -s $f;
+        my $text = do { local (@ARGV, $/) = ($f); <> };
+        # a definite leak is ours only when our code allocated it
+        my @records = split /\n(?===\d+== \S)/, $text;
+        @records = grep { !/definitely lost/ || /\b(ngx_maint_|maint_|adm_)/ } @records;
+        push @found, "$f:\n" . join("\n", @records) if grep { /\S/ } @records;
+    }
+    return @found;
+}
+
+# MAINT_ASAN=1: MAINT_MODULE, MAINT_ADMIND and MAINTCTL are the sanitizer
+# build (make asan: build/asan/).  Debian's nginx gets the ASan and UBSan
+# runtimes preloaded (the module needs them first); every process writes
+# its reports to asan.<pid> / ubsan.<pid> in its directory, where
+# check_error_log(), the admin's stop and, at the end, the test's exit
+# status look for them.  Leaks are looked for in maint-admind and maintctl
+# only: NGINX frees its cycle to nobody's satisfaction at exit.
+my $asan_preload;
+
+sub _sanitizer_env {
+    my ($dir, $leaks, $preload) = @_;
+    return () unless $ENV{MAINT_ASAN};
+    $SANITIZED{$dir} = 1;
+    $asan_preload //= join ' ', map { my $f = `gcc -print-file-name=$_`; chomp $f; $f }
+                                    qw(libasan.so libubsan.so);
+    return (
+        ASAN_OPTIONS => "log_path=$dir/asan:detect_leaks=" . ($leaks ? 1 : 0)
+                        . ':detect_odr_violation=0:handle_abort=1',
+        UBSAN_OPTIONS => "log_path=$dir/ubsan:print_stacktrace=1",
+        ($preload ? (LD_PRELOAD => $asan_preload) : ()),
+    );
+}
+
+sub sanitizer_reports {
+    my ($dir) = @_;
+    my @found;
+    for my $f (glob("$dir/asan.* $dir/ubsan.*")) {
         push @found, "$f:\n" . do { local (@ARGV, $/) = ($f); <> } if -s $f;
     }
     return @found;
@@ -116,12 +166,24 @@ sub _stop_pid {
 
 sub _cleanup {
     return unless $$ == $parent;
+    # run from END: reaping a child (the sample app dies of its TERM) must
+    # not become the test's exit status
+    local $?;
     for my $pid (keys %children) {
         _stop_pid($pid, 'TERM');
     }
 }
 
-END { _cleanup() }
+END {
+    _cleanup();
+    if ($$ == $parent) {
+        my @r = map { sanitizer_reports($_), valgrind_reports($_) } sort keys %SANITIZED;
+        if (@r) {
+            Test::More::diag("sanitizer/valgrind reports:\n" . join("\n", @r));
+            $? = 1 unless $?;
+        }
+    }
+}
 $SIG{$_} = sub { _cleanup(); exit 1 } for qw(INT TERM HUP PIPE);
 
 sub free_port {
@@ -135,9 +197,16 @@ sub free_port {
 
 # Polls a condition until it holds or the deadline passes: this is how
 # tests wait for something to happen, never a blind sleep.
+#
+# MAINT_TIME_SCALE (scripts/test.sh --asan sets 3, --valgrind 10)
+# stretches every such deadline, and time_scale() the limits of tests that
+# measure how fast something happens: slower code, the same assertions.
+our $TIME_SCALE = $ENV{MAINT_TIME_SCALE} || 1;
+sub time_scale { ($_[0] // 1) * $TIME_SCALE }
+
 sub wait_until {
     my ($cond, $timeout, $what) = @_;
-    my $deadline = time + ($timeout // 10);
+    my $deadline = time + ($timeout // 10) * $TIME_SCALE;
 
     while (time < $deadline) {
         my $v = eval { $cond->() };
@@ -291,6 +360,64 @@ sub atomically {
 
 
 # ---------------------------------------------------------------------------
+# Redis Sentinel: redis-sentinel with a config file in its own directory
+# (Sentinel rewrites it), monitoring one primary.  cmd() and the rest are
+# the Redis client's.
+
+package MaintTest::Sentinel;
+
+our @ISA = ('MaintTest::Redis');
+
+use Time::HiRes qw(time sleep);
+
+sub start {
+    my ($self) = @_;
+    my $conf = "$self->{dir}/sentinel.conf";
+    my $m = $self->{master};
+    my $name = $self->{name} // 'mymaster';
+    unless (-e $conf) {
+        open(my $f, '>', $conf) or die "$conf: $!";
+        print {$f} "port $self->{port}\nbind 127.0.0.1\ndaemonize no\n"
+            . "dir $self->{dir}\n"
+            . "sentinel monitor $name 127.0.0.1 " . $m->port . " "
+            . ($self->{quorum} // 2) . "\n"
+            . ($m->{password} ? "sentinel auth-pass $name $m->{password}\n" : '')
+            . "sentinel down-after-milliseconds $name "
+            . ($self->{down_after} // 500) . "\n"
+            . "sentinel failover-timeout $name "
+            . ($self->{failover_timeout} // 2000) . "\n"
+            . "sentinel parallel-syncs $name 2\n";
+        close $f;
+    }
+
+    $self->{pid} = MaintTest::_spawn('redis-sentinel',
+                                     "$self->{dir}/sentinel.log",
+                                     'redis-sentinel', $conf);
+
+    MaintTest::wait_until(sub { $self->_connect && $self->cmd('PING') eq 'PONG' },
+                          10, "sentinel on port $self->{port}")
+        or die "redis-sentinel did not start, see $self->{dir}/sentinel.log";
+}
+
+sub _connect {
+    my ($self) = @_;
+    return $self->{sock} if $self->{sock};
+    $self->{sock} = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1', PeerPort => $self->{port}, Proto => 'tcp',
+        Timeout => 2);
+    return $self->{sock};
+}
+
+# "host:port" of the primary as this sentinel sees it, or '' if unknown
+sub master_addr {
+    my ($self) = @_;
+    my $r = eval { $self->cmd('SENTINEL', 'get-master-addr-by-name',
+                              $self->{name} // 'mymaster') };
+    return ref $r ? "$r->[0]:$r->[1]" : '';
+}
+
+
+# ---------------------------------------------------------------------------
 # nginx
 
 package MaintTest::Nginx;
@@ -367,7 +494,8 @@ sub start {
                '-e', "$self->{dir}/logs/error.log",
                '-g', 'daemon off; master_process on;');
 
-    local %ENV = (%ENV, %{ $self->{env} // {} });
+    local %ENV = (%ENV, MaintTest::_sanitizer_env($self->{dir}, 0, 1),
+                  %{ $self->{env} // {} });
     $self->{pid} = MaintTest::_spawn('nginx', "$self->{dir}/logs/stderr.log",
                                      @cmd);
 
@@ -557,8 +685,12 @@ sub log_file { "$_[0]{dir}/admind.log" }
 sub write_conf {
     my ($self) = @_;
     my $redis = $self->{redis};
+    # sentinels => [ MaintTest::Sentinel... ]: Sentinel mode, "mymaster"
     my $conf = "listen 127.0.0.1:$self->{port}\n"
-        . 'redis 127.0.0.1:' . $redis->port . "\n"
+        . ($self->{sentinels}
+           ? "redis_master_name mymaster\nredis_sentinels "
+             . join(',', map { '127.0.0.1:' . $_->port } @{ $self->{sentinels} }) . "\n"
+           : 'redis 127.0.0.1:' . $redis->port . "\n")
         . ($redis->{password} ? "redis_password $redis->{password}\n" : '')
         . "redis_prefix $self->{prefix}\n"
         . "redis_timeout 1s\n"
@@ -573,6 +705,7 @@ sub write_conf {
 
 sub start {
     my ($self) = @_;
+    local %ENV = (%ENV, MaintTest::_sanitizer_env($self->{dir}, 1));
     $self->{pid} = MaintTest::_spawn('maint-admind', $self->log_file,
                                      MaintTest::_valgrind($self->{dir}, 1),
                                      $MaintTest::ADMIND, '--config', "$self->{dir}/admin.conf");
@@ -588,6 +721,11 @@ sub stop {
     if ($ENV{MAINT_VALGRIND}) {
         my @v = MaintTest::valgrind_reports($self->{dir});
         Test::More::ok(!@v, 'valgrind found nothing in maint-admind') or Test::More::diag(join "\n", @v);
+    }
+    if ($ENV{MAINT_ASAN}) {
+        my @v = MaintTest::sanitizer_reports($self->{dir});
+        Test::More::ok(!@v, 'no sanitizer report from maint-admind or maintctl')
+            or Test::More::diag(join "\n", @v);
     }
 }
 
@@ -621,6 +759,26 @@ sub api {
 package MaintTest;
 
 sub start_redis { MaintTest::Redis->new_started(@_) }
+
+# start_sentinels($primary, $n, %opt): $n sentinels monitoring $primary as
+# "mymaster" (quorum 2, down-after 500 ms, failover-timeout 2 s unless
+# given); returns them once each knows the others and every replica the
+# primary has (INFO's connected_slaves), so that a failover can happen.
+sub start_sentinels {
+    my ($master, $n, %opt) = @_;
+    my @s = map { MaintTest::Sentinel->new_started(master => $master, %opt) } 1 .. $n;
+    my ($replicas) = ($master->cmd('INFO', 'replication') =~ /connected_slaves:(\d+)/);
+    my $name = $opt{name} // 'mymaster';
+    wait_until(sub {
+        for my $x (@s) {
+            my $o = eval { $x->cmd('SENTINEL', 'sentinels', $name) } or return;
+            my $r = eval { $x->cmd('SENTINEL', 'replicas', $name) } or return;
+            return unless @$o == $n - 1 && @$r == ($replicas // 0);
+        }
+        1;
+    }, 30, "$n sentinels that know each other") or die "sentinels did not converge\n";
+    return @s;
+}
 sub start_admin { MaintTest::Admin->new_started(@_) }
 
 # Runs build/maintctl against an admin daemon with a token of the given
@@ -631,6 +789,7 @@ sub maintctl {
     my $n = ++$MaintTest::maintctl_runs;
     local $ENV{MAINT_API_URL} = $admin->url;
     local $ENV{MAINT_API_TOKEN} = defined $role ? $admin->token($role) : '';
+    local %ENV = (%ENV, _sanitizer_env($dir, 1));
     my $pid = fork();
     die "fork: $!" unless defined $pid;
     if ($pid == 0) {
@@ -653,6 +812,7 @@ sub nginx_t {
     my $n = bless { port => free_port(), dir => _test_dir('t'),
                     workers => 1, %opt }, 'MaintTest::Nginx';
     $n->write_conf($http);
+    local %ENV = (%ENV, _sanitizer_env($n->{dir}, 0, 1));
     my $out = `nginx -t -p $n->{dir} -c $n->{dir}/nginx.conf -e $n->{dir}/logs/error.log 2>&1`;
     return ($? >> 8, $out);
 }
@@ -972,6 +1132,10 @@ sub check_error_log {
     if ($ENV{MAINT_VALGRIND}) {
         my @v = valgrind_reports($nginx->{dir});
         ok(!@v, 'valgrind found nothing in nginx') or diag(join "\n", @v);
+    }
+    if ($ENV{MAINT_ASAN}) {
+        my @v = sanitizer_reports($nginx->{dir});
+        ok(!@v, 'no sanitizer report from nginx') or diag(join "\n", @v);
     }
 }
 
