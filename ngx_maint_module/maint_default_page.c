@@ -103,6 +103,12 @@ MAINT_PAGE_STYLE
 const size_t  maint_default_page_len = sizeof(maint_default_page) - 1;
 
 
+/*
+ * The referrer policy is same-origin, not no-referrer: under no-referrer a
+ * browser posts the form with "Origin: null", which the sign-in's
+ * same-origin check (rightly) refuses.
+ */
+
 const char  maint_signin_page[] =
 "<!DOCTYPE html>\n"
 "<html lang=\"en\">\n"
@@ -110,7 +116,7 @@ const char  maint_signin_page[] =
 "<meta charset=\"utf-8\">\n"
 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 "<meta name=\"robots\" content=\"noindex\">\n"
-"<meta name=\"referrer\" content=\"no-referrer\">\n"
+"<meta name=\"referrer\" content=\"same-origin\">\n"
 "<meta name=\"color-scheme\" content=\"light dark\">\n"
 "<title>{{headline}}</title>\n"
 "<style>\n"

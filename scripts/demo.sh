@@ -101,7 +101,9 @@ ngx_maint demo is running.
 
   Acme CRM through the gateway   http://127.0.0.1:$port/   (sign in as anyone)
   Acme CRM directly (no gateway) http://127.0.0.1:$app_port/
-  Admin API                      http://127.0.0.1:$api_port/  (openapi.json, healthz)
+  Admin page (and API)           http://127.0.0.1:$api_port/  (sign in with the admin token;
+                                 a whole maintenance from there: schedule, start, complete,
+                                 sessions, superadmins; /openapi.json, /healthz)
   Gateway metrics                http://127.0.0.1:$port/metrics
   Gateway log (\$maint_status)   $run/logs/access.log
 
