@@ -95,6 +95,29 @@ adm_copy(char *dst, size_t size, const char *v, const char *key, char *err,
 }
 
 
+/* a name Redis keys are made of: 1 to 64 of A-Z a-z 0-9 . _ - : */
+
+static int
+adm_copy_name(char *dst, size_t size, const char *v, const char *key,
+    char *err, size_t errlen)
+{
+    size_t  i, len = strlen(v);
+
+    for (i = 0; i < len; i++) {
+        if (!(isalnum((unsigned char) v[i]) || strchr("._-:", v[i]))) {
+            break;
+        }
+    }
+
+    if (len == 0 || len > 64 || i != len) {
+        snprintf(err, errlen, "\"%s\": 1 to 64 of A-Z a-z 0-9 . _ - :", key);
+        return -1;
+    }
+
+    return adm_copy(dst, size, v, key, err, errlen);
+}
+
+
 static int
 adm_unhex(const char *hex, unsigned char *out, size_t n)
 {
@@ -239,24 +262,8 @@ adm_config_set(const char *key, const char *value, char *err, size_t errlen)
     }
 
     if (strcmp(key, "redis_prefix") == 0) {
-        size_t  i, len = strlen(value);
-
-        for (i = 0; i < len; i++) {
-            char c = value[i];
-
-            if (!(isalnum((unsigned char) c) || strchr("._-:", c))) {
-                break;
-            }
-        }
-
-        if (len == 0 || len > 64 || i != len) {
-            snprintf(err, errlen, "\"redis_prefix\": 1 to 64 of "
-                     "A-Z a-z 0-9 . _ - :");
-            return -1;
-        }
-
-        return adm_copy(adm_conf.prefix, sizeof(adm_conf.prefix), value, key,
-                        err, errlen);
+        return adm_copy_name(adm_conf.prefix, sizeof(adm_conf.prefix), value,
+                             key, err, errlen);
     }
 
     if (strcmp(key, "redis_db") == 0) {
@@ -272,25 +279,9 @@ adm_config_set(const char *key, const char *value, char *err, size_t errlen)
     }
 
     if (strcmp(key, "redis_master_name") == 0) {
-        size_t  i, len = strlen(value);
-
-        for (i = 0; i < len; i++) {
-            char c = value[i];
-
-            if (!(isalnum((unsigned char) c) || strchr("._-:", c))) {
-                break;
-            }
-        }
-
-        if (len == 0 || len > 64 || i != len) {
-            snprintf(err, errlen, "\"redis_master_name\": 1 to 64 of "
-                     "A-Z a-z 0-9 . _ - :");
-            return -1;
-        }
-
-        return adm_copy(adm_conf.redis_master_name,
-                        sizeof(adm_conf.redis_master_name), value, key, err,
-                        errlen);
+        return adm_copy_name(adm_conf.redis_master_name,
+                             sizeof(adm_conf.redis_master_name), value, key,
+                             err, errlen);
     }
 
     if (strcmp(key, "redis_sentinels") == 0) {

@@ -111,6 +111,7 @@ static void ngx_maint_flush_handler(ngx_event_t *ev);
 static void ngx_maint_reply_timeout(ngx_event_t *ev);
 static void ngx_maint_send_read(void);
 static ngx_flag_t ngx_maint_leased(void);
+static void ngx_maint_probe(void);
 static ngx_maint_batch_t *ngx_maint_batch(uintptr_t gen);
 static void ngx_maint_batch_arm(void);
 static void ngx_maint_on_time(redisAsyncContext *ac, void *reply,
@@ -292,9 +293,7 @@ ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     if (rd->degraded || rd->exiting) {
         /* decide now by policy; keep probing Redis in the background */
 
-        if (rd->nbatches == 0 && !rd->flush.posted && !rd->exiting) {
-            ngx_post_event(&rd->flush, &ngx_posted_events);
-        }
+        ngx_maint_probe();
 
         ctx->have_read = 1;
         ctx->read_ok = 0;
@@ -365,11 +364,8 @@ ngx_maint_leased(void)
         return 0;
     }
 
-    if (rd->lease_until - now < rd->lease_us / 2
-        && rd->nbatches == 0 && !rd->flush.posted && !rd->exiting)
-    {
-        rd->probe = 1;
-        ngx_post_event(&rd->flush, &ngx_posted_events);
+    if (rd->lease_until - now < rd->lease_us / 2) {
+        ngx_maint_probe();
     }
 
     return 1;
@@ -589,9 +585,22 @@ ngx_maint_state_refresh(ngx_msec_t idle)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    if (rd->nbatches || rd->flush.posted || rd->exiting
-        || (rd->have_ok && ngx_current_msec - rd->sent_at < idle))
-    {
+    if (rd->have_ok && ngx_current_msec - rd->sent_at < idle) {
+        return;
+    }
+
+    ngx_maint_probe();
+}
+
+
+/* A read nobody waits for, unless one is on its way already. */
+
+static void
+ngx_maint_probe(void)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->nbatches || rd->flush.posted || rd->exiting) {
         return;
     }
 

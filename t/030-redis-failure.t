@@ -88,16 +88,7 @@ sub check_wave {
 
 # every worker decides on fresh reads again (answers name their worker;
 # one fresh answer could come from the worker that recovered first)
-sub fresh_again {
-    my %fresh;
-    for (1 .. 50) {
-        my $r = http($port, 'GET', '/open/probe');
-        return undef unless ($r->{headers}{'x-maint-source'} // '') eq 'fresh';
-        $fresh{ $r->{headers}{'x-worker'} // '' } = 1;
-        return 1 if keys %fresh == 2;
-    }
-    return undef;
-}
+sub fresh_again { every_worker_fresh($port, '/open/probe', 2, 50) }
 
 set_state($redis, windows => [ window($redis, id => 'w1') ]);
 http($port, 'GET', "/$_/warm") for map { (qw(stale open closed)) } 1 .. 6;

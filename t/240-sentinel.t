@@ -354,6 +354,13 @@ ok(wait_until(sub { node_cmd($nodes{$demoted}, 'ROLE')->[0] eq 'slave' }, 20, 'd
 ok(wait_until(sub { metric_sum('ngx_maint_sentinel_failovers_total') >= $before + 2 }, 10,
               'workers follow again'), 'both workers left the demoted primary');
 
+# a write is acknowledged once a replica has it (redis_min_replicas 1):
+# the demoted node and the other replica first resync with the new primary
+ok(wait_until(sub {
+    my @on = node_cmd($nodes{ current_primary() } // return, 'INFO', 'replication')
+             =~ /state=online/g;
+    return @on >= 1;
+}, 30, 'a replica in sync with the new primary'), 'a replica follows the new primary');
 $tag = $admin->api('GET', "/v1/windows/$w2_id")->{headers}{etag};
 is($admin->api('POST', "/v1/windows/$w2_id/complete", if_match => $tag)->{status}, 200,
    'the daemon writes to the new primary: the second window completed');

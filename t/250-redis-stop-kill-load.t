@@ -59,16 +59,7 @@ my $port = $nginx->port;
 my @workers = $nginx->workers;
 
 # every worker answers from a fresh read (answers name their worker)
-sub fresh_again {
-    my %fresh;
-    for (1 .. 100) {
-        my $r = http($port, 'GET', '/open/probe');
-        return undef unless ($r->{headers}{'x-maint-source'} // '') eq 'fresh';
-        $fresh{ $r->{headers}{'x-worker'} // '' } = 1;
-        return 1 if keys %fresh == $WORKERS;
-    }
-    return undef;
-}
+sub fresh_again { every_worker_fresh($port, '/open/probe', $WORKERS, 100) }
 
 # the gateway's connections as Redis lists them (not our own: cmd=client
 # is the CLIENT LIST itself)

@@ -62,16 +62,7 @@ my $port = $nginx->port;
 my @workers = $nginx->workers;
 
 # every worker answers from a fresh read (answers name their worker)
-sub fresh_again {
-    my %fresh;
-    for (1 .. 60) {
-        my $r = http($port, 'GET', '/free/probe');
-        return undef unless ($r->{headers}{'x-maint-source'} // '') eq 'fresh';
-        $fresh{ $r->{headers}{'x-worker'} // '' } = 1;
-        return 1 if keys %fresh == 2;
-    }
-    return undef;
-}
+sub fresh_again { every_worker_fresh($port, '/free/probe', 2, 60) }
 
 # A mixed wave and what each request must get in the current state:
 # [method, path, cookie, expected status].

@@ -39,16 +39,7 @@ sub active { (http($port, 'GET', '/status')->{body} =~ /Active connections:\s*(\
 sub fds { join ' ', map { $nginx->open_fds($_) } @workers }
 sub waited { metric($port, 'ngx_maint_requests_waited_total') // 0 }
 
-sub fresh_again {
-    my %fresh;
-    for (1 .. 60) {
-        my $r = http($port, 'GET', '/probe');
-        return undef unless ($r->{headers}{'x-maint-source'} // '') eq 'fresh';
-        $fresh{ $r->{headers}{'x-worker'} // '' } = 1;
-        return 1 if keys %fresh == $WORKERS;
-    }
-    return undef;
-}
+sub fresh_again { every_worker_fresh($port, '/probe', $WORKERS, 60) }
 
 set_state($redis, windows => [ window($redis, id => 'w1') ]);
 ok(wait_until(\&fresh_again, 5, 'fresh'), 'every worker fresh');

@@ -26,7 +26,7 @@ use Time::Local ();
 our @EXPORT = qw(
     free_port start_redis start_nginx start_slow_proxy start_admin maintctl
     start_sentinels
-    nginx_t http http_many wait_until
+    nginx_t http http_many wait_until every_worker_fresh
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
     session_id revoke_session bypass_cookie b64url start_app
@@ -969,6 +969,21 @@ sub is_problem {
 
 # One value from a maint_metrics location ("/metrics" unless told), for a
 # metric written with its labels: metric($port, 'x_total{decision="pass"}').
+# Whether each of the gateway's workers decides on a fresh read again: up to
+# $tries requests to $path, whose answers name their worker (X-Worker: $pid)
+# and their source (X-Maint-Source).
+sub every_worker_fresh {
+    my ($port, $path, $workers, $tries) = @_;
+    my %fresh;
+    for (1 .. $tries) {
+        my $r = http($port, 'GET', $path);
+        return undef unless ($r->{headers}{'x-maint-source'} // '') eq 'fresh';
+        $fresh{ $r->{headers}{'x-worker'} // '' } = 1;
+        return 1 if keys %fresh == $workers;
+    }
+    return undef;
+}
+
 sub metric {
     my ($port, $name, $path) = @_;
     my $body = http($port, 'GET', $path // '/metrics')->{body} // '';
