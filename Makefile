@@ -101,7 +101,8 @@ $(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
 unit: $(UNIT_TESTS)
 
 # the admin API's NGINX- and I/O-free parts, unit-tested with the core
-ADMIN_PURE := $(addprefix admin-api/,window.c snapshot.c config.c log.c)
+ADMIN_PURE := $(addprefix admin-api/,window.c snapshot.c config.c log.c \
+                                     bodies.c auth.c)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SRCS) $(ADMIN_PURE) $(ADMIN_HDRS) \
                   admin-api/routes.def admin-api/openapi.json \

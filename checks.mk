@@ -43,9 +43,10 @@ FUZZ_SECONDS ?= 600
 
 fuzz-build: $(FUZZ_BINS)
 
-$(FUZZ_DIR)/fuzz_admin_window: tests/fuzz/fuzz_admin_window.c \
-                               tests/fuzz/fuzz.h $(CORE_SRCS) $(ADMIN_PURE) \
-                               $(ADMIN_HDRS) $(wildcard ngx_maint_module/*.h)
+# the admin API's harnesses link its pure parts (Makefile: ADMIN_PURE)
+$(FUZZ_DIR)/fuzz_admin_%: tests/fuzz/fuzz_admin_%.c tests/fuzz/fuzz_admin.h \
+                          $(CORE_SRCS) $(ADMIN_PURE) $(ADMIN_HDRS) \
+                          $(wildcard ngx_maint_module/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) $(ADMIN_PURE) \
 	    -ljansson -lcrypto

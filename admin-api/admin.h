@@ -8,6 +8,8 @@
  *                authentication, JSON and problem+json answers
  *   routes.def   the route table (also checked against openapi.json)
  *   auth.c       bearer tokens, hashed, compared in constant time
+ *   bodies.c     what the other request bodies may hold (settings,
+ *                superadmins, sessions, /complete and /cancel)
  *   store.c      the Redis schema and every Redis command the daemon sends
  *   window.c     the window model: validation, lifecycle, overlaps
  *   snapshot.c   the snapshot the gateways read, built from the windows
@@ -330,11 +332,28 @@ json_t *adm_audit_entry(adm_req_t *r, const char *action, const char *target,
 int adm_if_match(adm_req_t *r, json_t *rec, const char *action);
 
 
-/* --- sessions ----------------------------------------------------------- */
+/* --- request bodies other than a window's (bodies.c) --------------------- */
 
 #define ADM_SESSION_ID_LEN  64
+#define ADM_EXCEPT_MAX      1000            /* "except": session ids */
 
+typedef struct {
+    const char         *app;                /* NULL: every app */
+    json_t             *except;             /* session ids to keep, or NULL */
+    int                 except_superadmins;
+} adm_terminate_t;
+
+int adm_json_nul(json_t *v, char *path, size_t len);
 int adm_session_id_ok(const char *id);
+int adm_settings_fields(json_t *in, json_t *settings, json_t *errors);
+int adm_superadmin_fields(json_t *in, const char **name, json_t *errors);
+int adm_terminate_fields(json_t *in, adm_terminate_t *t, json_t *errors);
+int adm_finish_fields(json_t *in, int complete, adm_status_e *outcome,
+    json_t **notes, json_t *errors);
+
+
+/* --- sessions ----------------------------------------------------------- */
+
 int adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
     int64_t cutoff, json_t *except, int except_superadmins, size_t *kept);
 int adm_sessions_window_hook(adm_view_t *v, adm_change_t *c);

@@ -285,47 +285,6 @@ adm_etag(adm_req_t *r, int64_t revision)
 }
 
 
-/* the path ("allow.paths") of the first string holding a NUL, if any */
-
-static int
-adm_find_nul(json_t *v, char *path, size_t len, const char *at)
-{
-    char         sub[128];
-    size_t       i;
-    json_t      *x;
-    const char  *key;
-
-    if (json_is_string(v)) {
-        if (memchr(json_string_value(v), '\0', json_string_length(v))) {
-            snprintf(path, len, "%s", at);
-            return 1;
-        }
-
-        return 0;
-    }
-
-    if (json_is_object(v)) {
-        json_object_foreach(v, key, x) {
-            snprintf(sub, sizeof(sub), "%s%s%s", at, *at ? "." : "", key);
-
-            if (adm_find_nul(x, path, len, sub)) {
-                return 1;
-            }
-        }
-    }
-
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, x) {
-            if (adm_find_nul(x, path, len, at)) {
-                return 1;
-            }
-        }
-    }
-
-    return 0;
-}
-
-
 /* application/json or application/<anything>+json, parameters allowed */
 
 static int
@@ -395,7 +354,7 @@ adm_body(adm_req_t *r, int optional)
      * by name, means no handler ever compares a string that has one.
      */
 
-    if (adm_find_nul(r->json, field, sizeof(field), "")) {
+    if (adm_json_nul(r->json, field, sizeof(field))) {
         return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid field", NULL,
                            json_pack("[{s:s, s:s}]", "field", field,
                                      "reason", "must not contain NUL "

@@ -15,26 +15,7 @@
 #include "maint_session.h"
 
 
-#define ADM_EXCEPT_MAX  1000
-
-
 static void adm_cutoffs_prune(json_t *cutoffs, int64_t oldest);
-
-
-int
-adm_session_id_ok(const char *id)
-{
-    size_t  i;
-
-    for (i = 0; i < ADM_SESSION_ID_LEN; i++) {
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-        {
-            return 0;
-        }
-    }
-
-    return id[i] == '\0';
-}
 
 
 static int64_t
@@ -507,13 +488,6 @@ adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
 }
 
 
-typedef struct {
-    const char     *app;
-    json_t         *except;
-    int             except_superadmins;
-} adm_terminate_t;
-
-
 /*
  * Cutoffs that can no longer end anything go: older than the longest a
  * session lives (session_lifetime_days), or an app's that the "*" one
@@ -588,74 +562,16 @@ adm_terminate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 int
 adm_sessions_terminate(adm_req_t *r)
 {
-    size_t            i;
-    json_t           *errors, *val, *e;
-    const char       *key, *id;
+    json_t           *errors;
     adm_terminate_t   t;
 
     if (adm_body(r, 1) != 0) {
         return 0;
     }
 
-    memset(&t, 0, sizeof(t));
     errors = json_array();
 
-    json_object_foreach(r->json, key, val) {
-        if (strcmp(key, "app") == 0) {
-            if (json_is_null(val)) {
-                continue;
-            }
-
-            if (!json_is_string(val)
-                || !maint_valid_name(json_string_value(val),
-                                     json_string_length(val)))
-            {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", key, "reason", "must be an app name (1 to 64 "
-                    "of A-Za-z0-9._-), or absent for every app"));
-                continue;
-            }
-
-            t.app = json_string_value(val);
-
-        } else if (strcmp(key, "except") == 0) {
-            if (!json_is_array(val) || json_array_size(val) > ADM_EXCEPT_MAX)
-            {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", key, "reason", "must be an array of at most "
-                    "1000 session ids"));
-                continue;
-            }
-
-            json_array_foreach(val, i, e) {
-                id = json_string_value(e);
-
-                if (id == NULL || !adm_session_id_ok(id)) {
-                    json_array_append_new(errors, json_pack("{s:s, s:s}",
-                        "field", key, "reason", "must hold session ids: 64 "
-                        "lowercase hex digits"));
-                    break;
-                }
-            }
-
-            t.except = val;
-
-        } else if (strcmp(key, "except_superadmins") == 0) {
-            if (!json_is_boolean(val)) {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", key, "reason", "must be true or false"));
-                continue;
-            }
-
-            t.except_superadmins = json_is_true(val);
-
-        } else {
-            json_array_append_new(errors, json_pack("{s:s, s:s}",
-                "field", key, "reason", "is not a known field"));
-        }
-    }
-
-    if (json_array_size(errors)) {
+    if (adm_terminate_fields(r->json, &t, errors) != 0) {
         return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid request",
                            NULL, errors, NULL);
     }

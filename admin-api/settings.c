@@ -63,9 +63,8 @@ static int
 adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
     char         etag[32];
-    json_t      *errors, *next, *val;
-    const char  *key, *im;
-    json_int_t   n, max;
+    json_t      *errors, *next;
+    const char  *im;
 
     snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
              json_integer_value(json_object_get(v->settings, "revision")));
@@ -82,63 +81,7 @@ adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     errors = json_array();
     next = adm_settings_stored(v);
 
-    json_object_foreach(r->json, key, val) {
-        if (strcmp(key, "notify_before_minutes") == 0) {
-            n = json_is_integer(val) ? json_integer_value(val) : -1;
-
-            if (n < 0 || n > 10080) {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", key, "reason", "must be an integer from 0 to "
-                    "10080"));
-                continue;
-            }
-
-        } else if (strcmp(key, "session_idle_minutes") == 0
-                   || strcmp(key, "session_lifetime_days") == 0)
-        {
-            max = key[8] == 'i' ? 527040 : 3650;
-            n = json_is_integer(val) ? json_integer_value(val) : -1;
-
-            if (n < 1 || n > max) {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", key, "reason", key[8] == 'i'
-                    ? "must be an integer from 1 to 527040"
-                    : "must be an integer from 1 to 3650"));
-                continue;
-            }
-
-        } else if (strcmp(key, "login_message") == 0
-                   || strcmp(key, "notify_message") == 0)
-        {
-            if (!json_is_string(val)
-                || adm_text_ok(json_string_value(val), json_string_length(val),
-                               2000, 1) != 0)
-            {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", key, "reason", "must be a string of at most "
-                    "2000 characters, without control characters other "
-                    "than newline and tab"));
-                continue;
-            }
-
-        } else if (strcmp(key, "revision") == 0
-                   || strcmp(key, "updated_at") == 0
-                   || strcmp(key, "updated_by") == 0)
-        {
-            json_array_append_new(errors, json_pack("{s:s, s:s}",
-                "field", key, "reason", "is read-only"));
-            continue;
-
-        } else {
-            json_array_append_new(errors, json_pack("{s:s, s:s}",
-                "field", key, "reason", "is not a known field"));
-            continue;
-        }
-
-        json_object_set(next, key, val);
-    }
-
-    if (json_array_size(errors)) {
+    if (adm_settings_fields(r->json, next, errors) != 0) {
         json_decref(next);
         return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid settings",
                            NULL, errors, NULL);

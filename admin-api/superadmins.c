@@ -35,15 +35,6 @@ adm_access_part(adm_view_t *v, adm_change_t *c, const char *part)
 }
 
 
-static int
-adm_validation(adm_req_t *r, const char *field, const char *reason)
-{
-    return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid request", NULL,
-                       json_pack("[{s:s, s:s}]", "field", field,
-                                 "reason", reason), NULL);
-}
-
-
 /* a credential and its SHA-256 in hex; 0 on success */
 
 static int
@@ -216,31 +207,24 @@ adm_superadmin_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 int
 adm_superadmins_create(adm_req_t *r)
 {
-    json_t      *name, *val;
-    const char  *key;
+    json_t      *errors;
+    const char  *name;
 
     if (adm_body(r, 0) != 0) {
         return 0;
     }
 
-    json_object_foreach(r->json, key, val) {
-        if (strcmp(key, "name") != 0) {
-            return adm_validation(r, key, "is not a known field");
-        }
+    errors = json_array();
+
+    if (adm_superadmin_fields(r->json, &name, errors) != 0) {
+        return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid request", NULL,
+                           errors, NULL);
     }
 
-    name = json_object_get(r->json, "name");
+    json_decref(errors);
 
-    if (!json_is_string(name)
-        || !maint_valid_name(json_string_value(name),
-                             json_string_length(name)))
-    {
-        return adm_validation(r, "name", "must be 1 to 64 of A-Za-z0-9._-");
-    }
-
-    return adm_write(r, "superadmin.create", json_string_value(name),
-                     adm_superadmin_create_compute,
-                     (void *) json_string_value(name));
+    return adm_write(r, "superadmin.create", name,
+                     adm_superadmin_create_compute, (void *) name);
 }
 
 

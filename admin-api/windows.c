@@ -594,48 +594,11 @@ static int
 adm_finish_body(adm_req_t *r, int complete, adm_status_e *outcome,
     json_t **notes)
 {
-    json_t      *errors, *v;
-    const char  *key;
-
-    *outcome = complete ? ADM_ST_COMPLETED : ADM_ST_CANCELLED;
-    *notes = NULL;
-
-    if (r->json == NULL) {
-        return 0;
-    }
+    json_t  *errors;
 
     errors = json_array();
 
-    json_object_foreach(r->json, key, v) {
-        if (complete && strcmp(key, "outcome") == 0) {
-            if (!json_is_string(v)
-                || adm_status_parse(json_string_value(v), outcome) != 0
-                || *outcome < ADM_ST_COMPLETED || *outcome > ADM_ST_FAILED)
-            {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", "outcome", "reason", "must be completed, "
-                    "completed_with_errors or failed"));
-            }
-
-        } else if (strcmp(key, "notes") == 0) {
-            if (!json_is_string(v)
-                || adm_text_ok(json_string_value(v), json_string_length(v),
-                               10000, 1) != 0)
-            {
-                json_array_append_new(errors, json_pack("{s:s, s:s}",
-                    "field", "notes", "reason", "must be a string of at "
-                    "most 10000 characters"));
-            } else {
-                *notes = v;
-            }
-
-        } else {
-            json_array_append_new(errors, json_pack("{s:s, s:s}",
-                "field", key, "reason", "is not a known field"));
-        }
-    }
-
-    if (json_array_size(errors)) {
+    if (adm_finish_fields(r->json, complete, outcome, notes, errors) != 0) {
         return adm_invalid(r, errors);
     }
 

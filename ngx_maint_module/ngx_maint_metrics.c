@@ -64,6 +64,8 @@ static ngx_maint_counter_info_t  ngx_maint_counter_info[NGX_MAINT_M_COUNT] = {
     { "ngx_maint_redis_reconnects_total", "Reconnection attempts." },
     { "ngx_maint_redis_connect_failures_total",
       "Connections or handshakes that failed." },
+    { "ngx_maint_snapshot_fetches_total",
+      "State snapshots fetched (one per new version, at most)." },
     { "ngx_maint_snapshot_loads_total", "New state versions decoded." },
     { "ngx_maint_snapshot_errors_total",
       "State versions that could not be decoded." },

@@ -9,9 +9,10 @@
  * NGX_MAINT_BATCHES), so a request waits about one round trip, not two.
  *
  * A read is one command, HMGET <prefix>state version revocations lease_ms.
- * Only
- * when the version differs from the one held is the snapshot fetched and
- * decoded; a read completes once the state it saw is in place.  Once a
+ * Only when the version differs from the one held is the snapshot fetched
+ * and decoded, once per version: reads in flight that see the version
+ * another read is fetching wait for that fetch.  A read completes once the
+ * state it saw is in place.  Once a
  * second a TIME rides along to keep the fleet clock: windows open and
  * close on Redis's clock, not on each gateway's own.  Lookups of sessions
  * the worker's cache cannot answer ride along too (ngx_maint_session.c);
@@ -51,6 +52,8 @@ typedef struct {
     ngx_uint_t              sent_us;        /* precise, for the histogram */
     uint64_t                revocations;    /* as this read saw them */
     ngx_uint_t              lease_us;       /* as this read saw it */
+    int64_t                 awaits;         /* the version whose snapshot
+                                               it waits for, or 0 */
 } ngx_maint_batch_t;
 
 
@@ -85,6 +88,7 @@ typedef struct {
 
     ngx_maint_state_t      *current;
     int64_t                 bad_version;    /* logged, not decoded again */
+    int64_t                 fetching;       /* its snapshot is on the way */
 
     int64_t                 clock_base;     /* Redis ms at clock_mono */
     ngx_msec_t              clock_mono;
@@ -124,6 +128,7 @@ static ngx_int_t ngx_maint_reply_int(redisReply *rr, int64_t *v);
 static ngx_int_t ngx_maint_install(int64_t version, const char *json,
     size_t len);
 static void ngx_maint_read_done(ngx_maint_batch_t *b);
+static void ngx_maint_fetched(int64_t version);
 static void ngx_maint_read_failed(const char *reason);
 static void ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok);
 static void ngx_maint_deadline_handler(ngx_event_t *ev);
@@ -692,6 +697,7 @@ ngx_maint_send_read(void)
 
     b->gen = rd->gen;
     b->outstanding = 0;
+    b->awaits = 0;
     b->sent_at = ngx_current_msec;
     b->deadline = ngx_current_msec + rd->mcf->timeout;
     b->sent_us = ngx_maint_monotonic_us();
@@ -925,16 +931,26 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    /* a newer state: fetch it; this read is done when it is in place */
+    /*
+     * A newer state: this read is done when it is in place.  An earlier
+     * read may be fetching it already (its reply came first; so does its
+     * fetch's): wait for that one rather than fetch it again.
+     */
 
-    if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
-                                  &rd->cmd_snapshot)
-        != NGX_OK)
-    {
-        ngx_maint_read_failed("cannot queue HMGET");
-        return;
+    if (version != rd->fetching) {
+        if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
+                                      &rd->cmd_snapshot)
+            != NGX_OK)
+        {
+            ngx_maint_read_failed("cannot queue HMGET");
+            return;
+        }
+
+        rd->fetching = version;
+        ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_FETCHES);
     }
 
+    b->awaits = version;
     b->outstanding++;
     b->deadline = ngx_current_msec
                   + ngx_max(rd->mcf->timeout, NGX_MAINT_SNAPSHOT_TIMEOUT);
@@ -997,7 +1013,47 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    ngx_maint_state_batch_reply(b->gen);
+    ngx_maint_fetched(b->awaits);
+}
+
+
+/*
+ * The snapshot of that version was fetched (or found bad, or superseded):
+ * every read waiting for it is done with it, the oldest first, so the
+ * newest read's lease is the one that stays.
+ */
+
+static void
+ngx_maint_fetched(int64_t version)
+{
+    ngx_uint_t           i;
+    ngx_maint_batch_t   *b, *oldest;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rd->fetching == version) {
+        rd->fetching = 0;
+    }
+
+    for ( ;; ) {
+        oldest = NULL;
+
+        for (i = 0; i < NGX_MAINT_BATCHES; i++) {
+            b = &rd->batch[i];
+
+            if (b->gen && b->awaits == version
+                && (oldest == NULL || b->gen < oldest->gen))
+            {
+                oldest = b;
+            }
+        }
+
+        if (oldest == NULL) {
+            return;
+        }
+
+        oldest->awaits = 0;
+        ngx_maint_state_batch_reply(oldest->gen);
+    }
 }
 
 
@@ -1129,6 +1185,7 @@ ngx_maint_read_failed(const char *reason)
 
     rd->degraded = 1;
     rd->lease_until = 0;
+    rd->fetching = 0;
 
     ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
 

@@ -1,39 +1,85 @@
 #!/usr/bin/env bash
 # Runs every test, from a fresh clone on a fresh Debian machine: installs
 # what is missing, builds the module and the unit tests, runs the C unit
-# tests and the integration tests (real nginx, real Redis), and ends with
-# "N passed, N failed".  Arguments select test files (e.g. t/010-decisions.t).
+# tests and the integration tests (real nginx, real Redis), then the same
+# suite again against the ASan+UBSan build (make asan), and ends with one
+# "N passed, N failed" for both passes.  Arguments select test files
+# (e.g. t/010-decisions.t) and run them once, plain.
 #
-#   --asan      the same suite with the ASan+UBSan build (make asan) of the
-#               module, maint-admind, maintctl and the unit tests; any
+#   --plain     the whole suite once, without the sanitizer pass
+#   --asan      the sanitizer pass alone: the module, maint-admind,
+#               maintctl and the unit tests built with ASan+UBSan; any
 #               sanitizer report fails the test that caused it
 #   --valgrind  the integration tests with nginx and maint-admind under
-#               valgrind (MAINT_VALGRIND=leaks): invalid accesses and the
-#               module's definite leaks fail
+#               valgrind (MAINT_VALGRIND=leaks); the verdict is valgrind's
+#               (one check per process): invalid accesses, uninitialised
+#               values and the module's definite leaks fail
 # (docs/reliability.md, "Sanitizers, valgrind and fuzzing")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=""
 case "${1:-}" in
-    --asan|--valgrind) mode=$1; shift ;;
+    --plain|--asan|--valgrind) mode=$1; shift ;;
 esac
 
 scripts/install-deps.sh
 make -s -j"$(nproc)" all
 
+asan_env() {
+    export MAINT_ASAN=1 MAINT_BUILD=build/asan \
+           MAINT_MODULE="$PWD/build/asan/ngx_maint_module.so" \
+           MAINT_ADMIND="$PWD/build/asan/maint-admind" \
+           MAINTCTL="$PWD/build/asan/maintctl" \
+           MAINT_TIME_SCALE="${MAINT_TIME_SCALE:-3}"
+}
+
 case "$mode" in
     --asan)
         make -s -j"$(nproc)" asan
-        export MAINT_ASAN=1 MAINT_BUILD=build/asan \
-               MAINT_MODULE="$PWD/build/asan/ngx_maint_module.so" \
-               MAINT_ADMIND="$PWD/build/asan/maint-admind" \
-               MAINTCTL="$PWD/build/asan/maintctl" \
-               MAINT_TIME_SCALE="${MAINT_TIME_SCALE:-3}"
+        asan_env
+        exec perl scripts/run-tests.pl "$@"
         ;;
     --valgrind)
         export MAINT_VALGRIND=leaks MAINT_TIME_SCALE="${MAINT_TIME_SCALE:-10}"
+        exec perl scripts/run-tests.pl "$@"
         ;;
 esac
 
-exec perl scripts/run-tests.pl "$@"
+if [ "$mode" = --plain ] || [ $# -gt 0 ]; then
+    exec perl scripts/run-tests.pl "$@"
+fi
+
+# Both passes, each in its own server root; the fuzzers are built with
+# sanitizers already and run in the plain pass only.
+sums=$(mktemp -d)
+trap 'rm -rf "$sums"' EXIT
+rc=0
+
+MAINT_PASS="plain pass" MAINT_SUMMARY="$sums/plain" \
+    perl scripts/run-tests.pl || rc=1
+
+make -s -j"$(nproc)" asan
+asan_tests=()
+for f in build/asan/tests/test_* t/*.t; do
+    case $f in *.c|*.o|t/900-fuzz.t) ;; *) asan_tests+=("$f") ;; esac
+done
+(
+    asan_env
+    export MAINT_PASS="ASan+UBSan pass" MAINT_SUMMARY="$sums/asan" \
+           MAINT_SERVROOT="${MAINT_SERVROOT:-$PWD/t/servroot}-asan"
+    exec perl scripts/run-tests.pl "${asan_tests[@]}"
+) || rc=1
+
+# a pass that ended without its counts counts as one failure
+passed=0 failed=0
+for pass in plain asan; do
+    if read -r p f < "$sums/$pass"; then
+        passed=$((passed + p)) failed=$((failed + f))
+    else
+        echo "$pass pass: ended without a summary"
+        failed=$((failed + 1)) rc=1
+    fi
+done
+echo "$passed passed, $failed failed"
+exit $rc

@@ -12,10 +12,6 @@
 #define NOW  1795300000LL
 
 
-/* the daemon's counters are not part of these units */
-void adm_count(const char *name) { (void) name; }
-
-
 /*
  * fuzz_admin_window: a window starting in 1013 was accepted, and the
  * snapshot it made ("start": -1) was refused by every gateway: one API

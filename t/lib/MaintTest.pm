@@ -382,6 +382,9 @@ sub start {
             . "sentinel monitor $name 127.0.0.1 " . $m->port . " "
             . ($self->{quorum} // 2) . "\n"
             . ($m->{password} ? "sentinel auth-pass $name $m->{password}\n" : '')
+            # password => ...: clients and the other sentinels must AUTH
+            . ($self->{password} ? "requirepass $self->{password}\n"
+                                   . "sentinel sentinel-pass $self->{password}\n" : '')
             . "sentinel down-after-milliseconds $name "
             . ($self->{down_after} // 500) . "\n"
             . "sentinel failover-timeout $name "
@@ -404,7 +407,8 @@ sub _connect {
     return $self->{sock} if $self->{sock};
     $self->{sock} = IO::Socket::INET->new(
         PeerAddr => '127.0.0.1', PeerPort => $self->{port}, Proto => 'tcp',
-        Timeout => 2);
+        Timeout => 2) or return;
+    $self->cmd('AUTH', $self->{password}) if $self->{password};
     return $self->{sock};
 }
 
@@ -458,6 +462,8 @@ sub conf_text {
     my $d = $self->{dir};
     my $user = $> == 0 ? "user root;\n" : '';
     my $env = join('', map { "env $_;\n" } @{ $self->{env_keep} // [] });
+    # valgrind keeps file descriptors for itself: raising the limit fails
+    my $nofile = $ENV{MAINT_VALGRIND} ? '' : "worker_rlimit_nofile 4096;\n";
 
     return $self->expand(<<"CONF" . $http . "\n}\n");
 load_module $MaintTest::MODULE;
@@ -465,8 +471,7 @@ $user$env
 worker_processes $self->{workers};
 error_log $d/logs/error.log info;
 pid $d/nginx.pid;
-worker_rlimit_nofile 4096;
-events { worker_connections 1024; }
+${nofile}events { worker_connections 1024; }
 http {
     log_format maint '\$request \$status \$maint_status \$maint_source '
                      '\$maint_window_id';
@@ -690,6 +695,8 @@ sub write_conf {
         . ($self->{sentinels}
            ? "redis_master_name mymaster\nredis_sentinels "
              . join(',', map { '127.0.0.1:' . $_->port } @{ $self->{sentinels} }) . "\n"
+             . ($self->{sentinels}[0]{password}
+                ? "redis_sentinel_password $self->{sentinels}[0]{password}\n" : '')
            : 'redis 127.0.0.1:' . $redis->port . "\n")
         . ($redis->{password} ? "redis_password $redis->{password}\n" : '')
         . "redis_prefix $self->{prefix}\n"

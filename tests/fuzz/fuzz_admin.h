@@ -1,0 +1,54 @@
+/*
+ * fuzz_admin.h: what the admin API's harnesses share: a refusal names
+ * every field it refuses and says why, and what the API accepts makes a
+ * snapshot the gateways' decoder accepts (the contract between the two).
+ */
+
+#ifndef FUZZ_ADMIN_H
+#define FUZZ_ADMIN_H
+
+#include "fuzz.h"
+#include "admin.h"
+#include "maint_snapshot.h"
+
+
+#define FUZZ_NOW  1795300000LL              /* 2026-11-22T05:06:40Z */
+
+
+static inline void
+fuzz_errors_named(json_t *errors)
+{
+    size_t   i;
+    json_t  *e;
+
+    FUZZ_CHECK(json_array_size(errors) > 0);
+
+    json_array_foreach(errors, i, e) {
+        FUZZ_CHECK(json_is_string(json_object_get(e, "field")));
+        FUZZ_CHECK(json_string_length(json_object_get(e, "reason")) > 0
+                   || json_string_length(json_object_get(e, "message")) > 0);
+    }
+}
+
+
+static inline void
+fuzz_snapshot_ok(json_t *live, json_t *settings, json_t *access)
+{
+    char              *snap, err[256];
+    maint_snapshot_t  *s;
+
+    snap = adm_snapshot_build(live, settings, access, FUZZ_NOW);
+    FUZZ_CHECK(snap != NULL);
+
+    s = maint_snapshot_parse(snap, strlen(snap), err, sizeof(err));
+    if (s == NULL) {
+        fprintf(stderr, "refused: %s\n%s\n", err, snap);
+    }
+    FUZZ_CHECK(s != NULL);
+
+    maint_snapshot_free(s);
+    free(snap);
+}
+
+
+#endif /* FUZZ_ADMIN_H */
