@@ -12,11 +12,11 @@
  * Only when the version differs from the one held is the snapshot fetched
  * and decoded, once per version: reads in flight that see the version
  * another read is fetching wait for that fetch.  A read completes once the
- * state it saw is in place.  Once a
- * second a TIME rides along to keep the fleet clock: windows open and
- * close on Redis's clock, not on each gateway's own.  Lookups of sessions
- * the worker's cache cannot answer ride along too (ngx_maint_session.c);
- * a read is done when every reply is in.
+ * state it saw is in place.  Once a second a TIME rides along to keep the
+ * fleet clock: windows open and close on Redis's clock, not on each
+ * gateway's own.  Lookups of sessions the worker's cache cannot answer
+ * ride along too (ngx_maint_session.c); a read is done when every reply
+ * is in.
  *
  * The lease: maint-admind acknowledges a change only lease_ms after Redis
  * applied it, and says so in the state (lease_ms).  A read sent at T saw
