@@ -58,14 +58,16 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(CORE_SRCS) \
 
 # New inputs go to build/fuzz/work/<name>/, crashes to build/fuzz/crash/;
 # the committed corpus (tests/fuzz/corpus/<name>/) is only read.  Copy an
-# input worth keeping (and every crash, once fixed) into it by hand.
+# input worth keeping (and every crash, once fixed) into it by hand.  The
+# admin API's harnesses take bodies as large as the daemon does (64 KiB).
 define fuzz_run
 	@mkdir -p $(FUZZ_DIR)/crash
 	@set -e; for n in $(FUZZ_NAMES); do \
 	    mkdir -p $(FUZZ_DIR)/work/$$n; \
+	    case $$n in admin_*) len=65536 ;; *) len=8192 ;; esac; \
 	    echo "fuzz_$$n: $(1) s"; \
 	    $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(1) -timeout=10 \
-	        -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+	        -rss_limit_mb=2048 -max_len=$$len -print_final_stats=1 \
 	        -dict=tests/fuzz/fuzz.dict \
 	        -artifact_prefix=$(FUZZ_DIR)/crash/$$n- \
 	        $(FUZZ_DIR)/work/$$n tests/fuzz/corpus/$$n \

@@ -283,6 +283,7 @@ int adm_window_id(char *out, size_t len);
 json_t *adm_time_json(int64_t t);
 int adm_parse_time(json_t *v, int64_t now, int64_t *t);
 int adm_text_ok(const char *s, size_t len, size_t max_chars, int lines);
+void adm_utf8_trim(char *s);
 
 
 /* --- snapshot ----------------------------------------------------------- */
@@ -290,6 +291,7 @@ int adm_text_ok(const char *s, size_t len, size_t max_chars, int lines);
 char *adm_snapshot_build(json_t *live, json_t *settings, json_t *access,
     int64_t now);
 json_t *adm_snapshot_redacted(const char *snapshot);
+int adm_snapshot_check(const char *snapshot, char *err, size_t errlen);
 const char *adm_signing_kid(json_t *keys);
 
 

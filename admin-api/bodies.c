@@ -47,6 +47,7 @@ adm_nul_at(json_t *v, char *path, size_t len, const char *at)
     if (json_is_object(v)) {
         json_object_foreach(v, key, x) {
             snprintf(sub, sizeof(sub), "%s%s%s", at, *at ? "." : "", key);
+            adm_utf8_trim(sub);
 
             if (adm_nul_at(x, path, len, sub)) {
                 return 1;

@@ -236,6 +236,35 @@ adm_change_free(adm_change_t *c)
 
 
 /*
+ * The change would make a state the gateways cannot read (larger than they
+ * take, or a text longer in bytes than they take): refused, nothing is
+ * written.  The ticker has nobody to answer; the log says it.
+ */
+
+static int
+adm_unreadable(adm_req_t *r, const char *action, const char *target,
+    const char *err)
+{
+    char  detail[384];
+
+    adm_log(ADM_LOG_ERROR, "change refused: the gateways could not read the "
+            "state it makes", "{s:s, s:s}", "action", action, "reason", err);
+
+    if (r == NULL) {
+        return -1;
+    }
+
+    adm_reject(r, action, target, 422);
+
+    snprintf(detail, sizeof(detail), "the gateways could not read the state "
+             "this change makes: %s", err);
+
+    return adm_problem(r, 422, ADM_P_VALIDATION, "Change refused", detail,
+                       NULL, NULL);
+}
+
+
+/*
  * Computes and commits one change.  r == NULL: a change of the clock's
  * (ticker.c), with actor "system"; then nothing is answered and the result
  * is 0 (committed), ADM_NOTHING (compute found nothing to do) or -1.
@@ -246,7 +275,7 @@ adm_write(adm_req_t *r, const char *action, const char *target,
     adm_change_pt compute, void *data)
 {
     int            attempt, rc;
-    char          *snapshot;
+    char          *snapshot, err[256];
     json_t        *live, *audit, *settings;
     int64_t        now, version, lease;
     const char    *dry, *actor;
@@ -307,6 +336,15 @@ adm_write(adm_req_t *r, const char *action, const char *target,
             return r ? adm_problem(r, 500, "internal", "Internal error",
                                    "cannot build the snapshot", NULL, NULL)
                      : -1;
+        }
+
+        if (adm_snapshot_check(snapshot, err, sizeof(err)) != 0) {
+            adm_utf8_trim(err);
+            rc = adm_unreadable(r, c.action, c.target, err);
+            free(snapshot);
+            adm_change_free(&c);
+            adm_view_free(&v);
+            return rc;
         }
 
         if (c.dry_run) {

@@ -205,7 +205,7 @@ adm_problem(adm_req_t *r, unsigned status, const char *type,
     const char *title, const char *detail, json_t *errors, json_t *extra)
 {
     int      rc;
-    char     urn[96], *s, d[512];
+    char     urn[96], *s, d[1024];
     json_t  *p, *e;
 
     snprintf(urn, sizeof(urn), "urn:ngx-maint:problem:%s", type);
@@ -216,11 +216,16 @@ adm_problem(adm_req_t *r, unsigned status, const char *type,
         snprintf(d, sizeof(d), "%s: %s",
                  json_string_value(json_object_get(e, "field")),
                  json_string_value(json_object_get(e, "reason")));
-        detail = d;
+
+    } else {
+        snprintf(d, sizeof(d), "%s", detail ? detail : title);
     }
 
+    /* a long field name may have been cut inside a character */
+    adm_utf8_trim(d);
+
     p = json_pack("{s:s, s:s, s:i, s:s}", "type", urn, "title", title,
-                  "status", (int) status, "detail", detail ? detail : title);
+                  "status", (int) status, "detail", d);
 
     if (errors) {
         json_object_set_new(p, "errors", errors);

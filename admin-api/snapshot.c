@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "maint_snapshot.h"
 
 
 #define ADM_REDACTED  "<redacted>"
@@ -177,6 +178,29 @@ adm_snapshot_keys(json_t *access)
     }
 
     return out;
+}
+
+
+/*
+ * Whether every gateway can read a snapshot: the module's own decoder has
+ * the last word.  The API's limits are in characters, the decoder's in
+ * bytes and in the size of the whole; a change whose state it would refuse
+ * must not be written, or every gateway stays on the version before.
+ */
+
+int
+adm_snapshot_check(const char *snapshot, char *err, size_t errlen)
+{
+    maint_snapshot_t  *s;
+
+    s = maint_snapshot_parse(snapshot, strlen(snapshot), err, errlen);
+    if (s == NULL) {
+        return -1;
+    }
+
+    maint_snapshot_free(s);
+
+    return 0;
 }
 
 

@@ -226,6 +226,39 @@ adm_text_ok(const char *s, size_t len, size_t max_chars, int lines)
 }
 
 
+/*
+ * Cuts what snprintf() left of a UTF-8 sequence at the end of s: text
+ * built from a client's keys or from a decoder's message and then cut to
+ * a buffer must stay valid UTF-8, or jansson refuses it in the answer.
+ */
+
+void
+adm_utf8_trim(char *s)
+{
+    size_t  len, i, need;
+
+    len = strlen(s);
+
+    /* the last lead byte, at most 3 continuation bytes back */
+    for (i = len; i > 0 && len - i < 4; i--) {
+        unsigned char  c = (unsigned char) s[i - 1];
+
+        if ((c & 0xc0) == 0x80) {
+            continue;
+        }
+
+        need = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2
+               : (c & 0xf0) == 0xe0 ? 3 : 4;
+
+        if (len - (i - 1) < need) {
+            s[i - 1] = '\0';
+        }
+
+        return;
+    }
+}
+
+
 static void
 adm_check_text(json_t *v, const char *field, size_t max, int lines,
     int required, json_t *out, json_t *errors)

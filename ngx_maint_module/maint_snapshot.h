@@ -16,7 +16,7 @@
 #define MAINT_MAX_WINDOWS          1024
 #define MAINT_MAX_LIST             256
 #define MAINT_MAX_ID_LEN           64
-#define MAINT_MAX_TEXT_LEN         4096
+#define MAINT_MAX_TEXT_LEN         8192    /* bytes: 2000 characters of UTF-8 */
 
 #define MAINT_DEFAULT_NOTIFY_MIN   30
 #define MAINT_DEFAULT_IDLE_MIN     1440

@@ -10,9 +10,10 @@
  *
  * A read is one command, HMGET <prefix>state version revocations lease_ms.
  * Only when the version differs from the one held is the snapshot fetched
- * and decoded, once per version: reads in flight that see the version
- * another read is fetching wait for that fetch.  A read completes once the
- * state it saw is in place.  Once a second a TIME rides along to keep the
+ * and decoded, one fetch at a time: a read that sees a new version while a
+ * fetch is on its way waits for that fetch, which Redis runs after the
+ * read and so returns what the read saw or newer.  A read completes once
+ * the state it saw is in place.  Once a second a TIME rides along to keep the
  * fleet clock: windows open and close on Redis's clock, not on each
  * gateway's own.  Lookups of sessions the worker's cache cannot answer
  * ride along too (ngx_maint_session.c); a read is done when every reply
@@ -52,8 +53,7 @@ typedef struct {
     ngx_uint_t              sent_us;        /* precise, for the histogram */
     uint64_t                revocations;    /* as this read saw them */
     ngx_uint_t              lease_us;       /* as this read saw it */
-    int64_t                 awaits;         /* the version whose snapshot
-                                               it waits for, or 0 */
+    unsigned                awaits:1;       /* the fetch on its way */
 } ngx_maint_batch_t;
 
 
@@ -80,6 +80,7 @@ typedef struct {
     unsigned                probe:1;        /* a read with nobody waiting */
     unsigned                behind:1;       /* Redis has a version we
                                                cannot decode */
+    unsigned                fetching:1;     /* a snapshot is on its way */
 
     ngx_msec_t              ok_sent_at;     /* last successful read */
     ngx_uint_t              lease_until;    /* monotonic us; 0: none */
@@ -88,7 +89,6 @@ typedef struct {
 
     ngx_maint_state_t      *current;
     int64_t                 bad_version;    /* logged, not decoded again */
-    int64_t                 fetching;       /* its snapshot is on the way */
 
     int64_t                 clock_base;     /* Redis ms at clock_mono */
     ngx_msec_t              clock_mono;
@@ -128,7 +128,7 @@ static ngx_int_t ngx_maint_reply_int(redisReply *rr, int64_t *v);
 static ngx_int_t ngx_maint_install(int64_t version, const char *json,
     size_t len);
 static void ngx_maint_read_done(ngx_maint_batch_t *b);
-static void ngx_maint_fetched(int64_t version);
+static void ngx_maint_fetched(void);
 static void ngx_maint_read_failed(const char *reason);
 static void ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok);
 static void ngx_maint_deadline_handler(ngx_event_t *ev);
@@ -932,12 +932,13 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     }
 
     /*
-     * A newer state: this read is done when it is in place.  An earlier
-     * read may be fetching it already (its reply came first; so does its
-     * fetch's): wait for that one rather than fetch it again.
+     * A newer state: this read is done when it is in place.  A fetch on
+     * its way was sent after this read's HMGET (its read's reply came
+     * first), so it returns this version or a newer one: wait for it
+     * rather than fetch the snapshot again.
      */
 
-    if (version != rd->fetching) {
+    if (!rd->fetching) {
         if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
                                       &rd->cmd_snapshot)
             != NGX_OK)
@@ -946,11 +947,11 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
             return;
         }
 
-        rd->fetching = version;
+        rd->fetching = 1;
         ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_FETCHES);
     }
 
-    b->awaits = version;
+    b->awaits = 1;
     b->outstanding++;
     b->deadline = ngx_current_msec
                   + ngx_max(rd->mcf->timeout, NGX_MAINT_SNAPSHOT_TIMEOUT);
@@ -1013,26 +1014,24 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    ngx_maint_fetched(b->awaits);
+    ngx_maint_fetched();
 }
 
 
 /*
- * The snapshot of that version was fetched (or found bad, or superseded):
- * every read waiting for it is done with it, the oldest first, so the
- * newest read's lease is the one that stays.
+ * The snapshot is in place (or was found bad): every read that waited for
+ * the fetch is done, the oldest first, so that the newest read's lease is
+ * the one that stays.
  */
 
 static void
-ngx_maint_fetched(int64_t version)
+ngx_maint_fetched(void)
 {
     ngx_uint_t           i;
     ngx_maint_batch_t   *b, *oldest;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    if (rd->fetching == version) {
-        rd->fetching = 0;
-    }
+    rd->fetching = 0;
 
     for ( ;; ) {
         oldest = NULL;
@@ -1040,7 +1039,7 @@ ngx_maint_fetched(int64_t version)
         for (i = 0; i < NGX_MAINT_BATCHES; i++) {
             b = &rd->batch[i];
 
-            if (b->gen && b->awaits == version
+            if (b->gen && b->awaits
                 && (oldest == NULL || b->gen < oldest->gen))
             {
                 oldest = b;

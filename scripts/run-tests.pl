@@ -90,6 +90,11 @@ if ($ENV{MAINT_VALGRIND}) {
     print "valgrind findings:\n", join("\n", @found), "\n" if @found;
     print "valgrind, one check per process it watched:\n";
     ($passed, $failed) = ($clean, scalar @found);
+    # nothing watched (valgrind missing, nothing started) is no verdict
+    unless ($clean + @found) {
+        print "valgrind watched no process\n";
+        $failed = 1;
+    }
 }
 
 # scripts/test.sh runs the suite twice (plain, then ASan) and sums: each

@@ -26,6 +26,14 @@ esac
 scripts/install-deps.sh
 make -s -j"$(nproc)" all
 
+# the sanitizer pass: every test but the fuzzers (sanitized already)
+asan_tests() {
+    local f
+    for f in build/asan/tests/test_* t/*.t; do
+        case $f in *.c|*.o|t/900-fuzz.t) ;; *) echo "$f" ;; esac
+    done
+}
+
 asan_env() {
     export MAINT_ASAN=1 MAINT_BUILD=build/asan \
            MAINT_MODULE="$PWD/build/asan/ngx_maint_module.so" \
@@ -38,6 +46,10 @@ case "$mode" in
     --asan)
         make -s -j"$(nproc)" asan
         asan_env
+        if [ $# -eq 0 ]; then
+            mapfile -t all < <(asan_tests)
+            set -- "${all[@]}"
+        fi
         exec perl scripts/run-tests.pl "$@"
         ;;
     --valgrind)
@@ -59,22 +71,23 @@ rc=0
 MAINT_PASS="plain pass" MAINT_SUMMARY="$sums/plain" \
     perl scripts/run-tests.pl || rc=1
 
-make -s -j"$(nproc)" asan
-asan_tests=()
-for f in build/asan/tests/test_* t/*.t; do
-    case $f in *.c|*.o|t/900-fuzz.t) ;; *) asan_tests+=("$f") ;; esac
-done
-(
-    asan_env
-    export MAINT_PASS="ASan+UBSan pass" MAINT_SUMMARY="$sums/asan" \
-           MAINT_SERVROOT="${MAINT_SERVROOT:-$PWD/t/servroot}-asan"
-    exec perl scripts/run-tests.pl "${asan_tests[@]}"
-) || rc=1
+if make -s -j"$(nproc)" asan; then
+    mapfile -t all < <(asan_tests)
+    (
+        asan_env
+        export MAINT_PASS="ASan+UBSan pass" MAINT_SUMMARY="$sums/asan" \
+               MAINT_SERVROOT="${MAINT_SERVROOT:-$PWD/t/servroot}-asan"
+        exec perl scripts/run-tests.pl "${all[@]}"
+    ) || rc=1
+else
+    echo "make asan failed: no sanitizer pass"
+    rc=1
+fi
 
 # a pass that ended without its counts counts as one failure
 passed=0 failed=0
 for pass in plain asan; do
-    if read -r p f < "$sums/$pass"; then
+    if [ -s "$sums/$pass" ] && read -r p f < "$sums/$pass"; then
         passed=$((passed + p)) failed=$((failed + f))
     else
         echo "$pass pass: ended without a summary"

@@ -148,6 +148,27 @@ ok(wait_until(sub { !defined http($port, 'GET', '/')->{headers}{'content-languag
 $r = http($port, 'GET', '/', headers => { 'Accept-Language' => 'fr' });
 like($r->{body}, qr{lang="en">Back by 11 pm<}, 'without translations: English for everyone');
 
+# --- the longest texts, in characters of 3 and 4 bytes --------------------------------------
+# The API counts characters (title 200, messages 2000); the gateways count
+# bytes. 2000 emoji are 8000 bytes: accepted by the API, read by every
+# gateway, shown whole.
+
+{
+    my ($title, $msg) = ("\x{20ac}" x 200, "\x{1f600}" x 2000);
+    $etag = $admin->api('GET', "/v1/windows/$id")->{headers}{etag};
+    $r = $admin->api('PATCH', "/v1/windows/$id", if_match => $etag, body => utf8_json({
+        translations => { ja => { title => $title, login_message => $msg } } }));
+    is($r->{status}, 200, 'PATCH: a 200-character title and a 2000-character message of '
+       . '3- and 4-byte characters') or diag(substr($r->{body} // '', 0, 400));
+    my $want = encode_utf8($msg);
+    ok(wait_until(sub {
+        my $p = http($port, 'GET', '/', headers => { 'Accept-Language' => 'ja' });
+        $p->{status} == 503 && index($p->{body}, $want) >= 0;
+    }, 5, 'the long message at the edge'), 'the gateway reads that state and shows the 8000-byte message whole');
+    is(scalar(my @refused = $nginx->log_lines(qr/is invalid, keeping version/)), 0,
+       'no gateway refused a state the API accepted');
+}
+
 # --- maintctl --translation ----------------------------------------------------------------
 
 my ($code, $out, $err) = maintctl($admin, 'admin', 'window', 'create', '--app', 'crm', '--title', 'CRM',

@@ -454,7 +454,51 @@ for my $q ('/v1/windows?limit=1', '/v1/windows?limit=500', '/v1/audit?limit=1',
     is($admin->api('GET', $q)->{status}, 200, "GET $q: 200");
 }
 
+{
+    # the detail quotes the field, cut to its 1 KiB buffer: here inside the
+    # accent's two bytes, which must not make the answer invalid UTF-8
+    my $key = ('k' x 1022) . "\x{e9}x";
+    my $r = send_raw('POST', '/v1/windows', $ENC->encode(body_with($key => 1)));
+    check_problem({ status => 422, field => $key }, $r, 'an unknown field cut inside a character');
+}
+
 is(state_version(), $v0, 'no state was written by any refused request');
+
+# --- a state the gateways could not read: the change is refused ---------------------------
+# Each body is valid (64 KiB at most, texts of at most 2000 characters),
+# but together the windows' texts outgrow the 1 MiB snapshot the gateways
+# take. The daemon checks every state with the gateways' decoder: the
+# change that would cross the limit is refused, nothing is written, and
+# every state it did write is one the gateways read.
+
+{
+    my $long = "\x{1f600}" x 2000;                 # 8000 bytes of UTF-8
+    my %tr = map { ("l$_" => { login_message => $long }) } 'aa' .. 'ag';
+    my ($created, $refused) = (0, undef);
+    for my $i (1 .. 40) {
+        my $before = state_version();
+        my $r = send_raw('POST', '/v1/windows', $ENC->encode(body_with(
+            apps => ["big$i"], login_message => $long, translations => \%tr)));
+        if ($r->{status} == 201) {
+            $created++;
+            next;
+        }
+        $refused = $r;
+        check_problem({ status => 422 }, $r, "window $i, past 1 MiB of state");
+        is($r->{json}{title}, 'Change refused', '... "Change refused"');
+        like($r->{json}{detail} // '', qr/gateways could not read.*larger than 1 MiB/,
+             '... saying the gateways could not read the state: over 1 MiB');
+        is(state_version(), $before, '... and nothing was written');
+        last;
+    }
+    ok($refused && $created >= 10, "$created windows of 64 KiB written, then the next refused");
+    my $snap = $redis->cmd('HGET', 'maint:state', 'snapshot') // '';
+    ok(length($snap) > 900 * 1024 && length($snap) <= 1024 * 1024,
+       sprintf('the state written last is %d KiB: within what the gateways take', length($snap) / 1024));
+    my $r = send_raw('POST', '/v1/windows?dry_run=true', $ENC->encode(body_with(
+        apps => ['big-dry'], login_message => $long, translations => \%tr)));
+    is($r->{status}, 422, 'a dry run of the same change says so too');
+}
 
 $admin->stop;
 $redis->stop;

@@ -431,6 +431,88 @@ test_snapshot_contract(void **state)
 
 /* superadmins, keys, cutoffs and terminate_sessions reach the module */
 
+/* 8000 bytes of text: what the API's limit of 2000 characters can be */
+
+static json_t *
+long_window(const char *id, const char *app, const char *text, int langs)
+{
+    int      i;
+    char     tag[8];
+    json_t  *in, *fields, *errors, *tr, *rec;
+
+    tr = json_object();
+    for (i = 0; i < langs; i++) {
+        snprintf(tag, sizeof(tag), "l%c%c", 'a' + i / 26, 'a' + i % 26);
+        json_object_set_new(tr, tag, json_pack("{s:s}", "login_message", text));
+    }
+
+    in = json_pack("{s:s, s:[s], s:s, s:s, s:s, s:o}", "title", id, "apps", app,
+                   "starts_at", "now", "ends_at", "now", "login_message", text,
+                   "translations", tr);
+    fields = json_object();
+    errors = json_array();
+    assert_int_equal(adm_window_fields(in, 1, NOW, fields, errors), 0);
+
+    rec = adm_window_new(id, fields, "tester", NOW);
+    adm_window_set_time(rec, "starts_at", NOW - 60);
+    adm_window_set_time(rec, "ends_at", NOW + 600);
+    assert_int_equal(adm_window_check(rec, 1, NOW, errors), 0);
+
+    json_decref(in);
+    json_decref(fields);
+    json_decref(errors);
+
+    return rec;
+}
+
+
+static void
+test_snapshot_readable(void **state)
+{
+    int                    i;
+    char                   text[2000 * 4 + 1], app[16], err[256], *s;
+    json_t                *live, *settings, *access;
+    maint_snapshot_t      *snap;
+
+    (void) state;
+
+    /* 2000 characters of 4 bytes each: within the API's limit */
+    for (i = 0; i < 2000; i++) {
+        memcpy(text + 4 * i, "\xf0\x9f\x98\x80", 4);
+    }
+    text[8000] = '\0';
+
+    live = json_array();
+    json_array_append_new(live, long_window("w_long", "shop", text, 0));
+    settings = adm_settings_defaults();
+    access = json_object();
+
+    s = adm_snapshot_build(live, settings, access, NOW);
+    assert_int_equal(adm_snapshot_check(s, err, sizeof(err)), 0);
+    snap = maint_snapshot_parse(s, strlen(s), err, sizeof(err));
+    assert_non_null(snap);
+    assert_int_equal(snap->windows[0].message.len, 8000);
+    maint_snapshot_free(snap);
+    free(s);
+
+    /* each window valid, together over the 1 MiB the gateways take */
+    for (i = 0; i < 20; i++) {
+        snprintf(app, sizeof(app), "app%d", i);
+        json_array_append_new(live, long_window(app, app, text, 7));
+    }
+
+    s = adm_snapshot_build(live, settings, access, NOW);
+    assert_true(strlen(s) > 1024 * 1024);
+    assert_int_equal(adm_snapshot_check(s, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "larger than 1 MiB"));
+    free(s);
+
+    json_decref(live);
+    json_decref(settings);
+    json_decref(access);
+}
+
+
 static void
 test_snapshot_access(void **state)
 {
@@ -526,6 +608,7 @@ main(void)
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_snapshot_contract),
         cmocka_unit_test(test_snapshot_access),
+        cmocka_unit_test(test_snapshot_readable),
     };
 
     adm_config_defaults();

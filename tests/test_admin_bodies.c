@@ -2,7 +2,8 @@
  * The admin API's request bodies other than a window's (bodies.c): each
  * refused field is named with a reason, the limits sit where the API
  * reference says, and accepted values come through unchanged.  Also the
- * NUL finder every body passes and the bearer-token check (auth.c).
+ * NUL finder every body passes, the UTF-8 trimming of text cut to a buffer
+ * and the bearer-token check (auth.c).
  */
 
 #include "unit.h"
@@ -216,6 +217,40 @@ test_finish(void **state)
 
 
 static void
+test_utf8_trim(void **state)
+{
+    char  s[16];
+
+    (void) state;
+
+    /* "a€" cut after 1 and 2 of the euro's 3 bytes; "😀" after 3 of 4 */
+    strcpy(s, "a\xe2\x82");
+    adm_utf8_trim(s);
+    assert_string_equal(s, "a");
+    strcpy(s, "a\xe2");
+    adm_utf8_trim(s);
+    assert_string_equal(s, "a");
+    strcpy(s, "\xf0\x9f\x98");
+    adm_utf8_trim(s);
+    assert_string_equal(s, "");
+
+    /* whole characters stay */
+    strcpy(s, "a\xe2\x82\xac");
+    adm_utf8_trim(s);
+    assert_string_equal(s, "a\xe2\x82\xac");
+    strcpy(s, "\xf0\x9f\x98\x80");
+    adm_utf8_trim(s);
+    assert_string_equal(s, "\xf0\x9f\x98\x80");
+    strcpy(s, "plain");
+    adm_utf8_trim(s);
+    assert_string_equal(s, "plain");
+    s[0] = '\0';
+    adm_utf8_trim(s);
+    assert_string_equal(s, "");
+}
+
+
+static void
 test_nul_path(void **state)
 {
     char     path[128];
@@ -227,6 +262,24 @@ test_nul_path(void **state)
     assert_int_equal(adm_json_nul(in, path, sizeof(path)), 1);
     assert_string_equal(path, "allow.paths");
     json_decref(in);
+
+    /* a key longer than the path buffer, cut inside a character */
+    {
+        char    key[400];
+        size_t  i;
+        json_t *o;
+
+        for (i = 0; i + 3 < 300; i += 3) {
+            memcpy(key + i, "\xe2\x82\xac", 3);
+        }
+        key[i] = '\0';
+        o = json_object();
+        json_object_set_new(o, key, json_stringn("x\0y", 3));
+        assert_int_equal(adm_json_nul(o, path, sizeof(path)), 1);
+        assert_true(strlen(path) < sizeof(path));
+        assert_int_equal(strlen(path) % 3, 0);
+        json_decref(o);
+    }
 
     in = body("{\"a\": [\"b\", {\"c\": \"d\"}]}");
     assert_int_equal(adm_json_nul(in, path, sizeof(path)), 0);
@@ -271,6 +324,7 @@ main(void)
         cmocka_unit_test(test_terminate),
         cmocka_unit_test(test_finish),
         cmocka_unit_test(test_nul_path),
+        cmocka_unit_test(test_utf8_trim),
         cmocka_unit_test(test_auth),
     };
 

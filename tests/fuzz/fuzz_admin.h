@@ -1,7 +1,8 @@
 /*
- * fuzz_admin.h: what the admin API's harnesses share: a refusal names
- * every field it refuses and says why, and what the API accepts makes a
- * snapshot the gateways' decoder accepts (the contract between the two).
+ * fuzz_admin.h: what the admin API's harnesses that judge bodies share:
+ * the daemon's configuration defaults, loaded once; a refusal names every
+ * field it refuses and says why; what the API accepts makes a snapshot the
+ * gateways' decoder accepts (the contract between the two).
  */
 
 #ifndef FUZZ_ADMIN_H
@@ -13,6 +14,20 @@
 
 
 #define FUZZ_NOW  1795300000LL              /* 2026-11-22T05:06:40Z */
+
+
+/* the daemon's configuration defaults (max_window_duration, ...) */
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void) argc;
+    (void) argv;
+
+    adm_config_defaults();
+
+    return 0;
+}
 
 
 static inline void

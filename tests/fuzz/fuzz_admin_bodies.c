@@ -9,8 +9,9 @@
  *   2  POST /v1/sessions/terminate
  *
  * Properties: a refusal names every field it refuses and says why; what
- * is accepted is in range, and settings, a superadmin or an app's session
- * cutoff that are accepted make a snapshot the gateways' decoder accepts.
+ * is accepted is in range (checked here, the plain way), and settings, a
+ * superadmin or an app's session cutoff that are accepted make a snapshot
+ * the gateways' decoder accepts.
  */
 
 #include "fuzz_admin.h"
@@ -30,6 +31,46 @@ fuzz_state_ok(json_t *settings, json_t *access)
 }
 
 
+static int
+fuzz_int_in(json_t *o, const char *key, json_int_t min, json_int_t max)
+{
+    json_t  *v = json_object_get(o, key);
+
+    return json_is_integer(v) && json_integer_value(v) >= min
+           && json_integer_value(v) <= max;
+}
+
+
+/* at most 2000 characters, no control characters but newline and tab */
+
+static int
+fuzz_text_ok(json_t *o, const char *key)
+{
+    size_t          i, len, chars;
+    const char     *s;
+    unsigned char   c;
+
+    s = json_string_value(json_object_get(o, key));
+    if (s == NULL) {
+        return 0;
+    }
+
+    len = json_string_length(json_object_get(o, key));
+    chars = 0;
+
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) s[i];
+        chars += (c & 0xc0) != 0x80;
+
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            return 0;
+        }
+    }
+
+    return chars <= 2000;
+}
+
+
 static void
 fuzz_settings(json_t *in, json_t *errors)
 {
@@ -45,10 +86,16 @@ fuzz_settings(json_t *in, json_t *errors)
         return;
     }
 
-    /* nothing but the known fields, each still there */
+    /* nothing but the known fields, each still there and in range */
     FUZZ_CHECK(json_array_size(errors) == 0);
     FUZZ_CHECK(json_object_size(next) == json_object_size(defaults));
     json_decref(defaults);
+
+    FUZZ_CHECK(fuzz_int_in(next, "notify_before_minutes", 0, 10080));
+    FUZZ_CHECK(fuzz_int_in(next, "session_idle_minutes", 1, 527040));
+    FUZZ_CHECK(fuzz_int_in(next, "session_lifetime_days", 1, 3650));
+    FUZZ_CHECK(fuzz_text_ok(next, "login_message"));
+    FUZZ_CHECK(fuzz_text_ok(next, "notify_message"));
 
     access = json_object();
     fuzz_state_ok(next, access);
