@@ -502,8 +502,10 @@
   var SETTINGS = ['notify_before_minutes', 'login_message', 'notify_message', 'session_idle_minutes', 'session_lifetime_days'];
 
   loaders.settings = function () {
+    $('settings-fields').disabled = true;
     api('GET', '/v1/settings').then(function (r) {
       state.settingsEtag = r.etag;
+      $('settings-fields').disabled = false;
       SETTINGS.forEach(function (k) { $('st-' + k).value = r.body[k] === undefined || r.body[k] === null ? '' : r.body[k]; });
       $('settings-meta').textContent = r.body.updated_at
         ? 'Revision ' + r.body.revision + ', changed ' + when(r.body.updated_at) + ' by ' + r.body.updated_by
