@@ -283,6 +283,7 @@ int adm_window_id(char *out, size_t len);
 json_t *adm_time_json(int64_t t);
 int adm_parse_time(json_t *v, int64_t now, int64_t *t);
 int adm_text_ok(const char *s, size_t len, size_t max_chars, int lines);
+int adm_refuse(json_t *errors, const char *field, const char *reason);
 void adm_utf8_trim(char *s);
 
 

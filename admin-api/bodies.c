@@ -16,15 +16,6 @@
 #include "admin.h"
 
 
-static int
-adm_refuse(json_t *errors, const char *field, const char *reason)
-{
-    json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field,
-                                            "reason", reason));
-    return -1;
-}
-
-
 /* the path ("allow.paths") of the first string holding a NUL, if any */
 
 static int

@@ -165,15 +165,32 @@ adm_connect_addr(const char *addr, int default_port, struct timeval tv)
 }
 
 
-/* AUTH [user] password; the error names Redis's reason, never the secret */
+/*
+ * A connection ready for commands: connected, every command under the
+ * timeout, AUTH [user] password done.  NULL with adm_err saying which
+ * ("sentinel 10.0.0.1:26379") and Redis's reason, never the secret.
+ */
 
-static int
-adm_redis_auth(redisContext *rc, const char *user, const char *password)
+static redisContext *
+adm_open(const char *what, const char *addr, int default_port,
+    struct timeval tv, const char *user, const char *password)
 {
-    redisReply  *rr;
+    redisReply    *rr;
+    redisContext  *rc;
+
+    rc = adm_connect_addr(addr, default_port, tv);
+
+    if (rc == NULL || rc->err) {
+        snprintf(adm_err, sizeof(adm_err), "%s: %s", what,
+                 rc ? rc->errstr : "out of memory");
+        redisFree(rc);
+        return NULL;
+    }
+
+    redisSetTimeout(rc, tv);
 
     if (password[0] == '\0') {
-        return 0;
+        return rc;
     }
 
     if (user[0]) {
@@ -183,15 +200,16 @@ adm_redis_auth(redisContext *rc, const char *user, const char *password)
     }
 
     if (rr == NULL || rr->type == REDIS_REPLY_ERROR) {
-        snprintf(adm_err, sizeof(adm_err), "AUTH failed: %s",
+        snprintf(adm_err, sizeof(adm_err), "%s: AUTH failed: %s", what,
                  rr ? rr->str : rc->errstr);
         freeReplyObject(rr);
-        return -1;
+        redisFree(rc);
+        return NULL;
     }
 
     freeReplyObject(rr);
 
-    return 0;
+    return rc;
 }
 
 
@@ -208,7 +226,7 @@ static redisContext *
 adm_sentinel_connect(struct timeval tv)
 {
     char           list[sizeof(adm_conf.redis_sentinels)], *one, *save;
-    char           addr[300];
+    char           addr[300], what[sizeof(addr) + 64];
     const char    *sentinels[16];
     size_t         n, i, k;
     redisReply    *rr;
@@ -228,22 +246,12 @@ adm_sentinel_connect(struct timeval tv)
     for (k = 0; k < n; k++) {
         i = (adm_sentinel_next + k) % n;
 
-        sc = adm_connect_addr(sentinels[i], 26379, tv);
+        snprintf(what, sizeof(what), "sentinel %s", sentinels[i]);
 
-        if (sc == NULL || sc->err) {
-            snprintf(adm_err, sizeof(adm_err), "sentinel %s: %s",
-                     sentinels[i], sc ? sc->errstr : "out of memory");
-            redisFree(sc);
-            continue;
-        }
-
-        redisSetTimeout(sc, tv);
-
-        if (adm_redis_auth(sc, adm_conf.redis_sentinel_user,
-                     adm_conf.redis_sentinel_password)
-            != 0)
-        {
-            redisFree(sc);
+        sc = adm_open(what, sentinels[i], 26379, tv,
+                      adm_conf.redis_sentinel_user,
+                      adm_conf.redis_sentinel_password);
+        if (sc == NULL) {
             continue;
         }
 
@@ -269,23 +277,12 @@ adm_sentinel_connect(struct timeval tv)
                  rr->element[0]->str, rr->element[1]->str);
         freeReplyObject(rr);
 
-        rc = adm_connect_addr(addr, 6379, tv);
+        snprintf(what, sizeof(what), "primary %s (from sentinel %s)", addr,
+                 sentinels[i]);
 
-        if (rc == NULL || rc->err) {
-            snprintf(adm_err, sizeof(adm_err), "primary %s (from sentinel "
-                     "%s): %s", addr, sentinels[i],
-                     rc ? rc->errstr : "out of memory");
-            redisFree(rc);
-            continue;
-        }
-
-        redisSetTimeout(rc, tv);
-
-        if (adm_redis_auth(rc, adm_conf.redis_user,
-                           adm_conf.redis_password)
-            != 0)
-        {
-            redisFree(rc);
+        rc = adm_open(what, addr, 6379, tv, adm_conf.redis_user,
+                      adm_conf.redis_password);
+        if (rc == NULL) {
             continue;
         }
 
@@ -354,22 +351,10 @@ adm_store_connect(void)
         }
 
     } else {
-        adm_rc = adm_connect_addr(adm_conf.redis, 6379, tv);
+        adm_rc = adm_open(adm_conf.redis, adm_conf.redis, 6379, tv,
+                          adm_conf.redis_user, adm_conf.redis_password);
 
-        if (adm_rc == NULL || adm_rc->err) {
-            snprintf(adm_err, sizeof(adm_err), "connect to %s: %s",
-                     adm_conf.redis,
-                     adm_rc ? adm_rc->errstr : "out of memory");
-            adm_store_failed();
-            return -1;
-        }
-
-        redisSetTimeout(adm_rc, tv);
-
-        if (adm_redis_auth(adm_rc, adm_conf.redis_user,
-                           adm_conf.redis_password)
-            != 0)
-        {
+        if (adm_rc == NULL) {
             adm_store_failed();
             return -1;
         }

@@ -90,11 +90,14 @@ adm_in(const char *key, const char **list)
 }
 
 
-static void
-adm_err(json_t *errors, const char *field, const char *reason)
+/* one {"field", "reason"} for a 422's errors; -1, for callers to return */
+
+int
+adm_refuse(json_t *errors, const char *field, const char *reason)
 {
     json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field,
                                             "reason", reason));
+    return -1;
 }
 
 
@@ -120,13 +123,13 @@ adm_check_translations(json_t *v, json_t *out, json_t *errors)
     n0 = json_array_size(errors);
 
     if (!json_is_object(v)) {
-        adm_err(errors, "translations", "must be an object of language "
+        adm_refuse(errors, "translations", "must be an object of language "
                 "tags, like {\"fr\": {\"title\": \"...\"}}");
         return;
     }
 
     if (json_object_size(v) > ADM_TRANSLATIONS_MAX) {
-        adm_err(errors, "translations", "must have at most 32 languages");
+        adm_refuse(errors, "translations", "must have at most 32 languages");
         return;
     }
 
@@ -137,7 +140,7 @@ adm_check_translations(json_t *v, json_t *out, json_t *errors)
         snprintf(field, sizeof(field), "translations.%.40s", lang);
 
         if (!maint_valid_lang(lang, strlen(lang))) {
-            adm_err(errors, field, "must be a language tag like \"fr\" or "
+            adm_refuse(errors, field, "must be a language tag like \"fr\" or "
                     "\"pt-BR\"");
             continue;
         }
@@ -148,13 +151,13 @@ adm_check_translations(json_t *v, json_t *out, json_t *errors)
             }
 
             if (strcasecmp(other, lang) == 0) {
-                adm_err(errors, field, "is there twice (tags ignore case)");
+                adm_refuse(errors, field, "is there twice (tags ignore case)");
                 break;
             }
         }
 
         if (!json_is_object(texts)) {
-            adm_err(errors, field, "must be an object with title, "
+            adm_refuse(errors, field, "must be an object with title, "
                     "login_message or notify_message");
             continue;
         }
@@ -176,7 +179,7 @@ adm_check_translations(json_t *v, json_t *out, json_t *errors)
                                errors);
 
             } else {
-                adm_err(errors, field, "is not a known field (title, "
+                adm_refuse(errors, field, "is not a known field (title, "
                         "login_message, notify_message)");
                 continue;
             }
@@ -267,19 +270,19 @@ adm_check_text(json_t *v, const char *field, size_t max, int lines,
     int   rc;
 
     if (!json_is_string(v)) {
-        adm_err(errors, field, "must be a string");
+        adm_refuse(errors, field, "must be a string");
         return;
     }
 
     if (required && json_string_length(v) == 0) {
-        adm_err(errors, field, "must not be empty");
+        adm_refuse(errors, field, "must not be empty");
         return;
     }
 
     rc = adm_text_ok(json_string_value(v), json_string_length(v), max, lines);
 
     if (rc == -1) {
-        adm_err(errors, field, lines ? "must not contain control characters "
+        adm_refuse(errors, field, lines ? "must not contain control characters "
                 "other than newline and tab"
                 : "must not contain control characters");
         return;
@@ -288,7 +291,7 @@ adm_check_text(json_t *v, const char *field, size_t max, int lines,
     if (rc == -2) {
         snprintf(reason, sizeof(reason), "must be at most %zu characters",
                  max);
-        adm_err(errors, field, reason);
+        adm_refuse(errors, field, reason);
         return;
     }
 
@@ -371,20 +374,20 @@ adm_check_apps(json_t *v, json_t *out, json_t *errors)
     if (!json_is_array(v) || json_array_size(v) == 0
         || json_array_size(v) > ADM_LIST_MAX)
     {
-        adm_err(errors, "apps", "must be an array of 1 to 64 app names, or "
+        adm_refuse(errors, "apps", "must be an array of 1 to 64 app names, or "
                 "[\"*\"]");
         return;
     }
 
     json_array_foreach(v, i, a) {
         if (!json_is_string(a)) {
-            adm_err(errors, "apps", "must contain only strings");
+            adm_refuse(errors, "apps", "must contain only strings");
             return;
         }
 
         if (strcmp(json_string_value(a), "*") == 0) {
             if (json_array_size(v) != 1) {
-                adm_err(errors, "apps", "\"*\" (every app) must stand "
+                adm_refuse(errors, "apps", "\"*\" (every app) must stand "
                         "alone");
                 return;
             }
@@ -393,7 +396,7 @@ adm_check_apps(json_t *v, json_t *out, json_t *errors)
         }
 
         if (!maint_valid_name(json_string_value(a), json_string_length(a))) {
-            adm_err(errors, "apps", "app names are 1 to 64 characters of "
+            adm_refuse(errors, "apps", "app names are 1 to 64 characters of "
                     "A-Z a-z 0-9 . _ -");
             return;
         }
@@ -413,7 +416,7 @@ adm_check_allow(json_t *v, json_t *out, json_t *errors)
     int           bad;
 
     if (!json_is_object(v)) {
-        adm_err(errors, "allow", "must be an object with \"paths\" and "
+        adm_refuse(errors, "allow", "must be an object with \"paths\" and "
                 "\"networks\"");
         return;
     }
@@ -425,7 +428,7 @@ adm_check_allow(json_t *v, json_t *out, json_t *errors)
             char field[96];
 
             snprintf(field, sizeof(field), "allow.%.64s", key);
-            adm_err(errors, field, "is not a known field");
+            adm_refuse(errors, field, "is not a known field");
             bad = 1;
         }
     }
@@ -436,7 +439,7 @@ adm_check_allow(json_t *v, json_t *out, json_t *errors)
 
     if (paths) {
         if (!json_is_array(paths) || json_array_size(paths) > ADM_LIST_MAX) {
-            adm_err(errors, "allow.paths", "must be an array of at most 64 "
+            adm_refuse(errors, "allow.paths", "must be an array of at most 64 "
                     "paths");
             bad = 1;
 
@@ -450,7 +453,7 @@ adm_check_allow(json_t *v, json_t *out, json_t *errors)
                     || adm_text_ok(s, json_string_length(a), ADM_PATH_MAX, 0)
                        != 0)
                 {
-                    adm_err(errors, "allow.paths", "must contain paths that "
+                    adm_refuse(errors, "allow.paths", "must contain paths that "
                             "start with \"/\", without spaces");
                     bad = 1;
                     break;
@@ -463,8 +466,8 @@ adm_check_allow(json_t *v, json_t *out, json_t *errors)
 
     if (nets) {
         if (!json_is_array(nets) || json_array_size(nets) > ADM_LIST_MAX) {
-            adm_err(errors, "allow.networks", "must be an array of at most 64 "
-                    "networks");
+            adm_refuse(errors, "allow.networks",
+                       "must be an array of at most 64 networks");
             bad = 1;
 
         } else {
@@ -473,8 +476,8 @@ adm_check_allow(json_t *v, json_t *out, json_t *errors)
                     || maint_cidr_parse(json_string_value(a),
                                         json_string_length(a), &cidr) != 0)
                 {
-                    adm_err(errors, "allow.networks", "must contain networks "
-                            "like 10.0.0.0/8 or 2001:db8::/32");
+                    adm_refuse(errors, "allow.networks", "must contain "
+                               "networks like 10.0.0.0/8 or 2001:db8::/32");
                     bad = 1;
                     break;
                 }
@@ -517,12 +520,12 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
     json_object_foreach(in, key, v) {
 
         if (adm_in(key, adm_readonly)) {
-            adm_err(errors, key, "is read-only");
+            adm_refuse(errors, key, "is read-only");
             continue;
         }
 
         if (!adm_in(key, adm_writable)) {
-            adm_err(errors, key, "is not a known field");
+            adm_refuse(errors, key, "is not a known field");
             continue;
         }
 
@@ -536,9 +539,9 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
                    || strcmp(key, "ends_at") == 0)
         {
             if (adm_parse_time(v, now, &t) != 0) {
-                adm_err(errors, key, "must be an RFC 3339 time with an offset, "
-                        "like 2026-11-21T22:00:00Z, from 1970 to 9999, or "
-                        "\"now\"");
+                adm_refuse(errors, key, "must be an RFC 3339 time with an "
+                        "offset, like 2026-11-21T22:00:00Z, from 1970 to 9999, "
+                        "or \"now\"");
             } else {
                 json_object_set_new(out, key, adm_time_json(t));
             }
@@ -548,7 +551,7 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
                 || (strcmp(json_string_value(v), "full") != 0
                     && strcmp(json_string_value(v), "read_only") != 0))
             {
-                adm_err(errors, key, "must be \"full\" or \"read_only\"");
+                adm_refuse(errors, key, "must be \"full\" or \"read_only\"");
             } else {
                 json_object_set(out, key, v);
             }
@@ -572,7 +575,7 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
             if (!json_is_integer(v) || minutes < 0
                 || minutes > ADM_NOTIFY_MAX)
             {
-                adm_err(errors, key, "must be null or an integer from 0 to "
+                adm_refuse(errors, key, "must be null or an integer from 0 to "
                         "10080");
             } else {
                 json_object_set(out, key, v);
@@ -587,7 +590,7 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
         } else {
             /* the booleans */
             if (!json_is_boolean(v)) {
-                adm_err(errors, key, "must be true or false");
+                adm_refuse(errors, key, "must be true or false");
             } else {
                 json_object_set(out, key, v);
             }
@@ -599,7 +602,7 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
 
         for (r = required; *r; r++) {
             if (json_object_get(in, *r) == NULL) {
-                adm_err(errors, *r, "is required");
+                adm_refuse(errors, *r, "is required");
             }
         }
     }
@@ -735,17 +738,17 @@ adm_window_check(json_t *rec, int creating, int64_t now, json_t *errors)
     start = adm_window_begin(rec);
 
     if (end <= start) {
-        adm_err(errors, "ends_at", "must be after starts_at");
+        adm_refuse(errors, "ends_at", "must be after starts_at");
 
     } else if (end - start > adm_conf.max_duration) {
         snprintf(reason, sizeof(reason), "must be at most %lld minutes after "
                  "starts_at (max_window_duration)",
                  (long long) (adm_conf.max_duration / 60));
-        adm_err(errors, "ends_at", reason);
+        adm_refuse(errors, "ends_at", reason);
     }
 
     if (creating && end <= now) {
-        adm_err(errors, "ends_at", "must be in the future");
+        adm_refuse(errors, "ends_at", "must be in the future");
     }
 
     return (int) (json_array_size(errors) - n0);
