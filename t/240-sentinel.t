@@ -355,11 +355,15 @@ ok(wait_until(sub { metric_sum('ngx_maint_sentinel_failovers_total') >= $before 
               'workers follow again'), 'both workers left the demoted primary');
 
 # a write is acknowledged once a replica has it (redis_min_replicas 1):
-# the demoted node and the other replica first resync with the new primary
+# the demoted node and the other replica first resync with the new primary,
+# and "online" alone can come before a replica acknowledges writes: wait
+# until one confirms a write of the test's own (WAIT, as the daemon does)
 ok(wait_until(sub {
-    my @on = node_cmd($nodes{ current_primary() } // return, 'INFO', 'replication')
-             =~ /state=online/g;
-    return @on >= 1;
+    my $p = $nodes{ current_primary() } // return;
+    my @on = node_cmd($p, 'INFO', 'replication') =~ /state=online/g;
+    return unless @on >= 1;
+    node_cmd($p, 'SET', 'test:replicated', time);
+    return node_cmd($p, 'WAIT', 1, 200) >= 1;
 }, 30, 'a replica in sync with the new primary'), 'a replica follows the new primary');
 $tag = $admin->api('GET', "/v1/windows/$w2_id")->{headers}{etag};
 is($admin->api('POST', "/v1/windows/$w2_id/complete", if_match => $tag)->{status}, 200,
