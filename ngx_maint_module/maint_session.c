@@ -5,7 +5,9 @@
  * no session at all.
  */
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "maint_session.h"
 
@@ -56,9 +58,10 @@ maint_ws(char c)
 
 
 /*
- * One ";"-separated item of a Cookie or Set-Cookie header, from pos: its
- * name and value, each without surrounding blanks.  Returns where the item
- * ends (the ";" or len); p->eq is 0 for an item without "=".
+ * One item of a Cookie or Set-Cookie header, from pos: its name and value,
+ * each without surrounding blanks.  Items end at ";" and, in a Cookie
+ * header ("comma"), also at ",".  Returns where the item ends (the
+ * separator or len); p->eq is 0 for an item without "=".
  */
 
 typedef struct {
@@ -70,11 +73,13 @@ typedef struct {
 
 
 static size_t
-maint_item(const char *h, size_t len, size_t pos, maint_item_t *p)
+maint_item(const char *h, size_t len, size_t pos, int comma, maint_item_t *p)
 {
     size_t  end, eq;
 
-    for (end = pos; end < len && h[end] != ';'; end++) {
+    for (end = pos; end < len && h[end] != ';' && !(comma && h[end] == ',');
+         end++)
+    {
         /* void */
     }
 
@@ -117,42 +122,18 @@ maint_item_is(const char *h, maint_item_t *p, const char *name,
 }
 
 
-int
-maint_cookie_values(const char *header, size_t len, const char *name,
-    size_t name_len, maint_cookie_pt handler, void *data)
-{
-    int           found;
-    size_t        pos;
-    maint_item_t  p;
-
-    found = 0;
-
-    for (pos = 0; pos < len; pos++) {
-        pos = maint_item(header, len, pos, &p);
-
-        if (!p.eq || !maint_item_is(header, &p, name, name_len)) {
-            continue;
-        }
-
-        found++;
-
-        handler(data, header + p.vs, p.ve - p.vs,
-                maint_cookie_value_ok(header + p.vs, p.ve - p.vs));
-    }
-
-    return found;
-}
-
-
 /*
  * Kept items keep the separator that preceded them in the header: the
- * result is never longer than the header, whatever its spacing.
+ * result is never longer than the header, whatever its spacing.  An item
+ * without "=" is passed with an empty name (it is a value to some
+ * parsers, a name to others).
  */
 
 size_t
-maint_cookie_remove(const char *header, size_t len, const char *name,
-    size_t name_len, char *out)
+maint_cookie_filter(const char *header, size_t len,
+    maint_cookie_filter_pt visit, void *data, char *out)
 {
+    int           keep;
     size_t        pos, start, o;
     maint_item_t  p;
 
@@ -160,14 +141,26 @@ maint_cookie_remove(const char *header, size_t len, const char *name,
 
     for (pos = 0; pos < len; pos++) {
         start = pos;
-        pos = maint_item(header, len, pos, &p);
+        pos = maint_item(header, len, pos, 1, &p);
 
-        if (p.end == p.start || maint_item_is(header, &p, name, name_len)) {
+        if (p.end == p.start) {
+            continue;                   /* empty: dropped from the copy */
+        }
+
+        if (p.eq) {
+            keep = visit(data, header + p.ns, p.ne - p.ns, header + p.vs,
+                         p.ve - p.vs);
+        } else {
+            keep = visit(data, header + p.start, 0, header + p.start,
+                         p.end - p.start);
+        }
+
+        if (!keep || out == NULL) {
             continue;
         }
 
         if (o) {
-            /* the ";" before this item, and the blanks after it */
+            /* the separator before this item, and the blanks after it */
             memmove(out + o, header + start - 1, p.start - start + 1);
             o += p.start - start + 1;
         }
@@ -177,6 +170,201 @@ maint_cookie_remove(const char *header, size_t len, const char *name,
     }
 
     return o;
+}
+
+
+typedef struct {
+    const char       *name;
+    size_t            name_len;
+    maint_cookie_pt   handler;
+    void             *data;
+    int               found;
+} maint_values_t;
+
+
+static int
+maint_values_one(void *data, const char *name, size_t name_len,
+    const char *value, size_t len)
+{
+    maint_values_t  *v = data;
+
+    if (name_len == v->name_len && memcmp(name, v->name, name_len) == 0) {
+        v->found++;
+        v->handler(v->data, value, len, maint_cookie_value_ok(value, len));
+    }
+
+    return 1;
+}
+
+
+int
+maint_cookie_values(const char *header, size_t len, const char *name,
+    size_t name_len, maint_cookie_pt handler, void *data)
+{
+    maint_values_t  v = { name, name_len, handler, data, 0 };
+
+    (void) maint_cookie_filter(header, len, maint_values_one, &v, NULL);
+
+    return v.found;
+}
+
+
+static int
+maint_unhex(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+
+/* one round of percent-decoding (in may be out); returns the new length */
+
+static size_t
+maint_pct_decode(const char *in, size_t len, char *out)
+{
+    int     hi, lo;
+    size_t  i, o;
+
+    for (i = 0, o = 0; i < len; i++) {
+        if (in[i] == '%' && i + 2 < len
+            && (hi = maint_unhex((unsigned char) in[i + 1])) >= 0
+            && (lo = maint_unhex((unsigned char) in[i + 2])) >= 0)
+        {
+            out[o++] = (char) (hi << 4 | lo);
+            i += 2;
+            continue;
+        }
+
+        out[o++] = in[i];
+    }
+
+    return o;
+}
+
+
+#define MAINT_NAME_MAX  1024            /* longer names: an alias */
+
+/*
+ * A name as PHP, ASP.NET and friends may read it: percent-decoded until
+ * nothing changes (at most four rounds), "+", " " and "." as "_",
+ * lowercase.  Returns the length, or -1 when it does not settle.
+ */
+
+static ssize_t
+maint_name_canon(const char *n, size_t len, char *out)
+{
+    int     round;
+    size_t  i, l;
+
+    memcpy(out, n, len);
+
+    for (round = 0; ; round++) {
+        l = maint_pct_decode(out, len, out);
+
+        if (l == len) {
+            break;
+        }
+
+        if (round == 4) {
+            return -1;
+        }
+
+        len = l;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (out[i] == '+' || out[i] == ' ' || out[i] == '.') {
+            out[i] = '_';
+
+        } else if (out[i] >= 'A' && out[i] <= 'Z') {
+            out[i] = (char) (out[i] - 'A' + 'a');
+        }
+    }
+
+    return (ssize_t) len;
+}
+
+
+int
+maint_cookie_name(const char *n, size_t n_len, const char *name,
+    size_t name_len)
+{
+    char      a[MAINT_NAME_MAX], b[MAINT_NAME_MAX];
+    char     *br;
+    ssize_t   al, bl;
+
+    if (n_len == name_len && memcmp(n, name, name_len) == 0) {
+        return MAINT_NAME_EXACT;
+    }
+
+    if (n_len == 0 || name_len > MAINT_NAME_MAX) {
+        return MAINT_NAME_OTHER;
+    }
+
+    if (n_len > MAINT_NAME_MAX) {
+        return MAINT_NAME_ALIAS;        /* nobody's real name: not safe */
+    }
+
+    al = maint_name_canon(n, n_len, a);
+    bl = maint_name_canon(name, name_len, b);
+
+    if (al < 0) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    if (al == bl && memcmp(a, b, al) == 0) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    /* PHP reads "sid[x]" as an array named "sid", and "sid[" as "sid_" */
+
+    br = memchr(a, '[', al);
+
+    if (br && br - a == bl && memcmp(a, b, bl) == 0) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    for ( ; br; br = memchr(br + 1, '[', a + al - br - 1)) {
+        *br = '_';
+    }
+
+    if (al == bl && memcmp(a, b, al) == 0) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    return MAINT_NAME_OTHER;
+}
+
+
+typedef struct {
+    const char  *name;
+    size_t       name_len;
+} maint_remove_t;
+
+
+static int
+maint_remove_one(void *data, const char *name, size_t name_len,
+    const char *value, size_t len)
+{
+    maint_remove_t  *rm = data;
+
+    return maint_cookie_name(name, name_len, rm->name, rm->name_len)
+           == MAINT_NAME_OTHER;
+}
+
+
+size_t
+maint_cookie_remove(const char *header, size_t len, const char *name,
+    size_t name_len, char *out)
+{
+    maint_remove_t  rm = { name, name_len };
+
+    return maint_cookie_filter(header, len, maint_remove_one, &rm, out);
 }
 
 
@@ -323,7 +511,7 @@ maint_set_cookie(const char *header, size_t len, const char *name,
 
     /* the cookie itself: name=value */
 
-    pos = maint_item(h, len, 0, &p);
+    pos = maint_item(h, len, 0, 0, &p);
 
     if (!p.eq || !maint_item_is(h, &p, name, name_len)
         || !maint_cookie_value_ok(h + p.vs, p.ve - p.vs))
@@ -337,7 +525,7 @@ maint_set_cookie(const char *header, size_t len, const char *name,
     /* then its attributes: does one of them delete it? */
 
     for (pos++; pos < len; pos++) {
-        pos = maint_item(h, len, pos, &p);
+        pos = maint_item(h, len, pos, 0, &p);
 
         if (maint_lower_eq(h + p.ns, p.ne - p.ns, "max-age")) {
             /* a negative or zero Max-Age deletes the cookie */
@@ -491,14 +679,273 @@ maint_siphash(const unsigned char key[16], const void *in, size_t len,
 }
 
 
-void
+/*
+ * The canonical form of a value: without one leading and one trailing
+ * double quote, percent-decoded until nothing changes.  -1 when it does not
+ * settle within four rounds (nobody encodes a session id five times over).
+ */
+
+#define MAINT_DECODE_ROUNDS  4
+
+static ssize_t
+maint_session_canon(const char *value, size_t len, char *out)
+{
+    int     round;
+    size_t  l;
+
+    if (len && value[0] == '"') {
+        value++;
+        len--;
+    }
+
+    if (len && value[len - 1] == '"') {
+        len--;
+    }
+
+    memcpy(out, value, len);
+
+    for (round = 0; ; round++) {
+        l = maint_pct_decode(out, len, out);
+
+        if (l == len) {
+            return (ssize_t) len;
+        }
+
+        if (round == MAINT_DECODE_ROUNDS) {
+            return -1;
+        }
+
+        len = l;
+    }
+}
+
+
+int
 maint_session_id(const char *value, size_t len,
     char out[MAINT_SESSION_ID_HEX + 1])
 {
+    char           buf[MAINT_COOKIE_MAX];
+    ssize_t        n;
     unsigned char  h[32];
 
-    maint_sha256(value, len, h);
+    out[0] = '\0';
+
+    if (len > MAINT_COOKIE_MAX) {
+        return 0;
+    }
+
+    n = maint_session_canon(value, len, buf);
+    if (n < 0) {
+        return 0;
+    }
+
+    maint_sha256(buf, n, h);
     maint_hex(h, sizeof(h), out);
+
+    return 1;
+}
+
+
+typedef struct {
+    unsigned char  (*ids)[32];
+    int              n;
+    int              max;
+    char             canon[MAINT_COOKIE_MAX];
+} maint_forms_t;
+
+
+/* adds the id of one form, unless known; 0 when there are too many */
+
+static int
+maint_forms_add(maint_forms_t *f, const char *s, size_t len)
+{
+    int            i;
+    ssize_t        n;
+    unsigned char  h[32];
+
+    n = maint_session_canon(s, len, f->canon);
+    if (n < 0) {
+        return 0;
+    }
+
+    maint_sha256(f->canon, n, h);
+
+    for (i = 0; i < f->n; i++) {
+        if (memcmp(f->ids[i], h, 32) == 0) {
+            return 1;
+        }
+    }
+
+    if (f->n == f->max) {
+        return 0;
+    }
+
+    memcpy(f->ids[f->n++], h, 32);
+
+    return 1;
+}
+
+
+static int
+maint_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+
+/* a string and every cut of it before a byte that is not alphanumeric */
+
+static int
+maint_forms_cuts(maint_forms_t *f, const char *s, size_t len)
+{
+    size_t  i;
+
+    if (len == 0) {
+        return 1;
+    }
+
+    if (!maint_forms_add(f, s, len)) {
+        return 0;
+    }
+
+    for (i = 1; i < len; i++) {
+        if (!maint_alnum((unsigned char) s[i]) && !maint_forms_add(f, s, i))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* one base and its percent-decodings, each also with "+" as a space */
+
+static int
+maint_forms_decodings(maint_forms_t *f, char *s, size_t len, char *tmp)
+{
+    int     round;
+    size_t  i, l;
+
+    for (round = 0; ; round++) {
+        if (!maint_forms_cuts(f, s, len)) {
+            return 0;
+        }
+
+        if (memchr(s, '+', len)) {
+            for (i = 0; i < len; i++) {
+                tmp[i] = s[i] == '+' ? ' ' : s[i];
+            }
+
+            if (!maint_forms_cuts(f, tmp, len)) {
+                return 0;
+            }
+        }
+
+        l = maint_pct_decode(s, len, s);
+
+        if (l == len) {
+            return 1;
+        }
+
+        if (round == MAINT_DECODE_ROUNDS) {
+            return 0;
+        }
+
+        len = l;
+    }
+}
+
+
+/* RFC 2109 quoted-string escapes, and Python's octal ones ("\\054") */
+
+static size_t
+maint_unescape(const char *in, size_t len, char *out)
+{
+    size_t  i, o;
+
+    for (i = 0, o = 0; i < len; i++) {
+        if (in[i] != '\\' || i + 1 == len) {
+            out[o++] = in[i];
+            continue;
+        }
+
+        if (i + 3 < len && in[i + 1] >= '0' && in[i + 1] <= '3'
+            && in[i + 2] >= '0' && in[i + 2] <= '7'
+            && in[i + 3] >= '0' && in[i + 3] <= '7')
+        {
+            out[o++] = (char) ((in[i + 1] - '0') << 6 | (in[i + 2] - '0') << 3
+                               | (in[i + 3] - '0'));
+            i += 3;
+            continue;
+        }
+
+        out[o++] = in[++i];
+    }
+
+    return o;
+}
+
+
+int
+maint_session_forms(const char *value, size_t len, unsigned char (*ids)[32],
+    int max)
+{
+    int             ok;
+    char           *base, *tmp;
+    size_t          i, l;
+    maint_forms_t  *f;
+
+    if (len == 0 || len > MAINT_COOKIE_MAX || max < 1) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char) value[i] < 0x20
+            || (unsigned char) value[i] >= 0x7f)
+        {
+            return 0;
+        }
+    }
+
+    f = malloc(sizeof(maint_forms_t) + 2 * MAINT_COOKIE_MAX);
+    if (f == NULL) {
+        return 0;
+    }
+
+    base = (char *) (f + 1);
+    tmp = base + MAINT_COOKIE_MAX;
+
+    f->ids = ids;
+    f->n = 0;
+    f->max = max;
+
+    /* the session's own id first */
+
+    ok = maint_forms_add(f, value, len);
+
+    /* the value as sent, then without a leading quote */
+
+    if (ok) {
+        memcpy(base, value, len);
+        ok = maint_forms_decodings(f, base, len, tmp);
+    }
+
+    if (ok && value[0] == '"' && len > 1) {
+        memcpy(base, value + 1, len - 1);
+        ok = maint_forms_decodings(f, base, len - 1, tmp);
+    }
+
+    if (ok && memchr(value, '\\', len)) {
+        l = value[0] == '"' ? 1 : 0;
+        l = maint_unescape(value + l, len - l, base);
+        ok = maint_forms_decodings(f, base, l, tmp);
+    }
+
+    l = ok ? (size_t) f->n : 0;
+    free(f);
+
+    return (int) l;
 }
 
 

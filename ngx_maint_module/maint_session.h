@@ -12,9 +12,16 @@
 #include "maint_snapshot.h"
 
 
-#define MAINT_COOKIE_MAX      4096      /* longer values are no session */
+#define MAINT_COOKIE_MAX      4096      /* longer values are stripped */
 #define MAINT_SESSION_ID_HEX  64
+#define MAINT_SESSION_FORMS   64        /* more forms: the value is stripped */
 
+
+/*
+ * Cookie headers are split into pairs at ";" and at ",": RFC 2965 and many
+ * servers and frameworks still read "a=1, sid=X" as two cookies, so
+ * anything after a comma may reach an app as a cookie of its own.
+ */
 
 /* called for every pair named "name"; valid: the value is well-formed */
 typedef void (*maint_cookie_pt)(void *data, const char *value, size_t len,
@@ -28,11 +35,52 @@ int maint_cookie_values(const char *header, size_t len, const char *name,
 int maint_cookie_value_ok(const char *value, size_t len);
 
 /*
- * The header without any pair named "name", into out (as long as the
- * header, at least); returns the new length.
+ * Called for every pair of a header (name and value trimmed of blanks);
+ * returns 1 to keep the pair, 0 to drop it.
+ */
+typedef int (*maint_cookie_filter_pt)(void *data, const char *name,
+    size_t name_len, const char *value, size_t value_len);
+
+/*
+ * Walks every pair of one Cookie header value; with out (as long as the
+ * header, at least) the kept pairs are written there, each with the
+ * separator that preceded it.  Returns the new length.
+ */
+size_t maint_cookie_filter(const char *header, size_t len,
+    maint_cookie_filter_pt visit, void *data, char *out);
+
+/*
+ * How a pair's name relates to a cookie name: MAINT_NAME_EXACT byte for
+ * byte; MAINT_NAME_ALIAS when an app may still read it as that name
+ * (another letter case, percent-encoded, PHP's "." and " " for "_", a
+ * "[...]" suffix); MAINT_NAME_OTHER otherwise.
+ */
+#define MAINT_NAME_OTHER  0
+#define MAINT_NAME_EXACT  1
+#define MAINT_NAME_ALIAS  2
+
+int maint_cookie_name(const char *n, size_t n_len, const char *name,
+    size_t name_len);
+
+/*
+ * The header without any pair named "name" (exactly or as an alias), into
+ * out (as long as the header, at least); returns the new length.
  */
 size_t maint_cookie_remove(const char *header, size_t len, const char *name,
     size_t name_len, char *out);
+
+/*
+ * The ids of every form of a session cookie's value an app may read: the
+ * value unquoted, backslash-unescaped, percent-decoded (once, twice...,
+ * "+" as a space), and each of these cut before any byte that is not a
+ * letter or digit (apps that stop there read "X" from "X-", "X,", "X\"...).
+ * ids[0] is the session's own id (maint_session_id).  Returns how many
+ * distinct ids, or 0 when the value cannot be checked: longer than
+ * MAINT_COOKIE_MAX, bytes outside printable ASCII, encoded more than
+ * four times over, or more than "max" forms.  Such a value is stripped.
+ */
+int maint_session_forms(const char *value, size_t len,
+    unsigned char (*ids)[32], int max);
 
 /*
  * A Set-Cookie header that sets "name" to a non-empty value and does not
@@ -41,8 +89,12 @@ size_t maint_cookie_remove(const char *header, size_t len, const char *name,
 int maint_set_cookie(const char *header, size_t len, const char *name,
     size_t name_len, int64_t now_s, const char **value, size_t *vlen);
 
-/* the session id: SHA-256 of the value, in hex */
-void maint_session_id(const char *value, size_t len,
+/*
+ * The session id: SHA-256 of the value's canonical form (without
+ * surrounding double quotes, percent-decoded until nothing is left to
+ * decode), in hex; returns 0 (and an empty id) when there is no such form.
+ */
+int maint_session_id(const char *value, size_t len,
     char out[MAINT_SESSION_ID_HEX + 1]);
 
 /*

@@ -38,8 +38,14 @@ ngx_maint_handler(ngx_http_request_t *r)
 
     /* subrequests (auth_request, SSI, mirror) belong to a decided request */
 
-    if (!lcf->enable || r != r->main) {
+    if (r != r->main) {
         return NGX_DECLINED;
+    }
+
+    if (!lcf->enable) {
+        /* the edge's own cookies are never the app's, decided or not */
+        return ngx_maint_cookies_upstream(r, NULL, lcf) == NGX_OK
+               ? NGX_DECLINED : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     ctx = ngx_maint_get_ctx(r);
@@ -71,6 +77,12 @@ ngx_maint_handler(ngx_http_request_t *r)
         }
 
         rc = ngx_maint_decide(r, ctx, lcf);
+
+        if (rc == NGX_DECLINED
+            && ngx_maint_cookies_upstream(r, ctx, lcf) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
 
         if (rc != NGX_BUSY) {
             return rc;
@@ -184,14 +196,20 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
         ctx->sessions_checked = 1;
 
+        /*
+         * Logoff: whatever the answer, the response expires the cookie;
+         * if the request goes on, it goes without any session
+         * (ngx_maint_cookies_upstream)
+         */
+
         if (ctx->revoked) {
+            ctx->expire_cookie = 1;
+
             if (lcf->session_revoked != NGX_MAINT_REVOKED_LOGOFF) {
                 ngx_maint_count(ctx, NGX_MAINT_ST_REVOKED);
                 rc = ngx_maint_revoked(r, ctx, lcf);
                 goto done;
             }
-
-            ngx_maint_session_logoff(r, ctx, lcf);
         }
     }
 
@@ -310,8 +328,6 @@ static ngx_int_t
 ngx_maint_revoked(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
-    ctx->expire_cookie = 1;
-
     if (lcf->session_revoked == NGX_MAINT_REVOKED_401) {
         return ngx_maint_send_page(r, ctx, lcf->page,
                                    NGX_MAINT_KIND_SESSION_ENDED,

@@ -27,6 +27,8 @@ static char *ngx_maint_on_redis_error_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_maint_status_code_post(ngx_conf_t *cf, void *post,
     void *data);
+static ngx_int_t ngx_maint_session_pattern(ngx_conf_t *cf,
+    ngx_maint_loc_conf_t *lcf, ngx_str_t *v);
 static char *ngx_maint_session_cookie_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_maint_session_revoked_directive(ngx_conf_t *cf,
@@ -130,7 +132,7 @@ static ngx_command_t  ngx_maint_commands[] = {
       NULL },
 
     { ngx_string("maint_session_cookie"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE123,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1234,
       ngx_maint_session_cookie_directive,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -485,6 +487,9 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->session_cookie = prev->session_cookie;
         conf->session_path = prev->session_path;
         conf->session_domain = prev->session_domain;
+#if (NGX_PCRE)
+        conf->session_pattern = prev->session_pattern;
+#endif
     }
 
     ngx_conf_merge_uint_value(conf->session_revoked, prev->session_revoked,
@@ -1156,7 +1161,7 @@ ngx_maint_on_redis_error_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
-/* maint_session_cookie NAME [path=P] [domain=D]; */
+/* maint_session_cookie NAME [path=P] [domain=D] [pattern=REGEX]; */
 
 static char *
 ngx_maint_session_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -1218,6 +1223,17 @@ ngx_maint_session_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "pattern=", 8) == 0) {
+            v.data = value[i].data + 8;
+            v.len = value[i].len - 8;
+
+            if (ngx_maint_session_pattern(cf, lcf, &v) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
         goto invalid;
     }
 
@@ -1229,6 +1245,60 @@ invalid:
                        "invalid parameter \"%V\" in \"maint_session_cookie\"",
                        &value[i]);
     return NGX_CONF_ERROR;
+}
+
+
+/*
+ * The shape of the app's session ids: a value it does not match is never
+ * checked and never reaches the app.  Anchored at both ends whatever was
+ * written: a pattern that matches part of a value would let the rest of
+ * it through.
+ */
+
+static ngx_int_t
+ngx_maint_session_pattern(ngx_conf_t *cf, ngx_maint_loc_conf_t *lcf,
+    ngx_str_t *v)
+{
+#if (NGX_PCRE)
+    u_char               errstr[NGX_MAX_CONF_ERRSTR];
+    ngx_regex_compile_t  rc;
+
+    if (v->len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty \"pattern=\" in \"maint_session_cookie\"");
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
+
+    rc.pattern.len = v->len + sizeof("^(?:)$") - 1;
+    rc.pattern.data = ngx_pnalloc(cf->pool, rc.pattern.len);
+    if (rc.pattern.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(rc.pattern.data, "^(?:%V)$", v);
+
+    rc.pool = cf->pool;
+    rc.err.len = NGX_MAX_CONF_ERRSTR;
+    rc.err.data = errstr;
+
+    if (ngx_regex_compile(&rc) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid \"pattern=\" in \"maint_session_cookie\""
+                           ": %V", &rc.err);
+        return NGX_ERROR;
+    }
+
+    lcf->session_pattern = rc.regex;
+
+    return NGX_OK;
+#else
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"pattern=\" in \"maint_session_cookie\" needs "
+                       "NGINX built with PCRE");
+    return NGX_ERROR;
+#endif
 }
 
 

@@ -82,7 +82,8 @@ typedef enum {
 #define NGX_MAINT_REVOKED_401       1
 #define NGX_MAINT_REVOKED_REDIRECT  2
 
-#define NGX_MAINT_MAX_SESSIONS      8   /* cookie values checked per request */
+#define NGX_MAINT_MAX_SESSIONS      8   /* values of the cookie per request */
+#define NGX_MAINT_MAX_LOOKUPS       1   /* new values looked up per request */
 
 
 /* a Redis or Sentinel address, resolved at configuration time */
@@ -153,6 +154,9 @@ typedef struct {
     ngx_str_t             session_cookie;
     ngx_str_t             session_path;
     ngx_str_t             session_domain;
+#if (NGX_PCRE)
+    ngx_regex_t          *session_pattern;  /* what the app's ids look like */
+#endif
     ngx_uint_t            session_revoked;
     ngx_str_t             session_redirect;
     ngx_http_complex_value_t  *session_user;
@@ -187,6 +191,7 @@ typedef struct {
     u_char                  key[16];        /* SipHash, the worker's key */
     u_char                 *value;          /* in the request's headers */
     size_t                  len;
+    unsigned                strip:1;        /* not checked: never sent on */
 } ngx_maint_sref_t;
 
 
@@ -321,8 +326,8 @@ ngx_uint_t ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx);
 ngx_int_t ngx_maint_session_send_lookups(uintptr_t gen);
 ngx_int_t ngx_maint_session_check(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
-void ngx_maint_session_logoff(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf);
+ngx_int_t ngx_maint_cookies_upstream(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
 ngx_int_t ngx_maint_session_response(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
 
@@ -337,6 +342,7 @@ ngx_flag_t ngx_maint_signin_posted(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf);
 ngx_int_t ngx_maint_signin(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf);
+ngx_flag_t ngx_maint_edge_cookie(const char *name, size_t len);
 
 /* ngx_maint_banner.c */
 ngx_int_t ngx_maint_banner_header(ngx_http_request_t *r, ngx_maint_ctx_t *ctx);

@@ -40,6 +40,9 @@ typedef struct {
     u_char                key[16];
     u_char                id[MAINT_SESSION_ID_HEX];
 
+    u_char              (*forms)[32];       /* ids to send, while queued */
+    ngx_uint_t            nforms;
+
     uint64_t              epoch;            /* revocations when read */
     uintptr_t             gen;              /* batch of the lookup sent */
     ngx_msec_t            seen_written;
@@ -78,11 +81,15 @@ static void ngx_maint_on_session(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_revoked(redisAsyncContext *ac, void *reply,
     void *data);
+static ngx_int_t ngx_maint_session_exists(ngx_maint_session_t *s);
 static void ngx_maint_session_write(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, const u_char *id,
     ngx_uint_t created);
 static size_t ngx_maint_printable(u_char *dst, u_char *src, size_t len,
     size_t max);
+static void ngx_maint_session_free(ngx_maint_session_t *s);
+static int ngx_maint_upstream_pair(void *data, const char *name,
+    size_t name_len, const char *value, size_t len);
 static ngx_flag_t ngx_maint_sets_cookie(ngx_table_elt_t *h, ngx_str_t *name);
 static ngx_int_t ngx_maint_expire_cookie(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf);
@@ -130,7 +137,7 @@ ngx_maint_session_exit_worker(void)
         q = ngx_queue_head(&ss->lru);
         ngx_queue_remove(q);
         s = ngx_queue_data(q, ngx_maint_session_t, lru);
-        ngx_free(s);
+        ngx_maint_session_free(s);
     }
 
     ngx_rbtree_init(&ss->tree, &ss->sentinel, ngx_str_rbtree_insert_value);
@@ -169,9 +176,12 @@ ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
 
 
 /*
- * The session ids of the request, once.  A well-formed value is hashed;
- * anything else is no session and goes nowhere.  More values than anyone
- * can legitimately hold is treated as an ended session.
+ * The values of the session cookie in the request, once.  Every value is
+ * either checked or stripped from the request the upstream receives
+ * (ngx_maint_cookies_upstream): those too long or with bytes outside
+ * printable ASCII, those the site's pattern does not describe, and those
+ * beyond what one request may have looked up are stripped.  More values
+ * than anyone can legitimately hold is treated as an ended session.
  */
 
 void
@@ -199,16 +209,53 @@ ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 }
 
 
+static ngx_flag_t
+ngx_maint_session_checkable(ngx_maint_loc_conf_t *lcf, const char *value,
+    size_t len)
+{
+    size_t     i;
+#if (NGX_PCRE)
+    ngx_str_t  v;
+#endif
+
+    if (len > MAINT_COOKIE_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if ((u_char) value[i] < 0x20 || (u_char) value[i] >= 0x7f) {
+            return 0;
+        }
+    }
+
+#if (NGX_PCRE)
+    if (lcf->session_pattern) {
+        v.data = (u_char *) value;
+        v.len = len;
+
+        if (ngx_regex_exec(lcf->session_pattern, &v, NULL, 0) < 0) {
+            return 0;
+        }
+    }
+#endif
+
+    return 1;
+}
+
+
 static void
 ngx_maint_session_collect_one(void *data, const char *value, size_t len,
     int valid)
 {
     ngx_maint_ctx_t  *ctx = data;
 
-    ngx_uint_t         i;
-    ngx_maint_sref_t  *ref;
+    ngx_uint_t             i;
+    ngx_maint_sref_t      *ref;
+    ngx_maint_loc_conf_t  *lcf;
 
-    if (!valid) {
+    /* an empty value is no session to anyone: it stays */
+
+    if (len == 0 || (len <= 2 && value[0] == '"')) {
         return;
     }
 
@@ -245,48 +292,95 @@ ngx_maint_session_collect_one(void *data, const char *value, size_t len,
         }
     }
 
+    lcf = ngx_http_get_module_loc_conf(ctx->request, ngx_maint_module);
+
     ref->value = (u_char *) value;
     ref->len = len;
+    ref->strip = !ngx_maint_session_checkable(lcf, value, len);
     ctx->nsessions++;
 }
 
 
 /*
- * Queues a lookup for every session of the request the cache cannot
- * answer under the revocations counter last read.  Returns how many of the
- * request's sessions wait for one.
+ * Queues a lookup for the sessions of the request the cache cannot answer
+ * under the revocations counter last read, at most NGX_MAINT_MAX_LOOKUPS
+ * of them: a request cannot make Redis work for every random value it
+ * carries; the others are stripped.  A lookup is two commands: HMGET of
+ * the registry, and one EXISTS over every form of the value an app may
+ * read (maint_session_forms).  Returns how many of the request's sessions
+ * wait for a lookup.
  */
 
 ngx_uint_t
 ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
 {
     uint64_t               epoch;
-    ngx_uint_t             i, n;
+    ngx_uint_t             i, n, budget;
+    ngx_maint_sref_t      *ref;
     ngx_maint_session_t   *s;
     ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
 
     epoch = ngx_maint_state_revocations();
     n = 0;
+    budget = NGX_MAINT_MAX_LOOKUPS;
 
     for (i = 0; i < ctx->nsessions; i++) {
-        s = ngx_maint_session_get(ctx->sessions[i].key, &ctx->sessions[i]);
+        ref = &ctx->sessions[i];
+
+        if (ref->strip) {
+            continue;
+        }
+
+        s = ngx_maint_session_get(ref->key, NULL);
+
+        if (s && s->known && s->epoch == epoch) {
+            continue;
+        }
+
+        if (s && (s->queued || s->inflight)) {
+            n++;                        /* on its way already */
+            continue;
+        }
+
+        if (budget == 0) {
+            ref->strip = 1;
+            continue;
+        }
 
         if (s == NULL) {
-            /* no room: the request waits, then goes by what is known */
-            n++;
+            s = ngx_maint_session_get(ref->key, ref);
+
+            if (s == NULL) {
+                ref->strip = 1;         /* no room, or no canonical form */
+                continue;
+            }
+        }
+
+        if (s->forms) {
+            ngx_free(s->forms);         /* a send that failed half-way */
+        }
+
+        s->forms = ngx_alloc(MAINT_SESSION_FORMS * sizeof(*s->forms),
+                             ss->log);
+        if (s->forms == NULL) {
+            ref->strip = 1;
             continue;
         }
 
-        if (s->known && s->epoch == epoch) {
+        s->nforms = maint_session_forms((char *) ref->value, ref->len,
+                                        s->forms, MAINT_SESSION_FORMS);
+        if (s->nforms == 0) {
+            ngx_free(s->forms);
+            s->forms = NULL;
+            ref->strip = 1;
             continue;
         }
 
+        budget--;
         n++;
 
-        if (!s->queued && !s->inflight) {
-            s->queued = 1;
-            ngx_queue_insert_tail(&ss->send, &s->send);
-        }
+        s->queued = 1;
+        ngx_queue_insert_tail(&ss->send, &s->send);
     }
 
     return n;
@@ -349,16 +443,7 @@ ngx_maint_session_send_lookups(uintptr_t gen)
         s->gen = gen;
         n++;
 
-        argv[0] = "EXISTS";
-        argvlen[0] = 6;
-        argvlen[1] = ngx_cpymem(ngx_cpymem(key, mcf->key_revoked.data,
-                                           mcf->key_revoked.len),
-                                s->id, MAINT_SESSION_ID_HEX)
-                     - key;
-
-        if (ngx_maint_redis_command(ngx_maint_on_revoked, s, 2, argv, argvlen)
-            != NGX_OK)
-        {
+        if (ngx_maint_session_exists(s) != NGX_OK) {
             return NGX_ERROR;
         }
 
@@ -369,6 +454,56 @@ ngx_maint_session_send_lookups(uintptr_t gen)
     }
 
     return n;
+}
+
+
+/* EXISTS <revoked:id> for every form of the value: revoked if any is */
+
+static ngx_int_t
+ngx_maint_session_exists(ngx_maint_session_t *s)
+{
+    u_char                 *keys, *p;
+    size_t                 *argvlen;
+    ngx_int_t               rc;
+    ngx_uint_t              i, argc;
+    const char            **argv;
+    ngx_maint_main_conf_t  *mcf = ngx_maint_sessions.mcf;
+
+    argc = s->nforms + 1;
+
+    argv = ngx_alloc(argc * (sizeof(char *) + sizeof(size_t))
+                     + s->nforms * (mcf->key_revoked.len
+                                    + MAINT_SESSION_ID_HEX + 1),
+                     ngx_maint_sessions.log);
+    if (argv == NULL) {
+        return NGX_ERROR;
+    }
+
+    argvlen = (size_t *) (argv + argc);
+    keys = (u_char *) (argvlen + argc);
+
+    argv[0] = "EXISTS";
+    argvlen[0] = 6;
+
+    for (i = 0, p = keys; i < s->nforms; i++) {
+        argv[i + 1] = (char *) p;
+        p = ngx_cpymem(p, mcf->key_revoked.data, mcf->key_revoked.len);
+        maint_hex(s->forms[i], 32, (char *) p);
+        p += MAINT_SESSION_ID_HEX;
+        argvlen[i + 1] = p - (u_char *) argv[i + 1];
+    }
+
+    /* hiredis has formatted the command when this returns */
+
+    rc = ngx_maint_redis_command(ngx_maint_on_revoked, s, argc, argv,
+                                 argvlen);
+
+    ngx_free(argv);
+    ngx_free(s->forms);
+    s->forms = NULL;
+    s->nforms = 0;
+
+    return rc;
 }
 
 
@@ -498,6 +633,10 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     if (ctx->read_ok) {
         for (i = 0; i < ctx->nsessions; i++) {
+            if (ctx->sessions[i].strip) {
+                continue;
+            }
+
             s = ngx_maint_session_get(ctx->sessions[i].key, NULL);
 
             if (s == NULL || !s->known || s->epoch != epoch) {
@@ -513,10 +652,17 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     snap = ctx->state ? ctx->state->snap : NULL;
 
     for (i = 0; i < ctx->nsessions; i++) {
+        if (ctx->sessions[i].strip) {
+            continue;
+        }
+
         s = ngx_maint_session_get(ctx->sessions[i].key, NULL);
 
         if (s == NULL || !s->known) {
-            /* Redis is unreachable and this worker never knew it */
+            /*
+             * Redis is unreachable and this worker never knew it: it
+             * passes, as maint_on_redis_error open has it for windows
+             */
             continue;
         }
 
@@ -558,23 +704,36 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
 
 /*
- * Logoff: the request goes on without the session cookie (every value of
- * it; the other cookies stay), and the response expires it.
+ * What the upstream receives: every Cookie header without the edge's own
+ * cookies, without the session cookie under any other name an app may
+ * read it by, and without the values of the session cookie that were not
+ * checked, or all of them when the session is logged off (the response
+ * then expires it).  ctx is NULL in a "maint off" location: only the
+ * edge's cookies go.  Headers are rewritten only when something goes.
  */
 
-void
-ngx_maint_session_logoff(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+typedef struct {
+    ngx_maint_ctx_t       *ctx;
+    ngx_maint_loc_conf_t  *lcf;
+    ngx_uint_t             dropped;
+} ngx_maint_upstream_t;
+
+
+ngx_int_t
+ngx_maint_cookies_upstream(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
-    u_char           *p;
-    size_t            len;
-    ngx_table_elt_t  *h;
+    u_char                *p;
+    size_t                 len;
+    ngx_table_elt_t       *h;
+    ngx_maint_upstream_t   u;
 #if (nginx_version < 1023000)
-    ngx_uint_t        i;
-    ngx_table_elt_t **hs;
+    ngx_uint_t             i;
+    ngx_table_elt_t      **hs;
 #endif
 
-    ctx->expire_cookie = 1;
+    u.ctx = ctx;
+    u.lcf = lcf;
 
 #if (nginx_version >= 1023000)
     for (h = r->headers_in.cookie; h; h = h->next) {
@@ -584,21 +743,82 @@ ngx_maint_session_logoff(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     for (i = 0; i < r->headers_in.cookies.nelts; i++) {
         h = hs[i];
 #endif
-        p = ngx_pnalloc(r->pool, h->value.len + 1);
-        if (p == NULL) {
-            /* cannot rewrite it: send no cookie at all */
-            h->value.len = 0;
+        u.dropped = 0;
+
+        (void) maint_cookie_filter((char *) h->value.data, h->value.len,
+                                   ngx_maint_upstream_pair, &u, NULL);
+        if (u.dropped == 0) {
             continue;
         }
 
-        len = maint_cookie_remove((char *) h->value.data, h->value.len,
-                                  (char *) lcf->session_cookie.data,
-                                  lcf->session_cookie.len, (char *) p);
+        p = ngx_pnalloc(r->pool, h->value.len + 1);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        len = maint_cookie_filter((char *) h->value.data, h->value.len,
+                                  ngx_maint_upstream_pair, &u, (char *) p);
         p[len] = '\0';
 
         h->value.data = p;
         h->value.len = len;
     }
+
+    return NGX_OK;
+}
+
+
+static int
+ngx_maint_upstream_pair(void *data, const char *name, size_t name_len,
+    const char *value, size_t len)
+{
+    ngx_maint_upstream_t  *u = data;
+
+    int                keep;
+    u_char             key[16];
+    ngx_uint_t         i;
+    ngx_maint_ctx_t   *ctx = u->ctx;
+
+    keep = 1;
+
+    if (ngx_maint_edge_cookie(name, name_len)) {
+        keep = 0;
+
+    } else if (ctx && u->lcf->session_cookie.len) {
+        switch (maint_cookie_name(name, name_len,
+                                  (char *) u->lcf->session_cookie.data,
+                                  u->lcf->session_cookie.len))
+        {
+        case MAINT_NAME_ALIAS:
+            keep = 0;
+            break;
+
+        case MAINT_NAME_EXACT:
+            if (ctx->revoked) {
+                keep = 0;
+                break;
+            }
+
+            /* the checked values were collected; empty ones stay */
+
+            maint_siphash(ngx_maint_sip_key, value, len, key, sizeof(key));
+
+            for (i = 0; i < ctx->nsessions; i++) {
+                if (ngx_memcmp(ctx->sessions[i].key, key, sizeof(key)) == 0) {
+                    keep = !ctx->sessions[i].strip;
+                    break;
+                }
+            }
+
+            break;
+        }
+    }
+
+    if (!keep) {
+        u->dropped++;
+    }
+
+    return keep;
 }
 
 
@@ -656,7 +876,9 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
             continue;                   /* the app deletes it */
         }
 
-        maint_session_id(value, vlen, id);
+        if (!maint_session_id(value, vlen, id)) {
+            continue;                   /* no canonical form: no session */
+        }
 
         /* whatever this worker knew of that session is to be read again */
 
@@ -928,7 +1150,7 @@ ngx_maint_session_get(const u_char *key, ngx_maint_sref_t *create)
 
         ngx_queue_remove(&s->lru);
         ngx_rbtree_delete(&ss->tree, &s->sn.node);
-        ngx_free(s);
+        ngx_maint_session_free(s);
         ss->count--;
     }
 
@@ -936,12 +1158,14 @@ ngx_maint_session_get(const u_char *key, ngx_maint_sref_t *create)
         return NULL;
     }
 
+    if (!maint_session_id((char *) create->value, create->len, id)) {
+        return NULL;
+    }
+
     s = ngx_calloc(sizeof(ngx_maint_session_t), ss->log);
     if (s == NULL) {
         return NULL;
     }
-
-    maint_session_id((char *) create->value, create->len, id);
 
     ngx_memcpy(s->key, key, sizeof(s->key));
     ngx_memcpy(s->id, id, MAINT_SESSION_ID_HEX);
@@ -955,4 +1179,15 @@ ngx_maint_session_get(const u_char *key, ngx_maint_sref_t *create)
     ss->count++;
 
     return s;
+}
+
+
+static void
+ngx_maint_session_free(ngx_maint_session_t *s)
+{
+    if (s->forms) {
+        ngx_free(s->forms);
+    }
+
+    ngx_free(s);
 }

@@ -798,3 +798,31 @@ ngx_maint_signin_limited(ngx_http_request_t *r)
 
     return 0;
 }
+
+
+/*
+ * The edge's own cookies, by any name an app may read them under: they are
+ * the edge's business only and never reach the upstream.
+ */
+
+ngx_flag_t
+ngx_maint_edge_cookie(const char *name, size_t len)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < 2; i++) {
+        if (maint_cookie_name(name, len,
+                              (char *) ngx_maint_bypass_names[i].data,
+                              ngx_maint_bypass_names[i].len)
+            != MAINT_NAME_OTHER
+            || maint_cookie_name(name, len,
+                                 (char *) ngx_maint_csrf_names[i].data,
+                                 ngx_maint_csrf_names[i].len)
+               != MAINT_NAME_OTHER)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}

@@ -1044,7 +1044,19 @@ sub set_state {
 sub clear_state { set_state($_[0], windows => []) }
 
 # A session's id: the SHA-256 of its cookie value, in hex.
-sub session_id { Digest::SHA::sha256_hex($_[0]) }
+# The id the edge knows a cookie value by (maint_session_id): SHA-256 of
+# the value without surrounding quotes, percent-decoded until it settles.
+sub session_id {
+    my ($v) = @_;
+    $v =~ s/^"//;
+    $v =~ s/"$//;
+    for (1 .. 5) {
+        (my $d = $v) =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+        last if $d eq $v;
+        $v = $d;
+    }
+    return Digest::SHA::sha256_hex($v);
+}
 
 # Ends a session (given by its cookie value) the way the admin API does:
 # the blacklist entry and the revocations counter, in one transaction.
