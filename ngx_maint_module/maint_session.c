@@ -750,6 +750,7 @@ typedef struct {
     unsigned char  (*ids)[32];
     int              n;
     int              max;
+    size_t           work;              /* bytes hashed so far */
     char             canon[MAINT_COOKIE_MAX];
 } maint_forms_t;
 
@@ -765,6 +766,11 @@ maint_forms_add(maint_forms_t *f, const char *s, size_t len)
 
     n = maint_session_canon(s, len, f->canon);
     if (n < 0) {
+        return 0;
+    }
+
+    f->work += n;
+    if (f->work > MAINT_FORMS_WORK) {
         return 0;
     }
 
@@ -793,12 +799,18 @@ maint_alnum(unsigned char c)
 }
 
 
-/* a string and every cut of it before a byte that is not alphanumeric */
+/*
+ * A string and its cuts before each of its first MAINT_FORMS_CUTS bytes
+ * that are not letters or digits.  An app that stops early stops at the
+ * first byte outside its ids' alphabet: ids with more punctuation than
+ * that come from apps that read (and sign) the whole value, or from sites
+ * that should say what their ids look like (pattern=).
+ */
 
 static int
 maint_forms_cuts(maint_forms_t *f, const char *s, size_t len)
 {
-    size_t  i;
+    size_t  i, cuts;
 
     if (len == 0) {
         return 1;
@@ -808,10 +820,13 @@ maint_forms_cuts(maint_forms_t *f, const char *s, size_t len)
         return 0;
     }
 
-    for (i = 1; i < len; i++) {
-        if (!maint_alnum((unsigned char) s[i]) && !maint_forms_add(f, s, i))
-        {
-            return 0;
+    for (i = 1, cuts = 0; i < len && cuts < MAINT_FORMS_CUTS; i++) {
+        if (!maint_alnum((unsigned char) s[i])) {
+            cuts++;
+
+            if (!maint_forms_add(f, s, i)) {
+                return 0;
+            }
         }
     }
 
@@ -919,6 +934,7 @@ maint_session_forms(const char *value, size_t len, unsigned char (*ids)[32],
     f->ids = ids;
     f->n = 0;
     f->max = max;
+    f->work = 0;
 
     /* the session's own id first */
 

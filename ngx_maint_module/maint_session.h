@@ -15,6 +15,8 @@
 #define MAINT_COOKIE_MAX      4096      /* longer values are stripped */
 #define MAINT_SESSION_ID_HEX  64
 #define MAINT_SESSION_FORMS   64        /* more forms: the value is stripped */
+#define MAINT_FORMS_CUTS      8         /* cuts of one form (see below) */
+#define MAINT_FORMS_WORK      (128 * 1024)  /* bytes hashed, at most */
 
 
 /*
@@ -72,12 +74,14 @@ size_t maint_cookie_remove(const char *header, size_t len, const char *name,
 /*
  * The ids of every form of a session cookie's value an app may read: the
  * value unquoted, backslash-unescaped, percent-decoded (once, twice...,
- * "+" as a space), and each of these cut before any byte that is not a
- * letter or digit (apps that stop there read "X" from "X-", "X,", "X\"...).
- * ids[0] is the session's own id (maint_session_id).  Returns how many
- * distinct ids, or 0 when the value cannot be checked: longer than
- * MAINT_COOKIE_MAX, bytes outside printable ASCII, encoded more than
- * four times over, or more than "max" forms.  Such a value is stripped.
+ * "+" as a space), and each of these cut before each of its first
+ * MAINT_FORMS_CUTS bytes that are not letters or digits (apps that stop
+ * there read "X" from "X-", "X,", "X\"...).  ids[0] is the session's own
+ * id (maint_session_id).  Returns how many distinct ids, or 0 when the
+ * value cannot be checked: longer than MAINT_COOKIE_MAX, bytes outside
+ * printable ASCII, encoded more than four times over, more than "max"
+ * forms, or more than MAINT_FORMS_WORK bytes to hash.  Such a value is
+ * stripped.
  */
 int maint_session_forms(const char *value, size_t len,
     unsigned char (*ids)[32], int max);

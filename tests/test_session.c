@@ -123,6 +123,8 @@ test_remove(void **state)
         { "sid=1;a=1;sid=2;b=2", "a=1;b=2" },
         { "sidx=1; xsid=2", "sidx=1; xsid=2" },
         { "flag; sid=x", "flag" },
+        { "a=1, sid=x, b=2", "a=1, b=2" },
+        { "SID=1; s%69d=2; sid[0]=3; keep=4", "keep=4" },
     };
     size_t  i;
 
@@ -215,11 +217,204 @@ test_set_cookie(void **state)
 static void
 test_id(void **state)
 {
-    char  id[MAINT_SESSION_ID_HEX + 1];
+    char  id[MAINT_SESSION_ID_HEX + 1], other[MAINT_SESSION_ID_HEX + 1];
 
-    maint_session_id(S("abc"), id);
+    assert_true(maint_session_id(S("abc"), id));
     assert_string_equal(id, "ba7816bf8f01cfea414140de5dae2223"
                             "b00361a396177a9cb410ff61f20015ad");
+
+    /* one id whatever the quoting and percent-encoding */
+
+    static const char  *same[] = {
+        "\"abc\"", "\"abc", "abc\"", "%61bc", "ab%63", "%61%62%63",
+        "%2561bc", "%252561bc", "%25252561bc"
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        assert_true(maint_session_id(same[i], strlen(same[i]), other));
+        assert_string_equal(other, id);
+    }
+
+    /* encoded five times over: no canonical form */
+    assert_false(maint_session_id(S("%2525252561bc"), other));
+    assert_string_equal(other, "");
+    assert_false(maint_session_id(NULL, MAINT_COOKIE_MAX + 1, other));
+}
+
+
+/* does the forms of "value" hold the id of "form"? */
+
+static int
+has_form(const char *value, const char *form)
+{
+    int            n, i;
+    char           hex[MAINT_SESSION_ID_HEX + 1];
+    unsigned char  ids[MAINT_SESSION_FORMS][32];
+
+    n = maint_session_forms(value, strlen(value), ids, MAINT_SESSION_FORMS);
+    assert_true(n > 0);
+
+    for (i = 0; i < n; i++) {
+        maint_hex(ids[i], 32, hex);
+
+        char  want[MAINT_SESSION_ID_HEX + 1];
+
+        maint_session_id(form, strlen(form), want);
+
+        if (strcmp(hex, want) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static void
+test_forms(void **state)
+{
+    int            n;
+    char           hex[MAINT_SESSION_ID_HEX + 1], id[MAINT_SESSION_ID_HEX + 1];
+    char           big[MAINT_COOKIE_MAX + 2];
+    unsigned char  ids[MAINT_SESSION_FORMS][32];
+
+    /* the session's own id first */
+    n = maint_session_forms(S("X1-y"), ids, MAINT_SESSION_FORMS);
+    assert_int_equal(n, 2);
+    maint_hex(ids[0], 32, hex);
+    maint_session_id(S("X1-y"), id);
+    assert_string_equal(hex, id);
+
+    /* what apps that stop early, unquote, unescape or decode read */
+    assert_true(has_form("X1,", "X1"));
+    assert_true(has_form("X1\"", "X1"));
+    assert_true(has_form("X1\\", "X1"));
+    assert_true(has_form("X1 x", "X1"));
+    assert_true(has_form("X1!", "X1"));
+    assert_true(has_form("X1-", "X1"));
+    assert_true(has_form("X1-!", "X1-"));
+    assert_true(has_form("\"X1\"", "X1"));
+    assert_true(has_form("\"X1", "X1"));
+    assert_true(has_form("X%31", "X1"));
+    assert_true(has_form("X1%2", "X1"));
+    assert_true(has_form("X%2531", "X1"));
+    assert_true(has_form("X%31-", "X1"));
+    assert_true(has_form("X1+y", "X1 y"));
+    assert_true(has_form("X1%2By", "X1+y"));
+    assert_true(has_form("\"\\130\\061\"", "X1"));
+    assert_true(has_form("\"X\\1\"", "X1"));
+    assert_false(has_form("aX1", "X1"));
+
+    /* no form: too long, bytes outside printable ASCII, endless decoding */
+    memset(big, 'a', sizeof(big));
+    assert_int_equal(maint_session_forms(big, MAINT_COOKIE_MAX + 1, ids,
+                                         MAINT_SESSION_FORMS), 0);
+    assert_true(maint_session_forms(big, MAINT_COOKIE_MAX, ids,
+                                    MAINT_SESSION_FORMS) > 0);
+    assert_int_equal(maint_session_forms(S("X\x01"), ids, 64), 0);
+    assert_int_equal(maint_session_forms(S("X\t"), ids, 64), 0);
+    assert_int_equal(maint_session_forms(S("X\xc3\xa9"), ids, 64), 0);
+    assert_int_equal(maint_session_forms(S("X%2525252531"), ids, 64), 0);
+    assert_int_equal(maint_session_forms(S(""), ids, 64), 0);
+
+    /* a long signed value with punctuation all over: checkable */
+    {
+        size_t  i;
+
+        for (i = 0; i < MAINT_COOKIE_MAX; i++) {
+            big[i] = "abc-def_gh.+%"[i % 13];
+        }
+
+        assert_true(maint_session_forms(big, MAINT_COOKIE_MAX, ids,
+                                        MAINT_SESSION_FORMS) > 0);
+    }
+
+    /* more forms than allowed: no answer rather than a partial one */
+    assert_int_equal(maint_session_forms(S("a-b-c-d-e-f-g-h"), ids, 4), 0);
+    assert_int_equal(maint_session_forms(S("a-b-c"), ids, 3), 3);
+}
+
+
+static void
+test_names(void **state)
+{
+    static const struct {
+        const char  *n;
+        const char  *name;
+        int          m;
+    } v[] = {
+        { "sid", "sid", MAINT_NAME_EXACT },
+        { "SID", "sid", MAINT_NAME_ALIAS },
+        { "s%69d", "sid", MAINT_NAME_ALIAS },
+        { "s%2569d", "sid", MAINT_NAME_ALIAS },
+        { "sid[0]", "sid", MAINT_NAME_ALIAS },
+        { "sid[]", "sid", MAINT_NAME_ALIAS },
+        { "sid%5B%5D", "sid", MAINT_NAME_ALIAS },
+        { "app.sid", "app_sid", MAINT_NAME_ALIAS },
+        { "app sid", "app_sid", MAINT_NAME_ALIAS },
+        { "app+sid", "app_sid", MAINT_NAME_ALIAS },
+        { "app[sid", "app_sid", MAINT_NAME_ALIAS },
+        { "APP%2eSID", "app_sid", MAINT_NAME_ALIAS },
+        { "__host-maint_bypass", "__Host-maint_bypass", MAINT_NAME_ALIAS },
+        { "sidx", "sid", MAINT_NAME_OTHER },
+        { "xsid", "sid", MAINT_NAME_OTHER },
+        { "si", "sid", MAINT_NAME_OTHER },
+        { "", "sid", MAINT_NAME_OTHER },
+        { "theme", "sid", MAINT_NAME_OTHER },
+        { "sid_", "sid", MAINT_NAME_OTHER },
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        if (maint_cookie_name(v[i].n, strlen(v[i].n), v[i].name,
+                              strlen(v[i].name)) != v[i].m)
+        {
+            fail_msg("\"%s\" as \"%s\": expected %d", v[i].n, v[i].name,
+                     v[i].m);
+        }
+    }
+}
+
+
+static int
+drop_sid(void *data, const char *name, size_t name_len, const char *value,
+    size_t len)
+{
+    (*(int *) data)++;
+    return !(name_len == 3 && memcmp(name, "sid", 3) == 0);
+}
+
+
+static void
+test_filter(void **state)
+{
+    int     pairs;
+    char    out[256];
+    size_t  n;
+
+    static const struct {
+        const char  *in;
+        const char  *out;
+        int          pairs;
+    } v[] = {
+        { "a=1, sid=X", "a=1", 2 },
+        { "a=1,sid=X,b=2", "a=1,b=2", 3 },
+        { "pref=\"a, sid=X\"; b=2", "pref=\"a; b=2", 3 },
+        { "sid=X; a=1", "a=1", 2 },
+        { "flag, sid=X", "flag", 2 },
+        { "a=1", "a=1", 1 },
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        pairs = 0;
+        n = maint_cookie_filter(v[i].in, strlen(v[i].in), drop_sid, &pairs,
+                                out);
+        out[n] = '\0';
+        assert_string_equal(out, v[i].out);
+        assert_int_equal(pairs, v[i].pairs);
+    }
 }
 
 
@@ -345,6 +540,9 @@ main(void)
         cmocka_unit_test(test_remove),
         cmocka_unit_test(test_set_cookie),
         cmocka_unit_test(test_id),
+        cmocka_unit_test(test_forms),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_filter),
         cmocka_unit_test(test_verdict),
         cmocka_unit_test(test_siphash),
     };

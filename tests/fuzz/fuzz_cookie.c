@@ -1,9 +1,14 @@
 /*
  * fuzz_cookie.c: the session cookie as the edge reads it from outside
  * bytes (maint_session.c): Cookie header walking, the value check, the
- * removal of the session cookie from a header, Set-Cookie reading, and the
- * hashes of a value.  Input: a Cookie header value, NUL, a Set-Cookie
- * header value.
+ * removal of the session cookie from a header, Set-Cookie reading, the
+ * hashes of a value and the forms an app may read it in.  Input: a Cookie
+ * header value, NUL, a Set-Cookie header value.
+ *
+ * The property the edge promises: after the upstream filter no pair of
+ * the header carries the session cookie's name, exactly or as an alias,
+ * unless it is an exact one whose value was checked; and the forms of a
+ * value hold the id of every reading of it an app may make.
  */
 
 #include "fuzz.h"
@@ -32,11 +37,173 @@ fuzz_cookie_value(void *data, const char *value, size_t len, int valid)
     FUZZ_CHECK(valid == maint_cookie_value_ok(value, len));
 
     if (valid) {
-        maint_session_id(value, len, id);
+        FUZZ_CHECK(maint_session_id(value, len, id));
         FUZZ_CHECK(strlen(id) == MAINT_SESSION_ID_HEX);
         maint_siphash(key, value, len, mac, 16);
         maint_siphash(key, value, len, mac, 8);
     }
+}
+
+
+/* "checked" here: an even first byte; the module: looked up and active */
+
+static int
+fuzz_checked(const char *value, size_t len)
+{
+    return len && (value[0] & 1) == 0;
+}
+
+
+typedef struct {
+    const char  *name;
+    int          bad;
+} fuzz_filter_t;
+
+
+/* the module's upstream filter (ngx_maint_cookies_upstream), in short */
+
+static int
+fuzz_filter(void *data, const char *name, size_t name_len, const char *value,
+    size_t len)
+{
+    fuzz_filter_t  *f = data;
+
+    switch (maint_cookie_name(name, name_len, f->name, strlen(f->name))) {
+    case MAINT_NAME_ALIAS:
+        return 0;
+    case MAINT_NAME_EXACT:
+        return fuzz_checked(value, len);
+    default:
+        return 1;
+    }
+}
+
+
+/* what is left: no alias, no exact pair that was not checked */
+
+static int
+fuzz_left(void *data, const char *name, size_t name_len, const char *value,
+    size_t len)
+{
+    fuzz_filter_t  *f = data;
+
+    switch (maint_cookie_name(name, name_len, f->name, strlen(f->name))) {
+    case MAINT_NAME_ALIAS:
+        f->bad++;
+        break;
+    case MAINT_NAME_EXACT:
+        f->bad += !fuzz_checked(value, len);
+        break;
+    }
+
+    return 1;
+}
+
+
+static int
+fuzz_has(unsigned char (*ids)[32], int n, const char *s, size_t len)
+{
+    int            i;
+    char           hex[MAINT_SESSION_ID_HEX + 1], want[MAINT_SESSION_ID_HEX + 1];
+
+    if (!maint_session_id(s, len, want)) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        maint_hex(ids[i], 32, hex);
+
+        if (memcmp(hex, want, MAINT_SESSION_ID_HEX) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+fuzz_hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+
+/*
+ * The readings of a value, made here without the library's helpers: as
+ * sent and without a leading quote, percent-decoded 0 to 4 times, each cut
+ * before each of its first MAINT_FORMS_CUTS bytes that are not letters or
+ * digits.  Each must be among the
+ * forms, whose first is the value's own id.
+ */
+
+static void
+fuzz_forms(const char *value, size_t len)
+{
+    int            n, round, lead;
+    char          *s;
+    size_t         l, i, o, cuts;
+    unsigned char  ids[MAINT_SESSION_FORMS][32];
+    char           id[MAINT_SESSION_ID_HEX + 1], hex[MAINT_SESSION_ID_HEX + 1];
+
+    n = maint_session_forms(value, len, ids, MAINT_SESSION_FORMS);
+    if (n == 0) {
+        return;                         /* stripped by the module */
+    }
+
+    FUZZ_CHECK(n <= MAINT_SESSION_FORMS);
+    FUZZ_CHECK(maint_session_id(value, len, id));
+    maint_hex(ids[0], 32, hex);
+    FUZZ_CHECK(strcmp(hex, id) == 0);
+
+    s = malloc(len + 1);
+    if (s == NULL) {
+        abort();
+    }
+
+    for (lead = 0; lead <= (len > 1 && value[0] == '"'); lead++) {
+        l = len - lead;
+        memcpy(s, value + lead, l);
+
+        for (round = 0; round <= 4; round++) {
+            FUZZ_CHECK(l == 0 || fuzz_has(ids, n, s, l));
+
+            for (i = 1, cuts = 0; i < l && cuts < MAINT_FORMS_CUTS; i++) {
+                if (!((s[i] >= '0' && s[i] <= '9')
+                      || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')))
+                {
+                    cuts++;
+                    FUZZ_CHECK(fuzz_has(ids, n, s, i));
+                }
+            }
+
+            for (i = 0, o = 0; i < l; i++) {
+                if (s[i] == '%' && i + 2 < l && fuzz_hexval(s[i + 1]) >= 0
+                    && fuzz_hexval(s[i + 2]) >= 0)
+                {
+                    s[o++] = (char) (fuzz_hexval(s[i + 1]) << 4
+                                     | fuzz_hexval(s[i + 2]));
+                    i += 2;
+
+                } else {
+                    s[o++] = s[i];
+                }
+            }
+
+            if (o == l) {
+                break;
+            }
+
+            l = o;
+        }
+    }
+
+    free(s);
 }
 
 
@@ -90,6 +257,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(maint_cookie_values(out, out_len, names[i],
                                        strlen(names[i]), fuzz_cookie_none,
                                        &ctx) == 0);
+
+        /* the upstream filter: nothing unchecked survives */
+        {
+            fuzz_filter_t  f = { names[i], 0 };
+
+            out_len = maint_cookie_filter(header, len, fuzz_filter, &f, out);
+            FUZZ_CHECK(out_len <= len);
+            (void) maint_cookie_filter(out, out_len, fuzz_left, &f, NULL);
+            FUZZ_CHECK(f.bad == 0);
+        }
+
         free(out);
 
         value = NULL;
@@ -102,6 +280,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        && value + vlen <= set + set_len);
         }
     }
+
+    fuzz_forms(set, set_len);
 
     free(header);
     free(set);
