@@ -365,21 +365,26 @@ adm_in_array(json_t *a, const char *s)
 
 
 /*
- * The registry's sessions of an app (any app: NULL, "*") that belong to a
- * superadmin of "access", by the name the gateway recorded or by user,
- * appended to "keep".
+ * The registry's sessions of an app ("*": any app) to keep, appended to
+ * "keep": with "superadmins", those the edge saw created on a superadmin's
+ * bypassed request (the registry's "superadmin", never "user": that is the
+ * app's word, and an app user may be called like a superadmin); and those
+ * first seen from "from_ms" until "to_ms" (-1: none), created after the
+ * instant a cutoff rounded up to a whole second stands for.
  */
 
 static int
-adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
+adm_sessions_keep(json_t *access, const char *app, json_t *keep,
+    int superadmins, int64_t from_ms, int64_t to_ms)
 {
     size_t        i, offset, n;
     json_t       *ids, *recs, *rec, *sa;
+    int64_t       first;
     const char   *id, *s;
 
-    sa = json_object_get(access, "superadmins");
+    sa = superadmins ? json_object_get(access, "superadmins") : NULL;
 
-    if (json_object_size(sa) == 0) {
+    if (json_object_size(sa) == 0 && (from_ms < 0 || from_ms >= to_ms)) {
         return 0;
     }
 
@@ -400,7 +405,7 @@ adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
             s = json_string_value(json_object_get(rec, "app"));
 
             if (json_is_null(rec)
-                || (app && strcmp(app, "*") != 0
+                || (strcmp(app, "*") != 0
                     && (s == NULL || strcmp(s, app) != 0))
                 || adm_in_array(keep, id))
             {
@@ -408,12 +413,11 @@ adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
             }
 
             s = json_string_value(json_object_get(rec, "superadmin"));
+            first = adm_ms(rec, "first_seen");
 
-            if (!(s && json_object_get(sa, s))) {
-                s = json_string_value(json_object_get(rec, "user"));
-            }
-
-            if (s && json_object_get(sa, s)) {
+            if ((s && *s && json_object_get(sa, s))
+                || (from_ms >= 0 && first >= from_ms && first < to_ms))
+            {
                 json_array_append_new(keep, json_string(id));
             }
         }
@@ -432,11 +436,14 @@ adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
  * Ends every session of "app" (NULL: everywhere) not seen created since
  * "cutoff" (epoch s): the cutoff goes into the access part, the sessions
  * to keep get kept_at = cutoff, and the gateways' verdicts are dropped.
+ * "from_ms" (-1: none) is the exact instant a cutoff rounded up stands
+ * for: sessions first seen from it on are kept too.
  */
 
 int
 adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
-    int64_t cutoff, json_t *except, int except_superadmins, size_t *kept)
+    int64_t cutoff, int64_t from_ms, json_t *except, int except_superadmins,
+    size_t *kept)
 {
     size_t   i;
     json_t  *cutoffs, *e;
@@ -471,8 +478,9 @@ adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
         }
     }
 
-    if (except_superadmins
-        && adm_superadmin_sessions(c->access, app, c->sessions.keep) != 0)
+    if (adm_sessions_keep(c->access, app, c->sessions.keep,
+                          except_superadmins, from_ms, cutoff * 1000)
+        != 0)
     {
         return -1;
     }
@@ -527,7 +535,7 @@ adm_terminate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
      */
     cutoff = (v->now_ms + 999) / 1000;
 
-    if (adm_sessions_end_all(v, c, t->app, cutoff, t->except,
+    if (adm_sessions_end_all(v, c, t->app, cutoff, -1, t->except,
                              t->except_superadmins, &kept)
         != 0)
     {
@@ -598,7 +606,7 @@ adm_sessions_window_hook(adm_view_t *v, adm_change_t *c)
 {
     size_t        i;
     json_t       *app;
-    int64_t       begin;
+    int64_t       begin, cutoff;
     adm_status_e  st;
 
     if (c->before == NULL
@@ -608,19 +616,26 @@ adm_sessions_window_hook(adm_view_t *v, adm_change_t *c)
     }
 
     st = adm_window_status(c->before);
-    begin = adm_window_begin(c->before);
+    begin = adm_window_begin_ms(c->before);
 
     if ((st != ADM_ST_SCHEDULED && st != ADM_ST_IN_PROGRESS)
-        || begin > v->now_ms / 1000
+        || begin < 0 || begin > v->now_ms
         || (c->after && !adm_status_finished(adm_window_status(c->after))
             && json_is_true(json_object_get(c->after, "terminate_sessions"))))
     {
         return 0;
     }
 
+    /*
+     * Cutoffs are whole seconds: rounded up, so that what the window ended
+     * in the second it began (before its exact start) stays ended; what
+     * was created from its start on, in that second, is kept.
+     */
+    cutoff = (begin + 999) / 1000;
+
     json_array_foreach(json_object_get(c->before, "apps"), i, app) {
-        if (adm_sessions_end_all(v, c, json_string_value(app), begin, NULL,
-                                 1, NULL)
+        if (adm_sessions_end_all(v, c, json_string_value(app), cutoff, begin,
+                                 NULL, 1, NULL)
             != 0)
         {
             return -1;
