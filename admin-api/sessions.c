@@ -365,26 +365,31 @@ adm_in_array(json_t *a, const char *s)
 
 
 /*
- * The registry's sessions of an app ("*": any app) to keep, appended to
- * "keep": with "superadmins", those the edge saw created on a superadmin's
- * bypassed request (the registry's "superadmin", never "user": that is the
- * app's word, and an app user may be called like a superadmin); and those
- * first seen from "from_ms" until "to_ms" (-1: none), created after the
- * instant a cutoff rounded up to a whole second stands for.
+ * The registry's sessions of an app ("*": any app), for an "end all" at
+ * the whole second "cutoff" (epoch s):
+ *
+ * - with "superadmins", those the edge saw created on a superadmin's
+ *   bypassed request (the registry's "superadmin"; never "user": that is
+ *   the app's word, and an app user may be called like a superadmin) are
+ *   appended to "keep";
+ * - with "exact_ms" (-1: none), the instant a window began, later than the
+ *   cutoff in the same second: those first seen before it (and not kept
+ *   since) were ended by the window, and the cutoff alone would let them
+ *   back: appended to "revoke", the blacklist.
  */
 
 static int
-adm_sessions_keep(json_t *access, const char *app, json_t *keep,
-    int superadmins, int64_t from_ms, int64_t to_ms)
+adm_sessions_scan(json_t *access, const char *app, int64_t cutoff,
+    int64_t exact_ms, int superadmins, json_t *keep, json_t *revoke)
 {
     size_t        i, offset, n;
     json_t       *ids, *recs, *rec, *sa;
-    int64_t       first;
+    int64_t       first, kept;
     const char   *id, *s;
 
     sa = superadmins ? json_object_get(access, "superadmins") : NULL;
 
-    if (json_object_size(sa) == 0 && (from_ms < 0 || from_ms >= to_ms)) {
+    if (json_object_size(sa) == 0 && exact_ms <= cutoff * 1000) {
         return 0;
     }
 
@@ -413,12 +418,19 @@ adm_sessions_keep(json_t *access, const char *app, json_t *keep,
             }
 
             s = json_string_value(json_object_get(rec, "superadmin"));
-            first = adm_ms(rec, "first_seen");
 
-            if ((s && *s && json_object_get(sa, s))
-                || (from_ms >= 0 && first >= from_ms && first < to_ms))
-            {
+            if (s && *s && json_object_get(sa, s)) {
                 json_array_append_new(keep, json_string(id));
+                continue;
+            }
+
+            first = adm_ms(rec, "first_seen");
+            kept = adm_ms(rec, "kept_at");
+
+            if (first >= cutoff * 1000 && first < exact_ms
+                && kept < exact_ms && !adm_in_array(revoke, id))
+            {
+                json_array_append_new(revoke, json_string(id));
             }
         }
 
@@ -436,13 +448,13 @@ adm_sessions_keep(json_t *access, const char *app, json_t *keep,
  * Ends every session of "app" (NULL: everywhere) not seen created since
  * "cutoff" (epoch s): the cutoff goes into the access part, the sessions
  * to keep get kept_at = cutoff, and the gateways' verdicts are dropped.
- * "from_ms" (-1: none) is the exact instant a cutoff rounded up stands
- * for: sessions first seen from it on are kept too.
+ * "exact_ms" (-1: none): the instant, in the cutoff's second, that the
+ * cutoff stands for (adm_sessions_scan()).
  */
 
 int
 adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
-    int64_t cutoff, int64_t from_ms, json_t *except, int except_superadmins,
+    int64_t cutoff, int64_t exact_ms, json_t *except, int except_superadmins,
     size_t *kept)
 {
     size_t   i;
@@ -472,14 +484,19 @@ adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
         c->sessions.keep = json_array();
     }
 
+    if (c->sessions.revoke == NULL) {
+        c->sessions.revoke = json_array();
+    }
+
     json_array_foreach(except, i, e) {
         if (!adm_in_array(c->sessions.keep, json_string_value(e))) {
             json_array_append(c->sessions.keep, e);
         }
     }
 
-    if (adm_sessions_keep(c->access, app, c->sessions.keep,
-                          except_superadmins, from_ms, cutoff * 1000)
+    if (adm_sessions_scan(c->access, app, cutoff, exact_ms,
+                          except_superadmins, c->sessions.keep,
+                          c->sessions.revoke)
         != 0)
     {
         return -1;
@@ -627,11 +644,11 @@ adm_sessions_window_hook(adm_view_t *v, adm_change_t *c)
     }
 
     /*
-     * Cutoffs are whole seconds: rounded up, so that what the window ended
-     * in the second it began (before its exact start) stays ended; what
-     * was created from its start on, in that second, is kept.
+     * Cutoffs are whole seconds: the second it began.  What the window
+     * ended earlier in that second, before its exact start, is ended one
+     * by one, so that it stays ended; what came later is not touched.
      */
-    cutoff = (begin + 999) / 1000;
+    cutoff = begin / 1000;
 
     json_array_foreach(json_object_get(c->before, "apps"), i, app) {
         if (adm_sessions_end_all(v, c, json_string_value(app), cutoff, begin,
