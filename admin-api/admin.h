@@ -81,6 +81,10 @@ typedef struct {
     int                 lease_ms;           /* gateways' lease: the delay
                                                before a change is answered */
     int64_t             max_duration;       /* seconds */
+    int                 client_timeout;     /* seconds a client may be
+                                               quiet (slow headers, idle) */
+    int                 max_connections;
+    int                 max_connections_per_client; /* per address */
     int                 log_level;
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
