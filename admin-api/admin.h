@@ -81,6 +81,10 @@ typedef struct {
     int                 lease_ms;           /* gateways' lease: the delay
                                                before a change is answered */
     int64_t             max_duration;       /* seconds */
+    int                 client_timeout;     /* seconds a client may be
+                                               quiet (slow headers, idle) */
+    int                 max_connections;
+    int                 max_connections_per_client; /* per address */
     int                 log_level;
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
@@ -275,12 +279,16 @@ adm_status_e adm_window_effective(json_t *rec, int64_t now);
 json_t *adm_window_view(json_t *rec, int64_t now);
 json_t *adm_window_conflict(json_t *rec, json_t *live, int64_t now);
 int64_t adm_window_time(json_t *rec, const char *field);
+int64_t adm_window_time_ms(json_t *rec, const char *field);
 int64_t adm_window_begin(json_t *rec);
+int64_t adm_window_begin_ms(json_t *rec);
+void adm_window_now_ms(json_t *in, json_t *fields, int64_t now_ms);
 void adm_window_set_time(json_t *rec, const char *field, int64_t t);
 void adm_window_touch(json_t *rec, const char *actor, int64_t now);
 int adm_window_id(char *out, size_t len);
 
 json_t *adm_time_json(int64_t t);
+json_t *adm_time_ms_json(int64_t ms);
 int adm_parse_time(json_t *v, int64_t now, int64_t *t);
 int adm_text_ok(const char *s, size_t len, size_t max_chars, int lines);
 int adm_refuse(json_t *errors, const char *field, const char *reason);
@@ -358,7 +366,8 @@ int adm_finish_fields(json_t *in, int complete, adm_status_e *outcome,
 /* --- sessions ----------------------------------------------------------- */
 
 int adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
-    int64_t cutoff, json_t *except, int except_superadmins, size_t *kept);
+    int64_t cutoff, int64_t from_ms, json_t *except, int except_superadmins,
+    size_t *kept);
 int adm_sessions_window_hook(adm_view_t *v, adm_change_t *c);
 
 

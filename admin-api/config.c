@@ -29,6 +29,9 @@ adm_config_defaults(void)
     adm_conf.redis_failover_timeout_ms = 5000;
     adm_conf.lease_ms = 20;
     adm_conf.max_duration = 7 * 86400;
+    adm_conf.client_timeout = 10;
+    adm_conf.max_connections = 256;
+    adm_conf.max_connections_per_client = 16;
     adm_conf.log_level = ADM_LOG_INFO;
 }
 
@@ -90,6 +93,84 @@ adm_copy(char *dst, size_t size, const char *v, const char *key, char *err,
     }
 
     memcpy(dst, v, strlen(v) + 1);
+
+    return 0;
+}
+
+
+/*
+ * An address "host:port", "[v6]:port" or ":port" (listen; port required),
+ * or for Redis and Sentinels "host", "host:port", "[v6]", "[v6]:port",
+ * "unix:/path" (the port optional, as store.c reads them): a port given
+ * must be a number from 1 to 65535.  A port out of range would otherwise
+ * be truncated, or 0, a port the system picks.
+ */
+
+static int
+adm_check_addr(const char *v, size_t len, int listen, const char *key,
+    char *err, size_t errlen)
+{
+    size_t       i, colons;
+    long         port;
+    const char  *p, *end, *colon;
+
+    end = v + len;
+
+    if (!listen && len >= 5 && strncmp(v, "unix:", 5) == 0) {
+        return 0;
+    }
+
+    colon = NULL;
+    colons = 0;
+
+    for (p = v; p < end; p++) {
+        if (*p == ':') {
+            colon = p;
+            colons++;
+        }
+    }
+
+    if (v[0] == '[') {
+        p = memchr(v, ']', len);
+
+        if (p == NULL || (p + 1 < end && p[1] != ':')) {
+            snprintf(err, errlen, "\"%s\" \"%.*s\": an IPv6 address goes in "
+                     "brackets, then :port", key, (int) len, v);
+            return -1;
+        }
+
+        colon = p + 1 < end ? p + 1 : NULL;
+
+    } else if (!listen && colons > 1) {
+        colon = NULL;                   /* a bare IPv6 address, no port */
+    }
+
+    if (colon == NULL) {
+        if (listen) {
+            snprintf(err, errlen, "\"%s\" \"%.*s\": expected host:port",
+                     key, (int) len, v);
+            return -1;
+        }
+
+        return 0;
+    }
+
+    port = 0;
+
+    for (i = 1; colon + i < end; i++) {
+        if (colon[i] < '0' || colon[i] > '9' || port > 65535) {
+            port = -1;
+            break;
+        }
+
+        port = port * 10 + (colon[i] - '0');
+    }
+
+    if (i == 1 || port < 1 || port > 65535) {
+        snprintf(err, errlen, "\"%s\" \"%.*s\": the port must be a number "
+                 "from 1 to 65535", key, (int) len, v);
+        return -1;
+    }
 
     return 0;
 }
@@ -241,13 +322,56 @@ adm_config_set(const char *key, const char *value, char *err, size_t errlen)
     }
 
     if (strcmp(key, "listen") == 0) {
+        if (adm_check_addr(value, strlen(value), 1, key, err, errlen) != 0) {
+            return -1;
+        }
+
         return adm_copy(adm_conf.listen, sizeof(adm_conf.listen), value, key,
                         err, errlen);
     }
 
     if (strcmp(key, "redis") == 0) {
+        if (adm_check_addr(value, strlen(value), 0, key, err, errlen) != 0) {
+            return -1;
+        }
+
         return adm_copy(adm_conf.redis, sizeof(adm_conf.redis), value, key,
                         err, errlen);
+    }
+
+    if (strcmp(key, "client_timeout") == 0) {
+        ms = adm_parse_duration_ms(value);
+
+        if (ms < 1000 || ms > 3600000 || ms % 1000) {
+            snprintf(err, errlen, "\"client_timeout\" must be whole seconds "
+                     "between 1s and 1h");
+            return -1;
+        }
+
+        adm_conf.client_timeout = (int) (ms / 1000);
+        return 0;
+    }
+
+    if (strcmp(key, "max_connections") == 0
+        || strcmp(key, "max_connections_per_client") == 0)
+    {
+        n = strtol(value, &end, 10);
+
+        /* select(): the loop watches at most FD_SETSIZE (1024) sockets */
+        if (*value == '\0' || *end != '\0' || n < 1 || n > 1000) {
+            snprintf(err, errlen, "\"%s\" must be a number from 1 to 1000",
+                     key);
+            return -1;
+        }
+
+        if (strcmp(key, "max_connections") == 0) {
+            adm_conf.max_connections = (int) n;
+
+        } else {
+            adm_conf.max_connections_per_client = (int) n;
+        }
+
+        return 0;
     }
 
     if (strcmp(key, "redis_user") == 0) {
@@ -302,6 +426,20 @@ adm_config_set(const char *key, const char *value, char *err, size_t errlen)
             snprintf(err, errlen, "\"redis_sentinels\" must be 1 to 16 "
                      "host:port addresses separated by commas");
             return -1;
+        }
+
+        for (p = value; ; p++) {
+            count = strcspn(p, ",");
+
+            if (adm_check_addr(p, count, 0, key, err, errlen) != 0) {
+                return -1;
+            }
+
+            p += count;
+
+            if (*p == '\0') {
+                break;
+            }
         }
 
         return adm_copy(adm_conf.redis_sentinels,

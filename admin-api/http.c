@@ -6,11 +6,14 @@
  * line.  Handlers answer with adm_reply_*() or adm_problem().
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <openssl/rand.h>
@@ -624,22 +627,29 @@ adm_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 
-/* listen: "host:port", "[v6]:port" or ":port"; resolved here, at start */
+/*
+ * The listening socket, made here rather than by libmicrohttpd: with
+ * SO_REUSEADDR (a restart binds at once despite connections in TIME_WAIT)
+ * but never SO_REUSEPORT, so that no second process, whoever runs it, can
+ * bind the same address and be handed other clients' connections (and
+ * their bearer tokens); and a port in use is an error that says so.
+ * listen: "host:port", "[v6]:port" or ":port" (adm_config_set() checked
+ * it); resolved here, at start.
+ */
 
-struct MHD_Daemon *
-adm_http_start(const char *listen, char *err, size_t errlen)
+static int
+adm_listen_socket(const char *addr, int *family, char *err, size_t errlen)
 {
-    int                 rc;
-    char                host[128], *port;
-    struct addrinfo     hints, *ai;
-    struct MHD_Daemon  *d;
+    int               rc, fd, on, e;
+    char              host[128], *port;
+    struct addrinfo   hints, *ai;
 
-    snprintf(host, sizeof(host), "%s", listen);
+    snprintf(host, sizeof(host), "%s", addr);
 
     port = strrchr(host, ':');
     if (port == NULL) {
-        snprintf(err, errlen, "listen \"%s\": expected host:port", listen);
-        return NULL;
+        snprintf(err, errlen, "listen \"%s\": expected host:port", addr);
+        return -1;
     }
 
     *port++ = '\0';
@@ -651,29 +661,86 @@ adm_http_start(const char *listen, char *err, size_t errlen)
 
     memset(&hints, 0, sizeof(hints));
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 
     rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
     if (rc != 0) {
-        snprintf(err, errlen, "listen \"%s\": %s", listen, gai_strerror(rc));
-        return NULL;
+        snprintf(err, errlen, "listen \"%s\": %s", addr, gai_strerror(rc));
+        return -1;
     }
 
-    d = MHD_start_daemon(MHD_USE_ERROR_LOG | MHD_USE_ITC
-                         | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-                         0, NULL, NULL, adm_access, NULL,
-                         MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-                         MHD_OPTION_NOTIFY_COMPLETED, adm_completed, NULL,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 30,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 256,
-                         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int) 1,
-                         MHD_OPTION_EXTERNAL_LOGGER, adm_mhd_log, NULL,
-                         MHD_OPTION_END);
+    *family = ai->ai_family;
+
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                ai->ai_protocol);
+    if (fd < 0) {
+        snprintf(err, errlen, "listen \"%s\": socket(): %s", addr,
+                 strerror(errno));
+        freeaddrinfo(ai);
+        return -1;
+    }
+
+    on = 1;
+    (void) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+
+    if (ai->ai_family == AF_INET6) {
+        (void) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+    }
+
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0
+        || listen(fd, 128) != 0)
+    {
+        e = errno;
+        snprintf(err, errlen, "listen \"%s\": %s%s", addr, strerror(e),
+                 e == EADDRINUSE ? " (another maint-admind, or another "
+                                   "program, listens there)" : "");
+        close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
 
     freeaddrinfo(ai);
 
+    return fd;
+}
+
+
+struct MHD_Daemon *
+adm_http_start(const char *listen, char *err, size_t errlen)
+{
+    int                 fd, family;
+    struct MHD_Daemon  *d;
+
+    fd = adm_listen_socket(listen, &family, err, errlen);
+    if (fd < 0) {
+        return NULL;
+    }
+
+    /*
+     * One thread, non-blocking sockets: a slow client holds only its own
+     * connections, never the loop.  Each address may hold at most
+     * max_connections_per_client of them, so that one client cannot take
+     * them all; a connection quiet for client_timeout (headers sent slowly,
+     * or idle between requests) is closed.
+     */
+    d = MHD_start_daemon(MHD_USE_ERROR_LOG | MHD_USE_ITC
+                         | (family == AF_INET6 ? MHD_USE_IPv6 : 0),
+                         0, NULL, NULL, adm_access, NULL,
+                         MHD_OPTION_LISTEN_SOCKET, (MHD_socket) fd,
+                         MHD_OPTION_NOTIFY_COMPLETED, adm_completed, NULL,
+                         MHD_OPTION_CONNECTION_TIMEOUT,
+                         (unsigned int) adm_conf.client_timeout,
+                         MHD_OPTION_CONNECTION_LIMIT,
+                         (unsigned int) adm_conf.max_connections,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                         (unsigned int) adm_conf.max_connections_per_client,
+                         MHD_OPTION_EXTERNAL_LOGGER, adm_mhd_log, NULL,
+                         MHD_OPTION_END);
+
     if (d == NULL) {
-        snprintf(err, errlen, "cannot listen on %s", listen);
+        close(fd);
+        snprintf(err, errlen, "listen \"%s\": the HTTP server did not start",
+                 listen);
         return NULL;
     }
 

@@ -365,21 +365,31 @@ adm_in_array(json_t *a, const char *s)
 
 
 /*
- * The registry's sessions of an app (any app: NULL, "*") that belong to a
- * superadmin of "access", by the name the gateway recorded or by user,
- * appended to "keep".
+ * The registry's sessions of an app ("*": any app), for an "end all" at
+ * the whole second "cutoff" (epoch s):
+ *
+ * - with "superadmins", those the edge saw created on a superadmin's
+ *   bypassed request (the registry's "superadmin"; never "user": that is
+ *   the app's word, and an app user may be called like a superadmin) are
+ *   appended to "keep";
+ * - with "exact_ms" (-1: none), the instant a window began, later than the
+ *   cutoff in the same second: those first seen before it (and not kept
+ *   since) were ended by the window, and the cutoff alone would let them
+ *   back: appended to "revoke", the blacklist.
  */
 
 static int
-adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
+adm_sessions_scan(json_t *access, const char *app, int64_t cutoff,
+    int64_t exact_ms, int superadmins, json_t *keep, json_t *revoke)
 {
     size_t        i, offset, n;
     json_t       *ids, *recs, *rec, *sa;
+    int64_t       first, kept;
     const char   *id, *s;
 
-    sa = json_object_get(access, "superadmins");
+    sa = superadmins ? json_object_get(access, "superadmins") : NULL;
 
-    if (json_object_size(sa) == 0) {
+    if (json_object_size(sa) == 0 && exact_ms <= cutoff * 1000) {
         return 0;
     }
 
@@ -400,7 +410,7 @@ adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
             s = json_string_value(json_object_get(rec, "app"));
 
             if (json_is_null(rec)
-                || (app && strcmp(app, "*") != 0
+                || (strcmp(app, "*") != 0
                     && (s == NULL || strcmp(s, app) != 0))
                 || adm_in_array(keep, id))
             {
@@ -409,12 +419,18 @@ adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
 
             s = json_string_value(json_object_get(rec, "superadmin"));
 
-            if (!(s && json_object_get(sa, s))) {
-                s = json_string_value(json_object_get(rec, "user"));
+            if (s && *s && json_object_get(sa, s)) {
+                json_array_append_new(keep, json_string(id));
+                continue;
             }
 
-            if (s && json_object_get(sa, s)) {
-                json_array_append_new(keep, json_string(id));
+            first = adm_ms(rec, "first_seen");
+            kept = adm_ms(rec, "kept_at");
+
+            if (first >= cutoff * 1000 && first < exact_ms
+                && kept < exact_ms && !adm_in_array(revoke, id))
+            {
+                json_array_append_new(revoke, json_string(id));
             }
         }
 
@@ -432,11 +448,14 @@ adm_superadmin_sessions(json_t *access, const char *app, json_t *keep)
  * Ends every session of "app" (NULL: everywhere) not seen created since
  * "cutoff" (epoch s): the cutoff goes into the access part, the sessions
  * to keep get kept_at = cutoff, and the gateways' verdicts are dropped.
+ * "exact_ms" (-1: none): the instant, in the cutoff's second, that the
+ * cutoff stands for (adm_sessions_scan()).
  */
 
 int
 adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
-    int64_t cutoff, json_t *except, int except_superadmins, size_t *kept)
+    int64_t cutoff, int64_t exact_ms, json_t *except, int except_superadmins,
+    size_t *kept)
 {
     size_t   i;
     json_t  *cutoffs, *e;
@@ -465,14 +484,20 @@ adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
         c->sessions.keep = json_array();
     }
 
+    if (c->sessions.revoke == NULL) {
+        c->sessions.revoke = json_array();
+    }
+
     json_array_foreach(except, i, e) {
         if (!adm_in_array(c->sessions.keep, json_string_value(e))) {
             json_array_append(c->sessions.keep, e);
         }
     }
 
-    if (except_superadmins
-        && adm_superadmin_sessions(c->access, app, c->sessions.keep) != 0)
+    if (adm_sessions_scan(c->access, app, cutoff, exact_ms,
+                          except_superadmins, c->sessions.keep,
+                          c->sessions.revoke)
+        != 0)
     {
         return -1;
     }
@@ -527,7 +552,7 @@ adm_terminate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
      */
     cutoff = (v->now_ms + 999) / 1000;
 
-    if (adm_sessions_end_all(v, c, t->app, cutoff, t->except,
+    if (adm_sessions_end_all(v, c, t->app, cutoff, -1, t->except,
                              t->except_superadmins, &kept)
         != 0)
     {
@@ -598,7 +623,7 @@ adm_sessions_window_hook(adm_view_t *v, adm_change_t *c)
 {
     size_t        i;
     json_t       *app;
-    int64_t       begin;
+    int64_t       begin, cutoff;
     adm_status_e  st;
 
     if (c->before == NULL
@@ -608,19 +633,26 @@ adm_sessions_window_hook(adm_view_t *v, adm_change_t *c)
     }
 
     st = adm_window_status(c->before);
-    begin = adm_window_begin(c->before);
+    begin = adm_window_begin_ms(c->before);
 
     if ((st != ADM_ST_SCHEDULED && st != ADM_ST_IN_PROGRESS)
-        || begin > v->now_ms / 1000
+        || begin < 0 || begin > v->now_ms
         || (c->after && !adm_status_finished(adm_window_status(c->after))
             && json_is_true(json_object_get(c->after, "terminate_sessions"))))
     {
         return 0;
     }
 
+    /*
+     * Cutoffs are whole seconds: the second it began.  What the window
+     * ended earlier in that second, before its exact start, is ended one
+     * by one, so that it stays ended; what came later is not touched.
+     */
+    cutoff = begin / 1000;
+
     json_array_foreach(json_object_get(c->before, "apps"), i, app) {
-        if (adm_sessions_end_all(v, c, json_string_value(app), begin, NULL,
-                                 1, NULL)
+        if (adm_sessions_end_all(v, c, json_string_value(app), cutoff, begin,
+                                 NULL, 1, NULL)
             != 0)
         {
             return -1;

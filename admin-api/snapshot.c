@@ -95,6 +95,13 @@ adm_snapshot_window(json_t *rec)
         return NULL;
     }
 
+    /* a window started now begins mid-second: its exact start, for
+     * terminate_sessions (only then: other snapshots stay as they were) */
+    if (adm_window_begin_ms(rec) % 1000) {
+        json_object_set_new(w, "start_ms",
+                            json_integer(adm_window_begin_ms(rec)));
+    }
+
     v = json_object_get(rec, "notify_before_minutes");
     if (json_is_integer(v)) {
         json_object_set(w, "notify_before_minutes", v);

@@ -365,6 +365,81 @@ adm_window_set_time(json_t *rec, const char *field, int64_t t)
 }
 
 
+/*
+ * An instant, to the millisecond: RFC 3339 with ".mmm" when it is not on a
+ * whole second (a window started now), as before otherwise.
+ */
+
+json_t *
+adm_time_ms_json(int64_t ms)
+{
+    char  buf[MAINT_RFC3339_LEN + 5];
+
+    if (ms < 0) {
+        return json_null();
+    }
+
+    maint_format_rfc3339(buf, ms / 1000);
+
+    if (ms % 1000) {
+        snprintf(buf + MAINT_RFC3339_LEN - 1, sizeof(buf) - 19, ".%03dZ",
+                 (int) (ms % 1000));
+    }
+
+    return json_string(buf);
+}
+
+
+/* a stored time in ms: the fraction of a second, if any, to the ms */
+
+int64_t
+adm_window_time_ms(json_t *rec, const char *field)
+{
+    int64_t      t, ms, scale;
+    const char  *s;
+
+    t = adm_window_time(rec, field);
+
+    if (t < 0) {
+        return -1;
+    }
+
+    s = json_string_value(json_object_get(rec, field));
+    ms = 0;
+
+    /* maint_parse_rfc3339() took it: digits follow a '.' at 19 */
+    if (s[19] == '.') {
+        for (s += 20, scale = 100; *s >= '0' && *s <= '9'; s++) {
+            ms += (*s - '0') * scale;
+            scale /= 10;
+        }
+    }
+
+    return t * 1000 + ms;
+}
+
+
+/*
+ * A start given as "now" is this instant, to the millisecond: a session
+ * created earlier in the same second is before the window
+ * (terminate_sessions).  Other times are the whole seconds clients wrote.
+ */
+
+void
+adm_window_now_ms(json_t *in, json_t *fields, int64_t now_ms)
+{
+    json_t  *v;
+
+    v = json_object_get(in, "starts_at");
+
+    if (json_is_string(v) && strcmp(json_string_value(v), "now") == 0
+        && json_object_get(fields, "starts_at"))
+    {
+        json_object_set_new(fields, "starts_at", adm_time_ms_json(now_ms));
+    }
+}
+
+
 static void
 adm_check_apps(json_t *v, json_t *out, json_t *errors)
 {
@@ -702,17 +777,33 @@ adm_window_touch(json_t *rec, const char *actor, int64_t now)
 }
 
 
-/* when a window really begins: its actual start if it was started early */
+/*
+ * When a window really begins, in ms: its actual start if it was started
+ * early.
+ */
+
+int64_t
+adm_window_begin_ms(json_t *rec)
+{
+    int64_t  start, actual;
+
+    start = adm_window_time_ms(rec, "starts_at");
+    actual = adm_window_time_ms(rec, "actual_start");
+
+    return actual >= 0 && actual < start ? actual : start;
+}
+
+
+/* the same in whole seconds (rounded down): when the window is in force */
 
 int64_t
 adm_window_begin(json_t *rec)
 {
-    int64_t  start, actual;
+    int64_t  ms;
 
-    start = adm_window_time(rec, "starts_at");
-    actual = adm_window_time(rec, "actual_start");
+    ms = adm_window_begin_ms(rec);
 
-    return actual >= 0 && actual < start ? actual : start;
+    return ms < 0 ? -1 : ms / 1000;
 }
 
 

@@ -145,6 +145,8 @@ adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
         return adm_invalid(r, errors);
     }
 
+    adm_window_now_ms(r->json, fields, v->now_ms);
+
     rec = adm_window_new(c->data, fields, r->token->name, now);
     json_decref(fields);
 
@@ -455,6 +457,8 @@ adm_patch_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
         return adm_invalid(r, errors);
     }
 
+    adm_window_now_ms(r->json, fields, v->now_ms);
+
     if (st == ADM_ST_IN_PROGRESS) {
         for (const char **f = fixed; *f; f++) {
             if (json_object_get(fields, *f)) {
@@ -573,7 +577,8 @@ adm_start_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     next = json_deep_copy(rec);
     json_object_set_new(next, "status",
                         json_string(adm_status_name(ADM_ST_IN_PROGRESS)));
-    adm_window_set_time(next, "actual_start", now);
+    /* to the millisecond: sessions created earlier this second are before */
+    json_object_set_new(next, "actual_start", adm_time_ms_json(v->now_ms));
     adm_window_touch(next, r->token->name, now);
 
     /* from its actual start, now, it may reach into another window */

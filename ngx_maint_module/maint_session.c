@@ -965,22 +965,29 @@ maint_session_forms(const char *value, size_t len, unsigned char (*ids)[32],
 }
 
 
+/*
+ * A superadmin's session is one the edge itself saw created on a bypassed
+ * request (the registry's "superadmin"), whose superadmin is still on the
+ * list.  Never "user": that is whatever the app (maint_session_user) says,
+ * and an ordinary user may well be called like a superadmin.
+ */
+
 static int
 maint_is_superadmin(const maint_snapshot_t *s, const maint_session_facts_t *f)
 {
-    return (f->superadmin.len
-            && maint_snapshot_superadmin(s, f->superadmin.data,
-                                         f->superadmin.len))
-           || (f->user.len
-               && maint_snapshot_superadmin(s, f->user.data, f->user.len));
+    return f->superadmin.len
+           && maint_snapshot_superadmin(s, f->superadmin.data,
+                                        f->superadmin.len) != NULL;
 }
 
 
+/* seen created, or kept, at or after the cutoff (ms) */
+
 static int
-maint_survives(const maint_session_facts_t *f, int64_t cutoff_s)
+maint_survives(const maint_session_facts_t *f, int64_t cutoff_ms)
 {
-    return (f->first_seen >= 0 && f->first_seen >= cutoff_s * 1000)
-           || (f->kept_at >= 0 && f->kept_at >= cutoff_s * 1000);
+    return (f->first_seen >= 0 && f->first_seen >= cutoff_ms)
+           || (f->kept_at >= 0 && f->kept_at >= cutoff_ms);
 }
 
 
@@ -1012,7 +1019,7 @@ maint_session_verdict(const maint_snapshot_t *s, const char *app,
         }
     }
 
-    if (explicit && !maint_survives(f, explicit)) {
+    if (explicit && !maint_survives(f, explicit * 1000)) {
         return MAINT_SESSION_CUTOFF;
     }
 
@@ -1021,8 +1028,9 @@ maint_session_verdict(const maint_snapshot_t *s, const char *app,
     for (i = 0; i < s->nwindows; i++) {
         w = &s->windows[i];
 
-        if (w->terminate_sessions && w->start * 1000 <= now_ms
-            && w->start > window)
+        /* to the millisecond: a window started now begins mid-second */
+        if (w->terminate_sessions && w->start_ms <= now_ms
+            && w->start_ms > window)
         {
             /* the window covers the app (or every app) */
             size_t  j;
@@ -1033,7 +1041,7 @@ maint_session_verdict(const maint_snapshot_t *s, const char *app,
             }
 
             if (covers) {
-                window = w->start;
+                window = w->start_ms;
             }
         }
     }

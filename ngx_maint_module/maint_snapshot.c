@@ -408,6 +408,18 @@ maint_decode_window(maint_decoder_t *d, json_t *w, maint_window_t *win,
         return rc < 0 ? -1 : maint_fail(d, p, "is missing");
     }
 
+    /*
+     * A window started now begins at an instant, not on a second: sessions
+     * created earlier in that second are before it (terminate_sessions).
+     */
+    win->start_ms = win->start * 1000;
+
+    rc = maint_get_int(d, w, "start_ms", path, win->start * 1000,
+                       win->start * 1000 + 999, &win->start_ms);
+    if (rc < 0) {
+        return -1;
+    }
+
     rc = maint_get_int(d, w, "end", path, 0, MAINT_MAX_EPOCH, &win->end);
     if (rc != 0) {
         snprintf(p, sizeof(p), "%send", path);

@@ -62,6 +62,8 @@ typedef struct {
     int             all_apps;       /* apps: ["*"] */
 
     int64_t         start;          /* epoch seconds, effective start */
+    int64_t         start_ms;       /* the same instant in ms, exact when
+                                       the writer gave "start_ms" */
     int64_t         end;            /* epoch seconds, expected end */
     int64_t         notify_before;  /* seconds */
     int             hold;           /* stays active after end */

@@ -1047,7 +1047,12 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         ARG(user, user_len);
     }
 
-    if (created && ctx->superadmin[0]) {
+    /*
+     * Only what the edge established: the request passed a window as a
+     * superadmin's (bypass cookie or maint_superadmin_identity).  This is
+     * what makes a session a superadmin's (maint_session_verdict()).
+     */
+    if (created && ctx->bypassed && ctx->superadmin[0]) {
         ARG("superadmin", 10);
         ARG(ctx->superadmin, ngx_strlen(ctx->superadmin));
     }

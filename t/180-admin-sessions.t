@@ -511,7 +511,9 @@ my ($c1, @kept_shop);
     # whole seconds: now, rounded either way
     ok($c1 >= $before && $c1 <= $after + 1,
        "terminate: the cutoff is the Redis clock's now (" . ($j->{cutoff} // 'none') . ')');
-    is($j->{kept}, 3, 'terminate: kept 3 (the excepted session and two superadmin sessions)');
+    # shop_bossuser's app user is named like the superadmin: not one of
+    # theirs, the edge never saw it bypassed (issue 12 E)
+    is($j->{kept}, 2, 'terminate: kept 2 (the excepted session and the superadmin\'s session)');
 
     is_deeply(cutoffs(), { shop => $c1 }, 'maint:session_cutoffs: {"shop": cutoff}');
     my $snap = snapshot() // {};
@@ -519,7 +521,7 @@ my ($c1, @kept_shop);
     ok(state_version() > $v0, 'terminate: the state version was bumped');
     ok(revocations() > $r0, 'terminate: revocations bumped (kept_at written)');
 
-    @kept_shop = qw(shop_keep shop_sa shop_bossuser);
+    @kept_shop = qw(shop_keep shop_sa);
     for my $name (@kept_shop) {
         my $k = $redis->cmd('HGET', "maint:session:$S{$name}{id}", 'kept_at');
         ok(defined $k && $k >= $c1 * 1000 && $k <= now_ms() + 1000,
@@ -529,7 +531,7 @@ my ($c1, @kept_shop);
         ok((epoch($g->{kept_at}) // 0) >= $c1, "$name: kept_at not before the cutoff");
         ok($redis->cmd('PTTL', "maint:session:$S{$name}{id}") > 0, "$name: the registry entry still expires");
     }
-    for my $name (qw(shop_alice shop_unseen)) {
+    for my $name (qw(shop_alice shop_unseen shop_bossuser)) {
         my $g = status_is($S{$name}, 'ended', 'cutoff', "$name (shop, not excepted)");
         ok(exists $g->{kept_at} && !defined $g->{kept_at}, "$name: kept_at null");
         is($redis->cmd('HGET', "maint:session:$S{$name}{id}", 'kept_at'), undef, "$name: no kept_at in the registry");
@@ -574,7 +576,8 @@ my ($c1, @kept_shop);
         # name,          user,              superadmin,        status during the window, ended_by
         [ win_user      => 'gina',            undef,             'ended',  'window' ],
         [ win_sa        => 'hank',            $superadmin_name,  'active', undef ],
-        [ win_bossuser  => $superadmin_name,  undef,             'active', undef ],
+        # an app user named like the superadmin is no superadmin
+        [ win_bossuser  => $superadmin_name,  undef,             'ended',  'window' ],
     );
     for my $row (@BEFORE) {
         my ($name, $user, $sa) = @$row;
@@ -591,21 +594,31 @@ my ($c1, @kept_shop);
     is($cr->{status}, 201, 'a window with terminate_sessions, starting now') or diag($cr->{body});
     my $w = $cr->{json} // {};
     my $ws = epoch($w->{starts_at}) // 0;
+    # started now: the instant, to the millisecond (issue 12 H)
+    my ($frac) = ($w->{starts_at} // '') =~ /\.(\d{1,3})Z$/;
+    my $ws_ms = $ws * 1000 + (defined $frac ? substr($frac . '00', 0, 3) : 0);
+    ok($ws_ms >= $t * 1000 && $ws_ms <= now_ms(), "starts_at \"now\" is the instant ($w->{starts_at})");
     my ($sw) = grep { ($_->{id} // '') eq ($w->{id} // '') } @{ (snapshot() // {})->{windows} // [] };
     ok($sw && JSON::PP::is_bool($sw->{terminate_sessions}) && $sw->{terminate_sessions},
        'the snapshot window has terminate_sessions true');
 
     # created when the window started
     $W{win_new} = seed_session(id => session_id('cookie-value-win_new'), app => 'winapp',
-                               first_seen => $ws * 1000, last_seen => now_ms(),
+                               first_seen => $ws_ms, last_seen => now_ms(),
                                addr => '192.0.2.61', user_agent => 'test', user => 'ivy');
     push @BEFORE, [ win_new => 'ivy', undef, 'active', undef ];
     # a superadmin's older session the registry learns of only now (its
     # entry had expired): rule 3 keeps it all the same
     $W{win_late_boss} = seed_session(id => session_id('cookie-value-win_late_boss'), app => 'winapp',
                                      first_seen => $t0 - $HOUR_MS, last_seen => now_ms(),
-                                     addr => '192.0.2.62', user_agent => 'test', user => $superadmin_name);
-    push @BEFORE, [ win_late_boss => $superadmin_name, undef, 'active', undef ];
+                                     addr => '192.0.2.62', user_agent => 'test', user => 'hank',
+                                     superadmin => $superadmin_name);
+    push @BEFORE, [ win_late_boss => 'hank', $superadmin_name, 'active', undef ];
+    # created earlier in the second the window started: before it
+    $W{win_just_before} = seed_session(id => session_id('cookie-value-win_just_before'), app => 'winapp',
+                                       first_seen => $ws_ms - 1, last_seen => now_ms(),
+                                       addr => '192.0.2.63', user_agent => 'test', user => 'jo');
+    push @BEFORE, [ win_just_before => 'jo', undef, 'ended', 'window' ];
     for my $row (@BEFORE) {
         my ($name, undef, undef, $status, $ended_by) = @$row;
         status_is($W{$name}, $status, $ended_by, "$name, during the window");
@@ -623,14 +636,22 @@ my ($c1, @kept_shop);
        'the finished window\'s start moved into maint:session_cutoffs');
     is_deeply(cutoffs(), { shop => $c1, winapp => $ws }, 'maint:session_cutoffs: the shop cutoff and the window\'s start');
     is_deeply((snapshot() // {})->{session_cutoffs}, { shop => $c1, winapp => $ws }, 'the snapshot\'s session_cutoffs too');
-    for my $name (qw(win_sa win_bossuser win_late_boss)) {
+    for my $name (qw(win_sa win_late_boss)) {
         my $k = $redis->cmd('HGET', "maint:session:$W{$name}{id}", 'kept_at');
         ok(defined $k && $k >= $ws * 1000, "$name: kept_at set when the window finished");
         status_is($W{$name}, 'active', undef, "$name, after the window");
     }
+    status_is($W{win_new}, 'active', undef, 'win_new stays active after the window');
     ok(revocations() > $r0, 'kept_at written: revocations bumped');
     status_is($W{win_user}, 'ended', 'cutoff', 'win_user stays ended after the window');
-    status_is($W{win_new}, 'active', undef, 'win_new stays active after the window');
+    status_is($W{win_bossuser}, 'ended', 'cutoff', 'win_bossuser stays ended after the window');
+    # the cutoff is its whole second: what it ended in that second before
+    # its exact start is ended one by one, so that it stays ended
+    if ($ws_ms > $ws * 1000) {
+        status_is($W{win_just_before}, 'ended', 'revoked', 'win_just_before stays ended after the window');
+    } else {
+        status_is($W{win_just_before}, 'ended', 'cutoff', 'win_just_before stays ended after the window');
+    }
 }
 
 # --- POST /v1/sessions/terminate everywhere ------------------------------------------------------------------

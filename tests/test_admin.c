@@ -513,6 +513,101 @@ test_snapshot_readable(void **state)
 }
 
 
+/*
+ * A window started now begins at that instant, to the millisecond: the
+ * record says so in RFC 3339, the snapshot carries start_ms, and the
+ * gateways' verdict ends a session created earlier in the same second
+ * (issue 12 H).  Times clients write stay whole seconds.
+ */
+
+static void
+test_started_now_ms(void **state)
+{
+    char                    err[256], *s;
+    json_t                 *in, *fields, *errors, *rec, *live, *settings,
+                           *access;
+    maint_snapshot_t       *snap;
+    maint_session_facts_t   f;
+
+    (void) state;
+
+    in = parse("{\"title\":\"T\",\"apps\":[\"shop\"],\"starts_at\":\"now\","
+               "\"ends_at\":\"2026-11-22T06:00:00Z\","
+               "\"terminate_sessions\":true}");
+    fields = json_object();
+    errors = json_array();
+    assert_int_equal(adm_window_fields(in, 1, NOW, fields, errors), 0);
+    adm_window_now_ms(in, fields, NOW * 1000 + 250);
+    assert_string_equal(json_string_value(json_object_get(fields,
+                                                          "starts_at")),
+                        "2026-11-21T22:26:40.250Z");
+
+    rec = adm_window_new("w_now", fields, "tester", NOW);
+    assert_int_equal(adm_window_begin_ms(rec), NOW * 1000 + 250);
+    assert_int_equal(adm_window_begin(rec), NOW);
+    assert_int_equal(adm_window_time(rec, "starts_at"), NOW);
+
+    /* started early, at an instant: the actual start counts */
+    adm_window_set_time(rec, "starts_at", NOW + 60);
+    json_object_set_new(rec, "actual_start", adm_time_ms_json(NOW * 1000 + 7));
+    assert_string_equal(json_string_value(json_object_get(rec,
+                                                          "actual_start")),
+                        "2026-11-21T22:26:40.007Z");
+    assert_int_equal(adm_window_begin_ms(rec), NOW * 1000 + 7);
+    json_object_set_new(rec, "status", json_string("in_progress"));
+
+    live = json_pack("[O]", rec);
+    settings = adm_settings_defaults();
+    access = json_object();
+    s = adm_snapshot_build(live, settings, access, NOW);
+    assert_int_equal(adm_snapshot_check(s, err, sizeof(err)), 0);
+    snap = maint_snapshot_parse(s, strlen(s), err, sizeof(err));
+    assert_non_null(snap);
+    assert_int_equal(snap->windows[0].start, NOW);
+    assert_int_equal(snap->windows[0].start_ms, NOW * 1000 + 7);
+
+    memset(&f, 0, sizeof(f));
+    f.kept_at = -1;
+    f.first_seen = NOW * 1000 + 6;
+    assert_int_equal(maint_session_verdict(snap, "shop", 4, NOW * 1000 + 8,
+                                           &f), MAINT_SESSION_WINDOW);
+    f.first_seen = NOW * 1000 + 7;
+    assert_int_equal(maint_session_verdict(snap, "shop", 4, NOW * 1000 + 8,
+                                           &f), MAINT_SESSION_ACTIVE);
+    maint_snapshot_free(snap);
+    free(s);
+
+    /* on a whole second: no start_ms, the snapshot as before */
+    json_object_set_new(rec, "actual_start", adm_time_ms_json(NOW * 1000));
+    assert_string_equal(json_string_value(json_object_get(rec,
+                                                          "actual_start")),
+                        "2026-11-21T22:26:40Z");
+    json_array_set(live, 0, rec);
+    s = adm_snapshot_build(live, settings, access, NOW);
+    assert_null(strstr(s, "start_ms"));
+    free(s);
+
+    /* a time a client wrote with a fraction: whole seconds, as documented */
+    json_decref(in);
+    json_decref(fields);
+    in = parse("{\"starts_at\":\"2026-11-21T22:26:40.250Z\"}");
+    fields = json_object();
+    assert_int_equal(adm_window_fields(in, 0, NOW, fields, errors), 0);
+    adm_window_now_ms(in, fields, NOW * 1000 + 999);
+    assert_string_equal(json_string_value(json_object_get(fields,
+                                                          "starts_at")),
+                        "2026-11-21T22:26:40Z");
+
+    json_decref(in);
+    json_decref(fields);
+    json_decref(errors);
+    json_decref(rec);
+    json_decref(live);
+    json_decref(settings);
+    json_decref(access);
+}
+
+
 static void
 test_snapshot_access(void **state)
 {
@@ -609,6 +704,7 @@ main(void)
         cmocka_unit_test(test_snapshot_contract),
         cmocka_unit_test(test_snapshot_access),
         cmocka_unit_test(test_snapshot_readable),
+        cmocka_unit_test(test_started_now_ms),
     };
 
     adm_config_defaults();

@@ -475,8 +475,11 @@ test_verdict(void **state)
                      F(2100000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
     assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
                      F(600000, -1, 0, "alice", "")), MAINT_SESSION_ACTIVE);
+    /* an app user named like a superadmin is no superadmin (issue 12 E) */
     assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
-                     F(600000, -1, 0, "", "alice")), MAINT_SESSION_ACTIVE);
+                     F(600000, -1, 0, "", "alice")), MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
+                     F(600000, -1, 0, "bob", "alice")), MAINT_SESSION_WINDOW);
     /* a superadmin who is no longer one */
     assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
                      F(600000, -1, 0, "bob", "")), MAINT_SESSION_WINDOW);
@@ -488,6 +491,85 @@ test_verdict(void **state)
                      F(-1, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
 
     maint_snapshot_free(s);
+}
+
+
+/*
+ * A window started now begins mid-second (start_ms): a session created
+ * earlier in that second is ended, one created from its start on is not
+ * (issue 12 H).  Without start_ms the start is the whole second.
+ */
+
+static void
+test_verdict_ms(void **state)
+{
+    char                    err[256];
+    const char             *json;
+    maint_snapshot_t       *s;
+    maint_session_facts_t   f;
+
+    json = "{\"schema\":1,"
+           "\"superadmins\":[{\"name\":\"alice\",\"credential\":"
+           "\"0000000000000000000000000000000000000000000000000000000000000000\"}],"
+           "\"windows\":[{\"id\":\"w\",\"apps\":[\"crm\"],\"start\":2000,"
+           "\"start_ms\":2000700,\"end\":3000,\"terminate_sessions\":true},"
+           "{\"id\":\"v\",\"apps\":[\"shop\"],\"start\":2000,"
+           "\"end\":3000,\"terminate_sessions\":true}]}";
+
+    s = maint_snapshot_parse(json, strlen(json), err, sizeof(err));
+    if (s == NULL) {
+        fail_msg("%s", err);
+    }
+
+    assert_int_equal(s->windows[0].start, 2000);
+    assert_int_equal(s->windows[0].start_ms, 2000700);
+    assert_int_equal(s->windows[1].start_ms, 2000000);
+
+    /* before, at and after the exact start, in its second */
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(2000000, -1, 0, "", "")), MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(2000699, -1, 0, "", "")), MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(2000700, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(2000701, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(-1, 2000699, 0, "", "")), MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(-1, 2000700, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(2000100, -1, 0, "alice", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000900,
+                     F(2000100, -1, 0, "", "alice")), MAINT_SESSION_WINDOW);
+
+    /* not before the exact start */
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000699,
+                     F(2000100, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2000700,
+                     F(2000100, -1, 0, "", "")), MAINT_SESSION_WINDOW);
+
+    /* whole seconds without start_ms */
+    assert_int_equal(maint_session_verdict(s, S("shop"), 2000900,
+                     F(1999999, -1, 0, "", "")), MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(s, S("shop"), 2000900,
+                     F(2000000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+
+    maint_snapshot_free(s);
+
+    /* start_ms must be within the second of start */
+    json = "{\"schema\":1,\"windows\":[{\"id\":\"w\",\"apps\":[\"crm\"],"
+           "\"start\":2000,\"start_ms\":2001000,\"end\":3000}]}";
+    assert_null(maint_snapshot_parse(json, strlen(json), err, sizeof(err)));
+    assert_non_null(strstr(err, "start_ms"));
+
+    json = "{\"schema\":1,\"windows\":[{\"id\":\"w\",\"apps\":[\"crm\"],"
+           "\"start\":2000,\"start_ms\":1999999,\"end\":3000}]}";
+    assert_null(maint_snapshot_parse(json, strlen(json), err, sizeof(err)));
+
+    json = "{\"schema\":1,\"windows\":[{\"id\":\"w\",\"apps\":[\"crm\"],"
+           "\"start\":2000,\"start_ms\":\"2000500\",\"end\":3000}]}";
+    assert_null(maint_snapshot_parse(json, strlen(json), err, sizeof(err)));
 }
 
 
@@ -544,6 +626,7 @@ main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_filter),
         cmocka_unit_test(test_verdict),
+        cmocka_unit_test(test_verdict_ms),
         cmocka_unit_test(test_siphash),
     };
 

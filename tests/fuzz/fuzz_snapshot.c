@@ -22,6 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     maint_request_t         req;
     maint_decision_e        d;
     maint_session_facts_t   f;
+    maint_session_verdict_e v0;
     const maint_window_t   *w;
     unsigned char           v4[4] = { 10, 1, 2, 3 }, v6[16] = { 0x20, 0x01,
                                 0x0d, 0xb8 };
@@ -77,7 +78,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             f.superadmin.len = 5;
             (void) maint_session_verdict(s, apps[a], strlen(apps[a]), now[k],
                                          &f);
+
+            /* the app's user name never makes a session a superadmin's */
+            f.superadmin.len = 0;
+            f.user.data = "";
+            f.user.len = 0;
+            v0 = maint_session_verdict(s, apps[a], strlen(apps[a]), now[k],
+                                       &f);
+            f.user.data = s->nsuperadmins ? s->superadmins[0].name.data
+                                          : "alice";
+            f.user.len = s->nsuperadmins ? s->superadmins[0].name.len : 5;
+            FUZZ_CHECK(maint_session_verdict(s, apps[a], strlen(apps[a]),
+                                             now[k], &f) == v0);
+
+            /* created now: after any window that has started, to the ms */
+            f.first_seen = now[k];
+            f.kept_at = -1;
+            FUZZ_CHECK(maint_session_verdict(s, apps[a], strlen(apps[a]),
+                                             now[k], &f)
+                       != MAINT_SESSION_WINDOW);
         }
+    }
+
+    /* a window's exact start is within its second */
+    for (i = 0; i < s->nwindows; i++) {
+        FUZZ_CHECK(s->windows[i].start_ms >= s->windows[i].start * 1000
+                   && s->windows[i].start_ms
+                      <= s->windows[i].start * 1000 + 999);
     }
 
     for (i = 0; i < s->nsuperadmins; i++) {
