@@ -655,7 +655,9 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
         ['first_seen after the start', { first_seen => $s + 1000 }, 0],
         ['kept_at after the start', { first_seen => $before, kept_at => $s + 1 }, 0],
         ['a superadmin\'s (superadmin field on the list)', { first_seen => $before, superadmin => 'root' }, 0],
-        ['a superadmin\'s (user on the list), never seen created', { user => 'ops' }, 0],
+        # the app's user name is the app's word, never a superadmin's (issue 12 E)
+        ['an app user named like a superadmin on the list, never seen created', { user => 'ops' }, 1],
+        ['an app user named like a superadmin on the list, seen before the start', { first_seen => $before, user => 'ops' }, 1],
         ['superadmin field naming someone not on the list', { first_seen => $before, superadmin => 'ghost' }, 1],
         ['user not on the list', { first_seen => $before, user => 'mallory' }, 1],
     );
