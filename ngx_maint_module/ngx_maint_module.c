@@ -557,9 +557,10 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
  *   - variables any client sets ($http_*, $cookie_*, $arg_*, $request*,
  *     $args, $query_string, $uri...) are refused;
  *   - a fixed text (no variable) is refused: everyone would be that one;
- *   - $remote_user is refused under "satisfy any": it is decoded from the
- *     Authorization header whether or not auth_basic accepted it, and
- *     "satisfy any" lets an allowed address in without auth_basic;
+ *   - $remote_user is refused where maint is on under "satisfy any": it is
+ *     decoded from the Authorization header whether or not auth_basic
+ *     accepted it, and "satisfy any" lets an allowed address in without
+ *     auth_basic;
  *   - $ssl_client_* (but $ssl_client_verify) counts at run time only when
  *     $ssl_client_verify is SUCCESS ("optional_no_ca" fills them with any
  *     certificate).
@@ -647,7 +648,7 @@ ngx_maint_identity_check(ngx_conf_t *cf, ngx_maint_loc_conf_t *conf)
         if (name.len == sizeof("remote_user") - 1
             && ngx_strncasecmp(name.data, (u_char *) "remote_user",
                                name.len) == 0
-            && clcf->satisfy == NGX_HTTP_SATISFY_ANY)
+            && clcf->satisfy == NGX_HTTP_SATISFY_ANY && conf->enable)
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"maint_superadmin_identity %V\" where "
