@@ -15,9 +15,11 @@ static maint_snapshot_t  *snap;
     "0000000000000000000000000000000000000000000000000000000000000000"
 #define KEYS \
     "\"bypass_keys\":[" \
-    "{\"kid\":\"k1\",\"secret\":\"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\"," \
+    "{\"kid\":\"k1\",\"secret\":" \
+    "\"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\"," \
     "\"signing\":true}," \
-    "{\"kid\":\"k2\",\"secret\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\"}]"
+    "{\"kid\":\"k2\",\"secret\":" \
+    "\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\"}]"
 
 static const char  *snap_json =
     "{\"schema\":1,"
@@ -229,8 +231,8 @@ test_credential_binding(void **state)
         char         err[256], json[1024];
         size_t       i;
         const char  *bad[] = { "\"\"", "\"a.b\"", "\"a b\"", "1", "null",
-            "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-            "\"" };
+            "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"" };
 
         for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             snprintf(json, sizeof(json), "{\"schema\":1,\"superadmins\":"

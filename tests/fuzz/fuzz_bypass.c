@@ -21,9 +21,11 @@
  * "sa_test", issued as id "cidAlice1"; bob's record has no id (derived) */
 #define FUZZ_KEYS \
     "\"bypass_keys\":[" \
-    "{\"kid\":\"k1\",\"secret\":\"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\"," \
+    "{\"kid\":\"k1\",\"secret\":" \
+    "\"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\"," \
     "\"signing\":true}," \
-    "{\"kid\":\"k2\",\"secret\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\"}]"
+    "{\"kid\":\"k2\",\"secret\":" \
+    "\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\"}]"
 
 static const char  snap_json[] =
     "{\"schema\":1,"
