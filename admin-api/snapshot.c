@@ -121,20 +121,30 @@ adm_snapshot_window(json_t *rec)
 }
 
 
-/* superadmins as the gateways need them: name and credential hash */
+/*
+ * superadmins as the gateways need them: name, credential hash, and the
+ * id of the credential's issuance the bypass cookies are bound to (a
+ * record from before ids has none: the gateways derive one from the hash)
+ */
 
 static json_t *
 adm_snapshot_superadmins(json_t *access)
 {
-    json_t      *out, *rec;
+    json_t      *out, *rec, *e, *cid;
     const char  *name;
 
     out = json_array();
 
     json_object_foreach(json_object_get(access, "superadmins"), name, rec) {
-        json_array_append_new(out, json_pack("{s:s, s:O}", "name", name,
-                              "credential",
-                              json_object_get(rec, "credential_sha256")));
+        e = json_pack("{s:s, s:O}", "name", name, "credential",
+                      json_object_get(rec, "credential_sha256"));
+
+        cid = json_object_get(rec, "credential_id");
+        if (e != NULL && json_is_string(cid)) {
+            json_object_set(e, "credential_id", cid);
+        }
+
+        json_array_append_new(out, e);
     }
 
     return out;

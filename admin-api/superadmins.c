@@ -2,7 +2,8 @@
  * superadmins.c: the /v1/superadmins and /v1/bypass-keys resources
  * (docs/admin-api.md#superadmins).  Both live in the access part of the
  * state and reach the gateways through the snapshot: a superadmin as a
- * name and the SHA-256 of the credential, a key as its secret.  A
+ * name, the SHA-256 of the credential and the id of its issuance, a key
+ * as its secret.  A
  * credential is made here, answered once, and never stored, logged or
  * audited; neither are the hashes and the secrets.
  */
@@ -19,6 +20,7 @@
 
 
 #define ADM_CREDENTIAL_LEN  (3 + 43)        /* "sa_" + 32 bytes, base64url */
+#define ADM_CREDENTIAL_ID_LEN  22           /* 16 bytes, base64url */
 #define ADM_MAX_KEYS        16
 
 
@@ -35,12 +37,25 @@ adm_access_part(adm_view_t *v, adm_change_t *c, const char *part)
 }
 
 
-/* a credential and its SHA-256 in hex; 0 on success */
+/*
+ * A credential, its SHA-256 in hex, and the id of this issuance: random,
+ * never reused, so the edge ends the bypass cookies issued for an earlier
+ * credential (a rotation, or a removal and a new superadmin of the same
+ * name) on the next request.  0 on success.
+ */
 
 static int
-adm_credential(char cred[ADM_CREDENTIAL_LEN + 1], char hash[65])
+adm_credential(char cred[ADM_CREDENTIAL_LEN + 1], char hash[65],
+    char cid[ADM_CREDENTIAL_ID_LEN + 1])
 {
     unsigned char  raw[32], h[32];
+
+    if (RAND_bytes(raw, 16) != 1) {
+        return -1;
+    }
+
+    maint_b64url(raw, 16, cid);
+    cid[ADM_CREDENTIAL_ID_LEN] = '\0';
 
     if (RAND_bytes(raw, sizeof(raw)) != 1) {
         return -1;
@@ -145,6 +160,7 @@ static int
 adm_superadmin_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
     char         cred[ADM_CREDENTIAL_LEN + 1], hash[65];
+    char         cid[ADM_CREDENTIAL_ID_LEN + 1];
     json_t      *all, *keys, *rec;
     const char  *name = c->data;
 
@@ -163,14 +179,15 @@ adm_superadmin_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
                            "credential instead", NULL, NULL);
     }
 
-    if (adm_credential(cred, hash) != 0) {
+    if (adm_credential(cred, hash, cid) != 0) {
         return adm_problem(r, 500, "internal", "Internal error",
                            "no random bytes", NULL, NULL);
     }
 
-    rec = json_pack("{s:s, s:s, s:o, s:s, s:n}",
+    rec = json_pack("{s:s, s:s, s:s, s:o, s:s, s:n}",
                     "name", name,
                     "credential_sha256", hash,
+                    "credential_id", cid,
                     "created_at", adm_time_json(v->now_ms / 1000),
                     "created_by", r->token->name,
                     "rotated_at");
@@ -260,6 +277,7 @@ static int
 adm_superadmin_rotate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
     char     cred[ADM_CREDENTIAL_LEN + 1], hash[65];
+    char     cid[ADM_CREDENTIAL_ID_LEN + 1];
     json_t  *rec;
 
     rec = json_object_get(adm_access_part(v, c, "superadmins"), r->id);
@@ -268,7 +286,7 @@ adm_superadmin_rotate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
         return adm_not_found(r);
     }
 
-    if (adm_credential(cred, hash) != 0) {
+    if (adm_credential(cred, hash, cid) != 0) {
         return adm_problem(r, 500, "internal", "Internal error",
                            "no random bytes", NULL, NULL);
     }
@@ -276,6 +294,7 @@ adm_superadmin_rotate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     c->audit_before = adm_superadmin_view(rec);
 
     json_object_set_new(rec, "credential_sha256", json_string(hash));
+    json_object_set_new(rec, "credential_id", json_string(cid));
     json_object_set_new(rec, "rotated_at", adm_time_json(v->now_ms / 1000));
 
     c->audit_after = adm_superadmin_view(rec);

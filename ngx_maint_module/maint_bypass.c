@@ -74,24 +74,36 @@ maint_hmac(const unsigned char *key, const char *msg, size_t len,
 }
 
 
+static const char *
+maint_scheme(int https)
+{
+    return https ? "https" : "http";
+}
+
+
 size_t
-maint_bypass_sign(const maint_key_t *key, const char *name, size_t name_len,
-    int64_t iat, int64_t exp, char *out, size_t outlen)
+maint_bypass_sign(const maint_key_t *key, const maint_superadmin_t *sa,
+    int https, int64_t iat, int64_t exp, char *out, size_t outlen)
 {
     int            n;
     char           enc[96];
     size_t         len;
     unsigned char  mac[32];
 
-    if (key == NULL || name_len == 0 || name_len > 64 || outlen < 256) {
+    if (key == NULL || sa == NULL || sa->name.len == 0
+        || sa->name.len > MAINT_MAX_ID_LEN || sa->cid_len == 0
+        || outlen < MAINT_BYPASS_MAX_LEN)
+    {
         return 0;
     }
 
-    len = maint_b64url((const unsigned char *) name, name_len, enc);
+    len = maint_b64url((const unsigned char *) sa->name.data, sa->name.len,
+                       enc);
     enc[len] = '\0';
 
-    n = snprintf(out, outlen, "v1.%s.%s.%lld.%lld", key->kid, enc,
-                 (long long) iat, (long long) exp);
+    n = snprintf(out, outlen, "v2.%s.%s.%s.%s.%lld.%lld", key->kid, enc,
+                 sa->cid, maint_scheme(https), (long long) iat,
+                 (long long) exp);
     if (n < 0 || (size_t) n + 1 + 43 + 1 > outlen) {
         return 0;
     }
@@ -129,13 +141,22 @@ maint_parse_int(const char *s, size_t len, int64_t *v)
 }
 
 
+/* the parts of the cookie, in order */
+enum {
+    MAINT_BP_VERSION = 0, MAINT_BP_KID, MAINT_BP_NAME, MAINT_BP_CID,
+    MAINT_BP_SCHEME, MAINT_BP_IAT, MAINT_BP_EXP, MAINT_BP_MAC, MAINT_BP_N
+};
+
+
 maint_bypass_e
 maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
-    size_t len, int64_t now_s, int64_t max_ttl, char *name)
+    size_t len, int https, int64_t now_s, int64_t max_ttl, char *name)
 {
     long                      n;
-    size_t                    i, k, start[6], end[6];
+    size_t                    i, k, start[MAINT_BP_N], end[MAINT_BP_N];
+    size_t                    scheme_len;
     int64_t                   iat, exp;
+    const char               *scheme;
     unsigned char             mac[32], want[32], raw[96];
     const maint_key_t        *key;
     const maint_superadmin_t *sa;
@@ -146,14 +167,14 @@ maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
         return MAINT_BYPASS_MALFORMED;
     }
 
-    /* exactly six dot-separated parts */
+    /* exactly eight dot-separated parts; other versions are no bypass */
 
     k = 0;
     start[0] = 0;
 
     for (i = 0; i < len; i++) {
         if (cookie[i] == '.') {
-            if (k == 5) {
+            if (k == MAINT_BP_N - 1) {
                 return MAINT_BYPASS_MALFORMED;
             }
 
@@ -162,36 +183,41 @@ maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
         }
     }
 
-    if (k != 5) {
+    if (k != MAINT_BP_N - 1) {
         return MAINT_BYPASS_MALFORMED;
     }
 
-    end[5] = len;
+    end[MAINT_BP_MAC] = len;
 
-    if (end[0] - start[0] != 2 || memcmp(cookie, "v1", 2) != 0) {
+    if (end[0] - start[0] != 2 || memcmp(cookie, "v2", 2) != 0) {
         return MAINT_BYPASS_MALFORMED;
     }
 
-    if (maint_parse_int(cookie + start[3], end[3] - start[3], &iat) != 0
-        || maint_parse_int(cookie + start[4], end[4] - start[4], &exp) != 0)
+    if (maint_parse_int(cookie + start[MAINT_BP_IAT],
+                        end[MAINT_BP_IAT] - start[MAINT_BP_IAT], &iat) != 0
+        || maint_parse_int(cookie + start[MAINT_BP_EXP],
+                           end[MAINT_BP_EXP] - start[MAINT_BP_EXP], &exp)
+           != 0)
     {
         return MAINT_BYPASS_MALFORMED;
     }
 
-    n = maint_unb64url(cookie + start[5], end[5] - start[5], mac,
+    n = maint_unb64url(cookie + start[MAINT_BP_MAC],
+                       end[MAINT_BP_MAC] - start[MAINT_BP_MAC], mac,
                        sizeof(mac));
     if (n != sizeof(mac)) {
         return MAINT_BYPASS_MALFORMED;
     }
 
-    key = maint_snapshot_key(s, cookie + start[1], end[1] - start[1]);
+    key = maint_snapshot_key(s, cookie + start[MAINT_BP_KID],
+                             end[MAINT_BP_KID] - start[MAINT_BP_KID]);
     if (key == NULL) {
         return MAINT_BYPASS_UNKNOWN_KEY;
     }
 
     /* the signature first: nothing else in the cookie is trusted before */
 
-    maint_hmac(key->secret, cookie, end[4], want);
+    maint_hmac(key->secret, cookie, end[MAINT_BP_EXP], want);
 
     if (CRYPTO_memcmp(mac, want, sizeof(mac)) != 0) {
         return MAINT_BYPASS_BAD_SIGNATURE;
@@ -209,15 +235,42 @@ maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
         return MAINT_BYPASS_TOO_LONG;
     }
 
-    n = maint_unb64url(cookie + start[2], end[2] - start[2], raw,
+    /*
+     * Issued over plain HTTP, a value may have been seen on the way: it
+     * never counts over HTTPS (nor the other way round).
+     */
+
+    scheme = maint_scheme(https);
+    scheme_len = strlen(scheme);
+
+    if (end[MAINT_BP_SCHEME] - start[MAINT_BP_SCHEME] != scheme_len
+        || memcmp(cookie + start[MAINT_BP_SCHEME], scheme, scheme_len) != 0)
+    {
+        return MAINT_BYPASS_WRONG_SCHEME;
+    }
+
+    n = maint_unb64url(cookie + start[MAINT_BP_NAME],
+                       end[MAINT_BP_NAME] - start[MAINT_BP_NAME], raw,
                        sizeof(raw));
-    if (n <= 0 || n > 64) {
+    if (n <= 0 || n > MAINT_MAX_ID_LEN) {
         return MAINT_BYPASS_MALFORMED;
     }
 
     sa = maint_snapshot_superadmin(s, (const char *) raw, (size_t) n);
     if (sa == NULL) {
         return MAINT_BYPASS_NOT_SUPERADMIN;
+    }
+
+    /*
+     * The credential it was issued for: a rotation, or a removal and a
+     * new superadmin of the same name, gives another id.
+     */
+
+    if (end[MAINT_BP_CID] - start[MAINT_BP_CID] != sa->cid_len
+        || CRYPTO_memcmp(cookie + start[MAINT_BP_CID], sa->cid,
+                         sa->cid_len) != 0)
+    {
+        return MAINT_BYPASS_REVOKED;
     }
 
     memcpy(name, raw, (size_t) n);
@@ -227,24 +280,95 @@ maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
 }
 
 
-size_t
-maint_csrf_make(const maint_key_t *key, char *out, size_t outlen)
+void
+maint_bypass_leave_token(const char *cookie, size_t len, char *out)
 {
     size_t         n;
-    char           msg[64];
+    unsigned char  h[32];
+    EVP_MD_CTX    *md;
+
+    n = 0;
+    md = EVP_MD_CTX_new();
+
+    if (md != NULL
+        && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1
+        && EVP_DigestUpdate(md, "maint-leave.", 12) == 1
+        && EVP_DigestUpdate(md, cookie, len) == 1
+        && EVP_DigestFinal_ex(md, h, NULL) == 1)
+    {
+        n = maint_b64url(h, 16, out);
+    }
+
+    EVP_MD_CTX_free(md);
+
+    out[n] = '\0';      /* empty on failure: matches no posted field */
+}
+
+
+int
+maint_bypass_leave_check(const char *cookie, size_t len, const char *field,
+    size_t field_len)
+{
+    char  want[MAINT_LEAVE_TOKEN_LEN + 1];
+
+    if (len == 0 || field_len != MAINT_LEAVE_TOKEN_LEN) {
+        return 0;
+    }
+
+    maint_bypass_leave_token(cookie, len, want);
+
+    return strlen(want) == MAINT_LEAVE_TOKEN_LEN
+           && CRYPTO_memcmp(want, field, MAINT_LEAVE_TOKEN_LEN) == 0;
+}
+
+
+/* what the form token's HMAC covers: "csrf.<scheme>.<nonce>.<iat>" */
+
+static size_t
+maint_csrf_msg(char *msg, size_t size, int https, const char *nonce,
+    size_t nonce_len, const char *iat, size_t iat_len)
+{
+    int  n;
+
+    n = snprintf(msg, size, "csrf.%s.%.*s.%.*s", maint_scheme(https),
+                 (int) nonce_len, nonce, (int) iat_len, iat);
+
+    return n > 0 && (size_t) n < size ? (size_t) n : 0;
+}
+
+
+size_t
+maint_csrf_make(const maint_key_t *key, int https, int64_t now_s, char *out,
+    size_t outlen)
+{
+    int            t;
+    size_t         n, m;
+    char           msg[128], iat[24];
     unsigned char  nonce[16], mac[32];
 
-    if (key == NULL || outlen < MAINT_CSRF_LEN + 1
+    if (key == NULL || now_s < 0 || outlen < MAINT_CSRF_MAX_LEN + 1
         || RAND_bytes(nonce, sizeof(nonce)) != 1)
     {
         return 0;
     }
 
-    n = maint_b64url(nonce, sizeof(nonce), out);
-    memcpy(msg, "csrf.", 5);
-    memcpy(msg + 5, out, n);
-    maint_hmac(key->secret, msg, 5 + n, mac);
+    t = snprintf(iat, sizeof(iat), "%lld", (long long) now_s);
+    if (t <= 0 || t > 12) {
+        return 0;
+    }
 
+    n = maint_b64url(nonce, sizeof(nonce), out);
+
+    m = maint_csrf_msg(msg, sizeof(msg), https, out, n, iat, (size_t) t);
+    if (m == 0) {
+        return 0;
+    }
+
+    maint_hmac(key->secret, msg, m, mac);
+
+    out[n++] = '.';
+    memcpy(out + n, iat, (size_t) t);
+    n += (size_t) t;
     out[n++] = '.';
     n += maint_b64url(mac, sizeof(mac), out + n);
     out[n] = '\0';
@@ -254,24 +378,40 @@ maint_csrf_make(const maint_key_t *key, char *out, size_t outlen)
 
 
 int
-maint_csrf_check(const maint_snapshot_t *s, const char *cookie,
-    size_t cookie_len, const char *field, size_t field_len)
+maint_csrf_check(const maint_snapshot_t *s, int https, int64_t now_s,
+    const char *cookie, size_t cookie_len, const char *field,
+    size_t field_len)
 {
     long           m;
-    char           msg[64];
-    size_t         i;
+    char           msg[128];
+    size_t         i, msg_len, iat_len;
+    int64_t        iat;
     unsigned char  mac[32], want[32];
-    const char    *dot;
+    const char    *dot, *iat_s;
 
-    if (s == NULL || cookie_len != MAINT_CSRF_LEN
-        || field_len != MAINT_CSRF_LEN
-        || CRYPTO_memcmp(cookie, field, MAINT_CSRF_LEN) != 0)
+    if (s == NULL || cookie_len == 0 || cookie_len > MAINT_CSRF_MAX_LEN
+        || field_len != cookie_len
+        || CRYPTO_memcmp(cookie, field, cookie_len) != 0)
     {
         return 0;
     }
 
-    dot = memchr(cookie, '.', cookie_len);
-    if (dot == NULL || dot - cookie != 22) {
+    /* <22 characters of nonce>.<issued at>.<43 characters of HMAC> */
+
+    if (cookie_len < 22 + 1 + 1 + 1 + 43 || cookie[22] != '.'
+        || cookie[cookie_len - 44] != '.')
+    {
+        return 0;
+    }
+
+    iat_s = cookie + 23;
+    iat_len = cookie_len - 44 - 23;
+    dot = cookie + cookie_len - 44;
+
+    if (maint_parse_int(iat_s, iat_len, &iat) != 0
+        || iat > now_s + MAINT_BYPASS_SKEW
+        || now_s - iat > MAINT_CSRF_TTL)
+    {
         return 0;
     }
 
@@ -280,11 +420,14 @@ maint_csrf_check(const maint_snapshot_t *s, const char *cookie,
         return 0;
     }
 
-    memcpy(msg, "csrf.", 5);
-    memcpy(msg + 5, cookie, 22);
+    msg_len = maint_csrf_msg(msg, sizeof(msg), https, cookie, 22, iat_s,
+                             iat_len);
+    if (msg_len == 0) {
+        return 0;
+    }
 
     for (i = 0; i < s->nkeys; i++) {
-        maint_hmac(s->keys[i].secret, msg, 27, want);
+        maint_hmac(s->keys[i].secret, msg, msg_len, want);
 
         if (CRYPTO_memcmp(mac, want, sizeof(mac)) == 0) {
             return 1;

@@ -104,9 +104,12 @@ const size_t  maint_default_page_len = sizeof(maint_default_page) - 1;
 
 
 /*
- * The referrer policy is same-origin, not no-referrer: under no-referrer a
- * browser posts the form with "Origin: null", which the sign-in's
- * same-origin check (rightly) refuses.
+ * The sign-in page is served with "Referrer-Policy: no-referrer" and a
+ * Content-Security-Policy that allows its one stylesheet by hash
+ * (ngx_maint_signin.c): a change to the <style> element changes the hash,
+ * computed at start-up.  Under no-referrer a browser posts the form with
+ * "Origin: null" and "Sec-Fetch-Site: same-origin", which the sign-in's
+ * same-origin check accepts (a null Origin alone it refuses).
  */
 
 const char  maint_signin_page[] =
@@ -116,7 +119,6 @@ const char  maint_signin_page[] =
 "<meta charset=\"utf-8\">\n"
 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 "<meta name=\"robots\" content=\"noindex\">\n"
-"<meta name=\"referrer\" content=\"same-origin\">\n"
 "<meta name=\"color-scheme\" content=\"light dark\">\n"
 "<title>{{headline}}</title>\n"
 "<style>\n"

@@ -782,13 +782,58 @@ maint_hex_value(char c)
 
 
 static int
+maint_valid_kid_chars(const char *s, size_t len, size_t max)
+{
+    size_t  i;
+
+    if (len == 0 || len > max) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static void
+maint_derived_cid(maint_superadmin_t *sa)
+{
+    unsigned char  in[sizeof("maint-cid.") - 1 + 32], h[32];
+    static const char  hex[] = "0123456789abcdef";
+    size_t         i;
+
+    memcpy(in, "maint-cid.", sizeof("maint-cid.") - 1);
+    memcpy(in + sizeof("maint-cid.") - 1, sa->credential, 32);
+    maint_sha256(in, sizeof(in), h);
+
+    for (i = 0; i < 11; i++) {
+        sa->cid[2 * i] = hex[h[i] >> 4];
+        sa->cid[2 * i + 1] = hex[h[i] & 15];
+    }
+
+    sa->cid_len = 22;
+    sa->cid[22] = '\0';
+}
+
+
+static int
 maint_decode_superadmins(maint_decoder_t *d, json_t *v, maint_snapshot_t *s)
 {
-    char         p[64];
-    size_t       i, j, n;
-    json_t      *e;
-    maint_str_t  name;
-    const char  *hex;
+    char                 p[64];
+    size_t               i, j, n;
+    json_t              *e, *cid;
+    maint_str_t          name;
+    const char          *hex;
+    maint_superadmin_t  *sa;
 
     if (v == NULL || json_is_null(v)) {
         return 0;
@@ -836,6 +881,27 @@ maint_decode_superadmins(maint_decoder_t *d, json_t *v, maint_snapshot_t *s)
             s->superadmins[i].credential[j] = (unsigned char) (hi << 4 | lo);
         }
 
+        cid = json_object_get(e, "credential_id");
+
+        if (cid != NULL) {
+            if (!json_is_string(cid)
+                || !maint_valid_kid_chars(json_string_value(cid),
+                                          json_string_length(cid),
+                                          MAINT_MAX_CID_LEN))
+            {
+                return maint_fail(d, p, "\"credential_id\" must be 1 to 64 "
+                                  "of A-Z a-z 0-9 _ -");
+            }
+
+            sa = &s->superadmins[i];
+            sa->cid_len = json_string_length(cid);
+            memcpy(sa->cid, json_string_value(cid), sa->cid_len);
+
+        } else {
+            /* an older admin API: an id that changes with the credential */
+            maint_derived_cid(&s->superadmins[i]);
+        }
+
         s->superadmins[i].name.data = maint_arena_strdup(d->arena, name.data,
                                                          name.len);
         s->superadmins[i].name.len = name.len;
@@ -850,23 +916,7 @@ maint_decode_superadmins(maint_decoder_t *d, json_t *v, maint_snapshot_t *s)
 static int
 maint_valid_kid(const char *s, size_t len)
 {
-    size_t  i;
-
-    if (len == 0 || len > MAINT_MAX_KID_LEN) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return maint_valid_kid_chars(s, len, MAINT_MAX_KID_LEN);
 }
 
 

@@ -23,6 +23,7 @@
 #define MAINT_MAX_SUPERADMINS      1024
 #define MAINT_MAX_KEYS             16
 #define MAINT_MAX_KID_LEN          32
+#define MAINT_MAX_CID_LEN          64
 #define MAINT_MAX_TRANSLATIONS     32
 
 
@@ -83,9 +84,17 @@ typedef struct {
 } maint_window_t;
 
 
+/*
+ * cid: the id of the credential's issuance ("credential_id", random, new
+ * with every add and rotate); a bypass cookie is good only for the id it
+ * was issued for.  A snapshot without one (an older admin API) gets one
+ * derived from the credential's hash, so a rotation still changes it.
+ */
 typedef struct {
     maint_str_t     name;
     unsigned char   credential[32]; /* SHA-256 of the credential */
+    char            cid[MAINT_MAX_CID_LEN + 1];
+    size_t          cid_len;
 } maint_superadmin_t;
 
 

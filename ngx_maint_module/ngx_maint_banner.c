@@ -258,6 +258,7 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
     u_char     *p;
     size_t      name_len, len;
     ngx_buf_t  *b;
+    ngx_str_t   leave;
 
     if (!ctx->bypassed) {
         return ngx_maint_banner_notice(r, ctx);
@@ -272,11 +273,16 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         "Signed in as ";
     static char  after[] = ".</div>";
 
+    /* a button that ends the bypass cookie ("Leave"), a form: no script */
+    if (ngx_maint_leave_form(r, ctx, &leave) != NGX_OK) {
+        return NULL;
+    }
+
     name_len = ngx_strlen(ctx->superadmin);
     len = sizeof(before) - 1 + maint_html_escape(NULL,
                                                  (char *) ctx->superadmin,
                                                  name_len)
-          + sizeof(after) - 1;
+          + leave.len + sizeof(after) - 1;
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
@@ -285,7 +291,11 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
 
     p = ngx_cpymem(b->pos, before, sizeof(before) - 1);
     p += maint_html_escape((char *) p, (char *) ctx->superadmin, name_len);
-    p = ngx_cpymem(p, after, sizeof(after) - 1);
+    p = ngx_cpymem(p, after, 1);
+    if (leave.len) {
+        p = ngx_cpymem(p, leave.data, leave.len);
+    }
+    p = ngx_cpymem(p, after + 1, sizeof(after) - 2);
 
     b->last = p;
 

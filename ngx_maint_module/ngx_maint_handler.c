@@ -213,6 +213,16 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         }
     }
 
+    /*
+     * The banner's "Leave": the edge's own form, whatever the state (it
+     * needs none), and never the app's, even for a superadmin.
+     */
+
+    if (ngx_maint_wants_leave(r, lcf)) {
+        ctx->leaving = 1;
+        goto signin;
+    }
+
     if (ctx->state == NULL) {
         if (ngx_maint_signin_posted(r, lcf)) {
             goto signin;                /* never pass a credential on */

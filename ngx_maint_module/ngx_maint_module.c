@@ -12,6 +12,8 @@ static ngx_int_t ngx_maint_postconfiguration(ngx_conf_t *cf);
 static void *ngx_maint_create_main_conf(ngx_conf_t *cf);
 static char *ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_maint_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_maint_identity_check(ngx_conf_t *cf,
+    ngx_maint_loc_conf_t *conf);
 static char *ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_maint_init_process(ngx_cycle_t *cycle);
@@ -423,6 +425,7 @@ ngx_maint_create_loc_conf(ngx_conf_t *cf)
     lcf->session_revoked = NGX_CONF_UNSET_UINT;
     lcf->session_user = NGX_CONF_UNSET_PTR;
     lcf->superadmin_identity = NGX_CONF_UNSET_PTR;
+    lcf->identity_verify = NGX_CONF_UNSET;
     lcf->bypass_ttl = NGX_CONF_UNSET;
     lcf->bypass_banner = NGX_CONF_UNSET;
     lcf->banner = NGX_CONF_UNSET;
@@ -517,6 +520,12 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
+    if (conf->superadmin_identity
+        && ngx_maint_identity_check(cf, conf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     /*
      * The "unavailable" answers (upstream down, or Redis down under a
      * closed policy) do not depend on the state: render them once here,
@@ -538,6 +547,157 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         {
             return NGX_CONF_ERROR;
         }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * maint_superadmin_identity lets a request past a window on the word of a
+ * variable, so the variable must hold what the front established, never
+ * what the client sent.  Checked where it applies, after merging (each
+ * server and location, with its own "satisfy"):
+ *
+ *   - variables any client sets ($http_*, $cookie_*, $arg_*, $request*,
+ *     $args, $query_string, $uri...) are refused;
+ *   - a fixed text (no variable) is refused: everyone would be that one;
+ *   - $remote_user is refused where maint is on under "satisfy any": it is
+ *     decoded from the Authorization header whether or not auth_basic
+ *     accepted it, and "satisfy any" lets an allowed address in without
+ *     auth_basic;
+ *   - $ssl_client_* (but $ssl_client_verify) counts at run time only when
+ *     $ssl_client_verify is SUCCESS ("optional_no_ca" fills them with any
+ *     certificate).
+ */
+
+static char *
+ngx_maint_identity_check(ngx_conf_t *cf, ngx_maint_loc_conf_t *conf)
+{
+    u_char                    *p, *last, *start;
+    ngx_str_t                  name, *src, verify = ngx_string(
+                                                        "ssl_client_verify");
+    ngx_uint_t                 i, nvars;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    static ngx_str_t  prefixes[] = {
+        ngx_string("http_"), ngx_string("cookie_"), ngx_string("arg_"),
+        ngx_string("request")
+    };
+
+    static ngx_str_t  names[] = {
+        ngx_string("args"), ngx_string("query_string"), ngx_string("uri"),
+        ngx_string("document_uri"), ngx_string("is_args"),
+        ngx_string("content_type"), ngx_string("content_length"),
+        ngx_string("host"), ngx_string("server_protocol"),
+        ngx_string("invalid_referer"), ngx_string("scheme"),
+        ngx_string("https"), ngx_string("server_name")
+    };
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    src = &conf->superadmin_identity->value;
+
+    nvars = 0;
+    conf->identity_verify = -1;
+
+    p = src->data;
+    last = src->data + src->len;
+
+    while (p < last) {
+        if (*p++ != '$' || p == last) {
+            continue;
+        }
+
+        if (*p == '{') {
+            start = ++p;
+            while (p < last && *p != '}') {
+                p++;
+            }
+
+        } else {
+            start = p;
+            while (p < last
+                   && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+                       || (*p >= '0' && *p <= '9') || *p == '_'))
+            {
+                p++;
+            }
+        }
+
+        name.data = start;
+        name.len = p - start;
+
+        if (name.len == 0) {
+            continue;
+        }
+
+        nvars++;
+
+        for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+            if (name.len >= prefixes[i].len
+                && ngx_strncasecmp(name.data, prefixes[i].data,
+                                   prefixes[i].len) == 0)
+            {
+                goto client;
+            }
+        }
+
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            if (name.len == names[i].len
+                && ngx_strncasecmp(name.data, names[i].data, name.len) == 0)
+            {
+                goto client;
+            }
+        }
+
+        if (name.len == sizeof("remote_user") - 1
+            && ngx_strncasecmp(name.data, (u_char *) "remote_user",
+                               name.len) == 0
+            && clcf->satisfy == NGX_HTTP_SATISFY_ANY && conf->enable)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"maint_superadmin_identity %V\" where "
+                               "\"satisfy any\" is in force: $remote_user "
+                               "is read from the Authorization header "
+                               "whether or not auth_basic accepted the "
+                               "password, and \"satisfy any\" lets clients "
+                               "that another access check allows skip "
+                               "auth_basic; use \"satisfy all\" there", src);
+            return NGX_CONF_ERROR;
+        }
+
+        if (name.len > sizeof("ssl_client_") - 1
+            && ngx_strncasecmp(name.data, (u_char *) "ssl_client_",
+                               sizeof("ssl_client_") - 1) == 0
+            && !(name.len == verify.len
+                 && ngx_strncasecmp(name.data, verify.data, name.len) == 0))
+        {
+            conf->identity_verify = ngx_http_get_variable_index(cf, &verify);
+            if (conf->identity_verify == NGX_ERROR) {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        continue;
+
+    client:
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"maint_superadmin_identity %V\": $%V comes "
+                           "from the request, and any client can set it to "
+                           "a superadmin's name; use a variable that the "
+                           "front established (e.g. set by auth_request_set "
+                           "or from a verified client certificate)",
+                           src, &name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (nvars == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"maint_superadmin_identity %V\" has no "
+                           "variable: every request would be that "
+                           "superadmin's", src);
+        return NGX_CONF_ERROR;
     }
 
     return NGX_CONF_OK;

@@ -129,6 +129,7 @@ typedef struct {
 
     ngx_uint_t            signin_limit;     /* attempts a minute, 0: off */
     ngx_shm_zone_t       *signin_zone;
+    ngx_str_t             signin_csp;       /* the sign-in page's CSP */
     ngx_str_t             key_session;      /* <prefix>session: */
     ngx_str_t             key_sessions;     /* <prefix>sessions */
     ngx_str_t             key_revoked;      /* <prefix>revoked: */
@@ -162,6 +163,9 @@ typedef struct {
     ngx_http_complex_value_t  *session_user;
     ngx_str_t             force_login_arg;
     ngx_http_complex_value_t  *superadmin_identity;
+    ngx_int_t             identity_verify;  /* $ssl_client_verify index, or
+                                               -1: the identity is not a
+                                               client certificate's */
     time_t                bypass_ttl;
     ngx_flag_t            bypass_banner;
     ngx_flag_t            banner;           /* upcoming windows' notice */
@@ -224,12 +228,15 @@ typedef struct {
     unsigned                banner:1;       /* filter: inject a banner */
     unsigned                sessions_checked:1;
     unsigned                parked:1;       /* deadline is set */
+    unsigned                leaving:1;      /* the banner's "Leave" form */
     ngx_uint_t              nsessions;
     ngx_maint_sref_t       *sessions;       /* &session, or more: pool */
     ngx_maint_sref_t        session;        /* the usual one */
     ngx_msec_t              deadline;       /* of the whole wait */
 
     u_char                  superadmin[65]; /* of a bypassed request */
+    ngx_str_t               bypass_cookie;  /* the value that bypassed, in
+                                               the request's headers */
     ngx_uint_t              banner_state;
     size_t                  banner_scanned;
 } ngx_maint_ctx_t;
@@ -342,6 +349,10 @@ ngx_flag_t ngx_maint_signin_posted(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf);
 ngx_int_t ngx_maint_signin(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf);
+ngx_flag_t ngx_maint_wants_leave(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
+ngx_int_t ngx_maint_leave_form(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_str_t *out);
 ngx_flag_t ngx_maint_edge_cookie(const char *name, size_t len);
 
 /* ngx_maint_banner.c */

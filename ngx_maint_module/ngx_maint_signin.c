@@ -13,7 +13,7 @@
 
 #define NGX_MAINT_SIGNIN_BODY_MAX  8192
 #define NGX_MAINT_SIGNIN_ZONE      (1024 * 1024)
-#define NGX_MAINT_CSRF_TTL         "3600"
+#define NGX_MAINT_CSRF_MAX_AGE     "3600"   /* MAINT_CSRF_TTL */
 #define NGX_MAINT_LIMIT_UNIT       60000    /* an attempt, in 1/min units */
 #define NGX_MAINT_LOCATION_MAX     4096
 
@@ -38,9 +38,18 @@ typedef struct {
     const maint_snapshot_t *snap;
     int64_t                 now_s;
     int64_t                 max_ttl;
+    int                     https;
     u_char                 *name;
+    ngx_str_t              *value;          /* the one that verified */
     ngx_flag_t              ok;
 } ngx_maint_bypass_check_t;
+
+
+typedef struct {
+    u_char                 *field;          /* the form's "leave" token */
+    size_t                  len;
+    ngx_flag_t              ok;
+} ngx_maint_leave_check_t;
 
 
 typedef struct {
@@ -55,7 +64,17 @@ static void ngx_maint_bypass_one(void *data, const char *value, size_t len,
     int valid);
 static void ngx_maint_cookie_first(void *data, const char *value,
     size_t len, int valid);
+static void ngx_maint_leave_one(void *data, const char *value, size_t len,
+    int valid);
+static ngx_flag_t ngx_maint_identity_verified(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
 static ngx_flag_t ngx_maint_tls(ngx_http_request_t *r);
+static ngx_int_t ngx_maint_leave_post(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+static ngx_int_t ngx_maint_signin_headers(ngx_http_request_t *r,
+    ngx_uint_t no_store);
+static ngx_int_t ngx_maint_back_to(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
 static void ngx_maint_signin_body(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_signin_post(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
@@ -79,10 +98,71 @@ static ngx_str_t  ngx_maint_csrf_names[2] = {
 };
 
 
+/*
+ * The sign-in page's Content-Security-Policy: nothing may load or run but
+ * its own stylesheet, allowed by its hash (no 'unsafe-inline'); the form
+ * posts to this origin only; no frame may hold the page; no <base>.
+ */
+
+static ngx_int_t
+ngx_maint_signin_csp(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf)
+{
+    u_char       *p, *start, *end, *last;
+    ngx_str_t     hash, b64;
+    unsigned char h[32];
+
+    static char  open_tag[] = "<style>";
+    static char  close_tag[] = "</style>";
+    static char  before[] = "default-src 'none'; style-src 'sha256-";
+    static char  after[] = "'; form-action 'self'; "
+                           "frame-ancestors 'none'; base-uri 'none'";
+
+    last = (u_char *) maint_signin_page + maint_signin_page_len;
+
+    start = ngx_strlcasestrn((u_char *) maint_signin_page, last,
+                             (u_char *) open_tag, sizeof(open_tag) - 2);
+    end = start ? ngx_strlcasestrn(start, last, (u_char *) close_tag,
+                                   sizeof(close_tag) - 2)
+                : NULL;
+
+    if (start == NULL || end == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "built-in sign-in page: no stylesheet");
+        return NGX_ERROR;
+    }
+
+    start += sizeof(open_tag) - 1;
+    maint_sha256(start, end - start, h);
+
+    hash.data = h;
+    hash.len = sizeof(h);
+    b64.len = ngx_base64_encoded_length(hash.len);
+
+    p = ngx_pnalloc(cf->pool, sizeof(before) - 1 + b64.len + sizeof(after));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    mcf->signin_csp.data = p;
+    p = ngx_cpymem(p, before, sizeof(before) - 1);
+    b64.data = p;
+    ngx_encode_base64(&b64, &hash);
+    p += b64.len;
+    p = ngx_cpymem(p, after, sizeof(after) - 1);
+    mcf->signin_csp.len = p - mcf->signin_csp.data;
+
+    return NGX_OK;
+}
+
+
 ngx_int_t
 ngx_maint_signin_init_conf(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf)
 {
     ngx_str_t  name = ngx_string("ngx_maint_signin");
+
+    if (ngx_maint_signin_csp(cf, mcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (mcf->signin_limit == 0) {
         return NGX_OK;
@@ -140,7 +220,9 @@ ngx_maint_signin_init_zone(ngx_shm_zone_t *zone, void *data)
 /*
  * Is the request a superadmin's?  The front's identity first, then the
  * bypass cookie; either must name a superadmin of the snapshot the request
- * is decided on, so removing one (or a key) ends it on the next request.
+ * is decided on, so removing one (or a key) ends it on the next request,
+ * and a cookie must have been issued for the superadmin's current
+ * credential and over this request's scheme.
  */
 
 ngx_flag_t
@@ -158,6 +240,7 @@ ngx_maint_bypassed(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     if (lcf->superadmin_identity
+        && ngx_maint_identity_verified(r, lcf)
         && ngx_http_complex_value(r, lcf->superadmin_identity, &id) == NGX_OK
         && id.len > 0 && id.len < sizeof(ctx->superadmin)
         && maint_snapshot_superadmin(snap, (char *) id.data, id.len))
@@ -170,7 +253,9 @@ ngx_maint_bypassed(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     check.snap = snap;
     check.now_s = ctx->now_ms / 1000;
     check.max_ttl = lcf->bypass_ttl;
+    check.https = ngx_maint_tls(r);
     check.name = ctx->superadmin;
+    check.value = &ctx->bypass_cookie;
     check.ok = 0;
 
     ngx_maint_cookies_each(r, &ngx_maint_bypass_names[ngx_maint_tls(r)],
@@ -189,9 +274,38 @@ ngx_maint_bypass_one(void *data, const char *value, size_t len, int valid)
         return;
     }
 
-    check->ok = maint_bypass_verify(check->snap, value, len, check->now_s,
-                                    check->max_ttl, (char *) check->name)
+    check->ok = maint_bypass_verify(check->snap, value, len, check->https,
+                                    check->now_s, check->max_ttl,
+                                    (char *) check->name)
                 == MAINT_BYPASS_OK;
+
+    if (check->ok) {
+        check->value->data = (u_char *) value;
+        check->value->len = len;
+    }
+}
+
+
+/*
+ * An identity from a client certificate ($ssl_client_s_dn and the like)
+ * counts only when the certificate was verified: with
+ * "ssl_verify_client optional_no_ca" the variables hold whatever
+ * certificate the client made up.
+ */
+
+static ngx_flag_t
+ngx_maint_identity_verified(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
+{
+    ngx_http_variable_value_t  *v;
+
+    if (lcf->identity_verify == NGX_CONF_UNSET || lcf->identity_verify < 0) {
+        return 1;
+    }
+
+    v = ngx_http_get_indexed_variable(r, lcf->identity_verify);
+
+    return v != NULL && !v->not_found && v->len == sizeof("SUCCESS") - 1
+           && ngx_strncmp(v->data, "SUCCESS", sizeof("SUCCESS") - 1) == 0;
 }
 
 
@@ -235,6 +349,39 @@ ngx_maint_wants_signin(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
                   lcf->force_login_arg.len, &len);
 
     return v != NULL && len == 4 && ngx_strncmp(v, "true", 4) == 0;
+}
+
+
+/*
+ * The superadmin banner's "Leave": a POST with ?forceLogin=leave from a
+ * browser that holds a bypass cookie.  Without one there is nothing to
+ * leave, and the request is the app's like any other.
+ */
+
+ngx_flag_t
+ngx_maint_wants_leave(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
+{
+    size_t                     len;
+    const char                *v;
+    ngx_maint_cookie_value_t   cv;
+
+    if (r->method != NGX_HTTP_POST) {
+        return 0;
+    }
+
+    v = maint_arg((char *) r->args.data, r->args.len,
+                  (char *) lcf->force_login_arg.data,
+                  lcf->force_login_arg.len, &len);
+
+    if (v == NULL || len != 5 || ngx_strncmp(v, "leave", 5) != 0) {
+        return 0;
+    }
+
+    cv.value = NULL;
+    ngx_maint_cookies_each(r, &ngx_maint_bypass_names[ngx_maint_tls(r)],
+                           ngx_maint_cookie_first, &cv);
+
+    return cv.value != NULL;
 }
 
 
@@ -314,7 +461,9 @@ ngx_maint_signin_body(ngx_http_request_t *r)
 
     ctx->reading_body = 0;
 
-    ngx_http_finalize_request(r, ngx_maint_signin_post(r, ctx, lcf));
+    ngx_http_finalize_request(r, ctx->leaving
+                                 ? ngx_maint_leave_post(r, ctx, lcf)
+                                 : ngx_maint_signin_post(r, ctx, lcf));
 }
 
 
@@ -324,15 +473,15 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 {
     u_char                    *p, form[NGX_MAINT_SIGNIN_BODY_MAX],
                                name[MAINT_MAX_ID_LEN + 1], credential[513],
-                               csrf[MAINT_CSRF_LEN + 1],
+                               csrf[MAINT_CSRF_MAX_LEN + 1],
                                cookie[MAINT_BYPASS_MAX_LEN];
     long                       name_len, credential_len, csrf_len;
     size_t                     form_len, len;
     int64_t                    now_s;
     ngx_msec_t                 wait;
-    ngx_table_elt_t           *h;
     const char                *why;
     const maint_snapshot_t    *snap;
+    const maint_superadmin_t  *sa;
     ngx_maint_main_conf_t     *mcf;
     ngx_maint_cookie_value_t   cv;
 
@@ -390,16 +539,19 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                            ngx_maint_cookie_first, &cv);
 
     if (csrf_len < 0 || cv.value == NULL
-        || !maint_csrf_check(snap, (char *) cv.value, cv.len, (char *) csrf,
-                             csrf_len))
+        || !maint_csrf_check(snap, ngx_maint_tls(r),
+                             ngx_maint_now_ms() / 1000, (char *) cv.value,
+                             cv.len, (char *) csrf, csrf_len))
     {
         why = "form token";
         goto forbidden;
     }
 
+    sa = NULL;
+
     if (name_len <= 0 || credential_len <= 0
-        || maint_credential_check(snap, (char *) name, name_len,
-                                  (char *) credential, credential_len)
+        || (sa = maint_credential_check(snap, (char *) name, name_len,
+                                        (char *) credential, credential_len))
            == NULL)
     {
         ngx_explicit_memzero(credential, sizeof(credential));
@@ -425,29 +577,11 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     now_s = ngx_maint_now_ms() / 1000;
 
-    len = maint_bypass_sign(snap->signing_key, (char *) name, name_len, now_s,
+    len = maint_bypass_sign(snap->signing_key, sa, ngx_maint_tls(r), now_s,
                             now_s + lcf->bypass_ttl, (char *) cookie,
                             sizeof(cookie));
 
-    p = ngx_pnalloc(r->pool, NGX_MAINT_LOCATION_MAX);
-    if (len == 0 || p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    h = ngx_maint_add_header(r, "Location", sizeof("Location") - 1, p,
-                             maint_local_redirect((char *) r->uri.data,
-                                                  r->uri.len,
-                                                  (char *) r->args.data,
-                                                  r->args.len,
-                                                  (char *) lcf->force_login_arg
-                                                                  .data,
-                                                  lcf->force_login_arg.len,
-                                                  (char *) p,
-                                                  NGX_MAINT_LOCATION_MAX));
-    /* relative, not r->headers_out.location: the host is never the
-       request's */
-
-    if (h == NULL) {
+    if (len == 0 || ngx_maint_back_to(r, lcf) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -481,6 +615,11 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     r->headers_out.content_length_n = 0;
     r->header_only = 1;
 
+    /* the answer that carries the cookie is never stored on the way */
+    if (ngx_maint_signin_headers(r, 1) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     return ngx_http_send_header(r);
 
 forbidden:
@@ -513,13 +652,14 @@ ngx_maint_signin_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     ngx_memzero(&extra, sizeof(extra));
 
-    token = ngx_pnalloc(r->pool, MAINT_CSRF_LEN + 1);
+    token = ngx_pnalloc(r->pool, MAINT_CSRF_MAX_LEN + 1);
     if (token == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    len = maint_csrf_make(snap ? snap->signing_key : NULL, (char *) token,
-                          MAINT_CSRF_LEN + 1);
+    len = maint_csrf_make(snap ? snap->signing_key : NULL, ngx_maint_tls(r),
+                          ngx_maint_now_ms() / 1000, (char *) token,
+                          MAINT_CSRF_MAX_LEN + 1);
 
     if (len == 0 && error == NULL) {
         /* no key yet: nobody could sign in, say so */
@@ -528,10 +668,14 @@ ngx_maint_signin_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     if (len
         && ngx_maint_set_cookie(r, "csrf", token, len,
-                                "; Path=/; Max-Age=" NGX_MAINT_CSRF_TTL
+                                "; Path=/; Max-Age=" NGX_MAINT_CSRF_MAX_AGE
                                 "; HttpOnly; SameSite=Strict")
            != NGX_OK)
     {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_maint_signin_headers(r, 0) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -622,6 +766,23 @@ ngx_maint_same_origin(ngx_http_request_t *r)
         return 1;
     }
 
+    /*
+     * "Origin: null" is what a browser sends for a form posted from a page
+     * under "Referrer-Policy: no-referrer", as the sign-in page is, but
+     * also from a sandboxed frame or a data: page anywhere.  It counts as
+     * this origin only when the browser says so (Sec-Fetch-Site, which no
+     * page can set).
+     */
+
+    if (origin->value.len == sizeof("null") - 1
+        && ngx_strncmp(origin->value.data, "null", sizeof("null") - 1) == 0)
+    {
+        return site != NULL
+               && site->value.len == sizeof("same-origin") - 1
+               && ngx_strncasecmp(site->value.data, (u_char *) "same-origin",
+                                  sizeof("same-origin") - 1) == 0;
+    }
+
     host = r->headers_in.host;
     if (host == NULL) {
         return 0;
@@ -637,6 +798,259 @@ ngx_maint_same_origin(ngx_http_request_t *r)
                               scheme) == 0
            && ngx_strncasecmp(p + scheme, host->value.data, host->value.len)
               == 0;
+}
+
+
+/*
+ * The headers of every sign-in answer: not stored, not framed, nothing
+ * loaded or run but the page's own stylesheet, no Referer anywhere.
+ */
+
+static ngx_int_t
+ngx_maint_signin_headers(ngx_http_request_t *r, ngx_uint_t no_store)
+{
+    ngx_uint_t              i;
+    ngx_maint_main_conf_t  *mcf;
+
+    static struct {
+        char   *key;
+        char   *value;
+    } h[] = {
+        { "X-Frame-Options", "DENY" },
+        { "X-Content-Type-Options", "nosniff" },
+        { "Referrer-Policy", "no-referrer" },
+    };
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_maint_module);
+
+    /* a page adds no-store itself (ngx_maint_send_page) */
+    if (no_store
+        && ngx_maint_add_header(r, "Cache-Control",
+                                sizeof("Cache-Control") - 1,
+                                (u_char *) "no-store", sizeof("no-store") - 1)
+           == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    if (ngx_maint_add_header(r, "Content-Security-Policy",
+                             sizeof("Content-Security-Policy") - 1,
+                             mcf->signin_csp.data, mcf->signin_csp.len)
+        == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+        if (ngx_maint_add_header(r, h[i].key, ngx_strlen(h[i].key),
+                                 (u_char *) h[i].value,
+                                 ngx_strlen(h[i].value))
+            == NULL)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Location: back to the path the user came for, without the forceLogin
+ * argument.  Relative, not r->headers_out.location: the host is never the
+ * request's.
+ */
+
+static ngx_int_t
+ngx_maint_back_to(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
+{
+    u_char  *p;
+    size_t   len;
+
+    p = ngx_pnalloc(r->pool, NGX_MAINT_LOCATION_MAX);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = maint_local_redirect((char *) r->uri.data, r->uri.len,
+                               (char *) r->args.data, r->args.len,
+                               (char *) lcf->force_login_arg.data,
+                               lcf->force_login_arg.len, (char *) p,
+                               NGX_MAINT_LOCATION_MAX);
+
+    if (ngx_maint_add_header(r, "Location", sizeof("Location") - 1, p, len)
+        == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * "Leave" posted from the superadmin banner: the bypass cookie expires,
+ * and the browser goes back to the page it was on (which, during the
+ * window, is now the maintenance page).  The form's token is derived from
+ * the cookie (maint_bypass_leave_token): another site cannot know it.
+ */
+
+static ngx_int_t
+ngx_maint_leave_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf)
+{
+    u_char                    form[NGX_MAINT_SIGNIN_BODY_MAX],
+                              field[MAINT_LEAVE_TOKEN_LEN + 2];
+    long                      field_len;
+    size_t                    form_len;
+    ngx_maint_leave_check_t   check;
+
+    form_len = sizeof(form);
+
+    if (!ngx_maint_same_origin(r)
+        || ngx_maint_read_form(r, form, &form_len) != NGX_OK
+        || (field_len = maint_form_field((char *) form, form_len, "leave",
+                                         (char *) field, sizeof(field)))
+           != MAINT_LEAVE_TOKEN_LEN)
+    {
+        goto forbidden;
+    }
+
+    check.field = field;
+    check.len = (size_t) field_len;
+    check.ok = 0;
+
+    ngx_maint_cookies_each(r, &ngx_maint_bypass_names[ngx_maint_tls(r)],
+                           ngx_maint_leave_one, &check);
+
+    if (!check.ok) {
+        goto forbidden;
+    }
+
+    if (ngx_maint_set_cookie(r, "bypass", NULL, 0,
+                             "; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
+        != NGX_OK
+        || ngx_maint_back_to(r, lcf) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "maint: a superadmin left the bypass from %V",
+                  &r->connection->addr_text);
+
+    r->headers_out.status = NGX_HTTP_SEE_OTHER;
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+
+    if (ngx_maint_signin_headers(r, 1) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_send_header(r);
+
+forbidden:
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "maint: \"leave\" from %V refused: another origin or "
+                  "not this browser's form", &r->connection->addr_text);
+
+    return ngx_maint_signin_page(r, ctx, NGX_HTTP_FORBIDDEN,
+                                 "The form expired or came from another "
+                                 "site. Please try again.", 0);
+}
+
+
+static void
+ngx_maint_leave_one(void *data, const char *value, size_t len, int valid)
+{
+    ngx_maint_leave_check_t  *check = data;
+
+    if (!check->ok && valid) {
+        check->ok = maint_bypass_leave_check(value, len,
+                                             (char *) check->field,
+                                             check->len);
+    }
+}
+
+
+/*
+ * The "Leave" form of the superadmin banner, as markup: it posts to the
+ * page it is on, with ?forceLogin=leave and the token of the cookie that
+ * bypassed.  Empty when the bypass is not a cookie's (an identity the
+ * front established cannot be left here).
+ */
+
+ngx_int_t
+ngx_maint_leave_form(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_str_t *out)
+{
+    u_char                *action, *p, c;
+    size_t                 len, size;
+    char                   token[MAINT_LEAVE_TOKEN_LEN + 1];
+    ngx_maint_loc_conf_t  *lcf;
+
+    static char  open1[] = "<form method=\"post\" action=\"";
+    static char  open2[] =
+        "\" style=\"all:unset;display:inline\">"
+        "<input type=\"hidden\" name=\"leave\" value=\"";
+    static char  close[] =
+        "\"><button type=\"submit\" style=\"all:unset;cursor:pointer;"
+        "text-decoration:underline;margin-left:.75em\">Leave</button>"
+        "</form>";
+
+    out->len = 0;
+    out->data = NULL;
+
+    if (ctx->bypass_cookie.len == 0) {
+        return NGX_OK;
+    }
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
+
+    /* the page's own path and arguments, "forceLogin" dropped, then ours */
+
+    size = r->uri.len * 3 + 1 + r->args.len + 1 + lcf->force_login_arg.len
+           + sizeof("=leave");
+
+    action = ngx_pnalloc(r->pool, size);
+    if (action == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = maint_local_redirect((char *) r->uri.data, r->uri.len,
+                               (char *) r->args.data, r->args.len,
+                               (char *) lcf->force_login_arg.data,
+                               lcf->force_login_arg.len, (char *) action,
+                               size);
+
+    p = action + len;
+    c = ngx_strlchr(action, p, '?') ? '&' : '?';
+    *p++ = c;
+    p = ngx_cpymem(p, lcf->force_login_arg.data, lcf->force_login_arg.len);
+    p = ngx_cpymem(p, "=leave", sizeof("=leave") - 1);
+    len = p - action;
+
+    maint_bypass_leave_token((char *) ctx->bypass_cookie.data,
+                             ctx->bypass_cookie.len, token);
+
+    out->data = ngx_pnalloc(r->pool,
+                            sizeof(open1) - 1
+                            + maint_html_escape(NULL, (char *) action, len)
+                            + sizeof(open2) - 1 + MAINT_LEAVE_TOKEN_LEN
+                            + sizeof(close) - 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(out->data, open1, sizeof(open1) - 1);
+    p += maint_html_escape((char *) p, (char *) action, len);
+    p = ngx_cpymem(p, open2, sizeof(open2) - 1);
+    p = ngx_cpymem(p, token, ngx_strlen(token));
+    p = ngx_cpymem(p, close, sizeof(close) - 1);
+    out->len = p - out->data;
+
+    return NGX_OK;
 }
 
 

@@ -45,6 +45,12 @@ sub snap_superadmins {
              @{ snapshot()->{superadmins} // [] } };
 }
 
+# name => credential_id, from the snapshot (the bypass cookies are bound to it)
+sub snap_cids {
+    return { map { ($_->{name} // '?') => $_->{credential_id} } grep { ref $_ eq 'HASH' }
+             @{ snapshot()->{superadmins} // [] } };
+}
+
 # kid => { secret, signing }, from the snapshot
 sub snap_keys {
     return { map { ($_->{kid} // '?') => $_ } grep { ref $_ eq 'HASH' } @{ snapshot()->{bypass_keys} // [] } };
@@ -148,9 +154,11 @@ my $first_kid;
     ok(index($raw // '', $cred{alice}) < 0, 'maint:superadmins alice: not the credential');
     is_deeply([ sort @{ $redis->cmd('HKEYS', 'maint:superadmins') } ], ['alice'], 'maint:superadmins: alice only');
 
+    like($rec->{credential_id} // '', qr/^[A-Za-z0-9_-]{22}$/, 'maint:superadmins alice: a credential id');
     my $snap = snapshot();
-    is_deeply($snap->{superadmins}, [ { name => 'alice', credential => sha256_hex($cred{alice}) } ],
-              'the snapshot lists alice with the credential\'s SHA-256');
+    is_deeply($snap->{superadmins}, [ { name => 'alice', credential => sha256_hex($cred{alice}),
+                                        credential_id => $rec->{credential_id} } ],
+              'the snapshot lists alice with the credential\'s SHA-256 and its id');
 
     # the first superadmin brings the first bypass key
     my $keys = snap_keys();
@@ -246,6 +254,7 @@ my $first_kid;
 
 {
     my $old = $cred{alice};
+    my ($old_cid, $bob_cid) = @{ snap_cids() }{qw(alice bob)};
     my $v0 = state_version();
     my $before = now_s();
     my $r = $admin->api('POST', '/v1/superadmins/alice/rotate');
@@ -260,6 +269,10 @@ my $first_kid;
     remember_credential($cred{alice}, 'alice (rotated)');
 
     ok(state_version() > $v0, 'rotate: the state version was bumped');
+    my $cids = snap_cids();
+    like($cids->{alice} // '', qr/^[A-Za-z0-9_-]{22}$/, 'rotate: the snapshot has a credential id');
+    isnt($cids->{alice}, $old_cid, 'rotate: a new credential id (the old bypass cookies end)');
+    is($cids->{bob}, $bob_cid, 'rotate: bob\'s credential id is untouched');
     my $snap = snap_superadmins();
     is($snap->{alice}, sha256_hex($cred{alice}), 'the snapshot has the new hash');
     isnt($snap->{alice}, sha256_hex($old), 'the snapshot no longer has the old hash');

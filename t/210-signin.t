@@ -45,9 +45,18 @@ my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up }, ht
 
         location / { proxy_pass http://127.0.0.1:%%UP%%; }
         location /sudo/ { maint_force_login_arg sudo; proxy_pass http://127.0.0.1:%%UP%%; }
+        # an SSO in front: auth_request, the identity from its answer
         location /ident/ {
-            maint_superadmin_identity $http_x_remote_user;
+            auth_request /_sso;
+            auth_request_set $sso_user $upstream_http_x_user;
+            maint_superadmin_identity $sso_user;
             proxy_pass http://127.0.0.1:%%UP%%;
+        }
+        location = /_sso {
+            internal;
+            proxy_pass http://127.0.0.1:%%UP%%/sso;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
         }
         location /nobanner/ { maint_bypass_banner off; proxy_pass http://127.0.0.1:%%UP%%; }
         location /short/ { maint_bypass_ttl 1h; proxy_pass http://127.0.0.1:%%UP%%; }
@@ -69,6 +78,11 @@ my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up }, ht
             add_header Set-Cookie "sid=$arg_v; Path=/";
             return 200 "set\n";
         }
+        # the SSO of the test: whoever X-Remote-User names
+        location = /sso {
+            add_header X-User $http_x_remote_user;
+            return 204;
+        }
     }
 HTTP
 
@@ -85,7 +99,8 @@ my %KEY = (k_old => rand_bytes(32), k_sign => rand_bytes(32));
 
 sub superadmins {
     my (%cred) = @_;
-    return [ map { { name => $_, credential => sha256_hex($cred{$_}) } } sort keys %cred ];
+    return [ map { { name => $_, credential => sha256_hex($cred{$_}), credential_id => test_cid($_) } }
+             sort keys %cred ];
 }
 
 sub keys_json {
@@ -191,17 +206,20 @@ sub signed_in {
     ok(($a->{'max-age'} // -1) > 0 && $a->{'max-age'} <= $ttl,
        "$name: bypass cookie Max-Age in (0, $ttl] (" . ($a->{'max-age'} // 'none') . ')');
 
-    # the value, as documented: v1.<kid>.<name>.<iat>.<exp>.<mac>, signed by the signing key
+    # the value, as documented:
+    # v2.<kid>.<name>.<credential id>.<scheme>.<iat>.<exp>.<mac>, signed by the signing key
     my @p = split /\./, $v, -1;
-    is(scalar @p, 6, "$name: the value has six parts");
-    is($p[0], 'v1', "$name: version v1");
+    is(scalar @p, 8, "$name: the value has eight parts");
+    is($p[0], 'v2', "$name: version v2");
     is($p[1], 'k_sign', "$name: signed by the signing key");
     is(b64url_decode($p[2]), $who, "$name: names $who");
+    is($p[3], test_cid($who), "$name: bound to $who\'s credential id");
+    is($p[4], 'http', "$name: bound to the scheme, http");
     my $now = now_s();
-    ok(($p[3] // 0) =~ /^\d+$/ && abs($p[3] - $now) <= 5, "$name: issued now on the Redis clock");
-    ok(($p[4] // 0) =~ /^\d+$/ && $p[4] - $p[3] > 0 && $p[4] - $p[3] <= $ttl,
+    ok(($p[5] // 0) =~ /^\d+$/ && abs($p[5] - $now) <= 5, "$name: issued now on the Redis clock");
+    ok(($p[6] // 0) =~ /^\d+$/ && $p[6] - $p[5] > 0 && $p[6] - $p[5] <= $ttl,
        "$name: lasts at most $ttl s");
-    is($p[5], b64url(hmac_sha256(join('.', @p[0 .. 4]), $KEY{k_sign})), "$name: the HMAC is right");
+    is($p[7], b64url(hmac_sha256(join('.', @p[0 .. 6]), $KEY{k_sign})), "$name: the HMAC is right");
     return $v;
 }
 
@@ -504,7 +522,8 @@ for my $c (['//evil.example/x?forceLogin=true', 'a path starting with //'],
 }
 
 # ---------------------------------------------------------------------------
-# maint_superadmin_identity (a header stands in for $remote_user here)
+# maint_superadmin_identity (an auth_request "SSO" that believes X-Remote-User
+# stands in for a real one here)
 
 {
     my $r = req('GET', '/ident/page', headers => { 'X-Remote-User' => 'alice' });

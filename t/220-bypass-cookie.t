@@ -1,5 +1,6 @@
 # The bypass cookie (docs/sessions.md "The bypass cookie"), made by hand:
-# v1.<kid>.<name, base64url>.<iat>.<exp>.<HMAC-SHA256, base64url>.  A valid
+# v2.<kid>.<name, base64url>.<credential id>.<scheme>.<iat>.<exp>.<HMAC-SHA256,
+# base64url>.  A valid
 # one passes an active window; anything else (tampered, truncated, extra
 # parts, another version, unknown key, expired, future-dated, too long, a
 # name not on the list, garbage, huge, empty) is simply not a bypass: the
@@ -77,7 +78,8 @@ sub state {
     my $signing = $keys[-1];
     return set_state($redis,
         windows => [ window($redis, id => 'w1', apps => ['shop']) ],
-        superadmins => [ map { { name => $_, credential => sha256_hex($CRED{$_}) } }
+        superadmins => [ map { { name => $_, credential => sha256_hex($CRED{$_}),
+                                 credential_id => test_cid($_) } }
                          @{ $o{admins} // [qw(alice bob)] } ],
         bypass_keys => [ map { { kid => $_, secret => encode_base64($KEY{$_}, ''),
                                  signing => $_ eq $signing ? JSON::PP::true : JSON::PP::false } } @keys ]);
@@ -186,29 +188,34 @@ for my $c (['issued 30 s ahead of the Redis clock', iat => $now + 30, exp => $no
 # everything else is no bypass
 {
     my @p = split /\./, $valid;
-    my $payload = join '.', @p[0 .. 4];
-    my $mac = $p[5];
+    my $payload = join '.', @p[0 .. 6];
+    my $mac = $p[7];
     (my $flipped = $mac) =~ s/^(.)/$1 eq 'A' ? 'B' : 'A'/e;
-    my $n = sub { my ($name, $iat, $exp) = @_; "v1.k_new." . b64url($name) . ".$iat.$exp" };
+    my $n = sub { my ($name, $iat, $exp) = @_; "v2.k_new." . b64url($name) . '.' . test_cid($name) . ".http.$iat.$exp" };
 
     my @bad = (
-        ['a tampered name', join('.', @p[0, 1], b64url('bob'), @p[3 .. 5])],
-        ['a tampered expiry', join('.', @p[0 .. 3], $p[4] + 3600, $p[5])],
-        ['a tampered issue time', join('.', @p[0 .. 2], $p[3] - 60, @p[4, 5])],
-        ['a tampered key id', join('.', $p[0], 'k_old', @p[2 .. 5])],
+        ['a tampered name', join('.', @p[0, 1], b64url('bob'), @p[3 .. 7])],
+        ['a tampered name and credential id', join('.', @p[0, 1], b64url('bob'), test_cid('bob'), @p[4 .. 7])],
+        ['a tampered credential id', join('.', @p[0 .. 2], test_cid('bob'), @p[4 .. 7])],
+        ['a tampered scheme', join('.', @p[0 .. 3], 'https', @p[5 .. 7])],
+        ['a tampered expiry', join('.', @p[0 .. 5], $p[6] + 3600, $p[7])],
+        ['a tampered issue time', join('.', @p[0 .. 4], $p[5] - 60, @p[6, 7])],
+        ['a tampered key id', join('.', $p[0], 'k_old', @p[2 .. 7])],
         ['a wrong mac', "$payload." . b64url(rand_bytes(32))],
         ['a mac with one character changed', "$payload.$flipped"],
         ['an empty mac', "$payload."],
         ['a mac in hex', "$payload." . unpack('H*', hmac_sha256($payload, $KEY{k_new}))],
         ['a mac made with the base64 text of the key', "$payload." . sign($payload, encode_base64($KEY{k_new}, ''))],
         ['a truncated mac', "$payload." . substr($mac, 0, 20)],
-        (map { my $k = $_; ["only the first $k part" . ($k > 1 ? 's' : ''), join('.', @p[0 .. $k - 1])] } 1 .. 5),
+        (map { my $k = $_; ["only the first $k part" . ($k > 1 ? 's' : ''), join('.', @p[0 .. $k - 1])] } 1 .. 7),
         ['the mac alone', $mac],
         ['an extra part at the end', "$valid.extra"],
-        ['an extra part in the middle', join('.', @p[0 .. 2], 'x', @p[3 .. 5])],
+        ['an extra part in the middle', join('.', @p[0 .. 2], 'x', @p[3 .. 7])],
         ['an extra dot at the end', "$valid."],
-        ['version v2', bypass_cookie(%base, version => 'v2')],
-        ['version V1', bypass_cookie(%base, version => 'V1')],
+        ['version v3', bypass_cookie(%base, version => 'v3')],
+        ['version V2', bypass_cookie(%base, version => 'V2')],
+        ['the v1 of before credential ids, signed right',
+         signed(join('.', 'v1', 'k_new', b64url('alice'), $base{iat}, $base{exp}))],
         ['no version', bypass_cookie(%base, version => '')],
         ['an unknown key id', bypass_cookie(%base, kid => 'k_gone', secret => rand_bytes(32))],
         ['an unknown key id signed with a known key', bypass_cookie(%base, kid => 'k_gone')],
@@ -224,7 +231,7 @@ for my $c (['issued 30 s ahead of the Redis clock', iat => $now + 30, exp => $no
         ['a superadmin\'s name and a NUL', bypass_cookie(%base, name => "alice\0")],
         ['a superadmin\'s name with a suffix', bypass_cookie(%base, name => 'alicex')],
         ['a superadmin\'s name in capitals', bypass_cookie(%base, name => 'ALICE')],
-        ['a name that is not base64url', signed("v1.k_new.!!!\$\$.$base{iat}.$base{exp}")],
+        ['a name that is not base64url', signed("v2.k_new.!!!\$\$." . test_cid('alice') . ".http.$base{iat}.$base{exp}")],
         ['non-numeric times', signed($n->('alice', 'abc', 'def'))],
         ['negative issue time', signed($n->('alice', -5, $now + 60))],
         ['times with junk after them', signed($n->('alice', "$base{iat}x", "$base{exp}x"))],
@@ -232,10 +239,10 @@ for my $c (['issued 30 s ahead of the Redis clock', iat => $now + 30, exp => $no
         ['an issue time that overflows 64 bits', signed($n->('alice', '99999999999999999999999', $base{exp}))],
         ['base64 garbage', b64url(rand_bytes(90))],
         ['dots only', '.....'],
-        ['an 8 KiB value', 'v1.k_new.' . ('A' x 8192)],
+        ['an 8 KiB value', 'v2.k_new.' . ('A' x 8192)],
         ['an 8 KiB value of dots', '.' x 8192],
         ['an empty value', ''],
-        ['non-UTF-8 bytes', "v1.k_new.\xff\xfe.$base{iat}.$base{exp}.$mac"],
+        ['non-UTF-8 bytes', "v2.k_new.\xff\xfe." . test_cid('alice') . ".http.$base{iat}.$base{exp}.$mac"],
         ['a valid value behind a stray quote', qq("$valid)],
         ['printf directives', '%n%n%s%s.%x.%p.%n.%s.%d'],
     );
@@ -300,7 +307,7 @@ for my $c (['issued 30 s ahead of the Redis clock', iat => $now + 30, exp => $no
 SKIP: {
     skip 'openssl could not make a certificate: no TLS test', 1 unless $tls;
 
-    my $host = bypass_cookie(%base);
+    my $host = bypass_cookie(%base, scheme => 'https');
     my $r = tls_req('GET', '/page', cookies => ["__Host-maint_bypass=$host"]);
     passes($r, 'TLS, __Host-maint_bypass', 'alice');
     blocked(tls_req('GET', '/page', cookies => ["maint_bypass=$host"]),

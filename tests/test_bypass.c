@@ -7,17 +7,26 @@
 static maint_snapshot_t  *snap;
 
 /* key k1 (signing) = 32 x 'A', key k2 = 32 x 'B'; alice's credential is
- * "sa_test" (sha256 below) */
+ * "sa_test" (sha256 below), issued as credential id "cidAlice1"; bob's
+ * record is from before ids (its id is derived from its hash) */
+#define ALICE_SHA \
+    "9e4e0a50e86f0dda4f0a6c3893f073880c7305fe1d724b255581365de2a4dc43"
+#define BOB_SHA \
+    "0000000000000000000000000000000000000000000000000000000000000000"
+#define KEYS \
+    "\"bypass_keys\":[" \
+    "{\"kid\":\"k1\",\"secret\":" \
+    "\"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\"," \
+    "\"signing\":true}," \
+    "{\"kid\":\"k2\",\"secret\":" \
+    "\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\"}]"
+
 static const char  *snap_json =
     "{\"schema\":1,"
-    "\"superadmins\":[{\"name\":\"alice\",\"credential\":"
-    "\"9e4e0a50e86f0dda4f0a6c3893f073880c7305fe1d724b255581365de2a4dc43\"},"
-    "{\"name\":\"bob\",\"credential\":"
-    "\"0000000000000000000000000000000000000000000000000000000000000000\"}],"
-    "\"bypass_keys\":["
-    "{\"kid\":\"k1\",\"secret\":\"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\","
-    "\"signing\":true},"
-    "{\"kid\":\"k2\",\"secret\":\"QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\"}]}";
+    "\"superadmins\":[{\"name\":\"alice\",\"credential\":\"" ALICE_SHA "\","
+    "\"credential_id\":\"cidAlice1\"},"
+    "{\"name\":\"bob\",\"credential\":\"" BOB_SHA "\"}],"
+    KEYS "}";
 
 
 static int
@@ -46,12 +55,48 @@ teardown(void **state)
 #define NOW  1795300000LL
 
 static maint_bypass_e
-verify(const char *c)
+verify_on(const maint_snapshot_t *s, const char *c, int https)
 {
     char  name[65];
 
-    return maint_bypass_verify(snap, c, strlen(c), NOW, MAINT_BYPASS_MAX_TTL,
-                               name);
+    return maint_bypass_verify(s, c, strlen(c), https, NOW,
+                               MAINT_BYPASS_MAX_TTL, name);
+}
+
+
+static maint_bypass_e
+verify(const char *c)
+{
+    return verify_on(snap, c, 0);
+}
+
+
+/* a cookie for a superadmin of the snapshot, over http */
+static size_t
+sign(const maint_key_t *key, const char *name, int64_t iat, int64_t exp,
+    char *out, size_t outlen)
+{
+    const maint_superadmin_t  *sa;
+
+    sa = maint_snapshot_superadmin(snap, name, strlen(name));
+    assert_non_null(sa);
+
+    return maint_bypass_sign(key, sa, 0, iat, exp, out, outlen);
+}
+
+
+static maint_snapshot_t *
+parse(const char *json)
+{
+    char               err[256];
+    maint_snapshot_t  *s;
+
+    s = maint_snapshot_parse(json, strlen(json), err, sizeof(err));
+    if (s == NULL) {
+        fail_msg("%s", err);
+    }
+
+    return s;
 }
 
 
@@ -64,20 +109,142 @@ test_round_trip(void **state)
     assert_non_null(snap->signing_key);
     assert_string_equal(snap->signing_key->kid, "k1");
 
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW, NOW + 3600, c,
-                          sizeof(c));
+    n = sign(snap->signing_key, "alice", NOW, NOW + 3600, c, sizeof(c));
     assert_true(n > 0);
     assert_int_equal(strlen(c), n);
-    assert_memory_equal(c, "v1.k1.YWxpY2U.", 14);
+    assert_memory_equal(c, "v2.k1.YWxpY2U.cidAlice1.http.", 29);
 
-    assert_int_equal(maint_bypass_verify(snap, c, n, NOW, MAINT_BYPASS_MAX_TTL,
-                                         name), MAINT_BYPASS_OK);
+    assert_int_equal(maint_bypass_verify(snap, c, n, 0, NOW,
+                                         MAINT_BYPASS_MAX_TTL, name),
+                     MAINT_BYPASS_OK);
     assert_string_equal(name, "alice");
 
-    /* the other key still verifies */
-    n = maint_bypass_sign(&snap->keys[1], S("bob"), NOW, NOW + 60, c,
-                          sizeof(c));
+    /* the other key still verifies; bob's id is derived, 22 characters */
+    n = sign(&snap->keys[1], "bob", NOW, NOW + 60, c, sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_OK);
+    assert_int_equal(maint_snapshot_superadmin(snap, S("bob"))->cid_len, 22);
+
+    /* too small an output, or no credential id: nothing */
+    assert_int_equal(maint_bypass_sign(snap->signing_key, snap->superadmins,
+                                       0, NOW, NOW + 60, c, 100), 0);
+}
+
+
+/* a cookie is good on the scheme it was issued on, and no other */
+
+static void
+test_scheme(void **state)
+{
+    char                       c[512], name[65];
+    size_t                     n;
+    const maint_superadmin_t  *sa;
+
+    sa = maint_snapshot_superadmin(snap, S("alice"));
+
+    n = maint_bypass_sign(snap->signing_key, sa, 1, NOW, NOW + 60, c,
+                          sizeof(c));
+    assert_true(n > 0);
+    assert_non_null(strstr(c, ".cidAlice1.https."));
+    assert_int_equal(verify_on(snap, c, 1), MAINT_BYPASS_OK);
+    assert_int_equal(maint_bypass_verify(snap, c, n, 0, NOW,
+                                         MAINT_BYPASS_MAX_TTL, name),
+                     MAINT_BYPASS_WRONG_SCHEME);
+    assert_string_equal(name, "");
+
+    n = maint_bypass_sign(snap->signing_key, sa, 0, NOW, NOW + 60, c,
+                          sizeof(c));
+    assert_int_equal(verify_on(snap, c, 0), MAINT_BYPASS_OK);
+    assert_int_equal(verify_on(snap, c, 1), MAINT_BYPASS_WRONG_SCHEME);
+}
+
+
+/*
+ * A cookie is bound to the credential it was issued for: a rotation (new
+ * id), a removal and a re-add (new id, even with the same credential),
+ * and, for a record from before ids, a new credential hash, all end it.
+ */
+
+static void
+test_credential_binding(void **state)
+{
+    char               alice[512], bob[512];
+    maint_snapshot_t  *s;
+
+    sign(snap->signing_key, "alice", NOW, NOW + 3600, alice, sizeof(alice));
+    sign(snap->signing_key, "bob", NOW, NOW + 3600, bob, sizeof(bob));
+
+    /* the same snapshot again: still good */
+    s = parse(snap_json);
+    assert_int_equal(verify_on(s, alice, 0), MAINT_BYPASS_OK);
+    assert_int_equal(verify_on(s, bob, 0), MAINT_BYPASS_OK);
+    maint_snapshot_free(s);
+
+    /* rotated: another id (and hash) */
+    s = parse("{\"schema\":1,\"superadmins\":[{\"name\":\"alice\","
+              "\"credential\":\"" BOB_SHA "\",\"credential_id\":\"cid2\"}],"
+              KEYS "}");
+    assert_int_equal(verify_on(s, alice, 0), MAINT_BYPASS_REVOKED);
+    maint_snapshot_free(s);
+
+    /* removed, then added again with the very same credential */
+    s = parse("{\"schema\":1,\"superadmins\":[{\"name\":\"alice\","
+              "\"credential\":\"" ALICE_SHA "\",\"credential_id\":"
+              "\"cidAlice2\"}]," KEYS "}");
+    assert_int_equal(verify_on(s, alice, 0), MAINT_BYPASS_REVOKED);
+    maint_snapshot_free(s);
+
+    /* an id that only starts like the old one, or extends it */
+    s = parse("{\"schema\":1,\"superadmins\":[{\"name\":\"alice\","
+              "\"credential\":\"" ALICE_SHA "\",\"credential_id\":"
+              "\"cidAlice\"}]," KEYS "}");
+    assert_int_equal(verify_on(s, alice, 0), MAINT_BYPASS_REVOKED);
+    maint_snapshot_free(s);
+
+    s = parse("{\"schema\":1,\"superadmins\":[{\"name\":\"alice\","
+              "\"credential\":\"" ALICE_SHA "\",\"credential_id\":"
+              "\"cidAlice11\"}]," KEYS "}");
+    assert_int_equal(verify_on(s, alice, 0), MAINT_BYPASS_REVOKED);
+    maint_snapshot_free(s);
+
+    /* the id alone counts when there is one (the hash is the same) */
+    s = parse("{\"schema\":1,\"superadmins\":[{\"name\":\"alice\","
+              "\"credential\":\"" BOB_SHA "\",\"credential_id\":"
+              "\"cidAlice1\"}]," KEYS "}");
+    assert_int_equal(verify_on(s, alice, 0), MAINT_BYPASS_OK);
+    maint_snapshot_free(s);
+
+    /* a record from before ids: rotated by an older admin API */
+    s = parse("{\"schema\":1,\"superadmins\":[{\"name\":\"bob\","
+              "\"credential\":\"" ALICE_SHA "\"}]," KEYS "}");
+    assert_int_equal(verify_on(s, bob, 0), MAINT_BYPASS_REVOKED);
+    maint_snapshot_free(s);
+
+    /* ... and given an id by a newer one */
+    s = parse("{\"schema\":1,\"superadmins\":[{\"name\":\"bob\","
+              "\"credential\":\"" BOB_SHA "\",\"credential_id\":\"x\"}],"
+              KEYS "}");
+    assert_int_equal(verify_on(s, bob, 0), MAINT_BYPASS_REVOKED);
+    maint_snapshot_free(s);
+
+    /* ids the snapshot refuses */
+    {
+        char         err[256], json[1024];
+        size_t       i;
+        const char  *bad[] = { "\"\"", "\"a.b\"", "\"a b\"", "1", "null",
+            "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"" };
+
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            snprintf(json, sizeof(json), "{\"schema\":1,\"superadmins\":"
+                     "[{\"name\":\"a\",\"credential\":\"" ALICE_SHA "\","
+                     "\"credential_id\":%s}]}", bad[i]);
+            s = maint_snapshot_parse(json, strlen(json), err, sizeof(err));
+            if (s != NULL) {
+                fail_msg("credential_id %s accepted", bad[i]);
+            }
+            assert_non_null(strstr(err, "credential_id"));
+        }
+    }
 }
 
 
@@ -88,8 +255,8 @@ test_rejects(void **state)
     size_t   n;
     int64_t  i;
 
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW, NOW + 3600,
-                          good, sizeof(good));
+    n = sign(snap->signing_key, "alice", NOW, NOW + 3600, good,
+             sizeof(good));
 
     /* every single-character change is caught */
     for (i = 0; i < (int64_t) n; i++) {
@@ -110,52 +277,57 @@ test_rejects(void **state)
     snprintf(c, sizeof(c), "%s.extra", good);
     assert_int_equal(verify(c), MAINT_BYPASS_MALFORMED);
 
+    /* another version, e.g. the v1 of before credential ids */
     memcpy(c, good, n + 1);
-    c[1] = '2';
+    c[1] = '1';
     assert_int_equal(verify(c), MAINT_BYPASS_MALFORMED);
+    assert_int_equal(verify("v1.k1.YWxpY2U.1795300000.1795303600."
+                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+                     MAINT_BYPASS_MALFORMED);
 
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW - 7200,
-                          NOW - 1, c, sizeof(c));
+    sign(snap->signing_key, "alice", NOW - 7200, NOW - 1, c, sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_EXPIRED);
 
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW + 3600,
-                          NOW + 7200, c, sizeof(c));
+    sign(snap->signing_key, "alice", NOW + 3600, NOW + 7200, c, sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_FUTURE);
 
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW + 30,
-                          NOW + 7200, c, sizeof(c));
+    sign(snap->signing_key, "alice", NOW + 30, NOW + 7200, c, sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_OK);
 
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW - 60,
-                          NOW + 13 * 3600, c, sizeof(c));
+    sign(snap->signing_key, "alice", NOW - 60, NOW + 13 * 3600, c,
+         sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_TOO_LONG);
 
     /* a lifetime that is not one: ends before, or when, it begins */
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW + 50,
-                          NOW + 40, c, sizeof(c));
+    sign(snap->signing_key, "alice", NOW + 50, NOW + 40, c, sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_TOO_LONG);
 
-    n = maint_bypass_sign(snap->signing_key, S("alice"), NOW + 50,
-                          NOW + 50, c, sizeof(c));
+    sign(snap->signing_key, "alice", NOW + 50, NOW + 50, c, sizeof(c));
     assert_int_equal(verify(c), MAINT_BYPASS_TOO_LONG);
 
-    n = maint_bypass_sign(snap->signing_key, S("carol"), NOW, NOW + 60, c,
-                          sizeof(c));
-    assert_int_equal(verify(c), MAINT_BYPASS_NOT_SUPERADMIN);
+    {
+        maint_superadmin_t  carol = *snap->superadmins;
+
+        carol.name.data = "carol";
+        carol.name.len = 5;
+        n = maint_bypass_sign(snap->signing_key, &carol, 0, NOW, NOW + 60,
+                              c, sizeof(c));
+        assert_int_equal(verify(c), MAINT_BYPASS_NOT_SUPERADMIN);
+    }
 
     {
         maint_key_t  other = snap->keys[0];
 
         memcpy(other.kid, "k9", 3);
         other.kid_len = 2;
-        n = maint_bypass_sign(&other, S("alice"), NOW, NOW + 60, c,
-                              sizeof(c));
+        sign(&other, "alice", NOW, NOW + 60, c, sizeof(c));
         assert_int_equal(verify(c), MAINT_BYPASS_UNKNOWN_KEY);
     }
 
     assert_int_equal(verify(""), MAINT_BYPASS_MALFORMED);
-    assert_int_equal(verify("....."), MAINT_BYPASS_MALFORMED);
-    assert_int_equal(verify("v1.k1.%%%.1.2.===="), MAINT_BYPASS_MALFORMED);
+    assert_int_equal(verify("......."), MAINT_BYPASS_MALFORMED);
+    assert_int_equal(verify("v2.k1.%%%.c.http.1.2.===="),
+                     MAINT_BYPASS_MALFORMED);
 
     memset(c, 'a', 599);
     c[599] = '\0';
@@ -164,27 +336,92 @@ test_rejects(void **state)
 
 
 static void
+test_leave_token(void **state)
+{
+    char  a[512], b[512], t[MAINT_LEAVE_TOKEN_LEN + 1],
+          u[MAINT_LEAVE_TOKEN_LEN + 1];
+
+    sign(snap->signing_key, "alice", NOW, NOW + 3600, a, sizeof(a));
+    sign(snap->signing_key, "alice", NOW + 1, NOW + 3600, b, sizeof(b));
+
+    maint_bypass_leave_token(a, strlen(a), t);
+    maint_bypass_leave_token(b, strlen(b), u);
+    assert_int_equal(strlen(t), MAINT_LEAVE_TOKEN_LEN);
+    assert_string_not_equal(t, u);
+
+    assert_true(maint_bypass_leave_check(a, strlen(a), t, strlen(t)));
+    assert_false(maint_bypass_leave_check(b, strlen(b), t, strlen(t)));
+    assert_false(maint_bypass_leave_check(a, strlen(a), t, strlen(t) - 1));
+    assert_false(maint_bypass_leave_check(a, strlen(a), "", 0));
+    assert_false(maint_bypass_leave_check("", 0, t, strlen(t)));
+
+    t[0] = t[0] == 'x' ? 'y' : 'x';
+    assert_false(maint_bypass_leave_check(a, strlen(a), t, strlen(t)));
+}
+
+
+static int
+csrf_ok(int https, int64_t now, const char *t, size_t n)
+{
+    return maint_csrf_check(snap, https, now, t, n, t, n);
+}
+
+
+static void
 test_csrf(void **state)
 {
     char    t[128], u[128];
-    size_t  n;
+    size_t  n, m;
 
-    n = maint_csrf_make(snap->signing_key, t, sizeof(t));
-    assert_int_equal(n, MAINT_CSRF_LEN);
-    assert_true(maint_csrf_check(snap, t, n, t, n));
+    n = maint_csrf_make(snap->signing_key, 0, NOW, t, sizeof(t));
+    assert_true(n > 0 && n <= MAINT_CSRF_MAX_LEN);
+    assert_true(csrf_ok(0, NOW, t, n));
 
     /* cookie and field must be the same token */
-    maint_csrf_make(snap->signing_key, u, sizeof(u));
-    assert_false(maint_csrf_check(snap, t, n, u, n));
+    m = maint_csrf_make(snap->signing_key, 0, NOW, u, sizeof(u));
+    assert_int_equal(m, n);
+    assert_false(maint_csrf_check(snap, 0, NOW, t, n, u, m));
 
     /* made by another key still known: fine; forged: not */
-    maint_csrf_make(&snap->keys[1], u, sizeof(u));
-    assert_true(maint_csrf_check(snap, u, n, u, n));
+    m = maint_csrf_make(&snap->keys[1], 0, NOW, u, sizeof(u));
+    assert_true(csrf_ok(0, NOW, u, m));
 
     u[30] = u[30] == 'x' ? 'y' : 'x';
-    assert_false(maint_csrf_check(snap, u, n, u, n));
-    assert_false(maint_csrf_check(snap, "", 0, "", 0));
-    assert_false(maint_csrf_check(snap, t, n - 1, t, n - 1));
+    assert_false(csrf_ok(0, NOW, u, m));
+    assert_false(csrf_ok(0, NOW, "", 0));
+    assert_false(csrf_ok(0, NOW, t, n - 1));
+
+    /* an hour, not a second more; not from the future beyond the skew */
+    assert_true(csrf_ok(0, NOW + MAINT_CSRF_TTL, t, n));
+    assert_false(csrf_ok(0, NOW + MAINT_CSRF_TTL + 1, t, n));
+    assert_false(csrf_ok(0, NOW + 86400 * 365, t, n));
+    assert_true(csrf_ok(0, NOW - MAINT_BYPASS_SKEW, t, n));
+    assert_false(csrf_ok(0, NOW - MAINT_BYPASS_SKEW - 1, t, n));
+
+    /* the scheme it was made for only */
+    assert_false(csrf_ok(1, NOW, t, n));
+    m = maint_csrf_make(snap->signing_key, 1, NOW, u, sizeof(u));
+    assert_true(csrf_ok(1, NOW, u, m));
+    assert_false(csrf_ok(0, NOW, u, m));
+
+    /* the issue time is signed: moved forward, it does not verify */
+    {
+        char    v[128];
+        size_t  k;
+
+        memcpy(v, t, n + 1);
+        k = 23 + 9;                 /* the last digit of the time */
+        v[k] = v[k] == '9' ? '8' : (char) (v[k] + 1);
+        assert_false(csrf_ok(0, NOW, v, n));
+    }
+
+    /* a token of before (no issue time) is no token */
+    assert_false(csrf_ok(0, NOW, "AAAAAAAAAAAAAAAAAAAAAA."
+                         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                         66));
+
+    /* no key, no token */
+    assert_int_equal(maint_csrf_make(NULL, 0, NOW, u, sizeof(u)), 0);
 }
 
 
@@ -282,7 +519,10 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_scheme),
+        cmocka_unit_test(test_credential_binding),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_leave_token),
         cmocka_unit_test(test_csrf),
         cmocka_unit_test(test_credential),
         cmocka_unit_test(test_redirect),

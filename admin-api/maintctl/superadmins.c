@@ -455,7 +455,8 @@ const ctl_cmd_t  ctl_cmd_superadmin_rotate = {
     "usage: maintctl superadmin rotate NAME\n",
     "\n"
     "Gives a superadmin a new credential, printed once as with add; the old\n"
-    "one stops working.\n",
+    "one stops working, and so do the bypass cookies signed in with it (on\n"
+    "the next request).\n",
     ctl_superadmin_rotate
 };
 

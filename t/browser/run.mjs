@@ -494,7 +494,13 @@ try {
     assert(aliceCredential, 'a credential from the superadmins screen');
     const { page: p } = await newPage();
     await until(async () => (await gatewayStatus(p, '/customers')) === 503, 'the window in force');
+    const violations = [];
+    p.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text()); });
     await p.goto(GW + '/customers?forceLogin=true');
+    // its strict CSP allows its own stylesheet (by hash), and the form posts
+    const radius = await p.evaluate(() => getComputedStyle(document.querySelector('main')).borderTopLeftRadius);
+    assert(radius === '12px', 'the sign-in page\'s stylesheet applies under its CSP: ' + radius);
+    assert(violations.length === 0, 'no CSP violation: ' + violations.join('; '));
     await p.getByLabel('Superadmin name').fill('alice');
     await p.getByLabel('Credential').fill(aliceCredential);
     await p.getByRole('button', { name: 'Sign in' }).click();
@@ -508,6 +514,26 @@ try {
     const st = await gatewayStatus(p, '/customers');
     await p.screenshot({ path: `${SHOTS}/superadmin-bypass.png`, fullPage: true });
     assert(st === 200, 'the app answers ' + st + ' to the superadmin');
+  });
+
+  await check('superadmin: "Leave" in the banner ends the bypass (the maintenance page again)', async () => {
+    const { page: p } = await newPage();
+    await p.goto(GW + '/customers?forceLogin=true');
+    await p.getByLabel('Superadmin name').fill('alice');
+    await p.getByLabel('Credential').fill(aliceCredential);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForLoadState('domcontentloaded');
+    await until(async () => /Signed in as alice/.test((await p.locator('body').textContent()) || ''),
+                'the superadmin banner');
+    const [resp] = await Promise.all([
+      p.waitForNavigation(),
+      p.getByRole('button', { name: 'Leave' }).click(),
+    ]);
+    const url = p.url();
+    const cookies = (await p.context().cookies()).map((c) => c.name);
+    assert(resp && resp.status() === 503, 'after Leave: the maintenance page, not ' + (resp && resp.status()));
+    assert(!url.includes('forceLogin') && url.includes('/'), 'back on the page: ' + url);
+    assert(!cookies.some((n) => /maint_bypass/.test(n)), 'the bypass cookie is gone: ' + cookies.join(','));
   });
 
   if (w.status === 201) {

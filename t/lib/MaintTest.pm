@@ -29,7 +29,7 @@ our @EXPORT = qw(
     nginx_t http http_many wait_until every_worker_fresh
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
-    session_id revoke_session bypass_cookie b64url start_app
+    session_id revoke_session bypass_cookie test_cid b64url start_app
     set_cookies parse_cookie b64url_decode form_encode html_unescape
     form_inputs
     $ROOT $MODULE
@@ -1079,14 +1079,21 @@ sub b64url {
 
 # A bypass cookie value as docs/sessions.md describes it, made by hand so
 # that tests can also make wrong ones: kid, secret (raw bytes), name,
-# iat, exp; "mac" replaces the signature.
+# cid (the superadmin's credential_id in the snapshot; default
+# test_cid(name)), scheme (http or https, default http), iat, exp; "mac"
+# replaces the signature.
 sub bypass_cookie {
     my (%o) = @_;
-    my $payload = join('.', $o{version} // 'v1', $o{kid}, b64url($o{name}),
+    my $payload = join('.', $o{version} // 'v2', $o{kid}, b64url($o{name}),
+                       $o{cid} // test_cid($o{name}), $o{scheme} // 'http',
                        $o{iat}, $o{exp});
     my $mac = $o{mac} // b64url(Digest::SHA::hmac_sha256($payload, $o{secret}));
     return "$payload.$mac";
 }
+
+# The credential_id tests that write a snapshot by hand give a superadmin
+# (and bypass_cookie's default): "c_" and the name in hex.
+sub test_cid { 'c_' . unpack('H*', $_[0] // '') }
 
 # The sample legacy app (demo/app.pl) as an upstream: login form, session
 # cookie "sid", /health.  Returns (port, pid).
