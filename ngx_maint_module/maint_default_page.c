@@ -104,12 +104,10 @@ const size_t  maint_default_page_len = sizeof(maint_default_page) - 1;
 
 
 /*
- * The sign-in page is served with "Referrer-Policy: no-referrer" and a
- * Content-Security-Policy that allows its one stylesheet by hash
- * (ngx_maint_signin.c): a change to the <style> element changes the hash,
- * computed at start-up.  Under no-referrer a browser posts the form with
- * "Origin: null" and "Sec-Fetch-Site: same-origin", which the sign-in's
- * same-origin check accepts (a null Origin alone it refuses).
+ * The sign-in page is served with "Referrer-Policy: same-origin" (its post
+ * keeps its real Origin) and a Content-Security-Policy that allows its one
+ * stylesheet by hash (ngx_maint_signin.c): a change to the <style> element
+ * changes the hash, computed at start-up.
  */
 
 const char  maint_signin_page[] =

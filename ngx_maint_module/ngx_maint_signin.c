@@ -767,11 +767,11 @@ ngx_maint_same_origin(ngx_http_request_t *r)
     }
 
     /*
-     * "Origin: null" is what a browser sends for a form posted from a page
-     * under "Referrer-Policy: no-referrer", as the sign-in page is, but
-     * also from a sandboxed frame or a data: page anywhere.  It counts as
-     * this origin only when the browser says so (Sec-Fetch-Site, which no
-     * page can set).
+     * "Origin: null" is what a browser sends for a form posted under a
+     * stricter referrer policy than the sign-in page's "same-origin" (a
+     * privacy extension), but also from a sandboxed frame or a data: page
+     * anywhere.  It counts as this origin only when the browser says so
+     * (Sec-Fetch-Site, which no page can set).
      */
 
     if (origin->value.len == sizeof("null") - 1
@@ -818,7 +818,7 @@ ngx_maint_signin_headers(ngx_http_request_t *r, ngx_uint_t no_store)
     } h[] = {
         { "X-Frame-Options", "DENY" },
         { "X-Content-Type-Options", "nosniff" },
-        { "Referrer-Policy", "no-referrer" },
+        { "Referrer-Policy", "same-origin" },
     };
 
     mcf = ngx_http_get_module_main_conf(r, ngx_maint_module);

@@ -448,7 +448,7 @@ passes(req('GET', '/shop/orders', cookies => ["maint_bypass=$b3"]), 'the re-adde
     is($d{'style-src'}, $want, 'CSP style-src: exactly the hash of the page\'s stylesheet');
     unlike($page->{body} // '', qr/<script|\sstyle="|\son\w+=/i, 'the page has no script, no inline style attribute or handler');
     is($h->{'x-frame-options'}, 'DENY', 'X-Frame-Options DENY');
-    is($h->{'referrer-policy'}, 'no-referrer', 'Referrer-Policy no-referrer');
+    is($h->{'referrer-policy'}, 'same-origin', 'Referrer-Policy same-origin');
     is($h->{'x-content-type-options'}, 'nosniff', 'X-Content-Type-Options nosniff');
     is($h->{'cache-control'}, 'no-store', 'the page: Cache-Control no-store');
     unlike($page->{body} // '', qr/<meta name="referrer"/i, 'no <meta> overriding the referrer policy');
@@ -456,7 +456,7 @@ passes(req('GET', '/shop/orders', cookies => ["maint_bypass=$b3"]), 'the re-adde
     my ($ok) = sign_in('eve', $readded);
     is($ok->{status}, 303, 'a sign-in that works: 303');
     is($ok->{headers}{'cache-control'}, 'no-store', 'the 303 that sets the bypass cookie: Cache-Control no-store');
-    is($ok->{headers}{'referrer-policy'}, 'no-referrer', 'the 303: Referrer-Policy no-referrer');
+    is($ok->{headers}{'referrer-policy'}, 'same-origin', 'the 303: Referrer-Policy same-origin');
     for my $c (['a wrong credential (401)', 'nope', 401], ['no form token (403)', undef, 403]) {
         my $r = defined $c->[1] ? (sign_in('eve', $c->[1]))[0]
                                 : req('POST', '/shop/page?forceLogin=true', body => 'name=eve&credential=x');
@@ -466,9 +466,9 @@ passes(req('GET', '/shop/orders', cookies => ["maint_bypass=$b3"]), 'the re-adde
         is($r->{headers}{'x-frame-options'}, 'DENY', "sign-in answer, $c->[0]: X-Frame-Options");
     }
 
-    # Origin: null (what no-referrer makes a browser send) only with Sec-Fetch-Site: same-origin
+    # Origin: null (what a stricter referrer policy makes a browser send) only with Sec-Fetch-Site: same-origin
     my ($n1) = sign_in('eve', $readded, headers => { Origin => 'null', 'Sec-Fetch-Site' => 'same-origin' });
-    is($n1->{status}, 303, 'Origin: null with Sec-Fetch-Site: same-origin (a browser under no-referrer): 303');
+    is($n1->{status}, 303, 'Origin: null with Sec-Fetch-Site: same-origin (a browser under a stricter policy): 303');
     for my $site (undef, 'same-site', 'cross-site', 'none') {
         my ($n) = sign_in('eve', $readded, headers => { Origin => 'null', defined $site ? ('Sec-Fetch-Site' => $site) : () });
         is($n->{status}, 403, 'Origin: null with ' . ($site ? "Sec-Fetch-Site: $site" : 'no Sec-Fetch-Site') . ': 403');
