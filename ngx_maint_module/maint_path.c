@@ -294,10 +294,12 @@ maint_path_trusted(const char *raw, size_t raw_len, const char *path,
         return maint_path_canonical(path, path_len);
     }
 
-    if (rewritten) {
-        return maint_path_canonical(raw, raw_len)
-               && maint_path_canonical(path, path_len);
+    if (maint_path_decodes_to(raw, raw_len, path, path_len)) {
+        return 1;
     }
 
-    return maint_path_decodes_to(raw, raw_len, path, path_len);
+    /* "set $args" also counts as a rewrite: the URI may still be raw's */
+
+    return rewritten && maint_path_canonical(raw, raw_len)
+           && maint_path_canonical(path, path_len);
 }

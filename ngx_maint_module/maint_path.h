@@ -39,9 +39,9 @@ int maint_path_decodes_to(const char *raw, size_t raw_len, const char *path,
  * Whether a path exemption may be granted: the judged path is what the
  * app receives.  raw is the request target's path as the client sent it
  * (NULL: the judged path is itself what is sent on).  rewritten: the
- * judged path does not come from raw (a rewrite or an internal redirect
- * changed it), so both must be canonical; otherwise raw must decode to
- * the judged path.
+ * judged path may not come from raw (a rewrite or an internal redirect
+ * changed it): then it is enough that both are canonical.  Otherwise raw
+ * must decode to the judged path.
  */
 int maint_path_trusted(const char *raw, size_t raw_len, const char *path,
     size_t path_len, int rewritten);

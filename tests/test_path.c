@@ -164,6 +164,10 @@ test_trusted(void **state)
     assert_true(maint_path_trusted(S("/old/x"), S("/public/x"), 1));
     assert_false(maint_path_trusted(S("/old/%2e%2e/x"), S("/public/x"), 1));
     assert_false(maint_path_trusted(S("/old/x"), S("/public//x"), 1));
+
+    /* "set $args" only: the URI is still raw's, spaces and all */
+    assert_true(maint_path_trusted(S("/public/a%20b"), S("/public/a b"), 1));
+    assert_true(maint_path_trusted(S("/public/a%20b"), S("/public/a b"), 0));
 }
 
 

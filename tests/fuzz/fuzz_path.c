@@ -329,7 +329,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(maint_path_trusted(NULL, 0, judged, judged_len, 0)
                == maint_path_canonical(judged, judged_len));
     FUZZ_CHECK(maint_path_trusted(raw, raw_len, judged, judged_len, 1)
-               == (c && maint_path_canonical(judged, judged_len)));
+               == (maint_path_decodes_to(raw, raw_len, judged, judged_len)
+                   || (c && maint_path_canonical(judged, judged_len))));
+    FUZZ_CHECK(maint_path_trusted(raw, raw_len, judged, judged_len, 0)
+               == maint_path_decodes_to(raw, raw_len, judged, judged_len));
 
     free(raw);
     free(judged);
