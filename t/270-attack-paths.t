@@ -33,6 +33,10 @@ my $locations = <<'LOC';
 
             location /static/img/ { proxy_pass http://127.0.0.1:%%UP%%; }
         }
+        location /old/ {
+            rewrite ^/old/(.*)$ /public/$1 break;
+            proxy_pass http://127.0.0.1:%%UP%%;
+        }
         location = /ping {
             maint off;
             proxy_pass http://127.0.0.1:%%UP%%$uri$is_args$args;
@@ -171,6 +175,15 @@ passes($nginx->port, 'GET', '/public/caf%C3%A9', 'full window, UTF-8');
 passes($nginx->port, 'GET', 'http://localhost/public/x',
        'full window, absolute-form');
 blocked($nginx->port, 'GET', '/admin', 'full window, plain /admin');
+
+# a rewrite judges (and sends on) its own URI: exempt when both are canonical
+{
+    my ($res, $seen) = request($nginx->port, 'GET', '/old/x?a=1');
+    is($res->{status}, 200, 'rewritten to /public/x: passes');
+    is_deeply($seen, ['GET /public/x?a=1 HTTP/1.0'],
+              'rewritten to /public/x: the app got the rewritten URI');
+    blocked($nginx->port, 'GET', '/old/x;a/..;/y', 'rewritten, raw not canonical');
+}
 
 for my $t (@attacks) {
     my ($res, $seen) = request($nginx->port, 'GET', $t);
