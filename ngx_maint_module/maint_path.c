@@ -49,12 +49,11 @@ static const struct {
 static int
 maint_path_confusable(unsigned int cp)
 {
-    size_t  i;
+    size_t  i, n;
 
-    for (i = 0;
-         i < sizeof(maint_path_confusables) / sizeof(maint_path_confusables[0]);
-         i++)
-    {
+    n = sizeof(maint_path_confusables) / sizeof(maint_path_confusables[0]);
+
+    for (i = 0; i < n; i++) {
         if (cp >= maint_path_confusables[i].lo
             && cp <= maint_path_confusables[i].hi)
         {
