@@ -73,7 +73,20 @@ maint_exempt(const maint_window_t *w, const maint_request_t *req)
         if (maint_path_allowed(&w->allow_paths[i], req->path,
                                req->path_len))
         {
-            return 1;
+            /*
+             * Only if the app receives the path judged here: a raw
+             * "/admin/%2e%2e/public/x" is "/public/x" to NGINX, but
+             * "proxy_pass" without a URI part sends it on as it came.
+             */
+
+            if (maint_path_trusted(req->raw_path, req->raw_path_len,
+                                   req->path, req->path_len,
+                                   req->path_rewritten))
+            {
+                return 1;
+            }
+
+            break;
         }
     }
 

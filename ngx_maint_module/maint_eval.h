@@ -8,6 +8,7 @@
 #define MAINT_EVAL_H
 
 #include "maint_snapshot.h"
+#include "maint_path.h"
 
 
 typedef enum {
@@ -27,6 +28,16 @@ typedef struct {
     int                   safe_method;  /* GET, HEAD, OPTIONS */
     const char           *path;         /* normalized URI path */
     size_t                path_len;
+
+    /*
+     * The path as the client sent it (no query), which an app behind
+     * "proxy_pass" without a URI part receives; NULL: path is what the
+     * app receives.  Allowed paths exempt a request only when the two
+     * agree (maint_path_trusted()).
+     */
+    const char           *raw_path;
+    size_t                raw_path_len;
+    int                   path_rewritten;  /* path is not raw_path's */
     int                   family;       /* AF_INET, AF_INET6, 0: unknown */
     const unsigned char  *addr;         /* 4 or 16 bytes */
 } maint_request_t;
@@ -48,7 +59,10 @@ int maint_window_active(const maint_window_t *w, int64_t now_ms);
 /* Seconds until the window's expected end, at least 1; 60 once overrun. */
 int64_t maint_retry_after(const maint_window_t *w, int64_t now_ms);
 
-/* Path prefix match on segment boundaries: "/api" matches "/api/x". */
+/*
+ * Path prefix match on segment boundaries: "/api" matches "/api/x".  The
+ * path must be normalised: maint_evaluate() checks that first.
+ */
 int maint_path_allowed(const maint_str_t *prefix, const char *path,
     size_t len);
 

@@ -25,6 +25,10 @@ static ngx_int_t ngx_maint_revoked(ngx_http_request_t *r,
 static void ngx_maint_count(ngx_maint_ctx_t *ctx, ngx_uint_t status);
 static void ngx_maint_request_addr(ngx_http_request_t *r,
     maint_request_t *req);
+static void ngx_maint_request_path(ngx_http_request_t *r,
+    maint_request_t *req);
+static ngx_flag_t ngx_maint_off_applies(ngx_http_request_t *r,
+    ngx_maint_loc_conf_t *lcf);
 
 
 ngx_int_t
@@ -42,7 +46,7 @@ ngx_maint_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    if (!lcf->enable) {
+    if (!lcf->enable && ngx_maint_off_applies(r, lcf)) {
         /* the edge's own cookies are never the app's, decided or not */
         return ngx_maint_cookies_upstream(r, NULL, lcf) == NGX_OK
                ? NGX_DECLINED : NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -243,9 +247,7 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     req.now_ms = ctx->now_ms;
     req.safe_method = (r->method
                        & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_OPTIONS)) != 0;
-    req.path = (const char *) r->uri.data;
-    req.path_len = r->uri.len;
-
+    ngx_maint_request_path(r, &req);
     ngx_maint_request_addr(r, &req);
 
     d = maint_evaluate(ctx->state->snap, &req, &w);
@@ -359,6 +361,61 @@ ngx_maint_revoked(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     return NGX_HTTP_SEE_OTHER;
+}
+
+
+/*
+ * The judged path, and the path the app may receive: "proxy_pass" without
+ * a URI part sends the request target on as the client wrote it (up to
+ * its query), unless a rewrite or an internal redirect (try_files,
+ * error_page) changed the URI, when it sends r->uri.
+ */
+
+static void
+ngx_maint_request_path(ngx_http_request_t *r, maint_request_t *req)
+{
+    req->path = (const char *) r->uri.data;
+    req->path_len = r->uri.len;
+
+    /* an absolute-form target without a path leaves it empty */
+    req->raw_path = r->unparsed_uri.len ? (const char *) r->unparsed_uri.data
+                                        : "";
+    req->raw_path_len = maint_path_len(req->raw_path, r->unparsed_uri.len);
+    req->path_rewritten = !r->valid_unparsed_uri;
+}
+
+
+/*
+ * "maint off" applies unless it is an exempt location inside "maint on"
+ * (ngx_maint_merge_loc_conf()) reached by a raw path the app may route
+ * elsewhere: NGINX matched "location = /healthz" on the normalised URI of
+ * "/admin/%2e%2e/healthz", which "proxy_pass http://app" sends on as it
+ * came.  Such a request is decided as if maint were on, with this
+ * location's settings (inherited from around it).
+ */
+
+static ngx_flag_t
+ngx_maint_off_applies(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
+{
+    maint_request_t  req;
+
+    if (!lcf->off_guard) {
+        return 1;
+    }
+
+    ngx_maint_request_path(r, &req);
+
+    if (maint_path_trusted(req.raw_path, req.raw_path_len, req.path,
+                           req.path_len, req.path_rewritten))
+    {
+        return 1;
+    }
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "maint off ignored for the raw path \"%V\"",
+                   &r->unparsed_uri);
+
+    return 0;
 }
 
 

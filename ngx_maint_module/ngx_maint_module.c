@@ -16,6 +16,13 @@ static char *ngx_maint_identity_check(ngx_conf_t *cf,
     ngx_maint_loc_conf_t *conf);
 static char *ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
+static void ngx_maint_merge_off_guard(ngx_conf_t *cf,
+    ngx_maint_loc_conf_t *prev, ngx_maint_loc_conf_t *conf);
+static ngx_int_t ngx_maint_watch_proxy_pass(ngx_conf_t *cf);
+static void ngx_maint_unwatch_proxy_pass(void *data);
+static char *ngx_maint_proxy_pass_watch(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_flag_t ngx_maint_url_sends_raw(ngx_str_t *url);
 static ngx_int_t ngx_maint_init_process(ngx_cycle_t *cycle);
 static void ngx_maint_exit_process(ngx_cycle_t *cycle);
 
@@ -53,6 +60,12 @@ static void ngx_maint_ctx_cleanup(void *data);
 
 
 ngx_connection_t  ngx_maint_event_owner = { .fd = (ngx_socket_t) -1 };
+
+
+/* the proxy module's "proxy_pass", while the http block is parsed */
+static ngx_command_t  *ngx_maint_proxy_pass_cmd;
+static char *(*ngx_maint_proxy_pass_set)(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 
 static ngx_conf_post_handler_pt  ngx_maint_status_code_p =
@@ -234,7 +247,166 @@ ngx_module_t  ngx_maint_module = {
 static ngx_int_t
 ngx_maint_preconfiguration(ngx_conf_t *cf)
 {
+    if (ngx_maint_watch_proxy_pass(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_maint_add_variables(cf);
+}
+
+
+/*
+ * To warn about a "maint off" location whose "proxy_pass" sends the raw
+ * URI on (ngx_maint_merge_off_guard()), the module has to see that
+ * directive's argument: the proxy module keeps its configuration to
+ * itself.  While the http block is parsed, its "proxy_pass" handler is
+ * wrapped; it is put back when the block is parsed (init_main_conf), or
+ * when the configuration is thrown away unfinished (the pool cleanup).
+ */
+
+static ngx_int_t
+ngx_maint_watch_proxy_pass(ngx_conf_t *cf)
+{
+    ngx_uint_t           i;
+    ngx_command_t       *c;
+    ngx_pool_cleanup_t  *cln;
+
+    for (i = 0; cf->cycle->modules[i]; i++) {
+        if (ngx_strcmp(cf->cycle->modules[i]->name, "ngx_http_proxy_module")
+            == 0)
+        {
+            break;
+        }
+    }
+
+    if (cf->cycle->modules[i] == NULL
+        || cf->cycle->modules[i]->commands == NULL)
+    {
+        return NGX_OK;                  /* built without it */
+    }
+
+    for (c = cf->cycle->modules[i]->commands; c->name.len; c++) {
+        if (c->name.len == sizeof("proxy_pass") - 1
+            && ngx_strncmp(c->name.data, "proxy_pass", c->name.len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (c->name.len == 0 || c->set == ngx_maint_proxy_pass_watch) {
+        return NGX_OK;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_maint_unwatch_proxy_pass;
+    cln->data = NULL;
+
+    ngx_maint_proxy_pass_cmd = c;
+    ngx_maint_proxy_pass_set = c->set;
+    c->set = ngx_maint_proxy_pass_watch;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_maint_unwatch_proxy_pass(void *data)
+{
+    if (ngx_maint_proxy_pass_cmd) {
+        ngx_maint_proxy_pass_cmd->set = ngx_maint_proxy_pass_set;
+        ngx_maint_proxy_pass_cmd = NULL;
+    }
+}
+
+
+static char *
+ngx_maint_proxy_pass_watch(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char                  *rv;
+    ngx_str_t             *value;
+    ngx_maint_loc_conf_t  *lcf;
+
+    rv = ngx_maint_proxy_pass_set(cf, cmd, conf);
+
+    if (rv != NGX_CONF_OK || cf->args->nelts < 2) {
+        return rv;
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_maint_url_sends_raw(&value[1])) {
+        lcf = ngx_http_conf_get_module_loc_conf(cf, ngx_maint_module);
+        lcf->proxy_raw_file = cf->conf_file->file.name;
+        lcf->proxy_raw_line = cf->conf_file->line;
+    }
+
+    return rv;
+}
+
+
+/*
+ * "proxy_pass http://app" (no URI part, or only a variable for the host)
+ * sends the request target on as the client wrote it, and so does one
+ * that names $request_uri; "proxy_pass http://app/" or
+ * "http://app$uri$is_args$args" send the normalised URI.  A URL that is
+ * a variable as a whole cannot be told: no warning.
+ */
+
+static ngx_flag_t
+ngx_maint_url_sends_raw(ngx_str_t *url)
+{
+    u_char  *p, *last;
+
+    last = url->data + url->len;
+
+    if (ngx_strlcasestrn(url->data, last, (u_char *) "$request_uri",
+                         sizeof("$request_uri") - 2)
+        != NULL)
+    {
+        return 1;
+    }
+
+    p = ngx_strlcasestrn(url->data, last, (u_char *) "://", 3 - 1);
+    if (p == NULL) {
+        return 0;
+    }
+
+    p += 3;
+
+    /* "http://unix:/path/to.sock:/uri": the URI part is after the ":" */
+
+    if (last - p > 5 && ngx_strncasecmp(p, (u_char *) "unix:", 5) == 0) {
+        p = ngx_strlchr(p + 5, last, ':');
+        if (p == NULL) {
+            return 1;
+        }
+    }
+
+    /* a variable for the host: "http://$backend" */
+
+    if (p < last && *p == '$') {
+        for (p++; p < last && (*p == '{' || *p == '}' || *p == '_'
+                               || (*p >= '0' && *p <= '9')
+                               || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'));
+             p++)
+        {
+            /* void */
+        }
+    }
+
+    /* a URI part, or a variable after the host: "http://app$uri" */
+
+    for ( /* void */ ; p < last; p++) {
+        if (*p == '/' || *p == '$') {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -373,6 +545,9 @@ ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    /* the http block is parsed: "proxy_pass" is the proxy module's again */
+    ngx_maint_unwatch_proxy_pass(NULL);
+
     if (ngx_maint_signin_init_conf(cf, mcf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
@@ -461,6 +636,45 @@ ngx_maint_register_app(ngx_maint_main_conf_t *mcf, ngx_str_t *app)
 }
 
 
+/*
+ * "maint off" in a location inside "maint on" (an exempt location such as
+ * "location = /healthz") is off only for requests whose raw path the app
+ * receives as NGINX matched it (ngx_maint_off_applies()); the locations
+ * nested in it inherit that.  "maint off" for a whole server or http
+ * block is plain off: no path of it is exempt at another's expense.
+ */
+
+static void
+ngx_maint_merge_off_guard(ngx_conf_t *cf, ngx_maint_loc_conf_t *prev,
+    ngx_maint_loc_conf_t *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    /* the core module's configuration of what is being merged */
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (conf->enable == NGX_CONF_UNSET) {
+        conf->off_guard = prev->off_guard;
+
+    } else {
+        conf->off_guard = conf->enable == 0 && clcf->name.len
+                          && (prev->enable == 1 || prev->off_guard);
+    }
+
+    if (conf->off_guard && conf->proxy_raw_line) {
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                      "\"maint off\" location \"%V\" passes the raw request "
+                      "URI on (\"proxy_pass\" without a URI part) while "
+                      "\"maint on\" is in force around it: a request whose "
+                      "raw path is not canonical is decided as if maint "
+                      "were on there; to send the normalised URI use "
+                      "\"proxy_pass http://upstream$uri$is_args$args\" in "
+                      "%V:%ui", &clcf->name, &conf->proxy_raw_file,
+                      conf->proxy_raw_line);
+    }
+}
+
+
 static char *
 ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
@@ -470,6 +684,8 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_maint_main_conf_t  *mcf;
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_maint_module);
+
+    ngx_maint_merge_off_guard(cf, prev, conf);
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_str_value(conf->app, prev->app, "default");
@@ -516,7 +732,9 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    if (conf->enable && ngx_maint_register_app(mcf, &conf->app) != NGX_OK) {
+    if ((conf->enable || conf->off_guard)
+        && ngx_maint_register_app(mcf, &conf->app) != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -533,7 +751,8 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
      */
 
     if (conf->upstream_error
-        || (conf->enable && conf->on_error == NGX_MAINT_ON_ERROR_CLOSED))
+        || ((conf->enable || conf->off_guard)
+            && conf->on_error == NGX_MAINT_ON_ERROR_CLOSED))
     {
         if (prev->unavailable_html.len
             && prev->page == conf->page

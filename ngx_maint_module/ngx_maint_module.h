@@ -138,6 +138,11 @@ typedef struct {
 
 typedef struct {
     ngx_flag_t            enable;
+    ngx_flag_t            off_guard;        /* "maint off" inside "on" */
+
+    /* this location's "proxy_pass" sends the raw URI on: where it is */
+    ngx_str_t             proxy_raw_file;
+    ngx_uint_t            proxy_raw_line;
     ngx_str_t             app;
     ngx_flag_t            api;
     ngx_uint_t            status_code;
