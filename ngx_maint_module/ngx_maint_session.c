@@ -333,7 +333,12 @@ ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
 
         s = ngx_maint_session_get(ref->key, NULL);
 
-        if (s && s->known && s->epoch == epoch) {
+        /*
+         * An ended session stays ended: the blacklist only grows (its
+         * entries outlive the sessions), so "revoked" needs no new read
+         */
+
+        if (s && s->known && (s->epoch == epoch || s->revoked)) {
             continue;
         }
 
@@ -639,7 +644,9 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
             s = ngx_maint_session_get(ctx->sessions[i].key, NULL);
 
-            if (s == NULL || !s->known || s->epoch != epoch) {
+            if (s == NULL || !s->known
+                || (s->epoch != epoch && !s->revoked))
+            {
                 again = 1;
             }
         }

@@ -518,13 +518,20 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
         }
 
         next if $h->{nocombo};
+        # a revoked value this worker knows is logged off whatever comes
+        # with it; one it must look up again may be stripped instead when
+        # a checked hostile value took the request's one lookup: either
+        # way it never reaches the upstream
         for my $order ([ $h->{cookie}, "sid=$revoked" ], [ "sid=$revoked", $h->{cookie} ]) {
             my $which = $order->[0] eq "sid=$revoked" ? 'after' : 'before';
             my $c = req('/hostile', cookies => [ join('; ', @$order) ]);
-            is(st($c), 'revoked', "$n, $which a revoked value: still logged off")
+            ok(st($c) eq 'revoked' || ($h->{kind} ne 'stripped' && st($c) eq 'pass'),
+               "$n, $which a revoked value: logged off, or the revoked value stripped")
                 or diag($c->{raw} // $c->{error});
-            ok(!sid_pairs(upstream_cookie($c)), "$n, $which a revoked value: no session cookie upstream");
-            ok(sid_expiries($c) >= 1, "$n, $which a revoked value: expired in the response");
+            ok(!grep({ $_ eq "sid=$revoked" } sid_pairs(upstream_cookie($c))),
+               "$n, $which a revoked value: the revoked value never reaches the upstream");
+            ok(sid_expiries($c) >= 1, "$n, $which a revoked value: expired in the response")
+                if st($c) eq 'revoked';
         }
         my $two = req('/hostile', cookies => [ $h->{cookie}, "sid=$revoked" ]);
         is(st($two), 'revoked', "$n, a revoked value in a second Cookie header: logged off");
