@@ -8,21 +8,20 @@
  *     the reader's language and time zone, dismissible for the rest of the
  *     browser session (maint_banner).
  *
- * A banner goes right after the opening <body> tag.  Only text/html
- * without Content-Encoding, with a body (not HEAD, 204, 304); a page whose
- * <body> does not show up within its first 64 KiB is left as it is.
+ * A banner goes right after the page's <body ...> start tag, as the
+ * browser's tokenizer sees it (maint_html.c): never after a "<body>" in a
+ * script, a comment, an attribute value or any other text that markup
+ * would break out of.  Only text/html without Content-Encoding, with a
+ * body (not HEAD, 204, 304); a page whose <body> tag does not end within
+ * its first 64 KiB, or that the scan cannot follow, is left as it is.
  */
 
 #include "ngx_maint_module.h"
+#include "maint_html.h"
 
 
+/* the <body> tag comes first thing in a page; the scan's cost is bounded */
 #define NGX_MAINT_BANNER_SCAN  65536
-
-/* the states of the scan for "<body" ... ">" across buffers */
-#define NGX_MAINT_B_TEXT       0            /* 1..5: that much of "<body" */
-#define NGX_MAINT_B_TAG        6            /* inside the tag */
-#define NGX_MAINT_B_QUOTE1     7            /* in a '...' attribute */
-#define NGX_MAINT_B_QUOTE2     8            /* in a "..." attribute */
 
 
 static ngx_int_t ngx_maint_banner_insert(ngx_http_request_t *r,
@@ -58,9 +57,13 @@ ngx_maint_banner_header(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         return NGX_OK;
     }
 
+    ctx->banner_html = ngx_palloc(r->pool, sizeof(maint_html_t));
+    if (ctx->banner_html == NULL) {
+        return NGX_ERROR;
+    }
+
+    maint_html_init(ctx->banner_html, NGX_MAINT_BANNER_SCAN);
     ctx->banner = 1;
-    ctx->banner_state = NGX_MAINT_B_TEXT;
-    ctx->banner_scanned = 0;
 
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
@@ -83,74 +86,42 @@ ngx_int_t
 ngx_maint_banner_body(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_chain_t *in, ngx_chain_t **out)
 {
-    u_char       *p, c;
+    ssize_t       rc;
     ngx_buf_t    *b;
-    ngx_uint_t    st;
     ngx_chain_t  *cl;
 
-    static u_char  body[] = "<body";
-
     *out = in;
-    st = ctx->banner_state;
 
     for (cl = in; cl; cl = cl->next) {
         b = cl->buf;
 
         if (!ngx_buf_in_memory(b)) {
+            if (ngx_buf_size(b)) {
+                goto give_up;       /* bytes the scan cannot see */
+            }
+
             continue;
         }
 
-        for (p = b->pos; p < b->last; p++) {
-            c = *p;
+        rc = maint_html_feed(ctx->banner_html, (char *) b->pos,
+                             b->last - b->pos);
 
-            if (++ctx->banner_scanned > NGX_MAINT_BANNER_SCAN) {
-                goto give_up;
-            }
-
-            if (st < NGX_MAINT_B_TAG) {
-                if (st == 5
-                    && (c == '>' || c == ' ' || c == '\t' || c == '\n'
-                        || c == '\r' || c == '/'))
-                {
-                    /* "<body" and the name ends there: the tag it is */
-                    st = NGX_MAINT_B_TAG;
-
-                } else if (st < 5 && ngx_tolower(c) == body[st]) {
-                    st++;
-                    continue;
-
-                } else {
-                    st = (c == '<');
-                    continue;
-                }
-            }
-
-            if (st == NGX_MAINT_B_QUOTE1 || st == NGX_MAINT_B_QUOTE2) {
-                if (c == (st == NGX_MAINT_B_QUOTE1 ? '\'' : '"')) {
-                    st = NGX_MAINT_B_TAG;
-                }
-
-                continue;
-            }
-
-            if (c == '\'' || c == '"') {
-                st = (c == '\'') ? NGX_MAINT_B_QUOTE1 : NGX_MAINT_B_QUOTE2;
-                continue;
-            }
-
-            if (c == '>') {
-                ctx->banner = 0;
-
-                if (p + 1 == b->last && (b->last_buf || b->last_in_chain)) {
-                    return NGX_OK;      /* nothing after <body>: no room */
-                }
-
-                return ngx_maint_banner_insert(r, ctx, in, cl, p + 1, out);
-            }
+        if (rc == MAINT_HTML_MORE) {
+            continue;
         }
-    }
 
-    ctx->banner_state = st;
+        if (rc == MAINT_HTML_NEVER) {
+            goto give_up;
+        }
+
+        ctx->banner = 0;
+
+        if (b->pos + rc == b->last && (b->last_buf || b->last_in_chain)) {
+            return NGX_OK;          /* nothing after <body>: no room */
+        }
+
+        return ngx_maint_banner_insert(r, ctx, in, cl, b->pos + rc, out);
+    }
 
     return NGX_OK;
 

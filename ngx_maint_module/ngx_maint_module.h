@@ -225,8 +225,7 @@ typedef struct {
     ngx_msec_t              deadline;       /* of the whole wait */
 
     u_char                  superadmin[65]; /* of a bypassed request */
-    ngx_uint_t              banner_state;
-    size_t                  banner_scanned;
+    struct maint_html_s    *banner_html;    /* the scan for <body> */
 } ngx_maint_ctx_t;
 
 
