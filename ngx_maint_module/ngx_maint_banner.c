@@ -268,8 +268,11 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
  * The notice banner.  Inline styles only ("all:initial" first, so the
  * app's stylesheet changes nothing in it) and one inline script: it shows
  * the start in the reader's time zone and makes the banner dismissible
- * (remembered per window in sessionStorage).  Without the script the
- * banner still reads well, with the start in UTC, and has no button.
+ * (remembered per window in sessionStorage).  Neither is needed to read
+ * it: an app's Content-Security-Policy may block both.  Without the
+ * script the start shows in UTC and the button stays "hidden" (the
+ * attribute, not only the style, which a strict style-src drops too);
+ * without the styles it is a plain line of text at the top of the page.
  */
 
 static ngx_buf_t *
@@ -302,7 +305,7 @@ ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
     static char  close1[] =
         "</time></span><button type=\"button\" aria-label=\"";
     static char  close2[] =
-        "\" style=\"all:unset;display:none;"
+        "\" hidden style=\"all:unset;display:none;"
         "position:absolute;right:.5em;top:50%;transform:translateY(-50%);"
         "cursor:pointer;font-size:20px;line-height:1;padding:.1em .35em;"
         "border-radius:4px\">&times;</button></div>"
@@ -316,7 +319,8 @@ ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         "try{var d=new Date(t.getAttribute('datetime'));if(!isNaN(d))"
         "t.textContent=new Intl.DateTimeFormat(undefined,{dateStyle:"
         "'medium',timeStyle:'short'}).format(d);}catch(e){}"
-        "x.style.display='inline-block';x.onclick=function(){"
+        "x.hidden=false;x.style.display='inline-block';"
+        "x.onclick=function(){"
         "try{sessionStorage.setItem(k,'1');}catch(e){}"
         "b.parentNode.removeChild(b);};})();</script>";
 
