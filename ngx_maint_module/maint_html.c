@@ -18,6 +18,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "maint_html.h"
 
@@ -174,9 +175,23 @@ maint_html_feed(maint_html_t *h, const char *p, size_t len)
             return MAINT_HTML_NEVER;
         }
 
-        h->scanned++;
         c = (unsigned char) p[i];
         emit = 0;
+
+        /*
+         * Bytes are read as ASCII: true of every encoding a browser
+         * decodes HTML with, but UTF-16 (known by its byte order mark
+         * here, by the charset in the header: maint_html_charset_ok) and
+         * ISO-2022-JP, whose ESC sequences switch to double bytes in
+         * which "<body>" may be two characters of text.
+         */
+
+        if (c == 0x1b || (h->scanned == 0 && (c == 0xfe || c == 0xff))) {
+            h->state = S_DONE;
+            return MAINT_HTML_NEVER;
+        }
+
+        h->scanned++;
 
     again:
 
@@ -775,4 +790,52 @@ maint_html_appropriate(const maint_html_t *h)
     e = &maint_html_elts[h->raw];
 
     return h->name_len == e->len && memcmp(h->name, e->name, e->len) == 0;
+}
+
+
+/*
+ * A Content-Type whose charset the scan can read: none named, or any
+ * but UTF-16 (the labels of the WHATWG Encoding Standard).  ISO-2022-JP
+ * the scan finds by itself (ESC); the "replacement" encodings turn the
+ * whole page into U+FFFD, markup and all.
+ */
+
+int
+maint_html_charset_ok(const char *type, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i + 8 <= len; i++) {
+        if (strncasecmp(type + i, "charset=", 8) == 0) {
+            return maint_html_encoding_ok(type + i + 8, len - i - 8);
+        }
+    }
+
+    return 1;
+}
+
+
+int
+maint_html_encoding_ok(const char *label, size_t len)
+{
+    size_t  k, n;
+
+    static const char  *utf16[] = {
+        "utf-16", "unicode", "ucs-2", "csunicode", "iso-10646-ucs-2", NULL
+    };
+
+    while (len && (*label == '"' || *label == '\'' || *label == ' ')) {
+        label++;
+        len--;
+    }
+
+    for (k = 0; utf16[k]; k++) {
+        n = strlen(utf16[k]);
+
+        if (len >= n && strncasecmp(label, utf16[k], n) == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
 }

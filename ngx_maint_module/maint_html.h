@@ -50,4 +50,10 @@ void maint_html_init(maint_html_t *h, size_t limit);
  */
 ssize_t maint_html_feed(maint_html_t *h, const char *p, size_t len);
 
+/* 0: the Content-Type names a charset the scan cannot read (UTF-16) */
+int maint_html_charset_ok(const char *type, size_t len);
+
+/* the same for an encoding's label alone ("utf-8") */
+int maint_html_encoding_ok(const char *label, size_t len);
+
 #endif /* MAINT_HTML_H */

@@ -52,7 +52,10 @@ ngx_maint_banner_header(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         || r->headers_out.content_encoding
         || type->len < sizeof("text/html") - 1
         || ngx_strncasecmp(type->data, (u_char *) "text/html",
-                           sizeof("text/html") - 1) != 0)
+                           sizeof("text/html") - 1) != 0
+        || !maint_html_charset_ok((char *) type->data, type->len)
+        || !maint_html_encoding_ok((char *) r->headers_out.charset.data,
+                                   r->headers_out.charset.len))
     {
         return NGX_OK;
     }

@@ -8,7 +8,8 @@
 # and 7 bytes (each chunk a buffer of its own to the filter), so the tag
 # is split at every position; the client must get exactly the page, with
 # the banner exactly once after the real tag, or the page byte for byte.
-# Compressed pages pass as they are.  The banners need no inline script or
+# Compressed pages pass as they are, and so do pages whose bytes are not
+# ASCII-compatible text (UTF-16, ISO-2022-JP's escapes).  The banners need no inline script or
 # style to be read (a strict Content-Security-Policy): the notice's
 # dismiss button is hidden by the "hidden" attribute until its script runs.
 
@@ -55,6 +56,11 @@ my @PAGES = (
     [uppercase => qq{<HTML><HEAD></HEAD><BODY class=x>^<P>x</P></BODY></HTML>}],
     [svg => qq{<html><svg><style></svg><script>var s = "</style><body>$XSS";</script></html>}],
     [no_body => qq{<p>no body tag</p>}],
+    # read as ASCII bytes, "</script><body>" is the end of the script; in
+    # ISO-2022-JP, after ESC \$B, it is two-byte text in the string
+    [iso2022jp => qq{<html><head><meta charset=iso-2022-jp><script>var s = "\e\$B</script><body>\e(B$XSS";</script></head><body>x</body></html>}],
+    # UTF-16 (the header says so): its bytes are not ASCII text
+    [utf16 => qq{<html><head></head><body>x</body></html>}, 'cs=utf-16le'],
 );
 
 my $redis = start_redis();
@@ -91,7 +97,8 @@ while (my $c = $l->accept) {
         local $/;
         $page = <$f>;
     }
-    my $head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+    my ($cs) = ($args // '') =~ /\bcs=([\w-]+)/;
+    my $head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=" . ($cs // 'utf-8') . "\r\n"
              . "Connection: close\r\n";
     my $out;
     if (($args // '') =~ /\bchunk=(\d+)/) {
@@ -150,11 +157,12 @@ sub check_pages {
     my ($what, $banner_re, %h) = @_;
 
     for my $p (@PAGES) {
-        my ($name, $marked) = @$p;
+        my ($name, $marked, $args) = @$p;
         my ($before, $after) = split /\^/, $marked, 2;
         my $page = $before . ($after // '');
 
-        for my $target ("/$name", map { "/nb/$name?chunk=$_" } 1, 2, 7) {
+        for my $target ("/$name" . ($args ? "?$args" : ''),
+                        map { "/nb/$name?chunk=$_" . ($args ? "&$args" : '') } 1, 2, 7) {
             my $r = get($target, %h);
             my $t = "$what, $name, $target";
             is($r->{status}, 200, "$t: 200") or diag($r->{raw} // $r->{error});

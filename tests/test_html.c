@@ -275,6 +275,36 @@ test_nul(void **state)
 }
 
 
+/* what is not ASCII-compatible is not read */
+
+static void
+test_encodings(void **state)
+{
+    static const char  esc[] = "<p>\x1b$B</script><body>\x1b(B";
+    static const char  le[] = "\xff\xfe<body>";
+    static const char  be[] = "\xfe\xff<body>";
+
+    assert_int_equal(scan_all_ways(esc, sizeof(esc) - 1, 65536), NONE);
+    assert_int_equal(scan_all_ways(le, sizeof(le) - 1, 65536), NONE);
+    assert_int_equal(scan_all_ways(be, sizeof(be) - 1, 65536), NONE);
+    AT("\xef\xbb\xbf<body>", "");       /* UTF-8's byte order mark */
+    AT("<p>\xfe\xff</p><body>", "");
+
+    assert_true(maint_html_charset_ok(S("text/html")));
+    assert_true(maint_html_charset_ok(S("text/html; charset=utf-8")));
+    assert_true(maint_html_charset_ok(S("text/html;charset=Shift_JIS")));
+    assert_true(maint_html_charset_ok(S("text/html; charset=iso-2022-jp")));
+    assert_false(maint_html_charset_ok(S("text/html; charset=utf-16")));
+    assert_false(maint_html_charset_ok(S("text/html; CHARSET=\"UTF-16LE\"")));
+    assert_false(maint_html_charset_ok(S("text/html;charset='ucs-2'")));
+    assert_false(maint_html_charset_ok(S("text/html; charset=unicodeFFFE")));
+    assert_false(maint_html_charset_ok(S("text/html; charset=csUnicode")));
+    assert_true(maint_html_encoding_ok(S("utf-8")));
+    assert_true(maint_html_encoding_ok(S("")));
+    assert_false(maint_html_encoding_ok(S("utf-16be")));
+}
+
+
 static void
 test_limit(void **state)
 {
@@ -308,6 +338,7 @@ main(void)
         cmocka_unit_test(test_no_body),
         cmocka_unit_test(test_gives_up),
         cmocka_unit_test(test_nul),
+        cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_limit),
     };
 

@@ -300,6 +300,19 @@ slow_body(const unsigned char *s, size_t n, size_t *start)
     size_t   i = 0, len, templates = 0;
     ssize_t  e;
 
+    const unsigned char  *esc;
+
+    /* UTF-16's byte order mark: not read at all; ISO-2022-JP's ESC: the
+     * page is read up to it */
+    if (n && (s[0] == 0xfe || s[0] == 0xff)) {
+        return NONE;
+    }
+
+    esc = memchr(s, 0x1b, n);
+    if (esc) {
+        n = (size_t) (esc - s);
+    }
+
     while (i < n) {
         if (s[i] != '<' || i + 1 >= n) {
             i++;
