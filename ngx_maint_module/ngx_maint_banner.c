@@ -20,7 +20,8 @@
 #include "maint_html.h"
 
 
-/* the <body> tag comes first thing in a page; the scan's cost is bounded */
+/* a page's <body> tag follows its head, well within this: a bound on the
+ * scan's cost */
 #define NGX_MAINT_BANNER_SCAN  65536
 
 
