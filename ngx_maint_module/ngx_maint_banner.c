@@ -8,21 +8,21 @@
  *     the reader's language and time zone, dismissible for the rest of the
  *     browser session (maint_banner).
  *
- * A banner goes right after the opening <body> tag.  Only text/html
- * without Content-Encoding, with a body (not HEAD, 204, 304); a page whose
- * <body> does not show up within its first 64 KiB is left as it is.
+ * A banner goes right after the page's <body ...> start tag, as the
+ * browser's tokenizer sees it (maint_html.c): never after a "<body>" in a
+ * script, a comment, an attribute value or any other text that markup
+ * would break out of.  Only text/html without Content-Encoding, with a
+ * body (not HEAD, 204, 304); a page whose <body> tag does not end within
+ * its first 64 KiB, or that the scan cannot follow, is left as it is.
  */
 
 #include "ngx_maint_module.h"
+#include "maint_html.h"
 
 
+/* a page's <body> tag follows its head, well within this: a bound on the
+ * scan's cost */
 #define NGX_MAINT_BANNER_SCAN  65536
-
-/* the states of the scan for "<body" ... ">" across buffers */
-#define NGX_MAINT_B_TEXT       0            /* 1..5: that much of "<body" */
-#define NGX_MAINT_B_TAG        6            /* inside the tag */
-#define NGX_MAINT_B_QUOTE1     7            /* in a '...' attribute */
-#define NGX_MAINT_B_QUOTE2     8            /* in a "..." attribute */
 
 
 static ngx_int_t ngx_maint_banner_insert(ngx_http_request_t *r,
@@ -53,14 +53,21 @@ ngx_maint_banner_header(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         || r->headers_out.content_encoding
         || type->len < sizeof("text/html") - 1
         || ngx_strncasecmp(type->data, (u_char *) "text/html",
-                           sizeof("text/html") - 1) != 0)
+                           sizeof("text/html") - 1) != 0
+        || !maint_html_charset_ok((char *) type->data, type->len)
+        || !maint_html_encoding_ok((char *) r->headers_out.charset.data,
+                                   r->headers_out.charset.len))
     {
         return NGX_OK;
     }
 
+    ctx->banner_html = ngx_palloc(r->pool, sizeof(maint_html_t));
+    if (ctx->banner_html == NULL) {
+        return NGX_ERROR;
+    }
+
+    maint_html_init(ctx->banner_html, NGX_MAINT_BANNER_SCAN);
     ctx->banner = 1;
-    ctx->banner_state = NGX_MAINT_B_TEXT;
-    ctx->banner_scanned = 0;
 
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
@@ -83,74 +90,42 @@ ngx_int_t
 ngx_maint_banner_body(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_chain_t *in, ngx_chain_t **out)
 {
-    u_char       *p, c;
+    ssize_t       rc;
     ngx_buf_t    *b;
-    ngx_uint_t    st;
     ngx_chain_t  *cl;
 
-    static u_char  body[] = "<body";
-
     *out = in;
-    st = ctx->banner_state;
 
     for (cl = in; cl; cl = cl->next) {
         b = cl->buf;
 
         if (!ngx_buf_in_memory(b)) {
+            if (ngx_buf_size(b)) {
+                goto give_up;       /* bytes the scan cannot see */
+            }
+
             continue;
         }
 
-        for (p = b->pos; p < b->last; p++) {
-            c = *p;
+        rc = maint_html_feed(ctx->banner_html, (char *) b->pos,
+                             b->last - b->pos);
 
-            if (++ctx->banner_scanned > NGX_MAINT_BANNER_SCAN) {
-                goto give_up;
-            }
-
-            if (st < NGX_MAINT_B_TAG) {
-                if (st == 5
-                    && (c == '>' || c == ' ' || c == '\t' || c == '\n'
-                        || c == '\r' || c == '/'))
-                {
-                    /* "<body" and the name ends there: the tag it is */
-                    st = NGX_MAINT_B_TAG;
-
-                } else if (st < 5 && ngx_tolower(c) == body[st]) {
-                    st++;
-                    continue;
-
-                } else {
-                    st = (c == '<');
-                    continue;
-                }
-            }
-
-            if (st == NGX_MAINT_B_QUOTE1 || st == NGX_MAINT_B_QUOTE2) {
-                if (c == (st == NGX_MAINT_B_QUOTE1 ? '\'' : '"')) {
-                    st = NGX_MAINT_B_TAG;
-                }
-
-                continue;
-            }
-
-            if (c == '\'' || c == '"') {
-                st = (c == '\'') ? NGX_MAINT_B_QUOTE1 : NGX_MAINT_B_QUOTE2;
-                continue;
-            }
-
-            if (c == '>') {
-                ctx->banner = 0;
-
-                if (p + 1 == b->last && (b->last_buf || b->last_in_chain)) {
-                    return NGX_OK;      /* nothing after <body>: no room */
-                }
-
-                return ngx_maint_banner_insert(r, ctx, in, cl, p + 1, out);
-            }
+        if (rc == MAINT_HTML_MORE) {
+            continue;
         }
-    }
 
-    ctx->banner_state = st;
+        if (rc == MAINT_HTML_NEVER) {
+            goto give_up;
+        }
+
+        ctx->banner = 0;
+
+        if (b->pos + rc == b->last && (b->last_buf || b->last_in_chain)) {
+            return NGX_OK;          /* nothing after <body>: no room */
+        }
+
+        return ngx_maint_banner_insert(r, ctx, in, cl, b->pos + rc, out);
+    }
 
     return NGX_OK;
 
@@ -307,8 +282,11 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
  * The notice banner.  Inline styles only ("all:initial" first, so the
  * app's stylesheet changes nothing in it) and one inline script: it shows
  * the start in the reader's time zone and makes the banner dismissible
- * (remembered per window in sessionStorage).  Without the script the
- * banner still reads well, with the start in UTC, and has no button.
+ * (remembered per window in sessionStorage).  Neither is needed to read
+ * it: an app's Content-Security-Policy may block both.  Without the
+ * script the start shows in UTC and the button stays "hidden" (the
+ * attribute, not only the style, which a strict style-src drops too);
+ * without the styles it is a plain line of text at the top of the page.
  */
 
 static ngx_buf_t *
@@ -341,7 +319,7 @@ ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
     static char  close1[] =
         "</time></span><button type=\"button\" aria-label=\"";
     static char  close2[] =
-        "\" style=\"all:unset;display:none;"
+        "\" hidden style=\"all:unset;display:none;"
         "position:absolute;right:.5em;top:50%;transform:translateY(-50%);"
         "cursor:pointer;font-size:20px;line-height:1;padding:.1em .35em;"
         "border-radius:4px\">&times;</button></div>"
@@ -355,7 +333,8 @@ ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         "try{var d=new Date(t.getAttribute('datetime'));if(!isNaN(d))"
         "t.textContent=new Intl.DateTimeFormat(undefined,{dateStyle:"
         "'medium',timeStyle:'short'}).format(d);}catch(e){}"
-        "x.style.display='inline-block';x.onclick=function(){"
+        "x.hidden=false;x.style.display='inline-block';"
+        "x.onclick=function(){"
         "try{sessionStorage.setItem(k,'1');}catch(e){}"
         "b.parentNode.removeChild(b);};})();</script>";
 

@@ -242,8 +242,7 @@ typedef struct {
     u_char                  superadmin[65]; /* of a bypassed request */
     ngx_str_t               bypass_cookie;  /* the value that bypassed, in
                                                the request's headers */
-    ngx_uint_t              banner_state;
-    size_t                  banner_scanned;
+    struct maint_html_s    *banner_html;    /* the scan for <body> */
 } ngx_maint_ctx_t;
 
 
