@@ -115,12 +115,13 @@ adm_status(adm_req_t *r)
                      "now", adm_time_json(now_ms / 1000));
 
     if (w) {
+        /* a window started "now" starts to the ms, as its record says */
         json_object_set_new(body, "window", json_pack(
-            "{s:s%, s:s%, s:s, s:s, s:s}",
+            "{s:s%, s:s%, s:s, s:o, s:s}",
             "id", w->id.data, w->id.len,
             "title", w->title.data ? w->title.data : "", w->title.len,
             "mode", w->mode == MAINT_MODE_READ_ONLY ? "read_only" : "full",
-            "starts_at", w->starts_at,
+            "starts_at", adm_time_ms_json(w->start_ms),
             "ends_at", w->ends_at));
 
         if (strcmp(state, "active") == 0) {

@@ -5,6 +5,7 @@
  * no session at all.
  */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -1019,7 +1020,12 @@ maint_session_verdict(const maint_snapshot_t *s, const char *app,
         }
     }
 
-    if (explicit && !maint_survives(f, explicit * 1000)) {
+    /* seconds to ms, saturating: a cutoff past year 292e6 is "never" */
+
+    if (explicit
+        && !maint_survives(f, explicit > INT64_MAX / 1000
+                              ? INT64_MAX : explicit * 1000))
+    {
         return MAINT_SESSION_CUTOFF;
     }
 
