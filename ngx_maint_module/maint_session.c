@@ -248,37 +248,55 @@ maint_pct_decode(const char *in, size_t len, char *out)
 }
 
 
-#define MAINT_NAME_MAX  1024            /* longer names: an alias */
-
 /*
- * A name as PHP, ASP.NET and friends may read it: percent-decoded until
- * nothing changes (at most four rounds), "+", " " and "." as "_",
- * lowercase.  Returns the length, or -1 when it does not settle.
+ * Percent-decodes in place until nothing changes: the length, or -1 when
+ * it does not settle within four rounds (nobody encodes a session id, or a
+ * cookie's name, five times over).
  */
 
+#define MAINT_DECODE_ROUNDS  4
+
 static ssize_t
-maint_name_canon(const char *n, size_t len, char *out)
+maint_pct_settle(char *s, size_t len)
 {
     int     round;
-    size_t  i, l;
-
-    memcpy(out, n, len);
+    size_t  l;
 
     for (round = 0; ; round++) {
-        l = maint_pct_decode(out, len, out);
+        l = maint_pct_decode(s, len, s);
 
         if (l == len) {
-            break;
+            return (ssize_t) len;
         }
 
-        if (round == 4) {
+        if (round == MAINT_DECODE_ROUNDS) {
             return -1;
         }
 
         len = l;
     }
+}
 
-    for (i = 0; i < len; i++) {
+
+#define MAINT_NAME_MAX  1024            /* longer names: an alias */
+
+/*
+ * A name as PHP, ASP.NET and friends may read it: percent-decoded until
+ * nothing changes, "+", " " and "." as "_", lowercase.  Returns the
+ * length, or -1 when it does not settle.
+ */
+
+static ssize_t
+maint_name_canon(const char *n, size_t len, char *out)
+{
+    size_t   i;
+    ssize_t  l;
+
+    memcpy(out, n, len);
+
+    l = maint_pct_settle(out, len);
+
+    for (i = 0; l > 0 && i < (size_t) l; i++) {
         if (out[i] == '+' || out[i] == ' ' || out[i] == '.') {
             out[i] = '_';
 
@@ -287,7 +305,7 @@ maint_name_canon(const char *n, size_t len, char *out)
         }
     }
 
-    return (ssize_t) len;
+    return l;
 }
 
 
@@ -682,18 +700,13 @@ maint_siphash(const unsigned char key[16], const void *in, size_t len,
 
 /*
  * The canonical form of a value: without one leading and one trailing
- * double quote, percent-decoded until nothing changes.  -1 when it does not
- * settle within four rounds (nobody encodes a session id five times over).
+ * double quote, percent-decoded until nothing changes; -1 when it does not
+ * settle.
  */
-
-#define MAINT_DECODE_ROUNDS  4
 
 static ssize_t
 maint_session_canon(const char *value, size_t len, char *out)
 {
-    int     round;
-    size_t  l;
-
     if (len && value[0] == '"') {
         value++;
         len--;
@@ -705,19 +718,7 @@ maint_session_canon(const char *value, size_t len, char *out)
 
     memcpy(out, value, len);
 
-    for (round = 0; ; round++) {
-        l = maint_pct_decode(out, len, out);
-
-        if (l == len) {
-            return (ssize_t) len;
-        }
-
-        if (round == MAINT_DECODE_ROUNDS) {
-            return -1;
-        }
-
-        len = l;
-    }
+    return maint_pct_settle(out, len);
 }
 
 
