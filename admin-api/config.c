@@ -199,12 +199,12 @@ adm_copy_name(char *dst, size_t size, const char *v, const char *key,
 }
 
 
-static int
+int
 adm_unhex(const char *hex, unsigned char *out, size_t n)
 {
     size_t  i;
 
-    if (strlen(hex) != n * 2) {
+    if (hex == NULL || strlen(hex) != n * 2) {
         return -1;
     }
 

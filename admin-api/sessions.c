@@ -67,6 +67,10 @@ adm_session_view(const char *id, json_t *rec, const maint_snapshot_t *snap,
     f.superadmin.data = json_string_value(json_object_get(rec,
                                                           "superadmin"));
     f.superadmin.len = f.superadmin.data ? strlen(f.superadmin.data) : 0;
+    f.superadmin_cid.data = json_string_value(json_object_get(rec,
+                                                      "superadmin_cid"));
+    f.superadmin_cid.len = f.superadmin_cid.data
+                           ? strlen(f.superadmin_cid.data) : 0;
     f.user.data = json_string_value(json_object_get(rec, "user"));
     f.user.len = f.user.data ? strlen(f.user.data) : 0;
 
@@ -378,6 +382,49 @@ adm_in_array(json_t *a, const char *s)
  *   back: appended to "revoke", the blacklist.
  */
 
+/*
+ * A superadmin's session, as the gateways judge it (maint_session.c): the
+ * registry's "superadmin" (what the edge established) is on the list, with
+ * the credential id the session was created under ("superadmin_cid").
+ */
+
+static int
+adm_superadmins_session(json_t *superadmins, json_t *rec)
+{
+    json_t              *sa, *cid;
+    const char          *name, *want;
+    maint_superadmin_t   derived;
+
+    name = json_string_value(json_object_get(rec, "superadmin"));
+    want = json_string_value(json_object_get(rec, "superadmin_cid"));
+
+    if (name == NULL || want == NULL
+        || (sa = json_object_get(superadmins, name)) == NULL)
+    {
+        return 0;
+    }
+
+    cid = json_object_get(sa, "credential_id");
+
+    if (json_is_string(cid)) {
+        return strcmp(json_string_value(cid), want) == 0;
+    }
+
+    /* a record from before credential ids: the id the gateways derive */
+
+    if (adm_unhex(json_string_value(json_object_get(sa, "credential_sha256")),
+                  derived.credential, sizeof(derived.credential))
+        != 0)
+    {
+        return 0;
+    }
+
+    maint_superadmin_derive_cid(&derived);
+
+    return strcmp(derived.cid, want) == 0;
+}
+
+
 static int
 adm_sessions_scan(json_t *access, const char *app, int64_t cutoff,
     int64_t exact_ms, int superadmins, json_t *keep, json_t *revoke)
@@ -417,9 +464,7 @@ adm_sessions_scan(json_t *access, const char *app, int64_t cutoff,
                 continue;
             }
 
-            s = json_string_value(json_object_get(rec, "superadmin"));
-
-            if (s && *s && json_object_get(sa, s)) {
+            if (adm_superadmins_session(sa, rec)) {
                 json_array_append_new(keep, json_string(id));
                 continue;
             }

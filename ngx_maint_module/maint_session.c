@@ -977,9 +977,22 @@ maint_session_forms(const char *value, size_t len, unsigned char (*ids)[32],
 static int
 maint_is_superadmin(const maint_snapshot_t *s, const maint_session_facts_t *f)
 {
-    return f->superadmin.len
-           && maint_snapshot_superadmin(s, f->superadmin.data,
-                                        f->superadmin.len) != NULL;
+    const maint_superadmin_t  *sa;
+
+    if (f->superadmin.len == 0) {
+        return 0;
+    }
+
+    /*
+     * Still on the list with the credential the session was created
+     * under: after a rotation, or a removal and a new add, the sessions
+     * of before are no superadmin's any more
+     */
+
+    sa = maint_snapshot_superadmin(s, f->superadmin.data, f->superadmin.len);
+
+    return sa != NULL && f->superadmin_cid.len == sa->cid_len
+           && memcmp(f->superadmin_cid.data, sa->cid, sa->cid_len) == 0;
 }
 
 

@@ -117,6 +117,7 @@ typedef struct {
     int64_t         kept_at;        /* ms; -1: none */
     int             revoked;        /* on the blacklist */
     maint_str_t     superadmin;     /* as the registry says, may be empty */
+    maint_str_t     superadmin_cid; /* the credential it signed in with */
     maint_str_t     user;           /* the app's word: shown, never trusted */
 } maint_session_facts_t;
 

@@ -804,8 +804,8 @@ maint_valid_kid_chars(const char *s, size_t len, size_t max)
 }
 
 
-static void
-maint_derived_cid(maint_superadmin_t *sa)
+void
+maint_superadmin_derive_cid(maint_superadmin_t *sa)
 {
     unsigned char  in[sizeof("maint-cid.") - 1 + 32], h[32];
     static const char  hex[] = "0123456789abcdef";
@@ -899,7 +899,7 @@ maint_decode_superadmins(maint_decoder_t *d, json_t *v, maint_snapshot_t *s)
 
         } else {
             /* an older admin API: an id that changes with the credential */
-            maint_derived_cid(&s->superadmins[i]);
+            maint_superadmin_derive_cid(&s->superadmins[i]);
         }
 
         s->superadmins[i].name.data = maint_arena_strdup(d->arena, name.data,

@@ -141,6 +141,9 @@ void maint_snapshot_free(maint_snapshot_t *s);
 
 const maint_superadmin_t *maint_snapshot_superadmin(const maint_snapshot_t *s,
     const char *name, size_t len);
+
+/* the cid of a superadmin whose record has none, from its credential */
+void maint_superadmin_derive_cid(maint_superadmin_t *sa);
 const maint_key_t *maint_snapshot_key(const maint_snapshot_t *s,
     const char *kid, size_t len);
 

@@ -52,6 +52,8 @@ typedef struct {
     u_char                superadmin[MAINT_MAX_ID_LEN];
     u_char                user[NGX_MAINT_USER_MAX];
     u_char                superadmin_len;
+    u_char                superadmin_cid[MAINT_MAX_CID_LEN];
+    u_char                superadmin_cid_len;
     u_char                user_len;
 
     unsigned              known:1;          /* facts were read */
@@ -403,10 +405,10 @@ ngx_int_t
 ngx_maint_session_send_lookups(uintptr_t gen)
 {
     u_char                 key[NGX_MAINT_KEY_MAX];
-    size_t                 argvlen[7];
+    size_t                 argvlen[8];
     ngx_int_t              n;
     ngx_queue_t           *q;
-    const char            *argv[7];
+    const char            *argv[8];
     ngx_maint_session_t   *s;
     ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
     ngx_maint_main_conf_t *mcf = ss->mcf;
@@ -437,8 +439,10 @@ ngx_maint_session_send_lookups(uintptr_t gen)
         argvlen[5] = 4;
         argv[6] = "last_seen";
         argvlen[6] = 9;
+        argv[7] = "superadmin_cid";
+        argvlen[7] = 14;
 
-        if (ngx_maint_redis_command(ngx_maint_on_session, s, 7, argv, argvlen)
+        if (ngx_maint_redis_command(ngx_maint_on_session, s, 8, argv, argvlen)
             != NGX_OK)
         {
             return NGX_ERROR;
@@ -559,10 +563,11 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
     s->first_seen = -1;
     s->kept_at = -1;
     s->superadmin_len = 0;
+    s->superadmin_cid_len = 0;
     s->user_len = 0;
     s->registered = 0;
 
-    if (rr->type == REDIS_REPLY_ARRAY && rr->elements == 5) {
+    if (rr->type == REDIS_REPLY_ARRAY && rr->elements == 6) {
         s->first_seen = ngx_maint_reply_ms(rr->element[0]);
         s->kept_at = ngx_maint_reply_ms(rr->element[1]);
         s->superadmin_len = ngx_maint_reply_name(rr->element[2],
@@ -571,6 +576,9 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
         s->user_len = ngx_maint_reply_name(rr->element[3], s->user,
                                            sizeof(s->user));
         s->registered = rr->element[4]->type == REDIS_REPLY_STRING;
+        s->superadmin_cid_len = ngx_maint_reply_name(rr->element[5],
+                                                     s->superadmin_cid,
+                                                     sizeof(s->superadmin_cid));
 
     } else {
         ngx_log_error(NGX_LOG_WARN, ngx_maint_sessions.log, 0,
@@ -678,6 +686,8 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         f.revoked = s->revoked;
         f.superadmin.data = (char *) s->superadmin;
         f.superadmin.len = s->superadmin_len;
+        f.superadmin_cid.data = (char *) s->superadmin_cid;
+        f.superadmin_cid.len = s->superadmin_cid_len;
         f.user.data = (char *) s->user;
         f.user.len = s->user_len;
 
@@ -983,7 +993,8 @@ ngx_maint_expire_cookie(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
  *
  *   HSETNX  <session:id> first_seen <now>        (created only)
  *   HSET    <session:id> last_seen <now> app <app> addr <addr>
- *                        user_agent <ua> [user <u>] [superadmin <name>]
+ *                        user_agent <ua> [user <u>] [superadmin <name>
+ *                        superadmin_cid <its credential id>]
  *   PEXPIRE <session:id> <idle>
  *   ZADD    <sessions> <now> <id>
  */
@@ -1000,7 +1011,8 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     int64_t             idle_s;
     ngx_str_t           value;
     const char         *argv[16];
-    ngx_maint_main_conf_t  *mcf = ngx_maint_sessions.mcf;
+    const maint_superadmin_t  *sa;
+    ngx_maint_main_conf_t     *mcf = ngx_maint_sessions.mcf;
 
     if (!ngx_maint_redis_ready()) {
         return;
@@ -1059,9 +1071,17 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
      * superadmin's (bypass cookie or maint_superadmin_identity).  This is
      * what makes a session a superadmin's (maint_session_verdict()).
      */
-    if (created && ctx->bypassed && ctx->superadmin[0]) {
+    sa = (created && ctx->bypassed && ctx->superadmin[0] && ctx->state)
+         ? maint_snapshot_superadmin(ctx->state->snap,
+                                     (char *) ctx->superadmin,
+                                     ngx_strlen(ctx->superadmin))
+         : NULL;
+
+    if (sa) {
         ARG("superadmin", 10);
-        ARG(ctx->superadmin, ngx_strlen(ctx->superadmin));
+        ARG(sa->name.data, sa->name.len);
+        ARG("superadmin_cid", 14);
+        ARG(sa->cid, sa->cid_len);
     }
 
     (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);

@@ -51,7 +51,8 @@ is($sa->{status}, 201, 'a superadmin');
 {
     my $boss = 'b' x 64;
     my $t0 = int(now_ms() / 1000) - 5;
-    seed($boss, first_seen => ($t0 - 60) * 1000, superadmin => 'root');
+    seed($boss, first_seen => ($t0 - 60) * 1000, superadmin => 'root',
+         superadmin_cid => superadmin_cid($redis, 'root'));
     my $w = running_window()->{json};
     my $begin = epoch($w->{actual_start} // $w->{starts_at});
 

@@ -235,7 +235,10 @@ sub seed_session {
     my @fields = (last_seen => $s{last_seen}, app => $s{app}, addr => $s{addr},
                   user_agent => $s{user_agent});
     push @fields, user => $s{user} if defined $s{user};
-    push @fields, superadmin => $s{superadmin} if defined $s{superadmin};
+    # as the edge writes it: the name and the credential it signed in with
+    push @fields, superadmin => $s{superadmin},
+                  superadmin_cid => superadmin_cid($redis, $s{superadmin})
+        if defined $s{superadmin};
     $redis->atomically(
         [ 'HSET', $key, @fields ],
         defined $s{first_seen} ? [ 'HSETNX', $key, 'first_seen', $s{first_seen} ] : (),

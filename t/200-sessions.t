@@ -440,8 +440,14 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
                                             join('; ', map { "sid=$_" } @nine[5 .. 8]) ]),
                   '9 live values over two Cookie headers');
 
+    # two live values: one new value is looked up a request, so both
+    # reach the upstream once the worker knows them
     my $second = rand_value();
-    my $r = req('/dup', cookies => ["sid=$first", "sid=$second"]);
+    my $r;
+    for (1 .. 20) {
+        $r = req('/dup', cookies => ["sid=$first", "sid=$second"]);
+        last if sid_pairs(upstream_cookie($r)) == 2;
+    }
     is($r->{status}, 200, 'two live values: pass');
     is(st($r), 'pass', 'two live values: $maint_status pass');
     is_deeply([ sid_pairs(upstream_cookie($r)) ], ["sid=$first", "sid=$second"],
@@ -646,8 +652,8 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
 # windows with terminate_sessions
 
 {
-    my @sa = ({ name => 'root', credential => sha256_hex('root-credential') },
-              { name => 'ops', credential => sha256_hex('ops-credential') });
+    my @sa = map { { name => $_, credential => sha256_hex("$_-credential"), credential_id => test_cid($_) } }
+             qw(root ops);
     my $w = window($redis, id => 'wt', apps => ['shop'], mode => 'read_only',
                    terminate_sessions => JSON::PP::true, start => -120, end => 3600);
     my $s = $w->{start} * 1000;
@@ -661,7 +667,11 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
         ['first_seen exactly at the start', { first_seen => $s }, 0],
         ['first_seen after the start', { first_seen => $s + 1000 }, 0],
         ['kept_at after the start', { first_seen => $before, kept_at => $s + 1 }, 0],
-        ['a superadmin\'s (superadmin field on the list)', { first_seen => $before, superadmin => 'root' }, 0],
+        ['a superadmin\'s (superadmin field on the list)',
+         { first_seen => $before, superadmin => 'root', superadmin_cid => test_cid('root') }, 0],
+        ['a superadmin\'s made under an earlier credential (rotated since)',
+         { first_seen => $before, superadmin => 'root', superadmin_cid => 'c_before_rotation' }, 1],
+        ['a superadmin\'s written without the credential id', { first_seen => $before, superadmin => 'root' }, 1],
         # the app's user name is the app's word, never a superadmin's (issue 12 E)
         ['an app user named like a superadmin on the list, never seen created', { user => 'ops' }, 1],
         ['an app user named like a superadmin on the list, seen before the start', { first_seen => $before, user => 'ops' }, 1],
@@ -688,7 +698,8 @@ for my $c (["xsid=$revoked", 'a cookie named xsid'],
 
     # a superadmin removed from the list loses the exception
     my $sav = rand_value();
-    write_entry($sav, app => 'shop', first_seen => $before, superadmin => 'root');
+    write_entry($sav, app => 'shop', first_seen => $before, superadmin => 'root',
+                superadmin_cid => test_cid('root'));
     is_intact(req('/term', cookies => ["sid=$sav"]), 'superadmin session during the window', $sav);
     state(windows => [$w], superadmins => [ $sa[1] ]);
     is_logged_off(req('/term', cookies => ["sid=$sav"]),

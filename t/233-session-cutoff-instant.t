@@ -16,7 +16,8 @@
 # E: an app user whose name (maint_session_user, from the app) equals a
 # superadmin's is an ordinary user: "end all" with except_superadmins and a
 # terminate_sessions window end that session, while the session the edge
-# saw created on a superadmin's bypassed request is kept.
+# saw created on a superadmin's bypassed request is kept, until that
+# superadmin's credential is rotated.
 
 use strict;
 use warnings;
@@ -247,6 +248,20 @@ for my $how (sort keys %start_now) {
     is($done->{status}, 200, 'the window completed') or diag($done->{body});
     is(app_user($fake2), '', 'after the window the app user root stays logged off');
     is(app_user($real), 'root', 'after the window the superadmin\'s session still works');
+
+    # the credential rotated: the session made under the old one is no
+    # superadmin's any more, as the bypass cookie signed in with it
+    is(registry($real)->{superadmin_cid}, superadmin_cid($redis, 'root'),
+       'the registry: the credential id the superadmin\'s session was made under');
+    my $rot = $admin->api('POST', '/v1/superadmins/root/rotate');
+    is($rot->{status}, 200, 'root\'s credential rotated') or diag($rot->{body});
+    isnt(superadmin_cid($redis, 'root'), registry($real)->{superadmin_cid}, 'a new credential id');
+    my $tw2 = $admin->api('POST', '/v1/windows', json => {
+        title => 'Terminate again', apps => ['crm'], starts_at => 'now', mode => 'read_only',
+        ends_at => rfc3339(int(now_ms() / 1000) + 600), terminate_sessions => JSON::PP::true });
+    is($tw2->{status}, 201, 'another terminate_sessions window, now') or diag($tw2->{body});
+    is(app_user($real), '', 'terminate_sessions after the rotation: the session of before is logged off');
+    is(api_session($real)->{ended_by}, 'window', 'the API agrees: ended by the window');
 }
 
 $nginx->stop;

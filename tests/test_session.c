@@ -418,6 +418,17 @@ test_filter(void **state)
 }
 
 
+static const char *
+cid_of(const maint_snapshot_t *s, const char *name)
+{
+    const maint_superadmin_t  *sa;
+
+    sa = maint_snapshot_superadmin(s, name, strlen(name));
+
+    return sa ? sa->cid : "";
+}
+
+
 static void
 test_verdict(void **state)
 {
@@ -440,9 +451,12 @@ test_verdict(void **state)
         fail_msg("%s", err);
     }
 
+/* a session the edge saw created for superadmin "sa" (its current cid) */
 #define F(fs, ka, rv, sa, us)                                                 \
     (memset(&f, 0, sizeof(f)), f.first_seen = fs, f.kept_at = ka,             \
      f.revoked = rv, f.superadmin.data = sa, f.superadmin.len = strlen(sa),   \
+     f.superadmin_cid.data = cid_of(s, sa),                                   \
+     f.superadmin_cid.len = strlen(f.superadmin_cid.data),                    \
      f.user.data = us, f.user.len = strlen(us), &f)
 
     /* the blacklist wins */
@@ -478,6 +492,15 @@ test_verdict(void **state)
     /* an app user named like a superadmin is no superadmin (issue 12 E) */
     assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
                      F(600000, -1, 0, "", "alice")), MAINT_SESSION_WINDOW);
+    /* nor a session made under another credential of hers, or none */
+    (void) F(600000, -1, 0, "alice", "");
+    f.superadmin_cid.data = "c_rotated";
+    f.superadmin_cid.len = 9;
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2500000, &f),
+                     MAINT_SESSION_WINDOW);
+    f.superadmin_cid.len = 0;
+    assert_int_equal(maint_session_verdict(s, S("crm"), 2500000, &f),
+                     MAINT_SESSION_WINDOW);
     assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,
                      F(600000, -1, 0, "bob", "alice")), MAINT_SESSION_WINDOW);
     /* a superadmin who is no longer one */

@@ -29,7 +29,8 @@ our @EXPORT = qw(
     nginx_t http http_many wait_until every_worker_fresh
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
-    session_id revoke_session bypass_cookie test_cid b64url start_app
+    session_id revoke_session bypass_cookie test_cid superadmin_cid b64url
+    start_app
     set_cookies parse_cookie b64url_decode form_encode html_unescape
     form_inputs
     $ROOT $MODULE
@@ -1043,7 +1044,6 @@ sub set_state {
 
 sub clear_state { set_state($_[0], windows => []) }
 
-# A session's id: the SHA-256 of its cookie value, in hex.
 # The id the edge knows a cookie value by (maint_session_id): SHA-256 of
 # the value without surrounding quotes, percent-decoded until it settles.
 sub session_id {
@@ -1089,6 +1089,16 @@ sub bypass_cookie {
                        $o{iat}, $o{exp});
     my $mac = $o{mac} // b64url(Digest::SHA::hmac_sha256($payload, $o{secret}));
     return "$payload.$mac";
+}
+
+# The credential id the admin API gave a superadmin (its record in
+# <prefix>superadmins), which the edge writes beside a session it saw
+# created for that superadmin ("superadmin_cid"); '' when there is none.
+sub superadmin_cid {
+    my ($redis, $name, $prefix) = @_;
+    my $rec = $redis->cmd('HGET', ($prefix // 'maint:') . 'superadmins', $name);
+    return '' unless defined $rec && !ref $rec;
+    return JSON::PP::decode_json($rec)->{credential_id} // '';
 }
 
 # The credential_id tests that write a snapshot by hand give a superadmin
