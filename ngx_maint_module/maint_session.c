@@ -286,6 +286,40 @@ maint_pct_settle(char *s, size_t len)
  * length, or -1 when it does not settle.
  */
 
+static int
+maint_name_fold(int c)
+{
+    if (c == '+' || c == ' ' || c == '.') {
+        return '_';
+    }
+
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+
+/* equal as maint_name_canon() makes them, for names it would not decode */
+
+static int
+maint_name_folds(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t  i;
+
+    if (alen != blen) {
+        return 0;
+    }
+
+    for (i = 0; i < alen; i++) {
+        if (maint_name_fold((unsigned char) a[i])
+            != maint_name_fold((unsigned char) b[i]))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 static ssize_t
 maint_name_canon(const char *n, size_t len, char *out)
 {
@@ -297,12 +331,7 @@ maint_name_canon(const char *n, size_t len, char *out)
     l = maint_pct_settle(out, len);
 
     for (i = 0; l > 0 && i < (size_t) l; i++) {
-        if (out[i] == '+' || out[i] == ' ' || out[i] == '.') {
-            out[i] = '_';
-
-        } else if (out[i] >= 'A' && out[i] <= 'Z') {
-            out[i] = (char) (out[i] - 'A' + 'a');
-        }
+        out[i] = (char) maint_name_fold((unsigned char) out[i]);
     }
 
     return l;
@@ -327,6 +356,16 @@ maint_cookie_name(const char *n, size_t n_len, const char *name,
 
     if (n_len > MAINT_NAME_MAX) {
         return MAINT_NAME_ALIAS;        /* nobody's real name: not safe */
+    }
+
+    /* the common case, on every pair of every request: no decoding */
+
+    if (memchr(n, '%', n_len) == NULL && memchr(n, '[', n_len) == NULL
+        && memchr(name, '%', name_len) == NULL
+        && memchr(name, '[', name_len) == NULL)
+    {
+        return maint_name_folds(n, n_len, name, name_len) ? MAINT_NAME_ALIAS
+                                                           : MAINT_NAME_OTHER;
     }
 
     al = maint_name_canon(n, n_len, a);

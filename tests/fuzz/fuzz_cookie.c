@@ -45,6 +45,11 @@ fuzz_cookie_value(void *data, const char *value, size_t len, int valid)
 }
 
 
+static int fuzz_hexval(char c);
+static int fuzz_name_ref(const char *n, size_t n_len, const char *name,
+    size_t name_len);
+
+
 /* "checked" here: an even first byte; the module: looked up and active */
 
 static int
@@ -68,6 +73,10 @@ fuzz_filter(void *data, const char *name, size_t name_len, const char *value,
 {
     fuzz_filter_t  *f = data;
 
+    /* the fast path for names without "%" or "[" agrees with the rule */
+    FUZZ_CHECK(maint_cookie_name(name, name_len, f->name, strlen(f->name))
+               == fuzz_name_ref(name, name_len, f->name, strlen(f->name)));
+
     switch (maint_cookie_name(name, name_len, f->name, strlen(f->name))) {
     case MAINT_NAME_ALIAS:
         return 0;
@@ -76,6 +85,95 @@ fuzz_filter(void *data, const char *name, size_t name_len, const char *value,
     default:
         return 1;
     }
+}
+
+
+/*
+ * The name rule, written here the slow way: decode (at most five rounds,
+ * else an alias), fold, compare whole, cut at "[", and with "[" as "_".
+ */
+
+static size_t
+fuzz_name_canon(const char *n, size_t len, char *out, int *settled)
+{
+    int     round;
+    size_t  i, o;
+
+    memcpy(out, n, len);
+    *settled = 0;
+
+    for (round = 0; round < 5 && !*settled; round++) {
+        for (i = 0, o = 0; i < len; i++) {
+            if (out[i] == '%' && i + 2 < len && fuzz_hexval(out[i + 1]) >= 0
+                && fuzz_hexval(out[i + 2]) >= 0)
+            {
+                out[o++] = (char) (fuzz_hexval(out[i + 1]) << 4
+                                   | fuzz_hexval(out[i + 2]));
+                i += 2;
+
+            } else {
+                out[o++] = out[i];
+            }
+        }
+
+        *settled = (o == len);
+        len = o;
+    }
+
+    for (i = 0; i < len; i++) {
+        char  c = out[i];
+
+        out[i] = (c == '+' || c == ' ' || c == '.') ? '_'
+                 : (c >= 'A' && c <= 'Z') ? (char) (c - 'A' + 'a') : c;
+    }
+
+    return len;
+}
+
+
+static int
+fuzz_name_ref(const char *n, size_t n_len, const char *name, size_t name_len)
+{
+    int     ok;
+    char    a[1024], b[1024], *br;
+    size_t  al, bl, i;
+
+    if (n_len == name_len && memcmp(n, name, n_len) == 0) {
+        return MAINT_NAME_EXACT;
+    }
+
+    if (n_len == 0) {
+        return MAINT_NAME_OTHER;
+    }
+
+    if (n_len > sizeof(a)) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    al = fuzz_name_canon(n, n_len, a, &ok);
+    if (!ok) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    bl = fuzz_name_canon(name, name_len, b, &ok);
+
+    if (al == bl && memcmp(a, b, al) == 0) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    br = memchr(a, '[', al);
+    if (br && (size_t) (br - a) == bl && memcmp(a, b, bl) == 0) {
+        return MAINT_NAME_ALIAS;
+    }
+
+    for (i = 0; i < al; i++) {
+        if (a[i] == '[') {
+            a[i] = '_';
+        }
+    }
+
+    return (al == bl && memcmp(a, b, al) == 0) ? MAINT_NAME_ALIAS
+                                                : MAINT_NAME_OTHER;
 }
 
 
