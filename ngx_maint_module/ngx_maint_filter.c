@@ -74,7 +74,13 @@ ngx_maint_drop_headers(ngx_http_request_t *r, ngx_uint_t retry_after)
     }
 
     r->headers_out.expires = NULL;
+
+    /* a list of the same headers from 1.23.0, dropped above already */
+#if (nginx_version >= 1023000)
+    r->headers_out.cache_control = NULL;
+#else
     r->headers_out.cache_control.nelts = 0;
+#endif
 }
 
 

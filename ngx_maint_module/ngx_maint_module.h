@@ -329,6 +329,7 @@ ngx_table_elt_t *ngx_maint_add_header(ngx_http_request_t *r, char *key,
 void ngx_maint_session_init_worker(ngx_cycle_t *cycle,
     ngx_maint_main_conf_t *mcf);
 void ngx_maint_session_exit_worker(void);
+void ngx_maint_session_redis_ready(void);
 void ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
     maint_cookie_pt handler, void *data);
 void ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,

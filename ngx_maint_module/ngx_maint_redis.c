@@ -21,9 +21,9 @@
  *   A stale sentinel or a demoted primary is never read from.
  */
 
-#include <sys/ioctl.h>
+#include "ngx_maint_module.h"       /* ngx_config.h first, as NGINX needs */
 
-#include "ngx_maint_module.h"
+#include <sys/ioctl.h>
 
 
 typedef struct {
@@ -653,6 +653,7 @@ ngx_maint_redis_handshake_reply(redisAsyncContext *ac, void *reply,
     }
 
     ngx_maint_state_redis_ready();
+    ngx_maint_session_redis_ready();
     ngx_maint_heartbeat_now();
 }
 

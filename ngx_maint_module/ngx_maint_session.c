@@ -18,9 +18,9 @@
  *     at most once a minute per session and worker, never waited for.
  */
 
-#include <openssl/rand.h>
+#include "ngx_maint_module.h"       /* ngx_config.h first, as NGINX needs */
 
-#include "ngx_maint_module.h"
+#include <openssl/rand.h>
 
 
 #define NGX_MAINT_SESSION_CACHE   10000     /* entries per worker */
@@ -28,6 +28,14 @@
 #define NGX_MAINT_UA_MAX          200
 #define NGX_MAINT_USER_MAX        128
 #define NGX_MAINT_NO_EPOCH        ((uint64_t) -1)
+
+/*
+ * Registry writes of sessions the upstream created while the connection to
+ * Redis was being made again: kept, formatted, and sent once it is ready.
+ * Beyond that, a session is not registered: it is then "never seen
+ * created", which every cutoff ends.
+ */
+#define NGX_MAINT_PENDING_MAX     256       /* commands, 4 a session */
 
 /* <prefix> (at most 64) "session:" or "revoked:", and the id */
 #define NGX_MAINT_KEY_MAX         (64 + 16 + MAINT_SESSION_ID_HEX)
@@ -90,6 +98,9 @@ static void ngx_maint_session_write(ngx_http_request_t *r,
 static size_t ngx_maint_printable(u_char *dst, u_char *src, size_t len,
     size_t max);
 static void ngx_maint_session_free(ngx_maint_session_t *s);
+static void ngx_maint_session_send(int argc, const char **argv,
+    const size_t *argvlen);
+static void ngx_maint_pending_free(void);
 static int ngx_maint_upstream_pair(void *data, const char *name,
     size_t name_len, const char *value, size_t len);
 static ngx_flag_t ngx_maint_sets_cookie(ngx_table_elt_t *h, ngx_str_t *name);
@@ -99,6 +110,8 @@ static ngx_int_t ngx_maint_expire_cookie(ngx_http_request_t *r,
 
 static ngx_maint_sessions_t  ngx_maint_sessions;
 static u_char                ngx_maint_sip_key[16];
+static ngx_str_t             ngx_maint_pending[NGX_MAINT_PENDING_MAX];
+static ngx_uint_t            ngx_maint_npending;
 
 
 void
@@ -145,6 +158,68 @@ ngx_maint_session_exit_worker(void)
     ngx_rbtree_init(&ss->tree, &ss->sentinel, ngx_str_rbtree_insert_value);
     ngx_queue_init(&ss->send);
     ss->count = 0;
+
+    ngx_maint_pending_free();
+}
+
+
+/* the connection is ready again: the registrations kept meanwhile go */
+
+void
+ngx_maint_session_redis_ready(void)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < ngx_maint_npending; i++) {
+        if (ngx_maint_redis_formatted(NULL, NULL, &ngx_maint_pending[i])
+            != NGX_OK)
+        {
+            break;
+        }
+    }
+
+    ngx_maint_pending_free();
+}
+
+
+static void
+ngx_maint_pending_free(void)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < ngx_maint_npending; i++) {
+        redisFreeCommand((char *) ngx_maint_pending[i].data);
+    }
+
+    ngx_maint_npending = 0;
+}
+
+
+/* a registry write: sent, or kept for the connection being made again */
+
+static void
+ngx_maint_session_send(int argc, const char **argv, const size_t *argvlen)
+{
+    int    len;
+    char  *cmd;
+
+    if (ngx_maint_redis_ready()) {
+        (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+        return;
+    }
+
+    if (ngx_maint_npending == NGX_MAINT_PENDING_MAX) {
+        return;
+    }
+
+    len = redisFormatCommandArgv(&cmd, argc, argv, argvlen);
+    if (len < 0) {
+        return;
+    }
+
+    ngx_maint_pending[ngx_maint_npending].data = (u_char *) cmd;
+    ngx_maint_pending[ngx_maint_npending].len = len;
+    ngx_maint_npending++;
 }
 
 
@@ -1014,8 +1089,16 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     const maint_superadmin_t  *sa;
     ngx_maint_main_conf_t     *mcf = ngx_maint_sessions.mcf;
 
-    if (!ngx_maint_redis_ready()) {
+    /* "last seen" waits for no connection; a new session is kept */
+
+    if (!created && !ngx_maint_redis_ready()) {
         return;
+    }
+
+    if (created && ngx_maint_npending + 4 > NGX_MAINT_PENDING_MAX
+        && !ngx_maint_redis_ready())
+    {
+        return;                         /* never half a registration */
     }
 
 #define ARG(s, n)  argv[argc] = (const char *) (s); argvlen[argc++] = (n)
@@ -1033,7 +1116,7 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         ARG("first_seen", 10);
         ARG(now, now_len);
 
-        (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+        ngx_maint_session_send(argc, argv, argvlen);
     }
 
     ua_len = 0;
@@ -1084,7 +1167,7 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         ARG(sa->cid, sa->cid_len);
     }
 
-    (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+    ngx_maint_session_send(argc, argv, argvlen);
 
     idle_s = (ctx->state && ctx->state->snap->session_idle > 0)
              ? ctx->state->snap->session_idle
@@ -1095,7 +1178,7 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ARG(key, key_len);
     ARG(idle, ngx_sprintf(idle, "%L", idle_s * 1000) - idle);
 
-    (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+    ngx_maint_session_send(argc, argv, argvlen);
 
     argc = 0;
     ARG("ZADD", 4);
@@ -1103,7 +1186,7 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ARG(now, now_len);
     ARG(id, MAINT_SESSION_ID_HEX);
 
-    (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+    ngx_maint_session_send(argc, argv, argvlen);
 
 #undef ARG
 

@@ -720,7 +720,11 @@ ngx_maint_set_cookie(ngx_http_request_t *r, const char *which,
 
     p = ngx_cpymem(v, name->data, name->len);
     *p++ = '=';
-    p = ngx_cpymem(p, value, len);
+
+    if (len) {
+        p = ngx_cpymem(p, value, len);  /* an expiry has none (NULL) */
+    }
+
     p = ngx_cpymem(p, attrs, ngx_strlen(attrs));
 
     if (tls) {

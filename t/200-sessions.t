@@ -828,6 +828,11 @@ state();
         my $v = $i % 2 ? $revoked : rand_value();
         push @res, req("/stopped$i", cookies => ["sid=$v"]);
     }
+
+    # sessions the app creates now, while the workers wait for Redis
+    # again: their registration is kept and sent once it answers
+    my @created = map { rand_value() } 1 .. 4;
+    my @set = map { raw_http(request_text('GET', '/set/', headers => { 'X-Set' => $_ })) } @created;
     $redis->signal('CONT');
     my ($worst) = sort { $b <=> $a } map { $_->{time} } @res;
     ok($worst <= $BOUND, sprintf('Redis stopped: slowest request with a session %.0f ms <= %.0f ms',
@@ -845,6 +850,12 @@ state();
         }
         return undef;
     }, 10, 'fresh again'), 'Redis continued: both workers fresh again');
+    is(scalar(grep { ($_->{status} // 0) == 200 } @set), 4, 'Redis stopped: the app created 4 sessions');
+    for my $c (@created) {
+        my $h = wait_registered($c, 'first_seen', 'a session created while Redis was stopped');
+        ok($h && $h->{app} eq 'shop',
+           'Redis continued: a session created while it was stopped is in the registry');
+    }
     is(st(req('/after-stop', cookies => ["sid=$revoked"])), 'revoked', 'Redis continued: the revoked session is still ended');
     my $v = rand_value();
     is_intact(req('/after-stop', cookies => ["sid=$v"]), 'Redis continued: a live session', $v);

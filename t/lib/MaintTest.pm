@@ -1185,7 +1185,10 @@ sub check_error_log {
         ok(!@v, 'valgrind found nothing in nginx') or diag(join "\n", @v);
     }
     if ($ENV{MAINT_ASAN}) {
-        my @v = sanitizer_reports($nginx->{dir});
+        # workers lose log_path with their environment: their reports go
+        # to stderr, the error log
+        my @v = (sanitizer_reports($nginx->{dir}),
+                 $nginx->log_lines(qr/runtime error:|AddressSanitizer|LeakSanitizer/));
         ok(!@v, 'no sanitizer report from nginx') or diag(join "\n", @v);
     }
 }
