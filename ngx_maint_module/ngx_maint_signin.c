@@ -134,6 +134,12 @@ ngx_maint_signin_csp(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf)
     start += sizeof(open_tag) - 1;
     maint_sha256(start, end - start, h);
 
+    /*
+     * The master keeps no hashing context: NGINX unloads the module
+     * without an exit hook of its own to free it (workers free theirs)
+     */
+    maint_sha256_free();
+
     hash.data = h;
     hash.len = sizeof(h);
     b64.len = ngx_base64_encoded_length(hash.len);
