@@ -10,6 +10,9 @@
 #   --asan      the sanitizer pass alone: the module, maint-admind,
 #               maintctl and the unit tests built with ASan+UBSan; any
 #               sanitizer report fails the test that caused it
+#   --debian13  the suite in a Debian 13 root (scripts/test-debian13.sh):
+#               trixie's nginx, hiredis, Redis 8 and Valkey; not yet part
+#               of the default run
 #   --valgrind  the integration tests with nginx and maint-admind under
 #               valgrind (MAINT_VALGRIND=leaks); the verdict is valgrind's
 #               (one check per process): invalid accesses, uninitialised
@@ -21,6 +24,7 @@ cd "$(dirname "$0")/.."
 mode=""
 case "${1:-}" in
     --plain|--asan|--valgrind) mode=$1; shift ;;
+    --debian13) shift; exec scripts/test-debian13.sh "$@" ;;
 esac
 
 scripts/install-deps.sh
