@@ -73,6 +73,7 @@ static ngx_int_t ngx_maint_leave_post(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
 static ngx_int_t ngx_maint_signin_headers(ngx_http_request_t *r,
     ngx_uint_t no_store);
+static ngx_int_t ngx_maint_see_other(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_back_to(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf);
 static void ngx_maint_signin_body(ngx_http_request_t *r);
@@ -617,16 +618,7 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                   "maint: superadmin \"%s\" signed in from %V",
                   ctx->superadmin, &r->connection->addr_text);
 
-    r->headers_out.status = NGX_HTTP_SEE_OTHER;
-    r->headers_out.content_length_n = 0;
-    r->header_only = 1;
-
-    /* the answer that carries the cookie is never stored on the way */
-    if (ngx_maint_signin_headers(r, 1) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_send_header(r);
+    return ngx_maint_see_other(r);
 
 forbidden:
 
@@ -812,6 +804,26 @@ ngx_maint_same_origin(ngx_http_request_t *r)
 
 
 /*
+ * The 303 of a sign-in or a Leave, its Location and cookies set: the
+ * answer that carries the cookie is never stored on the way.
+ */
+
+static ngx_int_t
+ngx_maint_see_other(ngx_http_request_t *r)
+{
+    r->headers_out.status = NGX_HTTP_SEE_OTHER;
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+
+    if (ngx_maint_signin_headers(r, 1) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_send_header(r);
+}
+
+
+/*
  * The headers of every sign-in answer: not stored, not framed, nothing
  * loaded or run but the page's own stylesheet, no Referer anywhere.
  */
@@ -949,15 +961,7 @@ ngx_maint_leave_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                   "maint: a superadmin left the bypass from %V",
                   &r->connection->addr_text);
 
-    r->headers_out.status = NGX_HTTP_SEE_OTHER;
-    r->headers_out.content_length_n = 0;
-    r->header_only = 1;
-
-    if (ngx_maint_signin_headers(r, 1) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_send_header(r);
+    return ngx_maint_see_other(r);
 
 forbidden:
 
