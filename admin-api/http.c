@@ -705,6 +705,53 @@ adm_listen_socket(const char *addr, int *family, char *err, size_t errlen)
 }
 
 
+static int
+adm_hex(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+
+/*
+ * Percent-decoding of paths and query arguments, in place: as
+ * libmicrohttpd's own, except that "%00" stays as written.  A decoded NUL
+ * cuts the path short for the handler before libmicrohttpd 1.0.2
+ * ("/v1/windows/w%00x" routed as "/v1/windows/w"), and 1.0.2 and later
+ * refuse it themselves with an HTML 400.  Kept literal, its "%" fails our
+ * id and field checks, which answer in problem+json on every version.
+ */
+
+static size_t
+adm_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    int     hi, lo;
+    size_t  i, o;
+
+    for (i = 0, o = 0; s[i] != '\0'; i++) {
+        if (s[i] == '%'
+            && (hi = adm_hex((unsigned char) s[i + 1])) >= 0
+            && (lo = adm_hex((unsigned char) s[i + 2])) >= 0
+            && (hi | lo) != 0)
+        {
+            s[o++] = (char) (hi << 4 | lo);
+            i += 2;
+            continue;
+        }
+
+        s[o++] = s[i];
+    }
+
+    s[o] = '\0';
+
+    return o;
+}
+
 struct MHD_Daemon *
 adm_http_start(const char *listen, char *err, size_t errlen)
 {
@@ -735,6 +782,7 @@ adm_http_start(const char *listen, char *err, size_t errlen)
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT,
                          (unsigned int) adm_conf.max_connections_per_client,
                          MHD_OPTION_EXTERNAL_LOGGER, adm_mhd_log, NULL,
+                         MHD_OPTION_UNESCAPE_CALLBACK, adm_unescape, NULL,
                          MHD_OPTION_END);
 
     if (d == NULL) {

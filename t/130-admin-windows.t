@@ -319,6 +319,12 @@ my $D;
                'DELETE without If-Match');
     is_problem($admin->api('DELETE', "/v1/windows/$D->{id}", if_match => '"999999"'), 412,
                'precondition-failed', 'DELETE with a wrong If-Match');
+    # a %00 never cuts an id short: the window is not the one addressed
+    for my $tail ('%00', '%00x', '%00/..') {
+        my $r = $admin->api('DELETE', "/v1/windows/$D->{id}$tail",
+                            if_match => $rd->{headers}{etag});
+        is_problem($r, 404, 'not-found', "DELETE the window's id followed by $tail");
+    }
     is(get_w($D->{id})->{status}, 200, 'refused DELETEs left the window');
     ok(snap_window($D->{id}), 'the window is in the snapshot');
 
