@@ -97,6 +97,8 @@ sub upstream_lines {
     open(my $f, '<', $uplog) or return ();
     my @l = <$f>;
     chomp @l;
+    # without the HTTP version: proxy_http_version's, 1.1 from NGINX 1.29.7
+    s{ HTTP/1\.[01]$}{} for @l;
     return @l;
 }
 
@@ -127,7 +129,7 @@ sub passes {
     is($res->{status}, 200, "$what: $method $target: passes")
         or diag($res->{raw} // $res->{error});
     my $path = $target =~ s{^http://[^/]+}{}r;
-    is_deeply($seen, ["$method $path HTTP/1.0"],
+    is_deeply($seen, ["$method $path"],
               "$what: $method $target: the app got exactly that");
 }
 
@@ -180,7 +182,7 @@ blocked($nginx->port, 'GET', '/admin', 'full window, plain /admin');
 {
     my ($res, $seen) = request($nginx->port, 'GET', '/old/x?a=1');
     is($res->{status}, 200, 'rewritten to /public/x: passes');
-    is_deeply($seen, ['GET /public/x?a=1 HTTP/1.0'],
+    is_deeply($seen, ['GET /public/x?a=1'],
               'rewritten to /public/x: the app got the rewritten URI');
     blocked($nginx->port, 'GET', '/old/x;a/..;/y', 'rewritten, raw not canonical');
 }
@@ -275,7 +277,7 @@ SKIP: {
         my $seen = [ @l[$before .. $#l] ];
         is($status // 0, $want, "HTTP/2: GET $t: $want")
             or diag($out);
-        is_deeply($seen, $want == 200 ? ["GET $t HTTP/1.0"] : [],
+        is_deeply($seen, $want == 200 ? ["GET $t"] : [],
                   "HTTP/2: GET $t: the app saw " . ($want == 200 ? 'it' : 'nothing'));
     }
 }
