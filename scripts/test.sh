@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Runs every test, from a fresh clone on a fresh Debian machine: installs
-# what is missing, builds the module and the unit tests, runs the C unit
-# tests and the integration tests (real nginx, real Redis), then the same
-# suite again against the ASan+UBSan build (make asan), and ends with one
-# "N passed, N failed" for both passes.  Arguments select test files
-# (e.g. t/010-decisions.t) and run them once, plain.
+# Runs every test, from a fresh clone on a fresh Debian 12 machine:
+# installs what is missing, builds the module and the unit tests, and runs
+# four targets, each ending with its own "N passed, N failed":
+#   1. the C unit tests and the integration tests (real nginx, real Redis)
+#      against this machine's packages (Debian 12: nginx 1.22, hiredis
+#      0.14, Redis 7);
+#   2. the same suite against the ASan+UBSan build (make asan);
+#   3. Debian 13 (scripts/test-debian.sh trixie): built in a debootstrap
+#      root against trixie's nginx-dev 1.26 and hiredis 1.2, the suite
+#      run there against its nginx, Redis 8 and Valkey 8.1;
+#   4. Debian unstable (scripts/test-debian.sh sid): built against the
+#      newest nginx-dev Debian ships, the suite run against its nginx.
+# and ends with one "N passed, N failed" for all of them.  Arguments
+# select test files (e.g. t/010-decisions.t) and run them once, plain.
 #
-#   --plain     the whole suite once, without the sanitizer pass
+#   --plain     target 1 alone
 #   --asan      the sanitizer pass alone: the module, maint-admind,
 #               maintctl and the unit tests built with ASan+UBSan; any
 #               sanitizer report fails the test that caused it
-#   --debian13  the suite in a Debian 13 root (scripts/test-debian13.sh):
-#               trixie's nginx, hiredis, Redis 8 and Valkey; not yet part
-#               of the default run
+#   --debian13  target 3 alone (test files may follow)
+#   --unstable  target 4 alone (test files may follow)
 #   --valgrind  the integration tests with nginx and maint-admind under
 #               valgrind (MAINT_VALGRIND=leaks); the verdict is valgrind's
 #               (one check per process): invalid accesses, uninitialised
@@ -24,7 +31,8 @@ cd "$(dirname "$0")/.."
 mode=""
 case "${1:-}" in
     --plain|--asan|--valgrind) mode=$1; shift ;;
-    --debian13) shift; exec scripts/test-debian13.sh "$@" ;;
+    --debian13) shift; exec scripts/test-debian.sh trixie "$@" ;;
+    --unstable) shift; exec scripts/test-debian.sh sid "$@" ;;
 esac
 
 scripts/install-deps.sh
@@ -66,8 +74,8 @@ if [ "$mode" = --plain ] || [ $# -gt 0 ]; then
     exec perl scripts/run-tests.pl "$@"
 fi
 
-# Both passes, each in its own server root; the fuzzers are built with
-# sanitizers already and run in the plain pass only.
+# The passes here, each in its own server root (the fuzzers are built with
+# sanitizers already and run in the plain pass only), then the roots.
 sums=$(mktemp -d)
 trap 'rm -rf "$sums"' EXIT
 rc=0
@@ -88,13 +96,21 @@ else
     rc=1
 fi
 
-# a pass that ended without its counts counts as one failure
+MAINT_SUMMARY="$sums/trixie" scripts/test-debian.sh trixie || rc=1
+MAINT_SUMMARY="$sums/sid" scripts/test-debian.sh sid || rc=1
+
+# every target's counts again, then the total; a target that ended
+# without its counts counts as one failure
+echo
+declare -A names=([plain]="Debian 12" [asan]="Debian 12, ASan+UBSan"
+                  [trixie]="Debian 13" [sid]="Debian unstable")
 passed=0 failed=0
-for pass in plain asan; do
-    if [ -s "$sums/$pass" ] && read -r p f < "$sums/$pass"; then
+for target in plain asan trixie sid; do
+    if [ -s "$sums/$target" ] && read -r p f < "$sums/$target"; then
+        echo "${names[$target]}: $p passed, $f failed"
         passed=$((passed + p)) failed=$((failed + f))
     else
-        echo "$pass pass: ended without a summary"
+        echo "${names[$target]}: ended without a summary"
         failed=$((failed + 1)) rc=1
     fi
 done

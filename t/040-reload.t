@@ -39,7 +39,14 @@ my $port = $nginx->port;
 set_state($redis, windows => [ window($redis, id => 'w1', apps => ['shop']) ]);
 is(http($port, 'GET', '/')->{status}, 503, 'window enforced before reloads');
 
-# descriptors of the master and of idle workers, before any reload
+sub redis_clients { grep { !/cmd=client/ } split /\n/, $redis->cmd('CLIENT', 'LIST') }
+
+# descriptors of the master and of idle workers, before any reload, once
+# every worker has its Redis connection (each opens it on its own, after
+# it starts)
+my $nworkers = () = $nginx->workers;
+ok(wait_until(sub { redis_clients() == $nworkers }, 5, 'worker connections'),
+   "each of the $nworkers workers connected to Redis");
 sub fds { my ($n) = @_; [ $n->open_fds($n->pid), sort map { $n->open_fds($_) } $n->workers ] }
 my $fds0 = fds($nginx);
 
@@ -83,10 +90,9 @@ wait_until(sub { $fds1 = fds($nginx); "@$fds1" eq "@$fds0" }, 5, 'idle descripto
 is("@$fds1", "@$fds0", "master and idle workers hold as many descriptors after "
    . "$RELOADS reloads as before (@$fds0)");
 
-my @clients = grep { !/cmd=client/ } split /\n/, $redis->cmd('CLIENT', 'LIST');
-ok(wait_until(sub {
-        @clients = grep { !/cmd=client/ } split /\n/, $redis->cmd('CLIENT', 'LIST');
-        @clients <= 2 }, 10, 'old workers closed their connections'),
+my @clients = redis_clients();
+ok(wait_until(sub { @clients = redis_clients(); @clients <= $nworkers }, 10,
+              'old workers closed their connections'),
    'Redis connections: one per live worker (' . scalar(@clients) . ')');
 
 # a configuration change is picked up by the reload
