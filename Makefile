@@ -24,6 +24,14 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 CFLAGS     ?= -g -O2
 UNIT_FLAGS := $(CFLAGS) $(WARN) -Ingx_maint_module
 
+# TLS to Redis needs hiredis >= 1.0 with hiredis_ssl (Debian 13; Debian 12
+# has 0.14): probed by compiling and linking, unless HIREDIS_SSL=yes|no is
+# given.  Without it everything builds and the TLS settings are refused.
+HIREDIS_SSL ?= $(shell $(CC) -o /dev/null scripts/hiredis-ssl-probe.c \
+                 -lhiredis_ssl -lhiredis -lssl -lcrypto > /dev/null 2>&1 \
+                 && echo yes || echo no)
+TLS_STAMP  := $(BUILD)/hiredis-ssl.$(HIREDIS_SSL)
+
 # the admin API daemon and maintctl share the NGINX-free logic
 ADMIN_SRCS := $(wildcard admin-api/*.c)
 ADMIN_HDRS := $(wildcard admin-api/*.h)
@@ -31,6 +39,12 @@ CTL_SRCS   := $(wildcard admin-api/maintctl/*.c)
 CTL_HDRS   := $(wildcard admin-api/maintctl/*.h)
 ADMIN_FLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iadmin-api -Ingx_maint_module
 ADMIN_LIBS := -lmicrohttpd -lhiredis -ljansson -lcrypto
+
+ifeq ($(HIREDIS_SSL),yes)
+ADMIN_FLAGS += -DMAINT_HAVE_HIREDIS_SSL=1
+ADMIN_SRCS  += ngx_maint_module/maint_tls.c
+ADMIN_LIBS  := -lmicrohttpd -lhiredis_ssl -lhiredis -ljansson -lssl -lcrypto
+endif
 ADMIND     := $(BUILD)/maint-admind
 MAINTCTL   := $(BUILD)/maintctl
 
@@ -43,11 +57,19 @@ all: module admin unit
 
 module: $(MODULE)
 
-$(NGX_BUILD)/Makefile: config $(NGINX_SRC)/conf_flags
+# which way the build went, as a file: a change of HIREDIS_SSL rebuilds
+$(TLS_STAMP):
+	mkdir -p $(BUILD)
+	rm -f $(BUILD)/hiredis-ssl.*
+	touch $@
+
+$(NGX_BUILD)/Makefile: config $(NGINX_SRC)/conf_flags $(TLS_STAMP)
 	rm -rf $(NGX_BUILD)
 	mkdir -p $(BUILD)
 	cp -r $(NGINX_SRC) $(NGX_BUILD)
-	cd $(NGX_BUILD) && . ./conf_flags && ./configure "$${NGX_CONF_FLAGS[@]}" \
+	cd $(NGX_BUILD) && . ./conf_flags \
+	    && NGX_MAINT_HIREDIS_SSL=$(HIREDIS_SSL) \
+	    ./configure "$${NGX_CONF_FLAGS[@]}" \
 	    --with-cc-opt="$(NGX_CC_OPT) $(WARN) $(MOD_SAN)" \
 	    --with-ld-opt="$(NGX_LD_OPT) $(MOD_SAN)" \
 	    --add-dynamic-module=$(CURDIR) > configure.log 2>&1 \
@@ -91,7 +113,7 @@ $(BUILD)/web_assets.c: $(WEB_FILES)
 	  echo "const size_t adm_web_nassets = $$n;"; } > $@
 
 $(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c \
-           $(BUILD)/web_assets.c
+           $(BUILD)/web_assets.c $(TLS_STAMP)
 	$(CC) $(ADMIN_FLAGS) -o $@ $(ADMIN_SRCS) $(BUILD)/openapi.c \
 	    $(BUILD)/web_assets.c $(CORE_SRCS) $(ADMIN_LIBS)
 

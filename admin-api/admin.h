@@ -76,6 +76,15 @@ typedef struct {
     char                redis_sentinels[512];   /* host:port,host:port */
     char                redis_sentinel_user[128];
     char                redis_sentinel_password[256];
+    /*
+     * TLS to Redis and the sentinels alike (docs/reliability.md, "TLS to
+     * Redis"); needs a build with hiredis_ssl (adm_store_tls_init())
+     */
+    int                 redis_tls;
+    char                redis_tls_ca[1024];     /* file or directory */
+    char                redis_tls_cert[1024];
+    char                redis_tls_key[1024];
+    char                redis_tls_server_name[256];
     int                 redis_min_replicas;     /* WAIT; -1: 1 if Sentinel */
     int                 redis_failover_timeout_ms;
     int                 lease_ms;           /* gateways' lease: the delay
@@ -224,6 +233,7 @@ typedef struct {
 
 enum { ADM_OK = 0, ADM_ERROR = -1, ADM_RETRY = 1, ADM_NOTHING = 2 };
 
+int adm_store_tls_init(char *err, size_t errlen);
 int adm_store_connect(void);
 void adm_store_close(void);
 redisReply *adm_redis(int argc, const char **argv, const size_t *lens);

@@ -459,6 +459,47 @@ adm_config_set(const char *key, const char *value, char *err, size_t errlen)
                         err, errlen);
     }
 
+    /* TLS: the files are read by adm_store_tls_init(), at -t and start */
+
+    if (strcmp(key, "redis_tls") == 0) {
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+            snprintf(err, errlen, "\"redis_tls\" must be on or off");
+            return -1;
+        }
+
+        adm_conf.redis_tls = strcmp(value, "on") == 0;
+        return 0;
+    }
+
+    if (strcmp(key, "redis_tls_ca") == 0) {
+        return adm_copy(adm_conf.redis_tls_ca, sizeof(adm_conf.redis_tls_ca),
+                        value, key, err, errlen);
+    }
+
+    if (strcmp(key, "redis_tls_cert") == 0) {
+        return adm_copy(adm_conf.redis_tls_cert,
+                        sizeof(adm_conf.redis_tls_cert), value, key, err,
+                        errlen);
+    }
+
+    if (strcmp(key, "redis_tls_key") == 0) {
+        return adm_copy(adm_conf.redis_tls_key,
+                        sizeof(adm_conf.redis_tls_key), value, key, err,
+                        errlen);
+    }
+
+    if (strcmp(key, "redis_tls_server_name") == 0) {
+        if (strpbrk(value, "/ \t") != NULL) {
+            snprintf(err, errlen, "\"redis_tls_server_name\" must be a "
+                     "host name or an address");
+            return -1;
+        }
+
+        return adm_copy(adm_conf.redis_tls_server_name,
+                        sizeof(adm_conf.redis_tls_server_name), value, key,
+                        err, errlen);
+    }
+
     if (strcmp(key, "redis_min_replicas") == 0) {
         n = strtol(value, &end, 10);
 

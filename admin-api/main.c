@@ -282,6 +282,12 @@ main(int argc, char **argv)
         return 1;
     }
 
+    if (adm_store_tls_init(err, sizeof(err)) != 0) {
+        fprintf(stderr, "maint-admind: %s%s%s\n", config ? config : "",
+                config ? ": " : "", err);
+        return 1;
+    }
+
     if (test) {
         printf("maint-admind: configuration %s is ok (%zu tokens)\n",
                config ? config : "(defaults)", adm_conf.ntokens);

@@ -37,6 +37,11 @@
 #include <openssl/rand.h>
 
 #include "admin.h"
+#include "maint_tls.h"
+
+#if (MAINT_HAVE_HIREDIS_SSL)
+#include <hiredis/hiredis_ssl.h>
+#endif
 
 
 static redisContext  *adm_rc;
@@ -46,6 +51,9 @@ static char           adm_primary[300]; /* Sentinel mode: where it is */
 static int            adm_no_retry;     /* the command must not be resent */
 static int            adm_unconfirmed;  /* the last commit: no replica */
 static int            adm_unsure;       /* the last commit: lost reply */
+#if (MAINT_HAVE_HIREDIS_SSL)
+static struct ssl_ctx_st  *adm_tls_ctx; /* redis_tls: made at start */
+#endif
 
 
 #define ADM_FAIL_FAST  1.0             /* seconds after a failure */
@@ -133,19 +141,131 @@ adm_store_error(void)
 }
 
 
-/* host:port, [v6]:port or unix:/path, with the connect timeout */
+/*
+ * The TLS settings, checked and their files read once, at -t and at the
+ * start: a bad file is a configuration error, not a failed connection
+ * later.  A build without hiredis_ssl refuses them, saying why.
+ */
+
+int
+adm_store_tls_init(char *err, size_t errlen)
+{
+    const char  *given;
+
+    given = adm_conf.redis_tls ? "redis_tls"
+            : adm_conf.redis_tls_ca[0] ? "redis_tls_ca"
+            : adm_conf.redis_tls_cert[0] ? "redis_tls_cert"
+            : adm_conf.redis_tls_key[0] ? "redis_tls_key"
+            : adm_conf.redis_tls_server_name[0] ? "redis_tls_server_name"
+            : NULL;
+
+    if (given == NULL) {
+        return 0;
+    }
+
+#if (MAINT_HAVE_HIREDIS_SSL)
+    {
+    char              reason[256], list[sizeof(adm_conf.redis_sentinels) + 1];
+    const char       *bad;
+    maint_tls_fail_e  fail;
+
+    if (!adm_conf.redis_tls) {
+        snprintf(err, errlen, "\"%s\" requires \"redis_tls on\"", given);
+        return -1;
+    }
+
+    if ((adm_conf.redis_tls_cert[0] == '\0')
+        != (adm_conf.redis_tls_key[0] == '\0'))
+    {
+        snprintf(err, errlen, "\"redis_tls_cert\" and \"redis_tls_key\" go "
+                 "together: both or neither");
+        return -1;
+    }
+
+    /* Redis never speaks TLS on a unix socket */
+
+    snprintf(list, sizeof(list), ",%s", adm_conf.redis_sentinels);
+
+    if ((adm_conf.redis_master_name[0] == '\0'
+         && strncmp(adm_conf.redis, "unix:", 5) == 0)
+        || (adm_conf.redis_master_name[0] && strstr(list, ",unix:")))
+    {
+        snprintf(err, errlen, "\"redis_tls\" cannot be used with a unix "
+                 "socket");
+        return -1;
+    }
+
+    if (adm_tls_ctx) {
+        maint_tls_ctx_free(adm_tls_ctx);
+    }
+
+    adm_tls_ctx = maint_tls_ctx_create(
+                      adm_conf.redis_tls_ca[0] ? adm_conf.redis_tls_ca : NULL,
+                      adm_conf.redis_tls_cert[0] ? adm_conf.redis_tls_cert
+                                                 : NULL,
+                      adm_conf.redis_tls_key[0] ? adm_conf.redis_tls_key
+                                                : NULL,
+                      &fail, reason, sizeof(reason));
+
+    if (adm_tls_ctx != NULL) {
+        return 0;
+    }
+
+    switch (fail) {
+    case MAINT_TLS_BAD_CA:
+        if (adm_conf.redis_tls_ca[0] == '\0') {
+            snprintf(err, errlen, "\"redis_tls\": cannot load the system's "
+                     "CA certificates (%s); set \"redis_tls_ca\"", reason);
+            return -1;
+        }
+
+        given = "redis_tls_ca";
+        bad = adm_conf.redis_tls_ca;
+        break;
+
+    case MAINT_TLS_BAD_CERT:
+        given = "redis_tls_cert";
+        bad = adm_conf.redis_tls_cert;
+        break;
+
+    case MAINT_TLS_BAD_KEY:
+    case MAINT_TLS_KEY_MISMATCH:
+        given = "redis_tls_key";
+        bad = adm_conf.redis_tls_key;
+        break;
+
+    default:
+        snprintf(err, errlen, "\"redis_tls\": %s", reason);
+        return -1;
+    }
+
+    snprintf(err, errlen, "\"%s\" file \"%s\": %s", given, bad, reason);
+    return -1;
+    }
+#else
+    snprintf(err, errlen, "\"%s\" " MAINT_TLS_UNAVAILABLE, given,
+             MAINT_TLS_UNAVAILABLE_ARGS("maint-admind"));
+    return -1;
+#endif
+}
+
+
+/* host:port, [v6]:port or unix:/path, with the connect timeout; the host */
 
 static redisContext *
-adm_connect_addr(const char *addr, int default_port, struct timeval tv)
+adm_connect_addr(const char *addr, int default_port, struct timeval tv,
+    char *host)
 {
     int    port;
-    char   host[256], *colon;
+    char  *colon;
+
+    host[0] = '\0';
 
     if (strncmp(addr, "unix:", 5) == 0) {
         return redisConnectUnixWithTimeout(addr + 5, tv);
     }
 
-    snprintf(host, sizeof(host), "%s", addr);
+    snprintf(host, 256, "%s", addr);
     port = default_port;
     colon = strrchr(host, ':');
 
@@ -175,10 +295,11 @@ static redisContext *
 adm_open(const char *what, const char *addr, int default_port,
     struct timeval tv, const char *user, const char *password)
 {
+    char           host[256];
     redisReply    *rr;
     redisContext  *rc;
 
-    rc = adm_connect_addr(addr, default_port, tv);
+    rc = adm_connect_addr(addr, default_port, tv, host);
 
     if (rc == NULL || rc->err) {
         snprintf(adm_err, sizeof(adm_err), "%s: %s", what,
@@ -187,7 +308,50 @@ adm_open(const char *what, const char *addr, int default_port,
         return NULL;
     }
 
+    /* before TLS: the handshake is under the timeout too */
     redisSetTimeout(rc, tv);
+
+#if (MAINT_HAVE_HIREDIS_SSL)
+    if (adm_conf.redis_tls) {
+        char            reason[256];
+        const char     *name;
+        struct ssl_st  *ssl;
+
+        /* the name checked: as configured, or the host as written */
+        name = adm_conf.redis_tls_server_name[0]
+               ? adm_conf.redis_tls_server_name : host;
+
+        ssl = maint_tls_new(adm_tls_ctx, name, reason, sizeof(reason));
+
+        if (ssl == NULL) {
+            snprintf(adm_err, sizeof(adm_err), "%s: TLS: %s", what, reason);
+            redisFree(rc);
+            return NULL;
+        }
+
+        if (redisInitiateSSL(rc, ssl) != REDIS_OK) {
+            if (maint_tls_reason(ssl, reason, sizeof(reason)) == NULL) {
+                snprintf(reason, sizeof(reason), "TLS handshake failed: %s",
+                         rc->errstr);
+            }
+
+            if (strncmp(reason, "certificate", 11) == 0) {
+                /* what was expected: a name, never a secret */
+                snprintf(adm_err, sizeof(adm_err),
+                         "%.180s: %.180s (expected \"%.100s\")", what,
+                         reason, name);
+
+            } else {
+                snprintf(adm_err, sizeof(adm_err), "%.250s: %.250s", what,
+                         reason);
+            }
+
+            maint_tls_free(ssl);    /* hiredis did not take it */
+            redisFree(rc);
+            return NULL;
+        }
+    }
+#endif
 
     if (password[0] == '\0') {
         return rc;

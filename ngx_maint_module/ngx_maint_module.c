@@ -49,6 +49,10 @@ static char *ngx_maint_signin_limit_directive(ngx_conf_t *cf,
 static char *ngx_maint_bypass_ttl_post(ngx_conf_t *cf, void *post,
     void *data);
 static ngx_int_t ngx_maint_valid_name(ngx_str_t *s);
+static char *ngx_maint_redis_tls(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf,
+    ngx_str_t *param);
+static ngx_int_t ngx_maint_tls_file(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *v, ngx_str_t *path);
 static char *ngx_maint_parse_addr(ngx_conf_t *cf, ngx_str_t *url,
     ngx_int_t default_port, ngx_maint_addr_t *a);
 static char *ngx_maint_parse_sentinels(ngx_conf_t *cf,
@@ -926,7 +930,8 @@ ngx_maint_identity_check(ngx_conf_t *cf, ngx_maint_loc_conf_t *conf)
 /*
  * maint_redis ADDRESS [db=N] [user=NAME] [password=SECRET]
  *     [connect_timeout=T] [timeout=T] [backoff=MIN:MAX] [prefix=P]
- *     [heartbeat=T|off];
+ *     [heartbeat=T|off] [tls [tls_ca=FILE|DIR] [tls_cert=FILE tls_key=FILE]
+ *     [tls_server_name=NAME]];
  * maint_redis sentinel:MASTER sentinels=ADDR[,ADDR...]
  *     [sentinel_user=NAME] [sentinel_password=SECRET] [role_check=T]
  *     [the options above];
@@ -935,6 +940,8 @@ ngx_maint_identity_check(ngx_conf_t *cf, ngx_maint_loc_conf_t *conf)
  * configuration time, so that the workers never resolve names.  In the
  * second form the workers ask the sentinels for the primary of MASTER
  * (ngx_maint_redis.c); the sentinels' names are resolved here too.
+ * With tls, every connection (to the data node and to the sentinels) is
+ * TLS, and the files are read here: a bad one fails nginx -t.
  */
 
 static char *
@@ -944,10 +951,12 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     u_char      *p, *colon;
     char        *rv;
-    ngx_str_t   *value, s, v;
+    ngx_str_t   *value, s, v, tls_param;
     ngx_int_t    n;
     ngx_uint_t   i;
     ngx_msec_t   ms;
+
+    ngx_str_null(&tls_param);
 
     if (mcf->configured) {
         return "is duplicate";
@@ -979,6 +988,7 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return rv;
         }
 
+        mcf->name = a.name;
         mcf->host = a.host;
         mcf->port = a.port;
         mcf->unix_socket = a.unix_socket;
@@ -986,6 +996,17 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     for (i = 2; i < cf->args->nelts; i++) {
         s = value[i];
+
+        if (s.len == 3 && ngx_strncmp(s.data, "tls", 3) == 0) {
+            if (mcf->tls) {
+                goto invalid;
+            }
+
+            mcf->tls = 1;
+            tls_param = s;          /* the one to name, if it comes to it */
+
+            continue;
+        }
 
         p = ngx_strlchr(s.data, s.data + s.len, '=');
         if (p == NULL) {
@@ -995,6 +1016,62 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         v.data = p + 1;
         v.len = s.data + s.len - v.data;
         s.len = p - s.data;
+
+        if (s.len > 4 && ngx_strncmp(s.data, "tls_", 4) == 0) {
+            ngx_str_t  *dst;
+
+            if (s.len == 6 && ngx_strncmp(s.data, "tls_ca", 6) == 0) {
+                dst = &mcf->tls_ca;
+
+            } else if (s.len == 8 && ngx_strncmp(s.data, "tls_cert", 8) == 0)
+            {
+                dst = &mcf->tls_cert;
+
+            } else if (s.len == 7 && ngx_strncmp(s.data, "tls_key", 7) == 0) {
+                dst = &mcf->tls_key;
+
+            } else if (s.len == 15
+                       && ngx_strncmp(s.data, "tls_server_name", 15) == 0)
+            {
+                dst = &mcf->tls_server_name;
+
+            } else {
+                goto invalid;
+            }
+
+            if (v.len == 0 || dst->data) {
+                goto invalid;
+            }
+
+            if (tls_param.len == 0) {
+                tls_param = s;
+            }
+
+            if (dst == &mcf->tls_server_name) {
+                /* a DNS name or an address: sent as SNI, checked */
+                if (v.len > 253 || ngx_strlchr(v.data, v.data + v.len, '/')
+                    || ngx_strlchr(v.data, v.data + v.len, ' '))
+                {
+                    goto invalid;
+                }
+
+                dst->data = ngx_pnalloc(cf->pool, v.len + 1);
+                if (dst->data == NULL) {
+                    return NGX_CONF_ERROR;
+                }
+
+                ngx_memcpy(dst->data, v.data, v.len);
+                dst->data[v.len] = '\0';
+                dst->len = v.len;
+                continue;
+            }
+
+            if (ngx_maint_tls_file(cf, &s, &v, dst) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
 
         if (s.len == 2 && ngx_strncmp(s.data, "db", 2) == 0) {
             n = ngx_atoi(v.data, v.len);
@@ -1166,6 +1243,13 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (tls_param.len) {
+        rv = ngx_maint_redis_tls(cf, mcf, &tls_param);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
     mcf->configured = 1;
 
     return NGX_CONF_OK;
@@ -1186,13 +1270,177 @@ invalid:
 }
 
 
+/* a tls_ca, tls_cert or tls_key path: relative to the configuration prefix */
+
+static ngx_int_t
+ngx_maint_tls_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *v,
+    ngx_str_t *path)
+{
+    ngx_str_t  full;
+
+    full = *v;
+
+    if (ngx_conf_full_name(cf->cycle, &full, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* NUL-ended for OpenSSL */
+
+    path->data = ngx_pnalloc(cf->pool, full.len + 1);
+    if (path->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(path->data, full.data, full.len);
+    path->data[full.len] = '\0';
+    path->len = full.len;
+
+    return NGX_OK;
+}
+
+
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+
+static void
+ngx_maint_tls_ctx_cleanup(void *data)
+{
+    maint_tls_ctx_free(data);
+}
+
+#endif
+
+
+/*
+ * The TLS parameters, checked together once all are read; the context is
+ * made here, in the master, so that every file is read at nginx -t and at
+ * a reload, and a worker only creates a connection's SSL object from it.
+ * param is the first TLS parameter given, for the messages.
+ */
+
+static char *
+ngx_maint_redis_tls(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf,
+    ngx_str_t *param)
+{
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+
+    char                 reason[256];
+    ngx_str_t           *bad;
+    ngx_uint_t           i;
+    maint_tls_fail_e     fail;
+    ngx_pool_cleanup_t  *cln;
+    ngx_maint_addr_t    *sa;
+
+    if (!mcf->tls) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" in \"maint_redis\" requires \"tls\"",
+                           param);
+        return NGX_CONF_ERROR;
+    }
+
+    if ((mcf->tls_cert.len == 0) != (mcf->tls_key.len == 0)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"tls_cert\" and \"tls_key\" in "
+                           "\"maint_redis\" go together: both or neither");
+        return NGX_CONF_ERROR;
+    }
+
+    /* Redis never speaks TLS on a unix socket */
+
+    sa = mcf->sentinels ? mcf->sentinels->elts : NULL;
+
+    for (i = 0; sa && i < mcf->sentinels->nelts; i++) {
+        if (sa[i].unix_socket) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"tls\" in \"maint_redis\" cannot be used "
+                               "with the unix socket sentinel \"%V\"",
+                               &sa[i].text);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (mcf->unix_socket) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"tls\" in \"maint_redis\" cannot be used with "
+                           "the unix socket \"%V\"", &mcf->addr_text);
+        return NGX_CONF_ERROR;
+    }
+
+    mcf->tls_ctx = maint_tls_ctx_create(
+                       mcf->tls_ca.len ? (char *) mcf->tls_ca.data : NULL,
+                       mcf->tls_cert.len ? (char *) mcf->tls_cert.data : NULL,
+                       mcf->tls_key.len ? (char *) mcf->tls_key.data : NULL,
+                       &fail, reason, sizeof(reason));
+
+    if (mcf->tls_ctx == NULL) {
+        switch (fail) {
+
+        case MAINT_TLS_BAD_CA:
+            if (mcf->tls_ca.len == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"tls\" in \"maint_redis\": cannot "
+                                   "load the system's CA certificates (%s); "
+                                   "give \"tls_ca\"", reason);
+                return NGX_CONF_ERROR;
+            }
+
+            bad = &mcf->tls_ca;
+            ngx_str_set(param, "tls_ca");
+            break;
+
+        case MAINT_TLS_BAD_CERT:
+            bad = &mcf->tls_cert;
+            ngx_str_set(param, "tls_cert");
+            break;
+
+        case MAINT_TLS_BAD_KEY:
+        case MAINT_TLS_KEY_MISMATCH:
+            bad = &mcf->tls_key;
+            ngx_str_set(param, "tls_key");
+            break;
+
+        default:
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"tls\" in \"maint_redis\": %s", reason);
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" file \"%V\" in \"maint_redis\": %s",
+                           param, bad, reason);
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        maint_tls_ctx_free(mcf->tls_ctx);
+        mcf->tls_ctx = NULL;
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_maint_tls_ctx_cleanup;
+    cln->data = mcf->tls_ctx;
+
+    return NGX_CONF_OK;
+
+#else
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"%V\" in \"maint_redis\" " MAINT_TLS_UNAVAILABLE,
+                       param, MAINT_TLS_UNAVAILABLE_ARGS("module"));
+    return NGX_CONF_ERROR;
+
+#endif
+}
+
+
 /* host[:port] or unix:/path, to a numeric address hiredis connects to */
 
 static char *
 ngx_maint_parse_addr(ngx_conf_t *cf, ngx_str_t *url, ngx_int_t default_port,
     ngx_maint_addr_t *a)
 {
-    ngx_url_t  u;
+    u_char     *name;
+    ngx_url_t   u;
 
     ngx_memzero(a, sizeof(ngx_maint_addr_t));
     ngx_memzero(&u, sizeof(ngx_url_t));
@@ -1235,6 +1483,24 @@ ngx_maint_parse_addr(ngx_conf_t *cf, ngx_str_t *url, ngx_int_t default_port,
         return NGX_CONF_OK;
     }
 #endif
+
+    /* the host as written, without an IPv6 address's brackets */
+
+    a->name = u.host;
+
+    if (a->name.len > 2 && a->name.data[0] == '[') {
+        a->name.data++;
+        a->name.len -= 2;
+    }
+
+    name = ngx_pnalloc(cf->pool, a->name.len + 1);
+    if (name == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(name, a->name.data, a->name.len);
+    name[a->name.len] = '\0';
+    a->name.data = name;
 
     a->host.data = ngx_pnalloc(cf->pool, NGX_SOCKADDR_STRLEN + 1);
     if (a->host.data == NULL) {

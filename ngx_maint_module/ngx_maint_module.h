@@ -33,6 +33,7 @@
 #include "maint_template.h"
 #include "maint_session.h"
 #include "maint_bypass.h"
+#include "maint_tls.h"
 
 
 #define NGX_MAINT_VERSION  "0.1.0"
@@ -89,6 +90,8 @@ typedef enum {
 /* a Redis or Sentinel address, resolved at configuration time */
 typedef struct {
     ngx_str_t             text;             /* as written, for logs */
+    ngx_str_t             name;             /* host as written, NUL-ended: */
+                                            /* the TLS name by default */
     ngx_str_t             host;             /* numeric or path, NUL-ended */
     ngx_int_t             port;
     ngx_flag_t            unix_socket;
@@ -98,6 +101,7 @@ typedef struct {
 typedef struct {
     ngx_flag_t            configured;       /* maint_redis was given */
     ngx_str_t             addr_text;        /* as written, for logs */
+    ngx_str_t             name;             /* host as written, NUL-ended */
     ngx_str_t             host;             /* numeric address or path */
     ngx_int_t             port;
     ngx_flag_t            unix_socket;
@@ -111,6 +115,17 @@ typedef struct {
     ngx_str_t             sentinel_username;
     ngx_str_t             sentinel_password;
     ngx_msec_t            role_check;       /* ROLE probe period */
+
+    /*
+     * TLS (docs/reliability.md, "TLS to Redis"): to the data node and to
+     * the sentinels alike; the context is made at configuration time
+     */
+    ngx_flag_t            tls;
+    ngx_str_t             tls_ca;           /* file or directory, full */
+    ngx_str_t             tls_cert;         /* path, NUL-ended */
+    ngx_str_t             tls_key;
+    ngx_str_t             tls_server_name;
+    void                 *tls_ctx;          /* SSL_CTX */
 
     ngx_msec_t            connect_timeout;
     ngx_msec_t            timeout;

@@ -19,11 +19,21 @@
  *   is asked again every role_check, and a READONLY reply or a lost
  *   connection sends the worker back to the sentinels, tried in turn.
  *   A stale sentinel or a demoted primary is never read from.
+ * - TLS (maint_redis ... tls): right after the connect, before any command,
+ *   the connection gets an SSL object made from the context read at
+ *   configuration time, naming the server to check; hiredis's SSL layer
+ *   then runs the handshake through the same event hooks, non-blocking,
+ *   under connect_timeout like the rest of the handshake.  A certificate
+ *   that fails the check is a failed connection like any other.
  */
 
 #include "ngx_maint_module.h"       /* ngx_config.h first, as NGINX needs */
 
 #include <sys/ioctl.h>
+
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+#include <hiredis/hiredis_ssl.h>
+#endif
 
 
 typedef struct {
@@ -45,6 +55,10 @@ typedef struct {
     ngx_uint_t              sentinels_tried;/* in this round */
     ngx_int_t               primary_port;
     u_char                  primary_host[NGX_SOCKADDR_STRLEN + 1];
+
+    struct ssl_st          *ssl;            /* TLS: of the context ssl_ac, */
+    redisAsyncContext      *ssl_ac;         /* valid until hiredis frees it */
+    const char             *tls_name;       /* the name it checks */
 
     ngx_str_t               name;           /* of the peer, for logs */
     u_char                  name_buf[NGX_SOCKADDR_STRLEN + 160];
@@ -84,6 +98,12 @@ static void ngx_maint_redis_role_handler(ngx_event_t *ev);
 static void ngx_maint_redis_role_reply(redisAsyncContext *ac, void *reply,
     void *data);
 static ngx_flag_t ngx_maint_redis_is_master(redisReply *rr);
+static const char *ngx_maint_redis_why(const redisAsyncContext *ac,
+    char *buf, size_t len);
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+static ngx_int_t ngx_maint_redis_tls(redisAsyncContext *ac,
+    ngx_maint_addr_t *sa);
+#endif
 
 
 static char  ngx_maint_redis_role[] = "ROLE";
@@ -237,6 +257,9 @@ ngx_maint_redis_connect(void)
 
     rd->role_pending = 0;
     rd->asking = 0;
+    rd->ssl = NULL;
+    rd->ssl_ac = NULL;
+    sa = NULL;
     user = &mcf->username;
     password = &mcf->password;
 
@@ -299,6 +322,15 @@ ngx_maint_redis_connect(void)
         ngx_maint_redis_lost(NULL);
         return;
     }
+
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+    if (mcf->tls && ngx_maint_redis_tls(ac, sa) != NGX_OK) {
+        redisAsyncFree(ac);
+        ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
+        ngx_maint_redis_lost(NULL);
+        return;
+    }
+#endif
 
     c = ngx_get_connection(ac->c.fd, rd->log);
     if (c == NULL) {
@@ -405,6 +437,102 @@ ngx_maint_redis_connect(void)
     rd->handshake_left++;
 
     ngx_add_timer(&rd->connect_timer, mcf->connect_timeout);
+}
+
+
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+
+/*
+ * TLS on a connection hiredis has just opened (the TCP connect may still
+ * be under way), before any command: hiredis's SSL layer starts the
+ * handshake and finishes it through the event hooks, never blocking.  The
+ * name checked: tls_server_name, else the host as written in maint_redis
+ * (a sentinel's, or the data node's), else, for a primary a sentinel
+ * named, its address.
+ */
+
+static ngx_int_t
+ngx_maint_redis_tls(redisAsyncContext *ac, ngx_maint_addr_t *sa)
+{
+    ngx_maint_redis_t      *rd = &ngx_maint_redis;
+    ngx_maint_main_conf_t  *mcf = rd->mcf;
+
+    char           reason[128];
+    const char    *name;
+    struct ssl_st  *ssl;
+
+    if (mcf->tls_server_name.len) {
+        name = (char *) mcf->tls_server_name.data;
+
+    } else if (sa) {
+        name = (char *) sa->name.data;
+
+    } else if (mcf->master_name.len) {
+        name = (char *) rd->primary_host;
+
+    } else {
+        name = (char *) mcf->name.data;
+    }
+
+    ssl = maint_tls_new(mcf->tls_ctx, name, reason, sizeof(reason));
+    if (ssl == NULL) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V: TLS: %s", &rd->name, reason);
+        return NGX_ERROR;
+    }
+
+    if (redisInitiateSSL(&ac->c, ssl) != REDIS_OK) {
+        /* hiredis did not take it: ours to free */
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: redis %V: TLS: %s", &rd->name,
+                      maint_tls_reason(ssl, reason, sizeof(reason))
+                      ? reason : ac->c.errstr);
+        maint_tls_free(ssl);
+        return NGX_ERROR;
+    }
+
+    rd->ssl = ssl;
+    rd->ssl_ac = ac;
+    rd->tls_name = name;
+
+    return NGX_OK;
+}
+
+#endif
+
+
+/*
+ * Why a connection failed, for the log: with TLS, the certificate check
+ * or OpenSSL's reason (hiredis's own text is errno's, often unrelated).
+ * Called from hiredis's callbacks, while ac is still alive.
+ */
+
+static const char *
+ngx_maint_redis_why(const redisAsyncContext *ac, char *buf, size_t len)
+{
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    u_char      *p;
+    const char  *why;
+
+    if (rd->ssl && rd->ssl_ac == ac) {
+        why = maint_tls_reason(rd->ssl, buf, len);
+
+        if (why != NULL) {
+            if (ngx_strncmp(why, "certificate", 11) == 0) {
+                /* say what was expected: a name, never a secret */
+                p = (u_char *) buf + ngx_strlen(buf);
+                ngx_snprintf(p, len - (p - (u_char *) buf) - 1,
+                             " (expected \"%s\")%Z", rd->tls_name);
+            }
+
+            return why;
+        }
+    }
+#endif
+
+    return ac->errstr ? ac->errstr : "closed by server";
 }
 
 
@@ -663,6 +791,8 @@ ngx_maint_redis_on_connect(const redisAsyncContext *ac, int status)
 {
     ngx_maint_redis_t  *rd = &ngx_maint_redis;
 
+    char  why[NGX_MAX_ERROR_STR / 4];
+
     if (status == REDIS_OK) {
         return;
     }
@@ -671,7 +801,7 @@ ngx_maint_redis_on_connect(const redisAsyncContext *ac, int status)
 
     ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                   "maint: redis %V: connect failed: %s",
-                  &rd->name, ac->errstr);
+                  &rd->name, ngx_maint_redis_why(ac, why, sizeof(why)));
 
     ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
     ngx_maint_redis_lost(NULL);
@@ -683,6 +813,8 @@ ngx_maint_redis_on_disconnect(const redisAsyncContext *ac, int status)
 {
     ngx_maint_redis_t  *rd = &ngx_maint_redis;
 
+    char  why[NGX_MAX_ERROR_STR / 4];
+
     if (rd->closing) {
         /* we freed it ourselves and already dealt with the consequences */
         return;
@@ -690,8 +822,7 @@ ngx_maint_redis_on_disconnect(const redisAsyncContext *ac, int status)
 
     ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                   "maint: redis %V: connection lost: %s",
-                  &rd->name,
-                  ac->errstr ? ac->errstr : "closed by server");
+                  &rd->name, ngx_maint_redis_why(ac, why, sizeof(why)));
 
     ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
     ngx_maint_redis_lost(NULL);
@@ -820,7 +951,22 @@ ngx_maint_redis_retry_handler(ngx_event_t *ev)
 static void
 ngx_maint_redis_connect_timeout(ngx_event_t *ev)
 {
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+#endif
+
     ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
+
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+    /* a peer that is not speaking TLS often just waits: say so */
+    if (rd->ssl && rd->ssl_ac == rd->ac && rd->ac
+        && !maint_tls_handshake_done(rd->ssl))
+    {
+        ngx_maint_redis_fail("connect timed out in the TLS handshake");
+        return;
+    }
+#endif
+
     ngx_maint_redis_fail("connect timed out");
 }
 
@@ -847,12 +993,26 @@ ngx_maint_redis_read_handler(ngx_event_t *rev)
      */
 
     for ( ;; ) {
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+        if (rd->ssl) {
+            /* the queue is this thread's: only our own errors in it */
+            maint_tls_clear_errors();
+        }
+#endif
+
         redisAsyncHandleRead(ac);
 
         if (rd->ac != ac) {
             /* freed inside a callback; c is gone as well */
             return;
         }
+
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+        /* OpenSSL may hold decrypted bytes the socket no longer shows */
+        if (rd->ssl && maint_tls_pending(rd->ssl) > 0) {
+            continue;
+        }
+#endif
 
         if (ioctl(c->fd, FIONREAD, &n) == -1 || n <= 0) {
             break;
@@ -890,6 +1050,12 @@ ngx_maint_redis_write_handler(ngx_event_t *wev)
 
     for ( ;; ) {
         size_t  before = ac->c.obuf ? sdslen(ac->c.obuf) : 0;
+
+#if (NGX_MAINT_HAVE_HIREDIS_SSL)
+        if (rd->ssl) {
+            maint_tls_clear_errors();
+        }
+#endif
 
         redisAsyncHandleWrite(ac);
 

@@ -394,7 +394,9 @@ sub start {
             . ($self->{down_after} // 500) . "\n"
             . "sentinel failover-timeout $name "
             . ($self->{failover_timeout} // 2000) . "\n"
-            . "sentinel parallel-syncs $name 2\n";
+            . "sentinel parallel-syncs $name 2\n"
+            # extra => "...": more lines (TLS ports and files, say)
+            . ($self->{extra} // '');
         close $f;
     }
 
