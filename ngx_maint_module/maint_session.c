@@ -358,6 +358,16 @@ maint_cookie_name(const char *n, size_t n_len, const char *name,
         return MAINT_NAME_ALIAS;        /* nobody's real name: not safe */
     }
 
+    /*
+     * Reading a name never lengthens it (decoding shortens, folding and
+     * "[" keep the length): a shorter one is another cookie, unless the
+     * name itself is percent-encoded
+     */
+
+    if (n_len < name_len && memchr(name, '%', name_len) == NULL) {
+        return MAINT_NAME_OTHER;
+    }
+
     /* the common case, on every pair of every request: no decoding */
 
     if (memchr(n, '%', n_len) == NULL && memchr(n, '[', n_len) == NULL

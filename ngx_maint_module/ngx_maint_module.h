@@ -242,6 +242,7 @@ typedef struct {
     unsigned                sessions_read:1;
     unsigned                revoked:1;      /* one of them is ended */
     unsigned                too_many:1;     /* more values than we check */
+    unsigned                foreign:1;      /* an alias or an edge cookie */
     unsigned                expire_cookie:1;/* filter: Set-Cookie expiry */
     unsigned                bypassed:1;     /* a superadmin's request */
     unsigned                reading_body:1; /* the sign-in form's */

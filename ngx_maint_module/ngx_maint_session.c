@@ -85,8 +85,10 @@ typedef struct {
 
 static ngx_maint_session_t *ngx_maint_session_get(const u_char *key,
     ngx_maint_sref_t *create);
-static void ngx_maint_session_collect_one(void *data, const char *value,
-    size_t len, int valid);
+static int ngx_maint_session_collect_pair(void *data, const char *name,
+    size_t name_len, const char *value, size_t len);
+static void ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx,
+    const char *value, size_t len);
 static void ngx_maint_on_session(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_revoked(redisAsyncContext *ac, void *reply,
@@ -252,9 +254,37 @@ ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
 }
 
 
+/* Calls visit for every pair of the request's Cookie headers */
+
+static void
+ngx_maint_cookie_pairs(ngx_http_request_t *r, maint_cookie_filter_pt visit,
+    void *data)
+{
+    ngx_table_elt_t   *h;
+#if (nginx_version >= 1023000)
+
+    for (h = r->headers_in.cookie; h; h = h->next) {
+#else
+    ngx_uint_t         i;
+    ngx_table_elt_t  **hs;
+
+    hs = r->headers_in.cookies.elts;
+
+    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
+        h = hs[i];
+#endif
+        (void) maint_cookie_filter((char *) h->value.data, h->value.len,
+                                   visit, data, NULL);
+    }
+}
+
+
 /*
- * The values of the session cookie in the request, once.  Every value is
- * either checked or stripped from the request the upstream receives
+ * The request's cookies, read once: the values of the session cookie, and
+ * whether anything must go before the upstream sees the headers (an alias
+ * of the session cookie, an edge cookie), so that a request with nothing
+ * to remove has its headers read only here.  Every value is either
+ * checked or stripped from the request the upstream receives
  * (ngx_maint_cookies_upstream): those too long or with bytes outside
  * printable ASCII, those the site's pattern does not describe, and those
  * beyond what one request may have looked up are stripped.  More values
@@ -271,12 +301,7 @@ ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     ctx->sessions_read = 1;
 
-    if (lcf->session_cookie.len == 0) {
-        return;
-    }
-
-    ngx_maint_cookies_each(r, &lcf->session_cookie,
-                           ngx_maint_session_collect_one, ctx);
+    ngx_maint_cookie_pairs(r, ngx_maint_session_collect_pair, ctx);
 
     if (ctx->too_many) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -320,12 +345,44 @@ ngx_maint_session_checkable(ngx_maint_loc_conf_t *lcf, const char *value,
 }
 
 
-static void
-ngx_maint_session_collect_one(void *data, const char *value, size_t len,
-    int valid)
+static int
+ngx_maint_session_collect_pair(void *data, const char *name,
+    size_t name_len, const char *value, size_t len)
 {
     ngx_maint_ctx_t  *ctx = data;
 
+    ngx_str_t             *cookie;
+    ngx_maint_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(ctx->request, ngx_maint_module);
+    cookie = &lcf->session_cookie;
+
+    if (cookie->len) {
+        switch (maint_cookie_name(name, name_len, (char *) cookie->data,
+                                  cookie->len))
+        {
+        case MAINT_NAME_EXACT:
+            ngx_maint_session_collect_one(ctx, value, len);
+            return 1;
+
+        case MAINT_NAME_ALIAS:
+            ctx->foreign = 1;
+            return 1;
+        }
+    }
+
+    if (ngx_maint_edge_cookie(name, name_len)) {
+        ctx->foreign = 1;
+    }
+
+    return 1;
+}
+
+
+static void
+ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, const char *value,
+    size_t len)
+{
     ngx_uint_t             i;
     ngx_maint_sref_t      *ref;
     ngx_maint_loc_conf_t  *lcf;
@@ -811,6 +868,25 @@ typedef struct {
 } ngx_maint_upstream_t;
 
 
+static ngx_flag_t
+ngx_maint_session_strips(ngx_maint_ctx_t *ctx)
+{
+    ngx_uint_t  i;
+
+    if (ctx->revoked) {
+        return 1;
+    }
+
+    for (i = 0; i < ctx->nsessions; i++) {
+        if (ctx->sessions[i].strip) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 ngx_int_t
 ngx_maint_cookies_upstream(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
@@ -823,6 +899,10 @@ ngx_maint_cookies_upstream(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_uint_t             i;
     ngx_table_elt_t      **hs;
 #endif
+
+    if (ctx && !ctx->foreign && !ngx_maint_session_strips(ctx)) {
+        return NGX_OK;                  /* nothing goes: the common case */
+    }
 
     u.ctx = ctx;
     u.lcf = lcf;
