@@ -53,6 +53,8 @@ static char *ngx_maint_redis_tls(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf,
     ngx_str_t *param);
 static ngx_int_t ngx_maint_tls_file(ngx_conf_t *cf, ngx_str_t *name,
     ngx_str_t *v, ngx_str_t *path);
+static ngx_int_t ngx_maint_conf_cstr(ngx_conf_t *cf, ngx_str_t *src,
+    ngx_str_t *dst);
 static char *ngx_maint_parse_addr(ngx_conf_t *cf, ngx_str_t *url,
     ngx_int_t default_port, ngx_maint_addr_t *a);
 static char *ngx_maint_parse_sentinels(ngx_conf_t *cf,
@@ -1055,14 +1057,10 @@ ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                     goto invalid;
                 }
 
-                dst->data = ngx_pnalloc(cf->pool, v.len + 1);
-                if (dst->data == NULL) {
+                if (ngx_maint_conf_cstr(cf, &v, dst) != NGX_OK) {
                     return NGX_CONF_ERROR;
                 }
 
-                ngx_memcpy(dst->data, v.data, v.len);
-                dst->data[v.len] = '\0';
-                dst->len = v.len;
                 continue;
             }
 
@@ -1284,16 +1282,23 @@ ngx_maint_tls_file(ngx_conf_t *cf, ngx_str_t *name, ngx_str_t *v,
         return NGX_ERROR;
     }
 
-    /* NUL-ended for OpenSSL */
+    return ngx_maint_conf_cstr(cf, &full, path);
+}
 
-    path->data = ngx_pnalloc(cf->pool, full.len + 1);
-    if (path->data == NULL) {
+
+/* a copy ending in NUL, for OpenSSL */
+
+static ngx_int_t
+ngx_maint_conf_cstr(ngx_conf_t *cf, ngx_str_t *src, ngx_str_t *dst)
+{
+    dst->data = ngx_pnalloc(cf->pool, src->len + 1);
+    if (dst->data == NULL) {
         return NGX_ERROR;
     }
 
-    ngx_memcpy(path->data, full.data, full.len);
-    path->data[full.len] = '\0';
-    path->len = full.len;
+    ngx_memcpy(dst->data, src->data, src->len);
+    dst->data[src->len] = '\0';
+    dst->len = src->len;
 
     return NGX_OK;
 }
