@@ -63,7 +63,7 @@ $(TLS_STAMP):
 	rm -f $(BUILD)/hiredis-ssl.*
 	touch $@
 
-$(NGX_BUILD)/Makefile: config $(NGINX_SRC)/conf_flags $(TLS_STAMP)
+$(NGX_BUILD)/objs/Makefile: config $(NGINX_SRC)/conf_flags $(TLS_STAMP)
 	rm -rf $(NGX_BUILD)
 	mkdir -p $(BUILD)
 	cp -r $(NGINX_SRC) $(NGX_BUILD)
@@ -75,7 +75,7 @@ $(NGX_BUILD)/Makefile: config $(NGINX_SRC)/conf_flags $(TLS_STAMP)
 	    --add-dynamic-module=$(CURDIR) > configure.log 2>&1 \
 	    || { cat configure.log; exit 1; }
 
-$(MODULE): $(NGX_BUILD)/Makefile $(MOD_SRCS)
+$(MODULE): $(NGX_BUILD)/objs/Makefile $(MOD_SRCS)
 	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
 	@# a new file, renamed into place: running workers keep the old one
 	cp $(NGX_BUILD)/objs/ngx_maint_module.so $@.tmp && mv -f $@.tmp $@

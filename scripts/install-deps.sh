@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages only, what building, testing and the demo
-# need (chromium for the browser tests, whose t/300-browser.t runs `npm ci`
-# in t/browser for playwright-core), plus any packages named as arguments
-# (the benchmark's); does nothing when all of it is there.  Services the
-# packages would start on their own (nginx on :80, redis on :6379) are kept
-# from starting: the tests and the demo start their own on ports of their
-# choosing.
+# Installs, from Debian's packages only, what building the module and the
+# admin programs and running the demo need; with --tests, also what only
+# the tests need (cmocka for the unit tests, faketime, h2load, clang's
+# sanitizer runtime, valgrind, and chromium with node for the browser
+# tests, whose t/300-browser.t runs `npm ci` in t/browser for
+# playwright-core); plus any packages named as arguments (the benchmark's).
+# Does nothing when all of it is there.  Services the packages would start
+# on their own (nginx on :80, redis on :6379) are kept from starting: the
+# tests and the demo start their own on ports of their choosing.
 set -euo pipefail
+
+tests=""
+if [ "${1:-}" = --tests ]; then
+    tests=1
+    shift
+fi
 
 packages=(
     make gcc libc6-dev pkg-config
     nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
     zlib1g-dev libmicrohttpd-dev libcurl4-openssl-dev
-    redis-server redis-sentinel libcmocka-dev perl faketime curl
-    nghttp2-client
-    clang libclang-rt-14-dev valgrind
-    chromium
+    redis-server redis-sentinel perl curl
     "$@"
 )
 
-# the browser tests (t/300-browser.t) drive chromium with playwright-core
-# from npm; node and npm from Debian unless a node is already installed
-command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+if [ -n "$tests" ]; then
+    packages+=(libcmocka-dev faketime nghttp2-client openssl
+               clang libclang-rt-14-dev valgrind chromium)
+
+    # node and npm from Debian unless a node is already installed
+    command -v node >/dev/null && command -v npm >/dev/null \
+        || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -35,7 +35,7 @@ case "${1:-}" in
     --unstable) shift; exec scripts/test-debian.sh sid "$@" ;;
 esac
 
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 make -s -j"$(nproc)" all
 
 # the sanitizer pass: every test but the fuzzers (sanitized already)
