@@ -17,6 +17,10 @@ app_port=${DEMO_APP_PORT:-8081}
 redis_port=${DEMO_REDIS_PORT:-6380}
 api_port=${DEMO_API_PORT:-8090}
 
+step() {            # step TEXT: one line of progress
+    printf '%s\n' "-- $*"
+}
+
 stop() {
     for name in nginx app admin redis; do
         local f="$run/$name.pid"
@@ -31,11 +35,46 @@ stop() {
     done
 }
 
-wait_for() {        # wait_for WHAT COMMAND...: up to 10 s
-    local what=$1; shift
-    for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-    echo "$what did not start; see $run/logs" >&2
+# A start that fails half-way stops what it had started.
+started=""
+on_exit() {
+    local rc=$?
+    if [ "$rc" -ne 0 ] && [ -n "$started" ]; then
+        echo "stopping what the demo had started" >&2
+        stop
+    fi
+}
+trap on_exit EXIT
+
+fail() {            # fail MESSAGE...
+    echo "demo: $*" >&2
     exit 1
+}
+
+wait_for() {        # wait_for WHAT LOG COMMAND...: up to 10 s
+    local what=$1 log=$2; shift 2
+    for _ in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    echo "demo: $what did not start; the end of $log:" >&2
+    tail -n 5 "$log" >&2 || true
+    exit 1
+}
+
+# Every port is checked before anything starts, so a busy one is named
+# with the variable that moves it instead of surfacing as a bind error in
+# some log.
+check_ports() {
+    local spec var p who
+    for spec in "DEMO_PORT $port gateway" "DEMO_APP_PORT $app_port app" \
+                "DEMO_API_PORT $api_port admin API" \
+                "DEMO_REDIS_PORT $redis_port Redis"
+    do
+        read -r var p who <<<"$spec"
+        if ss -Hltn "sport = :$p" | grep -q .; then
+            fail "port $p (the $who, $var) is in use by another" \
+                 "program; choose a free one, e.g." \
+                 "$var=$((p + 100)) scripts/demo.sh"
+        fi
+    done
 }
 
 if [ "${1:-start}" = stop ]; then
@@ -44,16 +83,21 @@ if [ "${1:-start}" = stop ]; then
     exit 0
 fi
 
+step "checking the packages it needs"
 scripts/install-deps.sh
+step "building the module, maint-admind and maintctl"
 make -s module admin
 stop
+check_ports
+started=1
 
 mkdir -p "$run/logs" "$run/tmp" "$run/sessions"
 
+step "starting Redis on 127.0.0.1:$redis_port"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize yes --pidfile "$run/redis.pid" --logfile "$run/logs/redis.log" \
     --dir "$run"
-wait_for Redis redis-cli -p "$redis_port" ping
+wait_for Redis "$run/logs/redis.log" redis-cli -p "$redis_port" ping
 
 # the admin API, with a fresh admin token (and a viewer one) each start
 admin=$(build/maint-admind gen-token demo admin)
@@ -68,9 +112,10 @@ viewer_token=$(sed -n 's/^token: *//p' <<<"$viewer")
 } >"$run/admin.conf"
 chmod 600 "$run/admin.conf"
 
+step "starting the admin API on 127.0.0.1:$api_port"
 nohup build/maint-admind --config "$run/admin.conf" >"$run/logs/admin.log" 2>&1 &
 echo $! >"$run/admin.pid"
-wait_for "the admin API" curl -sf "http://127.0.0.1:$api_port/healthz"
+wait_for "the admin API" "$run/logs/admin.log" curl -sf "http://127.0.0.1:$api_port/healthz"
 
 cat >"$run/env" <<ENV
 export MAINT_API_URL=http://127.0.0.1:$api_port
@@ -85,15 +130,18 @@ credential=$(MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
              build/maintctl superadmin add ops 2>/dev/null \
              | sed -n 's/^credential: *//p')
 
+step "starting the app (Acme CRM) on 127.0.0.1:$app_port"
 nohup perl demo/app.pl "$app_port" "$run/sessions" >"$run/logs/app.log" 2>&1 &
 echo $! >"$run/app.pid"
-wait_for "the app" curl -sf "http://127.0.0.1:$app_port/health"
+wait_for "the app" "$run/logs/app.log" curl -sf "http://127.0.0.1:$app_port/health"
 
+step "starting NGINX with the module on 127.0.0.1:$port"
 sed -e "s|@ROOT@|$root|g" -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" \
     -e "s|@APP_PORT@|$app_port|g" -e "s|@REDIS_PORT@|$redis_port|g" \
     demo/nginx.conf.in >"$run/nginx.conf"
-nginx -p "$run" -c "$run/nginx.conf" -e "$run/logs/error.log"
-wait_for NGINX curl -sf "http://127.0.0.1:$port/health"
+nginx -p "$run" -c "$run/nginx.conf" -e "$run/logs/error.log" \
+    || fail "NGINX did not start; see $run/logs/error.log"
+wait_for NGINX "$run/logs/error.log" curl -sf "http://127.0.0.1:$port/health"
 
 cat <<TXT
 

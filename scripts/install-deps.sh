@@ -20,7 +20,7 @@ packages=(
     make gcc libc6-dev pkg-config
     nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
     zlib1g-dev libmicrohttpd-dev libcurl4-openssl-dev
-    redis-server redis-sentinel perl curl
+    redis-server redis-sentinel perl curl iproute2
     "$@"
 )
 
