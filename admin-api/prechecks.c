@@ -27,7 +27,6 @@ json_t *
 adm_check_redis(void)
 {
     char         detail[256], role[32], policy[64];
-    size_t       i;
     int64_t      maxmemory;
     const char  *status, *p, *why;
     redisReply  *rr;
@@ -52,26 +51,34 @@ adm_check_redis(void)
         return adm_check("redis_writable", "fail", detail);
     }
 
-    rr = adm_redisf("CONFIG GET maxmemory*");
+    /*
+     * INFO, not CONFIG GET: the admin's Redis user needs no CONFIG at all
+     * (CONFIG GET shows every setting, masterauth included; see
+     * docs/redis-acl.conf), and INFO memory carries both values.
+     */
 
-    if (rr == NULL || rr->type != REDIS_REPLY_ARRAY) {
+    rr = adm_redisf("INFO memory");
+
+    if (rr == NULL || rr->type != REDIS_REPLY_STRING
+        || (p = strstr(rr->str, "maxmemory_policy:")) == NULL)
+    {
         snprintf(detail, sizeof(detail), "primary; maxmemory-policy "
                  "unknown (%s)", rr && rr->type == REDIS_REPLY_ERROR
-                                 ? rr->str : "CONFIG not allowed");
+                                 ? rr->str : "INFO memory has no policy");
         freeReplyObject(rr);
         return adm_check("redis_writable", "warn", detail);
     }
 
-    policy[0] = '\0';
+    p += sizeof("maxmemory_policy:") - 1;
+    snprintf(policy, sizeof(policy), "%.*s", (int) strcspn(p, "\r\n"), p);
+
+    /* "maxmemory:" at a line start: not "used_memory..." nor "_human" */
+
     maxmemory = 0;
+    p = strstr(rr->str, "\nmaxmemory:");
 
-    for (i = 0; i + 1 < rr->elements; i += 2) {
-        if (strcmp(rr->element[i]->str, "maxmemory-policy") == 0) {
-            snprintf(policy, sizeof(policy), "%s", rr->element[i + 1]->str);
-
-        } else if (strcmp(rr->element[i]->str, "maxmemory") == 0) {
-            maxmemory = strtoll(rr->element[i + 1]->str, NULL, 10);
-        }
+    if (p) {
+        maxmemory = strtoll(p + sizeof("\nmaxmemory:") - 1, NULL, 10);
     }
 
     freeReplyObject(rr);

@@ -282,6 +282,8 @@ void ngx_maint_redis_exit_worker(void);
 ngx_flag_t ngx_maint_redis_ready(void);
 void ngx_maint_redis_fail(const char *reason);
 void ngx_maint_redis_error_reply(redisAsyncContext *ac, redisReply *rr);
+void ngx_maint_redis_log_refused(time_t *last, const char *what,
+    redisReply *rr);
 ngx_int_t ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
     const char **argv, const size_t *argvlen);
 ngx_int_t ngx_maint_redis_formatted(redisCallbackFn *fn, void *data,

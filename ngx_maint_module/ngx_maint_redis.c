@@ -724,6 +724,32 @@ ngx_maint_redis_error_reply(redisAsyncContext *ac, redisReply *rr)
 }
 
 
+/*
+ * An error reply to a command whose caller carries on (a registry write, a
+ * clock sample, a session's read): Redis's text names what was refused --
+ * "NOPERM ... 'del' command" or "... one of the keys" under a too-narrow
+ * ACL user, READONLY, OOM -- so it is logged with the command, at most
+ * once a minute per call site (*last) and worker, never once a request.
+ */
+
+void
+ngx_maint_redis_log_refused(time_t *last, const char *what, redisReply *rr)
+{
+    if (rr == NULL || rr->type != REDIS_REPLY_ERROR
+        || (*last && ngx_time() - *last < 60))
+    {
+        return;
+    }
+
+    *last = ngx_time();
+
+    ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0,
+                  "maint: redis %V: %s failed: %*s (logged at most once a "
+                  "minute)", &ngx_maint_redis.name, what,
+                  (size_t) ngx_min(rr->len, 200), rr->str);
+}
+
+
 static void
 ngx_maint_redis_handshake_reply(redisAsyncContext *ac, void *reply,
     void *data)

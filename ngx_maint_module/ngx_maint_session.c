@@ -91,6 +91,8 @@ static void ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx,
     const char *value, size_t len);
 static void ngx_maint_on_session(redisAsyncContext *ac, void *reply,
     void *data);
+static void ngx_maint_on_registry_write(redisAsyncContext *ac, void *reply,
+    void *data);
 static void ngx_maint_on_revoked(redisAsyncContext *ac, void *reply,
     void *data);
 static ngx_int_t ngx_maint_session_exists(ngx_maint_session_t *s);
@@ -173,7 +175,9 @@ ngx_maint_session_redis_ready(void)
     ngx_uint_t  i;
 
     for (i = 0; i < ngx_maint_npending; i++) {
-        if (ngx_maint_redis_formatted(NULL, NULL, &ngx_maint_pending[i])
+        if (ngx_maint_redis_formatted(ngx_maint_on_registry_write,
+                                      (void *) "session registry write",
+                                      &ngx_maint_pending[i])
             != NGX_OK)
         {
             break;
@@ -206,7 +210,8 @@ ngx_maint_session_send(int argc, const char **argv, const size_t *argvlen)
     char  *cmd;
 
     if (ngx_maint_redis_ready()) {
-        (void) ngx_maint_redis_command(NULL, NULL, argc, argv, argvlen);
+        (void) ngx_maint_redis_command(ngx_maint_on_registry_write,
+                                       (void *) argv[0], argc, argv, argvlen);
         return;
     }
 
@@ -674,6 +679,11 @@ ngx_maint_reply_name(redisReply *rr, u_char *out, size_t max)
 }
 
 
+static time_t  ngx_maint_session_refused;
+static time_t  ngx_maint_revoked_refused;
+static time_t  ngx_maint_registry_refused;
+
+
 static void
 ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
 {
@@ -712,6 +722,12 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
                                                      s->superadmin_cid,
                                                      sizeof(s->superadmin_cid));
 
+    } else if (rr->type == REDIS_REPLY_ERROR) {
+        /* WRONGTYPE, or NOPERM under an ACL user without the registry */
+        ngx_maint_redis_log_refused(&ngx_maint_session_refused,
+                                    "HMGET (a session, treated as never "
+                                    "seen created)", rr);
+
     } else {
         ngx_log_error(NGX_LOG_WARN, ngx_maint_sessions.log, 0,
                       "maint: unexpected reply reading a session, treating "
@@ -719,6 +735,25 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
     }
 
     ngx_maint_state_batch_reply(s->gen);
+}
+
+
+/*
+ * A registry write refused: logged, so that an ACL user without them
+ * (NOPERM) or a demoted primary (READONLY) does not fail silently; the
+ * session then has no registry facts, which every cutoff ends.  data: the
+ * command's name, a static string.
+ */
+
+static void
+ngx_maint_on_registry_write(redisAsyncContext *ac, void *reply, void *data)
+{
+    redisReply  *rr = reply;
+
+    if (rr && rr->type == REDIS_REPLY_ERROR) {
+        ngx_maint_redis_log_refused(&ngx_maint_registry_refused, data, rr);
+        ngx_maint_redis_error_reply(ac, rr);
+    }
 }
 
 
@@ -736,6 +771,8 @@ ngx_maint_on_revoked(redisAsyncContext *ac, void *reply, void *data)
 
     if (rr->type != REDIS_REPLY_INTEGER) {
         /* cannot tell: the read fails, requests go by policy */
+        ngx_maint_redis_log_refused(&ngx_maint_revoked_refused,
+                                    "EXISTS (the blacklist)", rr);
         ngx_maint_state_batch_failed("unexpected reply to EXISTS");
         return;
     }

@@ -93,6 +93,8 @@ typedef struct {
     int64_t                 clock_base;     /* Redis ms at clock_mono */
     ngx_msec_t              clock_mono;
     ngx_msec_t              clock_at;
+    time_t                  time_refused;   /* last logged TIME error */
+    time_t                  read_refused;   /* last logged read error */
 
     ngx_str_t               cmd_time;       /* formatted once per worker */
     ngx_str_t               cmd_version;
@@ -812,7 +814,11 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
 
     rtt = ngx_current_msec - b->sent_at;
 
-    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
+    if (rr->type == REDIS_REPLY_ERROR) {
+        /* the local clock stands in; say why (NOPERM: the ACL lacks TIME) */
+        ngx_maint_redis_log_refused(&rd->time_refused, "TIME", rr);
+
+    } else if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
         || ngx_maint_reply_int(rr->element[0], &sec) != NGX_OK
         || ngx_maint_reply_int(rr->element[1], &usec) != NGX_OK)
     {
@@ -852,10 +858,19 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     }
 
     if (rr->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: redis HMGET %V failed: %*s",
-                      &rd->mcf->key_state,
-                      (size_t) ngx_min(rr->len, 200), rr->str);
+        /*
+         * Every read while degraded gets it again (NOPERM from a user
+         * without the state, WRONGTYPE): once when it starts, then once a
+         * minute.
+         */
+        if (!rd->degraded || ngx_time() - rd->read_refused >= 60) {
+            rd->read_refused = ngx_time();
+            ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                          "maint: redis HMGET %V failed: %*s",
+                          &rd->mcf->key_state,
+                          (size_t) ngx_min(rr->len, 200), rr->str);
+        }
+
         ngx_maint_read_failed("error reply");
         return;
     }

@@ -257,7 +257,10 @@ sub start {
                '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
                '--dir', $self->{dir}, '--daemonize', 'no',
                '--maxclients', '1000',
-               $self->{password} ? ('--requirepass', $self->{password}) : (),
+               # user => NAME: the harness's own ACL user (the test
+               # defines it, e.g. in an included file), not requirepass
+               $self->{password} && !$self->{user}
+                   ? ('--requirepass', $self->{password}) : (),
                @{ $self->{args} // [] });
 
     $self->{pid} = MaintTest::_spawn('redis-server',
@@ -298,7 +301,8 @@ sub _connect {
     $self->{sock} = IO::Socket::INET->new(
         PeerAddr => '127.0.0.1', PeerPort => $self->{port}, Proto => 'tcp',
         Timeout => 2) or return;
-    $self->cmd('AUTH', $self->{password}) if $self->{password};
+    $self->cmd('AUTH', defined $self->{user} ? $self->{user} : (),
+               $self->{password}) if $self->{password};
     return $self->{sock};
 }
 
@@ -705,7 +709,11 @@ sub write_conf {
              . ($self->{sentinels}[0]{password}
                 ? "redis_sentinel_password $self->{sentinels}[0]{password}\n" : '')
            : 'redis 127.0.0.1:' . $redis->port . "\n")
-        . ($redis->{password} ? "redis_password $redis->{password}\n" : '')
+        # redis_user/redis_password: an ACL user other than the harness's
+        . ($self->{redis_user} ? "redis_user $self->{redis_user}\n" : '')
+        . (($self->{redis_password} // $redis->{password})
+           ? 'redis_password ' . ($self->{redis_password} // $redis->{password}) . "\n"
+           : '')
         . "redis_prefix $self->{prefix}\n"
         . "redis_timeout 1s\n"
         . "log_level debug\n"
