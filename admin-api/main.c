@@ -229,9 +229,11 @@ static const struct {
  * key (read again even if the paths are the same: that is how a renewed
  * certificate is picked up) take effect for the next request; the rest
  * keep their running values (adm_restart_fields).  Called between two
- * turns of the loop: no handler runs, and a request in progress (a body
- * still arriving, an answer still being sent) is not touched; it was
- * authenticated, and is answered, as it began.
+ * turns of the loop: no handler runs, and no connection is touched.  A
+ * request is checked (token, role) and answered in one turn, once its body
+ * is complete, so each one sees either the old configuration or the new,
+ * never a mix; one whose body was still arriving at the signal is
+ * answered under the new one, an answer being sent is sent.
  */
 
 static void
