@@ -38,12 +38,12 @@ ADMIN_HDRS := $(wildcard admin-api/*.h)
 CTL_SRCS   := $(wildcard admin-api/maintctl/*.c)
 CTL_HDRS   := $(wildcard admin-api/maintctl/*.h)
 ADMIN_FLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iadmin-api -Ingx_maint_module
-ADMIN_LIBS := -lmicrohttpd -lhiredis -ljansson -lcrypto
+ADMIN_LIBS := -lmicrohttpd -lgnutls -lhiredis -ljansson -lcrypto
 
 ifeq ($(HIREDIS_SSL),yes)
 ADMIN_FLAGS += -DMAINT_HAVE_HIREDIS_SSL=1
 ADMIN_SRCS  += ngx_maint_module/maint_tls.c
-ADMIN_LIBS  := -lmicrohttpd -lhiredis_ssl -lhiredis -ljansson -lssl -lcrypto
+ADMIN_LIBS  := -lmicrohttpd -lgnutls -lhiredis_ssl -lhiredis -ljansson -lssl -lcrypto
 endif
 ADMIND     := $(BUILD)/maint-admind
 MAINTCTL   := $(BUILD)/maintctl

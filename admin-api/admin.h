@@ -24,6 +24,7 @@
  *   prechecks.c  the dry-run prechecks
  *   service.c    /healthz, /metrics, /openapi.json, counters
  *   web.c        the admin page's static files ("/", "/ui/...")
+ *   tls.c        HTTPS: the certificate and key, reloaded on SIGHUP
  *   ticker.c     automatic starts and ends, recorded once a second
  */
 
@@ -95,6 +96,10 @@ typedef struct {
     int                 max_connections;
     int                 max_connections_per_client; /* per address */
     int                 log_level;
+    /* HTTPS (tls.c): the listener serves only HTTPS when tls_cert is set */
+    char                tls_cert[1024];     /* PEM chain, server's first */
+    char                tls_key[1024];      /* unencrypted PEM */
+    char                tls_priorities[512];    /* "": ADM_TLS_PRIORITIES */
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
 } adm_config_t;
@@ -435,6 +440,36 @@ extern const adm_asset_t  adm_web_assets[];
 extern const size_t       adm_web_nassets;
 
 int adm_web(adm_req_t *r);
+
+
+/* --- HTTPS (tls.c) -------------------------------------------------------- */
+
+/*
+ * TLS 1.2 and 1.3 only; forward-secret key exchange, AEAD ciphers: what
+ * every current browser, curl and libcurl speak (docs/admin-api.md).
+ */
+#define ADM_TLS_PRIORITIES                                                   \
+    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:"   \
+    "+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:"   \
+    "+ECDHE-RSA"
+
+int adm_tls_check(char *err, size_t errlen);
+int adm_tls_init(char *err, size_t errlen);
+const char *adm_tls_priorities(void);
+const char *adm_tls_not_after(void);
+void *adm_tls_reload_load(char *err, size_t errlen);
+void adm_tls_reload_apply(void *cred);
+void adm_tls_reload_discard(void *cred);
+void adm_tls_done(void);
+void adm_tls_connection(void *cls, struct MHD_Connection *conn, void **ctx,
+    enum MHD_ConnectionNotificationCode toe);
+
+#ifdef GNUTLS_ABSTRACT_H
+int adm_tls_cert_cb(gnutls_session_t session, const gnutls_datum_t *req_ca_dn,
+    int nreqs, const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
+    gnutls_pcert_st **pcert, unsigned int *pcert_length,
+    gnutls_privkey_t *privkey);
+#endif
 
 
 #endif /* ADMIN_H */

@@ -539,6 +539,24 @@ adm_config_set(const char *key, const char *value, char *err, size_t errlen)
         return 0;
     }
 
+    /* HTTPS: the files are read by adm_tls_check(), at -t, start, SIGHUP */
+
+    if (strcmp(key, "tls_cert") == 0) {
+        return adm_copy(adm_conf.tls_cert, sizeof(adm_conf.tls_cert), value,
+                        key, err, errlen);
+    }
+
+    if (strcmp(key, "tls_key") == 0) {
+        return adm_copy(adm_conf.tls_key, sizeof(adm_conf.tls_key), value,
+                        key, err, errlen);
+    }
+
+    if (strcmp(key, "tls_priorities") == 0) {
+        return adm_copy(adm_conf.tls_priorities,
+                        sizeof(adm_conf.tls_priorities), value, key, err,
+                        errlen);
+    }
+
     if (strcmp(key, "token") == 0) {
         return adm_config_token(value, err, errlen);
     }

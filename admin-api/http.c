@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <openssl/rand.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 
 #include "admin.h"
 
@@ -33,6 +35,9 @@ const size_t  adm_nroutes = sizeof(adm_routes) / sizeof(adm_routes[0]);
 
 /* requests between their first byte and their completion */
 static unsigned  adm_active;
+
+/* the listener serves HTTPS (tls_cert; fixed until a restart) */
+static int       adm_https;
 
 
 unsigned
@@ -159,6 +164,16 @@ adm_reply_raw(adm_req_t *r, unsigned status, const char *type,
 
     MHD_add_response_header(r->response, "Cache-Control", "no-store");
     MHD_add_response_header(r->response, "X-Request-Id", r->request_id);
+
+    /*
+     * Over HTTPS, browsers are told to use nothing else for this host for
+     * a year: a later http:// link or typo cannot send the page's token
+     * in clear.  Not includeSubDomains: other hosts are not ours to decide.
+     */
+    if (adm_https) {
+        MHD_add_response_header(r->response, "Strict-Transport-Security",
+                                "max-age=31536000");
+    }
 
     return (int) status;
 }
@@ -755,8 +770,11 @@ adm_unescape(void *cls, struct MHD_Connection *c, char *s)
 struct MHD_Daemon *
 adm_http_start(const char *listen, char *err, size_t errlen)
 {
-    int                 fd, family;
-    struct MHD_Daemon  *d;
+    int                   fd, family;
+    size_t                n;
+    unsigned              flags;
+    struct MHD_Daemon    *d;
+    struct MHD_OptionItem opts[16];
 
     fd = adm_listen_socket(listen, &family, err, errlen);
     if (fd < 0) {
@@ -770,25 +788,50 @@ adm_http_start(const char *listen, char *err, size_t errlen)
      * them all; a connection quiet for client_timeout (headers sent slowly,
      * or idle between requests) is closed.
      */
-    d = MHD_start_daemon(MHD_USE_ERROR_LOG | MHD_USE_ITC
-                         | (family == AF_INET6 ? MHD_USE_IPv6 : 0),
-                         0, NULL, NULL, adm_access, NULL,
-                         MHD_OPTION_LISTEN_SOCKET, (MHD_socket) fd,
-                         MHD_OPTION_NOTIFY_COMPLETED, adm_completed, NULL,
-                         MHD_OPTION_CONNECTION_TIMEOUT,
-                         (unsigned int) adm_conf.client_timeout,
-                         MHD_OPTION_CONNECTION_LIMIT,
-                         (unsigned int) adm_conf.max_connections,
-                         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-                         (unsigned int) adm_conf.max_connections_per_client,
+
+    n = 0;
+
+#define ADM_OPT(o, v, p)                                                      \
+    opts[n].option = (o); opts[n].value = (intptr_t) (v);                     \
+    opts[n].ptr_value = (void *) (p); n++
+
+    ADM_OPT(MHD_OPTION_LISTEN_SOCKET, fd, NULL);
+    ADM_OPT(MHD_OPTION_NOTIFY_COMPLETED, adm_completed, NULL);
+    ADM_OPT(MHD_OPTION_NOTIFY_CONNECTION, adm_tls_connection, NULL);
+    ADM_OPT(MHD_OPTION_CONNECTION_TIMEOUT, adm_conf.client_timeout, NULL);
+    ADM_OPT(MHD_OPTION_CONNECTION_LIMIT, adm_conf.max_connections, NULL);
+    ADM_OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+            adm_conf.max_connections_per_client, NULL);
+    ADM_OPT(MHD_OPTION_UNESCAPE_CALLBACK, adm_unescape, NULL);
+
+    flags = MHD_USE_ERROR_LOG | MHD_USE_ITC
+            | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+
+    /*
+     * HTTPS only, when tls_cert is set: the chain and key come from
+     * tls.c's callback at each handshake (a SIGHUP swaps them there).
+     */
+    adm_https = adm_conf.tls_cert[0] != '\0';
+
+    if (adm_https) {
+        flags |= MHD_USE_TLS;
+        ADM_OPT(MHD_OPTION_HTTPS_CERT_CALLBACK, 0, adm_tls_cert_cb);
+        ADM_OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, adm_tls_priorities());
+    }
+
+    ADM_OPT(MHD_OPTION_END, 0, NULL);
+
+#undef ADM_OPT
+
+    /* the logger first: libmicrohttpd logs what comes before it itself */
+    d = MHD_start_daemon(flags, 0, NULL, NULL, adm_access, NULL,
                          MHD_OPTION_EXTERNAL_LOGGER, adm_mhd_log, NULL,
-                         MHD_OPTION_UNESCAPE_CALLBACK, adm_unescape, NULL,
-                         MHD_OPTION_END);
+                         MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 
     if (d == NULL) {
         close(fd);
-        snprintf(err, errlen, "listen \"%s\": the HTTP server did not start",
-                 listen);
+        snprintf(err, errlen, "listen \"%s\": the HTTP%s server did not "
+                 "start", listen, adm_https ? "S" : "");
         return NULL;
     }
 

@@ -4,11 +4,14 @@
  * One thread: libmicrohttpd is driven from the loop (MHD_run_wait), and the
  * ticker runs between its turns, so handlers and the ticker never run at
  * the same time.  SIGTERM/SIGINT: stop accepting, finish what is in
- * progress (at most 5 s), exit 0.
+ * progress (at most 5 s), exit 0.  SIGHUP: read the configuration file
+ * again and apply what can change at run time (adm_reload()), between two
+ * turns of the loop, so that no request sees half of it.
  */
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +22,22 @@
 
 
 static volatile sig_atomic_t  adm_stop;
+static volatile sig_atomic_t  adm_hup;
+
+/* the configuration file, and the flags that override it, for a reload */
+static const char            *adm_config_file;
+static char                 **adm_argv;
+static int                    adm_argc;
 
 
 static void
 adm_on_signal(int sig)
 {
+    if (sig == SIGHUP) {
+        adm_hup = 1;
+        return;
+    }
+
     adm_stop = sig;
 }
 
@@ -37,6 +51,7 @@ adm_usage(FILE *f)
         " [--log-level L]\n"
         "                    [--redis-master-name NAME"
         " --redis-sentinels H:P,H:P...]\n"
+        "                    [--tls-cert FILE --tls-key FILE]\n"
         "       maint-admind -t [--config FILE]    check the configuration\n"
         "       maint-admind gen-token NAME ROLE   new token (admin|viewer)\n"
         "       maint-admind hash-token            SHA-256 of a token on "
@@ -110,6 +125,284 @@ adm_hash_token(void)
 }
 
 
+/* "--redis-db" -> "redis_db", for the flags that override the file */
+
+static int
+adm_flag_key(const char *flag, char *key, size_t size)
+{
+    char  *p;
+    size_t  i;
+
+    static const char  *keys[] = {
+        "listen", "redis", "redis_db", "redis_prefix", "redis_master_name",
+        "redis_sentinels", "log_level", "tls_cert", "tls_key"
+    };
+
+    if (strncmp(flag, "--", 2) != 0 || strlen(flag) >= size) {
+        return 0;
+    }
+
+    snprintf(key, size, "%s", flag + 2);
+
+    for (p = key; *p; p++) {
+        if (*p == '-') {
+            *p = '_';
+        }
+    }
+
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (strcmp(key, keys[i]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* what no single setting can check: settings that go together */
+
+static int
+adm_config_check(char *err, size_t errlen)
+{
+    if ((adm_conf.redis_master_name[0] == '\0')
+        != (adm_conf.redis_sentinels[0] == '\0'))
+    {
+        snprintf(err, errlen, "\"redis_master_name\" and "
+                 "\"redis_sentinels\" go together (Sentinel mode)");
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The settings a reload cannot apply: the listening socket and the HTTP
+ * server's limits (fixed when libmicrohttpd starts), the Redis connection
+ * (its address, credentials, TLS context and namespace: a half-switched
+ * store is worse than none), and HTTPS on or off.  A change to one of them
+ * is logged as needing a restart and the running value is kept.  Any
+ * other difference in the structure that is not applied below is caught
+ * by the final comparison in adm_reload() (a setting added later without
+ * a decision here), and reported the same way.
+ */
+
+#define ADM_FIELD(f, k)                                                       \
+    { k, offsetof(adm_config_t, f), sizeof(((adm_config_t *) 0)->f) }
+
+static const struct {
+    const char  *key;
+    size_t       off, size;
+} adm_restart_fields[] = {
+    ADM_FIELD(listen, "listen"),
+    ADM_FIELD(client_timeout, "client_timeout"),
+    ADM_FIELD(max_connections, "max_connections"),
+    ADM_FIELD(max_connections_per_client, "max_connections_per_client"),
+    ADM_FIELD(redis, "redis"),
+    ADM_FIELD(redis_db, "redis_db"),
+    ADM_FIELD(redis_user, "redis_user"),
+    ADM_FIELD(redis_password, "redis_password"),
+    ADM_FIELD(prefix, "redis_prefix"),
+    ADM_FIELD(redis_timeout_ms, "redis_timeout"),
+    ADM_FIELD(redis_master_name, "redis_master_name"),
+    ADM_FIELD(redis_sentinels, "redis_sentinels"),
+    ADM_FIELD(redis_sentinel_user, "redis_sentinel_user"),
+    ADM_FIELD(redis_sentinel_password, "redis_sentinel_password"),
+    ADM_FIELD(redis_tls, "redis_tls"),
+    ADM_FIELD(redis_tls_ca, "redis_tls_ca"),
+    ADM_FIELD(redis_tls_cert, "redis_tls_cert"),
+    ADM_FIELD(redis_tls_key, "redis_tls_key"),
+    ADM_FIELD(redis_tls_server_name, "redis_tls_server_name"),
+    ADM_FIELD(tls_priorities, "tls_priorities"),
+};
+
+#undef ADM_FIELD
+
+
+/*
+ * SIGHUP: the file is read again, the flags applied over it as at the
+ * start, and checked as -t checks it (the HTTPS certificate and key
+ * included).  If anything is wrong, nothing changes and the error is
+ * logged.  Otherwise the tokens, log_level, lease, max_window_duration,
+ * redis_min_replicas, redis_failover_timeout and the HTTPS certificate and
+ * key (read again even if the paths are the same: that is how a renewed
+ * certificate is picked up) take effect for the next request; the rest
+ * keep their running values (adm_restart_fields).  Called between two
+ * turns of the loop: no handler runs, and no connection is touched.  A
+ * request is checked (token, role) and answered in one turn, once its body
+ * is complete, so each one sees either the old configuration or the new,
+ * never a mix; one whose body was still arriving at the signal is
+ * answered under the new one, an answer being sent is sent.
+ */
+
+static void
+adm_reload(void)
+{
+    int            https_then, https_now, changed;
+    char           err[512], key[64], restart[512];
+    size_t         i, tokens_then;
+    void          *cred;
+    adm_config_t  *then, *now;
+
+    then = malloc(sizeof(adm_config_t));
+    now = malloc(sizeof(adm_config_t));
+
+    if (then == NULL || now == NULL) {
+        adm_log(ADM_LOG_ERROR, "configuration not reloaded", "{s:s}",
+                "error", "out of memory");
+        free(then);
+        free(now);
+        return;
+    }
+
+    memcpy(then, &adm_conf, sizeof(adm_config_t));
+    cred = NULL;
+    err[0] = '\0';
+
+    adm_config_defaults();
+
+    if (adm_config_file
+        && adm_config_load(adm_config_file, err, sizeof(err)) != 0)
+    {
+        goto invalid;
+    }
+
+    for (i = 1; i < (size_t) adm_argc; i++) {
+        if (strcmp(adm_argv[i], "--config") == 0) {
+            i++;
+
+        } else if (adm_flag_key(adm_argv[i], key, sizeof(key))
+                   && i + 1 < (size_t) adm_argc)
+        {
+            if (adm_config_set(key, adm_argv[++i], err, sizeof(err)) != 0) {
+                goto invalid;
+            }
+        }
+    }
+
+    if (adm_config_check(err, sizeof(err)) != 0) {
+        goto invalid;
+    }
+
+    https_then = then->tls_cert[0] != '\0';
+    https_now = adm_conf.tls_cert[0] != '\0';
+
+    if (https_then && https_now) {
+        /* tls_priorities is not applied, but must still be valid */
+        cred = adm_tls_reload_load(err, sizeof(err));
+        if (cred == NULL) {
+            goto invalid;
+        }
+
+    } else if (adm_tls_check(err, sizeof(err)) != 0) {
+        goto invalid;
+    }
+
+    memcpy(now, &adm_conf, sizeof(adm_config_t));
+
+    /* the running values of what needs a restart */
+
+    restart[0] = '\0';
+
+    for (i = 0; i < sizeof(adm_restart_fields) / sizeof(adm_restart_fields[0]);
+         i++)
+    {
+        if (memcmp((char *) now + adm_restart_fields[i].off,
+                   (char *) then + adm_restart_fields[i].off,
+                   adm_restart_fields[i].size) != 0)
+        {
+            snprintf(restart + strlen(restart),
+                     sizeof(restart) - strlen(restart), "%s%s",
+                     restart[0] ? ", " : "", adm_restart_fields[i].key);
+        }
+
+        memcpy((char *) &adm_conf + adm_restart_fields[i].off,
+               (char *) then + adm_restart_fields[i].off,
+               adm_restart_fields[i].size);
+    }
+
+    if (https_then != https_now) {
+        snprintf(restart + strlen(restart), sizeof(restart) - strlen(restart),
+                 "%s%s", restart[0] ? ", " : "",
+                 https_now ? "tls_cert (HTTPS on)" : "tls_cert (HTTPS off)");
+        memcpy(adm_conf.tls_cert, then->tls_cert, sizeof(adm_conf.tls_cert));
+        memcpy(adm_conf.tls_key, then->tls_key, sizeof(adm_conf.tls_key));
+    }
+
+    /*
+     * What is left must be exactly what was read: a difference is a
+     * setting this function does not know how to apply; keep it as it ran.
+     */
+    memcpy(now, &adm_conf, sizeof(adm_config_t));
+    memcpy(&adm_conf, then, sizeof(adm_config_t));
+
+    memcpy(adm_conf.tokens, now->tokens, sizeof(adm_conf.tokens));
+    adm_conf.ntokens = now->ntokens;
+    adm_conf.log_level = now->log_level;
+    adm_conf.lease_ms = now->lease_ms;
+    adm_conf.max_duration = now->max_duration;
+    adm_conf.redis_min_replicas = now->redis_min_replicas;
+    adm_conf.redis_failover_timeout_ms = now->redis_failover_timeout_ms;
+    memcpy(adm_conf.tls_cert, now->tls_cert, sizeof(adm_conf.tls_cert));
+    memcpy(adm_conf.tls_key, now->tls_key, sizeof(adm_conf.tls_key));
+
+    changed = memcmp(&adm_conf, now, sizeof(adm_config_t)) != 0;
+
+    if (changed) {
+        snprintf(restart + strlen(restart), sizeof(restart) - strlen(restart),
+                 "%s%s", restart[0] ? ", " : "", "other settings");
+    }
+
+    adm_tls_reload_apply(cred);
+
+    tokens_then = then->ntokens;
+
+    if (restart[0]) {
+        adm_log(ADM_LOG_WARN, "configuration changes that need a restart "
+                "were not applied", "{s:s, s:s}", "settings", restart,
+                "action", "restart maint-admind to apply them");
+    }
+
+    adm_log(ADM_LOG_INFO, "configuration reloaded",
+            "{s:s, s:i, s:i, s:s, s:s}",
+            "config", adm_config_file ? adm_config_file : "(none)",
+            "tokens", (int) adm_conf.ntokens,
+            "tokens_before", (int) tokens_then,
+            "log_level", adm_conf.log_level == ADM_LOG_DEBUG ? "debug"
+                         : adm_conf.log_level == ADM_LOG_INFO ? "info"
+                         : adm_conf.log_level == ADM_LOG_WARN ? "warn"
+                         : "error",
+            "tls_not_after", adm_tls_not_after());
+
+    if (adm_conf.ntokens == 0) {
+        adm_log(ADM_LOG_WARN, "no tokens configured: every /v1 request will "
+                "be refused", NULL);
+    }
+
+    memset(then, 0, sizeof(adm_config_t));
+    memset(now, 0, sizeof(adm_config_t));
+    free(then);
+    free(now);
+
+    return;
+
+invalid:
+
+    adm_tls_reload_discard(cred);
+    memcpy(&adm_conf, then, sizeof(adm_config_t));
+
+    adm_log(ADM_LOG_ERROR, "configuration not reloaded: the running "
+            "configuration is kept", "{s:s}",
+            "error", err);
+
+    memset(then, 0, sizeof(adm_config_t));
+    memset(now, 0, sizeof(adm_config_t));
+    free(then);
+    free(now);
+}
+
+
 static int
 adm_run(void)
 {
@@ -122,6 +415,7 @@ adm_run(void)
     sa.sa_handler = adm_on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     d = adm_http_start(adm_conf.listen, err, sizeof(err));
@@ -140,14 +434,22 @@ adm_run(void)
                 adm_store_error());
     }
 
-    adm_log(ADM_LOG_INFO, "listening", "{s:s, s:s, s:s, s:i}",
-            "listen", adm_conf.listen, "redis", adm_conf.redis,
-            "prefix", adm_conf.prefix, "tokens", (int) adm_conf.ntokens);
+    adm_log(ADM_LOG_INFO, "listening", "{s:s, s:s, s:s, s:s, s:i, s:s}",
+            "listen", adm_conf.listen,
+            "scheme", adm_conf.tls_cert[0] ? "https" : "http",
+            "redis", adm_conf.redis, "prefix", adm_conf.prefix,
+            "tokens", (int) adm_conf.ntokens,
+            "tls_not_after", adm_tls_not_after());
 
     last_tick = 0;
 
     while (!adm_stop) {
         MHD_run_wait(d, 250);
+
+        if (adm_hup) {
+            adm_hup = 0;
+            adm_reload();
+        }
 
         if (adm_clock() - last_tick >= 1.0) {
             last_tick = adm_clock();
@@ -173,6 +475,7 @@ adm_run(void)
     }
 
     MHD_stop_daemon(d);
+    adm_tls_done();
     adm_store_close();
 
     adm_log(ADM_LOG_INFO, "stopped", NULL);
@@ -242,31 +545,13 @@ main(int argc, char **argv)
             return 0;
         }
 
-        if (strncmp(flag, "--", 2) == 0 && i + 1 < argc
-            && strlen(flag) < sizeof(key))
-        {
-            /* --redis-db -> redis_db */
-            snprintf(key, sizeof(key), "%s", flag + 2);
-            for (char *p = key; *p; p++) {
-                if (*p == '-') {
-                    *p = '_';
-                }
+        if (adm_flag_key(flag, key, sizeof(key)) && i + 1 < argc) {
+            if (adm_config_set(key, argv[++i], err, sizeof(err)) != 0) {
+                fprintf(stderr, "maint-admind: %s: %s\n", flag, err);
+                return 1;
             }
 
-            if (strcmp(key, "listen") == 0 || strcmp(key, "redis") == 0
-                || strcmp(key, "redis_db") == 0
-                || strcmp(key, "redis_prefix") == 0
-                || strcmp(key, "redis_master_name") == 0
-                || strcmp(key, "redis_sentinels") == 0
-                || strcmp(key, "log_level") == 0)
-            {
-                if (adm_config_set(key, argv[++i], err, sizeof(err)) != 0) {
-                    fprintf(stderr, "maint-admind: %s: %s\n", flag, err);
-                    return 1;
-                }
-
-                continue;
-            }
+            continue;
         }
 
         fprintf(stderr, "maint-admind: unknown option \"%s\"\n", flag);
@@ -274,11 +559,8 @@ main(int argc, char **argv)
         return 1;
     }
 
-    if ((adm_conf.redis_master_name[0] == '\0')
-        != (adm_conf.redis_sentinels[0] == '\0'))
-    {
-        fprintf(stderr, "maint-admind: \"redis_master_name\" and "
-                "\"redis_sentinels\" go together (Sentinel mode)\n");
+    if (adm_config_check(err, sizeof(err)) != 0) {
+        fprintf(stderr, "maint-admind: %s\n", err);
         return 1;
     }
 
@@ -288,13 +570,25 @@ main(int argc, char **argv)
         return 1;
     }
 
+    /* HTTPS: the files are read now, and checked to go together */
+    if ((test ? adm_tls_check(err, sizeof(err))
+              : adm_tls_init(err, sizeof(err))) != 0)
+    {
+        fprintf(stderr, "maint-admind: %s%s%s\n", config ? config : "",
+                config ? ": " : "", err);
+        return 1;
+    }
+
     if (test) {
-        printf("maint-admind: configuration %s is ok (%zu tokens)\n",
-               config ? config : "(defaults)", adm_conf.ntokens);
+        printf("maint-admind: configuration %s is ok (%zu tokens%s)\n",
+               config ? config : "(defaults)", adm_conf.ntokens,
+               adm_conf.tls_cert[0] ? ", HTTPS" : "");
         return 0;
     }
 
-    (void) errno;
+    adm_config_file = config;
+    adm_argc = argc;
+    adm_argv = argv;
 
     return adm_run();
 }

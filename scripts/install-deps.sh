@@ -19,7 +19,7 @@ fi
 packages=(
     make gcc libc6-dev pkg-config
     nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
-    zlib1g-dev libmicrohttpd-dev libcurl4-openssl-dev
+    zlib1g-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev
     redis-server redis-sentinel perl curl iproute2
     "$@"
 )

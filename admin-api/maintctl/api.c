@@ -460,6 +460,15 @@ ctl_request(const char *method, const char *path, const char *if_match,
     curl_easy_setopt(ctl_curl, CURLOPT_HEADERFUNCTION, ctl_on_header);
     curl_easy_setopt(ctl_curl, CURLOPT_HEADERDATA, r);
 
+    /* verification stays on (libcurl's default), whatever the CA */
+    curl_easy_setopt(ctl_curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(ctl_curl, CURLOPT_SSL_VERIFYHOST, 2L);
+
+    if (ctl_conf.cacert) {
+        curl_easy_setopt(ctl_curl, CURLOPT_CAINFO, ctl_conf.cacert);
+        curl_easy_setopt(ctl_curl, CURLOPT_CAPATH, NULL);
+    }
+
     if (strcmp(method, "GET") == 0) {
         curl_easy_setopt(ctl_curl, CURLOPT_HTTPGET, 1L);
 
@@ -504,6 +513,21 @@ ctl_request(const char *method, const char *path, const char *if_match,
         } else if (cc == CURLE_WRITE_ERROR) {
             fprintf(stderr, "maintctl: the answer of %s is too large\n",
                     ctl_display_url());
+
+        } else if (cc == CURLE_PEER_FAILED_VERIFICATION) {
+            fprintf(stderr, "maintctl: the TLS certificate of the admin API "
+                    "at %s is not trusted: %s\n  (%s; the CA that issued "
+                    "it goes in --cacert FILE or MAINT_API_CACERT)\n",
+                    ctl_display_url(),
+                    errbuf[0] ? errbuf : curl_easy_strerror(cc),
+                    ctl_conf.cacert ? "checked against the CA file given"
+                                    : "checked against the system's CAs");
+
+        } else if (cc == CURLE_SSL_CACERT_BADFILE) {
+            fprintf(stderr, "maintctl: cannot use the CA file \"%s\" "
+                    "(--cacert or MAINT_API_CACERT): %s\n",
+                    ctl_conf.cacert ? ctl_conf.cacert : "(default)",
+                    errbuf[0] ? errbuf : curl_easy_strerror(cc));
 
         } else {
             fprintf(stderr, "maintctl: cannot reach the admin API at %s: "

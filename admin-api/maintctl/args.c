@@ -17,6 +17,7 @@
 #define CTL_G_TOKEN    2
 #define CTL_G_JSON     3
 #define CTL_G_TIMEOUT  4
+#define CTL_G_CACERT   5
 
 /* global options are accepted anywhere, so every command shares them */
 static const ctl_opt_t  ctl_global_opts[] = {
@@ -24,6 +25,7 @@ static const ctl_opt_t  ctl_global_opts[] = {
     { "token",   1, CTL_G_TOKEN, NULL },
     { "json",    0, CTL_G_JSON, NULL },
     { "timeout", 1, CTL_G_TIMEOUT, NULL },
+    { "cacert",  1, CTL_G_CACERT, NULL },
     { NULL, 0, 0, NULL }
 };
 
@@ -84,6 +86,10 @@ ctl_global(ctl_args_t *a, int id, const char *val)
 
     case CTL_G_JSON:
         ctl_conf.json = 1;
+        return 0;
+
+    case CTL_G_CACERT:
+        ctl_conf.cacert = val;
         return 0;
 
     default: /* CTL_G_TIMEOUT */

@@ -116,6 +116,9 @@ static const char  ctl_global_help[] =
 "                     the variable: options show in the process list)\n"
 "  --json             print the API's JSON document, nothing else on stdout\n"
 "  --timeout SECONDS  for each HTTP request (default 10)\n"
+"  --cacert FILE      with https://, trust the CAs in this PEM file instead\n"
+"                     of the system's; default $MAINT_API_CACERT.  The\n"
+"                     certificate and its name are always verified\n"
 "  --help             this help\n"
 "\n"
 "Times are RFC 3339 with an offset (2026-11-21T22:00:00Z,\n"
@@ -318,6 +321,8 @@ main(int argc, char **argv)
     env = getenv("MAINT_API_URL");
     ctl_conf.url = (env && *env) ? env : "http://127.0.0.1:8090";
     ctl_conf.token = getenv("MAINT_API_TOKEN");
+    env = getenv("MAINT_API_CACERT");
+    ctl_conf.cacert = (env && *env) ? env : NULL;
     ctl_conf.timeout_ms = 10000;
     ctl_conf.json = 0;
 

@@ -26,6 +26,8 @@
 typedef struct {
     const char  *url;           /* base URL, as given */
     const char  *token;         /* "" or NULL: no Authorization header */
+    const char  *cacert;        /* CA file for https://, or NULL: the
+                                   system's store */
     long         timeout_ms;
     int          json;
 } ctl_conf_t;

@@ -694,7 +694,9 @@ sub new_started {
 sub port { $_[0]{port} }
 sub dir { $_[0]{dir} }
 sub pid { $_[0]{pid} }
-sub url { "http://127.0.0.1:$_[0]{port}" }
+# tls_ca => FILE: the daemon serves HTTPS (its "extra" names tls_cert and
+# tls_key); url() is https://, and readiness is asked with curl --cacert
+sub url { ($_[0]{tls_ca} ? 'https' : 'http') . "://127.0.0.1:$_[0]{port}" }
 sub token { $_[0]{tokens}{ $_[1] }[1] }
 sub log_file { "$_[0]{dir}/admind.log" }
 
@@ -731,8 +733,11 @@ sub start {
     $self->{pid} = MaintTest::_spawn('maint-admind', $self->log_file,
                                      MaintTest::_valgrind($self->{dir}, 1),
                                      $MaintTest::ADMIND, '--config', "$self->{dir}/admin.conf");
-    MaintTest::wait_until(sub { MaintTest::http($self->{port}, 'GET', '/healthz')->{status} },
-                          10, "maint-admind on port $self->{port}")
+    my $ready = $self->{tls_ca}
+        ? sub { system('curl', '-sf', '-o', '/dev/null', '--max-time', '2', '--cacert',
+                       $self->{tls_ca}, $self->url . '/healthz') == 0 }
+        : sub { MaintTest::http($self->{port}, 'GET', '/healthz')->{status} };
+    MaintTest::wait_until($ready, 10, "maint-admind on port $self->{port}")
         or do { system("cat", $self->log_file); die "maint-admind did not start\n" };
 }
 
