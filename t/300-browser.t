@@ -16,22 +16,10 @@ use Test::More;
 use JSON::PP;
 use File::Path qw(make_path);
 
-my $chromium = $ENV{CHROMIUM} || '/usr/bin/chromium';
 my $dir = "$ROOT/t/browser";
-
-ok(-x $chromium, "chromium is installed ($chromium; scripts/install-deps.sh)")
-    or do { done_testing(); exit 1 };
-ok(-x '/usr/bin/node' || `which node` ne '', 'node is installed')
-    or do { done_testing(); exit 1 };
-
-# playwright-core, exactly as package-lock.json pins it
-if (!-d "$dir/node_modules/playwright-core") {
-    local $ENV{PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD} = 1;
-    system('npm', 'ci', '--prefix', $dir, '--no-audit', '--no-fund',
-           '--loglevel=error');
-}
-ok(-d "$dir/node_modules/playwright-core", 'playwright-core installed (npm ci)')
-    or do { done_testing(); exit 1 };
+my ($chromium, $missing) = browser_tools();
+ok($chromium, 'chromium, node and playwright-core are there')
+    or do { diag("missing: $missing"); done_testing(); exit 1 };
 
 my $redis = start_redis();
 my $admin = start_admin(redis => $redis);

@@ -32,7 +32,7 @@ our @EXPORT = qw(
     session_id revoke_session bypass_cookie test_cid superadmin_cid b64url
     start_app
     set_cookies parse_cookie b64url_decode form_encode html_unescape
-    form_inputs
+    form_inputs browser_tools
     $ROOT $MODULE
 );
 
@@ -784,6 +784,25 @@ sub api {
 # ---------------------------------------------------------------------------
 
 package MaintTest;
+
+# browser_tools(): chromium's path once chromium, node and playwright-core
+# (t/browser, pinned by its package-lock.json; `npm ci` when missing, no
+# browser download) are all there; otherwise (undef, what is missing).
+sub browser_tools {
+    my $chromium = $ENV{CHROMIUM} || '/usr/bin/chromium';
+    my $dir = "$ROOT/t/browser";
+    return (undef, "chromium ($chromium; scripts/install-deps.sh --tests)")
+        unless -x $chromium;
+    return (undef, 'node') unless `which node` ne '';
+    if (!-d "$dir/node_modules/playwright-core") {
+        local $ENV{PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD} = 1;
+        system('npm', 'ci', '--prefix', $dir, '--no-audit', '--no-fund',
+               '--loglevel=error');
+    }
+    return (undef, 'playwright-core (npm ci in t/browser failed)')
+        unless -d "$dir/node_modules/playwright-core";
+    return ($chromium);
+}
 
 sub start_redis { MaintTest::Redis->new_started(@_) }
 
