@@ -40,7 +40,7 @@ done
 roots=${MAINT_ROOTS:-/var/cache/ngx_maint}
 out_top=$PWD/build/packages
 
-scripts/install-deps.sh debootstrap
+scripts/install-deps.sh debootstrap systemd
 mkdir -p "$roots"
 
 release_label() {
