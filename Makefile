@@ -22,6 +22,8 @@ CORE_SRCS  := $(addprefix ngx_maint_module/,maint_core.c maint_snapshot.c \
 MOD_SRCS   := $(wildcard ngx_maint_module/*.c ngx_maint_module/*.h)
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 CFLAGS     ?= -g -O2
+# CPPFLAGS and LDFLAGS: none by default; the package build passes
+# dpkg-buildflags (hardening: fortify, relro, bindnow) for the admin programs
 UNIT_FLAGS := $(CFLAGS) $(WARN) -Ingx_maint_module
 
 # TLS to Redis needs hiredis >= 1.0 with hiredis_ssl (Debian 13; Debian 12
@@ -114,12 +116,12 @@ $(BUILD)/web_assets.c: $(WEB_FILES)
 
 $(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c \
            $(BUILD)/web_assets.c $(TLS_STAMP)
-	$(CC) $(ADMIN_FLAGS) -o $@ $(ADMIN_SRCS) $(BUILD)/openapi.c \
-	    $(BUILD)/web_assets.c $(CORE_SRCS) $(ADMIN_LIBS)
+	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -o $@ $(ADMIN_SRCS) \
+	    $(BUILD)/openapi.c $(BUILD)/web_assets.c $(CORE_SRCS) $(ADMIN_LIBS)
 
 $(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
-	$(CC) $(ADMIN_FLAGS) -Iadmin-api/maintctl -o $@ $(CTL_SRCS) $(CORE_SRCS) \
-	    -lcurl -ljansson -lcrypto
+	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -Iadmin-api/maintctl -o $@ \
+	    $(CTL_SRCS) $(CORE_SRCS) -lcurl -ljansson -lcrypto
 
 unit: $(UNIT_TESTS)
 

@@ -54,66 +54,14 @@ mkdir -p "$roots"
 exec 9> "$root.lock"
 flock 9
 
-# the registry apt uses on this machine
-mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources \
-             2>/dev/null || true)
-if [ -z "$mirror" ]; then
-    mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list)
-fi
+. scripts/lib-root.sh
+trap root_unmount EXIT
 
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-                HOME=/root LANG=C.UTF-8 "$@"; }
-
-unmount() {
-    for m in dev proc; do
-        if mountpoint -q "$root/$m"; then
-            umount "$root/$m" || umount -l "$root/$m"
-        fi
-    done
-}
-trap unmount EXIT
-
-if [ ! -x "$root/usr/bin/apt-get" ]; then
-    echo "$label: making the $suite root in $root"
-    rm -rf "$root"
-    mkdir -p "$root"
-    debootstrap --variant=minbase "$suite" "$root" "$mirror" \
-        > "$root.log" 2>&1 || { tail -20 "$root.log"; exit 1; }
-fi
-
-# Services the packages would start are kept from starting; names resolve.
-# A registry that serves a snapshot may be past its Release file's
-# Valid-Until (sid's is a week); signatures are still checked.
-printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
-chmod 755 "$root/usr/sbin/policy-rc.d"
-printf 'Acquire::Check-Valid-Until "false";\n' \
-    > "$root/etc/apt/apt.conf.d/90ngx-maint"
-printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n' > "$root/etc/hosts"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-
-mount -t proc proc "$root/proc"
-mount --bind /dev "$root/dev"
-
-missing=()
-for p in "${packages[@]}"; do
-    in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
-        | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "$label: installing ${missing[*]}"
-    in_root apt-get update -qq
-    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${missing[@]}" > "$root.apt.log" 2>&1 \
-        || { tail -20 "$root.apt.log"; exit 1; }
-fi
-
-# the checkout as it is (tracked files and new ones, not those deleted),
-# in a clean tree
-rm -rf "$root/src"
-mkdir -p "$root/src"
-git ls-files -z --cached --others --exclude-standard \
-    | perl -0 -ne 'chomp; print "$_\0" if -e' \
-    | tar --null -T - -c | tar -x -C "$root/src"
+root_make "$suite" "$label"
+root_prepare
+root_mount
+root_install "$label" "${packages[@]}"
+root_copy_checkout "$root/src"
 
 server_version() { in_root "$1" --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p'; }
 
@@ -127,7 +75,7 @@ fi
 echo "$label: $versions"
 
 sums=$(mktemp -d)
-trap 'unmount; rm -rf "$sums"' EXIT
+trap 'root_unmount; rm -rf "$sums"' EXIT
 rc=0
 
 if in_root sh -c 'cd /src && make -s -j"$(nproc)" all'; then

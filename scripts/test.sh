@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test, from a fresh clone on a fresh Debian 12 machine:
 # installs what is missing, builds the module and the unit tests, and runs
-# four targets, each ending with its own "N passed, N failed":
+# five targets, each ending with its own "N passed, N failed":
 #   1. the C unit tests and the integration tests (real nginx, real Redis)
 #      against this machine's packages (Debian 12: nginx 1.22, hiredis
 #      0.14, Redis 7);
@@ -10,7 +10,10 @@
 #      root against trixie's nginx-dev 1.26 and hiredis 1.2, the suite
 #      run there against its nginx, Redis 8 and Valkey 8.1;
 #   4. Debian unstable (scripts/test-debian.sh sid): built against the
-#      newest nginx-dev Debian ships, the suite run against its nginx.
+#      newest nginx-dev Debian ships, the suite run against its nginx;
+#   5. the Debian packages (scripts/test-packages.sh): built for Debian 12
+#      and 13, lintian, installed with apt in a clean root of each, nginx
+#      -t, and a smoke test (a window made with maintctl: 503, then 200).
 # and ends with one "N passed, N failed" for all of them.  Arguments
 # select test files (e.g. t/010-decisions.t) and run them once, plain.
 #
@@ -20,6 +23,7 @@
 #               sanitizer report fails the test that caused it
 #   --debian13  target 3 alone (test files may follow)
 #   --unstable  target 4 alone (test files may follow)
+#   --packages  target 5 alone (bookworm or trixie may follow)
 #   --valgrind  the integration tests with nginx and maint-admind under
 #               valgrind (MAINT_VALGRIND=leaks); the verdict is valgrind's
 #               (one check per process): invalid accesses, uninitialised
@@ -33,6 +37,7 @@ case "${1:-}" in
     --plain|--asan|--valgrind) mode=$1; shift ;;
     --debian13) shift; exec scripts/test-debian.sh trixie "$@" ;;
     --unstable) shift; exec scripts/test-debian.sh sid "$@" ;;
+    --packages) shift; exec scripts/test-packages.sh "$@" ;;
 esac
 
 scripts/install-deps.sh --tests
@@ -98,14 +103,16 @@ fi
 
 MAINT_SUMMARY="$sums/trixie" scripts/test-debian.sh trixie || rc=1
 MAINT_SUMMARY="$sums/sid" scripts/test-debian.sh sid || rc=1
+MAINT_SUMMARY="$sums/packages" scripts/test-packages.sh || rc=1
 
 # every target's counts again, then the total; a target that ended
 # without its counts counts as one failure
 echo
 declare -A names=([plain]="Debian 12" [asan]="Debian 12, ASan+UBSan"
-                  [trixie]="Debian 13" [sid]="Debian unstable")
+                  [trixie]="Debian 13" [sid]="Debian unstable"
+                  [packages]="Debian packages")
 passed=0 failed=0
-for target in plain asan trixie sid; do
+for target in plain asan trixie sid packages; do
     if [ -s "$sums/$target" ] && read -r p f < "$sums/$target"; then
         echo "${names[$target]}: $p passed, $f failed"
         passed=$((passed + p)) failed=$((failed + f))
