@@ -94,3 +94,19 @@ root_copy_checkout() {
         | perl -0 -ne 'chomp; print "$_\0" if -e' \
         | tar --null -T - -c | tar -x -C "$dir"
 }
+
+# pkg_releases SCRIPT ARGS...: the releases the packages are made for,
+# from the arguments (default "all"), into the array "releases"
+pkg_releases() {
+    local script=$1 a
+    shift
+    releases=()
+    for a in "${@:-all}"; do
+        case $a in
+            all) releases+=(bookworm trixie) ;;
+            bookworm|trixie) releases+=("$a") ;;
+            *) echo "usage: scripts/$script [bookworm|trixie|all]..." >&2
+               exit 2 ;;
+        esac
+    done
+}

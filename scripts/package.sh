@@ -27,15 +27,7 @@ fi
 
 . scripts/lib-root.sh
 
-releases=()
-for a in "${@:-all}"; do
-    case $a in
-        all) releases+=(bookworm trixie) ;;
-        bookworm|trixie) releases+=("$a") ;;
-        *) echo "usage: scripts/package.sh [bookworm|trixie|all]..." >&2
-           exit 2 ;;
-    esac
-done
+pkg_releases package.sh "$@"
 
 roots=${MAINT_ROOTS:-/var/cache/ngx_maint}
 out_top=$PWD/build/packages

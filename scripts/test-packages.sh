@@ -29,15 +29,7 @@ fi
 
 . scripts/lib-root.sh
 
-releases=()
-for a in "${@:-all}"; do
-    case $a in
-        all) releases+=(bookworm trixie) ;;
-        bookworm|trixie) releases+=("$a") ;;
-        *) echo "usage: scripts/test-packages.sh [bookworm|trixie|all]" >&2
-           exit 2 ;;
-    esac
-done
+pkg_releases test-packages.sh "$@"
 
 roots=${MAINT_ROOTS:-/var/cache/ngx_maint}
 passed=0 failed=0 label=""
