@@ -638,6 +638,19 @@ adm_mhd_log(void *cls, const char *fmt, va_list ap)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
 
+    /*
+     * libmicrohttpd 1.0 says this at every start although the logger is
+     * its first option (the message itself reaches us, so nothing goes
+     * to its own logger): not worth a warning in every journal.
+     */
+    if (strncmp(msg, "MHD_OPTION_EXTERNAL_LOGGER is not the first",
+                sizeof("MHD_OPTION_EXTERNAL_LOGGER is not the first") - 1)
+        == 0)
+    {
+        adm_log(ADM_LOG_DEBUG, "http", "{s:s}", "detail", msg);
+        return;
+    }
+
     adm_log(ADM_LOG_WARN, "http", "{s:s}", "detail", msg);
 }
 

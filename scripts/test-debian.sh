@@ -44,7 +44,8 @@ packages=(
     nginx nginx-dev libhiredis-dev libpcre2-dev libssl-dev zlib1g-dev
     libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev
     libcmocka-dev
-    gcc make libc6-dev pkg-config perl openssl curl faketime nghttp2-client
+    gcc make libc6-dev pkg-config perl openssl ca-certificates curl faketime
+    nghttp2-client
     redis-server redis-sentinel
 )
 [ "$suite" = trixie ] && packages+=(valkey-server)

@@ -523,10 +523,16 @@ ctl_request(const char *method, const char *path, const char *if_match,
                     ctl_conf.cacert ? "checked against the CA file given"
                                     : "checked against the system's CAs");
 
-        } else if (cc == CURLE_SSL_CACERT_BADFILE) {
+        } else if (cc == CURLE_SSL_CACERT_BADFILE && ctl_conf.cacert) {
             fprintf(stderr, "maintctl: cannot use the CA file \"%s\" "
                     "(--cacert or MAINT_API_CACERT): %s\n",
-                    ctl_conf.cacert ? ctl_conf.cacert : "(default)",
+                    ctl_conf.cacert,
+                    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+
+        } else if (cc == CURLE_SSL_CACERT_BADFILE) {
+            fprintf(stderr, "maintctl: the system's CA store cannot be read "
+                    "(%s): install ca-certificates, or give the admin "
+                    "API's CA with --cacert FILE or MAINT_API_CACERT\n",
                     errbuf[0] ? errbuf : curl_easy_strerror(cc));
 
         } else {
