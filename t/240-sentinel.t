@@ -333,11 +333,21 @@ is(scalar @unaudited, 0, '... each with its audit entry') or diag("no audit: @un
 
 my $before = metric_sum('ngx_maint_sentinel_failovers_total');
 my $demoted = $new;
-# possible once a replica is in sync and the last failover's timeout is over
+# possible once a replica is in sync and the last failover's timeout is
+# over; asked only once every sentinel names $demoted and none is still
+# in the last failover (its leader reconfigures the replicas after it has
+# announced the new primary: a failover asked meanwhile can be undone by
+# it, and $demoted would then stay the primary)
 my $why = '';
 ok(wait_until(sub {
     my @on = node_cmd($nodes{$demoted}, 'INFO', 'replication') =~ /state=online/g;
     return unless @on;
+    for my $s (@sentinels) {
+        my $m = eval { $s->cmd('SENTINEL', 'master', 'mymaster') };
+        my %m = ref $m eq 'ARRAY' ? @$m : ();
+        return unless ($m{flags} // '') eq 'master'
+                      && "$m{ip}:$m{port}" eq $demoted;
+    }
     # any sentinel will do: one that led the last failover may still call
     # it in progress (INPROG) for a while on a busy machine
     for my $s (@sentinels) {
