@@ -15,16 +15,16 @@ NGX_CC_OPT := $(shell nginx -V 2>&1 | sed -n "s/.*--with-cc-opt='\([^']*\)'.*/\1
 NGX_LD_OPT := $(shell nginx -V 2>&1 | sed -n "s/.*--with-ld-opt='\([^']*\)'.*/\1/p")
 WARN       := -Wall -Wextra -Wno-unused-parameter -Werror
 
-CORE_SRCS  := $(addprefix ngx_maint_module/,maint_core.c maint_snapshot.c \
+CORE_SRCS  := $(addprefix core/,maint_core.c maint_snapshot.c \
                 maint_session.c maint_bypass.c \
                 maint_eval.c maint_path.c maint_template.c \
                 maint_default_page.c maint_html.c)
-MOD_SRCS   := $(wildcard ngx_maint_module/*.c ngx_maint_module/*.h)
+MOD_SRCS   := $(wildcard ngx_maint_module/*.[ch] core/*.[ch])
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 CFLAGS     ?= -g -O2
 # CPPFLAGS and LDFLAGS: none by default; the package build passes
 # dpkg-buildflags (hardening: fortify, relro, bindnow) for the admin programs
-UNIT_FLAGS := $(CFLAGS) $(WARN) -Ingx_maint_module
+UNIT_FLAGS := $(CFLAGS) $(WARN) -Icore
 
 # TLS to Redis needs hiredis >= 1.0 with hiredis_ssl (Debian 13; Debian 12
 # has 0.14): probed by compiling and linking, unless HIREDIS_SSL=yes|no is
@@ -35,16 +35,16 @@ HIREDIS_SSL ?= $(shell $(CC) -o /dev/null scripts/hiredis-ssl-probe.c \
 TLS_STAMP  := $(BUILD)/hiredis-ssl.$(HIREDIS_SSL)
 
 # the admin API daemon and maintctl share the NGINX-free logic
-ADMIN_SRCS := $(wildcard admin-api/*.c)
-ADMIN_HDRS := $(wildcard admin-api/*.h)
-CTL_SRCS   := $(wildcard admin-api/maintctl/*.c)
-CTL_HDRS   := $(wildcard admin-api/maintctl/*.h)
-ADMIN_FLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iadmin-api -Ingx_maint_module
+ADMIN_SRCS := $(wildcard admin-api/*.c admin-api/*/*.c)
+ADMIN_HDRS := $(wildcard admin-api/*.h admin-api/*/*.h)
+CTL_SRCS   := $(wildcard maintctl/*.c)
+CTL_HDRS   := $(wildcard maintctl/*.h)
+ADMIN_FLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iadmin-api -Icore
 ADMIN_LIBS := -lmicrohttpd -lgnutls -lhiredis -ljansson -lcrypto
 
 ifeq ($(HIREDIS_SSL),yes)
 ADMIN_FLAGS += -DMAINT_HAVE_HIREDIS_SSL=1
-ADMIN_SRCS  += ngx_maint_module/maint_tls.c
+ADMIN_SRCS  += core/maint_tls.c
 ADMIN_LIBS  := -lmicrohttpd -lgnutls -lhiredis_ssl -lhiredis -ljansson -lssl -lcrypto
 endif
 ADMIND     := $(BUILD)/maint-admind
@@ -93,7 +93,7 @@ $(BUILD)/openapi.c: admin-api/openapi.json
 	  echo ';'; } > $@
 
 # the admin page (admin-api/web/: text files only), as C strings: the
-# daemon serves them from memory (admin-api/web.c)
+# daemon serves them from memory (admin-api/http/web.c)
 WEB_FILES  := $(sort $(wildcard admin-api/web/*.html admin-api/web/*.css \
                 admin-api/web/*.js admin-api/web/*.svg))
 
@@ -120,20 +120,21 @@ $(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c \
 	    $(BUILD)/openapi.c $(BUILD)/web_assets.c $(CORE_SRCS) $(ADMIN_LIBS)
 
 $(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
-	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -Iadmin-api/maintctl -o $@ \
+	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -Imaintctl -o $@ \
 	    $(CTL_SRCS) $(CORE_SRCS) -lcurl -ljansson -lcrypto
 
 unit: $(UNIT_TESTS)
 
 # the admin API's NGINX- and I/O-free parts, unit-tested with the core
-ADMIN_PURE := $(addprefix admin-api/,window.c snapshot.c config.c log.c \
-                                     bodies.c auth.c)
+ADMIN_PURE := $(addprefix admin-api/,model/window.c model/snapshot.c \
+                config.c log.c model/bodies.c http/auth.c)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SRCS) $(ADMIN_PURE) $(ADMIN_HDRS) \
-                  admin-api/routes.def admin-api/openapi.json \
-                  $(wildcard ngx_maint_module/maint_*.h) tests/unit.h
+                  admin-api/http/routes.def admin-api/openapi.json \
+                  $(wildcard core/*.h) tests/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_FLAGS) -D_GNU_SOURCE -Iadmin-api -o $@ $< $(CORE_SRCS) \
+	$(CC) $(UNIT_FLAGS) -D_GNU_SOURCE -Iadmin-api -Iadmin-api/http \
+	    -o $@ $< $(CORE_SRCS) \
 	    $(ADMIN_PURE) -lcmocka -ljansson -lcrypto
 
 install: $(MODULE) $(ADMIND) $(MAINTCTL)

@@ -37,7 +37,7 @@ FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
-                -D_GNU_SOURCE -Itests/fuzz -Ingx_maint_module -Iadmin-api
+                -D_GNU_SOURCE -Itests/fuzz -Icore -Iadmin-api
 FUZZ_SMOKE_SECONDS ?= 4
 FUZZ_SECONDS ?= 600
 
@@ -46,13 +46,13 @@ fuzz-build: $(FUZZ_BINS)
 # the admin API's harnesses link its pure parts (Makefile: ADMIN_PURE)
 $(FUZZ_DIR)/fuzz_admin_%: tests/fuzz/fuzz_admin_%.c tests/fuzz/fuzz_admin.h \
                           $(CORE_SRCS) $(ADMIN_PURE) $(ADMIN_HDRS) \
-                          $(wildcard ngx_maint_module/*.h)
+                          $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) $(ADMIN_PURE) \
 	    -ljansson -lcrypto
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(CORE_SRCS) \
-                    $(wildcard ngx_maint_module/*.h)
+                    $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRCS) -ljansson -lcrypto
 

@@ -319,7 +319,7 @@ ok($before->{"${PREFIX}state"} && $before->{"${PREFIX}superadmins"} && $before->
 
 my $gw = as_user('maint-gateway', $PW{gateway});
 my $commit = do {
-    my $c = slurp("$ROOT/admin-api/store.c");
+    my $c = slurp("$ROOT/admin-api/store/store.c");
     $c =~ /adm_commit_lua\[\] =\n(.*?);\n/s or die 'no commit script in store.c';
     join '', map { s/\\n/\n/gr } ($1 =~ /"((?:[^"\\]|\\.)*)"/g);
 };

@@ -1,6 +1,6 @@
 /*
  * The OpenAPI document the daemon serves and the routes it really serves
- * (admin-api/routes.def) name the same methods and paths, both ways.
+ * (admin-api/http/routes.def) name the same methods and paths, both ways.
  * Run from the repository root.
  */
 

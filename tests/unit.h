@@ -1,6 +1,6 @@
 /*
  * unit.h: what every C unit test includes.  The tests link the pure-logic
- * sources of ngx_maint_module/ directly; no NGINX is involved.
+ * sources of core/ directly; no NGINX is involved.
  */
 
 #ifndef UNIT_H

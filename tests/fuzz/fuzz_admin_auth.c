@@ -1,6 +1,6 @@
 /*
  * fuzz_admin_auth.c: the admin API's Authorization header check
- * (admin-api/auth.c) against two configured tokens.  Input: a header
+ * (admin-api/http/auth.c) against two configured tokens.  Input: a header
  * value, tried as it is and after "Bearer ".  Property: adm_auth() answers
  * what a plain reading of the rule answers: "Bearer" in any case, a space,
  * any more spaces, then exactly a configured token gets that token's entry

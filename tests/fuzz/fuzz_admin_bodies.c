@@ -1,6 +1,6 @@
 /*
  * fuzz_admin_bodies.c: the admin API's request bodies other than a
- * window's (admin-api/bodies.c), parsed as the daemon parses them
+ * window's (admin-api/model/bodies.c), parsed as the daemon parses them
  * (adm_body(): duplicate keys refused, NUL characters found by path).
  * Input: one byte choosing the resource, then the body:
  *

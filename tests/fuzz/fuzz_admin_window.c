@@ -1,8 +1,8 @@
 /*
  * fuzz_admin_window.c: the admin API's validation of a window sent by a
- * client (admin-api/window.c), on any JSON body the daemon would accept,
+ * client (admin-api/model/window.c), on any JSON body the daemon would accept,
  * both as a creation and as a change; a window it accepts must make a
- * snapshot (admin-api/snapshot.c) that the module's decoder accepts too.
+ * snapshot (admin-api/model/snapshot.c) that the module's decoder accepts too.
  * Also the dry run's redaction of any snapshot text.  Input: a request
  * body.
  */

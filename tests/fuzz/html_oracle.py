@@ -29,7 +29,7 @@ TMP = tempfile.mkdtemp()
 LIB = os.path.join(TMP, 'libmaint_html.so')
 subprocess.check_call(['cc', '-O2', '-shared', '-fPIC', '-o', LIB,
                        '-I' + ROOT + '/ngx_maint_module',
-                       ROOT + '/ngx_maint_module/maint_html.c'])
+                       ROOT + '/core/maint_html.c'])
 lib = ctypes.CDLL(LIB)
 lib.maint_html_feed.restype = ctypes.c_ssize_t
 STATE = ctypes.c_char * 512         # more than sizeof(maint_html_t)
