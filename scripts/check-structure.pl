@@ -1,0 +1,160 @@
+#!/usr/bin/env perl
+# The structure rules of docs/architecture.md, checked from what the
+# compiler and the linker see, not from reading names:
+#
+#   1. no cycles between files: a file and its header are one unit; unit A
+#      depends on unit B when A includes B's header (gcc -MM) or calls or
+#      reads a symbol B defines (nm: A's object leaves it undefined, B's
+#      defines it); every strongly connected set of more than one unit is
+#      a cycle, printed with the edges that close it;
+#   2. no source file over 1000 lines;
+#   3. no function over 120 lines (Universal Ctags' start and end lines);
+#      data tables are variables, not functions, and are not counted.
+#
+# Usage: scripts/check-structure.pl [--list]   (after `make all`)
+#   --list   also print every unit's dependencies
+# Exits 0 when all holds, 1 otherwise.
+use strict;
+use warnings;
+use File::Temp qw(tempdir);
+use FindBin;
+
+chdir "$FindBin::Bin/.." or die $!;
+my $list = grep { $_ eq '--list' } @ARGV;
+my $MAX_FILE = 1000;
+my $MAX_FUNC = 120;
+
+# The parts and how each is compiled (the Makefile's and config's flags).
+my $ngx = 'build/nginx';
+-d "$ngx/objs" or die "$ngx/objs is missing: run `make all` first\n";
+my @ngx_inc = map { "-I$ngx/$_" } qw(src/core src/event src/event/modules
+    src/os/unix src/http src/http/modules src/http/v2 objs);
+my @parts = (
+    [ 'core',     [ glob('core/*.c') ],           [ '-Icore' ] ],
+    [ 'module',   [ glob('ngx_maint_module/*.c') ],
+                  [ '-Ingx_maint_module', '-Icore', @ngx_inc ] ],
+    [ 'admin',    [ glob('admin-api/*.c admin-api/*/*.c') ],
+                  [ '-D_GNU_SOURCE', '-Iadmin-api', '-Icore',
+                    map { "-I$_" } grep { -d } glob('admin-api/*') ] ],
+    [ 'maintctl', [ glob('maintctl/*.c') ], [ '-Imaintctl', '-Icore' ] ],
+);
+my $tls = -e 'build/hiredis-ssl.yes';
+
+my $tmp = tempdir(CLEANUP => 1);
+my (%deps, %why, %defs, %undef, %unit_of_file);
+
+sub unit { my $f = shift; $f =~ s/\.[ch]$//; return $f }
+
+my $n = 0;
+for my $p (@parts) {
+    my ($part, $srcs, $flags) = @$p;
+    my @f = (@$flags, $tls ? ('-DNGX_MAINT_HAVE_HIREDIS_SSL=1',
+                              '-DMAINT_HAVE_HIREDIS_SSL=1') : ());
+    for my $c (@$srcs) {
+        next if !$tls && $c =~ /maint_tls\.c$/;
+        my $u = unit($c);
+        $deps{$u} //= {};
+        # includes: the project's own headers only
+        my $mm = `gcc -MM @f $c 2>&1`;
+        $? == 0 or die "gcc -MM $c:\n$mm";
+        $mm =~ s/\\\n//g;
+        $mm =~ s/^[^:]*://;
+        for my $h (split ' ', $mm) {
+            next if $h eq $c || $h =~ m{^(/|build/)};
+            next unless $h =~ /\.(h|def)$/;
+            my $hu = unit($h);
+            next if $hu eq $u;
+            $deps{$u}{$hu} = 1;
+            $why{"$u $hu"} //= "includes $h";
+            $deps{$hu} //= {};
+        }
+        # symbols
+        my $o = "$tmp/" . ++$n . '.o';
+        my $err = `gcc -c -O0 -w @f -o $o $c 2>&1`;
+        $? == 0 or die "gcc -c $c:\n$err";
+        for (`nm $o`) {
+            if (/^\s+U (\S+)/) { push @{ $undef{$u} }, $1 }
+            elsif (/^\S+ [TDBRC] (\S+)/) { $defs{$1} = $u }
+        }
+    }
+}
+
+# a header's unit depends on what its own file defines only through the
+# file; a header without a file of its own (module.h, admin.h) stays a unit
+for my $u (keys %undef) {
+    for my $s (@{ $undef{$u} }) {
+        my $v = $defs{$s} or next;
+        next if $v eq $u;
+        $deps{$u}{$v} = 1;
+        $why{"$u $v"} //= "calls $s";
+    }
+}
+
+# Tarjan's strongly connected components
+my ($index, @stack, %idx, %low, %on, @sccs) = (0);
+sub strong {
+    my $v = shift;
+    $idx{$v} = $low{$v} = $index++;
+    push @stack, $v; $on{$v} = 1;
+    for my $w (sort keys %{ $deps{$v} }) {
+        if (!defined $idx{$w}) {
+            strong($w);
+            $low{$v} = $low{$w} if $low{$w} < $low{$v};
+        } elsif ($on{$w}) {
+            $low{$v} = $idx{$w} if $idx{$w} < $low{$v};
+        }
+    }
+    if ($low{$v} == $idx{$v}) {
+        my @c;
+        while (1) { my $w = pop @stack; $on{$w} = 0; push @c, $w;
+                    last if $w eq $v }
+        push @sccs, [ sort @c ] if @c > 1;
+    }
+}
+strong($_) for grep { !defined $idx{$_} } sort keys %deps;
+
+my $bad = 0;
+if ($list) {
+    for my $u (sort keys %deps) {
+        print "$u -> ", join(' ', sort keys %{ $deps{$u} }), "\n";
+    }
+}
+for my $c (@sccs) {
+    $bad++;
+    my %in = map { $_ => 1 } @$c;
+    print "cycle: @$c\n";
+    for my $u (@$c) {
+        for my $v (sort grep { $in{$_} } keys %{ $deps{$u} }) {
+            print "    $u -> $v ($why{\"$u $v\"})\n";
+        }
+    }
+}
+
+my @all = map { @{ $_->[1] } } @parts;
+push @all, map { glob } qw(core/*.h ngx_maint_module/*.h admin-api/*.h
+                           admin-api/*/*.h maintctl/*.h);
+for my $f (sort @all) {
+    open my $fh, '<', $f or die "$f: $!";
+    my $lines = () = <$fh>;
+    if ($lines > $MAX_FILE) {
+        $bad++;
+        print "long file: $f has $lines lines (at most $MAX_FILE)\n";
+    }
+}
+
+my @c = grep { /\.c$/ } @all;
+for (`ctags -x --c-kinds=f --_xformat='%N %n %{end} %F' @c`) {
+    my ($name, $start, $end, $file) = split;
+    next unless $end && $end =~ /^\d+$/;
+    my $len = $end - $start + 1;
+    if ($len > $MAX_FUNC) {
+        $bad++;
+        print "long function: $file:$start $name, $len lines",
+              " (at most $MAX_FUNC)\n";
+    }
+}
+
+my $units = keys %deps;
+print "structure: $units units, ", scalar(@sccs), " cycles, ",
+      $bad - @sccs, " long files or functions\n";
+exit($bad ? 1 : 0);
