@@ -11,22 +11,27 @@
 #   3. no function over 120 lines (Universal Ctags' start and end lines);
 #      data tables are variables, not functions, and are not counted.
 #
-# Usage: scripts/check-structure.pl [--list]   (after `make all`)
-#   --list   also print every unit's dependencies
+# Usage: scripts/check-structure.pl [--list] [--tree DIR]  (after make all)
+#   --list       also print every unit's dependencies
+#   --tree DIR   check another tree laid out alike (t/005-structure.t
+#                gives it one with known faults)
 # Exits 0 when all holds, 1 otherwise.
 use strict;
 use warnings;
 use File::Temp qw(tempdir);
 use FindBin;
+use Getopt::Long;
 
-chdir "$FindBin::Bin/.." or die $!;
-my $list = grep { $_ eq '--list' } @ARGV;
+my ($list, $tree) = (0, "$FindBin::Bin/..");
+GetOptions('list' => \$list, 'tree=s' => \$tree) or exit 2;
+chdir $tree or die "$tree: $!\n";
 my $MAX_FILE = 1000;
 my $MAX_FUNC = 120;
 
 # The parts and how each is compiled (the Makefile's and config's flags).
 my $ngx = 'build/nginx';
--d "$ngx/objs" or die "$ngx/objs is missing: run `make all` first\n";
+-d "$ngx/objs" || !glob('ngx_maint_module/*.c')
+    or die "$ngx/objs is missing: run `make all` first\n";
 my @ngx_inc = map { "-I$ngx/$_" } qw(src/core src/event src/event/modules
     src/os/unix src/http src/http/modules src/http/v2 objs);
 my @parts = (
@@ -41,7 +46,7 @@ my @parts = (
 my $tls = -e 'build/hiredis-ssl.yes';
 
 my $tmp = tempdir(CLEANUP => 1);
-my (%deps, %why, %defs, %undef, %unit_of_file);
+my (%deps, %why, %defs, %undef);
 
 sub unit { my $f = shift; $f =~ s/\.[ch]$//; return $f }
 
@@ -65,7 +70,7 @@ for my $p (@parts) {
             my $hu = unit($h);
             next if $hu eq $u;
             $deps{$u}{$hu} = 1;
-            $why{"$u $hu"} //= "includes $h";
+            push @{ $why{"$u $hu"} }, "includes $h";
             $deps{$hu} //= {};
         }
         # symbols
@@ -86,7 +91,7 @@ for my $u (keys %undef) {
         my $v = $defs{$s} or next;
         next if $v eq $u;
         $deps{$u}{$v} = 1;
-        $why{"$u $v"} //= "calls $s";
+        push @{ $why{"$u $v"} }, "calls $s";
     }
 }
 
@@ -125,7 +130,10 @@ for my $c (@sccs) {
     print "cycle: @$c\n";
     for my $u (@$c) {
         for my $v (sort grep { $in{$_} } keys %{ $deps{$u} }) {
-            print "    $u -> $v ($why{\"$u $v\"})\n";
+            my @w = @{ $why{"$u $v"} };
+            my $more = @w > 3 ? ', ...' : '';
+            print "    $u -> $v (", join(', ', @w[0 .. ($#w > 2 ? 2 : $#w)]),
+                  "$more)\n";
         }
     }
 }

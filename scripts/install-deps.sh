@@ -2,7 +2,8 @@
 # Installs, from Debian's packages only, what building the module and the
 # admin programs and running the demo need; with --tests, also what only
 # the tests need (cmocka for the unit tests, faketime, h2load, clang's
-# sanitizer runtime, valgrind, and chromium with node for the browser
+# sanitizer runtime, valgrind, Universal Ctags for the structure check,
+# and chromium with node for the browser
 # tests, whose t/300-browser.t runs `npm ci` in t/browser for
 # playwright-core); plus any packages named as arguments (the benchmark's).
 # Does nothing when all of it is there.  Services the packages would start
@@ -26,7 +27,8 @@ packages=(
 
 if [ -n "$tests" ]; then
     packages+=(libcmocka-dev faketime nghttp2-client openssl
-               clang libclang-rt-14-dev valgrind chromium)
+               clang libclang-rt-14-dev valgrind chromium
+               universal-ctags binutils)
 
     # node and npm from Debian unless a node is already installed
     command -v node >/dev/null && command -v npm >/dev/null \
