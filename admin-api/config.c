@@ -303,6 +303,8 @@ struct adm_setting_s {
     size_t              size;
     int64_t             min, max;           /* numbers; times in ms */
     const char         *error;
+    int64_t             unit;               /* times: ms per unit stored */
+    unsigned            whole;              /* times: a whole unit only */
 };
 
 
@@ -425,64 +427,30 @@ adm_set_number(const adm_setting_t *s, const char *v, void *field,
 }
 
 
-/* a time, in ms in an int */
+/*
+ * A time: bounds in ms, stored in units of s->unit ms (1: ms, 1000:
+ * seconds), rounded down unless s->whole, in an int or an int64_t field.
+ */
 
 static int
-adm_set_ms(const adm_setting_t *s, const char *v, void *field, char *err,
+adm_set_time(const adm_setting_t *s, const char *v, void *field, char *err,
     size_t errlen)
 {
     int64_t  ms;
 
     ms = adm_parse_duration_ms(v);
 
-    if (ms < s->min || ms > s->max) {
+    if (ms < s->min || ms > s->max || (s->whole && ms % s->unit)) {
         snprintf(err, errlen, s->error, s->key);
         return -1;
     }
 
-    *(int *) field = (int) ms;
+    if (s->size == sizeof(int64_t)) {
+        *(int64_t *) field = ms / s->unit;
 
-    return 0;
-}
-
-
-/* a time in whole seconds, in an int */
-
-static int
-adm_set_whole_seconds(const adm_setting_t *s, const char *v, void *field,
-    char *err, size_t errlen)
-{
-    int64_t  ms;
-
-    ms = adm_parse_duration_ms(v);
-
-    if (ms < s->min || ms > s->max || ms % 1000) {
-        snprintf(err, errlen, s->error, s->key);
-        return -1;
+    } else {
+        *(int *) field = (int) (ms / s->unit);
     }
-
-    *(int *) field = (int) (ms / 1000);
-
-    return 0;
-}
-
-
-/* a time, in seconds (rounded down) in an int64_t */
-
-static int
-adm_set_seconds(const adm_setting_t *s, const char *v, void *field,
-    char *err, size_t errlen)
-{
-    int64_t  ms;
-
-    ms = adm_parse_duration_ms(v);
-
-    if (ms < s->min || ms > s->max) {
-        snprintf(err, errlen, s->error, s->key);
-        return -1;
-    }
-
-    *(int64_t *) field = ms / 1000;
 
     return 0;
 }
@@ -532,20 +500,23 @@ adm_set_token(const adm_setting_t *s, const char *v, void *field, char *err,
 
 #define ADM_SET(key, set, f, min, max, error)                                 \
     { key, set, offsetof(adm_config_t, f),                                    \
-      sizeof(((adm_config_t *) 0)->f), min, max, error }
+      sizeof(((adm_config_t *) 0)->f), min, max, error, 1, 0 }
+
+#define ADM_SET_TIME(key, f, unit, whole, min, max, error)                    \
+    { key, adm_set_time, offsetof(adm_config_t, f),                           \
+      sizeof(((adm_config_t *) 0)->f), min, max, error, unit, whole }
 
 static const adm_setting_t  adm_settings[] = {
     ADM_SET("listen", adm_set_listen, listen, 0, 0, NULL),
     ADM_SET("redis", adm_set_addr, redis, 0, 0, NULL),
-    ADM_SET("redis_timeout", adm_set_ms, redis_timeout_ms, 1, 60000,
-            "\"%s\" must be a time between 1ms and 60s"),
-    ADM_SET("redis_failover_timeout", adm_set_ms, redis_failover_timeout_ms,
-            0, 60000, "\"%s\" must be a time between 0ms and 60s"),
-    ADM_SET("lease", adm_set_ms, lease_ms, 0, 1000,
-            "\"%s\" must be a time between 0ms and 1s"),
-    ADM_SET("client_timeout", adm_set_whole_seconds, client_timeout,
-            1000, 3600000,
-            "\"%s\" must be whole seconds between 1s and 1h"),
+    ADM_SET_TIME("redis_timeout", redis_timeout_ms, 1, 0, 1, 60000,
+                 "\"%s\" must be a time between 1ms and 60s"),
+    ADM_SET_TIME("redis_failover_timeout", redis_failover_timeout_ms, 1, 0,
+                 0, 60000, "\"%s\" must be a time between 0ms and 60s"),
+    ADM_SET_TIME("lease", lease_ms, 1, 0, 0, 1000,
+                 "\"%s\" must be a time between 0ms and 1s"),
+    ADM_SET_TIME("client_timeout", client_timeout, 1000, 1, 1000, 3600000,
+                 "\"%s\" must be whole seconds between 1s and 1h"),
     /* select(): the loop watches at most FD_SETSIZE (1024) sockets */
     ADM_SET("max_connections", adm_set_number, max_connections, 1, 1000,
             "\"%s\" must be a number from 1 to 1000"),
@@ -578,8 +549,8 @@ static const adm_setting_t  adm_settings[] = {
             "\"%s\" must be a host name or an address"),
     ADM_SET("redis_min_replicas", adm_set_number, redis_min_replicas, 0, 16,
             "\"%s\" must be a number from 0 to 16"),
-    ADM_SET("max_window_duration", adm_set_seconds, max_duration, 60000,
-            366 * 86400000LL, "\"%s\" must be between 1m and 366d"),
+    ADM_SET_TIME("max_window_duration", max_duration, 1000, 0, 60000,
+                 366 * 86400000LL, "\"%s\" must be between 1m and 366d"),
     ADM_SET("log_level", adm_set_log_level, log_level, 0, 0,
             "\"%s\" must be debug, info, warn or error"),
 
@@ -591,6 +562,7 @@ static const adm_setting_t  adm_settings[] = {
 };
 
 #undef ADM_SET
+#undef ADM_SET_TIME
 
 
 int
