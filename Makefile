@@ -97,10 +97,10 @@ $(BUILD)/openapi.c: admin-api/openapi.json
 WEB_FILES  := $(sort $(wildcard admin-api/web/*.html admin-api/web/*.css \
                 admin-api/web/*.js admin-api/web/*.svg))
 
-$(BUILD)/web_assets.c: $(WEB_FILES)
+$(BUILD)/web_assets.c: $(WEB_FILES) Makefile
 	@mkdir -p $(BUILD)
 	{ echo '/* generated from admin-api/web/ */'; \
-	  echo '#include "admin.h"'; n=0; \
+	  echo '#include "http/web.h"'; n=0; \
 	  for f in $(WEB_FILES); do \
 	    echo "static const char web_$$n[] ="; \
 	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; \

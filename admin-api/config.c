@@ -6,11 +6,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "maint_core.h"
 
 
 adm_config_t  adm_conf;
@@ -281,284 +284,300 @@ adm_config_token(const char *v, char *err, size_t errlen)
 }
 
 
-/* the settings that are a time in milliseconds, and their bounds */
+/*
+ * The settings, as NGINX's directive tables: each names the field it sets
+ * (offset and size in adm_config_t), the function that parses it, the
+ * bounds of a number or a time, and the error that names the bounds (a
+ * format whose one %s is the key).
+ */
 
-static const struct {
-    const char  *key;
-    int         *ms;
-    int64_t      min, max;
-    const char  *range;
-} adm_times[] = {
-    { "redis_timeout", &adm_conf.redis_timeout_ms, 1, 60000,
-      "1ms and 60s" },
-    { "redis_failover_timeout", &adm_conf.redis_failover_timeout_ms, 0,
-      60000, "0ms and 60s" },
-    { "lease", &adm_conf.lease_ms, 0, 1000, "0ms and 1s" },
+typedef struct adm_setting_s  adm_setting_t;
+
+typedef int (*adm_setting_pt)(const adm_setting_t *s, const char *v,
+    void *field, char *err, size_t errlen);
+
+struct adm_setting_s {
+    const char         *key;
+    adm_setting_pt      set;
+    size_t              off;
+    size_t              size;
+    int64_t             min, max;           /* numbers; times in ms */
+    const char         *error;
+    int64_t             unit;               /* times: ms per unit stored */
+    unsigned            whole;              /* times: a whole unit only */
 };
+
+
+static int
+adm_set_string(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
+static int
+adm_set_name(const adm_setting_t *s, const char *v, void *field, char *err,
+    size_t errlen)
+{
+    return adm_copy_name(field, s->size, v, s->key, err, errlen);
+}
+
+
+/* listen: a port is required */
+
+static int
+adm_set_listen(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    if (adm_check_addr(v, strlen(v), 1, s->key, err, errlen) != 0) {
+        return -1;
+    }
+
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
+static int
+adm_set_addr(const adm_setting_t *s, const char *v, void *field, char *err,
+    size_t errlen)
+{
+    if (adm_check_addr(v, strlen(v), 0, s->key, err, errlen) != 0) {
+        return -1;
+    }
+
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
+/* "host:port,host:port": 1 to 16 of them, no spaces, no empty one */
+
+static int
+adm_set_sentinels(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    const char  *p;
+    size_t       count = 1;
+
+    for (p = v; *p; p++) {
+        count += (*p == ',');
+
+        if (isspace((unsigned char) *p)
+            || (*p == ',' && (p == v || p[1] == ',' || p[1] == '\0')))
+        {
+            break;
+        }
+    }
+
+    if (*v == '\0' || *p != '\0' || count > 16) {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    for (p = v; ; p++) {
+        count = strcspn(p, ",");
+
+        if (adm_check_addr(p, count, 0, s->key, err, errlen) != 0) {
+            return -1;
+        }
+
+        p += count;
+
+        if (*p == '\0') {
+            break;
+        }
+    }
+
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
+static int
+adm_set_server_name(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    if (strpbrk(v, "/ \t") != NULL) {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
+/* an int from min to max */
+
+static int
+adm_set_number(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    long   n;
+    char  *end;
+
+    n = strtol(v, &end, 10);
+
+    if (*v == '\0' || *end != '\0' || n < s->min || n > s->max) {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    *(int *) field = (int) n;
+
+    return 0;
+}
+
+
+/*
+ * A time: bounds in ms, stored in units of s->unit ms (1: ms, 1000:
+ * seconds), rounded down unless s->whole, in an int or an int64_t field.
+ */
+
+static int
+adm_set_time(const adm_setting_t *s, const char *v, void *field, char *err,
+    size_t errlen)
+{
+    int64_t  ms;
+
+    ms = adm_parse_duration_ms(v);
+
+    if (ms < s->min || ms > s->max || (s->whole && ms % s->unit)) {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    if (s->size == sizeof(int64_t)) {
+        *(int64_t *) field = ms / s->unit;
+
+    } else {
+        *(int *) field = (int) (ms / s->unit);
+    }
+
+    return 0;
+}
+
+
+static int
+adm_set_flag(const adm_setting_t *s, const char *v, void *field, char *err,
+    size_t errlen)
+{
+    if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    *(int *) field = strcmp(v, "on") == 0;
+
+    return 0;
+}
+
+
+static int
+adm_set_log_level(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    int  n;
+
+    n = adm_log_level(v);
+
+    if (n < 0) {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    *(int *) field = n;
+
+    return 0;
+}
+
+
+static int
+adm_set_token(const adm_setting_t *s, const char *v, void *field, char *err,
+    size_t errlen)
+{
+    return adm_config_token(v, err, errlen);
+}
+
+
+#define ADM_SET(key, set, f, min, max, error)                                 \
+    { key, set, offsetof(adm_config_t, f),                                    \
+      sizeof(((adm_config_t *) 0)->f), min, max, error, 1, 0 }
+
+#define ADM_SET_TIME(key, f, unit, whole, min, max, error)                    \
+    { key, adm_set_time, offsetof(adm_config_t, f),                           \
+      sizeof(((adm_config_t *) 0)->f), min, max, error, unit, whole }
+
+static const adm_setting_t  adm_settings[] = {
+    ADM_SET("listen", adm_set_listen, listen, 0, 0, NULL),
+    ADM_SET("redis", adm_set_addr, redis, 0, 0, NULL),
+    ADM_SET_TIME("redis_timeout", redis_timeout_ms, 1, 0, 1, 60000,
+                 "\"%s\" must be a time between 1ms and 60s"),
+    ADM_SET_TIME("redis_failover_timeout", redis_failover_timeout_ms, 1, 0,
+                 0, 60000, "\"%s\" must be a time between 0ms and 60s"),
+    ADM_SET_TIME("lease", lease_ms, 1, 0, 0, 1000,
+                 "\"%s\" must be a time between 0ms and 1s"),
+    ADM_SET_TIME("client_timeout", client_timeout, 1000, 1, 1000, 3600000,
+                 "\"%s\" must be whole seconds between 1s and 1h"),
+    /* select(): the loop watches at most FD_SETSIZE (1024) sockets */
+    ADM_SET("max_connections", adm_set_number, max_connections, 1, 1000,
+            "\"%s\" must be a number from 1 to 1000"),
+    ADM_SET("max_connections_per_client", adm_set_number,
+            max_connections_per_client, 1, 1000,
+            "\"%s\" must be a number from 1 to 1000"),
+    ADM_SET("redis_user", adm_set_string, redis_user, 0, 0, NULL),
+    ADM_SET("redis_password", adm_set_string, redis_password, 0, 0, NULL),
+    ADM_SET("redis_prefix", adm_set_name, prefix, 0, 0, NULL),
+    ADM_SET("redis_db", adm_set_number, redis_db, 0, 1000000,
+            "\"%s\" must be a number"),
+    ADM_SET("redis_master_name", adm_set_name, redis_master_name, 0, 0,
+            NULL),
+    ADM_SET("redis_sentinels", adm_set_sentinels, redis_sentinels, 0, 0,
+            "\"%s\" must be 1 to 16 host:port addresses separated by "
+            "commas"),
+    ADM_SET("redis_sentinel_user", adm_set_string, redis_sentinel_user, 0,
+            0, NULL),
+    ADM_SET("redis_sentinel_password", adm_set_string,
+            redis_sentinel_password, 0, 0, NULL),
+
+    /* TLS: the files are read by adm_store_tls_init(), at -t and start */
+    ADM_SET("redis_tls", adm_set_flag, redis_tls, 0, 0,
+            "\"%s\" must be on or off"),
+    ADM_SET("redis_tls_ca", adm_set_string, redis_tls_ca, 0, 0, NULL),
+    ADM_SET("redis_tls_cert", adm_set_string, redis_tls_cert, 0, 0, NULL),
+    ADM_SET("redis_tls_key", adm_set_string, redis_tls_key, 0, 0, NULL),
+    ADM_SET("redis_tls_server_name", adm_set_server_name,
+            redis_tls_server_name, 0, 0,
+            "\"%s\" must be a host name or an address"),
+    ADM_SET("redis_min_replicas", adm_set_number, redis_min_replicas, 0, 16,
+            "\"%s\" must be a number from 0 to 16"),
+    ADM_SET_TIME("max_window_duration", max_duration, 1000, 0, 60000,
+                 366 * 86400000LL, "\"%s\" must be between 1m and 366d"),
+    ADM_SET("log_level", adm_set_log_level, log_level, 0, 0,
+            "\"%s\" must be debug, info, warn or error"),
+
+    /* HTTPS: the files are read by adm_tls_check(), at -t, start, SIGHUP */
+    ADM_SET("tls_cert", adm_set_string, tls_cert, 0, 0, NULL),
+    ADM_SET("tls_key", adm_set_string, tls_key, 0, 0, NULL),
+    ADM_SET("tls_priorities", adm_set_string, tls_priorities, 0, 0, NULL),
+    ADM_SET("token", adm_set_token, ntokens, 0, 0, NULL),
+};
+
+#undef ADM_SET
+#undef ADM_SET_TIME
 
 
 int
 adm_config_set(const char *key, const char *value, char *err, size_t errlen)
 {
-    char     *end;
-    long      n;
-    int64_t   ms;
+    size_t                i;
+    const adm_setting_t  *s;
 
-    for (n = 0; n < (long) (sizeof(adm_times) / sizeof(adm_times[0])); n++) {
-        if (strcmp(key, adm_times[n].key) != 0) {
-            continue;
+    for (i = 0; i < sizeof(adm_settings) / sizeof(adm_settings[0]); i++) {
+        s = &adm_settings[i];
+
+        if (strcmp(key, s->key) == 0) {
+            return s->set(s, value, (char *) &adm_conf + s->off, err,
+                          errlen);
         }
-
-        ms = adm_parse_duration_ms(value);
-
-        if (ms < adm_times[n].min || ms > adm_times[n].max) {
-            snprintf(err, errlen, "\"%s\" must be a time between %s", key,
-                     adm_times[n].range);
-            return -1;
-        }
-
-        *adm_times[n].ms = (int) ms;
-        return 0;
-    }
-
-    if (strcmp(key, "listen") == 0) {
-        if (adm_check_addr(value, strlen(value), 1, key, err, errlen) != 0) {
-            return -1;
-        }
-
-        return adm_copy(adm_conf.listen, sizeof(adm_conf.listen), value, key,
-                        err, errlen);
-    }
-
-    if (strcmp(key, "redis") == 0) {
-        if (adm_check_addr(value, strlen(value), 0, key, err, errlen) != 0) {
-            return -1;
-        }
-
-        return adm_copy(adm_conf.redis, sizeof(adm_conf.redis), value, key,
-                        err, errlen);
-    }
-
-    if (strcmp(key, "client_timeout") == 0) {
-        ms = adm_parse_duration_ms(value);
-
-        if (ms < 1000 || ms > 3600000 || ms % 1000) {
-            snprintf(err, errlen, "\"client_timeout\" must be whole seconds "
-                     "between 1s and 1h");
-            return -1;
-        }
-
-        adm_conf.client_timeout = (int) (ms / 1000);
-        return 0;
-    }
-
-    if (strcmp(key, "max_connections") == 0
-        || strcmp(key, "max_connections_per_client") == 0)
-    {
-        n = strtol(value, &end, 10);
-
-        /* select(): the loop watches at most FD_SETSIZE (1024) sockets */
-        if (*value == '\0' || *end != '\0' || n < 1 || n > 1000) {
-            snprintf(err, errlen, "\"%s\" must be a number from 1 to 1000",
-                     key);
-            return -1;
-        }
-
-        if (strcmp(key, "max_connections") == 0) {
-            adm_conf.max_connections = (int) n;
-
-        } else {
-            adm_conf.max_connections_per_client = (int) n;
-        }
-
-        return 0;
-    }
-
-    if (strcmp(key, "redis_user") == 0) {
-        return adm_copy(adm_conf.redis_user, sizeof(adm_conf.redis_user),
-                        value, key, err, errlen);
-    }
-
-    if (strcmp(key, "redis_password") == 0) {
-        return adm_copy(adm_conf.redis_password,
-                        sizeof(adm_conf.redis_password), value, key, err,
-                        errlen);
-    }
-
-    if (strcmp(key, "redis_prefix") == 0) {
-        return adm_copy_name(adm_conf.prefix, sizeof(adm_conf.prefix), value,
-                             key, err, errlen);
-    }
-
-    if (strcmp(key, "redis_db") == 0) {
-        n = strtol(value, &end, 10);
-
-        if (*value == '\0' || *end != '\0' || n < 0 || n > 1000000) {
-            snprintf(err, errlen, "\"redis_db\" must be a number");
-            return -1;
-        }
-
-        adm_conf.redis_db = (int) n;
-        return 0;
-    }
-
-    if (strcmp(key, "redis_master_name") == 0) {
-        return adm_copy_name(adm_conf.redis_master_name,
-                             sizeof(adm_conf.redis_master_name), value, key,
-                             err, errlen);
-    }
-
-    if (strcmp(key, "redis_sentinels") == 0) {
-        const char  *p;
-        size_t       count = 1;
-
-        for (p = value; *p; p++) {
-            count += (*p == ',');
-
-            if (isspace((unsigned char) *p)
-                || (*p == ',' && (p == value || p[1] == ',' || p[1] == '\0')))
-            {
-                break;
-            }
-        }
-
-        if (*value == '\0' || *p != '\0' || count > 16) {
-            snprintf(err, errlen, "\"redis_sentinels\" must be 1 to 16 "
-                     "host:port addresses separated by commas");
-            return -1;
-        }
-
-        for (p = value; ; p++) {
-            count = strcspn(p, ",");
-
-            if (adm_check_addr(p, count, 0, key, err, errlen) != 0) {
-                return -1;
-            }
-
-            p += count;
-
-            if (*p == '\0') {
-                break;
-            }
-        }
-
-        return adm_copy(adm_conf.redis_sentinels,
-                        sizeof(adm_conf.redis_sentinels), value, key, err,
-                        errlen);
-    }
-
-    if (strcmp(key, "redis_sentinel_user") == 0) {
-        return adm_copy(adm_conf.redis_sentinel_user,
-                        sizeof(adm_conf.redis_sentinel_user), value, key,
-                        err, errlen);
-    }
-
-    if (strcmp(key, "redis_sentinel_password") == 0) {
-        return adm_copy(adm_conf.redis_sentinel_password,
-                        sizeof(adm_conf.redis_sentinel_password), value, key,
-                        err, errlen);
-    }
-
-    /* TLS: the files are read by adm_store_tls_init(), at -t and start */
-
-    if (strcmp(key, "redis_tls") == 0) {
-        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
-            snprintf(err, errlen, "\"redis_tls\" must be on or off");
-            return -1;
-        }
-
-        adm_conf.redis_tls = strcmp(value, "on") == 0;
-        return 0;
-    }
-
-    if (strcmp(key, "redis_tls_ca") == 0) {
-        return adm_copy(adm_conf.redis_tls_ca, sizeof(adm_conf.redis_tls_ca),
-                        value, key, err, errlen);
-    }
-
-    if (strcmp(key, "redis_tls_cert") == 0) {
-        return adm_copy(adm_conf.redis_tls_cert,
-                        sizeof(adm_conf.redis_tls_cert), value, key, err,
-                        errlen);
-    }
-
-    if (strcmp(key, "redis_tls_key") == 0) {
-        return adm_copy(adm_conf.redis_tls_key,
-                        sizeof(adm_conf.redis_tls_key), value, key, err,
-                        errlen);
-    }
-
-    if (strcmp(key, "redis_tls_server_name") == 0) {
-        if (strpbrk(value, "/ \t") != NULL) {
-            snprintf(err, errlen, "\"redis_tls_server_name\" must be a "
-                     "host name or an address");
-            return -1;
-        }
-
-        return adm_copy(adm_conf.redis_tls_server_name,
-                        sizeof(adm_conf.redis_tls_server_name), value, key,
-                        err, errlen);
-    }
-
-    if (strcmp(key, "redis_min_replicas") == 0) {
-        n = strtol(value, &end, 10);
-
-        if (*value == '\0' || *end != '\0' || n < 0 || n > 16) {
-            snprintf(err, errlen, "\"redis_min_replicas\" must be a number "
-                     "from 0 to 16");
-            return -1;
-        }
-
-        adm_conf.redis_min_replicas = (int) n;
-        return 0;
-    }
-
-    if (strcmp(key, "max_window_duration") == 0) {
-        ms = adm_parse_duration_ms(value);
-
-        if (ms < 60000 || ms > 366 * 86400000LL) {
-            snprintf(err, errlen, "\"max_window_duration\" must be between "
-                     "1m and 366d");
-            return -1;
-        }
-
-        adm_conf.max_duration = ms / 1000;
-        return 0;
-    }
-
-    if (strcmp(key, "log_level") == 0) {
-        n = adm_log_level(value);
-
-        if (n < 0) {
-            snprintf(err, errlen, "\"log_level\" must be debug, info, warn "
-                     "or error");
-            return -1;
-        }
-
-        adm_conf.log_level = (int) n;
-        return 0;
-    }
-
-    /* HTTPS: the files are read by adm_tls_check(), at -t, start, SIGHUP */
-
-    if (strcmp(key, "tls_cert") == 0) {
-        return adm_copy(adm_conf.tls_cert, sizeof(adm_conf.tls_cert), value,
-                        key, err, errlen);
-    }
-
-    if (strcmp(key, "tls_key") == 0) {
-        return adm_copy(adm_conf.tls_key, sizeof(adm_conf.tls_key), value,
-                        key, err, errlen);
-    }
-
-    if (strcmp(key, "tls_priorities") == 0) {
-        return adm_copy(adm_conf.tls_priorities,
-                        sizeof(adm_conf.tls_priorities), value, key, err,
-                        errlen);
-    }
-
-    if (strcmp(key, "token") == 0) {
-        return adm_config_token(value, err, errlen);
     }
 
     snprintf(err, errlen, "unknown setting \"%s\"", key);

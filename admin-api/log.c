@@ -1,7 +1,9 @@
 /*
  * log.c: structured logs, one JSON object per line on standard error:
  * {"ts":"...","level":"info","msg":"...", ...fields}.  Callers never pass
- * secrets; the HTTP layer logs the token's name, not the token.
+ * secrets; the HTTP layer logs the token's name, not the token.  The level
+ * is the log's own, set by main.c from log_level at the start and at each
+ * reload: the logs depend on nothing but jansson.
  */
 
 #include <stdarg.h>
@@ -9,11 +11,15 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <jansson.h>
 
-#include "admin.h"
+#include "log.h"
 
 
 static const char  *adm_levels[] = { "debug", "info", "warn", "error" };
+
+/* below this, nothing is logged */
+static int          adm_log_min = ADM_LOG_INFO;
 
 
 /* wall-clock seconds, for durations in logs and deadlines */
@@ -44,6 +50,23 @@ adm_log_level(const char *name)
 }
 
 
+/* as log_level names it; any other level is "error" */
+
+const char *
+adm_log_level_name(int level)
+{
+    return (level >= ADM_LOG_DEBUG && level < ADM_LOG_ERROR)
+           ? adm_levels[level] : "error";
+}
+
+
+void
+adm_log_set_level(int level)
+{
+    adm_log_min = level;
+}
+
+
 void
 adm_log(int level, const char *msg, const char *fields, ...)
 {
@@ -54,7 +77,7 @@ adm_log(int level, const char *msg, const char *fields, ...)
     struct tm       tm;
     struct timeval  tv;
 
-    if (level < adm_conf.log_level) {
+    if (level < adm_log_min) {
         return;
     }
 

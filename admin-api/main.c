@@ -18,7 +18,15 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "maint_core.h"
 #include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "http/http.h"
+#include "http/auth.h"
+#include "http/routes.h"
+#include "http/tls.h"
+#include "http/web.h"
 
 
 static volatile sig_atomic_t  adm_stop;
@@ -221,51 +229,22 @@ static const struct {
 
 
 /*
- * SIGHUP: the file is read again, the flags applied over it as at the
- * start, and checked as -t checks it (the HTTPS certificate and key
- * included).  If anything is wrong, nothing changes and the error is
- * logged.  Otherwise the tokens, log_level, lease, max_window_duration,
- * redis_min_replicas, redis_failover_timeout and the HTTPS certificate and
- * key (read again even if the paths are the same: that is how a renewed
- * certificate is picked up) take effect for the next request; the rest
- * keep their running values (adm_restart_fields).  Called between two
- * turns of the loop: no handler runs, and no connection is touched.  A
- * request is checked (token, role) and answered in one turn, once its body
- * is complete, so each one sees either the old configuration or the new,
- * never a mix; one whose body was still arriving at the signal is
- * answered under the new one, an answer being sent is sent.
+ * A reload, first step: the configuration file read again into adm_conf,
+ * from the defaults, and the flags applied over it as at the start.
  */
 
-static void
-adm_reload(void)
+static int
+adm_reload_read(char *err, size_t errlen)
 {
-    int            https_then, https_now, changed;
-    char           err[512], key[64], restart[512];
-    size_t         i, tokens_then;
-    void          *cred;
-    adm_config_t  *then, *now;
-
-    then = malloc(sizeof(adm_config_t));
-    now = malloc(sizeof(adm_config_t));
-
-    if (then == NULL || now == NULL) {
-        adm_log(ADM_LOG_ERROR, "configuration not reloaded", "{s:s}",
-                "error", "out of memory");
-        free(then);
-        free(now);
-        return;
-    }
-
-    memcpy(then, &adm_conf, sizeof(adm_config_t));
-    cred = NULL;
-    err[0] = '\0';
+    size_t  i;
+    char    key[64];
 
     adm_config_defaults();
 
     if (adm_config_file
-        && adm_config_load(adm_config_file, err, sizeof(err)) != 0)
+        && adm_config_load(adm_config_file, err, errlen) != 0)
     {
-        goto invalid;
+        return -1;
     }
 
     for (i = 1; i < (size_t) adm_argc; i++) {
@@ -275,29 +254,43 @@ adm_reload(void)
         } else if (adm_flag_key(adm_argv[i], key, sizeof(key))
                    && i + 1 < (size_t) adm_argc)
         {
-            if (adm_config_set(key, adm_argv[++i], err, sizeof(err)) != 0) {
-                goto invalid;
+            if (adm_config_set(key, adm_argv[++i], err, errlen) != 0) {
+                return -1;
             }
         }
     }
 
-    if (adm_config_check(err, sizeof(err)) != 0) {
-        goto invalid;
-    }
+    return adm_config_check(err, errlen);
+}
+
+
+static void
+adm_restart_add(char *restart, size_t size, const char *what)
+{
+    size_t  len;
+
+    len = strlen(restart);
+
+    snprintf(restart + len, size - len, "%s%s", restart[0] ? ", " : "",
+             what);
+}
+
+
+/*
+ * A reload, the valid configuration read (in adm_conf): adm_conf becomes
+ * the running one ("then") with what a reload applies taken from the new
+ * one; what needs a restart is listed in "restart".  "now" is scratch.
+ */
+
+static void
+adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
+    size_t size)
+{
+    int     https_then, https_now;
+    size_t  i;
 
     https_then = then->tls_cert[0] != '\0';
     https_now = adm_conf.tls_cert[0] != '\0';
-
-    if (https_then && https_now) {
-        /* tls_priorities is not applied, but must still be valid */
-        cred = adm_tls_reload_load(err, sizeof(err));
-        if (cred == NULL) {
-            goto invalid;
-        }
-
-    } else if (adm_tls_check(err, sizeof(err)) != 0) {
-        goto invalid;
-    }
 
     memcpy(now, &adm_conf, sizeof(adm_config_t));
 
@@ -312,9 +305,7 @@ adm_reload(void)
                    (char *) then + adm_restart_fields[i].off,
                    adm_restart_fields[i].size) != 0)
         {
-            snprintf(restart + strlen(restart),
-                     sizeof(restart) - strlen(restart), "%s%s",
-                     restart[0] ? ", " : "", adm_restart_fields[i].key);
+            adm_restart_add(restart, size, adm_restart_fields[i].key);
         }
 
         memcpy((char *) &adm_conf + adm_restart_fields[i].off,
@@ -323,9 +314,8 @@ adm_reload(void)
     }
 
     if (https_then != https_now) {
-        snprintf(restart + strlen(restart), sizeof(restart) - strlen(restart),
-                 "%s%s", restart[0] ? ", " : "",
-                 https_now ? "tls_cert (HTTPS on)" : "tls_cert (HTTPS off)");
+        adm_restart_add(restart, size, https_now ? "tls_cert (HTTPS on)"
+                                                 : "tls_cert (HTTPS off)");
         memcpy(adm_conf.tls_cert, then->tls_cert, sizeof(adm_conf.tls_cert));
         memcpy(adm_conf.tls_key, then->tls_key, sizeof(adm_conf.tls_key));
     }
@@ -347,16 +337,69 @@ adm_reload(void)
     memcpy(adm_conf.tls_cert, now->tls_cert, sizeof(adm_conf.tls_cert));
     memcpy(adm_conf.tls_key, now->tls_key, sizeof(adm_conf.tls_key));
 
-    changed = memcmp(&adm_conf, now, sizeof(adm_config_t)) != 0;
+    if (memcmp(&adm_conf, now, sizeof(adm_config_t)) != 0) {
+        adm_restart_add(restart, size, "other settings");
+    }
+}
 
-    if (changed) {
-        snprintf(restart + strlen(restart), sizeof(restart) - strlen(restart),
-                 "%s%s", restart[0] ? ", " : "", "other settings");
+
+/*
+ * SIGHUP: the file is read again, the flags applied over it as at the
+ * start, and checked as -t checks it (the HTTPS certificate and key
+ * included).  If anything is wrong, nothing changes and the error is
+ * logged.  Otherwise the tokens, log_level, lease, max_window_duration,
+ * redis_min_replicas, redis_failover_timeout and the HTTPS certificate and
+ * key (read again even if the paths are the same: that is how a renewed
+ * certificate is picked up) take effect for the next request; the rest
+ * keep their running values (adm_restart_fields).  Called between two
+ * turns of the loop: no handler runs, and no connection is touched.  A
+ * request is checked (token, role) and answered in one turn, once its body
+ * is complete, so each one sees either the old configuration or the new,
+ * never a mix; one whose body was still arriving at the signal is
+ * answered under the new one, an answer being sent is sent.
+ */
+
+static void
+adm_reload(void)
+{
+    char           err[512], restart[512];
+    void          *cred;
+    adm_config_t  *then, *now;
+
+    then = malloc(sizeof(adm_config_t));
+    now = malloc(sizeof(adm_config_t));
+
+    if (then == NULL || now == NULL) {
+        adm_log(ADM_LOG_ERROR, "configuration not reloaded", "{s:s}",
+                "error", "out of memory");
+        free(then);
+        free(now);
+        return;
     }
 
-    adm_tls_reload_apply(cred);
+    memcpy(then, &adm_conf, sizeof(adm_config_t));
+    cred = NULL;
+    err[0] = '\0';
 
-    tokens_then = then->ntokens;
+    if (adm_reload_read(err, sizeof(err)) != 0) {
+        goto invalid;
+    }
+
+    if (then->tls_cert[0] != '\0' && adm_conf.tls_cert[0] != '\0') {
+        /* tls_priorities is not applied, but must still be valid */
+        cred = adm_tls_reload_load(err, sizeof(err));
+        if (cred == NULL) {
+            goto invalid;
+        }
+
+    } else if (adm_tls_check(err, sizeof(err)) != 0) {
+        goto invalid;
+    }
+
+    adm_reload_keep(then, now, restart, sizeof(restart));
+
+    adm_log_set_level(adm_conf.log_level);
+    adm_tls_reload_apply(cred);
 
     if (restart[0]) {
         adm_log(ADM_LOG_WARN, "configuration changes that need a restart "
@@ -368,11 +411,8 @@ adm_reload(void)
             "{s:s, s:i, s:i, s:s, s:s}",
             "config", adm_config_file ? adm_config_file : "(none)",
             "tokens", (int) adm_conf.ntokens,
-            "tokens_before", (int) tokens_then,
-            "log_level", adm_conf.log_level == ADM_LOG_DEBUG ? "debug"
-                         : adm_conf.log_level == ADM_LOG_INFO ? "info"
-                         : adm_conf.log_level == ADM_LOG_WARN ? "warn"
-                         : "error",
+            "tokens_before", (int) then->ntokens,
+            "log_level", adm_log_level_name(adm_conf.log_level),
             "tls_not_after", adm_tls_not_after());
 
     if (adm_conf.ntokens == 0) {
@@ -380,12 +420,7 @@ adm_reload(void)
                 "be refused", NULL);
     }
 
-    memset(then, 0, sizeof(adm_config_t));
-    memset(now, 0, sizeof(adm_config_t));
-    free(then);
-    free(now);
-
-    return;
+    goto done;
 
 invalid:
 
@@ -395,6 +430,8 @@ invalid:
     adm_log(ADM_LOG_ERROR, "configuration not reloaded: the running "
             "configuration is kept", "{s:s}",
             "error", err);
+
+done:
 
     memset(then, 0, sizeof(adm_config_t));
     memset(now, 0, sizeof(adm_config_t));
@@ -418,7 +455,8 @@ adm_run(void)
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    d = adm_http_start(adm_conf.listen, err, sizeof(err));
+    d = adm_http_start(adm_conf.listen, adm_routes, adm_nroutes, adm_web,
+                       err, sizeof(err));
     if (d == NULL) {
         adm_log(ADM_LOG_ERROR, "cannot start", "{s:s}", "error", err);
         return 1;
@@ -558,6 +596,8 @@ main(int argc, char **argv)
         adm_usage(stderr);
         return 1;
     }
+
+    adm_log_set_level(adm_conf.log_level);
 
     if (adm_config_check(err, sizeof(err)) != 0) {
         fprintf(stderr, "maint-admind: %s\n", err);

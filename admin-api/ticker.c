@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "http/metrics.h"
 
 
 /*

@@ -6,6 +6,8 @@
 
 #include "unit.h"
 #include "admin.h"
+#include "config.h"
+#include "log.h"
 #include "maint_eval.h"
 #include "maint_session.h"
 

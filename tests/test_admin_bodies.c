@@ -8,6 +8,8 @@
 
 #include "unit.h"
 #include "admin.h"
+#include "config.h"
+#include "http/auth.h"
 
 
 /* the fields the errors name, comma-separated ("" when none) */

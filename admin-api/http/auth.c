@@ -6,10 +6,13 @@
  */
 
 #include <string.h>
+#include <strings.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "admin.h"
+#include "maint_core.h"
+#include "config.h"
+#include "http/auth.h"
 
 
 void

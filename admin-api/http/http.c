@@ -3,7 +3,9 @@
  * thread (no internal threads), so handlers run one at a time.  For each
  * request: collect the body (at most 64 KiB), find the route, check the
  * bearer token and the role, call the handler, queue its answer, log one
- * line.  Handlers answer with adm_reply_*() or adm_problem().
+ * line.  Handlers answer with adm_reply_*() or adm_problem() (the return
+ * convention: http.h).  The routes and the static files are handed in by
+ * main.c: the layer names no handler.
  */
 
 #include <errno.h>
@@ -17,21 +19,21 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <openssl/rand.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/abstract.h>
 
+#include "maint_core.h"
 #include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "http/http.h"
+#include "http/auth.h"
+#include "http/metrics.h"
+#include "http/tls.h"
 
 
-#define ADM_ROUTE(m, p, h, role)  { m, p, h, ADM_ROLE_##role },
-
-const adm_route_t  adm_routes[] = {
-#include "routes.def"
-};
-
-#undef ADM_ROUTE
-
-const size_t  adm_nroutes = sizeof(adm_routes) / sizeof(adm_routes[0]);
+/* what adm_http_start() was given */
+static const adm_route_t  *adm_routes_served;
+static size_t              adm_nroutes_served;
+static adm_handler_pt      adm_files;
 
 /* requests between their first byte and their completion */
 static unsigned  adm_active;
@@ -44,6 +46,15 @@ unsigned
 adm_http_active(void)
 {
     return adm_active;
+}
+
+
+/* the route at index i of the table served, or NULL (for /metrics) */
+
+const adm_route_t *
+adm_http_route(size_t i)
+{
+    return i < adm_nroutes_served ? &adm_routes_served[i] : NULL;
 }
 
 
@@ -420,7 +431,12 @@ adm_not_found(adm_req_t *r)
 }
 
 
-static int
+/*
+ * Finds the answer, in r->response and r->status: what the handlers
+ * return is not read (http.h); a request left without one gets a 500.
+ */
+
+static void
 adm_dispatch(adm_req_t *r)
 {
     char                allow[128];
@@ -429,14 +445,14 @@ adm_dispatch(adm_req_t *r)
     const adm_route_t  *rt;
 
     /* the admin page's files: no token, they hold no data (web.c) */
-    if (adm_web(r)) {
-        return 0;
+    if (adm_files && adm_files(r) != 0) {
+        return;
     }
 
     allow[0] = '\0';
 
-    for (i = 0; i < adm_nroutes; i++) {
-        rt = &adm_routes[i];
+    for (i = 0; i < adm_nroutes_served; i++) {
+        rt = &adm_routes_served[i];
 
         if (!adm_match(rt->pattern, r->url, r->id, sizeof(r->id))) {
             continue;
@@ -461,11 +477,12 @@ adm_dispatch(adm_req_t *r)
             adm_problem(r, 405, "method-not-allowed", "Method not allowed",
                         NULL, NULL, json_pack("{s:s}", "allow", allow));
             adm_header(r, "Allow", allow);
-            return 0;
+            return;
         }
 
-        return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
+        (void) adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
                            "no such route", NULL, NULL);
+        return;
     }
 
     rt = r->route;
@@ -479,26 +496,29 @@ adm_dispatch(adm_req_t *r)
                         auth ? "the bearer token is not valid"
                              : "a bearer token is required", NULL, NULL);
             adm_header(r, "WWW-Authenticate", "Bearer realm=\"maint\"");
-            return 0;
+            return;
         }
 
         if (rt->role == ADM_ROLE_ADMIN && r->token->role != ADM_ROLE_ADMIN) {
-            return adm_problem(r, 403, "forbidden", "Forbidden",
+            (void) adm_problem(r, 403, "forbidden", "Forbidden",
                                "this token may only read", NULL, NULL);
+            return;
         }
     }
 
     if (r->too_large) {
-        return adm_problem(r, 413, "payload-too-large", "Payload too large",
+        (void) adm_problem(r, 413, "payload-too-large", "Payload too large",
                            "the body must be at most 64 KiB", NULL, NULL);
+        return;
     }
 
     /* ids go into key names, the audit and the logs: only real ones */
     if (r->id[0] && !maint_valid_name(r->id, strlen(r->id))) {
-        return adm_not_found(r);
+        (void) adm_not_found(r);
+        return;
     }
 
-    return rt->handler(r);
+    (void) rt->handler(r);
 }
 
 
@@ -593,7 +613,8 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
 
     ret = MHD_queue_response(conn, r->status, r->response);
 
-    adm_count_request(r->route, r->status);
+    adm_count_request(r->route ? (size_t) (r->route - adm_routes_served) + 1
+                                : 0, r->status);
 
     adm_log(r->status >= 500 ? ADM_LOG_WARN : ADM_LOG_INFO, "request",
             "{s:s, s:s, s:i, s:f, s:s, s:s}",
@@ -781,13 +802,18 @@ adm_unescape(void *cls, struct MHD_Connection *c, char *s)
 }
 
 struct MHD_Daemon *
-adm_http_start(const char *listen, char *err, size_t errlen)
+adm_http_start(const char *listen, const adm_route_t *routes, size_t nroutes,
+    adm_handler_pt files, char *err, size_t errlen)
 {
     int                   fd, family;
     size_t                n;
     unsigned              flags;
     struct MHD_Daemon    *d;
     struct MHD_OptionItem opts[16];
+
+    adm_routes_served = routes;
+    adm_nroutes_served = nroutes;
+    adm_files = files;
 
     fd = adm_listen_socket(listen, &family, err, errlen);
     if (fd < 0) {

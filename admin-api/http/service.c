@@ -1,6 +1,6 @@
 /*
  * service.c: the routes a service answers besides its API (/healthz,
- * /metrics, /openapi.json) and the counters /metrics reports.
+ * /metrics, /openapi.json).  The counters /metrics reports are metrics.c's.
  */
 
 #include <stdio.h>
@@ -8,76 +8,14 @@
 #include <string.h>
 
 #include "admin.h"
+#include "config.h"
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/service.h"
 
 
-#define ADM_STATUS_SLOTS  16
-
-typedef struct {
-    unsigned            status;
-    unsigned long       count;
-} adm_status_count_t;
-
-typedef struct {
-    const char         *name;
-    const char         *help;
-    unsigned long       count;
-} adm_counter_t;
-
-
-static adm_status_count_t  adm_requests[64][ADM_STATUS_SLOTS];
-
-static adm_counter_t  adm_counters[] = {
-    { "writes", "Changes committed.", 0 },
-    { "write_retries", "Changes computed again after a concurrent write.", 0 },
-    { "redis_errors", "Redis commands that failed or could not be sent.", 0 },
-    { "redis_failovers", "Times the Sentinel primary moved and the daemon "
-      "followed.", 0 },
-    { "write_failover_retries", "Changes sent again after the primary was "
-      "lost or demoted (Sentinel mode).", 0 },
-    { "commit_fence_applied", "Changes whose reply was lost, found applied "
-      "by their commit marker.", 0 },
-    { "auto_start", "Windows recorded as started by the clock.", 0 },
-    { "auto_complete", "Windows recorded as completed by the clock.", 0 },
-    { NULL, NULL, 0 }
-};
-
-
-void
-adm_count(const char *name)
-{
-    adm_counter_t  *c;
-
-    for (c = adm_counters; c->name; c++) {
-        if (strcmp(c->name, name) == 0) {
-            c->count++;
-            return;
-        }
-    }
-}
-
-
-void
-adm_count_request(const adm_route_t *route, unsigned status)
-{
-    size_t               i, idx;
-    adm_status_count_t  *row;
-
-    idx = route ? (size_t) (route - adm_routes) + 1 : 0;
-
-    if (idx >= 64) {
-        return;
-    }
-
-    row = adm_requests[idx];
-
-    for (i = 0; i < ADM_STATUS_SLOTS; i++) {
-        if (row[i].status == status || row[i].status == 0) {
-            row[i].status = status;
-            row[i].count++;
-            return;
-        }
-    }
-}
+/* build/openapi.c, from admin-api/openapi.json */
+extern const char  admin_openapi_json[];
 
 
 int
@@ -158,15 +96,18 @@ adm_windows_by_status(unsigned long *counts, int *ok)
 int
 adm_metrics(adm_req_t *r)
 {
-    int             rc;
-    char           *buf;
-    size_t          i, j, size, len;
-    const char     *path, *method;
-    adm_counter_t  *c;
-    redisReply     *rr;
-    long long       version, live;
-    int             readable;
-    unsigned long   by_status[ADM_ST_CANCELLED + 1];
+    int                 rc;
+    char               *buf;
+    size_t              i, j, size, len;
+    unsigned            status;
+    const char         *path, *method;
+    unsigned long       count;
+    redisReply         *rr;
+    adm_metric_e        m;
+    const adm_route_t  *rt;
+    long long           version, live;
+    int                 readable;
+    unsigned long       by_status[ADM_ST_CANCELLED + 1];
 
     size = 64 * 1024;
     buf = malloc(size);
@@ -190,22 +131,24 @@ adm_metrics(adm_req_t *r)
     OUT("# HELP maint_admin_requests_total Requests by route and status.\n"
         "# TYPE maint_admin_requests_total counter\n");
 
-    for (i = 0; i < 64; i++) {
-        for (j = 0; j < ADM_STATUS_SLOTS && adm_requests[i][j].status; j++) {
-            path = i ? adm_routes[i - 1].pattern : "unknown";
-            method = i ? adm_routes[i - 1].method : "-";
+    /* slot 0: requests no route took; slot n: the route n - 1 */
+    for (i = 0; i < ADM_METRIC_ROUTES; i++) {
+        rt = i ? adm_http_route(i - 1) : NULL;
+        path = rt ? rt->pattern : "unknown";
+        method = rt ? rt->method : "-";
 
+        for (j = 0; (count = adm_metric_requests(i, j, &status)); j++) {
             OUT("maint_admin_requests_total{method=\"%s\",route=\"%s\","
-                "status=\"%u\"} %lu\n", method, path,
-                adm_requests[i][j].status, adm_requests[i][j].count);
+                "status=\"%u\"} %lu\n", method, path, status, count);
         }
     }
 
-    for (c = adm_counters; c->name; c++) {
+    for (m = 0; m < ADM_METRIC_N; m++) {
         OUT("# HELP maint_admin_%s_total %s\n"
             "# TYPE maint_admin_%s_total counter\n"
-            "maint_admin_%s_total %lu\n", c->name, c->help, c->name, c->name,
-            c->count);
+            "maint_admin_%s_total %lu\n", adm_metric_name(m),
+            adm_metric_help(m), adm_metric_name(m), adm_metric_name(m),
+            adm_metric_value(m));
     }
 
     version = -1;

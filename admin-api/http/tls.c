@@ -18,8 +18,10 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
 #include <gnutls/x509.h>
+#include <microhttpd.h>
 
-#include "admin.h"
+#include "config.h"
+#include "http/tls.h"
 
 
 /* a chain longer than this is a mistake, not a chain */
@@ -88,6 +90,58 @@ adm_pubkey_der(gnutls_pubkey_t pk, gnutls_datum_t *out)
 }
 
 
+/* the key is the one the certificate was issued for; errors name both */
+
+static int
+adm_cred_match(adm_cred_t *c, const char *cert, const char *key, char *err,
+    size_t errlen)
+{
+    int              rc;
+    gnutls_datum_t   a, b;
+    gnutls_pubkey_t  pk;
+
+    a.data = NULL;
+    b.data = NULL;
+    pk = NULL;
+
+    rc = gnutls_pubkey_init(&pk);
+    if (rc == 0) {
+        rc = gnutls_pubkey_import_privkey(pk, c->key, 0, 0);
+    }
+
+    if (rc == 0) {
+        rc = adm_pubkey_der(pk, &a);
+    }
+
+    if (rc == 0) {
+        rc = adm_pubkey_der(c->pcert[0].pubkey, &b);
+    }
+
+    if (rc == 0 && (a.size != b.size || memcmp(a.data, b.data, a.size) != 0))
+    {
+        rc = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
+    }
+
+    gnutls_free(a.data);
+    gnutls_free(b.data);
+
+    if (pk) {
+        gnutls_pubkey_deinit(pk);
+    }
+
+    if (rc < 0) {
+        snprintf(err, errlen, "\"tls_key\" %s does not match the "
+                 "certificate of \"tls_cert\" %s%s%s", key, cert,
+                 rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ? "" : ": ",
+                 rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH
+                 ? "" : gnutls_strerror(rc));
+        return -1;
+    }
+
+    return 0;
+}
+
+
 /*
  * Reads the PEM chain (the server's certificate first) and the unencrypted
  * PEM key, and checks that the key is the certificate's.  Errors name the
@@ -100,8 +154,7 @@ adm_cred_load(const char *cert, const char *key, char *err, size_t errlen)
     int                rc;
     unsigned           n;
     adm_cred_t        *c;
-    gnutls_datum_t     data, a, b;
-    gnutls_pubkey_t    pk;
+    gnutls_datum_t     data;
     gnutls_x509_crt_t  crt;
 
     c = calloc(1, sizeof(adm_cred_t));
@@ -161,41 +214,7 @@ adm_cred_load(const char *cert, const char *key, char *err, size_t errlen)
 
     /* the key must be the one the certificate was issued for */
 
-    a.data = NULL;
-    b.data = NULL;
-    pk = NULL;
-
-    rc = gnutls_pubkey_init(&pk);
-    if (rc == 0) {
-        rc = gnutls_pubkey_import_privkey(pk, c->key, 0, 0);
-    }
-
-    if (rc == 0) {
-        rc = adm_pubkey_der(pk, &a);
-    }
-
-    if (rc == 0) {
-        rc = adm_pubkey_der(c->pcert[0].pubkey, &b);
-    }
-
-    if (rc == 0 && (a.size != b.size || memcmp(a.data, b.data, a.size) != 0))
-    {
-        rc = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
-    }
-
-    gnutls_free(a.data);
-    gnutls_free(b.data);
-
-    if (pk) {
-        gnutls_pubkey_deinit(pk);
-    }
-
-    if (rc < 0) {
-        snprintf(err, errlen, "\"tls_key\" %s does not match the "
-                 "certificate of \"tls_cert\" %s%s%s", key, cert,
-                 rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ? "" : ": ",
-                 rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH
-                 ? "" : gnutls_strerror(rc));
+    if (adm_cred_match(c, cert, key, err, errlen) != 0) {
         goto failed;
     }
 

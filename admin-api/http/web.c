@@ -7,10 +7,12 @@
  * other origin), nosniff and frame-ancestors 'none'.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "admin.h"
+#include "http/http.h"
+#include "http/web.h"
 
 
 #define ADM_WEB_MAX  32
@@ -78,11 +80,15 @@ adm_web_etag(size_t i)
 }
 
 
-/* 1 when the request was for one of the files and is answered */
+/*
+ * The static files of adm_http_start(): 0 when the request is not for one
+ * of them, else what the answer returned (http.h).
+ */
 
 int
 adm_web(adm_req_t *r)
 {
+    int          rc;
     size_t       i;
     const char  *name, *inm, *etag;
 
@@ -114,11 +120,11 @@ adm_web(adm_req_t *r)
     inm = adm_header_in(r, "If-None-Match");
 
     if (inm && strcmp(inm, etag) == 0) {
-        adm_reply_empty(r, 304);
+        rc = adm_reply_empty(r, 304);
 
     } else {
-        adm_reply_text(r, 200, adm_web_type(name), adm_web_assets[i].data,
-                       adm_web_assets[i].len);
+        rc = adm_reply_text(r, 200, adm_web_type(name),
+                            adm_web_assets[i].data, adm_web_assets[i].len);
     }
 
     /* not fingerprinted: cached, but revalidated (304) on every use */
@@ -131,5 +137,5 @@ adm_web(adm_req_t *r)
     adm_header(r, "Referrer-Policy", "no-referrer");
     adm_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 
-    return 1;
+    return rc;
 }

@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 
 #include "admin.h"
+#include "config.h"
 #include "maint_snapshot.h"
 
 

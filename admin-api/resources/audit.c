@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "http/http.h"
 
 
 #define ADM_AUDIT_SCAN_MAX  10000

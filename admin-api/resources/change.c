@@ -23,6 +23,10 @@
 #include <time.h>
 
 #include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "http/http.h"
+#include "http/metrics.h"
 
 
 #define ADM_WRITE_ATTEMPTS  8

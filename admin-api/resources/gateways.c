@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "http/http.h"
 
 
 static json_t *

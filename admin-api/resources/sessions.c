@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "http/http.h"
 #include "maint_session.h"
 
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "http/http.h"
 
 
 /* the stored settings, with the defaults of fields written before they

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "admin.h"
+#include "http/http.h"
 #include "maint_eval.h"
 
 

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "admin.h"
+#include "http/http.h"
 #include "maint_bypass.h"
 #include "maint_session.h"
 

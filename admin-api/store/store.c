@@ -37,6 +37,9 @@
 #include <openssl/rand.h>
 
 #include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "http/metrics.h"
 #include "maint_tls.h"
 
 #if (MAINT_HAVE_HIREDIS_SSL)

@@ -10,6 +10,7 @@
 
 #include "fuzz.h"
 #include "admin.h"
+#include "config.h"
 #include "maint_snapshot.h"
 
 

@@ -8,7 +8,8 @@
  */
 
 #include "fuzz.h"
-#include "admin.h"
+#include "config.h"
+#include "http/auth.h"
 
 
 static const char  *fuzz_tokens[] = {

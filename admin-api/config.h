@@ -1,0 +1,82 @@
+/*
+ * config.h: maint-admind's version and configuration, the settings every
+ * part reads (adm_conf).
+ *
+ *   config.c     defaults, the configuration file and the flags over it,
+ *                with errors that name the line and the key
+ */
+
+#ifndef ADM_CONFIG_H
+#define ADM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define ADM_VERSION          "0.1.0"
+#define ADM_MAX_TOKENS       256
+
+
+typedef enum {
+    ADM_ROLE_NONE = 0,
+    ADM_ROLE_VIEWER,
+    ADM_ROLE_ADMIN
+} adm_role_e;
+
+typedef struct {
+    char                name[65];
+    adm_role_e          role;
+    unsigned char       hash[32];           /* SHA-256 of the token */
+} adm_token_t;
+
+typedef struct {
+    char                listen[128];
+    char                redis[256];         /* host:port or unix:/path */
+    int                 redis_db;
+    char                redis_user[128];
+    char                redis_password[256];
+    char                prefix[65];
+    int                 redis_timeout_ms;
+    /* Sentinel mode when redis_master_name is set (docs/reliability.md) */
+    char                redis_master_name[65];
+    char                redis_sentinels[512];   /* host:port,host:port */
+    char                redis_sentinel_user[128];
+    char                redis_sentinel_password[256];
+    /*
+     * TLS to Redis and the sentinels alike (docs/reliability.md, "TLS to
+     * Redis"); needs a build with hiredis_ssl (adm_store_tls_init())
+     */
+    int                 redis_tls;
+    char                redis_tls_ca[1024];     /* file or directory */
+    char                redis_tls_cert[1024];
+    char                redis_tls_key[1024];
+    char                redis_tls_server_name[256];
+    int                 redis_min_replicas;     /* WAIT; -1: 1 if Sentinel */
+    int                 redis_failover_timeout_ms;
+    int                 lease_ms;           /* gateways' lease: the delay
+                                               before a change is answered */
+    int64_t             max_duration;       /* seconds */
+    int                 client_timeout;     /* seconds a client may be
+                                               quiet (slow headers, idle) */
+    int                 max_connections;
+    int                 max_connections_per_client; /* per address */
+    int                 log_level;          /* applied by adm_log_set_level */
+    /* HTTPS (tls.c): the listener serves only HTTPS when tls_cert is set */
+    char                tls_cert[1024];     /* PEM chain, server's first */
+    char                tls_key[1024];      /* unencrypted PEM */
+    char                tls_priorities[512];    /* "": ADM_TLS_PRIORITIES */
+    adm_token_t         tokens[ADM_MAX_TOKENS];
+    size_t              ntokens;
+} adm_config_t;
+
+extern adm_config_t  adm_conf;
+
+void adm_config_defaults(void);
+int adm_config_load(const char *file, char *err, size_t errlen);
+int adm_unhex(const char *hex, unsigned char *out, size_t n);
+int adm_config_set(const char *key, const char *value, char *err,
+    size_t errlen);
+const char *adm_role_name(adm_role_e role);
+
+
+#endif /* ADM_CONFIG_H */
