@@ -5,7 +5,9 @@
  * state age, connection) live in one slot per worker number.
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_conf.h"
+#include "ngx_maint_metrics.h"
+#include "ngx_maint_response.h"
 
 
 #define NGX_MAINT_MAX_WORKERS  256
@@ -111,7 +113,7 @@ ngx_maint_metrics_init_conf(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf)
                                                   ngx_maint_metrics_t),
                                                   ngx_pagesize)
                                               + 8 * ngx_pagesize,
-                                              &ngx_maint_module);
+                                              NGX_MAINT_ZONE_TAG);
     if (mcf->metrics_zone == NULL) {
         return NGX_ERROR;
     }
