@@ -62,6 +62,11 @@ static ngx_int_t ngx_maint_leave_post(ngx_http_request_t *r,
 static void ngx_maint_signin_body(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_signin_post(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+static ngx_int_t ngx_maint_signin_refused(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_msec_t wait);
+static ngx_int_t ngx_maint_signed_in(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf,
+    const maint_superadmin_t *sa, u_char *name, long name_len);
 static ngx_flag_t ngx_maint_same_origin(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_read_form(ngx_http_request_t *r, u_char *buf,
     size_t *len);;
@@ -321,13 +326,11 @@ static ngx_int_t
 ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
-    u_char                    *p, form[NGX_MAINT_SIGNIN_BODY_MAX],
+    u_char                     form[NGX_MAINT_SIGNIN_BODY_MAX],
                                name[MAINT_MAX_ID_LEN + 1], credential[513],
-                               csrf[MAINT_CSRF_MAX_LEN + 1],
-                               cookie[MAINT_BYPASS_MAX_LEN];
+                               csrf[MAINT_CSRF_MAX_LEN + 1];
     long                       name_len, credential_len, csrf_len;
-    size_t                     form_len, len;
-    int64_t                    now_s;
+    size_t                     form_len;
     ngx_msec_t                 wait;
     const char                *why;
     const maint_snapshot_t    *snap;
@@ -341,15 +344,7 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         wait = ngx_maint_signin_limited(r);
 
         if (wait) {
-            ngx_maint_metric_inc(NGX_MAINT_M_SIGNIN_LIMITED);
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "maint: superadmin sign-in from %V refused by "
-                          "maint_signin_limit", &r->connection->addr_text);
-
-            return ngx_maint_signin_page(r, ctx, NGX_HTTP_TOO_MANY_REQUESTS,
-                                         "Too many attempts. Please wait "
-                                         "before trying again.",
-                                         (wait + 999) / 1000);
+            return ngx_maint_signin_refused(r, ctx, wait);
         }
     }
 
@@ -425,6 +420,52 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     /* signed in: the bypass cookie, then back where the user wanted to go */
 
+    return ngx_maint_signed_in(r, ctx, lcf, sa, name, name_len);
+
+forbidden:
+
+    ngx_maint_metric_inc(NGX_MAINT_M_SIGNIN_FAILED);
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "maint: superadmin sign-in from %V refused: %s",
+                  &r->connection->addr_text, why);
+
+    return ngx_maint_signin_page(r, ctx, NGX_HTTP_FORBIDDEN,
+                                 "The form expired or came from another "
+                                 "site. Please try again.", 0);
+}
+
+
+/* maint_signin_limit said no: the page says when to try again */
+
+static ngx_int_t
+ngx_maint_signin_refused(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_msec_t wait)
+{
+    ngx_maint_metric_inc(NGX_MAINT_M_SIGNIN_LIMITED);
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "maint: superadmin sign-in from %V refused by "
+                  "maint_signin_limit", &r->connection->addr_text);
+
+    return ngx_maint_signin_page(r, ctx, NGX_HTTP_TOO_MANY_REQUESTS,
+                                 "Too many attempts. Please wait "
+                                 "before trying again.",
+                                 (wait + 999) / 1000);
+}
+
+
+/* the credential matched: the bypass cookie, the form's token expired */
+
+static ngx_int_t
+ngx_maint_signed_in(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf, const maint_superadmin_t *sa, u_char *name,
+    long name_len)
+{
+    u_char                  *p, cookie[MAINT_BYPASS_MAX_LEN];
+    size_t                   len;
+    int64_t                  now_s;
+    const maint_snapshot_t  *snap;
+
+    snap = ctx->state->snap;
     now_s = ngx_maint_now_ms() / 1000;
 
     len = maint_bypass_sign(snap->signing_key, sa, ngx_maint_tls(r), now_s,
@@ -462,17 +503,6 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                   ctx->superadmin, &r->connection->addr_text);
 
     return ngx_maint_see_other(r);
-
-forbidden:
-
-    ngx_maint_metric_inc(NGX_MAINT_M_SIGNIN_FAILED);
-    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                  "maint: superadmin sign-in from %V refused: %s",
-                  &r->connection->addr_text, why);
-
-    return ngx_maint_signin_page(r, ctx, NGX_HTTP_FORBIDDEN,
-                                 "The form expired or came from another "
-                                 "site. Please try again.", 0);
 }
 
 
