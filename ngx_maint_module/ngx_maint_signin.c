@@ -55,6 +55,8 @@ static void ngx_maint_cookie_first(void *data, const char *value,
     size_t len, int valid);
 static void ngx_maint_leave_one(void *data, const char *value, size_t len,
     int valid);
+static void ngx_maint_cookie_find(ngx_http_request_t *r, ngx_str_t *names,
+    ngx_maint_cookie_value_t *cv);
 static ngx_flag_t ngx_maint_identity_verified(ngx_http_request_t *r,
     ngx_maint_loc_conf_t *lcf);
 static ngx_int_t ngx_maint_leave_post(ngx_http_request_t *r,
@@ -187,6 +189,18 @@ ngx_maint_cookie_first(void *data, const char *value, size_t len, int valid)
 }
 
 
+/* the first well-formed value of one of the edge's cookies, by scheme */
+
+static void
+ngx_maint_cookie_find(ngx_http_request_t *r, ngx_str_t *names,
+    ngx_maint_cookie_value_t *cv)
+{
+    cv->value = NULL;
+    ngx_maint_cookies_each(r, &names[ngx_maint_tls(r)],
+                           ngx_maint_cookie_first, cv);
+}
+
+
 /* ?forceLogin=true, on a method the sign-in answers */
 
 ngx_flag_t
@@ -232,9 +246,7 @@ ngx_maint_wants_leave(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
         return 0;
     }
 
-    cv.value = NULL;
-    ngx_maint_cookies_each(r, &ngx_maint_bypass_names[ngx_maint_tls(r)],
-                           ngx_maint_cookie_first, &cv);
+    ngx_maint_cookie_find(r, ngx_maint_bypass_names, &cv);
 
     return cv.value != NULL;
 }
@@ -254,9 +266,7 @@ ngx_maint_signin_posted(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
         return 0;
     }
 
-    cv.value = NULL;
-    ngx_maint_cookies_each(r, &ngx_maint_csrf_names[ngx_maint_tls(r)],
-                           ngx_maint_cookie_first, &cv);
+    ngx_maint_cookie_find(r, ngx_maint_csrf_names, &cv);
 
     return cv.value != NULL;
 }
@@ -379,9 +389,7 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     csrf_len = maint_form_field((char *) form, form_len, "csrf",
                                 (char *) csrf, sizeof(csrf));
 
-    cv.value = NULL;
-    ngx_maint_cookies_each(r, &ngx_maint_csrf_names[ngx_maint_tls(r)],
-                           ngx_maint_cookie_first, &cv);
+    ngx_maint_cookie_find(r, ngx_maint_csrf_names, &cv);
 
     if (csrf_len < 0 || cv.value == NULL
         || !maint_csrf_check(snap, ngx_maint_tls(r),
