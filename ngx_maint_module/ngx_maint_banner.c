@@ -16,7 +16,10 @@
  * its first 64 KiB, or that the scan cannot follow, is left as it is.
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_conf.h"
+#include "ngx_maint_banner.h"
+#include "ngx_maint_signin.h"
+#include "ngx_maint_response.h"
 #include "maint_html.h"
 
 

@@ -16,7 +16,13 @@
  * get the notice banner (the same injector).
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_conf.h"
+#include "ngx_maint_filter.h"
+#include "ngx_maint_ctx.h"
+#include "ngx_maint_banner.h"
+#include "ngx_maint_metrics.h"
+#include "ngx_maint_response.h"
+#include "ngx_maint_session.h"
 
 
 #define NGX_MAINT_UPSTREAM_RETRY  30
@@ -107,7 +113,7 @@ ngx_maint_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
-    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
+    lcf = ngx_maint_get_loc_conf(r);
     ctx = ngx_maint_get_ctx(r);
 
     /* r->error_page: this already is the user's own error page */
@@ -238,7 +244,7 @@ ngx_maint_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     ngx_maint_ctx_t       *ctx;
     ngx_maint_loc_conf_t  *lcf;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_maint_module);
+    ctx = ngx_maint_get_module_ctx(r);
 
     if (ctx == NULL) {
         return ngx_http_next_body_filter(r, in);
@@ -269,7 +275,7 @@ ngx_maint_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     ctx->body_sent = 1;
 
-    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
+    lcf = ngx_maint_get_loc_conf(r);
 
     body = ngx_strncmp(r->headers_out.content_type.data, "application/",
                        sizeof("application/") - 1) == 0

@@ -5,7 +5,9 @@
  * state age, connection) live in one slot per worker number.
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_conf.h"
+#include "ngx_maint_metrics.h"
+#include "ngx_maint_response.h"
 
 
 #define NGX_MAINT_MAX_WORKERS  256
@@ -41,6 +43,9 @@ typedef struct {
 static ngx_int_t ngx_maint_metrics_init_zone(ngx_shm_zone_t *zone,
     void *data);
 static ngx_int_t ngx_maint_metrics_handler(ngx_http_request_t *r);
+static u_char *ngx_maint_metrics_counters(u_char *p, ngx_maint_metrics_t *m);
+static u_char *ngx_maint_metrics_workers(u_char *p, ngx_maint_metrics_t *m,
+    ngx_uint_t workers);
 
 
 static ngx_maint_metrics_t      *ngx_maint_metrics;
@@ -111,7 +116,7 @@ ngx_maint_metrics_init_conf(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf)
                                                   ngx_maint_metrics_t),
                                                   ngx_pagesize)
                                               + 8 * ngx_pagesize,
-                                              &ngx_maint_module);
+                                              NGX_MAINT_ZONE_TAG);
     if (mcf->metrics_zone == NULL) {
         return NGX_ERROR;
     }
@@ -243,47 +248,12 @@ ngx_maint_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                     type)
 
 
-static ngx_int_t
-ngx_maint_metrics_handler(ngx_http_request_t *r)
+/* the counters, the decisions and sources, the read latency histogram */
+
+static u_char *
+ngx_maint_metrics_counters(u_char *p, ngx_maint_metrics_t *m)
 {
-    u_char                   *p, *start;
-    size_t                    size;
-    int64_t                   age;
-    ngx_int_t                 rc;
-    ngx_uint_t                i, cumulative, workers;
-    ngx_time_t               *tp;
-    ngx_chain_t              *out;
-    ngx_core_conf_t          *ccf;
-    ngx_maint_metrics_t      *m;
-    ngx_maint_worker_slot_t  *s;
-
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        return NGX_HTTP_NOT_ALLOWED;
-    }
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    m = ngx_maint_metrics;
-    if (m == NULL) {
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
-    }
-
-    ccf = (ngx_core_conf_t *) ngx_get_conf(ngx_cycle->conf_ctx,
-                                           ngx_core_module);
-    workers = ngx_min((ngx_uint_t) ccf->worker_processes,
-                      NGX_MAINT_MAX_WORKERS);
-
-    size = 16384 + workers * 1024;
-
-    start = ngx_pnalloc(r->pool, size);
-    if (start == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    p = start;
+    ngx_uint_t  i, cumulative;
 
     p = ngx_sprintf(p, "# HELP ngx_maint_info Module version.\n"
                     "# TYPE ngx_maint_info gauge\n"
@@ -330,6 +300,21 @@ ngx_maint_metrics_handler(ngx_http_request_t *r)
                     "%ui\nngx_maint_redis_read_seconds_sum %.6f\n"
                     "ngx_maint_redis_read_seconds_count %ui\n",
                     cumulative, (double) m->lat_sum_us / 1e6, cumulative);
+
+    return p;
+}
+
+
+/* the per-worker gauges, one series per worker that has a slot */
+
+static u_char *
+ngx_maint_metrics_workers(u_char *p, ngx_maint_metrics_t *m,
+    ngx_uint_t workers)
+{
+    int64_t                   age;
+    ngx_uint_t                i;
+    ngx_time_t               *tp;
+    ngx_maint_worker_slot_t  *s;
 
     tp = ngx_timeofday();
 
@@ -396,6 +381,52 @@ ngx_maint_metrics_handler(ngx_http_request_t *r)
                             i, s->behind);
         }
     }
+
+    return p;
+}
+
+
+static ngx_int_t
+ngx_maint_metrics_handler(ngx_http_request_t *r)
+{
+    u_char               *p, *start;
+    size_t                size;
+    ngx_int_t             rc;
+    ngx_uint_t            workers;
+    ngx_chain_t          *out;
+    ngx_core_conf_t      *ccf;
+    ngx_maint_metrics_t  *m;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    m = ngx_maint_metrics;
+    if (m == NULL) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(ngx_cycle->conf_ctx,
+                                           ngx_core_module);
+    workers = ngx_min((ngx_uint_t) ccf->worker_processes,
+                      NGX_MAINT_MAX_WORKERS);
+
+    size = 16384 + workers * 1024;
+
+    start = ngx_pnalloc(r->pool, size);
+    if (start == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = start;
+
+    p = ngx_maint_metrics_counters(p, m);
+    p = ngx_maint_metrics_workers(p, m, workers);
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = p - start;

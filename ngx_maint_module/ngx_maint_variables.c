@@ -6,7 +6,9 @@
  * sub_filter injection.
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_conf.h"
+#include "ngx_maint_variables.h"
+#include "ngx_maint_ctx.h"
 
 
 typedef enum {
@@ -62,28 +64,6 @@ static ngx_http_variable_t  ngx_maint_vars[] = {
       ngx_http_null_variable
 };
 
-
-ngx_str_t  ngx_maint_status_names[] = {
-    ngx_null_string,
-    ngx_string("pass"),
-    ngx_string("notice"),
-    ngx_string("exempt"),
-    ngx_string("maintenance"),
-    ngx_string("read_only_blocked"),
-    ngx_string("error"),
-    ngx_string("unavailable"),
-    ngx_string("revoked"),
-    ngx_string("bypass"),
-    ngx_string("signin")
-};
-
-
-ngx_str_t  ngx_maint_source_names[] = {
-    ngx_string("fresh"),
-    ngx_string("recent"),
-    ngx_string("stale"),
-    ngx_string("none")
-};
 
 
 ngx_int_t

@@ -26,7 +26,7 @@ my $admin = start_admin(redis => $redis);
 my ($app_port) = start_app();
 
 my $banner = do {
-    open(my $f, '<', "$ROOT/ngx_maint_module/ngx_maint_module.c") or die $!;
+    open(my $f, '<', "$ROOT/ngx_maint_module/ngx_maint_directives.c") or die $!;
     local $/;
     my $src = <$f>;
     $src =~ /"maint_banner"/ ? 1 : 0;

@@ -1,0 +1,107 @@
+/*
+ * ngx_maint_edge_cookie.c: the edge's own cookies (the superadmin's bypass
+ * and the sign-in form's token): their names, by scheme, the Set-Cookie
+ * that sets or expires one, and which cookies an app must never see.
+ */
+
+#include "ngx_maint_conf.h"
+#include "ngx_maint_edge_cookie.h"
+#include "ngx_maint_response.h"
+#include "maint_session.h"
+
+
+ngx_str_t  ngx_maint_bypass_names[2] = {
+    ngx_string("maint_bypass"), ngx_string("__Host-maint_bypass")
+};
+
+ngx_str_t  ngx_maint_csrf_names[2] = {
+    ngx_string("maint_csrf"), ngx_string("__Host-maint_csrf")
+};
+
+
+ngx_flag_t
+ngx_maint_tls(ngx_http_request_t *r)
+{
+#if (NGX_HTTP_SSL)
+    return r->connection->ssl != NULL;
+#else
+    return 0;
+#endif
+}
+
+
+/*
+ * Set-Cookie for one of the edge's own cookies: "bypass" or "csrf", named
+ * with the __Host- prefix and Secure over TLS.
+ */
+
+ngx_int_t
+ngx_maint_set_cookie(ngx_http_request_t *r, const char *which,
+    u_char *value, size_t len, const char *attrs)
+{
+    u_char      *v, *p;
+    size_t       size;
+    ngx_uint_t   tls;
+    ngx_str_t   *name;
+
+    tls = ngx_maint_tls(r);
+    name = which[0] == 'b' ? &ngx_maint_bypass_names[tls]
+                           : &ngx_maint_csrf_names[tls];
+
+    size = name->len + 1 + len + ngx_strlen(attrs) + sizeof("; Secure") - 1;
+
+    v = ngx_pnalloc(r->pool, size);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(v, name->data, name->len);
+    *p++ = '=';
+
+    if (len) {
+        p = ngx_cpymem(p, value, len);  /* an expiry has none (NULL) */
+    }
+
+    p = ngx_cpymem(p, attrs, ngx_strlen(attrs));
+
+    if (tls) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    if (ngx_maint_add_header(r, "Set-Cookie", sizeof("Set-Cookie") - 1, v,
+                             p - v)
+        == NULL)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The edge's own cookies, by any name an app may read them under: they are
+ * the edge's business only and never reach the upstream.
+ */
+
+ngx_flag_t
+ngx_maint_edge_cookie(const char *name, size_t len)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < 2; i++) {
+        if (maint_cookie_name(name, len,
+                              (char *) ngx_maint_bypass_names[i].data,
+                              ngx_maint_bypass_names[i].len)
+            != MAINT_NAME_OTHER
+            || maint_cookie_name(name, len,
+                                 (char *) ngx_maint_csrf_names[i].data,
+                                 ngx_maint_csrf_names[i].len)
+               != MAINT_NAME_OTHER)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}

@@ -1,0 +1,17 @@
+/*
+ * ngx_maint_heartbeat.h: what ngx_maint_heartbeat.c offers: the gateway
+ * heartbeat written to Redis.
+ */
+
+#ifndef NGX_MAINT_HEARTBEAT_H
+#define NGX_MAINT_HEARTBEAT_H
+
+#include "ngx_maint_conf.h"
+
+
+void ngx_maint_heartbeat_init_worker(ngx_cycle_t *cycle,
+    ngx_maint_main_conf_t *mcf);
+void ngx_maint_heartbeat_now(void);
+
+
+#endif /* NGX_MAINT_HEARTBEAT_H */

@@ -1,0 +1,20 @@
+/*
+ * ngx_maint_redis_conf.h: what ngx_maint_redis_conf.c offers the directive
+ * table: the "maint_redis" directive, and the check of the names it and
+ * "maint_app" take.
+ */
+
+#ifndef NGX_MAINT_REDIS_CONF_H
+#define NGX_MAINT_REDIS_CONF_H
+
+#include "ngx_maint_conf.h"
+
+
+char *ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+/* A-Z a-z 0-9 . _ - : */
+ngx_int_t ngx_maint_valid_name(ngx_str_t *s);
+
+
+#endif /* NGX_MAINT_REDIS_CONF_H */
