@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "maint_core.h"
+#include "maint_duration.h"
 #include "maintctl.h"
 
 
@@ -212,61 +213,28 @@ ctl_next(ctl_args_t *a, const ctl_opt_t *opts, const char **val)
 
 
 /*
- * Durations: one or more <digits><unit>, units d, h, m, s, each at most once
- * and largest first ("1h30m", not "30m1h"), so that a typo such as "1m1m"
- * cannot silently mean something else.  A bare number has no unit and is
- * refused: minutes and seconds are both plausible readings.
+ * Durations: core/maint_duration.h's grammar ("1h30m", "90s"), without a
+ * bare number: minutes and seconds are both plausible readings.  Windows
+ * are in whole seconds, so "1500ms" is refused rather than rounded.
  */
 
 int
 ctl_parse_duration(const char *s, int64_t *sec)
 {
-    int                  last, u, digits;
-    int64_t              n, total;
-    const char          *p;
-    static const char    units[] = "dhms";
-    static const int64_t mult[] = { 86400, 3600, 60, 1 };
+    int64_t  ms;
 
-    total = 0;
-    last = -1;
-    p = s;
-
-    if (*p == '\0') {
+    if (maint_parse_duration_ms(s, strlen(s), 0, &ms) != 0
+        || ms % 1000 != 0)
+    {
         return -1;
-    }
-
-    while (*p) {
-        n = 0;
-        digits = 0;
-
-        while (*p >= '0' && *p <= '9') {
-            if (++digits > 10) {
-                return -1;
-            }
-
-            n = n * 10 + (*p++ - '0');
-        }
-
-        if (digits == 0 || *p == '\0' || strchr(units, *p) == NULL) {
-            return -1;
-        }
-
-        u = (int) (strchr(units, *p++) - units);
-
-        if (u <= last) {
-            return -1;
-        }
-
-        last = u;
-        total += n * mult[u];
     }
 
     /* a century is far beyond any window the API accepts */
-    if (total <= 0 || total > (int64_t) 100 * 366 * 86400) {
+    if (ms <= 0 || ms / 1000 > (int64_t) 100 * 366 * 86400) {
         return -1;
     }
 
-    *sec = total;
+    *sec = ms / 1000;
 
     return 0;
 }
