@@ -12,6 +12,9 @@
 #include "maint_core.h"
 #include "maint_duration.h"
 #include "maintctl.h"
+#include "args.h"
+#include "buf.h"
+#include "usage.h"
 
 
 #define CTL_G_URL      1
@@ -31,6 +34,8 @@ static const ctl_opt_t  ctl_global_opts[] = {
 };
 
 static char  ctl_optname[64];
+
+ctl_conf_t   ctl_conf;
 
 
 static const ctl_opt_t *
@@ -241,25 +246,69 @@ ctl_parse_duration(const char *s, int64_t *sec)
 
 
 /*
+ * What ctl_next() returned that the command does not take: a usage error,
+ * reported here unless ctl_next() did.  Returns CTL_EXIT_USAGE.
+ */
+
+int
+ctl_unexpected(ctl_args_t *a, int id, const char *val)
+{
+    if (id == CTL_ARG_ERROR) {
+        return CTL_EXIT_USAGE;
+    }
+
+    return ctl_usage_error(a, "unexpected argument \"%s\"",
+                           val ? val : "--");
+}
+
+
+/* a command without arguments: anything given is a usage error */
+
+int
+ctl_no_args(ctl_args_t *a)
+{
+    int          id;
+    const char  *val;
+
+    id = ctl_next(a, NULL, &val);
+
+    return id == CTL_ARG_END ? CTL_EXIT_OK : ctl_unexpected(a, id, val);
+}
+
+
+/*
+ * ctl_next() for a command whose options are mostly query parameters: an
+ * option with a query name is appended to path ("?app=shop") and skipped.
+ */
+
+int
+ctl_next_query(ctl_args_t *a, const ctl_opt_t *opts, ctl_buf_t *path,
+    const char **val)
+{
+    int               id;
+    const ctl_opt_t  *o;
+
+    for ( ;; ) {
+        id = ctl_next(a, opts, val);
+
+        for (o = opts; id > 0 && o->name && o->id != id; o++) {
+            /* void */
+        }
+
+        if (id <= 0 || o->query == NULL) {
+            return id;
+        }
+
+        ctl_buf_query(path, o->query, *val);
+    }
+}
+
+
+/*
  * RFC 3339 date-time, parsed by the same code the daemon uses: an offset
  * is required, since a time without one would silently depend on the
  * machine maintctl runs on; fractions are dropped, as the API drops them.
  */
-
-/* the query parameter an option passes through unchanged, or NULL */
-
-const char *
-ctl_opt_query(const ctl_opt_t *opts, int id)
-{
-    for ( /* void */ ; opts->name; opts++) {
-        if (opts->id == id) {
-            return opts->query;
-        }
-    }
-
-    return NULL;
-}
-
 
 int
 ctl_parse_time(const char *s, int64_t *sec)
@@ -302,6 +351,19 @@ ctl_parse_long(const char *s, long min, long max, long *out)
     }
 
     *out = v;
+
+    return 0;
+}
+
+
+int
+ctl_duration_arg(ctl_args_t *a, const char *val, int64_t *sec)
+{
+    if (ctl_parse_duration(val, sec) != 0) {
+        ctl_usage_error(a, "%s: \"%s\" is not a duration: use 90s, 20m, "
+                        "2h, 1d or combinations like 1h30m", a->opt, val);
+        return -1;
+    }
 
     return 0;
 }
