@@ -13,7 +13,6 @@
 #include "commands.h"
 #include "output.h"
 #include "show.h"
-#include "usage.h"
 
 
 #define A_LIMIT   1

@@ -5,7 +5,6 @@
  * to the command, which parses its own options.  Nothing calls back here.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,9 @@
 /*
- * show.c: the two shapes of a command that prints what the API answers:
- * one request and its answer, and a list read page by page (show.h).
- * --json prints the API's document as it came, so that scripts read what
- * the API says, not maintctl's rendering of it.
+ * show.c: the shapes of a command that prints what the API answers (one
+ * request and its answer, with or without arguments of its own, and a
+ * list read page by page), so that each command only says what it asks
+ * and how its answer reads.  --json prints the API's document as it came:
+ * scripts read what the API says, not maintctl's rendering of it.
  */
 
 #include <stdio.h>

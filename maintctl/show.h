@@ -1,6 +1,6 @@
 /*
- * show.h: the two shapes of a command that prints what the API answers
- * (show.c): one answer, and a list read page by page.  With --json both
+ * show.h: the shapes of a command that prints what the API answers
+ * (show.c): one answer, and a list read page by page.  With --json they
  * print the API's JSON instead of what the command's printer makes of it.
  */
 

@@ -14,7 +14,6 @@
 #include "commands.h"
 #include "output.h"
 #include "show.h"
-#include "usage.h"
 
 
 #define S_APP     1
