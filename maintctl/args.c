@@ -223,7 +223,7 @@ ctl_next(ctl_args_t *a, const ctl_opt_t *opts, const char **val)
  * are in whole seconds, so "1500ms" is refused rather than rounded.
  */
 
-int
+static int
 ctl_parse_duration(const char *s, int64_t *sec)
 {
     int64_t  ms;
@@ -317,7 +317,7 @@ ctl_parse_time(const char *s, int64_t *sec)
 }
 
 
-int
+static int
 ctl_parse_long(const char *s, long min, long max, long *out)
 {
     long         v;

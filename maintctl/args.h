@@ -54,11 +54,10 @@ int ctl_next_query(ctl_args_t *a, const ctl_opt_t *opts, ctl_buf_t *path,
 int ctl_unexpected(ctl_args_t *a, int id, const char *val);
 int ctl_no_args(ctl_args_t *a);
 
-int ctl_parse_duration(const char *s, int64_t *sec);
+/* RFC 3339 with an offset, as the API writes times */
 int ctl_parse_time(const char *s, int64_t *sec);
-int ctl_parse_long(const char *s, long min, long max, long *out);
 
-/* the same, as an option's value: a usage error when it does not parse */
+/* an option's value: a usage error when it does not parse */
 int ctl_duration_arg(ctl_args_t *a, const char *val, int64_t *sec);
 int ctl_time_arg(ctl_args_t *a, const char *val, ctl_time_t *t);
 int ctl_long_arg(ctl_args_t *a, const char *val, long min, long max,
