@@ -16,7 +16,7 @@ NGX_LD_OPT := $(shell nginx -V 2>&1 | sed -n "s/.*--with-ld-opt='\([^']*\)'.*/\1
 WARN       := -Wall -Wextra -Wno-unused-parameter -Werror
 
 CORE_SRCS  := $(addprefix core/,maint_core.c maint_snapshot.c \
-                maint_session.c maint_bypass.c \
+                maint_session.c maint_bypass.c maint_duration.c \
                 maint_eval.c maint_path.c maint_template.c \
                 maint_default_page.c maint_html.c)
 MOD_SRCS   := $(wildcard ngx_maint_module/*.[ch] core/*.[ch])

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "log.h"
 #include "maint_core.h"
+#include "maint_duration.h"
 
 
 adm_config_t  adm_conf;
@@ -47,42 +48,23 @@ adm_role_name(adm_role_e role)
 }
 
 
-/* "500ms", "2s", "7d", "30m", "1h": milliseconds, or -1 */
+/*
+ * "500ms", "2s", "7d", "30m", "1h", "1h30m", a bare number of seconds:
+ * milliseconds, or -1 (core/maint_duration.h, the grammar maintctl uses)
+ */
 
 static int64_t
 adm_parse_duration_ms(const char *s)
 {
-    char     *end;
-    int64_t   n;
+    int64_t  ms;
 
-    errno = 0;
-    n = strtoll(s, &end, 10);
-
-    if (errno || end == s || n < 0) {
+    if (maint_parse_duration_ms(s, strlen(s), MAINT_DURATION_BARE_SEC, &ms)
+        != 0)
+    {
         return -1;
     }
 
-    if (strcmp(end, "ms") == 0) {
-        return n;
-    }
-
-    if (strcmp(end, "s") == 0 || *end == '\0') {
-        return n * 1000;
-    }
-
-    if (strcmp(end, "m") == 0) {
-        return n * 60000;
-    }
-
-    if (strcmp(end, "h") == 0) {
-        return n * 3600000;
-    }
-
-    if (strcmp(end, "d") == 0) {
-        return n * 86400000;
-    }
-
-    return -1;
+    return ms;
 }
 
 

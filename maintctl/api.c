@@ -13,8 +13,12 @@
 #include <strings.h>
 #include <curl/curl.h>
 
-#include "maint_core.h"
 #include "maintctl.h"
+#include "api.h"
+#include "args.h"
+#include "buf.h"
+#include "output.h"
+#include "usage.h"
 
 
 /* no answer of the API comes near this; a bigger one is not the API */
@@ -24,114 +28,6 @@
 static CURL  *ctl_curl;
 static char  *ctl_base;         /* the URL without its trailing slashes */
 static char  *ctl_shown;        /* the same without any user:password@ */
-
-
-void *
-ctl_alloc(size_t size)
-{
-    void  *p;
-
-    p = malloc(size ? size : 1);
-
-    if (p == NULL) {
-        fputs("maintctl: out of memory\n", stderr);
-        exit(CTL_EXIT_UNAVAILABLE);
-    }
-
-    return p;
-}
-
-
-char *
-ctl_strdup(const char *s)
-{
-    size_t  len;
-    char   *p;
-
-    len = strlen(s) + 1;
-    p = ctl_alloc(len);
-    memcpy(p, s, len);
-
-    return p;
-}
-
-
-void
-ctl_buf_add(ctl_buf_t *b, const char *s, size_t len)
-{
-    char    *p;
-    size_t   cap;
-
-    if (b->len + len + 1 > b->cap) {
-        cap = b->cap ? b->cap : 256;
-
-        while (cap < b->len + len + 1) {
-            cap *= 2;
-        }
-
-        p = realloc(b->data, cap);
-
-        if (p == NULL) {
-            fputs("maintctl: out of memory\n", stderr);
-            exit(CTL_EXIT_UNAVAILABLE);
-        }
-
-        b->data = p;
-        b->cap = cap;
-    }
-
-    memcpy(b->data + b->len, s, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
-
-void
-ctl_buf_str(ctl_buf_t *b, const char *s)
-{
-    ctl_buf_add(b, s, strlen(s));
-}
-
-
-/* percent-encodes everything but RFC 3986's unreserved characters */
-
-void
-ctl_buf_escaped(ctl_buf_t *b, const char *s)
-{
-    char                 enc[3];
-    unsigned char        c;
-    static const char    hex[] = "0123456789ABCDEF";
-
-    for ( /* void */ ; *s; s++) {
-        c = (unsigned char) *s;
-
-        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            ctl_buf_add(b, s, 1);
-            continue;
-        }
-
-        enc[0] = '%';
-        enc[1] = hex[c >> 4];
-        enc[2] = hex[c & 15];
-        ctl_buf_add(b, enc, 3);
-    }
-}
-
-
-/* appends "?name=value" or "&name=value"; NULL values are left out */
-
-void
-ctl_buf_query(ctl_buf_t *b, const char *name, const char *value)
-{
-    if (value == NULL) {
-        return;
-    }
-
-    ctl_buf_str(b, (b->data && strchr(b->data, '?')) ? "&" : "?");
-    ctl_buf_str(b, name);
-    ctl_buf_str(b, "=");
-    ctl_buf_escaped(b, value);
-}
 
 
 /*
@@ -218,7 +114,7 @@ ctl_api_init(void)
 }
 
 
-const char *
+static const char *
 ctl_display_url(void)
 {
     return ctl_shown ? ctl_shown : ctl_conf.url;
@@ -383,68 +279,53 @@ ctl_report_problem(ctl_resp_t *r)
 }
 
 
-/*
- * Sends one request; path starts with "/" and may carry a query.  Returns
- * CTL_EXIT_OK with r filled on a 2xx answer, else the exit code after
- * reporting the problem.  body, when not NULL, is sent as JSON.
- */
+/* the request's header lines, in the order libcurl sends them */
 
-int
-ctl_request(const char *method, const char *path, const char *if_match,
-    json_t *body, ctl_resp_t *r)
+static struct curl_slist *
+ctl_request_headers(int json, const char *if_match)
 {
-    int                 rc;
-    char               *json, errbuf[CURL_ERROR_SIZE];
-    CURLcode            cc;
-    ctl_buf_t           url, auth, match, data;
+    ctl_buf_t           line;
     struct curl_slist  *h;
-
-    memset(r, 0, sizeof(ctl_resp_t));
-
-    if (ctl_api_init() != 0) {
-        return CTL_EXIT_USAGE;
-    }
-
-    memset(&url, 0, sizeof(ctl_buf_t));
-    memset(&auth, 0, sizeof(ctl_buf_t));
-    memset(&match, 0, sizeof(ctl_buf_t));
-    memset(&data, 0, sizeof(ctl_buf_t));
-
-    ctl_buf_str(&url, ctl_base);
-    ctl_buf_str(&url, path);
 
     h = NULL;
     h = curl_slist_append(h, "Accept: application/json, "
                              "application/problem+json");
     /* libcurl would otherwise add these for a POST */
     h = curl_slist_append(h, "Expect:");
-
-    json = NULL;
-
-    if (body != NULL) {
-        json = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        h = curl_slist_append(h, "Content-Type: application/json");
-
-    } else {
-        h = curl_slist_append(h, "Content-Type:");
-    }
+    h = curl_slist_append(h, json ? "Content-Type: application/json"
+                                  : "Content-Type:");
 
     if (ctl_conf.token && *ctl_conf.token) {
-        ctl_buf_str(&auth, "Authorization: Bearer ");
-        ctl_buf_str(&auth, ctl_conf.token);
-        h = curl_slist_append(h, auth.data);
+        memset(&line, 0, sizeof(ctl_buf_t));
+        ctl_buf_str(&line, "Authorization: Bearer ");
+        ctl_buf_str(&line, ctl_conf.token);
+        h = curl_slist_append(h, line.data);
+
+        /* the token should not linger in freed memory */
+        memset(line.data, 0, line.cap);
+        free(line.data);
     }
 
     if (if_match != NULL) {
-        ctl_buf_str(&match, "If-Match: ");
-        ctl_buf_str(&match, if_match);
-        h = curl_slist_append(h, match.data);
+        memset(&line, 0, sizeof(ctl_buf_t));
+        ctl_buf_str(&line, "If-Match: ");
+        ctl_buf_str(&line, if_match);
+        h = curl_slist_append(h, line.data);
+        free(line.data);
     }
 
-    errbuf[0] = '\0';
+    return h;
+}
 
+
+/* the handle's options for one request; json is the body, or NULL */
+
+static void
+ctl_request_setup(const char *method, const char *url, const char *json,
+    struct curl_slist *h, char *errbuf, ctl_buf_t *data, ctl_resp_t *r)
+{
     curl_easy_reset(ctl_curl);
-    curl_easy_setopt(ctl_curl, CURLOPT_URL, url.data);
+    curl_easy_setopt(ctl_curl, CURLOPT_URL, url);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(ctl_curl, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
@@ -456,7 +337,7 @@ ctl_request(const char *method, const char *path, const char *if_match,
     curl_easy_setopt(ctl_curl, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(ctl_curl, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(ctl_curl, CURLOPT_WRITEFUNCTION, ctl_on_body);
-    curl_easy_setopt(ctl_curl, CURLOPT_WRITEDATA, &data);
+    curl_easy_setopt(ctl_curl, CURLOPT_WRITEDATA, data);
     curl_easy_setopt(ctl_curl, CURLOPT_HEADERFUNCTION, ctl_on_header);
     curl_easy_setopt(ctl_curl, CURLOPT_HEADERDATA, r);
 
@@ -487,60 +368,97 @@ ctl_request(const char *method, const char *path, const char *if_match,
             curl_easy_setopt(ctl_curl, CURLOPT_CUSTOMREQUEST, method);
         }
     }
+}
+
+
+/* a request that got no answer: why, in the words that help fix it */
+
+static void
+ctl_report_failure(CURLcode cc, const char *errbuf)
+{
+    if (cc == CURLE_OPERATION_TIMEDOUT) {
+        fprintf(stderr, "maintctl: the admin API at %s did not answer "
+                "within %g s\n", ctl_display_url(),
+                ctl_conf.timeout_ms / 1000.0);
+
+    } else if (cc == CURLE_WRITE_ERROR) {
+        fprintf(stderr, "maintctl: the answer of %s is too large\n",
+                ctl_display_url());
+
+    } else if (cc == CURLE_PEER_FAILED_VERIFICATION) {
+        fprintf(stderr, "maintctl: the TLS certificate of the admin API "
+                "at %s is not trusted: %s\n  (%s; the CA that issued "
+                "it goes in --cacert FILE or MAINT_API_CACERT)\n",
+                ctl_display_url(),
+                errbuf[0] ? errbuf : curl_easy_strerror(cc),
+                ctl_conf.cacert ? "checked against the CA file given"
+                                : "checked against the system's CAs");
+
+    } else if (cc == CURLE_SSL_CACERT_BADFILE && ctl_conf.cacert) {
+        fprintf(stderr, "maintctl: cannot use the CA file \"%s\" "
+                "(--cacert or MAINT_API_CACERT): %s\n",
+                ctl_conf.cacert,
+                errbuf[0] ? errbuf : curl_easy_strerror(cc));
+
+    } else if (cc == CURLE_SSL_CACERT_BADFILE) {
+        fprintf(stderr, "maintctl: the system's CA store cannot be read "
+                "(%s): install ca-certificates, or give the admin "
+                "API's CA with --cacert FILE or MAINT_API_CACERT\n",
+                errbuf[0] ? errbuf : curl_easy_strerror(cc));
+
+    } else {
+        fprintf(stderr, "maintctl: cannot reach the admin API at %s: "
+                "%s\n", ctl_display_url(),
+                errbuf[0] ? errbuf : curl_easy_strerror(cc));
+    }
+}
+
+
+/*
+ * Sends one request; path starts with "/" and may carry a query.  Returns
+ * CTL_EXIT_OK with r filled on a 2xx answer, else the exit code after
+ * reporting the problem.  body, when not NULL, is sent as JSON.
+ */
+
+int
+ctl_request(const char *method, const char *path, const char *if_match,
+    json_t *body, ctl_resp_t *r)
+{
+    char               *json, errbuf[CURL_ERROR_SIZE];
+    CURLcode            cc;
+    ctl_buf_t           url, data;
+    struct curl_slist  *h;
+
+    memset(r, 0, sizeof(ctl_resp_t));
+
+    if (ctl_api_init() != 0) {
+        return CTL_EXIT_USAGE;
+    }
+
+    memset(&url, 0, sizeof(ctl_buf_t));
+    memset(&data, 0, sizeof(ctl_buf_t));
+
+    ctl_buf_str(&url, ctl_base);
+    ctl_buf_str(&url, path);
+
+    json = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                : NULL;
+    h = ctl_request_headers(body != NULL, if_match);
+
+    errbuf[0] = '\0';
+    ctl_request_setup(method, url.data, json, h, errbuf, &data, r);
 
     cc = curl_easy_perform(ctl_curl);
 
     curl_slist_free_all(h);
     free(json);
     free(url.data);
-    free(match.data);
-
-    if (auth.data) {
-        /* the token should not linger in freed memory */
-        memset(auth.data, 0, auth.cap);
-        free(auth.data);
-    }
 
     r->body = data.data ? data.data : ctl_strdup("");
     r->len = data.len;
 
     if (cc != CURLE_OK) {
-        if (cc == CURLE_OPERATION_TIMEDOUT) {
-            fprintf(stderr, "maintctl: the admin API at %s did not answer "
-                    "within %g s\n", ctl_display_url(),
-                    ctl_conf.timeout_ms / 1000.0);
-
-        } else if (cc == CURLE_WRITE_ERROR) {
-            fprintf(stderr, "maintctl: the answer of %s is too large\n",
-                    ctl_display_url());
-
-        } else if (cc == CURLE_PEER_FAILED_VERIFICATION) {
-            fprintf(stderr, "maintctl: the TLS certificate of the admin API "
-                    "at %s is not trusted: %s\n  (%s; the CA that issued "
-                    "it goes in --cacert FILE or MAINT_API_CACERT)\n",
-                    ctl_display_url(),
-                    errbuf[0] ? errbuf : curl_easy_strerror(cc),
-                    ctl_conf.cacert ? "checked against the CA file given"
-                                    : "checked against the system's CAs");
-
-        } else if (cc == CURLE_SSL_CACERT_BADFILE && ctl_conf.cacert) {
-            fprintf(stderr, "maintctl: cannot use the CA file \"%s\" "
-                    "(--cacert or MAINT_API_CACERT): %s\n",
-                    ctl_conf.cacert,
-                    errbuf[0] ? errbuf : curl_easy_strerror(cc));
-
-        } else if (cc == CURLE_SSL_CACERT_BADFILE) {
-            fprintf(stderr, "maintctl: the system's CA store cannot be read "
-                    "(%s): install ca-certificates, or give the admin "
-                    "API's CA with --cacert FILE or MAINT_API_CACERT\n",
-                    errbuf[0] ? errbuf : curl_easy_strerror(cc));
-
-        } else {
-            fprintf(stderr, "maintctl: cannot reach the admin API at %s: "
-                    "%s\n", ctl_display_url(),
-                    errbuf[0] ? errbuf : curl_easy_strerror(cc));
-        }
-
+        ctl_report_failure(cc, errbuf);
         return CTL_EXIT_UNAVAILABLE;
     }
 
@@ -561,10 +479,9 @@ ctl_request(const char *method, const char *path, const char *if_match,
         return CTL_EXIT_OK;
     }
 
-    rc = ctl_exit_code(r->status);
     ctl_report_problem(r);
 
-    return rc;
+    return ctl_exit_code(r->status);
 }
 
 
@@ -658,4 +575,23 @@ ctl_server_now(int64_t *now)
     ctl_resp_free(&r);
 
     return CTL_EXIT_OK;
+}
+
+
+char *
+ctl_item_path(const char *route, const char *item, const char *action)
+{
+    ctl_buf_t  b;
+
+    memset(&b, 0, sizeof(ctl_buf_t));
+    ctl_buf_str(&b, route);
+    ctl_buf_str(&b, "/");
+    ctl_buf_escaped(&b, item);
+
+    if (action != NULL) {
+        ctl_buf_str(&b, "/");
+        ctl_buf_str(&b, action);
+    }
+
+    return b.data;
 }

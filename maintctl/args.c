@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include "maint_core.h"
+#include "maint_duration.h"
 #include "maintctl.h"
+#include "args.h"
+#include "buf.h"
+#include "usage.h"
 
 
 #define CTL_G_URL      1
@@ -30,6 +34,8 @@ static const ctl_opt_t  ctl_global_opts[] = {
 };
 
 static char  ctl_optname[64];
+
+ctl_conf_t   ctl_conf;
 
 
 static const ctl_opt_t *
@@ -212,63 +218,89 @@ ctl_next(ctl_args_t *a, const ctl_opt_t *opts, const char **val)
 
 
 /*
- * Durations: one or more <digits><unit>, units d, h, m, s, each at most once
- * and largest first ("1h30m", not "30m1h"), so that a typo such as "1m1m"
- * cannot silently mean something else.  A bare number has no unit and is
- * refused: minutes and seconds are both plausible readings.
+ * Durations: core/maint_duration.h's grammar ("1h30m", "90s"), without a
+ * bare number: minutes and seconds are both plausible readings.  Windows
+ * are in whole seconds, so "1500ms" is refused rather than rounded.
  */
 
-int
+static int
 ctl_parse_duration(const char *s, int64_t *sec)
 {
-    int                  last, u, digits;
-    int64_t              n, total;
-    const char          *p;
-    static const char    units[] = "dhms";
-    static const int64_t mult[] = { 86400, 3600, 60, 1 };
+    int64_t  ms;
 
-    total = 0;
-    last = -1;
-    p = s;
-
-    if (*p == '\0') {
+    if (maint_parse_duration_ms(s, strlen(s), 0, &ms) != 0
+        || ms % 1000 != 0)
+    {
         return -1;
-    }
-
-    while (*p) {
-        n = 0;
-        digits = 0;
-
-        while (*p >= '0' && *p <= '9') {
-            if (++digits > 10) {
-                return -1;
-            }
-
-            n = n * 10 + (*p++ - '0');
-        }
-
-        if (digits == 0 || *p == '\0' || strchr(units, *p) == NULL) {
-            return -1;
-        }
-
-        u = (int) (strchr(units, *p++) - units);
-
-        if (u <= last) {
-            return -1;
-        }
-
-        last = u;
-        total += n * mult[u];
     }
 
     /* a century is far beyond any window the API accepts */
-    if (total <= 0 || total > (int64_t) 100 * 366 * 86400) {
+    if (ms <= 0 || ms / 1000 > (int64_t) 100 * 366 * 86400) {
         return -1;
     }
 
-    *sec = total;
+    *sec = ms / 1000;
 
     return 0;
+}
+
+
+/*
+ * What ctl_next() returned that the command does not take: a usage error,
+ * reported here unless ctl_next() did.  Returns CTL_EXIT_USAGE.
+ */
+
+int
+ctl_unexpected(ctl_args_t *a, int id, const char *val)
+{
+    if (id == CTL_ARG_ERROR) {
+        return CTL_EXIT_USAGE;
+    }
+
+    return ctl_usage_error(a, "unexpected argument \"%s\"",
+                           val ? val : "--");
+}
+
+
+/* a command without arguments: anything given is a usage error */
+
+int
+ctl_no_args(ctl_args_t *a)
+{
+    int          id;
+    const char  *val;
+
+    id = ctl_next(a, NULL, &val);
+
+    return id == CTL_ARG_END ? CTL_EXIT_OK : ctl_unexpected(a, id, val);
+}
+
+
+/*
+ * ctl_next() for a command whose options are mostly query parameters: an
+ * option with a query name is appended to path ("?app=shop") and skipped.
+ */
+
+int
+ctl_next_query(ctl_args_t *a, const ctl_opt_t *opts, ctl_buf_t *path,
+    const char **val)
+{
+    int               id;
+    const ctl_opt_t  *o;
+
+    for ( ;; ) {
+        id = ctl_next(a, opts, val);
+
+        for (o = opts; id > 0 && o->name && o->id != id; o++) {
+            /* void */
+        }
+
+        if (id <= 0 || o->query == NULL) {
+            return id;
+        }
+
+        ctl_buf_query(path, o->query, *val);
+    }
 }
 
 
@@ -278,21 +310,6 @@ ctl_parse_duration(const char *s, int64_t *sec)
  * machine maintctl runs on; fractions are dropped, as the API drops them.
  */
 
-/* the query parameter an option passes through unchanged, or NULL */
-
-const char *
-ctl_opt_query(const ctl_opt_t *opts, int id)
-{
-    for ( /* void */ ; opts->name; opts++) {
-        if (opts->id == id) {
-            return opts->query;
-        }
-    }
-
-    return NULL;
-}
-
-
 int
 ctl_parse_time(const char *s, int64_t *sec)
 {
@@ -300,7 +317,7 @@ ctl_parse_time(const char *s, int64_t *sec)
 }
 
 
-int
+static int
 ctl_parse_long(const char *s, long min, long max, long *out)
 {
     long         v;
@@ -334,6 +351,19 @@ ctl_parse_long(const char *s, long min, long max, long *out)
     }
 
     *out = v;
+
+    return 0;
+}
+
+
+int
+ctl_duration_arg(ctl_args_t *a, const char *val, int64_t *sec)
+{
+    if (ctl_parse_duration(val, sec) != 0) {
+        ctl_usage_error(a, "%s: \"%s\" is not a duration: use 90s, 20m, "
+                        "2h, 1d or combinations like 1h30m", a->opt, val);
+        return -1;
+    }
 
     return 0;
 }

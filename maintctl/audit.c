@@ -8,6 +8,11 @@
 #include <string.h>
 
 #include "maintctl.h"
+#include "args.h"
+#include "buf.h"
+#include "commands.h"
+#include "output.h"
+#include "show.h"
 
 
 #define A_LIMIT   1
@@ -62,25 +67,39 @@ ctl_audit_table(json_t *items)
 }
 
 
+/* the table, and where the next page starts */
+
+static void
+ctl_audit_print(json_t *doc)
+{
+    char        *next;
+    const char  *s;
+
+    ctl_audit_table(json_object_get(doc, "items"));
+    s = ctl_str(doc, "next_before");
+
+    if (s != NULL) {
+        next = ctl_clean(s, 0);
+        fprintf(stderr, "(older entries: --before %s)\n", next);
+        free(next);
+    }
+}
+
+
 static int
 ctl_audit(ctl_args_t *a)
 {
     int          id, rc;
     long         limit;
-    char        *next;
     ctl_buf_t    path;
-    ctl_resp_t   r;
-    const char  *val, *s;
+    const char  *val;
 
     memset(&path, 0, sizeof(ctl_buf_t));
     ctl_buf_str(&path, "/v1/audit");
 
-    while ((id = ctl_next(a, ctl_audit_opts, &val)) != CTL_ARG_END) {
-        if (id > 0 && ctl_opt_query(ctl_audit_opts, id)) {
-            ctl_buf_query(&path, ctl_opt_query(ctl_audit_opts, id), val);
-            continue;
-        }
-
+    while ((id = ctl_next_query(a, ctl_audit_opts, &path, &val))
+           != CTL_ARG_END)
+    {
         switch (id) {
 
         case A_LIMIT:
@@ -92,42 +111,16 @@ ctl_audit(ctl_args_t *a)
             ctl_buf_query(&path, "limit", val);
             break;
 
-        case CTL_ARG_ERROR:
-            free(path.data);
-            return CTL_EXIT_USAGE;
-
         default:
             free(path.data);
-            return ctl_usage_error(a, "unexpected argument \"%s\"",
-                                   val ? val : "--");
+            return ctl_unexpected(a, id, val);
         }
     }
 
-    rc = ctl_request("GET", path.data, NULL, NULL, &r);
+    rc = ctl_show("GET", path.data, NULL, ctl_audit_print);
     free(path.data);
 
-    if (rc != CTL_EXIT_OK) {
-        ctl_resp_free(&r);
-        return rc;
-    }
-
-    if (ctl_conf.json) {
-        ctl_print_raw(&r);
-
-    } else {
-        ctl_audit_table(json_object_get(r.json, "items"));
-        s = ctl_str(r.json, "next_before");
-
-        if (s != NULL) {
-            next = ctl_clean(s, 0);
-            fprintf(stderr, "(older entries: --before %s)\n", next);
-            free(next);
-        }
-    }
-
-    ctl_resp_free(&r);
-
-    return CTL_EXIT_OK;
+    return rc;
 }
 
 

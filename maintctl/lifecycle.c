@@ -11,6 +11,12 @@
 #include <unistd.h>
 
 #include "maintctl.h"
+#include "api.h"
+#include "args.h"
+#include "commands.h"
+#include "output.h"
+#include "usage.h"
+#include "window.h"
 
 
 #define LC_DRY_RUN  1
@@ -176,19 +182,21 @@ ctl_notes_body(const ctl_lcopts_t *o)
 }
 
 
+/* complete and cancel, which differ only in their options and action */
+
 static int
-ctl_window_complete(ctl_args_t *a)
+ctl_notes_command(ctl_args_t *a, const ctl_opt_t *opts, const char *action)
 {
     int           rc;
     json_t       *body;
     ctl_lcopts_t  o;
 
-    if (ctl_lifecycle_options(a, ctl_complete_opts, &o) != 0) {
+    if (ctl_lifecycle_options(a, opts, &o) != 0) {
         return CTL_EXIT_USAGE;
     }
 
     body = ctl_notes_body(&o);
-    rc = ctl_lifecycle(o.id, "complete", 0, body);
+    rc = ctl_lifecycle(o.id, action, 0, body);
     json_decref(body);
 
     return rc;
@@ -196,21 +204,16 @@ ctl_window_complete(ctl_args_t *a)
 
 
 static int
+ctl_window_complete(ctl_args_t *a)
+{
+    return ctl_notes_command(a, ctl_complete_opts, "complete");
+}
+
+
+static int
 ctl_window_cancel(ctl_args_t *a)
 {
-    int           rc;
-    json_t       *body;
-    ctl_lcopts_t  o;
-
-    if (ctl_lifecycle_options(a, ctl_cancel_opts, &o) != 0) {
-        return CTL_EXIT_USAGE;
-    }
-
-    body = ctl_notes_body(&o);
-    rc = ctl_lifecycle(o.id, "cancel", 0, body);
-    json_decref(body);
-
-    return rc;
+    return ctl_notes_command(a, ctl_cancel_opts, "cancel");
 }
 
 

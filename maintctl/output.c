@@ -16,6 +16,9 @@
 #include <sys/ioctl.h>
 
 #include "maintctl.h"
+#include "args.h"
+#include "buf.h"
+#include "output.h"
 
 
 /* tables never let one cell push the others off an 80-column screen */
@@ -196,20 +199,12 @@ void
 ctl_table_row(ctl_table_t *t, ...)
 {
     int          c;
-    char       **p;
     va_list      args;
     const char  *s;
 
     if (t->nrows == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 32;
-        p = realloc(t->cells, t->cap * t->ncols * sizeof(char *));
-
-        if (p == NULL) {
-            fputs("maintctl: out of memory\n", stderr);
-            exit(CTL_EXIT_UNAVAILABLE);
-        }
-
-        t->cells = p;
+        t->cells = ctl_realloc(t->cells, t->cap * t->ncols * sizeof(char *));
     }
 
     va_start(args, t);
@@ -418,23 +413,6 @@ ctl_print_object(json_t *obj, const char *const *order)
             ctl_print_field(key, v);
         }
     }
-}
-
-
-void
-ctl_print_window(json_t *w)
-{
-    static const char *const  order[] = {
-        "id", "title", "status", "apps", "starts_at", "ends_at", "mode",
-        "enabled", "hold_until_completed", "terminate_sessions",
-        "login_message", "show_login_message", "notify_message",
-        "notify_before_minutes", "translations", "allow", "notes",
-        "actual_start",
-        "actual_end", "completion_notes", "created_at", "created_by",
-        "updated_at", "updated_by", "revision", NULL
-    };
-
-    ctl_print_object(w, order);
 }
 
 

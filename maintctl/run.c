@@ -17,6 +17,12 @@
 
 #include "maint_core.h"
 #include "maintctl.h"
+#include "api.h"
+#include "args.h"
+#include "commands.h"
+#include "output.h"
+#include "usage.h"
+#include "window.h"
 
 
 #define R_APP      1
@@ -214,107 +220,124 @@ ctl_run_complete(const char *id, int failed, const char *notes)
 }
 
 
+typedef struct {
+    json_t       *apps;
+    int64_t       duration;
+    const char   *title;
+    const char   *message;
+    const char   *mode;
+    char        **cmd;
+} ctl_runopts_t;
+
+
+/* the options up to the command, which starts at "--" or the first word */
+
 static int
-ctl_run(ctl_args_t *a)
+ctl_run_options(ctl_args_t *a, ctl_runopts_t *o)
 {
-    int          id, rc, status, code, err, failed;
-    char       **cmd, *wid, notes[128], end[MAINT_RFC3339_LEN + 1],
-                 start[MAINT_RFC3339_LEN + 1];
-    char         until[32];
-    json_t      *apps, *body;
-    int64_t      duration, now;
-    ctl_resp_t   r;
-    const char  *val, *title, *message, *mode, *s;
+    int          id;
+    const char  *val;
 
-    apps = NULL;
-    duration = 0;
-    title = "Deployment";
-    message = NULL;
-    mode = NULL;
-    cmd = NULL;
+    o->apps = NULL;
+    o->duration = 0;
+    o->title = "Deployment";
+    o->message = NULL;
+    o->mode = NULL;
+    o->cmd = NULL;
 
-    while (cmd == NULL
+    while (o->cmd == NULL
            && (id = ctl_next(a, ctl_run_opts, &val)) != CTL_ARG_END)
     {
         switch (id) {
 
         case R_APP:
-            if (ctl_list_arg(a, val, &apps, 1) != 0) {
-                json_decref(apps);
+            if (ctl_list_arg(a, val, &o->apps, 1) != 0) {
                 return CTL_EXIT_USAGE;
             }
 
             break;
 
         case R_FOR:
-            if (ctl_parse_duration(val, &duration) != 0) {
-                json_decref(apps);
-                return ctl_usage_error(a, "--for: \"%s\" is not a duration: "
-                                       "use 90s, 20m, 2h, 1d or "
-                                       "combinations like 1h30m", val);
+            if (ctl_duration_arg(a, val, &o->duration) != 0) {
+                return CTL_EXIT_USAGE;
             }
 
             break;
 
         case R_TITLE:
-            title = val;
+            o->title = val;
             break;
 
         case R_MESSAGE:
-            message = val;
+            o->message = val;
             break;
 
         case R_MODE:
             if (ctl_word_arg(a, val, ctl_run_modes) < 0) {
-                json_decref(apps);
                 return CTL_EXIT_USAGE;
             }
 
-            mode = val;
+            o->mode = val;
             break;
 
         case CTL_ARG_REST:
-            cmd = a->argv + a->i;
+            o->cmd = a->argv + a->i;
             break;
 
         case CTL_ARG_WORD:
             /* the command's own options are its business, not ours */
-            cmd = a->argv + a->i - 1;
+            o->cmd = a->argv + a->i - 1;
             break;
 
         default:
-            json_decref(apps);
             return CTL_EXIT_USAGE;
         }
     }
 
-    if (apps == NULL || duration == 0 || cmd == NULL || cmd[0] == NULL) {
-        json_decref(apps);
+    if (o->apps == NULL || o->duration == 0 || o->cmd == NULL
+        || o->cmd[0] == NULL)
+    {
         return ctl_usage_error(a, "run needs --app, --for and a command "
                                "after --");
     }
+
+    return CTL_EXIT_OK;
+}
+
+
+/* creates the window; *wid is its id, cleaned, to be freed */
+
+static int
+ctl_run_open(ctl_runopts_t *o, char **wid)
+{
+    int          rc;
+    char         end[MAINT_RFC3339_LEN + 1], start[MAINT_RFC3339_LEN + 1];
+    char         until[32];
+    json_t      *body;
+    int64_t      now;
+    ctl_resp_t   r;
+    const char  *s;
 
     /* ends_at on the Redis clock, as for "window create --start now" */
     rc = ctl_server_now(&now);
 
     if (rc != CTL_EXIT_OK) {
-        json_decref(apps);
         fprintf(stderr, "maintctl: no window, so the command was not run\n");
         return rc;
     }
 
     /* both ends from the same instant, so the window lasts --for exactly */
     maint_format_rfc3339(start, now);
-    maint_format_rfc3339(end, now + duration);
-    body = json_pack("{s:s,s:o,s:s,s:s}", "title", title, "apps", apps,
-                     "starts_at", start, "ends_at", end);
+    maint_format_rfc3339(end, now + o->duration);
+    body = json_pack("{s:s,s:O,s:s,s:s}", "title", o->title, "apps",
+                     o->apps, "starts_at", start, "ends_at", end);
 
-    if (mode != NULL) {
-        json_object_set_new(body, "mode", json_string(mode));
+    if (o->mode != NULL) {
+        json_object_set_new(body, "mode", json_string(o->mode));
     }
 
-    if (message != NULL) {
-        json_object_set_new(body, "login_message", json_string(message));
+    if (o->message != NULL) {
+        json_object_set_new(body, "login_message", json_string(o->message));
     }
 
     rc = ctl_request("POST", "/v1/windows", NULL, body, &r);
@@ -335,36 +358,70 @@ ctl_run(ctl_args_t *a)
         return CTL_EXIT_UNAVAILABLE;
     }
 
-    wid = ctl_clean(s, 0);
-    fprintf(stderr, "maintctl: window %s until %s\n", wid,
+    *wid = ctl_clean(s, 0);
+    fprintf(stderr, "maintctl: window %s until %s\n", *wid,
             ctl_local_time(ctl_str(r.json, "ends_at"), "%Y-%m-%d %H:%M:%S %Z",
                            until, sizeof(until)));
     ctl_resp_free(&r);
 
-    status = ctl_spawn(cmd, &err);
+    return CTL_EXIT_OK;
+}
+
+
+/* the exit code of the command, from ctl_spawn(); notes say it in words */
+
+static int
+ctl_run_outcome(char *cmd, int status, int err, char *notes, size_t size)
+{
+    int  code;
 
     if (err != 0) {
-        fprintf(stderr, "maintctl: cannot run %s: %s\n", cmd[0],
+        fprintf(stderr, "maintctl: cannot run %s: %s\n", cmd,
                 strerror(err));
-        snprintf(notes, sizeof(notes), "command could not be run: %s",
+        snprintf(notes, size, "command could not be run: %s",
                  strerror(err));
         code = err == ENOENT ? 127 : 126;
 
     } else if (WIFEXITED(status)) {
         code = WEXITSTATUS(status);
-        snprintf(notes, sizeof(notes), "command exited with status %d",
-                 code);
+        snprintf(notes, size, "command exited with status %d", code);
 
     } else if (WIFSIGNALED(status)) {
         code = 128 + WTERMSIG(status);
-        snprintf(notes, sizeof(notes), "command killed by signal %d",
+        snprintf(notes, size, "command killed by signal %d",
                  WTERMSIG(status));
 
     } else {
         code = 126;
-        snprintf(notes, sizeof(notes), "command ended with wait status %d",
-                 status);
+        snprintf(notes, size, "command ended with wait status %d", status);
     }
+
+    return code;
+}
+
+
+static int
+ctl_run(ctl_args_t *a)
+{
+    int            rc, status, code, err, failed;
+    char          *wid, notes[128];
+    ctl_runopts_t  o;
+
+    wid = NULL;
+    rc = ctl_run_options(a, &o);
+
+    if (rc == CTL_EXIT_OK) {
+        rc = ctl_run_open(&o, &wid);
+    }
+
+    json_decref(o.apps);
+
+    if (rc != CTL_EXIT_OK) {
+        return rc;
+    }
+
+    status = ctl_spawn(o.cmd, &err);
+    code = ctl_run_outcome(o.cmd[0], status, err, notes, sizeof(notes));
 
     failed = code != 0;
     rc = ctl_run_complete(wid, failed, notes);

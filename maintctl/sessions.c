@@ -13,6 +13,13 @@
 #include <unistd.h>
 
 #include "maintctl.h"
+#include "api.h"
+#include "args.h"
+#include "buf.h"
+#include "commands.h"
+#include "output.h"
+#include "show.h"
+#include "usage.h"
 
 
 #define CTL_SESSION_ID_LEN   64
@@ -217,19 +224,6 @@ ctl_session_resolve(json_t *ids)
 }
 
 
-static char *
-ctl_session_path(const char *id)
-{
-    ctl_buf_t  b;
-
-    memset(&b, 0, sizeof(ctl_buf_t));
-    ctl_buf_str(&b, "/v1/sessions/");
-    ctl_buf_escaped(&b, id);
-
-    return b.data;
-}
-
-
 /* sessions list */
 
 static void
@@ -277,12 +271,9 @@ ctl_sessions_table(json_t *items)
 static int
 ctl_sessions_list(ctl_args_t *a)
 {
-    int          id, all, rc, pages;
+    int          id, all, rc;
     long         limit;
-    char         lim[16];
-    json_t      *items, *doc;
     ctl_buf_t    base;
-    ctl_resp_t   r;
     const char  *val;
 
     all = 0;
@@ -290,13 +281,9 @@ ctl_sessions_list(ctl_args_t *a)
     memset(&base, 0, sizeof(ctl_buf_t));
     ctl_buf_str(&base, "/v1/sessions");
 
-    while ((id = ctl_next(a, ctl_sessions_list_opts, &val)) != CTL_ARG_END) {
-        if (id > 0 && ctl_opt_query(ctl_sessions_list_opts, id)) {
-            ctl_buf_query(&base, ctl_opt_query(ctl_sessions_list_opts, id),
-                          val);
-            continue;
-        }
-
+    while ((id = ctl_next_query(a, ctl_sessions_list_opts, &base, &val))
+           != CTL_ARG_END)
+    {
         switch (id) {
 
         case SS_STATUS:
@@ -320,52 +307,14 @@ ctl_sessions_list(ctl_args_t *a)
             all = 1;
             break;
 
-        case CTL_ARG_ERROR:
-            free(base.data);
-            return CTL_EXIT_USAGE;
-
         default:
             free(base.data);
-            return ctl_usage_error(a, "unexpected argument \"%s\"",
-                                   val ? val : "--");
+            return ctl_unexpected(a, id, val);
         }
     }
 
-    /* with --all the page size only sets the number of round trips */
-    if (limit == 0 && all) {
-        limit = 500;
-    }
-
-    if (limit) {
-        snprintf(lim, sizeof(lim), "%ld", limit);
-        ctl_buf_query(&base, "limit", lim);
-    }
-
-    items = json_array();
-    rc = ctl_get_pages(base.data, all, items, &r, &pages);
-
-    if (rc == CTL_EXIT_OK) {
-        if (ctl_conf.json && pages == 1) {
-            ctl_print_raw(&r);
-
-        } else if (ctl_conf.json) {
-            doc = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-            ctl_print_json(doc);
-            json_decref(doc);
-
-        } else {
-            ctl_sessions_table(items);
-
-            if (json_is_string(json_object_get(r.json, "next_cursor"))) {
-                fputs("(more sessions follow: use --all, or a larger "
-                      "--limit)\n", stderr);
-            }
-        }
-    }
-
-    ctl_resp_free(&r);
+    rc = ctl_show_list(&base, limit, all, ctl_sessions_table, "sessions");
     free(base.data);
-    json_decref(items);
 
     return rc;
 }
@@ -380,13 +329,8 @@ ctl_session_one(ctl_args_t *a, json_t *ids)
     const char  *val;
 
     while ((rc = ctl_next(a, NULL, &val)) != CTL_ARG_END) {
-        if (rc == CTL_ARG_ERROR) {
-            return CTL_EXIT_USAGE;
-        }
-
         if (rc != CTL_ARG_WORD || json_array_size(ids) > 0) {
-            return ctl_usage_error(a, "unexpected argument \"%s\"",
-                                   val ? val : "--");
+            return ctl_unexpected(a, rc, val);
         }
 
         if (ctl_session_id_arg(a, val, ids) != 0) {
@@ -404,36 +348,31 @@ ctl_session_one(ctl_args_t *a, json_t *ids)
 }
 
 
+static void
+ctl_session_print(json_t *session)
+{
+    ctl_print_object(session, ctl_session_order);
+}
+
+
 static int
 ctl_sessions_show(ctl_args_t *a)
 {
-    int          rc;
-    char        *path;
-    json_t      *ids;
-    ctl_resp_t   r;
+    int      rc;
+    char    *path;
+    json_t  *ids;
 
     ids = json_array();
     rc = ctl_session_one(a, ids);
 
-    if (rc != CTL_EXIT_OK) {
-        json_decref(ids);
-        return rc;
-    }
-
-    path = ctl_session_path(json_string_value(json_array_get(ids, 0)));
-    rc = ctl_request("GET", path, NULL, NULL, &r);
-    free(path);
-
     if (rc == CTL_EXIT_OK) {
-        if (ctl_conf.json) {
-            ctl_print_raw(&r);
-
-        } else {
-            ctl_print_object(r.json, ctl_session_order);
-        }
+        path = ctl_item_path("/v1/sessions",
+                             json_string_value(json_array_get(ids, 0)),
+                             NULL);
+        rc = ctl_show("GET", path, NULL, ctl_session_print);
+        free(path);
     }
 
-    ctl_resp_free(&r);
     json_decref(ids);
 
     return rc;
@@ -463,7 +402,7 @@ ctl_sessions_end(ctl_args_t *a)
     }
 
     id = json_string_value(json_array_get(ids, 0));
-    path = ctl_session_path(id);
+    path = ctl_item_path("/v1/sessions", id, NULL);
     rc = ctl_request("DELETE", path, NULL, NULL, &r);
     free(path);
 
@@ -479,25 +418,19 @@ ctl_sessions_end(ctl_args_t *a)
 }
 
 
-/*
- * Ending every session logs every user of an app (or of every app) off,
- * so, like window delete, it needs a "yes" typed at a terminal, or --yes.
- */
+typedef struct {
+    const char  *app;           /* NULL: every app */
+    json_t      *except;        /* the IDs kept, as given */
+    int          except_sa;
+    int          yes;
+} ctl_endall_t;
+
 
 static int
-ctl_sessions_end_all(ctl_args_t *a)
+ctl_end_all_options(ctl_args_t *a, ctl_endall_t *o)
 {
-    int          id, rc, yes, except_sa;
-    char        *app, *cutoff;
-    json_t      *except, *body, *kept;
-    ctl_resp_t   r;
-    const char  *val, *appv;
-    char         when[64];
-
-    yes = 0;
-    except_sa = 0;
-    appv = NULL;
-    except = json_array();
+    int          id;
+    const char  *val;
 
     while ((id = ctl_next(a, ctl_end_all_opts, &val)) != CTL_ARG_END) {
         switch (id) {
@@ -505,80 +438,58 @@ ctl_sessions_end_all(ctl_args_t *a)
         case SS_APP:
             /* an empty app must not turn into "everywhere" */
             if (*val == '\0') {
-                json_decref(except);
                 return ctl_usage_error(a, "--app: empty app name");
             }
 
-            appv = val;
+            o->app = val;
             break;
 
         case SS_EXCEPT:
-            if (ctl_session_id_arg(a, val, except) != 0) {
-                json_decref(except);
+            if (ctl_session_id_arg(a, val, o->except) != 0) {
                 return CTL_EXIT_USAGE;
             }
 
             break;
 
         case SS_EXCEPT_SA:
-            except_sa = 1;
+            o->except_sa = 1;
             break;
 
         case SS_YES:
-            yes = 1;
+            o->yes = 1;
             break;
 
-        case CTL_ARG_ERROR:
-            json_decref(except);
-            return CTL_EXIT_USAGE;
-
         default:
-            json_decref(except);
-            return ctl_usage_error(a, "unexpected argument \"%s\"",
-                                   val ? val : "--");
+            return ctl_unexpected(a, id, val);
         }
     }
 
-    app = appv ? ctl_clean(appv, 0) : NULL;
+    return CTL_EXIT_OK;
+}
 
-    if (!yes && !isatty(STDIN_FILENO)) {
-        rc = ctl_usage_error(a, "not ending the sessions %s%s: there is no "
-                             "terminal to confirm on; add --yes",
-                             app ? "of app " : "everywhere",
-                             app ? app : "");
-        free(app);
-        json_decref(except);
-        return rc;
-    }
 
-    rc = ctl_session_resolve(except);
+/* POST /v1/sessions/terminate; app is o->app cleaned for the terminal */
 
-    if (rc != CTL_EXIT_OK) {
-        free(app);
-        json_decref(except);
-        return rc;
-    }
-
-    if (!yes && !(app ? ctl_ask("End every session of app %s?", app)
-                      : ctl_ask("End every session everywhere?")))
-    {
-        fprintf(stderr, "maintctl: no session was ended\n");
-        free(app);
-        json_decref(except);
-        return CTL_EXIT_USAGE;
-    }
+static int
+ctl_end_all_request(const ctl_endall_t *o, const char *app)
+{
+    int          rc;
+    char        *cutoff;
+    char         when[64];
+    json_t      *body, *kept;
+    ctl_resp_t   r;
 
     body = json_object();
 
-    if (appv != NULL) {
-        json_object_set_new(body, "app", json_string(appv));
+    if (o->app != NULL) {
+        json_object_set_new(body, "app", json_string(o->app));
     }
 
-    if (json_array_size(except) > 0) {
-        json_object_set(body, "except", except);
+    if (json_array_size(o->except) > 0) {
+        json_object_set(body, "except", o->except);
     }
 
-    if (except_sa) {
+    if (o->except_sa) {
         json_object_set_new(body, "except_superadmins", json_true());
     }
 
@@ -606,7 +517,62 @@ ctl_sessions_end_all(ctl_args_t *a)
 
     ctl_resp_free(&r);
     json_decref(body);
-    json_decref(except);
+
+    return rc;
+}
+
+
+/*
+ * Ending every session logs every user of an app (or of every app) off,
+ * so, like window delete, it needs a "yes" typed at a terminal, or --yes.
+ */
+
+static int
+ctl_sessions_end_all(ctl_args_t *a)
+{
+    int           rc;
+    char         *app;
+    ctl_endall_t  o;
+
+    memset(&o, 0, sizeof(ctl_endall_t));
+    o.except = json_array();
+    app = NULL;
+
+    rc = ctl_end_all_options(a, &o);
+
+    if (rc != CTL_EXIT_OK) {
+        goto done;
+    }
+
+    app = o.app ? ctl_clean(o.app, 0) : NULL;
+
+    if (!o.yes && !isatty(STDIN_FILENO)) {
+        rc = ctl_usage_error(a, "not ending the sessions %s%s: there is no "
+                             "terminal to confirm on; add --yes",
+                             app ? "of app " : "everywhere",
+                             app ? app : "");
+        goto done;
+    }
+
+    rc = ctl_session_resolve(o.except);
+
+    if (rc != CTL_EXIT_OK) {
+        goto done;
+    }
+
+    if (!o.yes && !(app ? ctl_ask("End every session of app %s?", app)
+                        : ctl_ask("End every session everywhere?")))
+    {
+        fprintf(stderr, "maintctl: no session was ended\n");
+        rc = CTL_EXIT_USAGE;
+        goto done;
+    }
+
+    rc = ctl_end_all_request(&o, app);
+
+done:
+
+    json_decref(o.except);
     free(app);
 
     return rc;

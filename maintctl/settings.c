@@ -10,6 +10,11 @@
 #include <string.h>
 
 #include "maintctl.h"
+#include "args.h"
+#include "commands.h"
+#include "output.h"
+#include "show.h"
+#include "usage.h"
 
 
 #define ST_NOTIFY_BEFORE   1
@@ -34,45 +39,17 @@ static const char *const  ctl_settings_order[] = {
 };
 
 
-static int
-ctl_settings_answer(ctl_resp_t *r)
+static void
+ctl_settings_print(json_t *settings)
 {
-    if (ctl_conf.json) {
-        ctl_print_raw(r);
-
-    } else {
-        ctl_print_object(r->json, ctl_settings_order);
-    }
-
-    return CTL_EXIT_OK;
+    ctl_print_object(settings, ctl_settings_order);
 }
 
 
 static int
 ctl_settings_show(ctl_args_t *a)
 {
-    int          id, rc;
-    ctl_resp_t   r;
-    const char  *val;
-
-    while ((id = ctl_next(a, NULL, &val)) != CTL_ARG_END) {
-        if (id == CTL_ARG_ERROR) {
-            return CTL_EXIT_USAGE;
-        }
-
-        return ctl_usage_error(a, "unexpected argument \"%s\"",
-                               val ? val : "--");
-    }
-
-    rc = ctl_request("GET", "/v1/settings", NULL, NULL, &r);
-
-    if (rc == CTL_EXIT_OK) {
-        rc = ctl_settings_answer(&r);
-    }
-
-    ctl_resp_free(&r);
-
-    return rc;
+    return ctl_show_command(a, "GET", "/v1/settings", ctl_settings_print);
 }
 
 
@@ -87,7 +64,6 @@ ctl_settings_set(ctl_args_t *a)
     int          id, rc;
     long         minutes, days;
     json_t      *body;
-    ctl_resp_t   r;
     const char  *val;
 
     body = json_object();
@@ -134,14 +110,9 @@ ctl_settings_set(ctl_args_t *a)
                                 json_integer(days));
             break;
 
-        case CTL_ARG_ERROR:
-            json_decref(body);
-            return CTL_EXIT_USAGE;
-
         default:
             json_decref(body);
-            return ctl_usage_error(a, "unexpected argument \"%s\"",
-                                   val ? val : "--");
+            return ctl_unexpected(a, id, val);
         }
     }
 
@@ -150,13 +121,7 @@ ctl_settings_set(ctl_args_t *a)
         return ctl_usage_error(a, "nothing to set");
     }
 
-    rc = ctl_request("PUT", "/v1/settings", NULL, body, &r);
-
-    if (rc == CTL_EXIT_OK) {
-        rc = ctl_settings_answer(&r);
-    }
-
-    ctl_resp_free(&r);
+    rc = ctl_show("PUT", "/v1/settings", body, ctl_settings_print);
     json_decref(body);
 
     return rc;

@@ -9,6 +9,11 @@
 #include <time.h>
 
 #include "maintctl.h"
+#include "args.h"
+#include "buf.h"
+#include "commands.h"
+#include "output.h"
+#include "show.h"
 
 
 #define S_APP     1
@@ -49,66 +54,29 @@ ctl_short_time(const char *rfc3339, int64_t now, char *buf, size_t size)
 }
 
 
-static int
-ctl_status(ctl_args_t *a)
+/* "shop: active (maintenance) until 22:30, window w_k3j9x2mfq1" */
+
+static void
+ctl_status_print(json_t *doc)
 {
-    int          id, rc;
     char        *app, *state, *decision, *wid, from[32], until[32];
     json_t      *w;
     int64_t      now;
-    ctl_buf_t    path;
-    ctl_resp_t   r;
-    const char  *val, *s;
+    const char  *s;
 
-    memset(&path, 0, sizeof(ctl_buf_t));
-    ctl_buf_str(&path, "/v1/status");
-
-    while ((id = ctl_next(a, ctl_status_opts, &val)) != CTL_ARG_END) {
-        if (id > 0 && ctl_opt_query(ctl_status_opts, id)) {
-            ctl_buf_query(&path, ctl_opt_query(ctl_status_opts, id), val);
-            continue;
-        }
-
-        switch (id) {
-
-        case CTL_ARG_ERROR:
-            free(path.data);
-            return CTL_EXIT_USAGE;
-
-        default:
-            free(path.data);
-            return ctl_usage_error(a, "unexpected argument \"%s\"",
-                                   val ? val : "--");
-        }
-    }
-
-    rc = ctl_request("GET", path.data, NULL, NULL, &r);
-    free(path.data);
-
-    if (rc != CTL_EXIT_OK) {
-        ctl_resp_free(&r);
-        return rc;
-    }
-
-    if (ctl_conf.json) {
-        ctl_print_raw(&r);
-        ctl_resp_free(&r);
-        return CTL_EXIT_OK;
-    }
-
-    s = ctl_str(r.json, "now");
+    s = ctl_str(doc, "now");
 
     if (s == NULL || ctl_parse_time(s, &now) != 0) {
         now = (int64_t) time(NULL);
     }
 
-    s = ctl_str(r.json, "app");
+    s = ctl_str(doc, "app");
     app = ctl_clean(s ? s : "?", 0);
-    s = ctl_str(r.json, "state");
+    s = ctl_str(doc, "state");
     state = ctl_clean(s ? s : "?", 0);
-    s = ctl_str(r.json, "decision");
+    s = ctl_str(doc, "decision");
     decision = ctl_clean(s ? s : "?", 0);
-    w = json_object_get(r.json, "window");
+    w = json_object_get(doc, "window");
 
     if (!json_is_object(w)) {
         printf("%s: %s (%s)\n", app, state, decision);
@@ -133,53 +101,48 @@ ctl_status(ctl_args_t *a)
     free(app);
     free(state);
     free(decision);
-    ctl_resp_free(&r);
-
-    return CTL_EXIT_OK;
 }
 
 
 static int
-ctl_gateways(ctl_args_t *a)
+ctl_status(ctl_args_t *a)
 {
-    int           id, rc;
+    int          id, rc;
+    ctl_buf_t    path;
+    const char  *val;
+
+    memset(&path, 0, sizeof(ctl_buf_t));
+    ctl_buf_str(&path, "/v1/status");
+
+    id = ctl_next_query(a, ctl_status_opts, &path, &val);
+
+    if (id != CTL_ARG_END) {
+        free(path.data);
+        return ctl_unexpected(a, id, val);
+    }
+
+    rc = ctl_show("GET", path.data, NULL, ctl_status_print);
+    free(path.data);
+
+    return rc;
+}
+
+
+static void
+ctl_gateways_table(json_t *doc)
+{
     char         *apps, pid[32], master[32], version[64], seen[32];
     size_t        i;
-    json_t       *items, *g, *v, *top;
-    ctl_resp_t    r;
+    json_t       *g, *v, *top;
     ctl_table_t   t;
-    const char   *val;
     static const char *const  heads[] = {
         "HOST", "PID", "MASTER", "MODULE", "APPS", "VERSION", "SEEN"
     };
 
-    while ((id = ctl_next(a, NULL, &val)) != CTL_ARG_END) {
-        if (id == CTL_ARG_ERROR) {
-            return CTL_EXIT_USAGE;
-        }
-
-        return ctl_usage_error(a, "unexpected argument \"%s\"",
-                               val ? val : "--");
-    }
-
-    rc = ctl_request("GET", "/v1/gateways", NULL, NULL, &r);
-
-    if (rc != CTL_EXIT_OK) {
-        ctl_resp_free(&r);
-        return rc;
-    }
-
-    if (ctl_conf.json) {
-        ctl_print_raw(&r);
-        ctl_resp_free(&r);
-        return CTL_EXIT_OK;
-    }
-
-    items = json_object_get(r.json, "items");
-    top = json_object_get(r.json, "state_version");
+    top = json_object_get(doc, "state_version");
     ctl_table_init(&t, 7, heads);
 
-    json_array_foreach(items, i, g) {
+    json_array_foreach(json_object_get(doc, "items"), i, g) {
         v = json_object_get(g, "pid");
         snprintf(pid, sizeof(pid), "%" JSON_INTEGER_FORMAT,
                  json_integer_value(v));
@@ -205,9 +168,13 @@ ctl_gateways(ctl_args_t *a)
     }
 
     ctl_table_print(&t);
-    ctl_resp_free(&r);
+}
 
-    return CTL_EXIT_OK;
+
+static int
+ctl_gateways(ctl_args_t *a)
+{
+    return ctl_show_command(a, "GET", "/v1/gateways", ctl_gateways_table);
 }
 
 

@@ -13,6 +13,13 @@
 #include <unistd.h>
 
 #include "maintctl.h"
+#include "api.h"
+#include "args.h"
+#include "buf.h"
+#include "commands.h"
+#include "output.h"
+#include "show.h"
+#include "usage.h"
 
 
 #define SA_YES  1
@@ -29,27 +36,6 @@ static const char *const  ctl_superadmin_order[] = {
 static const char *const  ctl_key_order[] = {
     "kid", "signing", "created_at", "created_by", NULL
 };
-
-
-/* "/v1/superadmins/NAME[/rotate]", the name percent-encoded */
-
-static char *
-ctl_item_path(const char *route, const char *name, const char *action)
-{
-    ctl_buf_t  b;
-
-    memset(&b, 0, sizeof(ctl_buf_t));
-    ctl_buf_str(&b, route);
-    ctl_buf_str(&b, "/");
-    ctl_buf_escaped(&b, name);
-
-    if (action != NULL) {
-        ctl_buf_str(&b, "/");
-        ctl_buf_str(&b, action);
-    }
-
-    return b.data;
-}
 
 
 /*
@@ -98,25 +84,6 @@ ctl_name_args(ctl_args_t *a, const ctl_opt_t *opts, const char *what,
 
     if (*name == NULL) {
         return ctl_usage_error(a, "which %s? give its %s", what, label);
-    }
-
-    return CTL_EXIT_OK;
-}
-
-
-static int
-ctl_no_args(ctl_args_t *a)
-{
-    int          id;
-    const char  *val;
-
-    while ((id = ctl_next(a, NULL, &val)) != CTL_ARG_END) {
-        if (id == CTL_ARG_ERROR) {
-            return CTL_EXIT_USAGE;
-        }
-
-        return ctl_usage_error(a, "unexpected argument \"%s\"",
-                               val ? val : "--");
     }
 
     return CTL_EXIT_OK;
@@ -238,14 +205,12 @@ ctl_remove(ctl_args_t *a, const char *route, const char *what,
 
 /* superadmin list, bypass-keys list */
 
-static int
-ctl_list(ctl_args_t *a, const char *route, int keys)
+static void
+ctl_list_table(json_t *doc, int keys)
 {
-    int           rc;
     char          created[32], rotated[32];
     size_t        i;
-    json_t       *items, *e, *signing;
-    ctl_resp_t    r;
+    json_t       *e, *signing;
     ctl_table_t   t;
     static const char *const  sa_heads[] = {
         "NAME", "CREATED", "CREATED BY", "ROTATED"
@@ -254,29 +219,9 @@ ctl_list(ctl_args_t *a, const char *route, int keys)
         "KID", "SIGNING", "CREATED", "CREATED BY"
     };
 
-    rc = ctl_no_args(a);
-
-    if (rc != CTL_EXIT_OK) {
-        return rc;
-    }
-
-    rc = ctl_request("GET", route, NULL, NULL, &r);
-
-    if (rc != CTL_EXIT_OK) {
-        ctl_resp_free(&r);
-        return rc;
-    }
-
-    if (ctl_conf.json) {
-        ctl_print_raw(&r);
-        ctl_resp_free(&r);
-        return CTL_EXIT_OK;
-    }
-
-    items = json_object_get(r.json, "items");
     ctl_table_init(&t, 4, keys ? key_heads : sa_heads);
 
-    json_array_foreach(items, i, e) {
+    json_array_foreach(json_object_get(doc, "items"), i, e) {
         ctl_local_time(ctl_str(e, "created_at"), "%Y-%m-%d %H:%M", created,
                        sizeof(created));
 
@@ -296,23 +241,40 @@ ctl_list(ctl_args_t *a, const char *route, int keys)
     }
 
     ctl_table_print(&t);
-    ctl_resp_free(&r);
+}
 
-    return CTL_EXIT_OK;
+
+static void
+ctl_superadmin_table(json_t *doc)
+{
+    ctl_list_table(doc, 0);
+}
+
+
+static void
+ctl_key_table(json_t *doc)
+{
+    ctl_list_table(doc, 1);
 }
 
 
 static int
 ctl_superadmin_list(ctl_args_t *a)
 {
-    return ctl_list(a, "/v1/superadmins", 0);
+    return ctl_show_command(a, "GET", "/v1/superadmins", ctl_superadmin_table);
 }
 
 
+/*
+ * add and rotate: the NAME, then a POST whose answer carries the
+ * credential; add sends the name in the body, rotate in the path.
+ */
+
 static int
-ctl_superadmin_add(ctl_args_t *a)
+ctl_credential_command(ctl_args_t *a, int add)
 {
     int          rc, yes;
+    char        *path;
     json_t      *body;
     ctl_resp_t   r;
     const char  *name;
@@ -324,8 +286,17 @@ ctl_superadmin_add(ctl_args_t *a)
         return rc;
     }
 
-    body = json_pack("{s:s}", "name", name);
-    rc = ctl_request("POST", "/v1/superadmins", NULL, body, &r);
+    if (add) {
+        body = json_pack("{s:s}", "name", name);
+        path = ctl_strdup("/v1/superadmins");
+
+    } else {
+        body = NULL;
+        path = ctl_item_path("/v1/superadmins", name, "rotate");
+    }
+
+    rc = ctl_request("POST", path, NULL, body, &r);
+    free(path);
 
     if (rc == CTL_EXIT_OK) {
         rc = ctl_credential_answer(&r, name);
@@ -339,6 +310,13 @@ ctl_superadmin_add(ctl_args_t *a)
 
 
 static int
+ctl_superadmin_add(ctl_args_t *a)
+{
+    return ctl_credential_command(a, 1);
+}
+
+
+static int
 ctl_superadmin_remove(ctl_args_t *a)
 {
     return ctl_remove(a, "/v1/superadmins", "superadmin", "name");
@@ -348,65 +326,28 @@ ctl_superadmin_remove(ctl_args_t *a)
 static int
 ctl_superadmin_rotate(ctl_args_t *a)
 {
-    int          rc, yes;
-    char        *path;
-    ctl_resp_t   r;
-    const char  *name;
-
-    yes = 0;
-    rc = ctl_name_args(a, NULL, "superadmin", "name", &name, &yes);
-
-    if (rc != CTL_EXIT_OK) {
-        return rc;
-    }
-
-    path = ctl_item_path("/v1/superadmins", name, "rotate");
-    rc = ctl_request("POST", path, NULL, NULL, &r);
-    free(path);
-
-    if (rc == CTL_EXIT_OK) {
-        rc = ctl_credential_answer(&r, name);
-    }
-
-    ctl_resp_free(&r);
-
-    return rc;
+    return ctl_credential_command(a, 0);
 }
 
 
 static int
 ctl_bypass_keys_list(ctl_args_t *a)
 {
-    return ctl_list(a, "/v1/bypass-keys", 1);
+    return ctl_show_command(a, "GET", "/v1/bypass-keys", ctl_key_table);
+}
+
+
+static void
+ctl_key_print(json_t *key)
+{
+    ctl_print_known(key, ctl_key_order);
 }
 
 
 static int
 ctl_bypass_keys_rotate(ctl_args_t *a)
 {
-    int          rc;
-    ctl_resp_t   r;
-
-    rc = ctl_no_args(a);
-
-    if (rc != CTL_EXIT_OK) {
-        return rc;
-    }
-
-    rc = ctl_request("POST", "/v1/bypass-keys", NULL, NULL, &r);
-
-    if (rc == CTL_EXIT_OK) {
-        if (ctl_conf.json) {
-            ctl_print_raw(&r);
-
-        } else {
-            ctl_print_known(r.json, ctl_key_order);
-        }
-    }
-
-    ctl_resp_free(&r);
-
-    return rc;
+    return ctl_show_command(a, "POST", "/v1/bypass-keys", ctl_key_print);
 }
 
 

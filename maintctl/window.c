@@ -1,15 +1,22 @@
 /*
- * window.c: the window commands that read and write a window's fields:
- * list, show, create and update, and the helpers the lifecycle commands
- * and run share (fetching a window with its ETag, the answer of a write).
+ * window.c: window list and show, and what the window commands share
+ * (window.h): the window's path, fetching it with its ETag for a write,
+ * printing the window a write answered, the window ID argument.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "maint_core.h"
 #include "maintctl.h"
+#include "api.h"
+#include "args.h"
+#include "buf.h"
+#include "commands.h"
+#include "output.h"
+#include "show.h"
+#include "usage.h"
+#include "window.h"
 
 
 static const char *const  ctl_statuses[] = {
@@ -17,28 +24,25 @@ static const char *const  ctl_statuses[] = {
     "failed", "cancelled", NULL
 };
 
-static const char *const  ctl_modes[] = { "full", "read_only", NULL };
-
 
 /* "/v1/windows/ID[/action][?dry_run=true]", the ID percent-encoded */
 
 char *
 ctl_window_path(const char *id, const char *action, int dry_run)
 {
-    ctl_buf_t  b;
+    char       *path;
+    ctl_buf_t   b;
 
-    memset(&b, 0, sizeof(ctl_buf_t));
-    ctl_buf_str(&b, "/v1/windows/");
-    ctl_buf_escaped(&b, id);
+    path = ctl_item_path("/v1/windows", id, action);
 
-    if (action != NULL) {
-        ctl_buf_str(&b, "/");
-        ctl_buf_str(&b, action);
+    if (!dry_run) {
+        return path;
     }
 
-    if (dry_run) {
-        ctl_buf_query(&b, "dry_run", "true");
-    }
+    b.data = path;
+    b.len = strlen(path);
+    b.cap = b.len + 1;
+    ctl_buf_query(&b, "dry_run", "true");
 
     return b.data;
 }
@@ -85,6 +89,25 @@ ctl_window_get(const char *id, ctl_resp_t *r)
     }
 
     return CTL_EXIT_OK;
+}
+
+
+/* a window as "field: value" lines, the fields in a reading order */
+
+static void
+ctl_print_window(json_t *w)
+{
+    static const char *const  order[] = {
+        "id", "title", "status", "apps", "starts_at", "ends_at", "mode",
+        "enabled", "hold_until_completed", "terminate_sessions",
+        "login_message", "show_login_message", "notify_message",
+        "notify_before_minutes", "translations", "allow", "notes",
+        "actual_start",
+        "actual_end", "completion_notes", "created_at", "created_by",
+        "updated_at", "updated_by", "revision", NULL
+    };
+
+    ctl_print_object(w, order);
 }
 
 
@@ -207,12 +230,10 @@ ctl_list_table(json_t *items)
 static int
 ctl_window_list(ctl_args_t *a)
 {
-    int          id, all, rc, pages;
+    int          id, all, rc;
     long         limit;
-    char         lim[16], from[32], to[32];
-    json_t      *items, *next, *doc;
+    char         from[32], to[32];
     ctl_buf_t    base;
-    ctl_resp_t   r;
     ctl_time_t   t;
     const char  *val, *app, *status, *fromv, *tov, *search;
 
@@ -269,18 +290,9 @@ ctl_window_list(ctl_args_t *a)
             all = 1;
             break;
 
-        case CTL_ARG_ERROR:
-            return CTL_EXIT_USAGE;
-
         default:
-            return ctl_usage_error(a, "unexpected argument \"%s\"",
-                                   val ? val : "--");
+            return ctl_unexpected(a, id, val);
         }
-    }
-
-    /* with --all the page size only sets the number of round trips */
-    if (limit == 0 && all) {
-        limit = 500;
     }
 
     memset(&base, 0, sizeof(ctl_buf_t));
@@ -291,38 +303,8 @@ ctl_window_list(ctl_args_t *a)
     ctl_buf_query(&base, "to", tov);
     ctl_buf_query(&base, "q", search);
 
-    if (limit) {
-        snprintf(lim, sizeof(lim), "%ld", limit);
-        ctl_buf_query(&base, "limit", lim);
-    }
-
-    items = json_array();
-    rc = ctl_get_pages(base.data, all, items, &r, &pages);
-
-    if (rc == CTL_EXIT_OK) {
-        next = json_object_get(r.json, "next_cursor");
-
-        if (ctl_conf.json && pages == 1) {
-            ctl_print_raw(&r);
-
-        } else if (ctl_conf.json) {
-            doc = json_pack("{s:O,s:n}", "items", items, "next_cursor");
-            ctl_print_json(doc);
-            json_decref(doc);
-
-        } else {
-            ctl_list_table(items);
-
-            if (json_is_string(next)) {
-                fputs("(more windows follow: use --all, or a larger "
-                      "--limit)\n", stderr);
-            }
-        }
-    }
-
-    ctl_resp_free(&r);
+    rc = ctl_show_list(&base, limit, all, ctl_list_table, "windows");
     free(base.data);
-    json_decref(items);
 
     return rc;
 }
@@ -355,7 +337,6 @@ ctl_window_show(ctl_args_t *a)
     int          rc;
     char        *path;
     const char  *val, *id;
-    ctl_resp_t   r;
 
     id = NULL;
 
@@ -370,577 +351,8 @@ ctl_window_show(ctl_args_t *a)
     }
 
     path = ctl_window_path(id, NULL, 0);
-    rc = ctl_request("GET", path, NULL, NULL, &r);
+    rc = ctl_show("GET", path, NULL, ctl_print_window);
     free(path);
-
-    if (rc == CTL_EXIT_OK) {
-        rc = ctl_window_answer(&r, 0);
-    }
-
-    ctl_resp_free(&r);
-
-    return rc;
-}
-
-
-/* window create and update: the writable fields as options */
-
-#define W_TITLE           1
-#define W_APP             2
-#define W_START           3
-#define W_END             4
-#define W_FOR             5
-#define W_MODE            6
-#define W_MESSAGE         7
-#define W_HIDE_MESSAGE    8
-#define W_SHOW_MESSAGE    9
-#define W_NOTIFY_MESSAGE  10
-#define W_NOTIFY_BEFORE   11
-#define W_ALLOW_PATH      12
-#define W_ALLOW_NETWORK   13
-#define W_HOLD            14
-#define W_NO_HOLD         15
-#define W_ENABLE          16
-#define W_DISABLE         17
-#define W_TERMINATE       18
-#define W_NO_TERMINATE    19
-#define W_NOTES           20
-#define W_DRY_RUN         21
-#define W_TRANSLATION     22
-#define W_NO_TRANSLATIONS 23
-
-static const ctl_opt_t  ctl_window_opts[] = {
-    { "title",                 1, W_TITLE, NULL },
-    { "app",                   1, W_APP, NULL },
-    { "start",                 1, W_START, NULL },
-    { "end",                   1, W_END, NULL },
-    { "for",                   1, W_FOR, NULL },
-    { "mode",                  1, W_MODE, NULL },
-    { "message",               1, W_MESSAGE, NULL },
-    { "hide-message",          0, W_HIDE_MESSAGE, NULL },
-    { "show-message",          0, W_SHOW_MESSAGE, NULL },
-    { "notify-message",        1, W_NOTIFY_MESSAGE, NULL },
-    { "notify-before",         1, W_NOTIFY_BEFORE, NULL },
-    { "allow-path",            1, W_ALLOW_PATH, NULL },
-    { "allow-network",         1, W_ALLOW_NETWORK, NULL },
-    { "hold",                  0, W_HOLD, NULL },
-    { "no-hold",               0, W_NO_HOLD, NULL },
-    { "enable",                0, W_ENABLE, NULL },
-    { "enabled",               0, W_ENABLE, NULL },
-    { "disable",               0, W_DISABLE, NULL },
-    { "disabled",              0, W_DISABLE, NULL },
-    { "terminate-sessions",    0, W_TERMINATE, NULL },
-    { "no-terminate-sessions", 0, W_NO_TERMINATE, NULL },
-    { "notes",                 1, W_NOTES, NULL },
-    { "dry-run",               0, W_DRY_RUN, NULL },
-    { "translation",           1, W_TRANSLATION, NULL },
-    { "no-translations",       0, W_NO_TRANSLATIONS, NULL },
-    { NULL, 0, 0, NULL }
-};
-
-typedef struct {
-    const char  *id;
-    const char  *title;
-    const char  *mode;
-    const char  *message;
-    const char  *notify_message;
-    const char  *notes;
-    json_t      *apps;
-    json_t      *paths;
-    json_t      *networks;
-    json_t      *translations;      /* {"fr": {"title": ...}} given */
-    int          no_translations;
-    ctl_time_t   start;
-    ctl_time_t   end;
-    int64_t      duration;          /* 0: no --for */
-    int          show_message;      /* -1: not given */
-    int          hold;
-    int          terminate;
-    int          enabled;
-    int          notify_null;       /* --notify-before default */
-    long         notify_before;     /* -1: not given */
-    int          dry_run;
-    int          fields;            /* how many fields were given */
-} ctl_winopts_t;
-
-
-static void
-ctl_winopts_free(ctl_winopts_t *w)
-{
-    json_decref(w->apps);
-    json_decref(w->paths);
-    json_decref(w->networks);
-    json_decref(w->translations);
-}
-
-
-/*
- * --translation LANG:FIELD=TEXT, FIELD one of title, message,
- * notify-message (the API checks the tag and the text).
- */
-
-static int
-ctl_translation_arg(ctl_args_t *a, const char *val, json_t **all)
-{
-    char         lang[64];
-    size_t       n;
-    json_t      *texts;
-    const char  *colon, *eq, *field;
-
-    colon = strchr(val, ':');
-    eq = colon ? strchr(colon, '=') : NULL;
-    n = colon ? (size_t) (colon - val) : 0;
-
-    if (eq == NULL || n == 0 || n >= sizeof(lang)) {
-        ctl_usage_error(a, "--translation: \"%s\" is not LANG:FIELD=TEXT, "
-                        "like fr:message=\"De retour vers 23 h\"", val);
-        return -1;
-    }
-
-    memcpy(lang, val, n);
-    lang[n] = '\0';
-
-    if (strncmp(colon + 1, "title=", 6) == 0) {
-        field = "title";
-
-    } else if (strncmp(colon + 1, "message=", 8) == 0) {
-        field = "login_message";
-
-    } else if (strncmp(colon + 1, "notify-message=", 15) == 0) {
-        field = "notify_message";
-
-    } else {
-        ctl_usage_error(a, "--translation: the field must be title, "
-                        "message or notify-message, not \"%.*s\"",
-                        (int) (eq - colon - 1), colon + 1);
-        return -1;
-    }
-
-    if (*all == NULL) {
-        *all = json_object();
-    }
-
-    texts = json_object_get(*all, lang);
-
-    if (texts == NULL) {
-        texts = json_object();
-        json_object_set_new(*all, lang, texts);
-    }
-
-    json_object_set_new(texts, field, json_string(eq + 1));
-
-    return 0;
-}
-
-
-static int
-ctl_window_options(ctl_args_t *a, ctl_winopts_t *w, int update)
-{
-    int          id;
-    const char  *val;
-
-    memset(w, 0, sizeof(ctl_winopts_t));
-    w->show_message = -1;
-    w->hold = -1;
-    w->terminate = -1;
-    w->enabled = -1;
-    w->notify_before = -1;
-
-    while ((id = ctl_next(a, ctl_window_opts, &val)) != CTL_ARG_END) {
-        w->fields += id > 0 && id != W_DRY_RUN;
-
-        switch (id) {
-
-        case W_TITLE:
-            w->title = val;
-            break;
-
-        case W_APP:
-            if (ctl_list_arg(a, val, &w->apps, 1) != 0) {
-                return -1;
-            }
-
-            break;
-
-        case W_START:
-            if (ctl_time_arg(a, val, &w->start) != 0) {
-                return -1;
-            }
-
-            break;
-
-        case W_END:
-            if (ctl_time_arg(a, val, &w->end) != 0) {
-                return -1;
-            }
-
-            break;
-
-        case W_FOR:
-            if (ctl_parse_duration(val, &w->duration) != 0) {
-                ctl_usage_error(a, "--for: \"%s\" is not a duration: use "
-                                "90s, 20m, 2h, 1d or combinations like "
-                                "1h30m", val);
-                return -1;
-            }
-
-            break;
-
-        case W_MODE:
-            if (ctl_word_arg(a, val, ctl_modes) < 0) {
-                return -1;
-            }
-
-            w->mode = val;
-            break;
-
-        case W_MESSAGE:
-            w->message = val;
-            break;
-
-        case W_HIDE_MESSAGE:
-        case W_SHOW_MESSAGE:
-            w->show_message = id == W_SHOW_MESSAGE;
-            break;
-
-        case W_NOTIFY_MESSAGE:
-            w->notify_message = val;
-            break;
-
-        case W_NOTIFY_BEFORE:
-            w->notify_null = 0;
-
-            if (strcmp(val, "default") == 0) {
-                w->notify_null = 1;
-                w->notify_before = -1;
-
-            } else if (ctl_long_arg(a, val, 0, 10080, &w->notify_before)
-                       != 0)
-            {
-                return -1;
-            }
-
-            break;
-
-        case W_ALLOW_PATH:
-            if (ctl_list_arg(a, val, &w->paths, 0) != 0) {
-                return -1;
-            }
-
-            break;
-
-        case W_ALLOW_NETWORK:
-            if (ctl_list_arg(a, val, &w->networks, 0) != 0) {
-                return -1;
-            }
-
-            break;
-
-        case W_HOLD:
-        case W_NO_HOLD:
-            w->hold = id == W_HOLD;
-            break;
-
-        case W_ENABLE:
-        case W_DISABLE:
-            w->enabled = id == W_ENABLE;
-            break;
-
-        case W_TERMINATE:
-        case W_NO_TERMINATE:
-            w->terminate = id == W_TERMINATE;
-            break;
-
-        case W_NOTES:
-            w->notes = val;
-            break;
-
-        case W_DRY_RUN:
-            w->dry_run = 1;
-            break;
-
-        case W_TRANSLATION:
-            if (ctl_translation_arg(a, val, &w->translations) != 0) {
-                return -1;
-            }
-
-            break;
-
-        case W_NO_TRANSLATIONS:
-            w->no_translations = 1;
-            break;
-
-        case CTL_ARG_WORD:
-            if (!update) {
-                ctl_usage_error(a, "unexpected argument \"%s\"", val);
-                return -1;
-            }
-
-            if (ctl_window_id_arg(a, &w->id, val) != 0) {
-                return -1;
-            }
-
-            break;
-
-        case CTL_ARG_ERROR:
-            return -1;
-
-        default:
-            ctl_usage_error(a, "unexpected \"--\"");
-            return -1;
-        }
-    }
-
-    if (w->end.given && w->duration) {
-        ctl_usage_error(a, "give --end or --for, not both");
-        return -1;
-    }
-
-    return 0;
-}
-
-
-static void
-ctl_set_string(json_t *obj, const char *key, const char *val)
-{
-    if (val != NULL) {
-        json_object_set_new(obj, key, json_string(val));
-    }
-}
-
-
-static void
-ctl_set_bool(json_t *obj, const char *key, int val)
-{
-    if (val >= 0) {
-        json_object_set_new(obj, key, json_boolean(val));
-    }
-}
-
-
-/*
- * The request body: only the fields given.  cur is the window as it is
- * (update) or NULL (create).
- *
- * --for counts from the start the window will have: --start if given,
- * else (update) its current starts_at.  With --start now and --for, both
- * ends are computed from the "now" of GET /v1/status, the Redis clock the
- * API judges windows on, and sent as times: this machine's clock could be
- * off, and sending "now" would let the second tick over between the two
- * calls and shorten the window.  --start now alone is sent as "now".
- */
-
-static int
-ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
-{
-    int          rc;
-    char         start[MAINT_RFC3339_LEN + 1], end[MAINT_RFC3339_LEN + 1];
-    json_t      *body, *allow, *v;
-    int64_t      base;
-    const char  *s;
-
-    *out = NULL;
-    body = json_object();
-
-    ctl_set_string(body, "title", w->title);
-
-    if (w->apps) {
-        json_object_set(body, "apps", w->apps);
-    }
-
-    if (w->start.given) {
-        ctl_set_string(body, "starts_at", ctl_time_value(&w->start, start));
-    }
-
-    if (w->end.given) {
-        ctl_set_string(body, "ends_at", ctl_time_value(&w->end, end));
-
-    } else if (w->duration) {
-        if (w->start.given && w->start.now) {
-            rc = ctl_server_now(&base);
-
-            if (rc != CTL_EXIT_OK) {
-                json_decref(body);
-                return rc;
-            }
-
-            maint_format_rfc3339(start, base);
-            ctl_set_string(body, "starts_at", start);
-
-        } else if (w->start.given) {
-            base = w->start.sec;
-
-        } else {
-            s = ctl_str(cur, "starts_at");
-
-            if (s == NULL || ctl_parse_time(s, &base) != 0) {
-                fprintf(stderr, "maintctl: the window has no valid "
-                        "starts_at to count --for from\n");
-                json_decref(body);
-                return CTL_EXIT_UNAVAILABLE;
-            }
-        }
-
-        maint_format_rfc3339(end, base + w->duration);
-        ctl_set_string(body, "ends_at", end);
-    }
-
-    ctl_set_string(body, "mode", w->mode);
-    ctl_set_string(body, "login_message", w->message);
-    ctl_set_bool(body, "show_login_message", w->show_message);
-    ctl_set_string(body, "notify_message", w->notify_message);
-
-    if (w->notify_null) {
-        json_object_set_new(body, "notify_before_minutes", json_null());
-
-    } else if (w->notify_before >= 0) {
-        json_object_set_new(body, "notify_before_minutes",
-                            json_integer(w->notify_before));
-    }
-
-    ctl_set_bool(body, "enabled", w->enabled);
-    ctl_set_bool(body, "terminate_sessions", w->terminate);
-    ctl_set_bool(body, "hold_until_completed", w->hold);
-
-    /*
-     * translations is one object too: the texts given are laid over the
-     * window's current ones (none with --no-translations).
-     */
-    if (w->translations || w->no_translations) {
-        const char  *lang;
-        json_t      *all, *texts;
-
-        v = json_object_get(cur, "translations");
-        all = (json_is_object(v) && !w->no_translations)
-              ? json_deep_copy(v) : json_object();
-
-        json_object_foreach(w->translations, lang, texts) {
-            if (!json_is_object(json_object_get(all, lang))) {
-                json_object_set_new(all, lang, json_object());
-            }
-
-            json_object_update(json_object_get(all, lang), texts);
-        }
-
-        json_object_set_new(body, "translations", all);
-    }
-
-    /*
-     * allow is one object: whether the API merges or replaces it, sending
-     * both lists (the one not given as it is now) changes only the one
-     * given.
-     */
-    if (w->paths || w->networks) {
-        allow = json_object();
-        v = json_object_get(json_object_get(cur, "allow"), "paths");
-        json_object_set_new(allow, "paths", w->paths ? json_incref(w->paths)
-                            : json_is_array(v) ? json_incref(v)
-                            : json_array());
-        v = json_object_get(json_object_get(cur, "allow"), "networks");
-        json_object_set_new(allow, "networks",
-                            w->networks ? json_incref(w->networks)
-                            : json_is_array(v) ? json_incref(v)
-                            : json_array());
-        json_object_set_new(body, "allow", allow);
-    }
-
-    ctl_set_string(body, "notes", w->notes);
-
-    *out = body;
-
-    return CTL_EXIT_OK;
-}
-
-
-static int
-ctl_window_create(ctl_args_t *a)
-{
-    int            rc;
-    json_t        *body;
-    ctl_resp_t     r;
-    ctl_winopts_t  w;
-
-    if (ctl_window_options(a, &w, 0) != 0) {
-        ctl_winopts_free(&w);
-        return CTL_EXIT_USAGE;
-    }
-
-    if (w.title == NULL || w.apps == NULL || !w.start.given
-        || (!w.end.given && w.duration == 0))
-    {
-        ctl_winopts_free(&w);
-        return ctl_usage_error(a, "create needs --title, --app, --start, "
-                               "and --end or --for");
-    }
-
-    rc = ctl_window_body(&w, NULL, &body);
-
-    if (rc != CTL_EXIT_OK) {
-        ctl_winopts_free(&w);
-        return rc;
-    }
-
-    rc = ctl_request("POST", w.dry_run ? "/v1/windows?dry_run=true"
-                                       : "/v1/windows", NULL, body, &r);
-
-    if (rc == CTL_EXIT_OK) {
-        rc = ctl_window_answer(&r, w.dry_run);
-    }
-
-    ctl_resp_free(&r);
-    json_decref(body);
-    ctl_winopts_free(&w);
-
-    return rc;
-}
-
-
-static int
-ctl_window_update(ctl_args_t *a)
-{
-    int            rc;
-    char          *path;
-    json_t        *body;
-    ctl_resp_t     cur, r;
-    ctl_winopts_t  w;
-
-    if (ctl_window_options(a, &w, 1) != 0) {
-        ctl_winopts_free(&w);
-        return CTL_EXIT_USAGE;
-    }
-
-    if (w.id == NULL) {
-        ctl_winopts_free(&w);
-        return ctl_usage_error(a, "which window? give its ID");
-    }
-
-    if (w.fields == 0) {
-        ctl_winopts_free(&w);
-        return ctl_usage_error(a, "nothing to change: give the fields to "
-                               "update");
-    }
-
-    rc = ctl_window_get(w.id, &cur);
-
-    if (rc == CTL_EXIT_OK) {
-        rc = ctl_window_body(&w, cur.json, &body);
-    }
-
-    if (rc == CTL_EXIT_OK) {
-        path = ctl_window_path(w.id, NULL, w.dry_run);
-        rc = ctl_request("PATCH", path, cur.etag, body, &r);
-        free(path);
-        json_decref(body);
-
-        if (rc == CTL_EXIT_OK) {
-            rc = ctl_window_answer(&r, w.dry_run);
-        }
-
-        ctl_resp_free(&r);
-    }
-
-    ctl_resp_free(&cur);
-    ctl_winopts_free(&w);
 
     return rc;
 }
@@ -971,62 +383,4 @@ const ctl_cmd_t  ctl_cmd_window_show = {
     "\n"
     "One window, as \"field: value\" lines, times in the local time zone.\n",
     ctl_window_show
-};
-
-const ctl_cmd_t  ctl_cmd_window_create = {
-    "window create",
-    "usage: maintctl window create --title TEXT --app APP [--app APP...]\n"
-    "           --start T|now (--end T | --for DURATION) [OPTIONS] "
-    "[--dry-run]\n",
-    "\n"
-    "Options:\n"
-    "  --title TEXT             1 to 200 characters\n"
-    "  --app APP                an app it covers (repeat, or APP,APP); *\n"
-    "                           for every app\n"
-    "  --start T|now            when it starts\n"
-    "  --end T                  when it ends, or:\n"
-    "  --for DURATION           how long it lasts from --start (from now on\n"
-    "                           the API's clock with --start now)\n"
-    "  --mode full|read_only    read_only lets GET, HEAD and OPTIONS through\n"
-    "  --message TEXT           the maintenance page's message (empty: the\n"
-    "                           settings' default)\n"
-    "  --hide-message           no message on the page at all\n"
-    "  --notify-message TEXT    the notice shown before the window\n"
-    "  --translation LANG:FIELD=TEXT\n"
-    "                           the window's title, message or notify-message\n"
-    "                           in another language (repeatable; e.g.\n"
-    "                           fr:message=\"De retour vers 23 h\")\n"
-    "  --no-translations        drop the translations (before adding any)\n"
-    "  --notify-before MINUTES  how long before (0 to 10080)\n"
-    "  --allow-path PATH        a path prefix let through (repeat)\n"
-    "  --allow-network CIDR     a network or address let through (repeat)\n"
-    "  --hold                   stay in progress after the end, until\n"
-    "                           completed\n"
-    "  --disabled               kept but never enforced\n"
-    "  --terminate-sessions     end the users' sessions when it starts\n"
-    "  --notes TEXT             free text for the team\n"
-    "  --dry-run                write nothing; print the prechecks (exit 2\n"
-    "                           if one fails)\n",
-    ctl_window_create
-};
-
-const ctl_cmd_t  ctl_cmd_window_update = {
-    "window update",
-    "usage: maintctl window update ID [OPTIONS] [--dry-run]\n",
-    "\n"
-    "Changes the fields given, and only those, if nobody changed the window\n"
-    "since it was read (else exit 3).\n"
-    "\n"
-    "Options: those of create, each optional, and:\n"
-    "  --for DURATION            the end, counted from the start (the\n"
-    "                            window's current one without --start)\n"
-    "  --enable, --disable       enforce the window, or not\n"
-    "  --no-hold                 end at the end even if not completed\n"
-    "  --show-message            undo --hide-message\n"
-    "  --no-terminate-sessions   undo --terminate-sessions\n"
-    "  --notify-before default   back to the settings' default\n"
-    "  --allow-path PATH         replaces the paths ('' for none)\n"
-    "  --allow-network CIDR      replaces the networks ('' for none)\n"
-    "  --app APP                 replaces the apps\n",
-    ctl_window_update
 };

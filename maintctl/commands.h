@@ -1,0 +1,42 @@
+/*
+ * commands.h: maintctl's commands, for main.c's table.  Each is defined
+ * in the file of its group: window.c (list, show), window_edit.c (create,
+ * update), lifecycle.c (start, complete, cancel, delete), status.c
+ * (status, gateways), settings.c, audit.c, sessions.c, superadmins.c
+ * (superadmin and bypass-keys) and run.c.
+ */
+
+#ifndef CTL_COMMANDS_H
+#define CTL_COMMANDS_H
+
+#include "maintctl.h"
+
+
+extern const ctl_cmd_t  ctl_cmd_window_list;
+extern const ctl_cmd_t  ctl_cmd_window_show;
+extern const ctl_cmd_t  ctl_cmd_window_create;
+extern const ctl_cmd_t  ctl_cmd_window_update;
+extern const ctl_cmd_t  ctl_cmd_window_start;
+extern const ctl_cmd_t  ctl_cmd_window_complete;
+extern const ctl_cmd_t  ctl_cmd_window_cancel;
+extern const ctl_cmd_t  ctl_cmd_window_delete;
+extern const ctl_cmd_t  ctl_cmd_status;
+extern const ctl_cmd_t  ctl_cmd_gateways;
+extern const ctl_cmd_t  ctl_cmd_settings_show;
+extern const ctl_cmd_t  ctl_cmd_settings_set;
+extern const ctl_cmd_t  ctl_cmd_audit;
+extern const ctl_cmd_t  ctl_cmd_sessions_list;
+extern const ctl_cmd_t  ctl_cmd_sessions_show;
+extern const ctl_cmd_t  ctl_cmd_sessions_end;
+extern const ctl_cmd_t  ctl_cmd_sessions_end_all;
+extern const ctl_cmd_t  ctl_cmd_superadmin_list;
+extern const ctl_cmd_t  ctl_cmd_superadmin_add;
+extern const ctl_cmd_t  ctl_cmd_superadmin_remove;
+extern const ctl_cmd_t  ctl_cmd_superadmin_rotate;
+extern const ctl_cmd_t  ctl_cmd_bypass_keys_list;
+extern const ctl_cmd_t  ctl_cmd_bypass_keys_rotate;
+extern const ctl_cmd_t  ctl_cmd_bypass_keys_remove;
+extern const ctl_cmd_t  ctl_cmd_run;
+
+
+#endif /* CTL_COMMANDS_H */
