@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "store/store.h"
+#include "ticker.h"
 
 
 static volatile sig_atomic_t  adm_stop;

@@ -8,6 +8,9 @@
 
 #include "unit.h"
 #include "admin.h"
+#include "model/bodies.h"
+#include "model/settings.h"
+#include "model/window.h"
 
 
 /* the fields the errors name, comma-separated ("" when none) */

@@ -21,6 +21,17 @@
 #include <gnutls/abstract.h>
 
 #include "admin.h"
+#include "model/bodies.h"
+#include "model/window.h"
+#include "resources/audit.h"
+#include "resources/gateways.h"
+#include "resources/sessions.h"
+#include "resources/settings.h"
+#include "resources/status.h"
+#include "resources/superadmins.h"
+#include "resources/windows.h"
+#include "store/commit.h"
+#include "store/store.h"
 
 
 #define ADM_ROUTE(m, p, h, role)  { m, p, h, ADM_ROLE_##role },

@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "admin.h"
+#include "model/window.h"
+#include "resources/prechecks.h"
+#include "store/reads.h"
+#include "store/store.h"
 
 
 #define ADM_STATUS_SLOTS  16

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "admin.h"
+#include "resources/audit.h"
+#include "store/reads.h"
 
 
 #define ADM_AUDIT_SCAN_MAX  10000

@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include "admin.h"
+#include "model/times.h"
+#include "resources/gateways.h"
+#include "store/reads.h"
+#include "store/registry.h"
 
 
 static json_t *

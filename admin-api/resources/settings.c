@@ -9,6 +9,13 @@
 #include <string.h>
 
 #include "admin.h"
+#include "model/bodies.h"
+#include "model/settings.h"
+#include "model/times.h"
+#include "resources/change.h"
+#include "resources/settings.h"
+#include "resources/write.h"
+#include "store/reads.h"
 
 
 /* the stored settings, with the defaults of fields written before they

@@ -11,6 +11,14 @@
 #include <strings.h>
 
 #include "admin.h"
+#include "model/bodies.h"
+#include "model/times.h"
+#include "model/window.h"
+#include "resources/change.h"
+#include "resources/windows.h"
+#include "resources/write.h"
+#include "store/reads.h"
+#include "store/store.h"
 
 
 

@@ -11,6 +11,7 @@
 #include "fuzz.h"
 #include "admin.h"
 #include "maint_snapshot.h"
+#include "model/snapshot.h"
 
 
 #define FUZZ_NOW  1795300000LL              /* 2026-11-22T05:06:40Z */
