@@ -1,31 +1,48 @@
 /*
- * admin.h: what the parts of maint-admind share.
+ * admin.h: what the parts of maint-admind share.  The layers, each file
+ * with a header of its own where others use it; a layer calls only the
+ * ones below it (HTTP -> resources -> write engine -> store, model):
  *
  *   main.c       startup, subcommands, the main loop, shutdown
  *   config.c     configuration file and flags
  *   log.c        structured logs (JSON lines)
- *   http.c       the thin HTTP layer on libmicrohttpd: requests, routing,
- *                authentication, JSON and problem+json answers
- *   routes.def   the route table (also checked against openapi.json)
- *   auth.c       bearer tokens, hashed, compared in constant time
- *   bodies.c     what the other request bodies may hold (settings,
- *                superadmins, sessions, /complete and /cancel)
- *   store.c      the Redis schema and every Redis command the daemon sends
- *   window.c     the window model: validation, lifecycle, overlaps
- *   snapshot.c   the snapshot the gateways read, built from the windows
- *   windows.c    /v1/windows resource
- *   sessions.c   /v1/sessions resource, and ending sessions when a window
- *                with terminate_sessions starts
- *   superadmins.c  /v1/superadmins and /v1/bypass-keys resources
- *   settings.c   /v1/settings resource
- *   audit.c      /v1/audit resource
- *   status.c     /v1/status: what an edge decides now
- *   gateways.c   /v1/gateways, from the gateways' heartbeats
- *   prechecks.c  the dry-run prechecks
- *   service.c    /healthz, /metrics, /openapi.json, counters
- *   web.c        the admin page's static files ("/", "/ui/...")
- *   tls.c        HTTPS: the certificate and key, reloaded on SIGHUP
  *   ticker.c     automatic starts and ends, recorded once a second
+ *
+ *   http/http.c      the thin HTTP layer on libmicrohttpd: requests,
+ *                    routing, authentication, JSON and problem+json answers
+ *   http/routes.def  the route table (also checked against openapi.json)
+ *   http/auth.c      bearer tokens, hashed, compared in constant time
+ *   http/service.c   /healthz, /metrics, /openapi.json, counters
+ *   http/web.c       the admin page's static files ("/", "/ui/...")
+ *   http/tls.c       HTTPS: the certificate and key, reloaded on SIGHUP
+ *
+ *   resources/windows.c      /v1/windows resource
+ *   resources/sessions.c     /v1/sessions resource
+ *   resources/superadmins.c  /v1/superadmins and /v1/bypass-keys resources
+ *   resources/settings.c     /v1/settings resource
+ *   resources/audit.c        /v1/audit resource
+ *   resources/status.c       /v1/status: what an edge decides now
+ *   resources/gateways.c     /v1/gateways, from the gateways' heartbeats
+ *   resources/prechecks.c    the dry-run prechecks
+ *   resources/change.c       the writes requests ask for: run by the
+ *                            engine, answered; rejected attempts, If-Match
+ *   resources/write.c        the write engine: compute from a fresh view,
+ *                            check, commit, retry; no HTTP (the ticker's too)
+ *   resources/ending.c       what a change does to sessions: "end all"
+ *                            cutoffs, a finished window's terminate_sessions
+ *
+ *   model/window.c    the window model: validation, lifecycle, overlaps
+ *   model/times.c     times in records and the API (RFC 3339, "now")
+ *   model/snapshot.c  the snapshot the gateways read, built from windows
+ *   model/settings.c  the settings' defaults
+ *   model/bodies.c    what the other request bodies may hold (settings,
+ *                     superadmins, sessions, /complete and /cancel)
+ *
+ *   store/store.c     the return convention (adm_rc_e), key names, the one
+ *                     connection (Sentinel, TLS, failover), commands
+ *   store/commit.c    every change, as one script (store/commit.lua)
+ *   store/reads.c     the daemon's own keys: view, windows, audit, snapshot
+ *   store/registry.c  what gateways write: heartbeats, session registry
  */
 
 #ifndef ADMIN_H

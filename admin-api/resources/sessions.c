@@ -2,9 +2,8 @@
  * sessions.c: the /v1/sessions resource (docs/admin-api.md#sessions):
  * the registry the gateways keep, with each session's status computed by
  * the gateways' own verdict (maint_session.c) on the snapshot in Redis;
- * ending one session (the blacklist), ending all of an app or everywhere
- * (a cutoff, with exceptions), and ending the sessions of a window with
- * terminate_sessions in the change that records its start.
+ * ending one session (the blacklist), and ending all of an app or
+ * everywhere (a cutoff, with exceptions: resources/ending.c).
  */
 
 #include <stdio.h>
