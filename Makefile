@@ -18,7 +18,7 @@ WARN       := -Wall -Wextra -Wno-unused-parameter -Werror
 CORE_SRCS  := $(addprefix core/,maint_core.c maint_snapshot.c \
                 maint_session.c maint_bypass.c maint_duration.c \
                 maint_eval.c maint_path.c maint_template.c \
-                maint_default_page.c maint_html.c)
+                maint_default_page.c maint_html.c maint_reply.c)
 MOD_SRCS   := $(wildcard ngx_maint_module/*.[ch] core/*.[ch])
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 CFLAGS     ?= -g -O2
@@ -92,6 +92,15 @@ $(BUILD)/openapi.c: admin-api/openapi.json
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
+# the commit script (admin-api/store/commit.lua), sent by the daemon with
+# EVAL (admin-api/store/commit.c), as a C string
+$(BUILD)/commit_lua.c: admin-api/store/commit.lua
+	@mkdir -p $(BUILD)
+	{ echo '/* generated from admin-api/store/commit.lua */'; \
+	  echo 'const char adm_commit_lua[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
 # the admin page (admin-api/web/: text files only), as C strings: the
 # daemon serves them from memory (admin-api/http/web.c)
 WEB_FILES  := $(sort $(wildcard admin-api/web/*.html admin-api/web/*.css \
@@ -115,9 +124,10 @@ $(BUILD)/web_assets.c: $(WEB_FILES) Makefile
 	  echo "const size_t adm_web_nassets = $$n;"; } > $@
 
 $(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c \
-           $(BUILD)/web_assets.c $(TLS_STAMP)
+           $(BUILD)/commit_lua.c $(BUILD)/web_assets.c $(TLS_STAMP)
 	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -o $@ $(ADMIN_SRCS) \
-	    $(BUILD)/openapi.c $(BUILD)/web_assets.c $(CORE_SRCS) $(ADMIN_LIBS)
+	    $(BUILD)/openapi.c $(BUILD)/commit_lua.c $(BUILD)/web_assets.c \
+	    $(CORE_SRCS) $(ADMIN_LIBS)
 
 $(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
 	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -Imaintctl -o $@ \
@@ -126,7 +136,8 @@ $(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
 unit: $(UNIT_TESTS)
 
 # the admin API's NGINX- and I/O-free parts, unit-tested with the core
-ADMIN_PURE := $(addprefix admin-api/,model/window.c model/snapshot.c \
+ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
+                model/settings.c model/snapshot.c \
                 config.c log.c model/bodies.c http/auth.c)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SRCS) $(ADMIN_PURE) $(ADMIN_HDRS) \

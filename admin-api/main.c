@@ -27,6 +27,8 @@
 #include "http/routes.h"
 #include "http/tls.h"
 #include "http/web.h"
+#include "store/store.h"
+#include "ticker.h"
 
 
 static volatile sig_atomic_t  adm_stop;

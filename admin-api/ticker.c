@@ -11,17 +11,23 @@
 #include <string.h>
 
 #include "admin.h"
-#include "http/metrics.h"
+#include "metrics.h"
+#include "model/times.h"
+#include "model/window.h"
+#include "resources/write.h"
+#include "store/reads.h"
+#include "store/store.h"
+#include "ticker.h"
 
 
 /*
  * One transition per change: the first live window whose stored status is
  * not what the clock says.  A window with terminate_sessions that starts
- * here ends its sessions in the same change (adm_write()).
+ * here ends its sessions in the same change (resources/write.c).
  */
 
 static int
-adm_tick_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+adm_tick_compute(void *ctx, adm_view_t *v, adm_change_t *c)
 {
     size_t         i;
     json_t        *rec, *next;
@@ -50,25 +56,38 @@ adm_tick_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
         c->after = next;
         c->op = "put";
 
-        *(adm_status_e *) c->data = st;
+        *(adm_status_e *) ctx = st;
 
-        return 0;
+        return ADM_OK;
     }
 
     return ADM_NOTHING;
 }
 
 
+/* one change with actor "system": 1 made, 0 none to make, -1 failed */
+
 static int
 adm_tick_one(void)
 {
     int           rc;
     adm_status_e  st;
+    adm_write_t   w;
 
-    rc = adm_write(NULL, "window.auto", NULL, adm_tick_compute, &st);
+    memset(&w, 0, sizeof(adm_write_t));
+    w.action = "window.auto";
+    w.compute = adm_tick_compute;
+    w.ctx = &st;
+    w.actor = "system";
+    w.role = "system";
+    w.request_id = "";
 
-    if (rc == 0) {
-        adm_count(st == ADM_ST_IN_PROGRESS ? "auto_start" : "auto_complete");
+    rc = adm_write_run(&w);
+    adm_write_free(&w);
+
+    if (rc == ADM_OK) {
+        adm_count(st == ADM_ST_IN_PROGRESS ? ADM_METRIC_AUTO_START
+                                           : ADM_METRIC_AUTO_COMPLETE);
         return 1;
     }
 

@@ -318,11 +318,7 @@ ok($before->{"${PREFIX}state"} && $before->{"${PREFIX}superadmins"} && $before->
    'the state, superadmins and bypass keys exist');
 
 my $gw = as_user('maint-gateway', $PW{gateway});
-my $commit = do {
-    my $c = slurp("$ROOT/admin-api/store/store.c");
-    $c =~ /adm_commit_lua\[\] =\n(.*?);\n/s or die 'no commit script in store.c';
-    join '', map { s/\\n/\n/gr } ($1 =~ /"((?:[^"\\]|\\.)*)"/g);
-};
+my $commit = slurp("$ROOT/admin-api/store/commit.lua");
 
 for my $k (@state_keys, "${PREFIX}window:$w->{id}") {
     refused_ok($gw, $_, "maint-gateway: @{$_}[0 .. 1] refused") for

@@ -10,6 +10,10 @@
 #include "log.h"
 #include "maint_eval.h"
 #include "maint_session.h"
+#include "model/settings.h"
+#include "model/snapshot.h"
+#include "model/times.h"
+#include "model/window.h"
 
 
 #define NOW  1795300000LL           /* 2026-11-22T05:06:40Z */

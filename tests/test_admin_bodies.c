@@ -10,6 +10,9 @@
 #include "admin.h"
 #include "config.h"
 #include "http/auth.h"
+#include "model/bodies.h"
+#include "model/settings.h"
+#include "model/window.h"
 
 
 /* the fields the errors name, comma-separated ("" when none) */

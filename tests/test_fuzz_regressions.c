@@ -7,6 +7,8 @@
 #include "unit.h"
 #include "admin.h"
 #include "maint_snapshot.h"
+#include "model/times.h"
+#include "model/window.h"
 
 
 #define NOW  1795300000LL

@@ -26,8 +26,11 @@
 #include "log.h"
 #include "http/http.h"
 #include "http/auth.h"
-#include "http/metrics.h"
+#include "metrics.h"
 #include "http/tls.h"
+#include "model/bodies.h"
+#include "store/commit.h"
+#include "store/store.h"
 
 
 /* what adm_http_start() was given */

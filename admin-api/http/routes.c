@@ -9,6 +9,13 @@
 #include "admin.h"
 #include "http/routes.h"
 #include "http/service.h"
+#include "resources/audit.h"
+#include "resources/gateways.h"
+#include "resources/sessions.h"
+#include "resources/settings.h"
+#include "resources/status.h"
+#include "resources/superadmins.h"
+#include "resources/windows.h"
 
 
 #define ADM_ROUTE(m, p, h, role)  { m, p, h, ADM_ROLE_##role },

@@ -10,8 +10,12 @@
 #include "admin.h"
 #include "config.h"
 #include "http/http.h"
-#include "http/metrics.h"
+#include "metrics.h"
 #include "http/service.h"
+#include "model/window.h"
+#include "resources/prechecks.h"
+#include "store/reads.h"
+#include "store/store.h"
 
 
 /* build/openapi.c, from admin-api/openapi.json */

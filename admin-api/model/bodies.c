@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "admin.h"
+#include "model/bodies.h"
+#include "model/window.h"
 
 
 /* the path ("allow.paths") of the first string holding a NUL, if any */

@@ -3,8 +3,7 @@
  * from the live window records, the settings and the access part
  * (superadmins, bypass keys, session cutoffs).  Only windows that can
  * still be enforced go in: enabled, scheduled or in progress by the clock.
- * A window started early starts at its actual start.  Also the settings'
- * defaults, used until the settings are first written, and the redacted
+ * A window started early starts at its actual start.  Also the redacted
  * copy a dry run shows.
  */
 
@@ -13,58 +12,13 @@
 
 #include "admin.h"
 #include "maint_snapshot.h"
+#include "model/settings.h"
+#include "model/snapshot.h"
+#include "model/times.h"
+#include "model/window.h"
 
 
 #define ADM_REDACTED  "<redacted>"
-
-
-static const struct {
-    const char  *name;
-    int64_t      value;
-} adm_setting_defaults[] = {
-    { "notify_before_minutes", 30 },
-    { "session_idle_minutes", 1440 },
-    { "session_lifetime_days", 30 },
-    { NULL, 0 }
-};
-
-
-json_t *
-adm_settings_defaults(void)
-{
-    return json_pack("{s:i, s:s, s:s, s:i, s:i, s:i, s:n, s:n}",
-                     "notify_before_minutes", 30,
-                     "login_message", "",
-                     "notify_message", "",
-                     "session_idle_minutes", 1440,
-                     "session_lifetime_days", 30,
-                     "revision", 0,
-                     "updated_at", "updated_by");
-}
-
-
-/* an integer setting; settings written before it existed get its default */
-
-int64_t
-adm_setting(json_t *settings, const char *name)
-{
-    size_t   i;
-    json_t  *v;
-
-    v = json_object_get(settings, name);
-
-    if (json_is_integer(v)) {
-        return json_integer_value(v);
-    }
-
-    for (i = 0; adm_setting_defaults[i].name; i++) {
-        if (strcmp(adm_setting_defaults[i].name, name) == 0) {
-            return adm_setting_defaults[i].value;
-        }
-    }
-
-    return 0;
-}
 
 
 static json_t *

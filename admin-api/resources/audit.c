@@ -9,6 +9,8 @@
 
 #include "admin.h"
 #include "http/http.h"
+#include "resources/audit.h"
+#include "store/reads.h"
 
 
 #define ADM_AUDIT_SCAN_MAX  10000

@@ -1,38 +1,42 @@
 /*
- * change.c: how every write happens.  A resource handler supplies a
- * function that computes the change from a fresh view of the state (and
+ * change.c: every write a request asks for.  A resource handler supplies
+ * a function that computes the change from a fresh view of the state (and
  * answers the request itself when the change is refused); this file runs
- * it, builds the new snapshot, answers dry runs, commits everything in one
- * atomic script, and computes again from a new view if another writer
- * committed in between.  Also: audit entries, rejected attempts, If-Match.
+ * it in the write engine (resources/write.c) and answers: the change, its
+ * dry run, or why it failed.  Also: audit entries of requests, rejected
+ * attempts, If-Match.
  *
  * Besides windows and settings a change may replace the access part
  * (superadmins, bypass keys, session cutoffs) and end sessions; windows
- * with terminate_sessions that start get their sessions ended here, in
- * whatever change records the start (sessions.c).
- *
- * A change is answered only once the gateways' lease is over (lease_ms,
- * written with every change; see ngx_maint_state.c): a request that
- * arrives at any gateway after the answer is decided on the change.
+ * with terminate_sessions that finish get their sessions ended in
+ * whatever change records it (resources/ending.c).
  */
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "admin.h"
 #include "config.h"
 #include "log.h"
 #include "http/http.h"
-#include "http/metrics.h"
+#include "metrics.h"
+#include "model/snapshot.h"
+#include "model/window.h"
+#include "resources/change.h"
+#include "resources/prechecks.h"
+#include "resources/write.h"
+#include "store/commit.h"
+#include "store/reads.h"
+#include "store/store.h"
 
 
-#define ADM_WRITE_ATTEMPTS  8
+/* a request's change, computed by its resource's function */
 
-
-static void adm_lease_wait(int64_t before_ms, int answer);
+typedef struct {
+    adm_req_t          *r;
+    adm_change_pt       compute;
+} adm_request_change_t;
 
 
 json_t *
@@ -40,18 +44,11 @@ adm_audit_entry(adm_req_t *r, const char *action, const char *target,
     const char *outcome, unsigned status, json_t *before, json_t *after,
     int64_t now_ms)
 {
-    return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:O, s:O, s:s}",
-                     "at", adm_time_json(now_ms / 1000),
-                     "actor", r && r->token ? r->token->name : "system",
-                     "role", r && r->token ? adm_role_name(r->token->role)
-                                           : "system",
-                     "action", action,
-                     "target", target ? target : "",
-                     "outcome", outcome,
-                     "status", (int) status,
-                     "before", before ? before : json_null(),
-                     "after", after ? after : json_null(),
-                     "request_id", r ? r->request_id : "");
+    return adm_audit_record(r->token ? r->token->name : "system",
+                            r->token ? adm_role_name(r->token->role)
+                                     : "system",
+                            action, target, outcome, status, before, after,
+                            r->request_id, now_ms);
 }
 
 
@@ -121,45 +118,6 @@ adm_if_match(adm_req_t *r, json_t *rec, const char *action)
 
 
 static int
-adm_is_live(json_t *rec)
-{
-    adm_status_e  st;
-
-    st = adm_window_status(rec);
-
-    return st == ADM_ST_SCHEDULED || st == ADM_ST_IN_PROGRESS;
-}
-
-
-/* the live windows as they will be after the change */
-
-static json_t *
-adm_live_after(json_t *live, const char *id, json_t *after)
-{
-    size_t   i;
-    json_t  *out, *w;
-
-    out = json_array();
-
-    json_array_foreach(live, i, w) {
-        if (id && strcmp(json_string_value(json_object_get(w, "id")), id)
-                  == 0)
-        {
-            continue;
-        }
-
-        json_array_append(out, w);
-    }
-
-    if (after && adm_is_live(after)) {
-        json_array_append(out, after);
-    }
-
-    return out;
-}
-
-
-static int
 adm_answer(adm_req_t *r, adm_change_t *c, int64_t now)
 {
     char  loc[128];
@@ -193,16 +151,16 @@ adm_answer(adm_req_t *r, adm_change_t *c, int64_t now)
 
 
 static int
-adm_answer_dry_run(adm_req_t *r, adm_change_t *c, adm_view_t *v,
-    const char *snapshot, int64_t now)
+adm_answer_dry_run(adm_req_t *r, adm_write_t *w)
 {
-    int      ok;
-    json_t  *body, *checks;
+    int            ok;
+    json_t        *body, *checks;
+    adm_change_t  *c = &w->change;
 
     ok = 1;
 
     if (c->after) {
-        checks = adm_prechecks(c->after, v, &ok);
+        checks = adm_prechecks(c->after, &w->view, &ok);
 
     } else {
         checks = json_pack("[o]", adm_check_redis());
@@ -211,9 +169,9 @@ adm_answer_dry_run(adm_req_t *r, adm_change_t *c, adm_view_t *v,
     body = json_pack("{s:b, s:b, s:o, s:o, s:o}",
                      "dry_run", 1,
                      "ok", ok,
-                     "window", c->after ? adm_window_view(c->after, now)
+                     "window", c->after ? adm_window_view(c->after, w->now)
                                         : json_null(),
-                     "snapshot", adm_snapshot_redacted(snapshot),
+                     "snapshot", adm_snapshot_redacted(w->snapshot),
                      "prechecks", checks);
 
     if (c->reply) {
@@ -224,261 +182,92 @@ adm_answer_dry_run(adm_req_t *r, adm_change_t *c, adm_view_t *v,
 }
 
 
-static void
-adm_change_free(adm_change_t *c)
-{
-    json_decref(c->before);
-    json_decref(c->after);
-    json_decref(c->settings);
-    json_decref(c->access);
-    json_decref(c->audit_before);
-    json_decref(c->audit_after);
-    json_decref(c->reply);
-    json_decref(c->sessions.revoke);
-    json_decref(c->sessions.keep);
-}
-
-
-/*
- * The change would make a state the gateways cannot read (larger than they
- * take, or a text longer in bytes than they take): refused, nothing is
- * written.  The ticker has nobody to answer; the log says it.
- */
+/* the resource's function answers a refusal itself: then stop */
 
 static int
-adm_unreadable(adm_req_t *r, const char *action, const char *target,
-    const char *err)
+adm_request_compute(void *ctx, adm_view_t *v, adm_change_t *c)
 {
-    char  detail[384];
+    int                    rc;
+    adm_request_change_t  *rq = ctx;
 
-    adm_log(ADM_LOG_ERROR, "change refused: the gateways could not read the "
-            "state it makes", "{s:s, s:s}", "action", action, "reason", err);
+    rc = rq->compute(rq->r, v, c);
 
-    if (r == NULL) {
-        return -1;
-    }
-
-    adm_reject(r, action, target, 422);
-
-    snprintf(detail, sizeof(detail), "the gateways could not read the state "
-             "this change makes: %s", err);
-
-    return adm_problem(r, 422, ADM_P_VALIDATION, "Change refused", detail,
-                       NULL, NULL);
+    return rc != 0 || rq->r->response ? ADM_NOTHING : ADM_OK;
 }
 
 
-/*
- * Computes and commits one change.  r == NULL: a change of the clock's
- * (ticker.c), with actor "system"; then nothing is answered and the result
- * is 0 (committed), ADM_NOTHING (compute found nothing to do) or -1.
- */
+/* the change a request asks for, computed, committed and answered */
 
 int
 adm_write(adm_req_t *r, const char *action, const char *target,
     adm_change_pt compute, void *data)
 {
-    int            attempt, rc;
-    char          *snapshot, err[256];
-    json_t        *live, *audit, *settings;
-    int64_t        now, version, lease;
-    const char    *dry, *actor;
-    adm_view_t     v;
-    adm_change_t   c;
-    adm_commit_t   commit;
+    int                    rc;
+    char                   detail[384];
+    const char            *dry;
+    adm_write_t            w;
+    adm_request_change_t   ctx;
 
-    dry = r ? adm_query(r, "dry_run") : NULL;
-    actor = r ? r->token->name : "system";
+    ctx.r = r;
+    ctx.compute = compute;
 
-    /* what an earlier failed change (the ticker's) left is not ours */
+    dry = adm_query(r, "dry_run");
 
-    (void) adm_store_unconfirmed();
-    (void) adm_store_unsure();
+    memset(&w, 0, sizeof(adm_write_t));
+    w.action = action;
+    w.target = target;
+    w.compute = adm_request_compute;
+    w.ctx = &ctx;
+    w.data = data;
+    w.actor = r->token->name;
+    w.role = adm_role_name(r->token->role);
+    w.request_id = r->request_id;
+    w.dry_run = dry != NULL && strcmp(dry, "true") == 0;
+    w.waits = 1;
 
-    for (attempt = 0; attempt < ADM_WRITE_ATTEMPTS; attempt++) {
+    rc = adm_write_run(&w);
 
-        if (adm_store_view(&v) != 0) {
-            return r ? adm_redis_down(r) : -1;
+    switch (rc) {
+
+    case ADM_OK:
+        if (w.change.dry_run) {
+            adm_answer_dry_run(r, &w);
+
+        } else {
+            adm_answer(r, &w.change, w.now);
         }
 
-        now = v.now_ms / 1000;
+        break;
 
-        memset(&c, 0, sizeof(c));
-        c.action = action;
-        c.target = target;
-        c.op = "none";
-        c.ok_status = 200;
-        c.dry_run = dry != NULL && strcmp(dry, "true") == 0;
-        c.data = data;
+    case ADM_NOTHING:
+        break;                  /* answered by the resource's function */
 
-        rc = compute(r, &v, &c);
+    case ADM_REFUSED:
+        adm_reject(r, w.change.action, w.change.target, 422);
 
-        if (rc != 0 || (r && r->response)) {
-            /* refused (the compute function answered), or nothing to do */
-            adm_change_free(&c);
-            adm_view_free(&v);
-            return rc;
+        snprintf(detail, sizeof(detail), "the gateways could not read the "
+                 "state this change makes: %s", w.err);
+
+        adm_problem(r, 422, ADM_P_VALIDATION, "Change refused", detail,
+                    NULL, NULL);
+        break;
+
+    case ADM_BUSY:
+        adm_problem(r, 503, "unavailable", "Busy", "the state kept changing "
+                    "under this request; try again", NULL, NULL);
+        break;
+
+    default:
+        if (w.err[0]) {
+            adm_problem(r, 500, "internal", "Internal error", w.err, NULL,
+                        NULL);
+
+        } else {
+            adm_redis_down(r);
         }
-
-        settings = c.settings ? c.settings : v.settings;
-
-        if (adm_sessions_window_hook(&v, &c) != 0) {
-            adm_change_free(&c);
-            adm_view_free(&v);
-            return r ? adm_redis_down(r) : -1;
-        }
-
-        live = adm_live_after(v.live, c.before || c.after ? c.target : NULL,
-                              c.after);
-        snapshot = adm_snapshot_build(live, settings,
-                                      c.access ? c.access : v.access, now);
-        json_decref(live);
-
-        if (snapshot == NULL) {
-            adm_change_free(&c);
-            adm_view_free(&v);
-            return r ? adm_problem(r, 500, "internal", "Internal error",
-                                   "cannot build the snapshot", NULL, NULL)
-                     : -1;
-        }
-
-        if (adm_snapshot_check(snapshot, err, sizeof(err)) != 0) {
-            adm_utf8_trim(err);
-            rc = adm_unreadable(r, c.action, c.target, err);
-            free(snapshot);
-            adm_change_free(&c);
-            adm_view_free(&v);
-            return rc;
-        }
-
-        if (c.dry_run) {
-            adm_answer_dry_run(r, &c, &v, snapshot, now);
-            free(snapshot);
-            adm_change_free(&c);
-            adm_view_free(&v);
-            return 0;
-        }
-
-        audit = adm_audit_entry(r, c.action, c.target, "ok", c.ok_status,
-                                c.audit_before ? c.audit_before : c.before,
-                                c.audit_after ? c.audit_after
-                                : c.after ? c.after : c.settings,
-                                v.now_ms);
-
-        memset(&commit, 0, sizeof(commit));
-        commit.expect_version = v.version;
-        commit.op = c.op;
-        commit.id = c.target;
-        commit.window = c.after;
-        commit.live = c.after ? adm_is_live(c.after) : 0;
-        commit.settings = c.settings;
-        commit.access = c.access;
-        commit.actor = actor;
-        commit.snapshot = snapshot;
-        commit.audit = audit;
-
-        if (c.sessions.revoke || c.sessions.keep || c.sessions.bump) {
-            c.sessions.now_ms = v.now_ms;
-            c.sessions.ttl_ms = adm_setting(settings, "session_lifetime_days")
-                                * 86400 * 1000;
-            c.sessions.idle_ms = adm_setting(settings, "session_idle_minutes")
-                                 * 60 * 1000;
-            commit.sessions = &c.sessions;
-        }
-
-        rc = adm_store_commit(&commit, &version, &lease);
-
-        free(snapshot);
-        json_decref(audit);
-
-        if (rc == ADM_RETRY) {
-            adm_count("write_retries");
-            adm_change_free(&c);
-            adm_view_free(&v);
-            continue;
-        }
-
-        if (rc != ADM_OK) {
-            adm_change_free(&c);
-            adm_view_free(&v);
-            return r ? adm_redis_down(r) : -1;
-        }
-
-        adm_count("writes");
-
-        adm_log(ADM_LOG_INFO, "change", "{s:s, s:s, s:s, s:I, s:s}",
-                "action", c.action, "target", c.target ? c.target : "",
-                "actor", actor, "state_version", (json_int_t) version,
-                "request_id", r ? r->request_id : "");
-
-        adm_lease_wait(lease, r != NULL);
-
-        if (r) {
-            adm_answer(r, &c, now);
-        }
-
-        adm_change_free(&c);
-        adm_view_free(&v);
-
-        return 0;
     }
 
-    return r ? adm_problem(r, 503, "unavailable", "Busy",
-                           "the state kept changing under this request; try "
-                           "again", NULL, NULL)
-             : -1;
-}
+    adm_write_free(&w);
 
-
-static int64_t
-adm_monotonic_ms(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-
-/*
- * Waits out the lease of every read a gateway may still decide on: the
- * longer of the lease_ms just written and the one it replaced (gateways
- * that read the old one keep it until they read again, at most that long
- * after this change; later changes in that time wait for it too), plus a
- * millisecond for clocks that tick at slightly different rates.  A change
- * nobody waits for (the ticker's) is not delayed.
- */
-
-static void
-adm_lease_wait(int64_t before_ms, int answer)
-{
-    int64_t           wait, now;
-    struct timespec   ts;
-    static int64_t    hold_ms, hold_until;
-
-    now = adm_monotonic_ms();
-
-    if (before_ms > adm_conf.lease_ms) {
-        hold_ms = before_ms;
-        hold_until = now + before_ms;
-    }
-
-    wait = adm_conf.lease_ms;
-
-    if (hold_ms > wait && now < hold_until) {
-        wait = hold_ms;
-    }
-
-    if (!answer || wait == 0) {
-        return;
-    }
-
-    wait += 1;
-    ts.tv_sec = wait / 1000;
-    ts.tv_nsec = (wait % 1000) * 1000000;
-
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-        /* void */
-    }
+    return 0;
 }

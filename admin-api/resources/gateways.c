@@ -8,6 +8,10 @@
 
 #include "admin.h"
 #include "http/http.h"
+#include "model/times.h"
+#include "resources/gateways.h"
+#include "store/reads.h"
+#include "store/registry.h"
 
 
 static json_t *

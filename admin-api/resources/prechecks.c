@@ -11,6 +11,11 @@
 #include <string.h>
 
 #include "admin.h"
+#include "model/window.h"
+#include "resources/prechecks.h"
+#include "store/reads.h"
+#include "store/registry.h"
+#include "store/store.h"
 
 
 static json_t *

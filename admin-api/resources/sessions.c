@@ -2,9 +2,8 @@
  * sessions.c: the /v1/sessions resource (docs/admin-api.md#sessions):
  * the registry the gateways keep, with each session's status computed by
  * the gateways' own verdict (maint_session.c) on the snapshot in Redis;
- * ending one session (the blacklist), ending all of an app or everywhere
- * (a cutoff, with exceptions), and ending the sessions of a window with
- * terminate_sessions in the change that records its start.
+ * ending one session (the blacklist), and ending all of an app or
+ * everywhere (a cutoff, with exceptions: resources/ending.c).
  */
 
 #include <stdio.h>
@@ -16,20 +15,16 @@
 #include "log.h"
 #include "http/http.h"
 #include "maint_session.h"
-
-
-static void adm_cutoffs_prune(json_t *cutoffs, int64_t oldest);
-
-
-static int64_t
-adm_ms(json_t *rec, const char *field)
-{
-    const char  *s;
-
-    s = json_string_value(json_object_get(rec, field));
-
-    return s && *s ? strtoll(s, NULL, 10) : -1;
-}
+#include "model/bodies.h"
+#include "model/settings.h"
+#include "model/times.h"
+#include "resources/change.h"
+#include "resources/ending.h"
+#include "resources/sessions.h"
+#include "resources/write.h"
+#include "store/reads.h"
+#include "store/registry.h"
+#include "store/store.h"
 
 
 static json_t *
@@ -64,8 +59,8 @@ adm_session_view(const char *id, json_t *rec, const maint_snapshot_t *snap,
     app = json_string_value(json_object_get(rec, "app"));
 
     memset(&f, 0, sizeof(f));
-    f.first_seen = adm_ms(rec, "first_seen");
-    f.kept_at = adm_ms(rec, "kept_at");
+    f.first_seen = adm_registry_ms(rec, "first_seen");
+    f.kept_at = adm_registry_ms(rec, "kept_at");
     f.revoked = !json_is_null(json_object_get(rec, "revoked"));
     f.superadmin.data = json_string_value(json_object_get(rec,
                                                           "superadmin"));
@@ -89,7 +84,7 @@ adm_session_view(const char *id, json_t *rec, const maint_snapshot_t *snap,
                      "id", id,
                      "app", adm_or_null(rec, "app"),
                      "first_seen", adm_ms_json(f.first_seen),
-                     "last_seen", adm_ms_json(adm_ms(rec, "last_seen")),
+                     "last_seen", adm_ms_json(adm_registry_ms(rec, "last_seen")),
                      "addr", adm_or_null(rec, "addr"),
                      "user_agent", adm_or_null(rec, "user_agent"),
                      "user", adm_or_null(rec, "user"),
@@ -356,238 +351,6 @@ adm_session_end(adm_req_t *r)
 
 
 static int
-adm_in_array(json_t *a, const char *s)
-{
-    size_t   i;
-    json_t  *e;
-
-    json_array_foreach(a, i, e) {
-        if (strcmp(json_string_value(e), s) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/*
- * The registry's sessions of an app ("*": any app), for an "end all" at
- * the whole second "cutoff" (epoch s):
- *
- * - with "superadmins", those the edge saw created on a superadmin's
- *   bypassed request (the registry's "superadmin"; never "user": that is
- *   the app's word, and an app user may be called like a superadmin) are
- *   appended to "keep";
- * - with "exact_ms" (-1: none), the instant a window began, later than the
- *   cutoff in the same second: those first seen before it (and not kept
- *   since) were ended by the window, and the cutoff alone would let them
- *   back: appended to "revoke", the blacklist.
- */
-
-/*
- * A superadmin's session, as the gateways judge it (maint_session.c): the
- * registry's "superadmin" (what the edge established) is on the list, with
- * the credential id the session was created under ("superadmin_cid").
- */
-
-static int
-adm_superadmins_session(json_t *superadmins, json_t *rec)
-{
-    json_t              *sa, *cid;
-    const char          *name, *want;
-    maint_superadmin_t   derived;
-
-    name = json_string_value(json_object_get(rec, "superadmin"));
-    want = json_string_value(json_object_get(rec, "superadmin_cid"));
-
-    if (name == NULL || want == NULL
-        || (sa = json_object_get(superadmins, name)) == NULL)
-    {
-        return 0;
-    }
-
-    cid = json_object_get(sa, "credential_id");
-
-    if (json_is_string(cid)) {
-        return strcmp(json_string_value(cid), want) == 0;
-    }
-
-    /* a record from before credential ids: the id the gateways derive */
-
-    if (adm_unhex(json_string_value(json_object_get(sa, "credential_sha256")),
-                  derived.credential, sizeof(derived.credential))
-        != 0)
-    {
-        return 0;
-    }
-
-    maint_superadmin_derive_cid(&derived);
-
-    return strcmp(derived.cid, want) == 0;
-}
-
-
-static int
-adm_sessions_scan(json_t *access, const char *app, int64_t cutoff,
-    int64_t exact_ms, int superadmins, json_t *keep, json_t *revoke)
-{
-    size_t        i, offset, n;
-    json_t       *ids, *recs, *rec, *sa;
-    int64_t       first, kept;
-    const char   *id, *s;
-
-    sa = superadmins ? json_object_get(access, "superadmins") : NULL;
-
-    if (json_object_size(sa) == 0 && exact_ms <= cutoff * 1000) {
-        return 0;
-    }
-
-    for (offset = 0; ; offset += n) {
-        if (adm_store_session_ids(offset, ADM_SCAN_BATCH, &ids) != 0) {
-            return -1;
-        }
-
-        if (adm_store_sessions(ids, &recs) != 0) {
-            json_decref(ids);
-            return -1;
-        }
-
-        n = json_array_size(ids);
-
-        json_array_foreach(recs, i, rec) {
-            id = json_string_value(json_array_get(ids, i));
-            s = json_string_value(json_object_get(rec, "app"));
-
-            if (json_is_null(rec)
-                || (strcmp(app, "*") != 0
-                    && (s == NULL || strcmp(s, app) != 0))
-                || adm_in_array(keep, id))
-            {
-                continue;
-            }
-
-            if (adm_superadmins_session(sa, rec)) {
-                json_array_append_new(keep, json_string(id));
-                continue;
-            }
-
-            first = adm_ms(rec, "first_seen");
-            kept = adm_ms(rec, "kept_at");
-
-            if (first >= cutoff * 1000 && first < exact_ms
-                && kept < exact_ms && !adm_in_array(revoke, id))
-            {
-                json_array_append_new(revoke, json_string(id));
-            }
-        }
-
-        json_decref(ids);
-        json_decref(recs);
-
-        if (n < ADM_SCAN_BATCH) {
-            return 0;
-        }
-    }
-}
-
-
-/*
- * Ends every session of "app" (NULL: everywhere) not seen created since
- * "cutoff" (epoch s): the cutoff goes into the access part, the sessions
- * to keep get kept_at = cutoff, and the gateways' verdicts are dropped.
- * "exact_ms" (-1: none): the instant, in the cutoff's second, that the
- * cutoff stands for (adm_sessions_scan()).
- */
-
-int
-adm_sessions_end_all(adm_view_t *v, adm_change_t *c, const char *app,
-    int64_t cutoff, int64_t exact_ms, json_t *except, int except_superadmins,
-    size_t *kept)
-{
-    size_t   i;
-    json_t  *cutoffs, *e;
-
-    if (app == NULL) {
-        app = "*";
-    }
-
-    if (c->access == NULL) {
-        c->access = json_deep_copy(v->access);
-    }
-
-    cutoffs = json_object_get(c->access, "session_cutoffs");
-
-    if (json_integer_value(json_object_get(cutoffs, app)) < cutoff) {
-        json_object_set_new(cutoffs, app, json_integer(cutoff));
-    }
-
-    adm_cutoffs_prune(cutoffs, v->now_ms / 1000
-                               - adm_setting(c->settings ? c->settings
-                                                         : v->settings,
-                                             "session_lifetime_days")
-                                 * 86400);
-
-    if (c->sessions.keep == NULL) {
-        c->sessions.keep = json_array();
-    }
-
-    if (c->sessions.revoke == NULL) {
-        c->sessions.revoke = json_array();
-    }
-
-    json_array_foreach(except, i, e) {
-        if (!adm_in_array(c->sessions.keep, json_string_value(e))) {
-            json_array_append(c->sessions.keep, e);
-        }
-    }
-
-    if (adm_sessions_scan(c->access, app, cutoff, exact_ms,
-                          except_superadmins, c->sessions.keep,
-                          c->sessions.revoke)
-        != 0)
-    {
-        return -1;
-    }
-
-    c->sessions.keep_at = cutoff * 1000;
-    c->sessions.bump = 1;
-
-    if (kept) {
-        *kept = json_array_size(c->sessions.keep);
-    }
-
-    return 0;
-}
-
-
-/*
- * Cutoffs that can no longer end anything go: older than the longest a
- * session lives (session_lifetime_days), or an app's that the "*" one
- * passed.  The gateways take at most MAINT_MAX_LIST of them.
- */
-
-static void
-adm_cutoffs_prune(json_t *cutoffs, int64_t oldest)
-{
-    void        *tmp;
-    json_t      *at;
-    int64_t      all;
-    const char  *app;
-
-    all = json_integer_value(json_object_get(cutoffs, "*"));
-
-    json_object_foreach_safe(cutoffs, tmp, app, at) {
-        if (json_integer_value(at) < oldest
-            || (strcmp(app, "*") != 0 && json_integer_value(at) <= all))
-        {
-            json_object_del(cutoffs, app);
-        }
-    }
-}
-
-
-static int
 adm_terminate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
     size_t            kept;
@@ -600,9 +363,10 @@ adm_terminate_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
      */
     cutoff = (v->now_ms + 999) / 1000;
 
-    if (adm_sessions_end_all(v, c, t->app, cutoff, -1, t->except,
+    if (adm_sessions_end_all(v, &c->access, c->settings, &c->sessions,
+                             t->app, cutoff, -1, t->except,
                              t->except_superadmins, &kept)
-        != 0)
+        != ADM_OK)
     {
         return adm_redis_down(r);
     }
@@ -656,56 +420,3 @@ adm_sessions_terminate(adm_req_t *r)
 }
 
 
-/*
- * Called for every change: a window with terminate_sessions that had
- * started and that this change finishes (completes, cancels, deletes) or
- * turns terminate_sessions off for leaves its start behind as a cutoff for
- * its apps, and kept_at for the sessions of its superadmins known by then,
- * so the sessions it ended stay ended.  While it runs the gateways apply
- * it from the snapshot, and it stays in the snapshot until this change
- * (snapshot.c).
- */
-
-int
-adm_sessions_window_hook(adm_view_t *v, adm_change_t *c)
-{
-    size_t        i;
-    json_t       *app;
-    int64_t       begin, cutoff;
-    adm_status_e  st;
-
-    if (c->before == NULL
-        || !json_is_true(json_object_get(c->before, "terminate_sessions")))
-    {
-        return 0;
-    }
-
-    st = adm_window_status(c->before);
-    begin = adm_window_begin_ms(c->before);
-
-    if ((st != ADM_ST_SCHEDULED && st != ADM_ST_IN_PROGRESS)
-        || begin < 0 || begin > v->now_ms
-        || (c->after && !adm_status_finished(adm_window_status(c->after))
-            && json_is_true(json_object_get(c->after, "terminate_sessions"))))
-    {
-        return 0;
-    }
-
-    /*
-     * Cutoffs are whole seconds: the second it began.  What the window
-     * ended earlier in that second, before its exact start, is ended one
-     * by one, so that it stays ended; what came later is not touched.
-     */
-    cutoff = begin / 1000;
-
-    json_array_foreach(json_object_get(c->before, "apps"), i, app) {
-        if (adm_sessions_end_all(v, c, json_string_value(app), cutoff, begin,
-                                 NULL, 1, NULL)
-            != 0)
-        {
-            return -1;
-        }
-    }
-
-    return 0;
-}

@@ -10,6 +10,13 @@
 
 #include "admin.h"
 #include "http/http.h"
+#include "model/bodies.h"
+#include "model/settings.h"
+#include "model/times.h"
+#include "resources/change.h"
+#include "resources/settings.h"
+#include "resources/write.h"
+#include "store/reads.h"
 
 
 /* the stored settings, with the defaults of fields written before they

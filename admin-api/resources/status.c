@@ -13,6 +13,10 @@
 #include "admin.h"
 #include "http/http.h"
 #include "maint_eval.h"
+#include "model/times.h"
+#include "resources/status.h"
+#include "store/reads.h"
+#include "store/store.h"
 
 
 static int

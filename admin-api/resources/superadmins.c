@@ -18,6 +18,16 @@
 #include "http/http.h"
 #include "maint_bypass.h"
 #include "maint_session.h"
+#include "model/bodies.h"
+#include "model/snapshot.h"
+#include "model/times.h"
+#include "resources/change.h"
+#include "resources/superadmins.h"
+#include "resources/write.h"
+#include "store/reads.h"
+
+
+static json_t *adm_bypass_key_new(const char *actor, int64_t now_ms);
 
 
 #define ADM_CREDENTIAL_LEN  (3 + 43)        /* "sa_" + 32 bytes, base64url */
@@ -322,7 +332,7 @@ adm_superadmin_rotate(adm_req_t *r)
 
 /* a new key: "k" and 11 random characters, 32 random bytes of secret */
 
-json_t *
+static json_t *
 adm_bypass_key_new(const char *actor, int64_t now_ms)
 {
     char           kid[1 + 11 + 1], secret[45];

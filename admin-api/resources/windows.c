@@ -12,6 +12,14 @@
 
 #include "admin.h"
 #include "http/http.h"
+#include "model/bodies.h"
+#include "model/times.h"
+#include "model/window.h"
+#include "resources/change.h"
+#include "resources/windows.h"
+#include "resources/write.h"
+#include "store/reads.h"
+#include "store/store.h"
 
 
 

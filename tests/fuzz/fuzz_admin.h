@@ -12,6 +12,7 @@
 #include "admin.h"
 #include "config.h"
 #include "maint_snapshot.h"
+#include "model/snapshot.h"
 
 
 #define FUZZ_NOW  1795300000LL              /* 2026-11-22T05:06:40Z */

@@ -15,6 +15,9 @@
  */
 
 #include "fuzz_admin.h"
+#include "model/bodies.h"
+#include "model/settings.h"
+#include "model/window.h"
 
 
 

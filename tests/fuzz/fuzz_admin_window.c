@@ -8,6 +8,9 @@
  */
 
 #include "fuzz_admin.h"
+#include "model/settings.h"
+#include "model/snapshot.h"
+#include "model/window.h"
 
 
 

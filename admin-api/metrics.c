@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "http/metrics.h"
+#include "metrics.h"
 
 
 /* answers per route slot: the first statuses seen, each with its count */
@@ -43,26 +43,10 @@ static unsigned long  adm_metrics_count[ADM_METRIC_N];
 
 
 void
-adm_count_id(adm_metric_e m)
+adm_count(adm_metric_e m)
 {
     if ((unsigned) m < ADM_METRIC_N) {
         adm_metrics_count[m]++;
-    }
-}
-
-
-/* an unknown name counts nothing, as before the enum */
-
-void
-adm_count_name(const char *name)
-{
-    size_t  i;
-
-    for (i = 0; i < ADM_METRIC_N; i++) {
-        if (strcmp(adm_metrics_info[i].name, name) == 0) {
-            adm_metrics_count[i]++;
-            return;
-        }
     }
 }
 

@@ -31,23 +31,13 @@ typedef enum {
  */
 #define ADM_METRIC_ROUTES  64
 
-void adm_count_id(adm_metric_e m);
-void adm_count_name(const char *name);
+void adm_count(adm_metric_e m);
 void adm_count_request(size_t slot, unsigned status);
 
 const char *adm_metric_name(adm_metric_e m);
 const char *adm_metric_help(adm_metric_e m);
 unsigned long adm_metric_value(adm_metric_e m);
 unsigned long adm_metric_requests(size_t slot, size_t i, unsigned *status);
-
-/*
- * adm_count(ADM_METRIC_WRITES).  Until every caller passes the enum
- * (store.c, change.c and ticker.c still pass the name), a name is taken
- * too; drop the name case with the last of them.
- */
-#define adm_count(m)                                                          \
-    _Generic((m), char *: adm_count_name, const char *: adm_count_name,       \
-             default: adm_count_id)(m)
 
 
 #endif /* ADM_METRICS_H */

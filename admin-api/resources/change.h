@@ -1,0 +1,33 @@
+/*
+ * change.h: the writes requests ask for (resources/change.c), run by the
+ * write engine (resources/write.h), answered over HTTP.
+ */
+
+#ifndef ADM_CHANGE_H
+#define ADM_CHANGE_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "admin.h"
+#include "resources/write.h"
+#include "store/reads.h"
+
+
+/*
+ * A resource's change, computed from a fresh view: returns 0 to commit,
+ * or stops having answered the request itself (adm_problem(), ...).
+ */
+typedef int (*adm_change_pt)(adm_req_t *r, adm_view_t *v, adm_change_t *c);
+
+int adm_write(adm_req_t *r, const char *action, const char *target,
+    adm_change_pt compute, void *data);
+int adm_reject(adm_req_t *r, const char *action, const char *target,
+    unsigned status);
+json_t *adm_audit_entry(adm_req_t *r, const char *action, const char *target,
+    const char *outcome, unsigned status, json_t *before, json_t *after,
+    int64_t now_ms);
+int adm_if_match(adm_req_t *r, json_t *rec, const char *action);
+
+
+#endif /* ADM_CHANGE_H */

@@ -1,0 +1,335 @@
+/*
+ * write.c: the write engine.  A change is computed from a fresh view of
+ * the state by the caller's function; this file runs it, ends the
+ * sessions a finished window leaves behind (resources/ending.c), builds
+ * and checks the new snapshot, commits everything in one atomic script,
+ * and computes again from a new view if another writer committed in
+ * between.  No HTTP here: resources/change.c runs it for a request and
+ * answers, ticker.c for the clock.
+ *
+ * A change returns only once the gateways' lease is over (lease_ms,
+ * written with every change; see ngx_maint_state.c): a request that
+ * arrives at any gateway after the answer is decided on the change.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "metrics.h"
+#include "model/settings.h"
+#include "model/snapshot.h"
+#include "model/times.h"
+#include "model/window.h"
+#include "resources/ending.h"
+#include "resources/write.h"
+#include "store/commit.h"
+#include "store/reads.h"
+#include "store/store.h"
+
+
+#define ADM_WRITE_ATTEMPTS  8
+
+
+static void adm_lease_wait(int64_t before_ms, int answer);
+
+
+json_t *
+adm_audit_record(const char *actor, const char *role, const char *action,
+    const char *target, const char *outcome, unsigned status, json_t *before,
+    json_t *after, const char *request_id, int64_t now_ms)
+{
+    return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:O, s:O, s:s}",
+                     "at", adm_time_json(now_ms / 1000),
+                     "actor", actor,
+                     "role", role,
+                     "action", action,
+                     "target", target ? target : "",
+                     "outcome", outcome,
+                     "status", (int) status,
+                     "before", before ? before : json_null(),
+                     "after", after ? after : json_null(),
+                     "request_id", request_id);
+}
+
+
+static int
+adm_is_live(json_t *rec)
+{
+    adm_status_e  st;
+
+    st = adm_window_status(rec);
+
+    return st == ADM_ST_SCHEDULED || st == ADM_ST_IN_PROGRESS;
+}
+
+
+/* the live windows as they will be after the change */
+
+static json_t *
+adm_live_after(json_t *live, const char *id, json_t *after)
+{
+    size_t   i;
+    json_t  *out, *w;
+
+    out = json_array();
+
+    json_array_foreach(live, i, w) {
+        if (id && strcmp(json_string_value(json_object_get(w, "id")), id)
+                  == 0)
+        {
+            continue;
+        }
+
+        json_array_append(out, w);
+    }
+
+    if (after && adm_is_live(after)) {
+        json_array_append(out, after);
+    }
+
+    return out;
+}
+
+
+void
+adm_write_free(adm_write_t *w)
+{
+    adm_change_t  *c = &w->change;
+
+    json_decref(c->before);
+    json_decref(c->after);
+    json_decref(c->settings);
+    json_decref(c->access);
+    json_decref(c->audit_before);
+    json_decref(c->audit_after);
+    json_decref(c->reply);
+    json_decref(c->sessions.revoke);
+    json_decref(c->sessions.keep);
+    memset(c, 0, sizeof(adm_change_t));
+
+    adm_view_free(&w->view);
+
+    free(w->snapshot);
+    w->snapshot = NULL;
+}
+
+
+/* the commit of a computed change, its snapshot built and checked */
+
+static int
+adm_write_commit(adm_write_t *w, const char *snapshot, int64_t *lease)
+{
+    int            rc;
+    json_t        *settings;
+    adm_view_t    *v = &w->view;
+    adm_change_t  *c = &w->change;
+    adm_commit_t   commit;
+
+    settings = c->settings ? c->settings : v->settings;
+
+    memset(&commit, 0, sizeof(commit));
+    commit.expect_version = v->version;
+    commit.op = c->op;
+    commit.id = c->target;
+    commit.window = c->after;
+    commit.score = c->after ? adm_window_time(c->after, "starts_at") : 0;
+    commit.live = c->after ? adm_is_live(c->after) : 0;
+    commit.settings = c->settings;
+    commit.access = c->access;
+    commit.actor = w->actor;
+    commit.snapshot = snapshot;
+    commit.audit = adm_audit_record(w->actor, w->role, c->action, c->target,
+                                    "ok", c->ok_status,
+                                    c->audit_before ? c->audit_before
+                                                    : c->before,
+                                    c->audit_after ? c->audit_after
+                                    : c->after ? c->after : c->settings,
+                                    w->request_id, v->now_ms);
+
+    if (c->sessions.revoke || c->sessions.keep || c->sessions.bump) {
+        c->sessions.now_ms = v->now_ms;
+        c->sessions.ttl_ms = adm_setting(settings, "session_lifetime_days")
+                             * 86400 * 1000;
+        c->sessions.idle_ms = adm_setting(settings, "session_idle_minutes")
+                              * 60 * 1000;
+        commit.sessions = &c->sessions;
+    }
+
+    rc = adm_store_commit(&commit, &w->version, lease);
+
+    json_decref(commit.audit);
+
+    return rc;
+}
+
+
+/* one attempt: compute from a fresh view, check, commit */
+
+static int
+adm_write_once(adm_write_t *w)
+{
+    int            rc;
+    char          *snapshot;
+    json_t        *live;
+    int64_t        lease;
+    adm_view_t    *v = &w->view;
+    adm_change_t  *c = &w->change;
+
+    if (adm_store_view(v) != ADM_OK) {
+        return ADM_ERROR;
+    }
+
+    w->now = v->now_ms / 1000;
+
+    c->action = w->action;
+    c->target = w->target;
+    c->op = "none";
+    c->ok_status = 200;
+    c->dry_run = w->dry_run;
+    c->data = w->data;
+
+    rc = w->compute(w->ctx, v, c);
+
+    if (rc != ADM_OK) {
+        return rc;
+    }
+
+    if (adm_sessions_window_hook(v, c->before, c->after, &c->access,
+                                 c->settings, &c->sessions)
+        != ADM_OK)
+    {
+        return ADM_ERROR;
+    }
+
+    live = adm_live_after(v->live, c->before || c->after ? c->target : NULL,
+                          c->after);
+    snapshot = adm_snapshot_build(live, c->settings ? c->settings
+                                                    : v->settings,
+                                  c->access ? c->access : v->access, w->now);
+    json_decref(live);
+
+    if (snapshot == NULL) {
+        snprintf(w->err, sizeof(w->err), "cannot build the snapshot");
+        return ADM_ERROR;
+    }
+
+    /* the gateways could not read it: refused, nothing is written */
+
+    if (adm_snapshot_check(snapshot, w->err, sizeof(w->err)) != 0) {
+        adm_utf8_trim(w->err);
+        adm_log(ADM_LOG_ERROR, "change refused: the gateways could not read "
+                "the state it makes", "{s:s, s:s}", "action", c->action,
+                "reason", w->err);
+        free(snapshot);
+        return ADM_REFUSED;
+    }
+
+    if (c->dry_run) {
+        w->snapshot = snapshot;
+        return ADM_OK;
+    }
+
+    rc = adm_write_commit(w, snapshot, &lease);
+
+    free(snapshot);
+
+    if (rc != ADM_OK) {
+        return rc;
+    }
+
+    adm_count(ADM_METRIC_WRITES);
+
+    adm_log(ADM_LOG_INFO, "change", "{s:s, s:s, s:s, s:I, s:s}",
+            "action", c->action, "target", c->target ? c->target : "",
+            "actor", w->actor, "state_version", (json_int_t) w->version,
+            "request_id", w->request_id);
+
+    adm_lease_wait(lease, w->waits);
+
+    return ADM_OK;
+}
+
+
+int
+adm_write_run(adm_write_t *w)
+{
+    int  attempt, rc;
+
+    /* what an earlier failed change (the ticker's) left is not ours */
+
+    (void) adm_store_unconfirmed();
+    (void) adm_store_unsure();
+
+    for (attempt = 0; attempt < ADM_WRITE_ATTEMPTS; attempt++) {
+        rc = adm_write_once(w);
+
+        if (rc != ADM_RETRY) {
+            return rc;
+        }
+
+        adm_count(ADM_METRIC_WRITE_RETRIES);
+        adm_write_free(w);
+    }
+
+    return ADM_BUSY;
+}
+
+
+static int64_t
+adm_monotonic_ms(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+
+/*
+ * Waits out the lease of every read a gateway may still decide on: the
+ * longer of the lease_ms just written and the one it replaced (gateways
+ * that read the old one keep it until they read again, at most that long
+ * after this change; later changes in that time wait for it too), plus a
+ * millisecond for clocks that tick at slightly different rates.  A change
+ * nobody waits for (the ticker's) is not delayed.
+ */
+
+static void
+adm_lease_wait(int64_t before_ms, int answer)
+{
+    int64_t           wait, now;
+    struct timespec   ts;
+    static int64_t    hold_ms, hold_until;
+
+    now = adm_monotonic_ms();
+
+    if (before_ms > adm_conf.lease_ms) {
+        hold_ms = before_ms;
+        hold_until = now + before_ms;
+    }
+
+    wait = adm_conf.lease_ms;
+
+    if (hold_ms > wait && now < hold_until) {
+        wait = hold_ms;
+    }
+
+    if (!answer || wait == 0) {
+        return;
+    }
+
+    wait += 1;
+    ts.tv_sec = wait / 1000;
+    ts.tv_nsec = (wait % 1000) * 1000000;
+
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+        /* void */
+    }
+}

@@ -1,0 +1,83 @@
+/*
+ * write.h: the write engine (resources/write.c): a change computed from a
+ * fresh view, checked, committed, and computed again when another writer
+ * committed in between.  No HTTP here: resources/change.c runs it for a
+ * request, ticker.c for the clock.  Return values: store/store.h.
+ */
+
+#ifndef ADM_WRITE_H
+#define ADM_WRITE_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+#include "store/commit.h"
+#include "store/reads.h"
+
+
+
+typedef struct adm_change_s  adm_change_t;
+
+/*
+ * Computes a change from a fresh view: ADM_OK to commit it, ADM_NOTHING to
+ * stop (nothing to do, or the caller answered), ADM_ERROR on failure.
+ */
+typedef int (*adm_compute_pt)(void *ctx, adm_view_t *v, adm_change_t *c);
+
+struct adm_change_s {
+    const char         *action;             /* audit action */
+    const char         *target;
+    json_t             *before;             /* stored window, or NULL */
+    json_t             *after;              /* new window, or NULL */
+    const char         *op;                 /* "put", "del", "none" */
+    json_t             *settings;           /* new settings, or NULL */
+    json_t             *access;             /* new access, or NULL */
+    adm_sessions_op_t   sessions;
+    json_t             *audit_before;       /* for other resources: what */
+    json_t             *audit_after;        /*   the audit shows */
+    json_t             *reply;              /* their answer, or NULL: 204 */
+    int                 dry_run;
+    unsigned            ok_status;
+    void               *data;
+};
+
+typedef struct {
+    /* what to do, and for whom */
+    const char         *action;
+    const char         *target;
+    adm_compute_pt      compute;
+    void               *ctx;                /* compute's first argument */
+    void               *data;               /* the change's data */
+    const char         *actor;              /* a token's name, "system" */
+    const char         *role;
+    const char         *request_id;         /* "" without a request */
+    int                 dry_run;
+    int                 waits;              /* somebody waits: the lease */
+
+    /* what came of it, until adm_write_free() */
+    adm_view_t          view;
+    adm_change_t        change;
+    char               *snapshot;           /* a dry run's */
+    int64_t             now;                /* the view's clock, s */
+    int64_t             version;            /* committed */
+    char                err[256];           /* ADM_REFUSED, ADM_ERROR */
+} adm_write_t;
+
+
+/*
+ * ADM_OK: committed, or a dry run computed; ADM_NOTHING: the compute
+ * function stopped; ADM_REFUSED: the change makes a state the gateways
+ * could not read (err); ADM_BUSY: it kept conflicting; ADM_ERROR: Redis
+ * failed, or with err set, the snapshot could not be built.  Whatever it
+ * returns, adm_write_free() then.
+ */
+int adm_write_run(adm_write_t *w);
+void adm_write_free(adm_write_t *w);
+
+json_t *adm_audit_record(const char *actor, const char *role,
+    const char *action, const char *target, const char *outcome,
+    unsigned status, json_t *before, json_t *after, const char *request_id,
+    int64_t now_ms);
+
+
+#endif /* ADM_WRITE_H */
