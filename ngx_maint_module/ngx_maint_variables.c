@@ -63,27 +63,11 @@ static ngx_http_variable_t  ngx_maint_vars[] = {
 };
 
 
-ngx_str_t  ngx_maint_status_names[] = {
-    ngx_null_string,
-    ngx_string("pass"),
-    ngx_string("notice"),
-    ngx_string("exempt"),
-    ngx_string("maintenance"),
-    ngx_string("read_only_blocked"),
-    ngx_string("error"),
-    ngx_string("unavailable"),
-    ngx_string("revoked"),
-    ngx_string("bypass"),
-    ngx_string("signin")
-};
+/* the core's names (maint_decide.h), as NGINX strings */
 
+ngx_str_t  ngx_maint_status_names[] = { MAINT_ACTION_NAMES(ngx_string) };
 
-ngx_str_t  ngx_maint_source_names[] = {
-    ngx_string("fresh"),
-    ngx_string("recent"),
-    ngx_string("stale"),
-    ngx_string("none")
-};
+ngx_str_t  ngx_maint_source_names[] = { MAINT_SOURCE_NAMES(ngx_string) };
 
 
 ngx_int_t
