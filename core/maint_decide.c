@@ -25,6 +25,21 @@ static void maint_decided(const maint_decide_in_t *in,
     maint_decide_out_t *out, maint_action_e action, int pass);
 
 
+/* the window's verdict, when nothing before it decided */
+
+static const struct {
+    maint_action_e  action;
+    int             pass;
+} maint_window_answers[] = {
+    [MAINT_PASS] =              { MAINT_ACT_PASS, 1 },
+    [MAINT_NOTICE] =            { MAINT_ACT_NOTICE, 1 },
+    [MAINT_EXEMPT] =            { MAINT_ACT_EXEMPT, 1 },
+    [MAINT_READ_ONLY_PASS] =    { MAINT_ACT_PASS, 1 },
+    [MAINT_MAINTENANCE] =       { MAINT_ACT_MAINTENANCE, 0 },
+    [MAINT_READ_ONLY_BLOCKED] = { MAINT_ACT_READ_ONLY_BLOCKED, 0 }
+};
+
+
 /*
  * A successful read decides on what it read, unless Redis holds a version
  * this reader could not decode: then on the last one it could, as when
@@ -121,28 +136,8 @@ maint_decide(const maint_decide_in_t *in, maint_decide_out_t *out)
         return;
     }
 
-    switch (d) {
-
-    case MAINT_MAINTENANCE:
-        maint_decided(in, out, MAINT_ACT_MAINTENANCE, 0);
-        return;
-
-    case MAINT_READ_ONLY_BLOCKED:
-        maint_decided(in, out, MAINT_ACT_READ_ONLY_BLOCKED, 0);
-        return;
-
-    case MAINT_NOTICE:
-        maint_decided(in, out, MAINT_ACT_NOTICE, 1);
-        return;
-
-    case MAINT_EXEMPT:
-        maint_decided(in, out, MAINT_ACT_EXEMPT, 1);
-        return;
-
-    default: /* MAINT_PASS, MAINT_READ_ONLY_PASS */
-        maint_decided(in, out, MAINT_ACT_PASS, 1);
-        return;
-    }
+    maint_decided(in, out, maint_window_answers[d].action,
+                  maint_window_answers[d].pass);
 }
 
 
