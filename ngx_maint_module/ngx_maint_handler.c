@@ -199,6 +199,9 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     maint_decide(&in, &out);
 
     if (out.ask_superadmin) {
+        /* the window in force, as $maint_* see it meanwhile */
+        ctx->window = out.window;
+
         in.superadmin = ngx_maint_bypassed(r, ctx, lcf);
         maint_decide(&in, &out);
     }
