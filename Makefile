@@ -17,7 +17,7 @@ WARN       := -Wall -Wextra -Wno-unused-parameter -Werror
 
 CORE_SRCS  := $(addprefix core/,maint_core.c maint_snapshot.c \
                 maint_session.c maint_bypass.c maint_duration.c \
-                maint_eval.c maint_path.c maint_template.c \
+                maint_eval.c maint_decide.c maint_path.c maint_template.c \
                 maint_default_page.c maint_html.c maint_reply.c)
 MOD_SRCS   := $(wildcard ngx_maint_module/*.[ch] core/*.[ch])
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))

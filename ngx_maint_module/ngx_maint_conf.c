@@ -15,26 +15,6 @@ ngx_connection_t  ngx_maint_event_owner = { .fd = (ngx_socket_t) -1 };
 
 /* $maint_status values; also the "decision" label of the metrics */
 
-ngx_str_t  ngx_maint_status_names[] = {
-    ngx_null_string,
-    ngx_string("pass"),
-    ngx_string("notice"),
-    ngx_string("exempt"),
-    ngx_string("maintenance"),
-    ngx_string("read_only_blocked"),
-    ngx_string("error"),
-    ngx_string("unavailable"),
-    ngx_string("revoked"),
-    ngx_string("bypass"),
-    ngx_string("signin")
-};
+ngx_str_t  ngx_maint_status_names[] = { MAINT_ACTION_NAMES(ngx_string) };
 
-
-/* $maint_source values; also a label of the metrics */
-
-ngx_str_t  ngx_maint_source_names[] = {
-    ngx_string("fresh"),
-    ngx_string("recent"),
-    ngx_string("stale"),
-    ngx_string("none")
-};
+ngx_str_t  ngx_maint_source_names[] = { MAINT_SOURCE_NAMES(ngx_string) };

@@ -17,6 +17,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "maint_decide.h"
 #include "maint_eval.h"
 #include "maint_template.h"
 
@@ -25,30 +26,30 @@
 
 
 /* $maint_status values; also the "decision" label of the metrics */
-typedef enum {
-    NGX_MAINT_ST_NONE = 0,
-    NGX_MAINT_ST_PASS,
-    NGX_MAINT_ST_NOTICE,
-    NGX_MAINT_ST_EXEMPT,
-    NGX_MAINT_ST_MAINTENANCE,
-    NGX_MAINT_ST_READ_ONLY_BLOCKED,
-    NGX_MAINT_ST_ERROR,
-    NGX_MAINT_ST_UNAVAILABLE,
-    NGX_MAINT_ST_REVOKED,
-    NGX_MAINT_ST_BYPASS,
-    NGX_MAINT_ST_SIGNIN,
-    NGX_MAINT_ST_COUNT
-} ngx_maint_status_e;
+typedef maint_action_e  ngx_maint_status_e;
+
+#define NGX_MAINT_ST_NONE               MAINT_ACT_NONE
+#define NGX_MAINT_ST_PASS               MAINT_ACT_PASS
+#define NGX_MAINT_ST_NOTICE             MAINT_ACT_NOTICE
+#define NGX_MAINT_ST_EXEMPT             MAINT_ACT_EXEMPT
+#define NGX_MAINT_ST_MAINTENANCE        MAINT_ACT_MAINTENANCE
+#define NGX_MAINT_ST_READ_ONLY_BLOCKED  MAINT_ACT_READ_ONLY_BLOCKED
+#define NGX_MAINT_ST_ERROR              MAINT_ACT_ERROR
+#define NGX_MAINT_ST_UNAVAILABLE        MAINT_ACT_UNAVAILABLE
+#define NGX_MAINT_ST_REVOKED            MAINT_ACT_REVOKED
+#define NGX_MAINT_ST_BYPASS             MAINT_ACT_BYPASS
+#define NGX_MAINT_ST_SIGNIN             MAINT_ACT_SIGNIN
+#define NGX_MAINT_ST_COUNT              MAINT_ACT_COUNT
 
 
 /* what the decision was based on; $maint_source and a metrics label */
-typedef enum {
-    NGX_MAINT_SRC_FRESH = 0,    /* a read sent after the request arrived */
-    NGX_MAINT_SRC_RECENT,       /* within maint_max_staleness */
-    NGX_MAINT_SRC_STALE,        /* Redis failed: last known state */
-    NGX_MAINT_SRC_NONE,         /* Redis failed, no usable state */
-    NGX_MAINT_SRC_COUNT
-} ngx_maint_source_e;
+typedef maint_source_e  ngx_maint_source_e;
+
+#define NGX_MAINT_SRC_FRESH             MAINT_SRC_FRESH
+#define NGX_MAINT_SRC_RECENT            MAINT_SRC_RECENT
+#define NGX_MAINT_SRC_STALE             MAINT_SRC_STALE
+#define NGX_MAINT_SRC_NONE              MAINT_SRC_NONE
+#define NGX_MAINT_SRC_COUNT             MAINT_SRC_COUNT
 
 
 #define NGX_MAINT_ON_ERROR_OPEN    0

@@ -1,9 +1,10 @@
 /*
  * ngx_maint_handler.c: the precontent phase handler.  For a main request in
  * a "maint on" location it obtains a state to decide on (waiting, parked,
- * for a fresh read when needed, with the lookups of its sessions), then
- * decides in the order of docs/sessions.md: the session, the window's
- * exemptions, a superadmin's bypass, the sign-in, the window's answer.
+ * for a fresh read when needed, with the lookups of its sessions), gathers
+ * the request's facts, and acts on what maint_decide() (core/maint_decide.c,
+ * the order of docs/sessions.md) makes of them, as limit_req's handler
+ * acts on its lookup.
  *
  * A parked request keeps its place in the phase engine (the handler
  * returned NGX_AGAIN) and is woken through its connection's write event,
@@ -20,9 +21,14 @@ static ngx_int_t ngx_maint_park(ngx_http_request_t *r,
 static void ngx_maint_wait_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_maint_decide(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+static void ngx_maint_take_state(ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf);
+static void ngx_maint_gather(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf, maint_decide_in_t *in);
+static ngx_int_t ngx_maint_act(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf, maint_decide_out_t *out);
 static ngx_int_t ngx_maint_revoked(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
-static void ngx_maint_count(ngx_maint_ctx_t *ctx, ngx_uint_t status);
 static void ngx_maint_request_addr(ngx_http_request_t *r,
     maint_request_t *req);
 static void ngx_maint_request_path(ngx_http_request_t *r,
@@ -148,41 +154,27 @@ ngx_maint_wait_handler(ngx_http_request_t *r)
 }
 
 
+/*
+ * The request's facts, gathered; the decision, maint_decide()'s; the
+ * answer, made here.  NGX_BUSY: one more read first.
+ */
+
 static ngx_int_t
 ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
-    ngx_int_t              rc;
-    ngx_maint_kind_e       kind;
-    maint_request_t        req;
-    maint_decision_e       d;
-    const maint_window_t  *w;
+    maint_decide_in_t   in;
+    maint_decide_out_t  out;
 
     if (!ctx->decided) {
         ctx->decided = 1;
-
-        if (ctx->read_ok) {
-            if (ngx_maint_state_behind()) {
-                /* Redis holds a version we could not decode */
-                ctx->source = NGX_MAINT_SRC_STALE;
-
-            } else if (ctx->source != NGX_MAINT_SRC_RECENT) {
-                ctx->source = NGX_MAINT_SRC_FRESH;
-            }
-
-            ctx->state = ngx_maint_state_current();
-
-        } else if (ngx_maint_state_usable(lcf)) {
-            ctx->source = NGX_MAINT_SRC_STALE;
-            ctx->state = ngx_maint_state_current();
-
-        } else {
-            ctx->source = NGX_MAINT_SRC_NONE;
-        }
+        ngx_maint_take_state(ctx, lcf);
     }
 
     ctx->now_ms = ngx_maint_now_ms();
     ctx->window = NULL;
+
+    ngx_memzero(&in, sizeof(maint_decide_in_t));
 
     if (!ctx->sessions_checked) {
         if (ngx_maint_session_check(r, ctx, lcf) == NGX_AGAIN) {
@@ -199,138 +191,142 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         }
 
         ctx->sessions_checked = 1;
-
-        /*
-         * Logoff: whatever the answer, the response expires the cookie;
-         * if the request goes on, it goes without any session
-         * (ngx_maint_cookies_upstream)
-         */
-
-        if (ctx->revoked) {
-            ctx->expire_cookie = 1;
-
-            if (lcf->session_revoked != NGX_MAINT_REVOKED_LOGOFF) {
-                ngx_maint_count(ctx, NGX_MAINT_ST_REVOKED);
-                rc = ngx_maint_revoked(r, ctx, lcf);
-                goto done;
-            }
-        }
+        in.revoked_now = ctx->revoked;
     }
 
-    /*
-     * The banner's "Leave": the edge's own form, whatever the state (it
-     * needs none), and never the app's, even for a superadmin.
-     */
+    ngx_maint_gather(r, ctx, lcf, &in);
 
-    if (ngx_maint_wants_leave(r, lcf)) {
-        ctx->leaving = 1;
-        goto signin;
+    maint_decide(&in, &out);
+
+    if (out.ask_superadmin) {
+        /* the window in force, as $maint_* see it meanwhile */
+        ctx->window = out.window;
+
+        in.superadmin = ngx_maint_bypassed(r, ctx, lcf);
+        maint_decide(&in, &out);
     }
 
-    if (ctx->state == NULL) {
-        if (ngx_maint_signin_posted(r, lcf)) {
-            goto signin;                /* never pass a credential on */
-        }
+    return ngx_maint_act(r, ctx, lcf, &out);
+}
 
-        ngx_maint_count(ctx, NGX_MAINT_ST_ERROR);
 
-        if (lcf->on_error == NGX_MAINT_ON_ERROR_OPEN) {
-            return NGX_DECLINED;
-        }
+/* The state to decide on, once per read: maint_decide_source(). */
 
-        kind = NGX_MAINT_KIND_UNAVAILABLE;
-        goto answer;
+static void
+ngx_maint_take_state(ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf)
+{
+    maint_freshness_t  f;
+
+    f.read_ok = ctx->read_ok;
+    f.recent = ctx->source == NGX_MAINT_SRC_RECENT;
+    f.behind = ngx_maint_state_behind();
+    f.usable = ngx_maint_state_usable(lcf);
+
+    ctx->source = maint_decide_source(&f);
+
+    if (ctx->source != NGX_MAINT_SRC_NONE) {
+        ctx->state = ngx_maint_state_current();
     }
-
-    req.app = (const char *) lcf->app.data;
-    req.app_len = lcf->app.len;
-    req.now_ms = ctx->now_ms;
-    req.safe_method = (r->method
-                       & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_OPTIONS)) != 0;
-    ngx_maint_request_path(r, &req);
-    ngx_maint_request_addr(r, &req);
-
-    d = maint_evaluate(ctx->state->snap, &req, &w);
-
-    ctx->window = w;
-
-    /* a window in force (not exempt): superadmins pass, or may sign in */
-
-    if (d == MAINT_MAINTENANCE || d == MAINT_READ_ONLY_BLOCKED
-        || d == MAINT_READ_ONLY_PASS)
-    {
-        if (ngx_maint_bypassed(r, ctx, lcf)) {
-            ctx->bypassed = 1;
-            ngx_maint_count(ctx, NGX_MAINT_ST_BYPASS);
-            return NGX_DECLINED;
-        }
-
-        if (ngx_maint_wants_signin(r, lcf)) {
-            goto signin;
-        }
-
-    } else if (ngx_maint_signin_posted(r, lcf)) {
-        goto signin;
-    }
-
-    switch (d) {
-
-    case MAINT_MAINTENANCE:
-        ngx_maint_count(ctx, NGX_MAINT_ST_MAINTENANCE);
-        kind = NGX_MAINT_KIND_MAINTENANCE;
-        goto answer;
-
-    case MAINT_READ_ONLY_BLOCKED:
-        ngx_maint_count(ctx, NGX_MAINT_ST_READ_ONLY_BLOCKED);
-        kind = NGX_MAINT_KIND_READ_ONLY;
-        goto answer;
-
-    case MAINT_NOTICE:
-        ngx_maint_count(ctx, NGX_MAINT_ST_NOTICE);
-        return NGX_DECLINED;
-
-    case MAINT_EXEMPT:
-        ngx_maint_count(ctx, NGX_MAINT_ST_EXEMPT);
-        return NGX_DECLINED;
-
-    default: /* MAINT_PASS, MAINT_READ_ONLY_PASS */
-        ngx_maint_count(ctx, NGX_MAINT_ST_PASS);
-        return NGX_DECLINED;
-    }
-
-signin:
-
-    ngx_maint_count(ctx, NGX_MAINT_ST_SIGNIN);
-    rc = ngx_maint_signin(r, ctx, lcf);
-    goto done;
-
-answer:
-
-    rc = ngx_maint_send(r, ctx, lcf, kind);
-
-done:
-
-    /* NGX_DONE (a body being read) only drops the phase's reference */
-    ngx_http_finalize_request(r, rc);
-
-    return NGX_DONE;
 }
 
 
 /*
- * The decision, counted once.  A logged-off session says so whatever came
- * next (docs/sessions.md): "revoked" is what an admin looks for in logs.
+ * Everything but the superadmin, which costs a MAC and is asked for only
+ * while a window is in force; all of it lookups in the request.
  */
 
 static void
-ngx_maint_count(ngx_maint_ctx_t *ctx, ngx_uint_t status)
+ngx_maint_gather(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf, maint_decide_in_t *in)
 {
-    ctx->status = ctx->revoked ? NGX_MAINT_ST_REVOKED : status;
+    in->snap = ctx->state ? ctx->state->snap : NULL;
+
+    in->req.app = (const char *) lcf->app.data;
+    in->req.app_len = lcf->app.len;
+    in->req.now_ms = ctx->now_ms;
+    in->req.safe_method = (r->method
+                           & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_OPTIONS))
+                          != 0;
+    ngx_maint_request_path(r, &in->req);
+    ngx_maint_request_addr(r, &in->req);
+
+    in->fail_open = lcf->on_error == NGX_MAINT_ON_ERROR_OPEN;
+    in->revoked = ctx->revoked;
+    in->revoked_logoff = lcf->session_revoked == NGX_MAINT_REVOKED_LOGOFF;
+    in->leave = ngx_maint_wants_leave(r, lcf);
+    in->signin = ngx_maint_wants_signin(r, lcf);
+    in->signin_posted = ngx_maint_signin_posted(r, lcf);
+    in->superadmin = MAINT_UNKNOWN;
+}
+
+
+/* What the decision asks of the request: on to the app, or an answer. */
+
+static ngx_int_t
+ngx_maint_act(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf, maint_decide_out_t *out)
+{
+    ngx_int_t  rc;
+
+    ctx->window = out->window;
+
+    /*
+     * An ended session: the answer expires its cookie; if the request
+     * goes on, it goes without any session (ngx_maint_cookies_upstream).
+     */
+
+    if (out->expire_cookie) {
+        ctx->expire_cookie = 1;
+    }
+
+    if (out->leaving) {
+        ctx->leaving = 1;
+    }
+
+    if (out->action == MAINT_ACT_BYPASS) {
+        ctx->bypassed = 1;
+    }
+
+    /* counted once: a redirect inside the request is decided again */
+
+    ctx->status = out->status;
 
     if (!ctx->counted) {
         ctx->counted = 1;
         ngx_maint_metric_decision(ctx->status, ctx->source);
     }
+
+    if (out->pass) {
+        return NGX_DECLINED;
+    }
+
+    switch (out->action) {
+
+    case MAINT_ACT_REVOKED:
+        rc = ngx_maint_revoked(r, ctx, lcf);
+        break;
+
+    case MAINT_ACT_SIGNIN:
+        rc = ngx_maint_signin(r, ctx, lcf);
+        break;
+
+    case MAINT_ACT_MAINTENANCE:
+        rc = ngx_maint_send(r, ctx, lcf, NGX_MAINT_KIND_MAINTENANCE);
+        break;
+
+    case MAINT_ACT_READ_ONLY_BLOCKED:
+        rc = ngx_maint_send(r, ctx, lcf, NGX_MAINT_KIND_READ_ONLY);
+        break;
+
+    default: /* MAINT_ACT_ERROR, failing closed */
+        rc = ngx_maint_send(r, ctx, lcf, NGX_MAINT_KIND_UNAVAILABLE);
+        break;
+    }
+
+    /* NGX_DONE (a body being read) only drops the phase's reference */
+    ngx_http_finalize_request(r, rc);
+
+    return NGX_DONE;
 }
 
 

@@ -11,6 +11,7 @@
 #include <hiredis/async.h>
 
 #include "maint_eval.h"
+#include "maint_decide.h"
 #include "maint_template.h"
 #include "maint_session.h"
 #include "maint_bypass.h"
