@@ -1,7 +1,8 @@
 /*
  * status.c: /v1/status, what an edge decides now: the gateways' own
- * evaluation code (maint_eval.c) on the snapshot they read and on Redis's
- * clock, for a given app, method, path and client address.
+ * decision (maint_decide.c) on the snapshot they read and on Redis's
+ * clock, for a given app, method, path and client address, asked for a
+ * request without a session cookie or a superadmin.
  */
 
 #include <stdio.h>
@@ -12,7 +13,7 @@
 
 #include "admin.h"
 #include "http/http.h"
-#include "maint_eval.h"
+#include "maint_decide.h"
 #include "model/times.h"
 #include "resources/status.h"
 #include "store/reads.h"
@@ -34,11 +35,12 @@ adm_status(adm_req_t *r)
     size_t                 len;
     int64_t                version, now_ms;
     json_t                *body;
-    const char            *app, *method, *path, *client, *state, *decision;
+    const char            *app, *method, *path, *client, *state;
     unsigned char          addr[16];
     maint_request_t        req;
-    maint_decision_e       d;
     maint_snapshot_t      *snap;
+    maint_decide_in_t      in;
+    maint_decide_out_t     out;
     const maint_window_t  *w;
 
     app = adm_query(r, "app");
@@ -96,25 +98,18 @@ adm_status(adm_req_t *r)
     }
 
     req.now_ms = now_ms;
-    d = maint_evaluate(snap, &req, &w);
 
-    switch (d) {
-    case MAINT_NOTICE:
-        state = "upcoming"; decision = "notice"; break;
-    case MAINT_EXEMPT:
-        state = "active"; decision = "exempt"; break;
-    case MAINT_READ_ONLY_PASS:
-        state = "active"; decision = "pass"; break;
-    case MAINT_MAINTENANCE:
-        state = "active"; decision = "maintenance"; break;
-    case MAINT_READ_ONLY_BLOCKED:
-        state = "active"; decision = "read_only_blocked"; break;
-    default:
-        state = "none"; decision = "pass";
-    }
+    memset(&in, 0, sizeof(in));
+    in.snap = snap;
+    in.req = req;
+    maint_decide(&in, &out);
+
+    w = out.window;
+    state = w == NULL ? "none" : out.retry_after ? "active" : "upcoming";
 
     body = json_pack("{s:s, s:s, s:s, s:n, s:I, s:o}",
-                     "app", app, "state", state, "decision", decision,
+                     "app", app, "state", state,
+                     "decision", maint_action_name(out.action),
                      "window",
                      "state_version", (json_int_t) version,
                      "now", adm_time_json(now_ms / 1000));
@@ -129,9 +124,9 @@ adm_status(adm_req_t *r)
             "starts_at", adm_time_ms_json(w->start_ms),
             "ends_at", w->ends_at));
 
-        if (strcmp(state, "active") == 0) {
-            json_object_set_new(body, "retry_after", json_integer(
-                maint_retry_after(w, now_ms)));
+        if (out.retry_after) {
+            json_object_set_new(body, "retry_after",
+                                json_integer(out.retry_after));
         }
     }
 
