@@ -714,7 +714,7 @@ main(void)
     };
 
     adm_config_defaults();
-    adm_conf.log_level = ADM_LOG_ERROR;
+    adm_log_set_level(ADM_LOG_ERROR);
 
     return cmocka_run_group_tests_name("admin", tests, NULL, NULL);
 }
