@@ -191,13 +191,21 @@ END {
 }
 $SIG{$_} = sub { _cleanup(); exit 1 } for qw(INT TERM HUP PIPE);
 
+# A port the kernel calls free now, never one this process was given
+# before: a closed port can be handed out again at once, and two servers
+# of one test given the same port fail (nginx: "duplicate listen").
+my %ports_given;
+
 sub free_port {
-    my $s = IO::Socket::INET->new(
-        LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp',
-        Listen => 1, ReuseAddr => 1) or die "free_port: $!";
-    my $port = $s->sockport;
-    close $s;
-    return $port;
+    for (1 .. 100) {
+        my $s = IO::Socket::INET->new(
+            LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp',
+            Listen => 1, ReuseAddr => 1) or die "free_port: $!";
+        my $port = $s->sockport;
+        close $s;
+        return $port unless $ports_given{$port}++;
+    }
+    die "free_port: no new port in 100 tries";
 }
 
 # Polls a condition until it holds or the deadline passes: this is how
