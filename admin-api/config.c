@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "maint_names.h"
 
 
 adm_config_t  adm_conf;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "maint_names.h"
 
 
 static volatile sig_atomic_t  adm_stop;

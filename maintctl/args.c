@@ -11,6 +11,7 @@
 
 #include "maint_core.h"
 #include "maintctl.h"
+#include "maint_time.h"
 
 
 #define CTL_G_URL      1

@@ -17,6 +17,7 @@
 
 #include "maint_core.h"
 #include "maintctl.h"
+#include "maint_time.h"
 
 
 #define R_APP      1

@@ -10,6 +10,7 @@
 
 #include "maint_core.h"
 #include "maintctl.h"
+#include "maint_time.h"
 
 
 static const char *const  ctl_statuses[] = {

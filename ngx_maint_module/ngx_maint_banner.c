@@ -18,6 +18,7 @@
 
 #include "ngx_maint_module.h"
 #include "maint_html.h"
+#include "maint_default_page.h"
 
 
 /* a page's <body> tag follows its head, well within this: a bound on the

@@ -5,6 +5,9 @@
  */
 
 #include "ngx_maint_module.h"
+#include "maint_hash.h"
+#include "maint_names.h"
+#include "maint_default_page.h"
 
 
 static ngx_int_t ngx_maint_preconfiguration(ngx_conf_t *cf);

@@ -9,6 +9,9 @@
  */
 
 #include "ngx_maint_module.h"
+#include "maint_hash.h"
+#include "maint_http.h"
+#include "maint_default_page.h"
 
 
 #define NGX_MAINT_SIGNIN_BODY_MAX  8192

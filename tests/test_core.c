@@ -1,6 +1,9 @@
 /* The shared basics: RFC 3339 in both directions, names, the arena. */
 
 #include "unit.h"
+#include "maint_time.h"
+#include "maint_names.h"
+#include "maint_arena.h"
 
 
 static void

@@ -2,6 +2,8 @@
 
 #include "unit.h"
 #include "maint_session.h"
+#include "maint_codec.h"
+#include "maint_hash.h"
 
 
 typedef struct {

@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 
 #include "admin.h"
+#include "maint_hash.h"
 
 
 void

@@ -21,6 +21,7 @@
 #include <gnutls/abstract.h>
 
 #include "admin.h"
+#include "maint_names.h"
 
 
 #define ADM_ROUTE(m, p, h, role)  { m, p, h, ADM_ROLE_##role },

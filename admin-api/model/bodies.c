@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "maint_names.h"
 
 
 /* the path ("allow.paths") of the first string holding a NUL, if any */

@@ -13,6 +13,7 @@
 
 #include "admin.h"
 #include "maint_snapshot.h"
+#include "maint_names.h"
 
 
 #define ADM_TITLE_MAX      200

@@ -12,6 +12,7 @@
 
 #include "admin.h"
 #include "maint_eval.h"
+#include "maint_names.h"
 
 
 static int

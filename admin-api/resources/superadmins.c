@@ -17,6 +17,8 @@
 #include "admin.h"
 #include "maint_bypass.h"
 #include "maint_session.h"
+#include "maint_codec.h"
+#include "maint_hash.h"
 
 
 #define ADM_CREDENTIAL_LEN  (3 + 43)        /* "sa_" + 32 bytes, base64url */

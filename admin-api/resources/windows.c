@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "admin.h"
+#include "maint_time.h"
 
 
 

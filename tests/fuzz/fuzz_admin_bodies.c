@@ -15,6 +15,7 @@
  */
 
 #include "fuzz_admin.h"
+#include "maint_names.h"
 
 
 

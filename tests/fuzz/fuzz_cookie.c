@@ -13,6 +13,8 @@
 
 #include "fuzz.h"
 #include "maint_session.h"
+#include "maint_codec.h"
+#include "maint_hash.h"
 
 
 typedef struct {

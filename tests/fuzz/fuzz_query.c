@@ -9,6 +9,10 @@
 #include "fuzz.h"
 #include "maint_bypass.h"
 #include "maint_eval.h"
+#include "maint_codec.h"
+#include "maint_names.h"
+#include "maint_http.h"
+#include "maint_negotiate.h"
 
 
 #define FUZZ_LOCATION_MAX  4096         /* NGX_MAINT_LOCATION_MAX */
