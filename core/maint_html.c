@@ -52,6 +52,8 @@ enum {
     S_TEXT_END_TAG_OPEN,
     S_TEXT_END_TAG_NAME,
 
+    /* the escaped and double escaped states in the same order, each
+     * followed by its "<" state: maint_html_escaped() */
     S_SCRIPT,
     S_SCRIPT_LT,
     S_SCRIPT_END_TAG_OPEN,
@@ -152,9 +154,12 @@ enum {
 
 
 static unsigned maint_html_tag(maint_html_t *h, unsigned char c);
+static unsigned maint_html_attr(maint_html_t *h, unsigned char c);
 static unsigned maint_html_markup(maint_html_t *h, unsigned char c);
 static unsigned maint_html_end_tag(maint_html_t *h, unsigned char c);
 static unsigned maint_html_script(maint_html_t *h, unsigned char c);
+static unsigned maint_html_escaped(maint_html_t *h, unsigned char c,
+    unsigned base);
 static unsigned maint_html_elt(const maint_html_t *h);
 static ssize_t maint_html_emit(maint_html_t *h);
 static int maint_html_appropriate(const maint_html_t *h);
@@ -242,8 +247,11 @@ maint_html_feed(maint_html_t *h, const char *p, size_t len)
                 break;
             }
 
-            if (h->state <= S_SELF_CLOSING) {
+            if (h->state <= S_TAG_NAME) {
                 act = maint_html_tag(h, c);
+
+            } else if (h->state <= S_SELF_CLOSING) {
+                act = maint_html_attr(h, c);
 
             } else if (h->state <= S_COMMENT_END_BANG) {
                 act = maint_html_markup(h, c);
@@ -255,6 +263,16 @@ maint_html_feed(maint_html_t *h, const char *p, size_t len)
                        || h->state == S_SCRIPT_ESC_END_TAG_NAME)
             {
                 act = maint_html_end_tag(h, c);
+
+            } else if (h->state >= S_SCRIPT_ESC
+                       && h->state <= S_SCRIPT_ESC_DASH_DASH)
+            {
+                act = maint_html_escaped(h, c, S_SCRIPT_ESC);
+
+            } else if (h->state >= S_SCRIPT_DESC
+                       && h->state <= S_SCRIPT_DESC_DASH_DASH)
+            {
+                act = maint_html_escaped(h, c, S_SCRIPT_DESC);
 
             } else if (h->state < S_DONE) {
                 act = maint_html_script(h, c);
@@ -286,10 +304,7 @@ maint_html_feed(maint_html_t *h, const char *p, size_t len)
 }
 
 
-/*
- * Tags: their names, attributes, values (the data state itself is
- * maint_html_feed()'s)
- */
+/* "<", "</" and a tag's name (the data state is maint_html_feed()'s) */
 
 static unsigned
 maint_html_tag(maint_html_t *h, unsigned char c)
@@ -347,6 +362,19 @@ maint_html_tag(maint_html_t *h, unsigned char c)
             maint_html_name_add(h, c);
         }
         return MAINT_HTML_NEXT;
+
+    default:
+        return MAINT_HTML_STOP;
+    }
+}
+
+
+/* attributes: names, values, and a self-closing "/" */
+
+static unsigned
+maint_html_attr(maint_html_t *h, unsigned char c)
+{
+    switch (h->state) {
 
     case S_BEFORE_ATTR_NAME:
         if (ws(c)) {
@@ -673,36 +701,6 @@ maint_html_script(maint_html_t *h, unsigned char c)
         }
         return MAINT_HTML_NEXT;
 
-    case S_SCRIPT_ESC:
-        if (c == '-') {
-            h->state = S_SCRIPT_ESC_DASH;
-
-        } else if (c == '<') {
-            h->state = S_SCRIPT_ESC_LT;
-        }
-        return MAINT_HTML_NEXT;
-
-    case S_SCRIPT_ESC_DASH:
-        if (c == '-') {
-            h->state = S_SCRIPT_ESC_DASH_DASH;
-
-        } else {
-            h->state = (c == '<') ? S_SCRIPT_ESC_LT : S_SCRIPT_ESC;
-        }
-        return MAINT_HTML_NEXT;
-
-    case S_SCRIPT_ESC_DASH_DASH:
-        if (c == '<') {
-            h->state = S_SCRIPT_ESC_LT;
-
-        } else if (c == '>') {
-            h->state = S_SCRIPT;
-
-        } else if (c != '-') {
-            h->state = S_SCRIPT_ESC;
-        }
-        return MAINT_HTML_NEXT;
-
     case S_SCRIPT_ESC_LT:
         if (c == '/') {
             h->state = S_SCRIPT_ESC_END_TAG_OPEN;
@@ -741,36 +739,6 @@ maint_html_script(maint_html_t *h, unsigned char c)
         }
         return MAINT_HTML_NEXT;
 
-    case S_SCRIPT_DESC:
-        if (c == '-') {
-            h->state = S_SCRIPT_DESC_DASH;
-
-        } else if (c == '<') {
-            h->state = S_SCRIPT_DESC_LT;
-        }
-        return MAINT_HTML_NEXT;
-
-    case S_SCRIPT_DESC_DASH:
-        if (c == '-') {
-            h->state = S_SCRIPT_DESC_DASH_DASH;
-
-        } else {
-            h->state = (c == '<') ? S_SCRIPT_DESC_LT : S_SCRIPT_DESC;
-        }
-        return MAINT_HTML_NEXT;
-
-    case S_SCRIPT_DESC_DASH_DASH:
-        if (c == '<') {
-            h->state = S_SCRIPT_DESC_LT;
-
-        } else if (c == '>') {
-            h->state = S_SCRIPT;
-
-        } else if (c != '-') {
-            h->state = S_SCRIPT_DESC;
-        }
-        return MAINT_HTML_NEXT;
-
     case S_SCRIPT_DESC_LT:
         if (c == '/') {
             h->name_len = 0;
@@ -785,6 +753,38 @@ maint_html_script(maint_html_t *h, unsigned char c)
     default:
         return MAINT_HTML_STOP;
     }
+}
+
+
+/*
+ * Script data escaped ("<!--" in a script) and double escaped (a
+ * "<script" inside that escape): three states each, in the same order
+ * from base (S_SCRIPT_ESC or S_SCRIPT_DESC), their "<" state after them
+ */
+
+static unsigned
+maint_html_escaped(maint_html_t *h, unsigned char c, unsigned base)
+{
+    unsigned  dashes;
+
+    dashes = h->state - base;
+
+    if (c == '<') {
+        h->state = base + 3;
+
+    } else if (c == '-') {
+        if (dashes < 2) {
+            h->state++;
+        }
+
+    } else if (c == '>' && dashes == 2) {
+        h->state = S_SCRIPT;        /* "-->" */
+
+    } else {
+        h->state = base;
+    }
+
+    return MAINT_HTML_NEXT;
 }
 
 
