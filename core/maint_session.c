@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "maint_codec.h"
+#include "maint_cookie.h"
 #include "maint_hash.h"
 #include "maint_http.h"
 #include "maint_session.h"

@@ -13,7 +13,6 @@
 #include <stdint.h>
 
 #include "maint_core.h"
-#include "maint_cookie.h"
 #include "maint_snapshot.h"
 
 

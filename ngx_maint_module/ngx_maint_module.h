@@ -31,6 +31,7 @@
 
 #include "maint_eval.h"
 #include "maint_template.h"
+#include "maint_cookie.h"
 #include "maint_session.h"
 #include "maint_bypass.h"
 #include "maint_tls.h"

@@ -4,6 +4,7 @@
 #include "maint_session.h"
 #include "maint_codec.h"
 #include "maint_hash.h"
+#include "maint_cookie.h"
 
 
 typedef struct {

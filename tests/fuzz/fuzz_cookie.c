@@ -15,6 +15,7 @@
 #include "maint_session.h"
 #include "maint_codec.h"
 #include "maint_hash.h"
+#include "maint_cookie.h"
 
 
 typedef struct {
