@@ -4,7 +4,7 @@
  * the core depends on NGINX, so the same code is linked into the module,
  * the admin daemon, maintctl, the C unit tests and the fuzzers.
  *
- * The core, one job a file (docs/architecture.md has the picture):
+ * The core, one job a file:
  *   maint_arena     the bump allocator a snapshot lives in
  *   maint_codec     hex and base64 / base64url
  *   maint_hash      SHA-256 and SipHash
