@@ -15,10 +15,6 @@ NGX_CC_OPT := $(shell nginx -V 2>&1 | sed -n "s/.*--with-cc-opt='\([^']*\)'.*/\1
 NGX_LD_OPT := $(shell nginx -V 2>&1 | sed -n "s/.*--with-ld-opt='\([^']*\)'.*/\1/p")
 WARN       := -Wall -Wextra -Wno-unused-parameter -Werror
 
-CORE_SRCS  := $(addprefix core/,maint_core.c maint_snapshot.c \
-                maint_session.c maint_bypass.c maint_duration.c \
-                maint_eval.c maint_decide.c maint_path.c maint_template.c \
-                maint_default_page.c maint_html.c maint_reply.c)
 MOD_SRCS   := $(wildcard ngx_maint_module/*.[ch] core/*.[ch])
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 CFLAGS     ?= -g -O2
@@ -34,6 +30,24 @@ HIREDIS_SSL ?= $(shell $(CC) -o /dev/null scripts/hiredis-ssl-probe.c \
                  && echo yes || echo no)
 TLS_STAMP  := $(BUILD)/hiredis-ssl.$(HIREDIS_SSL)
 
+# The core (core/: NGINX-free logic, one job a file) is compiled once into
+# a static library that maint-admind, maintctl and the unit tests link;
+# checks.mk builds an instrumented one for the fuzzers.  Position-
+# independent, so its objects could go into a shared object as well.
+# The NGINX module does not link it: an addon's sources are compiled by
+# nginx's own build with nginx's flags (config lists them), and the
+# Debian package builds the module through config alone; an archive built
+# out here with other flags cannot be linked into it portably.
+# maint_tls.c only with hiredis_ssl; only the daemon uses it.
+CORE_SRCS  := $(filter-out core/maint_tls.c,$(wildcard core/*.c))
+ifeq ($(HIREDIS_SSL),yes)
+CORE_SRCS  += core/maint_tls.c
+endif
+CORE_HDRS  := $(wildcard core/*.h)
+CORE_OBJS  := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
+CORE_LIB   := $(BUILD)/libmaint_core.a
+CORE_FLAGS := $(CFLAGS) $(WARN) -fPIC -D_GNU_SOURCE -Icore
+
 # the admin API daemon and maintctl share the NGINX-free logic
 ADMIN_SRCS := $(wildcard admin-api/*.c admin-api/*/*.c)
 ADMIN_HDRS := $(wildcard admin-api/*.h admin-api/*/*.h)
@@ -44,7 +58,6 @@ ADMIN_LIBS := -lmicrohttpd -lgnutls -lhiredis -ljansson -lcrypto
 
 ifeq ($(HIREDIS_SSL),yes)
 ADMIN_FLAGS += -DMAINT_HAVE_HIREDIS_SSL=1
-ADMIN_SRCS  += core/maint_tls.c
 ADMIN_LIBS  := -lmicrohttpd -lgnutls -lhiredis_ssl -lhiredis -ljansson -lssl -lcrypto
 endif
 ADMIND     := $(BUILD)/maint-admind
@@ -53,7 +66,7 @@ MAINTCTL   := $(BUILD)/maintctl
 MODULES_DIR ?= /usr/lib/nginx/modules
 PREFIX      ?= /usr/local
 
-.PHONY: all module unit admin install clean
+.PHONY: all module core unit admin install clean
 
 all: module admin unit
 
@@ -65,7 +78,10 @@ $(TLS_STAMP):
 	rm -f $(BUILD)/hiredis-ssl.*
 	touch $@
 
-$(NGX_BUILD)/objs/Makefile: config $(NGINX_SRC)/conf_flags $(TLS_STAMP)
+# config lists the files of these folders: a file added or removed (the
+# folder's time changes) configures again
+$(NGX_BUILD)/objs/Makefile: config ngx_maint_module core $(NGINX_SRC)/conf_flags \
+                          $(TLS_STAMP)
 	rm -rf $(NGX_BUILD)
 	mkdir -p $(BUILD)
 	cp -r $(NGINX_SRC) $(NGX_BUILD)
@@ -81,6 +97,17 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(MOD_SRCS)
 	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
 	@# a new file, renamed into place: running workers keep the old one
 	cp $(NGX_BUILD)/objs/ngx_maint_module.so $@.tmp && mv -f $@.tmp $@
+
+core: $(CORE_LIB)
+
+$(BUILD)/core/%.o: core/%.c $(CORE_HDRS) $(TLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CORE_FLAGS) -c -o $@ $<
+
+# rebuilt whole: a core file removed leaves no stale member behind
+$(CORE_LIB): $(CORE_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 admin: $(ADMIND) $(MAINTCTL)
 
@@ -123,15 +150,16 @@ $(BUILD)/web_assets.c: $(WEB_FILES) Makefile
 	  echo '    { NULL, NULL, 0 }'; echo '};'; \
 	  echo "const size_t adm_web_nassets = $$n;"; } > $@
 
-$(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_SRCS) $(BUILD)/openapi.c \
-           $(BUILD)/commit_lua.c $(BUILD)/web_assets.c $(TLS_STAMP)
+$(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_HDRS) $(CORE_LIB) \
+           $(BUILD)/openapi.c $(BUILD)/commit_lua.c $(BUILD)/web_assets.c \
+           $(TLS_STAMP)
 	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -o $@ $(ADMIN_SRCS) \
 	    $(BUILD)/openapi.c $(BUILD)/commit_lua.c $(BUILD)/web_assets.c \
-	    $(CORE_SRCS) $(ADMIN_LIBS)
+	    $(CORE_LIB) $(ADMIN_LIBS)
 
-$(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_SRCS)
+$(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_HDRS) $(CORE_LIB)
 	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -Imaintctl -o $@ \
-	    $(CTL_SRCS) $(CORE_SRCS) -lcurl -ljansson -lcrypto
+	    $(CTL_SRCS) $(CORE_LIB) -lcurl -ljansson -lcrypto
 
 unit: $(UNIT_TESTS)
 
@@ -140,13 +168,12 @@ ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c \
                 config.c log.c model/bodies.c http/auth.c)
 
-$(BUILD)/tests/%: tests/%.c $(CORE_SRCS) $(ADMIN_PURE) $(ADMIN_HDRS) \
+$(BUILD)/tests/%: tests/%.c $(CORE_LIB) $(ADMIN_PURE) $(ADMIN_HDRS) \
                   admin-api/http/routes.def admin-api/openapi.json \
-                  $(wildcard core/*.h) tests/unit.h
+                  $(CORE_HDRS) tests/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_FLAGS) -D_GNU_SOURCE -Iadmin-api -Iadmin-api/http \
-	    -o $@ $< $(CORE_SRCS) \
-	    $(ADMIN_PURE) -lcmocka -ljansson -lcrypto
+	    -o $@ $< $(ADMIN_PURE) $(CORE_LIB) -lcmocka -ljansson -lcrypto
 
 install: $(MODULE) $(ADMIND) $(MAINTCTL)
 	install -D -m 644 $(MODULE) $(DESTDIR)$(MODULES_DIR)/ngx_maint_module.so

@@ -15,6 +15,8 @@
 #include "log.h"
 #include "maint_core.h"
 #include "maint_duration.h"
+#include "admin.h"
+#include "maint_names.h"
 
 
 adm_config_t  adm_conf;

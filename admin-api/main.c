@@ -29,6 +29,7 @@
 #include "http/web.h"
 #include "store/store.h"
 #include "ticker.h"
+#include "maint_names.h"
 
 
 static volatile sig_atomic_t  adm_stop;

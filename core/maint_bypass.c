@@ -11,57 +11,10 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "maint_codec.h"
+#include "maint_hash.h"
+#include "maint_http.h"
 #include "maint_bypass.h"
-
-
-static const char  maint_b64url_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-
-size_t
-maint_b64url(const unsigned char *in, size_t len, char *out)
-{
-    size_t    i, n;
-    unsigned  acc, bits;
-
-    n = 0;
-    acc = 0;
-    bits = 0;
-
-    for (i = 0; i < len; i++) {
-        acc = (acc << 8) | in[i];
-        bits += 8;
-
-        while (bits >= 6) {
-            bits -= 6;
-            out[n++] = maint_b64url_chars[(acc >> bits) & 63];
-        }
-
-        acc &= (1u << bits) - 1;
-    }
-
-    if (bits) {
-        out[n++] = maint_b64url_chars[(acc << (6 - bits)) & 63];
-    }
-
-    return n;
-}
-
-
-/* base64url without padding, only its own alphabet */
-static long
-maint_unb64url(const char *in, size_t len, unsigned char *out, size_t outlen)
-{
-    size_t  i;
-
-    for (i = 0; i < len; i++) {
-        if (strchr(maint_b64url_chars, in[i]) == NULL || in[i] == '\0') {
-            return -1;
-        }
-    }
-
-    return maint_base64_decode(in, len, out, outlen);
-}
 
 
 static void
@@ -148,26 +101,20 @@ enum {
 };
 
 
-maint_bypass_e
-maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
-    size_t len, int https, int64_t now_s, int64_t max_ttl, char *name)
-{
-    long                      n;
-    size_t                    i, k, start[MAINT_BP_N], end[MAINT_BP_N];
-    size_t                    scheme_len;
-    int64_t                   iat, exp;
-    const char               *scheme;
-    unsigned char             mac[32], want[32], raw[96];
-    const maint_key_t        *key;
-    const maint_superadmin_t *sa;
+/*
+ * The cookie's parts, the times and the MAC decoded: exactly eight
+ * dot-separated parts, version "v2" (other versions are no bypass).
+ */
 
-    name[0] = '\0';
+static maint_bypass_e
+maint_bypass_parts(const char *cookie, size_t len, size_t *start,
+    size_t *end, int64_t *iat, int64_t *exp, unsigned char mac[32])
+{
+    size_t  i, k;
 
     if (len == 0 || len > MAINT_BYPASS_MAX_LEN) {
         return MAINT_BYPASS_MALFORMED;
     }
-
-    /* exactly eight dot-separated parts; other versions are no bypass */
 
     k = 0;
     start[0] = 0;
@@ -194,19 +141,44 @@ maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
     }
 
     if (maint_parse_int(cookie + start[MAINT_BP_IAT],
-                        end[MAINT_BP_IAT] - start[MAINT_BP_IAT], &iat) != 0
+                        end[MAINT_BP_IAT] - start[MAINT_BP_IAT], iat) != 0
         || maint_parse_int(cookie + start[MAINT_BP_EXP],
-                           end[MAINT_BP_EXP] - start[MAINT_BP_EXP], &exp)
+                           end[MAINT_BP_EXP] - start[MAINT_BP_EXP], exp)
            != 0)
     {
         return MAINT_BYPASS_MALFORMED;
     }
 
-    n = maint_unb64url(cookie + start[MAINT_BP_MAC],
-                       end[MAINT_BP_MAC] - start[MAINT_BP_MAC], mac,
-                       sizeof(mac));
-    if (n != sizeof(mac)) {
+    if (maint_b64url_decode(cookie + start[MAINT_BP_MAC],
+                            end[MAINT_BP_MAC] - start[MAINT_BP_MAC], mac, 32)
+        != 32)
+    {
         return MAINT_BYPASS_MALFORMED;
+    }
+
+    return MAINT_BYPASS_OK;
+}
+
+
+maint_bypass_e
+maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
+    size_t len, int https, int64_t now_s, int64_t max_ttl, char *name)
+{
+    long                      n;
+    size_t                    start[MAINT_BP_N], end[MAINT_BP_N];
+    size_t                    scheme_len;
+    int64_t                   iat, exp;
+    maint_bypass_e            rc;
+    const char               *scheme;
+    unsigned char             mac[32], want[32], raw[96];
+    const maint_key_t        *key;
+    const maint_superadmin_t *sa;
+
+    name[0] = '\0';
+
+    rc = maint_bypass_parts(cookie, len, start, end, &iat, &exp, mac);
+    if (rc != MAINT_BYPASS_OK) {
+        return rc;
     }
 
     key = maint_snapshot_key(s, cookie + start[MAINT_BP_KID],
@@ -249,9 +221,9 @@ maint_bypass_verify(const maint_snapshot_t *s, const char *cookie,
         return MAINT_BYPASS_WRONG_SCHEME;
     }
 
-    n = maint_unb64url(cookie + start[MAINT_BP_NAME],
-                       end[MAINT_BP_NAME] - start[MAINT_BP_NAME], raw,
-                       sizeof(raw));
+    n = maint_b64url_decode(cookie + start[MAINT_BP_NAME],
+                            end[MAINT_BP_NAME] - start[MAINT_BP_NAME], raw,
+                            sizeof(raw));
     if (n <= 0 || n > MAINT_MAX_ID_LEN) {
         return MAINT_BYPASS_MALFORMED;
     }
@@ -415,7 +387,7 @@ maint_csrf_check(const maint_snapshot_t *s, int https, int64_t now_s,
         return 0;
     }
 
-    m = maint_unb64url(dot + 1, 43, mac, sizeof(mac));
+    m = maint_b64url_decode(dot + 1, 43, mac, sizeof(mac));
     if (m != 32) {
         return 0;
     }
@@ -537,15 +509,7 @@ maint_local_redirect(const char *path, size_t path_len, const char *args,
     first = 1;
 
     for (pos = 0; pos < args_len; pos = end + 1) {
-        end = pos;
-        while (end < args_len && args[end] != '&') {
-            end++;
-        }
-
-        ns = pos;
-        while (ns < end && args[ns] != '=') {
-            ns++;
-        }
+        end = maint_args_pair(args, args_len, pos, &ns);
 
         if (end == pos
             || (ns - pos == drop_len && memcmp(args + pos, drop, drop_len)
@@ -563,104 +527,4 @@ maint_local_redirect(const char *path, size_t path_len, const char *args,
     out[o] = '\0';
 
     return o;
-}
-
-
-static int
-maint_unhex(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c = (char) (c | 0x20);
-
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-
-long
-maint_form_field(const char *body, size_t len, const char *name, char *out,
-    size_t outlen)
-{
-    size_t  pos, end, eq, i, o, nlen;
-    int     hi, lo;
-
-    nlen = strlen(name);
-
-    for (pos = 0; pos < len; pos = end + 1) {
-        end = pos;
-        while (end < len && body[end] != '&') {
-            end++;
-        }
-
-        eq = pos;
-        while (eq < end && body[eq] != '=') {
-            eq++;
-        }
-
-        if (eq - pos != nlen || memcmp(body + pos, name, nlen) != 0) {
-            continue;
-        }
-
-        o = 0;
-
-        for (i = eq + 1; i < end; i++) {
-            char c = body[i];
-
-            if (o + 1 >= outlen) {
-                return -1;
-            }
-
-            if (c == '+') {
-                c = ' ';
-
-            } else if (c == '%') {
-                if (i + 2 >= end
-                    || (hi = maint_unhex(body[i + 1])) < 0
-                    || (lo = maint_unhex(body[i + 2])) < 0)
-                {
-                    return -1;
-                }
-
-                c = (char) (hi << 4 | lo);
-                i += 2;
-            }
-
-            out[o++] = c;
-        }
-
-        out[o] = '\0';
-
-        return (long) o;
-    }
-
-    return -1;
-}
-
-
-const char *
-maint_arg(const char *args, size_t len, const char *name, size_t name_len,
-    size_t *value_len)
-{
-    size_t  pos, end, eq;
-
-    for (pos = 0; pos < len; pos = end + 1) {
-        end = pos;
-        while (end < len && args[end] != '&') {
-            end++;
-        }
-
-        eq = pos;
-        while (eq < end && args[eq] != '=') {
-            eq++;
-        }
-
-        if (eq - pos == name_len && memcmp(args + pos, name, name_len) == 0) {
-            *value_len = eq < end ? end - eq - 1 : 0;
-            return eq < end ? args + eq + 1 : args + end;
-        }
-    }
-
-    return NULL;
 }

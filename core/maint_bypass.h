@@ -1,12 +1,14 @@
 /*
  * maint_bypass.h: how a superadmin gets past a window (docs/sessions.md):
  * the signed bypass cookie, the sign-in form's anti-forgery token, the
- * credential check, the local redirect after sign-in, and the small
- * parsers the sign-in needs (form fields, query arguments).
+ * credential check and the local redirect after sign-in.
  */
 
 #ifndef MAINT_BYPASS_H
 #define MAINT_BYPASS_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "maint_snapshot.h"
 
@@ -86,16 +88,6 @@ const maint_superadmin_t *maint_credential_check(const maint_snapshot_t *s,
 size_t maint_local_redirect(const char *path, size_t path_len,
     const char *args, size_t args_len, const char *drop, size_t drop_len,
     char *out, size_t outlen);
-
-/* x-www-form-urlencoded: the decoded value of a field; -1 if absent */
-long maint_form_field(const char *body, size_t len, const char *name,
-    char *out, size_t outlen);
-
-/* the raw value of a query argument, or NULL */
-const char *maint_arg(const char *args, size_t len, const char *name,
-    size_t name_len, size_t *value_len);
-
-size_t maint_b64url(const unsigned char *in, size_t len, char *out);
 
 
 #endif /* MAINT_BYPASS_H */

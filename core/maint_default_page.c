@@ -1,7 +1,7 @@
 /*
  * maint_default_page.c: the built-in pages, templates with {{placeholders}}
- * (see maint_template.h).  Self-contained: no external fonts, scripts or
- * images.
+ * (see maint_template.h), and their texts (maint_default_page.h).
+ * Self-contained: no external fonts, scripts or images.
  *
  * The maintenance page prints times in UTC ("2026-11-21 22:00 UTC", the
  * exact instant in <time datetime>), rewritten to the reader's local time
@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "maint_template.h"
+#include "maint_default_page.h"
 
 
 /* the look both pages share: the one stylesheet of the end-user pages */

@@ -52,6 +52,8 @@ enum {
     S_TEXT_END_TAG_OPEN,
     S_TEXT_END_TAG_NAME,
 
+    /* the escaped and double escaped states in the same order, each
+     * followed by its "<" state: maint_html_escaped() */
     S_SCRIPT,
     S_SCRIPT_LT,
     S_SCRIPT_END_TAG_OPEN,
@@ -120,6 +122,44 @@ static const maint_html_elt_t  maint_html_elts[] = {
 #define MAINT_HTML_MD_CDATA    4    /* "<![CDATA[" */
 
 
+/*
+ * The states that only wait for one byte (most bytes of a page are read
+ * in one of them): which byte, and the state it leads to.  The others
+ * have a function of their own, by group.
+ */
+
+typedef struct {
+    unsigned char  until;
+    unsigned char  next;
+} maint_html_wait_t;
+
+static const maint_html_wait_t  maint_html_waits[S_DONE + 1] = {
+    [S_DATA] = { '<', S_TAG_OPEN },
+    [S_ATTR_VALUE_DQ] = { '"', S_AFTER_ATTR_VALUE_Q },
+    [S_ATTR_VALUE_SQ] = { '\'', S_AFTER_ATTR_VALUE_Q },
+    [S_BOGUS_COMMENT] = { '>', S_DATA },
+    [S_COMMENT] = { '-', S_COMMENT_END_DASH },
+    [S_TEXT] = { '<', S_TEXT_LT },
+    [S_SCRIPT] = { '<', S_SCRIPT_LT }
+};
+
+
+/* what a state makes of a byte */
+enum {
+    MAINT_HTML_NEXT = 0,            /* on to the next byte */
+    MAINT_HTML_AGAIN,               /* the same byte, in the new state */
+    MAINT_HTML_EMIT,                /* a tag is complete */
+    MAINT_HTML_STOP                 /* the scan gives up */
+};
+
+
+static unsigned maint_html_tag(maint_html_t *h, unsigned char c);
+static unsigned maint_html_attr(maint_html_t *h, unsigned char c);
+static unsigned maint_html_markup(maint_html_t *h, unsigned char c);
+static unsigned maint_html_end_tag(maint_html_t *h, unsigned char c);
+static unsigned maint_html_script(maint_html_t *h, unsigned char c);
+static unsigned maint_html_escaped(maint_html_t *h, unsigned char c,
+    unsigned base);
 static unsigned maint_html_elt(const maint_html_t *h);
 static ssize_t maint_html_emit(maint_html_t *h);
 static int maint_html_appropriate(const maint_html_t *h);
@@ -156,27 +196,27 @@ maint_html_init(maint_html_t *h, size_t limit)
 ssize_t
 maint_html_feed(maint_html_t *h, const char *p, size_t len)
 {
-    size_t          i;
-    ssize_t         rc;
-    unsigned        emit;
-    unsigned char   c;
+    size_t                    i, left;
+    ssize_t                   rc;
+    unsigned                  act;
+    unsigned char             c;
+    const maint_html_wait_t  *w;
 
-    static const char  doctype[] = "doctype";
-    static const char  cdata[] = "[CDATA[";
+    if (h->state == S_DONE) {
+        return MAINT_HTML_NEVER;
+    }
+
+    /* the bytes still to look at, of the first "limit" of the page */
+    left = h->scanned < h->limit ? h->limit - h->scanned : 0;
 
     for (i = 0; i < len; i++) {
 
-        if (h->state == S_DONE) {
-            return MAINT_HTML_NEVER;
-        }
-
-        if (h->scanned >= h->limit) {
+        if (i == left) {
             h->state = S_DONE;
             return MAINT_HTML_NEVER;
         }
 
         c = (unsigned char) p[i];
-        emit = 0;
 
         /*
          * Bytes are read as ASCII: true of every encoding a browser
@@ -186,510 +226,68 @@ maint_html_feed(maint_html_t *h, const char *p, size_t len)
          * which "<body>" may be two characters of text.
          */
 
-        if (c == 0x1b || (h->scanned == 0 && (c == 0xfe || c == 0xff))) {
+        if (c == 0x1b || (c >= 0xfe && h->scanned == 0)) {
             h->state = S_DONE;
             return MAINT_HTML_NEVER;
         }
 
         h->scanned++;
 
-    again:
+        /* a state may hand the byte on to the next one: AGAIN */
 
-        switch (h->state) {
+        do {
+            w = &maint_html_waits[h->state];
 
-        case S_DATA:
-            if (c == '<') {
-                h->state = S_TAG_OPEN;
-            }
-            break;
+            if (w->until) {
+                if (c == w->until) {
+                    h->state = w->next;
+                }
 
-        case S_TAG_OPEN:
-            if (c == '!') {
-                h->state = S_MARKUP_DECL;
-                h->md = MAINT_HTML_MD_DASHES | MAINT_HTML_MD_DOCTYPE
-                        | MAINT_HTML_MD_CDATA;
-                h->md_len = 0;
-
-            } else if (c == '/') {
-                h->state = S_END_TAG_OPEN;
-
-            } else if (alpha(c)) {
-                h->end_tag = 0;
-                h->name_len = 0;
-                h->state = S_TAG_NAME;
-                goto again;
-
-            } else if (c == '?') {
-                h->state = S_BOGUS_COMMENT;
-
-            } else {
-                h->state = S_DATA;  /* a "<" of the text */
-                goto again;
-            }
-            break;
-
-        case S_END_TAG_OPEN:
-            if (alpha(c)) {
-                h->end_tag = 1;
-                h->name_len = 0;
-                h->state = S_TAG_NAME;
-                goto again;
-            }
-
-            /* "</>" is nothing; "</" and anything else, a bogus comment */
-            h->state = (c == '>') ? S_DATA : S_BOGUS_COMMENT;
-            break;
-
-        case S_TAG_NAME:
-            if (ws(c)) {
-                h->state = S_BEFORE_ATTR_NAME;
-
-            } else if (c == '/') {
-                h->state = S_SELF_CLOSING;
-
-            } else if (c == '>') {
-                emit = 1;
-
-            } else {
-                maint_html_name_add(h, c);
-            }
-            break;
-
-        case S_BEFORE_ATTR_NAME:
-            if (ws(c)) {
+                act = MAINT_HTML_NEXT;
                 break;
             }
 
-            h->state = (c == '/' || c == '>') ? S_AFTER_ATTR_NAME
-                                              : S_ATTR_NAME;
-            if (c == '=') {
-                break;              /* an attribute named "=" */
-            }
-            goto again;
+            if (h->state <= S_TAG_NAME) {
+                act = maint_html_tag(h, c);
 
-        case S_ATTR_NAME:
-            if (ws(c) || c == '/' || c == '>') {
-                h->state = S_AFTER_ATTR_NAME;
-                goto again;
-            }
+            } else if (h->state <= S_SELF_CLOSING) {
+                act = maint_html_attr(h, c);
 
-            if (c == '=') {
-                h->state = S_BEFORE_ATTR_VALUE;
-            }
-            break;
+            } else if (h->state <= S_COMMENT_END_BANG) {
+                act = maint_html_markup(h, c);
 
-        case S_AFTER_ATTR_NAME:
-            if (ws(c)) {
-                break;
-            }
-
-            if (c == '/') {
-                h->state = S_SELF_CLOSING;
-
-            } else if (c == '=') {
-                h->state = S_BEFORE_ATTR_VALUE;
-
-            } else if (c == '>') {
-                emit = 1;
-
-            } else {
-                h->state = S_ATTR_NAME;
-                goto again;
-            }
-            break;
-
-        case S_BEFORE_ATTR_VALUE:
-            if (ws(c)) {
-                break;
-            }
-
-            if (c == '"') {
-                h->state = S_ATTR_VALUE_DQ;
-
-            } else if (c == '\'') {
-                h->state = S_ATTR_VALUE_SQ;
-
-            } else if (c == '>') {
-                emit = 1;           /* a missing value */
-
-            } else {
-                h->state = S_ATTR_VALUE_UNQ;
-                goto again;
-            }
-            break;
-
-        case S_ATTR_VALUE_DQ:
-            if (c == '"') {
-                h->state = S_AFTER_ATTR_VALUE_Q;
-            }
-            break;
-
-        case S_ATTR_VALUE_SQ:
-            if (c == '\'') {
-                h->state = S_AFTER_ATTR_VALUE_Q;
-            }
-            break;
-
-        case S_ATTR_VALUE_UNQ:
-            if (ws(c)) {
-                h->state = S_BEFORE_ATTR_NAME;
-
-            } else if (c == '>') {
-                emit = 1;
-            }
-            break;
-
-        case S_AFTER_ATTR_VALUE_Q:
-            if (ws(c)) {
-                h->state = S_BEFORE_ATTR_NAME;
-
-            } else if (c == '/') {
-                h->state = S_SELF_CLOSING;
-
-            } else if (c == '>') {
-                emit = 1;
-
-            } else {
-                h->state = S_BEFORE_ATTR_NAME;
-                goto again;
-            }
-            break;
-
-        case S_SELF_CLOSING:
-            if (c == '>') {
-                emit = 1;
-
-            } else {
-                h->state = S_BEFORE_ATTR_NAME;
-                goto again;
-            }
-            break;
-
-        case S_MARKUP_DECL:
-            /* which of "--", "DOCTYPE", "[CDATA[" the bytes still make */
-
-            if (h->md_len >= 2 || c != '-') {
-                h->md &= ~MAINT_HTML_MD_DASHES;
-            }
-
-            if (h->md_len >= 7 || lower(c) != (unsigned) doctype[h->md_len]) {
-                h->md &= ~MAINT_HTML_MD_DOCTYPE;
-            }
-
-            if (h->md_len >= 7 || c != (unsigned) cdata[h->md_len]) {
-                h->md &= ~MAINT_HTML_MD_CDATA;
-            }
-
-            h->md_len++;
-
-            if (h->md == 0) {
-                h->state = S_BOGUS_COMMENT;
-                goto again;
-            }
-
-            if ((h->md & MAINT_HTML_MD_DASHES) && h->md_len == 2) {
-                h->state = S_COMMENT_START;
-
-            } else if ((h->md & MAINT_HTML_MD_DOCTYPE) && h->md_len == 7) {
-                h->state = S_BOGUS_COMMENT;
-
-            } else if ((h->md & MAINT_HTML_MD_CDATA) && h->md_len == 7) {
-                /* text until "]]>" in foreign content, a bogus comment
-                 * until ">" elsewhere: which, only the tree knows */
-                h->state = S_DONE;
-                return MAINT_HTML_NEVER;
-            }
-            break;
-
-        case S_BOGUS_COMMENT:
-            if (c == '>') {
-                h->state = S_DATA;
-            }
-            break;
-
-        case S_COMMENT_START:
-            if (c == '-') {
-                h->state = S_COMMENT_START_DASH;
-
-            } else if (c == '>') {
-                h->state = S_DATA;  /* "<!-->" */
-
-            } else {
-                h->state = S_COMMENT;
-                goto again;
-            }
-            break;
-
-        case S_COMMENT_START_DASH:
-            if (c == '-') {
-                h->state = S_COMMENT_END;
-
-            } else if (c == '>') {
-                h->state = S_DATA;  /* "<!--->" */
-
-            } else {
-                h->state = S_COMMENT;
-                goto again;
-            }
-            break;
-
-        case S_COMMENT:
-            if (c == '-') {
-                h->state = S_COMMENT_END_DASH;
-            }
-            break;
-
-        case S_COMMENT_END_DASH:
-            if (c == '-') {
-                h->state = S_COMMENT_END;
-
-            } else {
-                h->state = S_COMMENT;
-                goto again;
-            }
-            break;
-
-        case S_COMMENT_END:
-            if (c == '>') {
-                h->state = S_DATA;
-
-            } else if (c == '!') {
-                h->state = S_COMMENT_END_BANG;
-
-            } else if (c != '-') {
-                h->state = S_COMMENT;
-                goto again;
-            }
-            break;
-
-        case S_COMMENT_END_BANG:
-            if (c == '-') {
-                h->state = S_COMMENT_END_DASH;
-
-            } else if (c == '>') {
-                h->state = S_DATA;  /* "--!>" */
-
-            } else {
-                h->state = S_COMMENT;
-                goto again;
-            }
-            break;
-
-        /* RAWTEXT, RCDATA: only their own end tag ends them */
-
-        case S_TEXT:
-            if (c == '<') {
-                h->state = S_TEXT_LT;
-            }
-            break;
-
-        case S_TEXT_LT:
-            if (c == '/') {
-                h->state = S_TEXT_END_TAG_OPEN;
-
-            } else {
-                h->state = S_TEXT;
-                goto again;
-            }
-            break;
-
-        case S_TEXT_END_TAG_OPEN:
-        case S_SCRIPT_END_TAG_OPEN:
-        case S_SCRIPT_ESC_END_TAG_OPEN:
-            if (alpha(c)) {
-                h->name_len = 0;
-                h->state++;         /* the END_TAG_NAME state next to it */
-                goto again;
-            }
-
-            h->state = (h->state == S_TEXT_END_TAG_OPEN) ? S_TEXT
-                       : (h->state == S_SCRIPT_END_TAG_OPEN) ? S_SCRIPT
-                       : S_SCRIPT_ESC;
-            goto again;
-
-        case S_TEXT_END_TAG_NAME:
-        case S_SCRIPT_END_TAG_NAME:
-        case S_SCRIPT_ESC_END_TAG_NAME:
-            if (alpha(c)) {
-                maint_html_name_add(h, c);
-                break;
-            }
-
-            if ((ws(c) || c == '/' || c == '>')
-                && maint_html_appropriate(h))
+            } else if (h->state <= S_TEXT_END_TAG_NAME
+                       || h->state == S_SCRIPT_END_TAG_OPEN
+                       || h->state == S_SCRIPT_END_TAG_NAME
+                       || h->state == S_SCRIPT_ESC_END_TAG_OPEN
+                       || h->state == S_SCRIPT_ESC_END_TAG_NAME)
             {
-                /* the end tag, attributes and all, like any other */
-                h->end_tag = 1;
+                act = maint_html_end_tag(h, c);
 
-                if (c == '>') {
-                    emit = 1;
+            } else if (h->state >= S_SCRIPT_ESC
+                       && h->state <= S_SCRIPT_ESC_DASH_DASH)
+            {
+                act = maint_html_escaped(h, c, S_SCRIPT_ESC);
 
-                } else {
-                    h->state = ws(c) ? S_BEFORE_ATTR_NAME : S_SELF_CLOSING;
-                }
-                break;
-            }
+            } else if (h->state >= S_SCRIPT_DESC
+                       && h->state <= S_SCRIPT_DESC_DASH_DASH)
+            {
+                act = maint_html_escaped(h, c, S_SCRIPT_DESC);
 
-            h->state = (h->state == S_TEXT_END_TAG_NAME) ? S_TEXT
-                       : (h->state == S_SCRIPT_END_TAG_NAME) ? S_SCRIPT
-                       : S_SCRIPT_ESC;
-            goto again;
-
-        /* script data, with its "<!--" escapes */
-
-        case S_SCRIPT:
-            if (c == '<') {
-                h->state = S_SCRIPT_LT;
-            }
-            break;
-
-        case S_SCRIPT_LT:
-            if (c == '/') {
-                h->state = S_SCRIPT_END_TAG_OPEN;
-
-            } else if (c == '!') {
-                h->state = S_SCRIPT_ESC_START;
+            } else if (h->state < S_DONE) {
+                act = maint_html_script(h, c);
 
             } else {
-                h->state = S_SCRIPT;
-                goto again;
+                act = MAINT_HTML_STOP;
             }
-            break;
 
-        case S_SCRIPT_ESC_START:
-            if (c == '-') {
-                h->state = S_SCRIPT_ESC_START_DASH;
+        } while (act == MAINT_HTML_AGAIN);
 
-            } else {
-                h->state = S_SCRIPT;
-                goto again;
-            }
-            break;
-
-        case S_SCRIPT_ESC_START_DASH:
-            if (c == '-') {
-                h->state = S_SCRIPT_ESC_DASH_DASH;
-
-            } else {
-                h->state = S_SCRIPT;
-                goto again;
-            }
-            break;
-
-        case S_SCRIPT_ESC:
-            if (c == '-') {
-                h->state = S_SCRIPT_ESC_DASH;
-
-            } else if (c == '<') {
-                h->state = S_SCRIPT_ESC_LT;
-            }
-            break;
-
-        case S_SCRIPT_ESC_DASH:
-            if (c == '-') {
-                h->state = S_SCRIPT_ESC_DASH_DASH;
-
-            } else {
-                h->state = (c == '<') ? S_SCRIPT_ESC_LT : S_SCRIPT_ESC;
-            }
-            break;
-
-        case S_SCRIPT_ESC_DASH_DASH:
-            if (c == '<') {
-                h->state = S_SCRIPT_ESC_LT;
-
-            } else if (c == '>') {
-                h->state = S_SCRIPT;
-
-            } else if (c != '-') {
-                h->state = S_SCRIPT_ESC;
-            }
-            break;
-
-        case S_SCRIPT_ESC_LT:
-            if (c == '/') {
-                h->state = S_SCRIPT_ESC_END_TAG_OPEN;
-
-            } else if (alpha(c)) {
-                h->name_len = 0;
-                h->state = S_SCRIPT_DESC_START;
-                goto again;
-
-            } else {
-                h->state = S_SCRIPT_ESC;
-                goto again;
-            }
-            break;
-
-        case S_SCRIPT_DESC_START:
-        case S_SCRIPT_DESC_END:
-            /* "<script" in an escape: its "</script>" does not end it */
-
-            if (ws(c) || c == '/' || c == '>') {
-                if (h->name_len == 6 && memcmp(h->name, "script", 6) == 0) {
-                    h->state = (h->state == S_SCRIPT_DESC_START)
-                               ? S_SCRIPT_DESC : S_SCRIPT_ESC;
-                } else {
-                    h->state = (h->state == S_SCRIPT_DESC_START)
-                               ? S_SCRIPT_ESC : S_SCRIPT_DESC;
-                }
-
-            } else if (alpha(c)) {
-                maint_html_name_add(h, c);
-
-            } else {
-                h->state = (h->state == S_SCRIPT_DESC_START)
-                           ? S_SCRIPT_ESC : S_SCRIPT_DESC;
-                goto again;
-            }
-            break;
-
-        case S_SCRIPT_DESC:
-            if (c == '-') {
-                h->state = S_SCRIPT_DESC_DASH;
-
-            } else if (c == '<') {
-                h->state = S_SCRIPT_DESC_LT;
-            }
-            break;
-
-        case S_SCRIPT_DESC_DASH:
-            if (c == '-') {
-                h->state = S_SCRIPT_DESC_DASH_DASH;
-
-            } else {
-                h->state = (c == '<') ? S_SCRIPT_DESC_LT : S_SCRIPT_DESC;
-            }
-            break;
-
-        case S_SCRIPT_DESC_DASH_DASH:
-            if (c == '<') {
-                h->state = S_SCRIPT_DESC_LT;
-
-            } else if (c == '>') {
-                h->state = S_SCRIPT;
-
-            } else if (c != '-') {
-                h->state = S_SCRIPT_DESC;
-            }
-            break;
-
-        case S_SCRIPT_DESC_LT:
-            if (c == '/') {
-                h->name_len = 0;
-                h->state = S_SCRIPT_DESC_END;
-
-            } else {
-                h->state = S_SCRIPT_DESC;
-                goto again;
-            }
-            break;
-
-        default:                    /* S_DONE */
+        if (act == MAINT_HTML_STOP) {
             return MAINT_HTML_NEVER;
         }
 
-        if (emit) {
+        if (act == MAINT_HTML_EMIT) {
             rc = maint_html_emit(h);
 
             if (rc == MAINT_HTML_NEVER) {
@@ -703,6 +301,490 @@ maint_html_feed(maint_html_t *h, const char *p, size_t len)
     }
 
     return (h->state == S_DONE) ? MAINT_HTML_NEVER : MAINT_HTML_MORE;
+}
+
+
+/* "<", "</" and a tag's name (the data state is maint_html_feed()'s) */
+
+static unsigned
+maint_html_tag(maint_html_t *h, unsigned char c)
+{
+    switch (h->state) {
+
+    case S_TAG_OPEN:
+        if (c == '!') {
+            h->state = S_MARKUP_DECL;
+            h->md = MAINT_HTML_MD_DASHES | MAINT_HTML_MD_DOCTYPE
+                    | MAINT_HTML_MD_CDATA;
+            h->md_len = 0;
+
+        } else if (c == '/') {
+            h->state = S_END_TAG_OPEN;
+
+        } else if (alpha(c)) {
+            h->end_tag = 0;
+            h->name_len = 0;
+            h->state = S_TAG_NAME;
+            return MAINT_HTML_AGAIN;
+
+        } else if (c == '?') {
+            h->state = S_BOGUS_COMMENT;
+
+        } else {
+            h->state = S_DATA;  /* a "<" of the text */
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_END_TAG_OPEN:
+        if (alpha(c)) {
+            h->end_tag = 1;
+            h->name_len = 0;
+            h->state = S_TAG_NAME;
+            return MAINT_HTML_AGAIN;
+        }
+
+        /* "</>" is nothing; "</" and anything else, a bogus comment */
+        h->state = (c == '>') ? S_DATA : S_BOGUS_COMMENT;
+        return MAINT_HTML_NEXT;
+
+    case S_TAG_NAME:
+        if (ws(c)) {
+            h->state = S_BEFORE_ATTR_NAME;
+
+        } else if (c == '/') {
+            h->state = S_SELF_CLOSING;
+
+        } else if (c == '>') {
+            return MAINT_HTML_EMIT;
+
+        } else {
+            maint_html_name_add(h, c);
+        }
+        return MAINT_HTML_NEXT;
+
+    default:
+        return MAINT_HTML_STOP;
+    }
+}
+
+
+/* attributes: names, values, and a self-closing "/" */
+
+static unsigned
+maint_html_attr(maint_html_t *h, unsigned char c)
+{
+    switch (h->state) {
+
+    case S_BEFORE_ATTR_NAME:
+        if (ws(c)) {
+            return MAINT_HTML_NEXT;
+        }
+
+        h->state = (c == '/' || c == '>') ? S_AFTER_ATTR_NAME
+                                          : S_ATTR_NAME;
+        if (c == '=') {
+            return MAINT_HTML_NEXT;              /* an attribute named "=" */
+        }
+        return MAINT_HTML_AGAIN;
+
+    case S_ATTR_NAME:
+        if (ws(c) || c == '/' || c == '>') {
+            h->state = S_AFTER_ATTR_NAME;
+            return MAINT_HTML_AGAIN;
+        }
+
+        if (c == '=') {
+            h->state = S_BEFORE_ATTR_VALUE;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_AFTER_ATTR_NAME:
+        if (ws(c)) {
+            return MAINT_HTML_NEXT;
+        }
+
+        if (c == '/') {
+            h->state = S_SELF_CLOSING;
+
+        } else if (c == '=') {
+            h->state = S_BEFORE_ATTR_VALUE;
+
+        } else if (c == '>') {
+            return MAINT_HTML_EMIT;
+
+        } else {
+            h->state = S_ATTR_NAME;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_BEFORE_ATTR_VALUE:
+        if (ws(c)) {
+            return MAINT_HTML_NEXT;
+        }
+
+        if (c == '"') {
+            h->state = S_ATTR_VALUE_DQ;
+
+        } else if (c == '\'') {
+            h->state = S_ATTR_VALUE_SQ;
+
+        } else if (c == '>') {
+            return MAINT_HTML_EMIT;           /* a missing value */
+
+        } else {
+            h->state = S_ATTR_VALUE_UNQ;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_ATTR_VALUE_UNQ:
+        if (ws(c)) {
+            h->state = S_BEFORE_ATTR_NAME;
+
+        } else if (c == '>') {
+            return MAINT_HTML_EMIT;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_AFTER_ATTR_VALUE_Q:
+        if (ws(c)) {
+            h->state = S_BEFORE_ATTR_NAME;
+
+        } else if (c == '/') {
+            h->state = S_SELF_CLOSING;
+
+        } else if (c == '>') {
+            return MAINT_HTML_EMIT;
+
+        } else {
+            h->state = S_BEFORE_ATTR_NAME;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_SELF_CLOSING:
+        if (c == '>') {
+            return MAINT_HTML_EMIT;
+
+        } else {
+            h->state = S_BEFORE_ATTR_NAME;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    default:
+        return MAINT_HTML_STOP;
+    }
+}
+
+
+/* "<!": comments, DOCTYPEs, bogus comments */
+
+static unsigned
+maint_html_markup(maint_html_t *h, unsigned char c)
+{
+    static const char  doctype[] = "doctype";
+    static const char  cdata[] = "[CDATA[";
+
+    switch (h->state) {
+
+    case S_MARKUP_DECL:
+        /* which of "--", "DOCTYPE", "[CDATA[" the bytes still make */
+
+        if (h->md_len >= 2 || c != '-') {
+            h->md &= ~MAINT_HTML_MD_DASHES;
+        }
+
+        if (h->md_len >= 7 || lower(c) != (unsigned) doctype[h->md_len]) {
+            h->md &= ~MAINT_HTML_MD_DOCTYPE;
+        }
+
+        if (h->md_len >= 7 || c != (unsigned) cdata[h->md_len]) {
+            h->md &= ~MAINT_HTML_MD_CDATA;
+        }
+
+        h->md_len++;
+
+        if (h->md == 0) {
+            h->state = S_BOGUS_COMMENT;
+            return MAINT_HTML_AGAIN;
+        }
+
+        if ((h->md & MAINT_HTML_MD_DASHES) && h->md_len == 2) {
+            h->state = S_COMMENT_START;
+
+        } else if ((h->md & MAINT_HTML_MD_DOCTYPE) && h->md_len == 7) {
+            h->state = S_BOGUS_COMMENT;
+
+        } else if ((h->md & MAINT_HTML_MD_CDATA) && h->md_len == 7) {
+            /* text until "]]>" in foreign content, a bogus comment
+             * until ">" elsewhere: which, only the tree knows */
+            h->state = S_DONE;
+            return MAINT_HTML_STOP;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_COMMENT_START:
+        if (c == '-') {
+            h->state = S_COMMENT_START_DASH;
+
+        } else if (c == '>') {
+            h->state = S_DATA;  /* "<!-->" */
+
+        } else {
+            h->state = S_COMMENT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_COMMENT_START_DASH:
+        if (c == '-') {
+            h->state = S_COMMENT_END;
+
+        } else if (c == '>') {
+            h->state = S_DATA;  /* "<!--->" */
+
+        } else {
+            h->state = S_COMMENT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_COMMENT_END_DASH:
+        if (c == '-') {
+            h->state = S_COMMENT_END;
+
+        } else {
+            h->state = S_COMMENT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_COMMENT_END:
+        if (c == '>') {
+            h->state = S_DATA;
+
+        } else if (c == '!') {
+            h->state = S_COMMENT_END_BANG;
+
+        } else if (c != '-') {
+            h->state = S_COMMENT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_COMMENT_END_BANG:
+        if (c == '-') {
+            h->state = S_COMMENT_END_DASH;
+
+        } else if (c == '>') {
+            h->state = S_DATA;  /* "--!>" */
+
+        } else {
+            h->state = S_COMMENT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    default:
+        return MAINT_HTML_STOP;
+    }
+}
+
+
+/*
+ * "<" in RAWTEXT and RCDATA (only their own end tag ends them), and "</"
+ * there, in script data or its escape: the end tag of the open element,
+ * or text after all
+ */
+
+static unsigned
+maint_html_end_tag(maint_html_t *h, unsigned char c)
+{
+    switch (h->state) {
+
+    case S_TEXT_LT:
+        if (c == '/') {
+            h->state = S_TEXT_END_TAG_OPEN;
+            return MAINT_HTML_NEXT;
+        }
+
+        h->state = S_TEXT;
+        return MAINT_HTML_AGAIN;
+
+    case S_TEXT_END_TAG_OPEN:
+    case S_SCRIPT_END_TAG_OPEN:
+    case S_SCRIPT_ESC_END_TAG_OPEN:
+        if (alpha(c)) {
+            h->name_len = 0;
+            h->state++;     /* the END_TAG_NAME state next to it */
+            return MAINT_HTML_AGAIN;
+        }
+
+        h->state = (h->state == S_TEXT_END_TAG_OPEN) ? S_TEXT
+                   : (h->state == S_SCRIPT_END_TAG_OPEN) ? S_SCRIPT
+                   : S_SCRIPT_ESC;
+        return MAINT_HTML_AGAIN;
+
+    case S_TEXT_END_TAG_NAME:
+    case S_SCRIPT_END_TAG_NAME:
+    case S_SCRIPT_ESC_END_TAG_NAME:
+        if (alpha(c)) {
+            maint_html_name_add(h, c);
+            return MAINT_HTML_NEXT;
+        }
+
+        if ((ws(c) || c == '/' || c == '>')
+            && maint_html_appropriate(h))
+        {
+            /* the end tag, attributes and all, like any other */
+            h->end_tag = 1;
+
+            if (c == '>') {
+                return MAINT_HTML_EMIT;
+            }
+
+            h->state = ws(c) ? S_BEFORE_ATTR_NAME : S_SELF_CLOSING;
+            return MAINT_HTML_NEXT;
+        }
+
+        h->state = (h->state == S_TEXT_END_TAG_NAME) ? S_TEXT
+                   : (h->state == S_SCRIPT_END_TAG_NAME) ? S_SCRIPT
+                   : S_SCRIPT_ESC;
+        return MAINT_HTML_AGAIN;
+
+    default:
+        return MAINT_HTML_STOP;
+    }
+}
+
+
+/* script data, with its "<!--" escapes */
+
+static unsigned
+maint_html_script(maint_html_t *h, unsigned char c)
+{
+    switch (h->state) {
+
+    case S_SCRIPT_LT:
+        if (c == '/') {
+            h->state = S_SCRIPT_END_TAG_OPEN;
+
+        } else if (c == '!') {
+            h->state = S_SCRIPT_ESC_START;
+
+        } else {
+            h->state = S_SCRIPT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_SCRIPT_ESC_START:
+        if (c == '-') {
+            h->state = S_SCRIPT_ESC_START_DASH;
+
+        } else {
+            h->state = S_SCRIPT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_SCRIPT_ESC_START_DASH:
+        if (c == '-') {
+            h->state = S_SCRIPT_ESC_DASH_DASH;
+
+        } else {
+            h->state = S_SCRIPT;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_SCRIPT_ESC_LT:
+        if (c == '/') {
+            h->state = S_SCRIPT_ESC_END_TAG_OPEN;
+
+        } else if (alpha(c)) {
+            h->name_len = 0;
+            h->state = S_SCRIPT_DESC_START;
+            return MAINT_HTML_AGAIN;
+
+        } else {
+            h->state = S_SCRIPT_ESC;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_SCRIPT_DESC_START:
+    case S_SCRIPT_DESC_END:
+        /* "<script" in an escape: its "</script>" does not end it */
+
+        if (ws(c) || c == '/' || c == '>') {
+            if (h->name_len == 6 && memcmp(h->name, "script", 6) == 0) {
+                h->state = (h->state == S_SCRIPT_DESC_START)
+                           ? S_SCRIPT_DESC : S_SCRIPT_ESC;
+            } else {
+                h->state = (h->state == S_SCRIPT_DESC_START)
+                           ? S_SCRIPT_ESC : S_SCRIPT_DESC;
+            }
+
+        } else if (alpha(c)) {
+            maint_html_name_add(h, c);
+
+        } else {
+            h->state = (h->state == S_SCRIPT_DESC_START)
+                       ? S_SCRIPT_ESC : S_SCRIPT_DESC;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    case S_SCRIPT_DESC_LT:
+        if (c == '/') {
+            h->name_len = 0;
+            h->state = S_SCRIPT_DESC_END;
+
+        } else {
+            h->state = S_SCRIPT_DESC;
+            return MAINT_HTML_AGAIN;
+        }
+        return MAINT_HTML_NEXT;
+
+    default:
+        return MAINT_HTML_STOP;
+    }
+}
+
+
+/*
+ * Script data escaped ("<!--" in a script) and double escaped (a
+ * "<script" inside that escape): three states each, in the same order
+ * from base (S_SCRIPT_ESC or S_SCRIPT_DESC), their "<" state after them
+ */
+
+static unsigned
+maint_html_escaped(maint_html_t *h, unsigned char c, unsigned base)
+{
+    unsigned  dashes;
+
+    dashes = h->state - base;
+
+    if (c == '<') {
+        h->state = base + 3;
+
+    } else if (c == '-') {
+        if (dashes < 2) {
+            h->state++;
+        }
+
+    } else if (c == '>' && dashes == 2) {
+        h->state = S_SCRIPT;        /* "-->" */
+
+    } else {
+        h->state = base;
+    }
+
+    return MAINT_HTML_NEXT;
 }
 
 

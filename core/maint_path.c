@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "maint_codec.h"
 #include "maint_path.h"
 
 
@@ -62,23 +63,6 @@ maint_path_confusable(unsigned int cp)
     }
 
     return 0;
-}
-
-
-static int
-maint_path_hex(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
 }
 
 
@@ -180,8 +164,8 @@ maint_path_canonical(const char *raw, size_t len)
 
         if (escaped) {
             if (len - i < 3
-                || (h = maint_path_hex((unsigned char) raw[i + 1])) < 0
-                || (l = maint_path_hex((unsigned char) raw[i + 2])) < 0)
+                || (h = maint_hex_digit((unsigned char) raw[i + 1])) < 0
+                || (l = maint_hex_digit((unsigned char) raw[i + 2])) < 0)
             {
                 return 0;
             }
@@ -267,9 +251,9 @@ maint_path_decodes_to(const char *raw, size_t raw_len, const char *path,
         c = (unsigned char) raw[i];
 
         if (c == '%') {
-            c = (unsigned char) (maint_path_hex((unsigned char) raw[i + 1])
-                                 << 4
-                                 | maint_path_hex((unsigned char) raw[i + 2]));
+            c = (unsigned char)
+                    (maint_hex_digit((unsigned char) raw[i + 1]) << 4
+                     | maint_hex_digit((unsigned char) raw[i + 2]));
             i += 3;
 
         } else {

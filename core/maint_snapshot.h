@@ -1,22 +1,25 @@
 /*
  * maint_snapshot.h: the decoded form of the state snapshot the admin API
  * writes to Redis (docs/redis-schema.md, field "snapshot" of <prefix>state)
- * and the decoder that turns its JSON into it.
+ * and the decoder that turns its JSON into it.  Its windows are
+ * maint_window.h's.
  */
 
 #ifndef MAINT_SNAPSHOT_H
 #define MAINT_SNAPSHOT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "maint_core.h"
+#include "maint_arena.h"
+#include "maint_window.h"
 
 
 #define MAINT_SCHEMA_VERSION       1
 
 #define MAINT_MAX_SNAPSHOT         (1024 * 1024)
 #define MAINT_MAX_WINDOWS          1024
-#define MAINT_MAX_LIST             256
-#define MAINT_MAX_ID_LEN           64
-#define MAINT_MAX_TEXT_LEN         8192    /* bytes: 2000 characters of UTF-8 */
 
 #define MAINT_DEFAULT_NOTIFY_MIN   30
 #define MAINT_DEFAULT_IDLE_MIN     1440
@@ -24,64 +27,6 @@
 #define MAINT_MAX_KEYS             16
 #define MAINT_MAX_KID_LEN          32
 #define MAINT_MAX_CID_LEN          64
-#define MAINT_MAX_TRANSLATIONS     32
-
-
-typedef enum {
-    MAINT_MODE_FULL = 0,
-    MAINT_MODE_READ_ONLY
-} maint_mode_t;
-
-
-typedef struct {
-    int             family;         /* AF_INET or AF_INET6 */
-    unsigned char   addr[16];
-    unsigned char   mask[16];
-} maint_cidr_t;
-
-
-/*
- * A window's texts in one more language; an empty text in the snapshot
- * falls back to the window's own, so every field here is usable as is.
- */
-typedef struct {
-    maint_str_t     lang;           /* a tag, "fr" or "fr-CA" */
-    maint_str_t     title;
-    maint_str_t     message;        /* "" when the window hides it */
-    maint_str_t     notify_message;
-} maint_translation_t;
-
-
-typedef struct {
-    maint_str_t     id;
-    maint_str_t     title;
-    maint_str_t     message;        /* login message, "" when not shown */
-    maint_str_t     notify_message;
-
-    maint_str_t    *apps;
-    size_t          napps;
-    int             all_apps;       /* apps: ["*"] */
-
-    int64_t         start;          /* epoch seconds, effective start */
-    int64_t         start_ms;       /* the same instant in ms, exact when
-                                       the writer gave "start_ms" */
-    int64_t         end;            /* epoch seconds, expected end */
-    int64_t         notify_before;  /* seconds */
-    int             hold;           /* stays active after end */
-    int             terminate_sessions;
-    maint_mode_t    mode;
-
-    maint_str_t    *allow_paths;
-    size_t          nallow_paths;
-    maint_cidr_t   *allow_networks;
-    size_t          nallow_networks;
-
-    maint_translation_t  *translations;
-    size_t                ntranslations;
-
-    char            starts_at[MAINT_RFC3339_LEN + 1];
-    char            ends_at[MAINT_RFC3339_LEN + 1];
-} maint_window_t;
 
 
 /*
@@ -146,15 +91,6 @@ const maint_superadmin_t *maint_snapshot_superadmin(const maint_snapshot_t *s,
 void maint_superadmin_derive_cid(maint_superadmin_t *sa);
 const maint_key_t *maint_snapshot_key(const maint_snapshot_t *s,
     const char *kid, size_t len);
-
-/* standard base64 with padding; returns the decoded length or -1 */
-long maint_base64_decode(const char *in, size_t len, unsigned char *out,
-    size_t outlen);
-
-/* "10.0.0.0/8", "2001:db8::/32", "192.0.2.7"; returns 0 on success. */
-int maint_cidr_parse(const char *s, size_t len, maint_cidr_t *out);
-int maint_cidr_match(const maint_cidr_t *c, int family,
-    const unsigned char *addr);
 
 
 #endif /* MAINT_SNAPSHOT_H */

@@ -15,6 +15,7 @@
 #include "args.h"
 #include "buf.h"
 #include "usage.h"
+#include "maint_time.h"
 
 
 #define CTL_G_URL      1

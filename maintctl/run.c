@@ -23,6 +23,7 @@
 #include "output.h"
 #include "usage.h"
 #include "window.h"
+#include "maint_time.h"
 
 
 #define R_APP      1

@@ -17,6 +17,7 @@
 #include "show.h"
 #include "usage.h"
 #include "window.h"
+#include "maint_time.h"
 
 
 static const char *const  ctl_statuses[] = {

@@ -16,6 +16,7 @@
 #include "output.h"
 #include "usage.h"
 #include "window.h"
+#include "maint_time.h"
 
 
 static const char *const  ctl_modes[] = { "full", "read_only", NULL };

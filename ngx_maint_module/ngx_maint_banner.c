@@ -21,6 +21,7 @@
 #include "ngx_maint_signin.h"
 #include "ngx_maint_response.h"
 #include "maint_html.h"
+#include "maint_default_page.h"
 
 
 /* a page's <body> tag follows its head, well within this: a bound on the

@@ -11,6 +11,10 @@
 #include "ngx_maint_metrics.h"
 #include "maint_session.h"
 #include "maint_bypass.h"
+#include "maint_cookie.h"
+#include "maint_core.h"
+#include "maint_default_page.h"
+#include "maint_names.h"
 
 
 static char *ngx_maint_app_directive(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -8,6 +8,7 @@
 #include "ngx_maint_edge_cookie.h"
 #include "ngx_maint_response.h"
 #include "maint_session.h"
+#include "maint_cookie.h"
 
 
 ngx_str_t  ngx_maint_bypass_names[2] = {

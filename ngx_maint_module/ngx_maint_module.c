@@ -19,6 +19,9 @@
 #include "ngx_maint_heartbeat.h"
 #include "ngx_maint_redis.h"
 #include "maint_bypass.h"
+#include "maint_hash.h"
+#include "maint_names.h"
+#include "maint_default_page.h"
 
 
 static ngx_int_t ngx_maint_preconfiguration(ngx_conf_t *cf);

@@ -13,6 +13,7 @@
 #include "maint_eval.h"
 #include "maint_decide.h"
 #include "maint_template.h"
+#include "maint_cookie.h"
 #include "maint_session.h"
 #include "maint_bypass.h"
 #include "maint_tls.h"

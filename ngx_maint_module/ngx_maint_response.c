@@ -12,6 +12,8 @@
  */
 
 #include "ngx_maint_module.h"
+#include "maint_negotiate.h"
+#include "maint_default_page.h"
 
 
 #define NGX_MAINT_RENDERED_MAX     64

@@ -19,6 +19,8 @@
  */
 
 #include "ngx_maint_module.h"       /* ngx_config.h first, as NGINX needs */
+#include "maint_codec.h"
+#include "maint_hash.h"
 
 #include <openssl/rand.h>
 

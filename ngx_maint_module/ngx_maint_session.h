@@ -7,6 +7,7 @@
 #define NGX_MAINT_SESSION_H
 
 #include "ngx_maint_conf.h"
+#include "maint_cookie.h"
 #include "maint_session.h"
 
 

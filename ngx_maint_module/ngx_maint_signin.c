@@ -20,6 +20,9 @@
 #include "ngx_maint_session.h"
 #include "ngx_maint_state.h"
 #include "maint_bypass.h"
+#include "maint_hash.h"
+#include "maint_http.h"
+#include "maint_default_page.h"
 
 
 #define NGX_MAINT_SIGNIN_BODY_MAX  8192

@@ -10,6 +10,8 @@
 #include "ngx_maint_response.h"
 #include "ngx_maint_state.h"
 #include "maint_bypass.h"
+#include "maint_hash.h"
+#include "maint_default_page.h"
 
 
 #define NGX_MAINT_CSRF_MAX_AGE     "3600"   /* MAINT_CSRF_TTL */

@@ -2,6 +2,7 @@
 
 #include "unit.h"
 #include "maint_bypass.h"
+#include "maint_http.h"
 
 
 static maint_snapshot_t  *snap;

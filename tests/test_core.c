@@ -1,6 +1,9 @@
 /* The shared basics: RFC 3339 in both directions, names, the arena. */
 
 #include "unit.h"
+#include "maint_time.h"
+#include "maint_names.h"
+#include "maint_arena.h"
 
 
 static void
@@ -101,6 +104,49 @@ test_names(void **state)
 }
 
 
+/*
+ * One validator for every kind of name: the daemon's Redis key prefix
+ * (":" allowed, as its adm_copy_name() and the module's
+ * ngx_maint_valid_name() want), key and credential ids.
+ */
+
+static void
+test_ident(void **state)
+{
+    assert_true(maint_valid_ident(S("shop"), 64, MAINT_NAME_CHARS));
+    assert_false(maint_valid_ident(S("maint:prod"), 64, MAINT_NAME_CHARS));
+    assert_true(maint_valid_ident(S("maint:prod"), 64, MAINT_PREFIX_CHARS));
+    assert_true(maint_valid_ident(S("a.b_c-d:e"), 64, MAINT_PREFIX_CHARS));
+    assert_false(maint_valid_ident(S("a/b"), 64, MAINT_PREFIX_CHARS));
+    assert_false(maint_valid_ident(S(""), 64, MAINT_PREFIX_CHARS));
+    assert_false(maint_valid_ident(S("a\0b"), 64, MAINT_PREFIX_CHARS));
+    assert_true(maint_valid_ident(S("k-1_x"), MAINT_MAX_NAME_LEN,
+                                  MAINT_KID_CHARS));
+    assert_false(maint_valid_ident(S("k.1"), 64, MAINT_KID_CHARS));
+    assert_true(maint_valid_ident(S("abcd"), 4, MAINT_KID_CHARS));
+    assert_false(maint_valid_ident(S("abcde"), 4, MAINT_KID_CHARS));
+    assert_false(maint_valid_ident(S("caf\xc3\xa9"), 64, MAINT_PREFIX_CHARS));
+}
+
+
+static void
+test_http_date(void **state)
+{
+    assert_int_equal(maint_parse_http_date(S("Thu, 01 Jan 1970 00:00:00 GMT")),
+                     0);
+    assert_int_equal(maint_parse_http_date(S("Thu, 01-Jan-1970 00:00:10 GMT")),
+                     10);
+    assert_int_equal(maint_parse_http_date(S("Sat, 21 Nov 2026 22:00:00 GMT")),
+                     1795298400);
+    assert_int_equal(maint_parse_http_date(S("sat, 21 nov 2026 22:00:00 GMT")),
+                     1795298400);
+    assert_int_equal(maint_parse_http_date(S("Sat, 31 Nov 2026 22:00:00 GMT")),
+                     -1);
+    assert_int_equal(maint_parse_http_date(S("21 Nov 2026 22:00:00 GMT")), -1);
+    assert_int_equal(maint_parse_http_date(S("garbage")), -1);
+}
+
+
 static void
 test_arena(void **state)
 {
@@ -167,6 +213,8 @@ main(void)
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_ident),
+        cmocka_unit_test(test_http_date),
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_lang_tags),
     };

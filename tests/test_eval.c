@@ -8,6 +8,7 @@
 
 #include "unit.h"
 #include "maint_eval.h"
+#include "maint_negotiate.h"
 
 
 /* t = 1000000 s; windows are placed around it */

@@ -2,6 +2,9 @@
 
 #include "unit.h"
 #include "maint_session.h"
+#include "maint_codec.h"
+#include "maint_hash.h"
+#include "maint_cookie.h"
 
 
 typedef struct {

@@ -2,6 +2,7 @@
 
 #include "unit.h"
 #include "maint_template.h"
+#include "maint_default_page.h"
 
 
 static char *

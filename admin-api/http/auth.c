@@ -13,6 +13,8 @@
 #include "maint_core.h"
 #include "config.h"
 #include "http/auth.h"
+#include "admin.h"
+#include "maint_hash.h"
 
 
 void

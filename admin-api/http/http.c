@@ -31,6 +31,7 @@
 #include "model/bodies.h"
 #include "store/commit.h"
 #include "store/store.h"
+#include "maint_names.h"
 
 
 /* what adm_http_start() was given */

@@ -16,6 +16,7 @@
 #include "admin.h"
 #include "model/bodies.h"
 #include "model/window.h"
+#include "maint_names.h"
 
 
 /* the path ("allow.paths") of the first string holding a NUL, if any */

@@ -16,6 +16,7 @@
 #include "maint_snapshot.h"
 #include "model/times.h"
 #include "model/window.h"
+#include "maint_names.h"
 
 
 #define ADM_TITLE_MAX      200

@@ -18,6 +18,8 @@
 #include "resources/status.h"
 #include "store/reads.h"
 #include "store/store.h"
+#include "maint_eval.h"
+#include "maint_names.h"
 
 
 static int

@@ -26,8 +26,9 @@
 #include "resources/write.h"
 #include "store/reads.h"
 
-
 static json_t *adm_bypass_key_new(const char *actor, int64_t now_ms);
+#include "maint_codec.h"
+#include "maint_hash.h"
 
 
 #define ADM_CREDENTIAL_LEN  (3 + 43)        /* "sa_" + 32 bytes, base64url */

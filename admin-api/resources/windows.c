@@ -20,6 +20,7 @@
 #include "resources/write.h"
 #include "store/reads.h"
 #include "store/store.h"
+#include "maint_time.h"
 
 
 

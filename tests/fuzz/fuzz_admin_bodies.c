@@ -18,6 +18,7 @@
 #include "model/bodies.h"
 #include "model/settings.h"
 #include "model/window.h"
+#include "maint_names.h"
 
 
 

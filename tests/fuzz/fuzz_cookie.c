@@ -1,9 +1,9 @@
 /*
  * fuzz_cookie.c: the session cookie as the edge reads it from outside
- * bytes (maint_session.c): Cookie header walking, the value check, the
- * removal of the session cookie from a header, Set-Cookie reading, the
- * hashes of a value and the forms an app may read it in.  Input: a Cookie
- * header value, NUL, a Set-Cookie header value.
+ * bytes (maint_cookie.c, maint_session.c): Cookie header walking, the
+ * value check, the removal of the session cookie from a header,
+ * Set-Cookie reading, the hashes of a value and the forms an app may read
+ * it in.  Input: a Cookie header value, NUL, a Set-Cookie header value.
  *
  * The property the edge promises: after the upstream filter no pair of
  * the header carries the session cookie's name, exactly or as an alias,
@@ -13,6 +13,9 @@
 
 #include "fuzz.h"
 #include "maint_session.h"
+#include "maint_codec.h"
+#include "maint_hash.h"
+#include "maint_cookie.h"
 
 
 typedef struct {

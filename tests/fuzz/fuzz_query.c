@@ -1,6 +1,7 @@
 /*
  * fuzz_query.c: the small parsers of request bytes (maint_bypass.c,
- * maint_eval.c, maint_core.c, maint_snapshot.c): form fields, query
+ * maint_http.c, maint_negotiate.c, maint_time.c, maint_cidr.c,
+ * maint_codec.c, maint_names.c): form fields, query
  * arguments, the redirect after sign-in (never off-site), Accept, and the
  * time, CIDR and base64 forms.  Input: a path, NUL, the query string, NUL,
  * a form body, NUL, an Accept header.
@@ -9,6 +10,10 @@
 #include "fuzz.h"
 #include "maint_bypass.h"
 #include "maint_eval.h"
+#include "maint_codec.h"
+#include "maint_names.h"
+#include "maint_http.h"
+#include "maint_negotiate.h"
 
 
 #define FUZZ_LOCATION_MAX  4096         /* NGX_MAINT_LOCATION_MAX */
