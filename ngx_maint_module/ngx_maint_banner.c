@@ -17,6 +17,7 @@
  */
 
 #include "ngx_maint_module.h"
+#include "ngx_maint_response.h"
 #include "maint_html.h"
 
 

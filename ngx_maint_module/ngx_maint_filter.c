@@ -17,6 +17,8 @@
  */
 
 #include "ngx_maint_module.h"
+#include "ngx_maint_session.h"
+#include "ngx_maint_response.h"
 
 
 #define NGX_MAINT_UPSTREAM_RETRY  30

@@ -13,6 +13,12 @@
  */
 
 #include "ngx_maint_module.h"
+#include "ngx_maint_state.h"
+#include "ngx_maint_current.h"
+#include "ngx_maint_clock.h"
+#include "ngx_maint_session.h"
+#include "ngx_maint_session_cookie.h"
+#include "ngx_maint_response.h"
 
 
 static ngx_int_t ngx_maint_park(ngx_http_request_t *r,

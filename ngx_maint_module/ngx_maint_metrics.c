@@ -6,6 +6,7 @@
  */
 
 #include "ngx_maint_module.h"
+#include "ngx_maint_response.h"
 
 
 #define NGX_MAINT_MAX_WORKERS  256

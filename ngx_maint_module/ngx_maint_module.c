@@ -5,6 +5,12 @@
  */
 
 #include "ngx_maint_module.h"
+#include "ngx_maint_redis.h"
+#include "ngx_maint_state.h"
+#include "ngx_maint_current.h"
+#include "ngx_maint_session.h"
+#include "ngx_maint_heartbeat.h"
+#include "ngx_maint_response.h"
 
 
 static ngx_int_t ngx_maint_preconfiguration(ngx_conf_t *cf);

@@ -275,91 +275,12 @@ extern ngx_connection_t  ngx_maint_event_owner;
 ngx_maint_ctx_t *ngx_maint_get_ctx(ngx_http_request_t *r);
 ngx_maint_ctx_t *ngx_maint_create_ctx(ngx_http_request_t *r);
 
-/* ngx_maint_redis.c */
-ngx_int_t ngx_maint_redis_init_worker(ngx_cycle_t *cycle,
-    ngx_maint_main_conf_t *mcf);
-void ngx_maint_redis_exit_worker(void);
-ngx_flag_t ngx_maint_redis_ready(void);
-void ngx_maint_redis_fail(const char *reason);
-void ngx_maint_redis_error_reply(redisAsyncContext *ac, redisReply *rr);
-void ngx_maint_redis_log_refused(time_t *last, const char *what,
-    redisReply *rr);
-ngx_int_t ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
-    const char **argv, const size_t *argvlen);
-ngx_int_t ngx_maint_redis_formatted(redisCallbackFn *fn, void *data,
-    ngx_str_t *cmd);
-
-/* ngx_maint_state.c */
-void ngx_maint_state_init_worker(ngx_cycle_t *cycle,
-    ngx_maint_main_conf_t *mcf);
-void ngx_maint_state_exit_worker(void);
-void ngx_maint_state_redis_ready(void);
-void ngx_maint_state_refresh(ngx_msec_t idle);
-void ngx_maint_state_redis_down(void);
-ngx_int_t ngx_maint_state_acquire(ngx_http_request_t *r,
-    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, ngx_uint_t lookups);
-void ngx_maint_state_forget(ngx_maint_ctx_t *ctx);
-ngx_maint_state_t *ngx_maint_state_current(void);
-ngx_flag_t ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf);
-ngx_flag_t ngx_maint_state_behind(void);
-int64_t ngx_maint_state_version(void);
-uint64_t ngx_maint_state_revocations(void);
-ngx_flag_t ngx_maint_state_batch_is(uintptr_t gen);
-uint64_t ngx_maint_state_batch_revocations(uintptr_t gen);
-void ngx_maint_state_batch_reply(uintptr_t gen);
-void ngx_maint_state_batch_failed(const char *reason);
-int64_t ngx_maint_now_ms(void);
-void ngx_maint_state_release(ngx_maint_state_t *st);
-ngx_uint_t ngx_maint_monotonic_us(void);
-
 /* ngx_maint_handler.c */
 ngx_int_t ngx_maint_handler(ngx_http_request_t *r);
-
-/* ngx_maint_response.c */
-ngx_int_t ngx_maint_send(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf, ngx_maint_kind_e kind);
-ngx_int_t ngx_maint_send_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    const maint_template_t *page, ngx_maint_kind_e kind, ngx_uint_t status,
-    ngx_uint_t json, const maint_template_vars_t *extra, int64_t retry_after);
-ngx_flag_t ngx_maint_wants_json(ngx_http_request_t *r,
-    ngx_maint_loc_conf_t *lcf);
-ngx_table_elt_t *ngx_maint_header_in(ngx_http_request_t *r, const char *name,
-    size_t len);
-ngx_int_t ngx_maint_render_unavailable(ngx_conf_t *cf,
-    ngx_maint_loc_conf_t *lcf, maint_template_t *page);
-ngx_int_t ngx_maint_set_answer_headers(ngx_http_request_t *r,
-    ngx_maint_loc_conf_t *lcf, ngx_uint_t json, int64_t retry_after,
-    size_t len);
-void ngx_maint_rendered_free(ngx_maint_state_t *st);
-const maint_translation_t *ngx_maint_translation(ngx_http_request_t *r,
-    const maint_window_t *w);
-#define NGX_MAINT_UTC_TEXT_LEN  sizeof("2026-11-21 22:00 UTC")
-size_t ngx_maint_utc_text(u_char *out, const char *rfc3339);
-ngx_chain_t *ngx_maint_body(ngx_http_request_t *r, u_char *data, size_t len);
 
 /* ngx_maint_filter.c */
 ngx_int_t ngx_maint_filter_init(ngx_conf_t *cf);
 void ngx_maint_drop_headers(ngx_http_request_t *r, ngx_uint_t retry_after);
-ngx_table_elt_t *ngx_maint_add_header(ngx_http_request_t *r, char *key,
-    size_t key_len, u_char *value, size_t len);
-
-/* ngx_maint_session.c */
-void ngx_maint_session_init_worker(ngx_cycle_t *cycle,
-    ngx_maint_main_conf_t *mcf);
-void ngx_maint_session_exit_worker(void);
-void ngx_maint_session_redis_ready(void);
-void ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
-    maint_cookie_pt handler, void *data);
-void ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf);
-ngx_uint_t ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx);
-ngx_int_t ngx_maint_session_send_lookups(uintptr_t gen);
-ngx_int_t ngx_maint_session_check(ngx_http_request_t *r,
-    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
-ngx_int_t ngx_maint_cookies_upstream(ngx_http_request_t *r,
-    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
-ngx_int_t ngx_maint_session_response(ngx_http_request_t *r,
-    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
 
 /* ngx_maint_signin.c */
 ngx_int_t ngx_maint_signin_init_conf(ngx_conf_t *cf,
@@ -428,10 +349,6 @@ void ngx_maint_metric_inc(ngx_maint_metric_e m);
 void ngx_maint_metric_worker_state(int64_t version, ngx_msec_t ok_wall_ms,
     ngx_flag_t connected, ngx_flag_t degraded, ngx_flag_t behind);
 
-/* ngx_maint_heartbeat.c */
-void ngx_maint_heartbeat_init_worker(ngx_cycle_t *cycle,
-    ngx_maint_main_conf_t *mcf);
-void ngx_maint_heartbeat_now(void);
 
 
 #endif /* NGX_MAINT_MODULE_H */

@@ -9,6 +9,9 @@
  */
 
 #include "ngx_maint_module.h"
+#include "ngx_maint_cookie.h"
+#include "ngx_maint_clock.h"
+#include "ngx_maint_response.h"
 
 
 #define NGX_MAINT_SIGNIN_BODY_MAX  8192

@@ -14,10 +14,11 @@
  * fetch is on its way waits for that fetch, which Redis runs after the
  * read and so returns what the read saw or newer.  A read completes once
  * the state it saw is in place.  Once a second a TIME rides along to keep the
- * fleet clock: windows open and close on Redis's clock, not on each
- * gateway's own.  Lookups of sessions the worker's cache cannot answer
- * ride along too (ngx_maint_session.c); a read is done when every reply
- * is in.
+ * fleet clock (ngx_maint_clock.c): windows open and close on Redis's
+ * clock, not on each gateway's own.  The parts that joined the batch
+ * (ngx_maint_state_join(): the session lookups the worker's cache cannot
+ * answer, ngx_maint_session.c) add their commands too; a read is done when
+ * every reply is in.  The state itself is held in ngx_maint_current.c.
  *
  * The lease: maint-admind acknowledges a change only lease_ms after Redis
  * applied it, and says so in the state (lease_ms).  A read sent at T saw
@@ -35,11 +36,16 @@
  * a read succeeds again; a probe read is sent whenever none is in flight.
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_state.h"
+#include "ngx_maint_current.h"
+#include "ngx_maint_clock.h"
+#include "ngx_maint_redis.h"
+#include "ngx_maint_reply.h"
 
 
 #define NGX_MAINT_BATCHES  4        /* reads in flight per worker, at most */
 #define NGX_MAINT_LEASE_MAX  1000   /* ms: a longer lease_ms is ignored */
+#define NGX_MAINT_JOINED     2      /* batch participants, at most */
 
 
 /* one read in flight and the requests it serves */
@@ -76,7 +82,6 @@ typedef struct {
     unsigned                degraded:1;
     unsigned                have_ok:1;
     unsigned                exiting:1;
-    unsigned                clock_valid:1;
     unsigned                probe:1;        /* a read with nobody waiting */
     unsigned                behind:1;       /* Redis has a version we
                                                cannot decode */
@@ -87,12 +92,9 @@ typedef struct {
     ngx_uint_t              lease_us;
     ngx_msec_t              ok_at;
 
-    ngx_maint_state_t      *current;
     int64_t                 bad_version;    /* logged, not decoded again */
 
-    int64_t                 clock_base;     /* Redis ms at clock_mono */
-    ngx_msec_t              clock_mono;
-    ngx_msec_t              clock_at;
+    ngx_msec_t              clock_at;       /* last TIME sent */
     time_t                  time_refused;   /* last logged TIME error */
     time_t                  read_refused;   /* last logged read error */
 
@@ -100,6 +102,12 @@ typedef struct {
     ngx_str_t               cmd_version;
     ngx_str_t               cmd_snapshot;
 } ngx_maint_reader_t;
+
+
+typedef struct {
+    ngx_maint_batch_join_pt  handler;
+    void                    *data;
+} ngx_maint_joined_t;
 
 
 #define NGX_MAINT_CLOCK_EVERY       1000
@@ -126,7 +134,9 @@ static void ngx_maint_on_version(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply,
     void *data);
-static ngx_int_t ngx_maint_reply_int(redisReply *rr, int64_t *v);
+static const char *ngx_maint_version_check(redisReply *rr,
+    int64_t *version, int64_t *revocations);
+static void ngx_maint_fetch(ngx_maint_batch_t *b, void *data);
 static ngx_int_t ngx_maint_install(int64_t version, const char *json,
     size_t len);
 static void ngx_maint_read_done(ngx_maint_batch_t *b);
@@ -136,9 +146,15 @@ static void ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok);
 static void ngx_maint_deadline_handler(ngx_event_t *ev);
 static void ngx_maint_deadline_arm(ngx_msec_t deadline);
 static void ngx_maint_report(void);
+static void ngx_maint_state_redis_ready(void *data);
+static void ngx_maint_state_redis_down(void *data);
 
 
 static ngx_maint_reader_t  ngx_maint_reader;
+
+/* not in ngx_maint_reader: they join before its init_worker clears it */
+static ngx_maint_joined_t  ngx_maint_joined[NGX_MAINT_JOINED];
+static ngx_uint_t          ngx_maint_njoined;
 
 
 void
@@ -183,6 +199,45 @@ ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
     rd->deadline_timer.handler = ngx_maint_deadline_handler;
     rd->deadline_timer.log = cycle->log;
     rd->deadline_timer.data = &ngx_maint_event_owner;
+
+    if (ngx_maint_redis_on_ready(ngx_maint_state_redis_ready, NULL)
+        != NGX_OK
+        || ngx_maint_redis_on_down(ngx_maint_state_redis_down, NULL)
+           != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                      "maint: cannot hear of the redis connection");
+    }
+}
+
+
+/*
+ * A part joins every read's batch (see ngx_maint_state.h); at init_worker,
+ * before anything is read.
+ */
+
+ngx_int_t
+ngx_maint_state_join(ngx_maint_batch_join_pt handler, void *data)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < ngx_maint_njoined; i++) {
+        if (ngx_maint_joined[i].handler == handler
+            && ngx_maint_joined[i].data == data)
+        {
+            return NGX_OK;
+        }
+    }
+
+    if (ngx_maint_njoined == NGX_MAINT_JOINED) {
+        return NGX_ERROR;
+    }
+
+    ngx_maint_joined[ngx_maint_njoined].handler = handler;
+    ngx_maint_joined[ngx_maint_njoined].data = data;
+    ngx_maint_njoined++;
+
+    return NGX_OK;
 }
 
 
@@ -205,10 +260,7 @@ ngx_maint_state_exit_worker(void)
         ngx_delete_posted_event(&rd->flush);
     }
 
-    if (rd->current) {
-        ngx_maint_state_release(rd->current);
-        rd->current = NULL;
-    }
+    ngx_maint_state_drop();
 
     redisFreeCommand((char *) rd->cmd_time.data);
     redisFreeCommand((char *) rd->cmd_version.data);
@@ -279,7 +331,7 @@ ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     if (lcf->max_staleness && lookups == 0
-        && rd->have_ok && !rd->degraded && rd->current
+        && rd->have_ok && !rd->degraded && ngx_maint_state_held()
         && ngx_current_msec - rd->ok_sent_at <= lcf->max_staleness)
     {
         ctx->have_read = 1;
@@ -288,7 +340,8 @@ ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         return NGX_OK;
     }
 
-    if (lookups == 0 && rd->lease_until && !rd->degraded && rd->current
+    if (lookups == 0 && rd->lease_until && !rd->degraded
+        && ngx_maint_state_held()
         && ngx_maint_leased())
     {
         ctx->have_read = 1;
@@ -454,28 +507,6 @@ ngx_maint_deadline_handler(ngx_event_t *ev)
 }
 
 
-ngx_maint_state_t *
-ngx_maint_state_current(void)
-{
-    ngx_maint_state_t  *st;
-
-    st = ngx_maint_reader.current;
-
-    if (st) {
-        st->refs++;
-    }
-
-    return st;
-}
-
-
-int64_t
-ngx_maint_state_version(void)
-{
-    return ngx_maint_reader.current ? ngx_maint_reader.current->version : -1;
-}
-
-
 uint64_t
 ngx_maint_state_revocations(void)
 {
@@ -538,50 +569,6 @@ ngx_maint_state_batch_failed(const char *reason)
 }
 
 
-/* The fleet clock: Redis's time, extrapolated with the monotonic clock. */
-
-int64_t
-ngx_maint_now_ms(void)
-{
-    ngx_time_t          *tp;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->clock_valid) {
-        return rd->clock_base + (int64_t) (ngx_current_msec - rd->clock_mono);
-    }
-
-    tp = ngx_timeofday();
-
-    return (int64_t) tp->sec * 1000 + tp->msec;
-}
-
-
-/* One clock_gettime() per read, not per request: vDSO, no syscall. */
-
-ngx_uint_t
-ngx_maint_monotonic_us(void)
-{
-    struct timespec  ts;
-
-    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return (ngx_uint_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-
-void
-ngx_maint_state_release(ngx_maint_state_t *st)
-{
-    if (--st->refs > 0) {
-        return;
-    }
-
-    ngx_maint_rendered_free(st);
-    maint_snapshot_free(st->snap);
-    ngx_free(st);
-}
-
-
 /*
  * A read nobody waits for, when none was sent for "idle" ms: keeps an idle
  * worker's state (and the version its heartbeat reports) current.
@@ -616,8 +603,8 @@ ngx_maint_probe(void)
 }
 
 
-void
-ngx_maint_state_redis_ready(void)
+static void
+ngx_maint_state_redis_ready(void *data)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
@@ -631,8 +618,8 @@ ngx_maint_state_redis_ready(void)
 }
 
 
-void
-ngx_maint_state_redis_down(void)
+static void
+ngx_maint_state_redis_down(void *data)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
@@ -687,6 +674,7 @@ static void
 ngx_maint_send_read(void)
 {
     ngx_int_t            n;
+    ngx_uint_t           i;
     ngx_maint_batch_t   *b;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
@@ -708,7 +696,7 @@ ngx_maint_send_read(void)
     rd->nbatches++;
     rd->sent_at = b->sent_at;
 
-    if (!rd->clock_valid
+    if (!ngx_maint_clock_valid()
         || ngx_current_msec - rd->clock_at >= NGX_MAINT_CLOCK_EVERY)
     {
         if (ngx_maint_redis_formatted(ngx_maint_on_time, (void *) b->gen,
@@ -733,13 +721,15 @@ ngx_maint_send_read(void)
 
     b->outstanding++;
 
-    n = ngx_maint_session_send_lookups(b->gen);
-    if (n == NGX_ERROR) {
-        ngx_maint_read_failed("cannot queue session lookups");
-        return;
-    }
+    for (i = 0; i < ngx_maint_njoined; i++) {
+        n = ngx_maint_joined[i].handler(b->gen, ngx_maint_joined[i].data);
+        if (n == NGX_ERROR) {
+            ngx_maint_read_failed("cannot queue session lookups");
+            return;
+        }
 
-    b->outstanding += n;
+        b->outstanding += n;
+    }
 
     /* everybody waiting now is served by this read */
 
@@ -825,12 +815,10 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                       "maint: unexpected reply to TIME");
 
-    } else if (!rd->clock_valid || rtt <= 250) {
+    } else if (!ngx_maint_clock_valid() || rtt <= 250) {
         /* a slow sample is a poor one; use it only if there is no other */
 
-        rd->clock_base = sec * 1000 + usec / 1000;
-        rd->clock_mono = b->sent_at + rtt / 2;
-        rd->clock_valid = 1;
+        ngx_maint_clock_set(sec * 1000 + usec / 1000, b->sent_at + rtt / 2);
     }
 
     ngx_maint_state_batch_reply(b->gen);
@@ -844,6 +832,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     redisReply          *rr = reply;
 
     int64_t             version, revocations, lease;
+    const char         *failed;
     ngx_maint_batch_t  *b;
 
     b = ngx_maint_batch((uintptr_t) data);
@@ -857,57 +846,9 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    if (rr->type == REDIS_REPLY_ERROR) {
-        /*
-         * Every read while degraded gets it again (NOPERM from a user
-         * without the state, WRONGTYPE): once when it starts, then once a
-         * minute.
-         */
-        if (!rd->degraded || ngx_time() - rd->read_refused >= 60) {
-            rd->read_refused = ngx_time();
-            ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                          "maint: redis HMGET %V failed: %*s",
-                          &rd->mcf->key_state,
-                          (size_t) ngx_min(rr->len, 200), rr->str);
-        }
-
-        ngx_maint_read_failed("error reply");
-        return;
-    }
-
-    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 3) {
-        ngx_maint_read_failed("unexpected reply");
-        return;
-    }
-
-    if (rr->element[0]->type == REDIS_REPLY_NIL) {
-        version = 0;
-
-    } else if (ngx_maint_reply_int(rr->element[0], &version) != NGX_OK
-               || version < 0)
-    {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: %V version is not a number",
-                      &rd->mcf->key_state);
-        ngx_maint_read_failed("bad version");
-        return;
-    }
-
-    /*
-     * Session verdicts are kept until this moves; a counter that cannot
-     * be read is a failed read, never "nothing was revoked".
-     */
-
-    if (rr->element[1]->type == REDIS_REPLY_NIL) {
-        revocations = 0;
-
-    } else if (ngx_maint_reply_int(rr->element[1], &revocations) != NGX_OK
-               || revocations < 0)
-    {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: %V revocations is not a number",
-                      &rd->mcf->key_state);
-        ngx_maint_read_failed("bad revocations");
+    failed = ngx_maint_version_check(rr, &version, &revocations);
+    if (failed) {
+        ngx_maint_read_failed(failed);
         return;
     }
 
@@ -927,7 +868,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
 
     b->lease_us = (ngx_uint_t) lease * 1000;
 
-    if ((rd->current && rd->current->version == version)
+    if (ngx_maint_state_version() == version
         || version == rd->bad_version)
     {
         /* held already, or Redis answers but the writer is wrong: keep */
@@ -946,12 +887,86 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
+    ngx_maint_fetch(b, data);
+}
+
+
+/*
+ * HMGET <prefix>state version revocations lease_ms: NULL when version and
+ * revocations are numbers (a missing one is 0), else why the read fails.
+ */
+
+static const char *
+ngx_maint_version_check(redisReply *rr, int64_t *version,
+    int64_t *revocations)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    if (rr->type == REDIS_REPLY_ERROR) {
+        /*
+         * Every read while degraded gets it again (NOPERM from a user
+         * without the state, WRONGTYPE): once when it starts, then once a
+         * minute.
+         */
+        if (!rd->degraded || ngx_time() - rd->read_refused >= 60) {
+            rd->read_refused = ngx_time();
+            ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                          "maint: redis HMGET %V failed: %*s",
+                          &rd->mcf->key_state,
+                          (size_t) ngx_min(rr->len, 200), rr->str);
+        }
+
+        return "error reply";
+    }
+
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 3) {
+        return "unexpected reply";
+    }
+
+    if (rr->element[0]->type == REDIS_REPLY_NIL) {
+        *version = 0;
+
+    } else if (ngx_maint_reply_int(rr->element[0], version) != NGX_OK
+               || *version < 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V version is not a number",
+                      &rd->mcf->key_state);
+        return "bad version";
+    }
+
     /*
-     * A newer state: this read is done when it is in place.  A fetch on
-     * its way was sent after this read's HMGET (its read's reply came
-     * first), so it returns this version or a newer one: wait for it
-     * rather than fetch the snapshot again.
+     * Session verdicts are kept until this moves; a counter that cannot
+     * be read is a failed read, never "nothing was revoked".
      */
+
+    if (rr->element[1]->type == REDIS_REPLY_NIL) {
+        *revocations = 0;
+
+    } else if (ngx_maint_reply_int(rr->element[1], revocations) != NGX_OK
+               || *revocations < 0)
+    {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V revocations is not a number",
+                      &rd->mcf->key_state);
+        return "bad revocations";
+    }
+
+    return NULL;
+}
+
+
+/*
+ * A newer state: this read is done when it is in place.  A fetch on its
+ * way was sent after this read's HMGET (its read's reply came first), so
+ * it returns this version or a newer one: wait for it rather than fetch
+ * the snapshot again.
+ */
+
+static void
+ngx_maint_fetch(ngx_maint_batch_t *b, void *data)
+{
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     if (!rd->fetching) {
         if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
@@ -1015,7 +1030,7 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
         rd->bad_version = version;
         ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_ERRORS);
 
-    } else if (rd->current && rd->current->version == version) {
+    } else if (ngx_maint_state_version() == version) {
         /*
          * Another read fetched it first.  Fetches run in the order they
          * were sent, so what arrives is never older than what is held.
@@ -1071,36 +1086,20 @@ ngx_maint_fetched(void)
 }
 
 
-static ngx_int_t
-ngx_maint_reply_int(redisReply *rr, int64_t *v)
-{
-    if (rr->type == REDIS_REPLY_INTEGER) {
-        *v = rr->integer;
-        return NGX_OK;
-    }
-
-    if (rr->type != REDIS_REPLY_STRING || rr->len == 0 || rr->len > 18) {
-        return NGX_ERROR;
-    }
-
-    *v = ngx_atoof((u_char *) rr->str, rr->len);
-
-    return *v == NGX_ERROR ? NGX_ERROR : NGX_OK;
-}
-
+/* a snapshot to hold; an invalid one is logged once and not held */
 
 static ngx_int_t
 ngx_maint_install(int64_t version, const char *json, size_t len)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    char                err[256];
-    maint_snapshot_t   *snap;
-    ngx_maint_state_t  *st;
+    char       err[256];
+    ngx_int_t  rc;
 
-    snap = maint_snapshot_parse(json, len, err, sizeof(err));
+    rc = ngx_maint_state_install(version, json, len, rd->log, err,
+                                 sizeof(err));
 
-    if (snap == NULL) {
+    if (rc == NGX_DECLINED) {
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "maint: %V version %L is invalid, keeping version "
                       "%L: %s", &rd->mcf->key_state, version,
@@ -1110,31 +1109,11 @@ ngx_maint_install(int64_t version, const char *json, size_t len)
         return NGX_ERROR;
     }
 
-    st = ngx_calloc(sizeof(ngx_maint_state_t), rd->log);
-    if (st == NULL) {
-        maint_snapshot_free(snap);
-        return NGX_ERROR;
+    if (rc == NGX_OK) {
+        ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_LOADS);
     }
 
-    snap->version = version;
-
-    st->refs = 1;
-    st->snap = snap;
-    st->version = version;
-
-    if (rd->current) {
-        ngx_maint_state_release(rd->current);
-    }
-
-    rd->current = st;
-
-    ngx_log_error(NGX_LOG_INFO, rd->log, 0,
-                  "maint: state version %L loaded, %uz windows",
-                  version, snap->nwindows);
-
-    ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_LOADS);
-
-    return NGX_OK;
+    return rc;
 }
 
 
@@ -1151,8 +1130,7 @@ ngx_maint_read_done(ngx_maint_batch_t *b)
     rd->degraded = 0;
     rd->have_ok = 1;
     rd->behind = rd->bad_version > 0
-                 && (rd->current == NULL
-                     || rd->current->version < rd->bad_version);
+                 && ngx_maint_state_version() < rd->bad_version;
 
     if ((ngx_msec_int_t) (b->sent_at - rd->ok_sent_at) > 0 || !rd->ok_at) {
         rd->ok_sent_at = b->sent_at;
@@ -1294,7 +1272,7 @@ ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
-    return rd->current != NULL && rd->have_ok && lcf->stale
+    return ngx_maint_state_held() && rd->have_ok && lcf->stale
            && ngx_current_msec - rd->ok_at < lcf->stale;
 }
 
