@@ -3,7 +3,8 @@
  * refcounted: requests keep a reference for as long as they may use it,
  * so a newer state replaces it at any time.  Parts that cache something
  * with a state (rendered answers, ngx_maint_response.c) register a hook
- * that frees it with the state.
+ * that frees it with the state.  Also the version Redis has that did not
+ * decode, so that it is not fetched again.
  */
 
 #include "ngx_maint_current.h"
@@ -16,6 +17,9 @@ static ngx_maint_state_t           *ngx_maint_current;
 static ngx_maint_state_release_pt   ngx_maint_release_hooks[
                                         NGX_MAINT_RELEASE_HOOKS];
 static ngx_uint_t                   ngx_maint_nrelease_hooks;
+
+/* a version Redis has that did not decode: logged, not decoded again */
+static int64_t                      ngx_maint_bad_version = -1;
 
 
 /* the state held now, with a reference for the caller; NULL: none yet */
@@ -71,6 +75,40 @@ ngx_maint_state_on_release(ngx_maint_state_release_pt handler)
     ngx_maint_release_hooks[ngx_maint_nrelease_hooks++] = handler;
 
     return NGX_OK;
+}
+
+
+/* the version is held, or known not to decode: nothing to fetch */
+
+ngx_flag_t
+ngx_maint_state_known(int64_t version)
+{
+    return version == ngx_maint_state_version()
+           || version == ngx_maint_bad_version;
+}
+
+
+void
+ngx_maint_state_refuse(int64_t version)
+{
+    ngx_maint_bad_version = version;
+}
+
+
+ngx_flag_t
+ngx_maint_state_refused(int64_t version)
+{
+    return version == ngx_maint_bad_version;
+}
+
+
+/* Redis has a newer version than the one held, and it did not decode */
+
+ngx_flag_t
+ngx_maint_state_lagging(void)
+{
+    return ngx_maint_bad_version > 0
+           && ngx_maint_state_version() < ngx_maint_bad_version;
 }
 
 
@@ -141,4 +179,6 @@ ngx_maint_state_drop(void)
         ngx_maint_state_release(ngx_maint_current);
         ngx_maint_current = NULL;
     }
+
+    ngx_maint_bad_version = -1;
 }

@@ -13,6 +13,7 @@
  */
 
 #include "ngx_maint_module.h"
+#include "ngx_maint_reader.h"
 #include "ngx_maint_state.h"
 #include "ngx_maint_current.h"
 #include "ngx_maint_clock.h"

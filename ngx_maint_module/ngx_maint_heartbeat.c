@@ -16,7 +16,7 @@
 
 #include "ngx_maint_heartbeat.h"
 #include "ngx_maint_redis.h"
-#include "ngx_maint_state.h"
+#include "ngx_maint_reader.h"
 #include "ngx_maint_current.h"
 #include "ngx_maint_clock.h"
 

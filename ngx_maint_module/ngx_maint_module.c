@@ -6,6 +6,7 @@
 
 #include "ngx_maint_module.h"
 #include "ngx_maint_redis.h"
+#include "ngx_maint_reader.h"
 #include "ngx_maint_state.h"
 #include "ngx_maint_current.h"
 #include "ngx_maint_session.h"

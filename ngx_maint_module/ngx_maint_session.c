@@ -24,6 +24,7 @@
 
 #include "ngx_maint_session.h"      /* ngx_config.h first, as NGINX needs */
 #include "ngx_maint_session_cookie.h"
+#include "ngx_maint_reader.h"
 #include "ngx_maint_state.h"
 #include "ngx_maint_clock.h"
 #include "ngx_maint_redis.h"
@@ -107,7 +108,8 @@ static void ngx_maint_session_send(int argc, const char **argv,
     const size_t *argvlen);
 static void ngx_maint_pending_free(void);
 static void ngx_maint_session_redis_ready(void *data);
-static ngx_int_t ngx_maint_session_send_lookups(uintptr_t gen, void *data);
+static ngx_int_t ngx_maint_session_join(uintptr_t gen, void *data);
+static ngx_int_t ngx_maint_session_send_lookups(uintptr_t gen);
 
 
 static ngx_maint_sessions_t  ngx_maint_sessions;
@@ -133,7 +135,7 @@ ngx_maint_session_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
 
     if (ngx_maint_redis_on_ready(ngx_maint_session_redis_ready, NULL)
         != NGX_OK
-        || ngx_maint_state_join(ngx_maint_session_send_lookups, NULL)
+        || ngx_maint_state_join(ngx_maint_session_join, NULL, NULL)
            != NGX_OK)
     {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
@@ -325,14 +327,30 @@ ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
 
 
 /*
- * Called by the reader while it builds a batch, after HMGET <state>:
- * HMGET <session:id> ... and EXISTS <revoked:id> for every queued lookup.
- * Returns the number of commands queued (each reply is reported to
- * ngx_maint_state_batch_reply()), or NGX_ERROR.
+ * This part of every read's batch (ngx_maint_reader.h), after the state
+ * read's HMGET: HMGET <session:id> ... and EXISTS <revoked:id> for every
+ * queued lookup.  Returns the number of commands queued (each reply is
+ * reported to ngx_maint_state_batch_reply()), or NGX_ERROR, the read
+ * failed.
  */
 
 static ngx_int_t
-ngx_maint_session_send_lookups(uintptr_t gen, void *data)
+ngx_maint_session_join(uintptr_t gen, void *data)
+{
+    ngx_int_t  n;
+
+    n = ngx_maint_session_send_lookups(gen);
+
+    if (n == NGX_ERROR) {
+        ngx_maint_state_batch_failed("cannot queue session lookups");
+    }
+
+    return n;
+}
+
+
+static ngx_int_t
+ngx_maint_session_send_lookups(uintptr_t gen)
 {
     u_char                 key[NGX_MAINT_KEY_MAX];
     size_t                 argvlen[8];
