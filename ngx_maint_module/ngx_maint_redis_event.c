@@ -31,6 +31,8 @@ typedef struct {
 } ngx_maint_redis_event_t;
 
 
+static ngx_maint_redis_event_t *ngx_maint_redis_event(ngx_event_t *ev,
+    ngx_flag_t *gone);
 static void ngx_maint_redis_read_handler(ngx_event_t *rev);
 static void ngx_maint_redis_write_handler(ngx_event_t *wev);
 static void ngx_maint_redis_add_read(void *data);
@@ -99,25 +101,42 @@ ngx_maint_redis_attach(redisAsyncContext *ac, ngx_log_t *log,
 }
 
 
+/*
+ * The context an event of its connection is for, or NULL; *gone is set
+ * if hiredis frees it while the handler calls into hiredis.
+ */
+
+static ngx_maint_redis_event_t *
+ngx_maint_redis_event(ngx_event_t *ev, ngx_flag_t *gone)
+{
+    ngx_connection_t         *c = ev->data;
+    ngx_maint_redis_event_t  *e = c->data;
+
+    if (e == NULL || e->c != c) {
+        return NULL;
+    }
+
+    *gone = 0;
+    e->gone = gone;
+
+    return e;
+}
+
+
 static void
 ngx_maint_redis_read_handler(ngx_event_t *rev)
 {
     int                       n;
     ngx_flag_t                gone;
-    ngx_connection_t         *c;
     redisAsyncContext        *ac;
     ngx_maint_redis_event_t  *e;
 
-    c = rev->data;
-    e = c->data;
-
-    if (e == NULL || e->c != c) {
+    e = ngx_maint_redis_event(rev, &gone);
+    if (e == NULL) {
         return;
     }
 
     ac = e->ac;
-    gone = 0;
-    e->gone = &gone;
 
     /*
      * hiredis reads at most 16k per call; under edge-triggered epoll no
@@ -146,7 +165,7 @@ ngx_maint_redis_read_handler(ngx_event_t *rev)
         }
 #endif
 
-        if (ioctl(c->fd, FIONREAD, &n) == -1 || n <= 0) {
+        if (ioctl(e->c->fd, FIONREAD, &n) == -1 || n <= 0) {
             break;
         }
     }
@@ -165,20 +184,15 @@ ngx_maint_redis_write_handler(ngx_event_t *wev)
 {
     size_t                    before;
     ngx_flag_t                gone;
-    ngx_connection_t         *c;
     redisAsyncContext        *ac;
     ngx_maint_redis_event_t  *e;
 
-    c = wev->data;
-    e = c->data;
-
-    if (e == NULL || e->c != c) {
+    e = ngx_maint_redis_event(wev, &gone);
+    if (e == NULL) {
         return;
     }
 
     ac = e->ac;
-    gone = 0;
-    e->gone = &gone;
 
     /*
      * hiredis makes one write() per call.  Keep calling while it makes

@@ -64,6 +64,8 @@ static void ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply,
     void *data);
 static const char *ngx_maint_version_check(redisReply *rr,
     int64_t *version, int64_t *revocations);
+static ngx_int_t ngx_maint_state_field(redisReply *rr, const char *name,
+    int64_t *v);
 static void ngx_maint_fetch(ngx_maint_batch_t *b, void *data);
 static ngx_int_t ngx_maint_install(int64_t version, const char *json,
     size_t len);
@@ -379,15 +381,9 @@ ngx_maint_version_check(redisReply *rr, int64_t *version,
         return "unexpected reply";
     }
 
-    if (rr->element[0]->type == REDIS_REPLY_NIL) {
-        *version = 0;
-
-    } else if (ngx_maint_reply_int(rr->element[0], version) != NGX_OK
-               || *version < 0)
+    if (ngx_maint_state_field(rr->element[0], "version", version)
+        != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: %V version is not a number",
-                      &rd->mcf->key_state);
         return "bad version";
     }
 
@@ -396,19 +392,36 @@ ngx_maint_version_check(redisReply *rr, int64_t *version,
      * be read is a failed read, never "nothing was revoked".
      */
 
-    if (rr->element[1]->type == REDIS_REPLY_NIL) {
-        *revocations = 0;
-
-    } else if (ngx_maint_reply_int(rr->element[1], revocations) != NGX_OK
-               || *revocations < 0)
+    if (ngx_maint_state_field(rr->element[1], "revocations", revocations)
+        != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: %V revocations is not a number",
-                      &rd->mcf->key_state);
         return "bad revocations";
     }
 
     return NULL;
+}
+
+
+/* a counter of <prefix>state: a number, not negative; missing is 0 */
+
+static ngx_int_t
+ngx_maint_state_field(redisReply *rr, const char *name, int64_t *v)
+{
+    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+
+    if (rr->type == REDIS_REPLY_NIL) {
+        *v = 0;
+        return NGX_OK;
+    }
+
+    if (ngx_maint_reply_int(rr, v) != NGX_OK || *v < 0) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V %s is not a number",
+                      &rd->mcf->key_state, name);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 
