@@ -1,9 +1,9 @@
 /*
  * ngx_maint_clock.c: the fleet clock.  Windows open and close on Redis's
- * clock, not on each gateway's own: the reader (ngx_maint_state.c) samples
- * Redis's TIME about once a second and sets it here; between samples it is
- * extrapolated with NGINX's monotonic millisecond clock.  Until the first
- * sample the local wall clock stands in.
+ * clock, not on each gateway's own: the state read (ngx_maint_state.c)
+ * samples Redis's TIME about once a second and sets it here; between
+ * samples it is extrapolated with NGINX's monotonic millisecond clock.
+ * Until the first sample the local wall clock stands in.
  */
 
 #include "ngx_maint_clock.h"

@@ -9,6 +9,8 @@
 
 #include "ngx_maint_current.h"
 
+#include "maint_snapshot.h"
+
 
 #define NGX_MAINT_RELEASE_HOOKS  2
 

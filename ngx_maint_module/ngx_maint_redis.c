@@ -8,7 +8,7 @@
  *   address or a socket path and connects without a name lookup.
  * - hiredis 0.14 has no timeouts of its own: the connect and handshake
  *   deadline is an NGINX timer here; reply deadlines belong to the reader
- *   (ngx_maint_state.c), which calls ngx_maint_redis_fail() on expiry.
+ *   (ngx_maint_reader.c), which calls ngx_maint_redis_fail() on expiry.
  * - After a failure the connection is dropped and retried with exponential
  *   backoff and jitter; requests never open connections.
  * - Where it goes (the data node, a sentinel, the primary a sentinel

@@ -9,6 +9,8 @@
 
 #include "ngx_maint_module.h"
 
+#include <hiredis/async.h>
+
 
 /* the next connection: where to, as whom, and which name TLS checks */
 typedef struct {

@@ -29,6 +29,7 @@
 #include "ngx_maint_clock.h"
 #include "ngx_maint_redis.h"
 #include "ngx_maint_reply.h"
+#include "maint_session.h"
 
 
 #define NGX_MAINT_SESSION_CACHE   10000     /* entries per worker */

@@ -11,6 +11,7 @@
 #include "ngx_maint_session_cookie.h"
 #include "ngx_maint_cookie.h"
 #include "ngx_maint_response.h"
+#include "maint_session.h"
 
 #include <openssl/rand.h>
 
