@@ -19,9 +19,16 @@
 static int ngx_maint_session_collect_pair(void *data, const char *name,
     size_t name_len, const char *value, size_t len);
 static void ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx,
-    const char *value, size_t len);
+    ngx_maint_loc_conf_t *lcf, const char *value, size_t len);
 static int ngx_maint_upstream_pair(void *data, const char *name,
     size_t name_len, const char *value, size_t len);
+
+
+/* the request's context and its location's configuration, for a visit */
+typedef struct {
+    ngx_maint_ctx_t       *ctx;
+    ngx_maint_loc_conf_t  *lcf;
+} ngx_maint_collect_t;
 
 
 static u_char  ngx_maint_sip_key[16];
@@ -64,13 +71,18 @@ void
 ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
+    ngx_maint_collect_t  cl;
+
     if (ctx->sessions_read) {
         return;
     }
 
     ctx->sessions_read = 1;
 
-    ngx_maint_cookie_pairs(r, ngx_maint_session_collect_pair, ctx);
+    cl.ctx = ctx;
+    cl.lcf = lcf;
+
+    ngx_maint_cookie_pairs(r, ngx_maint_session_collect_pair, &cl);
 
     if (ctx->too_many) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -118,30 +130,28 @@ static int
 ngx_maint_session_collect_pair(void *data, const char *name,
     size_t name_len, const char *value, size_t len)
 {
-    ngx_maint_ctx_t  *ctx = data;
+    ngx_maint_collect_t  *cl = data;
 
-    ngx_str_t             *cookie;
-    ngx_maint_loc_conf_t  *lcf;
+    ngx_str_t  *cookie;
 
-    lcf = ngx_http_get_module_loc_conf(ctx->request, ngx_maint_module);
-    cookie = &lcf->session_cookie;
+    cookie = &cl->lcf->session_cookie;
 
     if (cookie->len) {
         switch (maint_cookie_name(name, name_len, (char *) cookie->data,
                                   cookie->len))
         {
         case MAINT_NAME_EXACT:
-            ngx_maint_session_collect_one(ctx, value, len);
+            ngx_maint_session_collect_one(cl->ctx, cl->lcf, value, len);
             return 1;
 
         case MAINT_NAME_ALIAS:
-            ctx->foreign = 1;
+            cl->ctx->foreign = 1;
             return 1;
         }
     }
 
     if (ngx_maint_edge_cookie(name, name_len)) {
-        ctx->foreign = 1;
+        cl->ctx->foreign = 1;
     }
 
     return 1;
@@ -149,12 +159,11 @@ ngx_maint_session_collect_pair(void *data, const char *name,
 
 
 static void
-ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, const char *value,
-    size_t len)
+ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf,
+    const char *value, size_t len)
 {
-    ngx_uint_t             i;
-    ngx_maint_sref_t      *ref;
-    ngx_maint_loc_conf_t  *lcf;
+    ngx_uint_t         i;
+    ngx_maint_sref_t  *ref;
 
     /* an empty value is no session to anyone: it stays */
 
@@ -194,8 +203,6 @@ ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, const char *value,
             return;                     /* the same value twice */
         }
     }
-
-    lcf = ngx_http_get_module_loc_conf(ctx->request, ngx_maint_module);
 
     ref->value = (u_char *) value;
     ref->len = len;
