@@ -72,13 +72,13 @@ static ngx_int_t ngx_maint_install(int64_t version, const char *json,
 static void ngx_maint_fetched(void);
 
 
-static ngx_maint_state_read_t  ngx_maint_reader;
+static ngx_maint_state_read_t  ngx_maint_state_read;
 
 
 void
 ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     ngx_memzero(rd, sizeof(ngx_maint_state_read_t));
 
@@ -110,7 +110,7 @@ ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
 void
 ngx_maint_state_exit_worker(void)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     ngx_maint_reader_exit();
 
@@ -143,8 +143,8 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
         len = redisFormatCommand(&out, "TIME");
 
     } else {
-        argv[1] = (char *) ngx_maint_reader.mcf->key_state.data;
-        argvlen[1] = ngx_maint_reader.mcf->key_state.len;
+        argv[1] = (char *) ngx_maint_state_read.mcf->key_state.data;
+        argvlen[1] = ngx_maint_state_read.mcf->key_state.len;
 
         argc = 5;
 
@@ -177,7 +177,7 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
 static ngx_int_t
 ngx_maint_state_send(uintptr_t gen, void *data)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     ngx_int_t  n;
 
@@ -215,14 +215,14 @@ ngx_maint_state_send(uintptr_t gen, void *data)
 static void
 ngx_maint_state_failed(void *data)
 {
-    ngx_maint_reader.fetching = 0;
+    ngx_maint_state_read.fetching = 0;
 }
 
 
 uint64_t
 ngx_maint_state_revocations(void)
 {
-    return ngx_maint_reader.revocations;
+    return ngx_maint_state_read.revocations;
 }
 
 
@@ -235,15 +235,15 @@ ngx_maint_state_batch_revocations(uintptr_t gen)
 
     b = ngx_maint_batch_get(gen);
 
-    return b ? b->revocations : ngx_maint_reader.revocations;
+    return b ? b->revocations : ngx_maint_state_read.revocations;
 }
 
 
 static void
 ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
-    redisReply          *rr = reply;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+    redisReply              *rr = reply;
 
     int64_t             sec, usec;
     ngx_msec_t          rtt;
@@ -286,8 +286,8 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
 static void
 ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
-    redisReply          *rr = reply;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+    redisReply              *rr = reply;
 
     int64_t             version, revocations, lease;
     const char         *failed;
@@ -356,7 +356,7 @@ static const char *
 ngx_maint_version_check(redisReply *rr, int64_t *version,
     int64_t *revocations)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     if (rr->type == REDIS_REPLY_ERROR) {
         /*
@@ -407,7 +407,7 @@ ngx_maint_version_check(redisReply *rr, int64_t *version,
 static ngx_int_t
 ngx_maint_state_field(redisReply *rr, const char *name, int64_t *v)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     if (rr->type == REDIS_REPLY_NIL) {
         *v = 0;
@@ -435,7 +435,7 @@ ngx_maint_state_field(redisReply *rr, const char *name, int64_t *v)
 static void
 ngx_maint_fetch(ngx_maint_batch_t *b, void *data)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     if (!rd->fetching) {
         if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
@@ -464,8 +464,8 @@ ngx_maint_fetch(ngx_maint_batch_t *b, void *data)
 static void
 ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
-    redisReply          *rr = reply;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+    redisReply              *rr = reply;
 
     int64_t             version;
     redisReply         *snap;
@@ -529,7 +529,7 @@ ngx_maint_fetched(void)
     ngx_uint_t          i;
     ngx_maint_batch_t  *b, *oldest;
 
-    ngx_maint_reader.fetching = 0;
+    ngx_maint_state_read.fetching = 0;
 
     for ( ;; ) {
         oldest = NULL;
@@ -559,7 +559,7 @@ ngx_maint_fetched(void)
 static ngx_int_t
 ngx_maint_install(int64_t version, const char *json, size_t len)
 {
-    ngx_maint_state_read_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     char       err[256];
     ngx_int_t  rc;
