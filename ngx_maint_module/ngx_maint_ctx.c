@@ -8,6 +8,8 @@
 #include "ngx_maint_conf.h"
 #include "ngx_maint_ctx.h"
 #include "ngx_maint_state.h"
+#include "ngx_maint_reader.h"
+#include "ngx_maint_current.h"
 
 
 static void ngx_maint_ctx_cleanup(void *data);

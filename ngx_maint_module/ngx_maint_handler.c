@@ -13,7 +13,18 @@
  * Either way it re-enters ngx_http_core_run_phases().
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_conf.h"
+#include "ngx_maint_handler.h"
+#include "ngx_maint_ctx.h"
+#include "ngx_maint_signin.h"
+#include "ngx_maint_metrics.h"
+#include "ngx_maint_reader.h"
+#include "ngx_maint_state.h"
+#include "ngx_maint_current.h"
+#include "ngx_maint_clock.h"
+#include "ngx_maint_session.h"
+#include "ngx_maint_session_cookie.h"
+#include "ngx_maint_response.h"
 
 
 static ngx_int_t ngx_maint_park(ngx_http_request_t *r,
@@ -44,7 +55,7 @@ ngx_maint_handler(ngx_http_request_t *r)
     ngx_maint_ctx_t        *ctx;
     ngx_maint_loc_conf_t   *lcf;
 
-    lcf = ngx_http_get_module_loc_conf(r, ngx_maint_module);
+    lcf = ngx_maint_get_loc_conf(r);
 
     /* subrequests (auth_request, SSI, mirror) belong to a decided request */
 

@@ -8,12 +8,18 @@
  *   PEXPIRE <prefix>gateway:<host>:<pid>  3 x interval
  *   ZADD    <prefix>gateways <seen_at> <host>:<pid>
  *
- * Sent on a timer and right after each (re)connect, never waited for.  The
+ * Sent on a timer and right after each (re)connect (a handler registered
+ * with ngx_maint_redis_on_ready()), never waited for.  The
  * same timer has an idle worker refresh its state in the background, so
  * the version it reports is current.
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_heartbeat.h"
+#include "ngx_maint_redis.h"
+#include "ngx_maint_reader.h"
+#include "ngx_maint_current.h"
+#include "ngx_maint_clock.h"
+#include "ngx_maint_metrics.h"
 
 
 typedef struct {
@@ -29,6 +35,7 @@ typedef struct {
 } ngx_maint_heartbeat_t;
 
 
+static void ngx_maint_heartbeat_now(void *data);
 static void ngx_maint_heartbeat_handler(ngx_event_t *ev);
 static void ngx_maint_heartbeat_reply(redisAsyncContext *ac, void *reply,
     void *data);
@@ -103,11 +110,16 @@ ngx_maint_heartbeat_init_worker(ngx_cycle_t *cycle,
     hb->timer.cancelable = 1;
 
     ngx_add_timer(&hb->timer, mcf->heartbeat);
+
+    if (ngx_maint_redis_on_ready(ngx_maint_heartbeat_now, NULL) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                      "maint: cannot hear of the redis connection");
+    }
 }
 
 
-void
-ngx_maint_heartbeat_now(void)
+static void
+ngx_maint_heartbeat_now(void *data)
 {
     u_char                  version[NGX_INT64_LEN], seen[NGX_INT64_LEN],
                             ttl[NGX_INT64_LEN], interval[NGX_INT64_LEN];
@@ -177,7 +189,7 @@ ngx_maint_heartbeat_handler(ngx_event_t *ev)
 {
     ngx_maint_heartbeat_t  *hb = &ngx_maint_hb;
 
-    ngx_maint_heartbeat_now();
+    ngx_maint_heartbeat_now(NULL);
     ngx_maint_state_refresh(hb->mcf->heartbeat);
 
     if (!ngx_exiting) {

@@ -1,6 +1,5 @@
 /*
- * ngx_maint_heartbeat.h: what ngx_maint_heartbeat.c offers: the gateway
- * heartbeat written to Redis.
+ * ngx_maint_heartbeat.h: the gateway heartbeat written to Redis.
  */
 
 #ifndef NGX_MAINT_HEARTBEAT_H
@@ -11,7 +10,6 @@
 
 void ngx_maint_heartbeat_init_worker(ngx_cycle_t *cycle,
     ngx_maint_main_conf_t *mcf);
-void ngx_maint_heartbeat_now(void);
 
 
 #endif /* NGX_MAINT_HEARTBEAT_H */

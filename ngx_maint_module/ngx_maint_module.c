@@ -22,6 +22,8 @@
 #include "maint_hash.h"
 #include "maint_names.h"
 #include "maint_default_page.h"
+#include "ngx_maint_reader.h"
+#include "ngx_maint_current.h"
 
 
 static ngx_int_t ngx_maint_preconfiguration(ngx_conf_t *cf);

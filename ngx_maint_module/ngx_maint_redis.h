@@ -1,18 +1,27 @@
 /*
- * ngx_maint_redis.h: what ngx_maint_redis.c offers the other parts: the
- * worker's Redis connection and commands sent on it.
+ * ngx_maint_redis.h: the worker's one Redis connection, as its users see
+ * it: commands, and the registered handlers told when it is ready or down.
  */
 
 #ifndef NGX_MAINT_REDIS_H
 #define NGX_MAINT_REDIS_H
 
 #include "ngx_maint_conf.h"
+
 #include <hiredis/async.h>
+
+
+/* told when the connection is ready (handshake done) or lost */
+typedef void (*ngx_maint_redis_handler_pt)(void *data);
 
 
 ngx_int_t ngx_maint_redis_init_worker(ngx_cycle_t *cycle,
     ngx_maint_main_conf_t *mcf);
 void ngx_maint_redis_exit_worker(void);
+ngx_int_t ngx_maint_redis_on_ready(ngx_maint_redis_handler_pt handler,
+    void *data);
+ngx_int_t ngx_maint_redis_on_down(ngx_maint_redis_handler_pt handler,
+    void *data);
 ngx_flag_t ngx_maint_redis_ready(void);
 void ngx_maint_redis_fail(const char *reason);
 void ngx_maint_redis_error_reply(redisAsyncContext *ac, redisReply *rr);

@@ -6,14 +6,16 @@
  *
  * Window answers depend on the window, the template, the status code and
  * the kind, never on the request, so they are rendered once per state and
- * cached with it; Retry-After, the only per-request part, is a header.
+ * cached with it (freed with it: a release hook, ngx_maint_current.c);
+ * Retry-After, the only per-request part, is a header.
  * The other two are rendered per request: they are rare, and the sign-in
  * page carries a per-request token.
  */
 
-#include "ngx_maint_module.h"
 #include "maint_negotiate.h"
 #include "maint_default_page.h"
+#include "ngx_maint_response.h"
+#include "ngx_maint_current.h"
 
 
 #define NGX_MAINT_RENDERED_MAX     64
@@ -44,6 +46,9 @@ static ngx_str_t  ngx_maint_kind_names[] = {
 };
 
 
+static size_t ngx_maint_render_json(ngx_str_t *name, const char *headline,
+    const char *detail, const maint_window_t *w, maint_str_t *title,
+    maint_str_t *message, ngx_uint_t status_code, u_char *out);
 static size_t ngx_maint_render(const maint_template_t *page,
     const maint_window_t *w, const maint_translation_t *tr,
     ngx_uint_t status_code, ngx_uint_t kind, ngx_uint_t json,
@@ -54,6 +59,7 @@ static ngx_maint_rendered_t *ngx_maint_rendered(ngx_http_request_t *r,
 static ngx_int_t ngx_maint_language_headers(ngx_http_request_t *r,
     const maint_window_t *w, const maint_translation_t *tr);
 static void ngx_maint_content_type(ngx_http_request_t *r, ngx_uint_t json);
+static void ngx_maint_rendered_free(ngx_maint_state_t *st);
 
 
 ngx_int_t
@@ -457,6 +463,13 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                               kind, json, NULL, e->data);
 
     if (st->nrendered < NGX_MAINT_RENDERED_MAX) {
+        if (st->rendered == NULL
+            && ngx_maint_state_on_release(ngx_maint_rendered_free) != NGX_OK)
+        {
+            ngx_free(e);
+            return NULL;
+        }
+
         e->next = st->rendered;
         st->rendered = e;
         st->nrendered++;
@@ -466,7 +479,9 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 }
 
 
-void
+/* the state's last reference is gone: so are the answers cached with it */
+
+static void
 ngx_maint_rendered_free(ngx_maint_state_t *st)
 {
     ngx_maint_rendered_t  *e, *next;
@@ -565,6 +580,57 @@ ngx_maint_utc_text(u_char *out, const char *rfc3339)
 }
 
 
+/* The problem+json answer (RFC 9457); with out == NULL only its length */
+
+static size_t
+ngx_maint_render_json(ngx_str_t *name, const char *headline,
+    const char *detail, const maint_window_t *w, maint_str_t *title,
+    maint_str_t *message, ngx_uint_t status_code, u_char *out)
+{
+    u_char   status[NGX_INT_T_LEN];
+    u_char  *p;
+    size_t   n;
+
+    n = 0;
+    p = out;
+
+    p = ngx_maint_json_lit(p, &n, "{\"type\":\"urn:ngx-maint:");
+    p = ngx_maint_json_lit(p, &n, (char *) name->data);
+    p = ngx_maint_json_lit(p, &n, "\"");
+    p = ngx_maint_json_str(p, &n, "title", headline, ngx_strlen(headline));
+
+    /* ",\"status\":NNN" */
+    n += ngx_sprintf(status, ",\"status\":%ui", status_code) - status;
+    if (p) {
+        p = ngx_sprintf(p, ",\"status\":%ui", status_code);
+    }
+
+    if (w && message->len) {
+        p = ngx_maint_json_str(p, &n, "detail", message->data,
+                               message->len);
+
+    } else {
+        p = ngx_maint_json_str(p, &n, "detail", detail,
+                               ngx_strlen(detail));
+    }
+
+    if (w) {
+        p = ngx_maint_json_str(p, &n, "window_id", w->id.data,
+                               w->id.len);
+        p = ngx_maint_json_str(p, &n, "window_title", title->data,
+                               title->len);
+        p = ngx_maint_json_str(p, &n, "starts_at", w->starts_at,
+                               MAINT_RFC3339_LEN);
+        p = ngx_maint_json_str(p, &n, "ends_at", w->ends_at,
+                               MAINT_RFC3339_LEN);
+    }
+
+    (void) ngx_maint_json_lit(p, &n, "}\n");
+
+    return n;
+}
+
+
 /*
  * Renders one answer body; with out == NULL returns its exact length.
  * w may be NULL (the "unavailable" answer has no window); tr, if given,
@@ -581,8 +647,6 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
                                end[NGX_INT64_LEN],
                                start_utc[NGX_MAINT_UTC_TEXT_LEN],
                                end_utc[NGX_MAINT_UTC_TEXT_LEN];
-    size_t                     n;
-    u_char                    *p;
     ngx_str_t                 *name;
     ngx_uint_t                 i;
     maint_str_t               *v, title, message, notify;
@@ -616,43 +680,8 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
     }
 
     if (json) {
-        n = 0;
-        p = out;
-
-        p = ngx_maint_json_lit(p, &n, "{\"type\":\"urn:ngx-maint:");
-        p = ngx_maint_json_lit(p, &n, (char *) name->data);
-        p = ngx_maint_json_lit(p, &n, "\"");
-        p = ngx_maint_json_str(p, &n, "title", headline, ngx_strlen(headline));
-
-        /* ",\"status\":NNN" */
-        n += ngx_sprintf(status, ",\"status\":%ui", status_code) - status;
-        if (p) {
-            p = ngx_sprintf(p, ",\"status\":%ui", status_code);
-        }
-
-        if (w && message.len) {
-            p = ngx_maint_json_str(p, &n, "detail", message.data,
-                                   message.len);
-
-        } else {
-            p = ngx_maint_json_str(p, &n, "detail", detail,
-                                   ngx_strlen(detail));
-        }
-
-        if (w) {
-            p = ngx_maint_json_str(p, &n, "window_id", w->id.data,
-                                   w->id.len);
-            p = ngx_maint_json_str(p, &n, "window_title", title.data,
-                                   title.len);
-            p = ngx_maint_json_str(p, &n, "starts_at", w->starts_at,
-                                   MAINT_RFC3339_LEN);
-            p = ngx_maint_json_str(p, &n, "ends_at", w->ends_at,
-                                   MAINT_RFC3339_LEN);
-        }
-
-        (void) ngx_maint_json_lit(p, &n, "}\n");
-
-        return n;
+        return ngx_maint_render_json(name, headline, detail, w, &title,
+                                     &message, status_code, out);
     }
 
     ngx_memzero(&vars, sizeof(vars));

@@ -1,6 +1,6 @@
 /*
  * ngx_maint_session.c: the app's session cookie at the edge
- * (docs/sessions.md).  It owns:
+ * (docs/sessions.md), what Redis knows of it.  It owns:
  *
  *   - the per-worker cache of what Redis knows about a session (its
  *     registry facts and whether it is on the blacklist), each entry
@@ -10,19 +10,29 @@
  *     its SHA-256, the id Redis knows it by, is computed once, when the
  *     entry is made;
  *   - the lookups for sessions the cache cannot answer, sent in the same
- *     batch as the state read (ngx_maint_state.c), so the common case costs
- *     no round trip of its own;
- *   - logging a session off: the cookie removed from the request, expired
- *     in the response;
+ *     batch as the state read (it joins the reader's batches,
+ *     ngx_maint_state_join()), so the common case costs no round trip of
+ *     its own;
+ *   - the verdict on the request's sessions, and the sessions the
+ *     upstream creates;
  *   - the registry writes: sessions the upstream creates, and "last seen"
  *     at most once a minute per session and worker, never waited for.
+ *
+ * The cookie's values in the request, what the upstream receives and the
+ * expiry of a logged-off cookie: ngx_maint_session_cookie.c.
  */
 
-#include "ngx_maint_module.h"       /* ngx_config.h first, as NGINX needs */
+#include "ngx_maint_session.h"      /* ngx_config.h first, as NGINX needs */
+#include "ngx_maint_session_cookie.h"
+#include "ngx_maint_reader.h"
+#include "ngx_maint_state.h"
+#include "ngx_maint_clock.h"
+#include "ngx_maint_redis.h"
+#include "ngx_maint_reply.h"
 #include "maint_codec.h"
-#include "maint_hash.h"
-
-#include <openssl/rand.h>
+#include "maint_session.h"
+#include "ngx_maint_metrics.h"
+#include "maint_cookie.h"
 
 
 #define NGX_MAINT_SESSION_CACHE   10000     /* entries per worker */
@@ -87,10 +97,6 @@ typedef struct {
 
 static ngx_maint_session_t *ngx_maint_session_get(const u_char *key,
     ngx_maint_sref_t *create);
-static int ngx_maint_session_collect_pair(void *data, const char *name,
-    size_t name_len, const char *value, size_t len);
-static void ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx,
-    const char *value, size_t len);
 static void ngx_maint_on_session(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_registry_write(redisAsyncContext *ac, void *reply,
@@ -101,21 +107,16 @@ static ngx_int_t ngx_maint_session_exists(ngx_maint_session_t *s);
 static void ngx_maint_session_write(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, const u_char *id,
     ngx_uint_t created);
-static size_t ngx_maint_printable(u_char *dst, u_char *src, size_t len,
-    size_t max);
 static void ngx_maint_session_free(ngx_maint_session_t *s);
 static void ngx_maint_session_send(int argc, const char **argv,
     const size_t *argvlen);
 static void ngx_maint_pending_free(void);
-static int ngx_maint_upstream_pair(void *data, const char *name,
-    size_t name_len, const char *value, size_t len);
-static ngx_flag_t ngx_maint_sets_cookie(ngx_table_elt_t *h, ngx_str_t *name);
-static ngx_int_t ngx_maint_expire_cookie(ngx_http_request_t *r,
-    ngx_maint_loc_conf_t *lcf);
+static void ngx_maint_session_redis_ready(void *data);
+static ngx_int_t ngx_maint_session_join(uintptr_t gen, void *data);
+static ngx_int_t ngx_maint_session_send_lookups(uintptr_t gen);
 
 
 static ngx_maint_sessions_t  ngx_maint_sessions;
-static u_char                ngx_maint_sip_key[16];
 static ngx_str_t             ngx_maint_pending[NGX_MAINT_PENDING_MAX];
 static ngx_uint_t            ngx_maint_npending;
 
@@ -134,9 +135,15 @@ ngx_maint_session_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
     ngx_queue_init(&ss->lru);
     ngx_queue_init(&ss->send);
 
-    if (RAND_bytes(ngx_maint_sip_key, sizeof(ngx_maint_sip_key)) != 1) {
+    ngx_maint_session_cookie_init(cycle->log);
+
+    if (ngx_maint_redis_on_ready(ngx_maint_session_redis_ready, NULL)
+        != NGX_OK
+        || ngx_maint_state_join(ngx_maint_session_join, NULL, NULL)
+           != NGX_OK)
+    {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
-                      "maint: no random bytes for the session cache key");
+                      "maint: cannot join the redis reads");
     }
 }
 
@@ -171,8 +178,8 @@ ngx_maint_session_exit_worker(void)
 
 /* the connection is ready again: the registrations kept meanwhile go */
 
-void
-ngx_maint_session_redis_ready(void)
+static void
+ngx_maint_session_redis_ready(void *data)
 {
     ngx_uint_t  i;
 
@@ -229,216 +236,6 @@ ngx_maint_session_send(int argc, const char **argv, const size_t *argvlen)
     ngx_maint_pending[ngx_maint_npending].data = (u_char *) cmd;
     ngx_maint_pending[ngx_maint_npending].len = len;
     ngx_maint_npending++;
-}
-
-
-/* Calls handler for every pair named "name" in the request's Cookie headers */
-
-void
-ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
-    maint_cookie_pt handler, void *data)
-{
-#if (nginx_version >= 1023000)
-    ngx_table_elt_t  *h;
-
-    for (h = r->headers_in.cookie; h; h = h->next) {
-        (void) maint_cookie_values((char *) h->value.data, h->value.len,
-                                   (char *) name->data, name->len, handler,
-                                   data);
-    }
-#else
-    ngx_uint_t         i;
-    ngx_table_elt_t  **h;
-
-    h = r->headers_in.cookies.elts;
-
-    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
-        (void) maint_cookie_values((char *) h[i]->value.data,
-                                   h[i]->value.len, (char *) name->data,
-                                   name->len, handler, data);
-    }
-#endif
-}
-
-
-/* Calls visit for every pair of the request's Cookie headers */
-
-static void
-ngx_maint_cookie_pairs(ngx_http_request_t *r, maint_cookie_filter_pt visit,
-    void *data)
-{
-    ngx_table_elt_t   *h;
-#if (nginx_version >= 1023000)
-
-    for (h = r->headers_in.cookie; h; h = h->next) {
-#else
-    ngx_uint_t         i;
-    ngx_table_elt_t  **hs;
-
-    hs = r->headers_in.cookies.elts;
-
-    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
-        h = hs[i];
-#endif
-        (void) maint_cookie_filter((char *) h->value.data, h->value.len,
-                                   visit, data, NULL);
-    }
-}
-
-
-/*
- * The request's cookies, read once: the values of the session cookie, and
- * whether anything must go before the upstream sees the headers (an alias
- * of the session cookie, an edge cookie), so that a request with nothing
- * to remove has its headers read only here.  Every value is either
- * checked or stripped from the request the upstream receives
- * (ngx_maint_cookies_upstream): those too long or with bytes outside
- * printable ASCII, those the site's pattern does not describe, and those
- * beyond what one request may have looked up are stripped.  More values
- * than anyone can legitimately hold is treated as an ended session.
- */
-
-void
-ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf)
-{
-    if (ctx->sessions_read) {
-        return;
-    }
-
-    ctx->sessions_read = 1;
-
-    ngx_maint_cookie_pairs(r, ngx_maint_session_collect_pair, ctx);
-
-    if (ctx->too_many) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "maint: more than %d \"%V\" cookies, logging off",
-                      NGX_MAINT_MAX_SESSIONS, &lcf->session_cookie);
-    }
-}
-
-
-static ngx_flag_t
-ngx_maint_session_checkable(ngx_maint_loc_conf_t *lcf, const char *value,
-    size_t len)
-{
-    size_t     i;
-#if (NGX_PCRE)
-    ngx_str_t  v;
-#endif
-
-    if (len > MAINT_COOKIE_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        if ((u_char) value[i] < 0x20 || (u_char) value[i] >= 0x7f) {
-            return 0;
-        }
-    }
-
-#if (NGX_PCRE)
-    if (lcf->session_pattern) {
-        v.data = (u_char *) value;
-        v.len = len;
-
-        if (ngx_regex_exec(lcf->session_pattern, &v, NULL, 0) < 0) {
-            return 0;
-        }
-    }
-#endif
-
-    return 1;
-}
-
-
-static int
-ngx_maint_session_collect_pair(void *data, const char *name,
-    size_t name_len, const char *value, size_t len)
-{
-    ngx_maint_ctx_t  *ctx = data;
-
-    ngx_str_t             *cookie;
-    ngx_maint_loc_conf_t  *lcf;
-
-    lcf = ngx_http_get_module_loc_conf(ctx->request, ngx_maint_module);
-    cookie = &lcf->session_cookie;
-
-    if (cookie->len) {
-        switch (maint_cookie_name(name, name_len, (char *) cookie->data,
-                                  cookie->len))
-        {
-        case MAINT_NAME_EXACT:
-            ngx_maint_session_collect_one(ctx, value, len);
-            return 1;
-
-        case MAINT_NAME_ALIAS:
-            ctx->foreign = 1;
-            return 1;
-        }
-    }
-
-    if (ngx_maint_edge_cookie(name, name_len)) {
-        ctx->foreign = 1;
-    }
-
-    return 1;
-}
-
-
-static void
-ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, const char *value,
-    size_t len)
-{
-    ngx_uint_t             i;
-    ngx_maint_sref_t      *ref;
-    ngx_maint_loc_conf_t  *lcf;
-
-    /* an empty value is no session to anyone: it stays */
-
-    if (len == 0 || (len <= 2 && value[0] == '"')) {
-        return;
-    }
-
-    if (ctx->nsessions == NGX_MAINT_MAX_SESSIONS) {
-        ctx->too_many = 1;
-        return;
-    }
-
-    /* one value in the context; room for all only when there are more */
-
-    if (ctx->nsessions == 0) {
-        ctx->sessions = &ctx->session;
-
-    } else if (ctx->sessions == &ctx->session) {
-        ref = ngx_palloc(ctx->request->pool,
-                         NGX_MAINT_MAX_SESSIONS * sizeof(ngx_maint_sref_t));
-        if (ref == NULL) {
-            ctx->too_many = 1;          /* cannot check them: log off */
-            return;
-        }
-
-        ref[0] = ctx->session;
-        ctx->sessions = ref;
-    }
-
-    ref = &ctx->sessions[ctx->nsessions];
-
-    maint_siphash(ngx_maint_sip_key, value, len, ref->key, sizeof(ref->key));
-
-    for (i = 0; i < ctx->nsessions; i++) {
-        if (ngx_memcmp(ctx->sessions[i].key, ref->key, sizeof(ref->key)) == 0)
-        {
-            return;                     /* the same value twice */
-        }
-    }
-
-    lcf = ngx_http_get_module_loc_conf(ctx->request, ngx_maint_module);
-
-    ref->value = (u_char *) value;
-    ref->len = len;
-    ref->strip = !ngx_maint_session_checkable(lcf, value, len);
-    ctx->nsessions++;
 }
 
 
@@ -534,13 +331,29 @@ ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
 
 
 /*
- * Called by the reader while it builds a batch, after HMGET <state>:
- * HMGET <session:id> ... and EXISTS <revoked:id> for every queued lookup.
- * Returns the number of commands queued (each reply is reported to
- * ngx_maint_state_batch_reply()), or NGX_ERROR.
+ * This part of every read's batch (ngx_maint_reader.h), after the state
+ * read's HMGET: HMGET <session:id> ... and EXISTS <revoked:id> for every
+ * queued lookup.  Returns the number of commands queued (each reply is
+ * reported to ngx_maint_state_batch_reply()), or NGX_ERROR, the read
+ * failed.
  */
 
-ngx_int_t
+static ngx_int_t
+ngx_maint_session_join(uintptr_t gen, void *data)
+{
+    ngx_int_t  n;
+
+    n = ngx_maint_session_send_lookups(gen);
+
+    if (n == NGX_ERROR) {
+        ngx_maint_state_batch_failed("cannot queue session lookups");
+    }
+
+    return n;
+}
+
+
+static ngx_int_t
 ngx_maint_session_send_lookups(uintptr_t gen)
 {
     u_char                 key[NGX_MAINT_KEY_MAX];
@@ -652,32 +465,6 @@ ngx_maint_session_exists(ngx_maint_session_t *s)
     s->nforms = 0;
 
     return rc;
-}
-
-
-static int64_t
-ngx_maint_reply_ms(redisReply *rr)
-{
-    ngx_int_t  v;
-
-    if (rr->type != REDIS_REPLY_STRING || rr->len == 0 || rr->len > 18) {
-        return -1;
-    }
-
-    v = ngx_atoof((u_char *) rr->str, rr->len);
-
-    return v == NGX_ERROR ? -1 : (int64_t) v;
-}
-
-
-static size_t
-ngx_maint_reply_name(redisReply *rr, u_char *out, size_t max)
-{
-    if (rr->type != REDIS_REPLY_STRING) {
-        return 0;
-    }
-
-    return ngx_maint_printable(out, (u_char *) rr->str, rr->len, max);
 }
 
 
@@ -890,149 +677,6 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     return NGX_OK;
 }
 
-
-/*
- * What the upstream receives: every Cookie header without the edge's own
- * cookies, without the session cookie under any other name an app may
- * read it by, and without the values of the session cookie that were not
- * checked, or all of them when the session is logged off (the response
- * then expires it).  ctx is NULL in a "maint off" location: only the
- * edge's cookies go.  Headers are rewritten only when something goes.
- */
-
-typedef struct {
-    ngx_maint_ctx_t       *ctx;
-    ngx_maint_loc_conf_t  *lcf;
-    ngx_uint_t             dropped;
-} ngx_maint_upstream_t;
-
-
-static ngx_flag_t
-ngx_maint_session_strips(ngx_maint_ctx_t *ctx)
-{
-    ngx_uint_t  i;
-
-    if (ctx->revoked) {
-        return 1;
-    }
-
-    for (i = 0; i < ctx->nsessions; i++) {
-        if (ctx->sessions[i].strip) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-ngx_int_t
-ngx_maint_cookies_upstream(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf)
-{
-    u_char                *p;
-    size_t                 len;
-    ngx_table_elt_t       *h;
-    ngx_maint_upstream_t   u;
-#if (nginx_version < 1023000)
-    ngx_uint_t             i;
-    ngx_table_elt_t      **hs;
-#endif
-
-    if (ctx && !ctx->foreign && !ngx_maint_session_strips(ctx)) {
-        return NGX_OK;                  /* nothing goes: the common case */
-    }
-
-    u.ctx = ctx;
-    u.lcf = lcf;
-
-#if (nginx_version >= 1023000)
-    for (h = r->headers_in.cookie; h; h = h->next) {
-#else
-    hs = r->headers_in.cookies.elts;
-
-    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
-        h = hs[i];
-#endif
-        u.dropped = 0;
-
-        (void) maint_cookie_filter((char *) h->value.data, h->value.len,
-                                   ngx_maint_upstream_pair, &u, NULL);
-        if (u.dropped == 0) {
-            continue;
-        }
-
-        p = ngx_pnalloc(r->pool, h->value.len + 1);
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        len = maint_cookie_filter((char *) h->value.data, h->value.len,
-                                  ngx_maint_upstream_pair, &u, (char *) p);
-        p[len] = '\0';
-
-        h->value.data = p;
-        h->value.len = len;
-    }
-
-    return NGX_OK;
-}
-
-
-static int
-ngx_maint_upstream_pair(void *data, const char *name, size_t name_len,
-    const char *value, size_t len)
-{
-    ngx_maint_upstream_t  *u = data;
-
-    int                keep;
-    u_char             key[16];
-    ngx_uint_t         i;
-    ngx_maint_ctx_t   *ctx = u->ctx;
-
-    keep = 1;
-
-    if (ngx_maint_edge_cookie(name, name_len)) {
-        keep = 0;
-
-    } else if (ctx && u->lcf->session_cookie.len) {
-        switch (maint_cookie_name(name, name_len,
-                                  (char *) u->lcf->session_cookie.data,
-                                  u->lcf->session_cookie.len))
-        {
-        case MAINT_NAME_ALIAS:
-            keep = 0;
-            break;
-
-        case MAINT_NAME_EXACT:
-            if (ctx->revoked) {
-                keep = 0;
-                break;
-            }
-
-            /* the checked values were collected; empty ones stay */
-
-            maint_siphash(ngx_maint_sip_key, value, len, key, sizeof(key));
-
-            for (i = 0; i < ctx->nsessions; i++) {
-                if (ngx_memcmp(ctx->sessions[i].key, key, sizeof(key)) == 0) {
-                    keep = !ctx->sessions[i].strip;
-                    break;
-                }
-            }
-
-            break;
-        }
-    }
-
-    if (!keep) {
-        u->dropped++;
-    }
-
-    return keep;
-}
-
-
 /*
  * The header filter's part, for a main request in a location with a
  * session cookie: expires a logged-off cookie (unless the upstream sets
@@ -1093,7 +737,7 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
         /* whatever this worker knew of that session is to be read again */
 
-        maint_siphash(ngx_maint_sip_key, value, vlen, key, sizeof(key));
+        ngx_maint_session_key(value, vlen, key);
 
         s = ngx_maint_session_get(key, NULL);
         if (s) {
@@ -1106,76 +750,6 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     if (ctx->expire_cookie && !sets) {
         return ngx_maint_expire_cookie(r, lcf);
-    }
-
-    return NGX_OK;
-}
-
-
-/* "NAME=" at the start of a Set-Cookie header */
-
-static ngx_flag_t
-ngx_maint_sets_cookie(ngx_table_elt_t *h, ngx_str_t *name)
-{
-    u_char  *p, *last;
-
-    if (h->key.len != sizeof("Set-Cookie") - 1
-        || ngx_strncasecmp(h->key.data, (u_char *) "Set-Cookie",
-                           sizeof("Set-Cookie") - 1) != 0)
-    {
-        return 0;
-    }
-
-    p = h->value.data;
-    last = p + h->value.len;
-
-    while (p < last && (*p == ' ' || *p == '\t')) {
-        p++;
-    }
-
-    if ((size_t) (last - p) <= name->len
-        || ngx_strncmp(p, name->data, name->len) != 0)
-    {
-        return 0;
-    }
-
-    for (p += name->len; p < last && (*p == ' ' || *p == '\t'); p++) {
-        /* void */
-    }
-
-    return p < last && *p == '=';
-}
-
-
-static ngx_int_t
-ngx_maint_expire_cookie(ngx_http_request_t *r, ngx_maint_loc_conf_t *lcf)
-{
-    u_char  *p, *v;
-    size_t   len;
-
-    len = lcf->session_cookie.len
-          + sizeof("=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
-                   "; Path=") - 1
-          + lcf->session_path.len
-          + sizeof("; Domain=") - 1 + lcf->session_domain.len;
-
-    v = ngx_pnalloc(r->pool, len);
-    if (v == NULL) {
-        return NGX_ERROR;
-    }
-
-    p = ngx_sprintf(v, "%V=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 "
-                    "GMT; Path=%V", &lcf->session_cookie, &lcf->session_path);
-
-    if (lcf->session_domain.len) {
-        p = ngx_sprintf(p, "; Domain=%V", &lcf->session_domain);
-    }
-
-    if (ngx_maint_add_header(r, "Set-Cookie", sizeof("Set-Cookie") - 1, v,
-                             p - v)
-        == NULL)
-    {
-        return NGX_ERROR;
     }
 
     return NGX_OK;
@@ -1312,26 +886,6 @@ ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     if (created) {
         ngx_maint_metric_inc(NGX_MAINT_M_SESSIONS_REGISTERED);
     }
-}
-
-
-/*
- * Text from a request header or a variable, for the registry and the
- * admin API's JSON: printable ASCII only, anything else becomes "?".
- */
-
-static size_t
-ngx_maint_printable(u_char *dst, u_char *src, size_t len, size_t max)
-{
-    size_t  i;
-
-    len = ngx_min(len, max);
-
-    for (i = 0; i < len; i++) {
-        dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
-    }
-
-    return len;
 }
 
 

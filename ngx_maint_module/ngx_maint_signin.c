@@ -23,6 +23,8 @@
 #include "maint_hash.h"
 #include "maint_http.h"
 #include "maint_default_page.h"
+#include "ngx_maint_cookie.h"
+#include "ngx_maint_clock.h"
 
 
 #define NGX_MAINT_SIGNIN_BODY_MAX  8192

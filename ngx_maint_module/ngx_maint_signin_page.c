@@ -12,6 +12,7 @@
 #include "maint_bypass.h"
 #include "maint_hash.h"
 #include "maint_default_page.h"
+#include "ngx_maint_clock.h"
 
 
 #define NGX_MAINT_CSRF_MAX_AGE     "3600"   /* MAINT_CSRF_TTL */

@@ -1,105 +1,47 @@
 /*
- * ngx_maint_state.c: the freshness promise.  A request in a "maint on"
- * location is decided on a read of the state that was sent to Redis after
- * the request arrived.  Reads are coalesced: a request joins the list of
- * requests waiting for the next read; one read is sent at the end of the
- * event loop iteration and its reply releases everybody who was waiting
- * when it was sent.  Reads are pipelined: a new one goes out for the
- * requests of a new iteration even while earlier ones are in flight (up to
- * NGX_MAINT_BATCHES), so a request waits about one round trip, not two.
+ * ngx_maint_state.c: the state read, the first part of every read's batch
+ * (ngx_maint_reader.c): what it asks Redis and what the replies mean.
  *
  * A read is one command, HMGET <prefix>state version revocations lease_ms.
  * Only when the version differs from the one held is the snapshot fetched
  * and decoded, one fetch at a time: a read that sees a new version while a
  * fetch is on its way waits for that fetch, which Redis runs after the
  * read and so returns what the read saw or newer.  A read completes once
- * the state it saw is in place.  Once a second a TIME rides along to keep the
- * fleet clock: windows open and close on Redis's clock, not on each
- * gateway's own.  Lookups of sessions the worker's cache cannot answer
- * ride along too (ngx_maint_session.c); a read is done when every reply
- * is in.
- *
- * The lease: maint-admind acknowledges a change only lease_ms after Redis
- * applied it, and says so in the state (lease_ms).  A read sent at T saw
- * every change applied before T, so every change it missed is acknowledged
- * after T + lease_ms: until then a request may be decided on that read and
- * still be decided on every change acknowledged before it arrived.  Under
- * steady traffic a worker so reads about twice per lease (a read goes out
- * in the background once half of it is gone), not once per loop iteration,
- * and requests do not wait.  Without lease_ms (0, or no maint-admind) every
- * request waits for a read of its own, as above.
- *
- * When a read fails or times out the worker is "degraded": requests are
- * decided at once by the location's maint_on_redis_error policy (the last
- * known state while it is younger than stale=, then open or closed) until
- * a read succeeds again; a probe read is sent whenever none is in flight.
+ * the state it saw is in place (held in ngx_maint_current.c).  Once a
+ * second a TIME rides along to keep the fleet clock (ngx_maint_clock.c):
+ * windows open and close on Redis's clock, not on each gateway's own.
+ * The revocations counter each read saw says how long the session
+ * verdicts the workers cache stay true (ngx_maint_session.c).
  */
 
-#include "ngx_maint_module.h"
+#include "ngx_maint_state.h"
+#include "ngx_maint_reader.h"
+#include "ngx_maint_current.h"
+#include "ngx_maint_clock.h"
+#include "ngx_maint_redis.h"
+#include "ngx_maint_reply.h"
+#include "ngx_maint_metrics.h"
 
 
-#define NGX_MAINT_BATCHES  4        /* reads in flight per worker, at most */
 #define NGX_MAINT_LEASE_MAX  1000   /* ms: a longer lease_ms is ignored */
-
-
-/* one read in flight and the requests it serves */
-
-typedef struct {
-    ngx_queue_t             waiting;
-    uintptr_t               gen;            /* 0: the slot is free */
-    ngx_uint_t              outstanding;    /* replies still to come */
-    ngx_msec_t              sent_at;
-    ngx_msec_t              deadline;       /* of its replies */
-    ngx_uint_t              sent_us;        /* precise, for the histogram */
-    uint64_t                revocations;    /* as this read saw them */
-    ngx_uint_t              lease_us;       /* as this read saw it */
-    unsigned                awaits:1;       /* the fetch on its way */
-} ngx_maint_batch_t;
 
 
 typedef struct {
     ngx_maint_main_conf_t  *mcf;
     ngx_log_t              *log;
 
-    ngx_queue_t             pending;        /* waiting for the next read */
-    ngx_maint_batch_t       batch[NGX_MAINT_BATCHES];
-    ngx_uint_t              nbatches;       /* in flight */
-    uintptr_t               gen;            /* of the last read sent */
-
-    ngx_event_t             flush;          /* posted: send the next read */
-    ngx_event_t             reply_timer;    /* the earliest batch deadline */
-    ngx_event_t             deadline_timer; /* the earliest waiting request */
-
     uint64_t                revocations;    /* as the last reply saw them */
-    ngx_msec_t              sent_at;        /* of the last read sent */
 
-    unsigned                degraded:1;
-    unsigned                have_ok:1;
-    unsigned                exiting:1;
-    unsigned                clock_valid:1;
-    unsigned                probe:1;        /* a read with nobody waiting */
-    unsigned                behind:1;       /* Redis has a version we
-                                               cannot decode */
     unsigned                fetching:1;     /* a snapshot is on its way */
 
-    ngx_msec_t              ok_sent_at;     /* last successful read */
-    ngx_uint_t              lease_until;    /* monotonic us; 0: none */
-    ngx_uint_t              lease_us;
-    ngx_msec_t              ok_at;
-
-    ngx_maint_state_t      *current;
-    int64_t                 bad_version;    /* logged, not decoded again */
-
-    int64_t                 clock_base;     /* Redis ms at clock_mono */
-    ngx_msec_t              clock_mono;
-    ngx_msec_t              clock_at;
+    ngx_msec_t              clock_at;       /* last TIME sent */
     time_t                  time_refused;   /* last logged TIME error */
     time_t                  read_refused;   /* last logged read error */
 
     ngx_str_t               cmd_time;       /* formatted once per worker */
     ngx_str_t               cmd_version;
     ngx_str_t               cmd_snapshot;
-} ngx_maint_reader_t;
+} ngx_maint_state_read_t;
 
 
 #define NGX_MAINT_CLOCK_EVERY       1000
@@ -113,45 +55,36 @@ typedef struct {
 
 
 static ngx_int_t ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which);
-static void ngx_maint_flush_handler(ngx_event_t *ev);
-static void ngx_maint_reply_timeout(ngx_event_t *ev);
-static void ngx_maint_send_read(void);
-static ngx_flag_t ngx_maint_leased(void);
-static void ngx_maint_probe(void);
-static ngx_maint_batch_t *ngx_maint_batch(uintptr_t gen);
-static void ngx_maint_batch_arm(void);
+static ngx_int_t ngx_maint_state_send(uintptr_t gen, void *data);
+static void ngx_maint_state_failed(void *data);
 static void ngx_maint_on_time(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_version(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply,
     void *data);
-static ngx_int_t ngx_maint_reply_int(redisReply *rr, int64_t *v);
+static const char *ngx_maint_version_check(redisReply *rr,
+    int64_t *version, int64_t *revocations);
+static ngx_int_t ngx_maint_state_field(redisReply *rr, const char *name,
+    int64_t *v);
+static void ngx_maint_fetch(ngx_maint_batch_t *b, void *data);
 static ngx_int_t ngx_maint_install(int64_t version, const char *json,
     size_t len);
-static void ngx_maint_read_done(ngx_maint_batch_t *b);
 static void ngx_maint_fetched(void);
-static void ngx_maint_read_failed(const char *reason);
-static void ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok);
-static void ngx_maint_deadline_handler(ngx_event_t *ev);
-static void ngx_maint_deadline_arm(ngx_msec_t deadline);
-static void ngx_maint_report(void);
 
 
-static ngx_maint_reader_t  ngx_maint_reader;
+static ngx_maint_state_read_t  ngx_maint_state_read;
 
 
 void
 ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
 {
-    ngx_uint_t           i;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
-    ngx_memzero(rd, sizeof(ngx_maint_reader_t));
+    ngx_memzero(rd, sizeof(ngx_maint_state_read_t));
 
     rd->mcf = mcf;
     rd->log = cycle->log;
-    rd->bad_version = -1;
 
     if (ngx_maint_format_command(&rd->cmd_time, 0) != NGX_OK
         || ngx_maint_format_command(&rd->cmd_version, 1) != NGX_OK
@@ -161,54 +94,26 @@ ngx_maint_state_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
                       "maint: cannot format the state read commands");
     }
 
-    ngx_queue_init(&rd->pending);
+    ngx_maint_reader_init(cycle, mcf);
 
-    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
-        ngx_queue_init(&rd->batch[i].waiting);
+    /* first in every batch: the parts that join later come after it */
+
+    if (ngx_maint_state_join(ngx_maint_state_send, ngx_maint_state_failed,
+                             NULL)
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                      "maint: cannot join the redis reads");
     }
-
-    rd->flush.handler = ngx_maint_flush_handler;
-    rd->flush.log = cycle->log;
-    rd->flush.data = &ngx_maint_event_owner;
-
-    /*
-     * Not cancelable: a worker that is shutting down still waits for the
-     * reads its requests are waiting for; the wait is bounded by "timeout".
-     */
-    rd->reply_timer.handler = ngx_maint_reply_timeout;
-    rd->reply_timer.log = cycle->log;
-    rd->reply_timer.data = &ngx_maint_event_owner;
-
-    /* not cancelable either: waiting requests are answered on time */
-    rd->deadline_timer.handler = ngx_maint_deadline_handler;
-    rd->deadline_timer.log = cycle->log;
-    rd->deadline_timer.data = &ngx_maint_event_owner;
 }
 
 
 void
 ngx_maint_state_exit_worker(void)
 {
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
-    rd->exiting = 1;
-
-    if (rd->reply_timer.timer_set) {
-        ngx_del_timer(&rd->reply_timer);
-    }
-
-    if (rd->deadline_timer.timer_set) {
-        ngx_del_timer(&rd->deadline_timer);
-    }
-
-    if (rd->flush.posted) {
-        ngx_delete_posted_event(&rd->flush);
-    }
-
-    if (rd->current) {
-        ngx_maint_state_release(rd->current);
-        rd->current = NULL;
-    }
+    ngx_maint_reader_exit();
 
     redisFreeCommand((char *) rd->cmd_time.data);
     redisFreeCommand((char *) rd->cmd_version.data);
@@ -239,8 +144,8 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
         len = redisFormatCommand(&out, "TIME");
 
     } else {
-        argv[1] = (char *) ngx_maint_reader.mcf->key_state.data;
-        argvlen[1] = ngx_maint_reader.mcf->key_state.len;
+        argv[1] = (char *) ngx_maint_state_read.mcf->key_state.data;
+        argvlen[1] = ngx_maint_state_read.mcf->key_state.len;
 
         argc = 5;
 
@@ -265,241 +170,60 @@ ngx_maint_format_command(ngx_str_t *cmd, ngx_uint_t which)
 
 
 /*
- * Called by the handler for a request that needs a decision.  NGX_OK: the
- * context says what to decide on (have_read, read_ok, source); NGX_AGAIN:
- * the request waits for the next read and will be woken by posting its
- * connection's write event.  "lookups": sessions of the request that need
- * reading; a recent read does not answer those.
+ * The state read's part of a batch: TIME (once a second, or until the
+ * clock has a sample) and HMGET <prefix>state.  On a failure the read
+ * fails, saying why.
  */
 
-ngx_int_t
-ngx_maint_state_acquire(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf, ngx_uint_t lookups)
+static ngx_int_t
+ngx_maint_state_send(uintptr_t gen, void *data)
 {
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
-    if (lcf->max_staleness && lookups == 0
-        && rd->have_ok && !rd->degraded && rd->current
-        && ngx_current_msec - rd->ok_sent_at <= lcf->max_staleness)
+    ngx_int_t  n;
+
+    n = 0;
+
+    if (!ngx_maint_clock_valid()
+        || ngx_current_msec - rd->clock_at >= NGX_MAINT_CLOCK_EVERY)
     {
-        ctx->have_read = 1;
-        ctx->read_ok = 1;
-        ctx->source = NGX_MAINT_SRC_RECENT;
-        return NGX_OK;
-    }
-
-    if (lookups == 0 && rd->lease_until && !rd->degraded && rd->current
-        && ngx_maint_leased())
-    {
-        ctx->have_read = 1;
-        ctx->read_ok = 1;
-        ngx_maint_metric_inc(NGX_MAINT_M_LEASED);
-        return NGX_OK;
-    }
-
-    if (rd->degraded || rd->exiting) {
-        /* decide now by policy; keep probing Redis in the background */
-
-        ngx_maint_probe();
-
-        ctx->have_read = 1;
-        ctx->read_ok = 0;
-        return NGX_OK;
-    }
-
-    /*
-     * The request's own deadline, over all its waits: one timer for every
-     * waiting request (set for the earliest), not one each.
-     */
-
-    if (!ctx->parked) {
-        ctx->parked = 1;
-        ctx->deadline = ngx_current_msec + rd->mcf->timeout;
-    }
-
-    ngx_maint_deadline_arm(ctx->deadline);
-
-    ngx_queue_insert_tail(&rd->pending, &ctx->queue);
-    ctx->waiting = 1;
-
-    if (!rd->flush.posted) {
-        ngx_post_event(&rd->flush, &ngx_posted_events);
-    }
-
-    ngx_maint_metric_inc(NGX_MAINT_M_WAITED);
-
-    return NGX_AGAIN;
-}
-
-
-void
-ngx_maint_state_forget(ngx_maint_ctx_t *ctx)
-{
-    ngx_event_t  *wev;
-
-    if (!ctx->waiting) {
-        return;
-    }
-
-    ngx_queue_remove(&ctx->queue);
-    ctx->waiting = 0;
-
-    wev = ctx->request->connection->write;
-
-    if (wev->posted) {
-        ngx_delete_posted_event(wev);
-    }
-}
-
-
-/*
- * Within the lease of the newest successful read?  Once half of it is
- * gone, a read goes out in the background, so that under steady traffic
- * nobody waits.  The clock is read here, after the request arrived:
- * later than its arrival, never earlier, so the test is on the safe side.
- */
-
-static ngx_flag_t
-ngx_maint_leased(void)
-{
-    ngx_uint_t           now;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    now = ngx_maint_monotonic_us();
-
-    if (now >= rd->lease_until) {
-        return 0;
-    }
-
-    if (rd->lease_until - now < rd->lease_us / 2) {
-        ngx_maint_probe();
-    }
-
-    return 1;
-}
-
-
-static void
-ngx_maint_deadline_arm(ngx_msec_t deadline)
-{
-    ngx_msec_int_t       left;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->deadline_timer.timer_set
-        && (ngx_msec_int_t) (rd->deadline_timer.timer.key - deadline) <= 0)
-    {
-        return;                         /* an earlier one is armed already */
-    }
-
-    left = (ngx_msec_int_t) (deadline - ngx_current_msec);
-
-    ngx_add_timer(&rd->deadline_timer, left > 0 ? (ngx_msec_t) left : 1);
-}
-
-
-/*
- * Requests whose deadline passed before their read came back go on by the
- * failure policy (the read itself goes on); the timer is armed again for
- * the earliest of those still waiting.
- */
-
-static void
-ngx_maint_deadline_handler(ngx_event_t *ev)
-{
-    ngx_uint_t           i, left;
-    ngx_msec_t           next;
-    ngx_queue_t         *q, *qn, *lists[NGX_MAINT_BATCHES + 1];
-    ngx_maint_ctx_t     *ctx;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
-        lists[i] = &rd->batch[i].waiting;
-    }
-
-    lists[NGX_MAINT_BATCHES] = &rd->pending;
-    next = 0;
-    left = 0;
-
-    for (i = 0; i <= NGX_MAINT_BATCHES; i++) {
-        for (q = ngx_queue_head(lists[i]); q != ngx_queue_sentinel(lists[i]);
-             q = qn)
+        if (ngx_maint_redis_formatted(ngx_maint_on_time, (void *) gen,
+                                      &rd->cmd_time)
+            != NGX_OK)
         {
-            qn = ngx_queue_next(q);
-            ctx = ngx_queue_data(q, ngx_maint_ctx_t, queue);
-
-            if ((ngx_msec_int_t) (ctx->deadline - ngx_current_msec) > 0) {
-                if (!left++ || (ngx_msec_int_t) (ctx->deadline - next) < 0) {
-                    next = ctx->deadline;
-                }
-
-                continue;
-            }
-
-            ngx_queue_remove(q);
-
-            ctx->waiting = 0;
-            ctx->have_read = 1;
-            ctx->read_ok = 0;
-
-            ngx_maint_metric_inc(NGX_MAINT_M_WAIT_TIMEOUTS);
-
-            ngx_post_event(ctx->request->connection->write,
-                           &ngx_posted_events);
+            ngx_maint_state_batch_failed("cannot queue TIME");
+            return NGX_ERROR;
         }
+
+        n++;
+        rd->clock_at = ngx_current_msec;
     }
 
-    if (left) {
-        ngx_maint_deadline_arm(next);
+    if (ngx_maint_redis_formatted(ngx_maint_on_version, (void *) gen,
+                                  &rd->cmd_version)
+        != NGX_OK)
+    {
+        ngx_maint_state_batch_failed("cannot queue HMGET");
+        return NGX_ERROR;
     }
+
+    return n + 1;
 }
 
 
-ngx_maint_state_t *
-ngx_maint_state_current(void)
+/* every read in flight failed: so did a fetch on its way */
+
+static void
+ngx_maint_state_failed(void *data)
 {
-    ngx_maint_state_t  *st;
-
-    st = ngx_maint_reader.current;
-
-    if (st) {
-        st->refs++;
-    }
-
-    return st;
-}
-
-
-int64_t
-ngx_maint_state_version(void)
-{
-    return ngx_maint_reader.current ? ngx_maint_reader.current->version : -1;
+    ngx_maint_state_read.fetching = 0;
 }
 
 
 uint64_t
 ngx_maint_state_revocations(void)
 {
-    return ngx_maint_reader.revocations;
-}
-
-
-/* The read in flight a reply of that generation belongs to, or NULL */
-
-static ngx_maint_batch_t *
-ngx_maint_batch(uintptr_t gen)
-{
-    ngx_maint_batch_t  *b;
-
-    b = &ngx_maint_reader.batch[gen % NGX_MAINT_BATCHES];
-
-    return gen != 0 && b->gen == gen ? b : NULL;
-}
-
-
-ngx_flag_t
-ngx_maint_state_batch_is(uintptr_t gen)
-{
-    return ngx_maint_batch(gen) != NULL;
+    return ngx_maint_state_read.revocations;
 }
 
 
@@ -510,305 +234,30 @@ ngx_maint_state_batch_revocations(uintptr_t gen)
 {
     ngx_maint_batch_t  *b;
 
-    b = ngx_maint_batch(gen);
+    b = ngx_maint_batch_get(gen);
 
-    return b ? b->revocations : ngx_maint_reader.revocations;
-}
-
-
-/* One more reply of that read is in; the last completes it. */
-
-void
-ngx_maint_state_batch_reply(uintptr_t gen)
-{
-    ngx_maint_batch_t  *b;
-
-    b = ngx_maint_batch(gen);
-
-    if (b && b->outstanding > 0 && --b->outstanding == 0) {
-        ngx_maint_read_done(b);
-    }
-}
-
-
-void
-ngx_maint_state_batch_failed(const char *reason)
-{
-    ngx_maint_read_failed(reason);
-}
-
-
-/* The fleet clock: Redis's time, extrapolated with the monotonic clock. */
-
-int64_t
-ngx_maint_now_ms(void)
-{
-    ngx_time_t          *tp;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->clock_valid) {
-        return rd->clock_base + (int64_t) (ngx_current_msec - rd->clock_mono);
-    }
-
-    tp = ngx_timeofday();
-
-    return (int64_t) tp->sec * 1000 + tp->msec;
-}
-
-
-/* One clock_gettime() per read, not per request: vDSO, no syscall. */
-
-ngx_uint_t
-ngx_maint_monotonic_us(void)
-{
-    struct timespec  ts;
-
-    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return (ngx_uint_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-
-void
-ngx_maint_state_release(ngx_maint_state_t *st)
-{
-    if (--st->refs > 0) {
-        return;
-    }
-
-    ngx_maint_rendered_free(st);
-    maint_snapshot_free(st->snap);
-    ngx_free(st);
-}
-
-
-/*
- * A read nobody waits for, when none was sent for "idle" ms: keeps an idle
- * worker's state (and the version its heartbeat reports) current.
- */
-
-void
-ngx_maint_state_refresh(ngx_msec_t idle)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->have_ok && ngx_current_msec - rd->sent_at < idle) {
-        return;
-    }
-
-    ngx_maint_probe();
-}
-
-
-/* A read nobody waits for, unless one is on its way already. */
-
-static void
-ngx_maint_probe(void)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->nbatches || rd->flush.posted || rd->exiting) {
-        return;
-    }
-
-    rd->probe = 1;
-    ngx_post_event(&rd->flush, &ngx_posted_events);
-}
-
-
-void
-ngx_maint_state_redis_ready(void)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if ((!ngx_queue_empty(&rd->pending) || rd->degraded)
-        && rd->nbatches == 0 && !rd->flush.posted)
-    {
-        ngx_post_event(&rd->flush, &ngx_posted_events);
-    }
-
-    ngx_maint_report();
-}
-
-
-void
-ngx_maint_state_redis_down(void)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->nbatches) {
-        ngx_maint_read_failed("connection lost");
-        return;
-    }
-
-    rd->degraded = 1;
-    ngx_maint_resume_all(&rd->pending, 0);
-    ngx_maint_report();
-}
-
-
-static void
-ngx_maint_flush_handler(ngx_event_t *ev)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->exiting || rd->nbatches == NGX_MAINT_BATCHES) {
-        return;                 /* the next read goes out when one is done */
-    }
-
-    /* degraded: a probe, one at a time; else reads for who is waiting */
-
-    if (rd->degraded ? rd->nbatches > 0
-                     : ngx_queue_empty(&rd->pending) && !rd->probe)
-    {
-        return;
-    }
-
-    rd->probe = 0;
-
-    if (!ngx_maint_redis_ready()) {
-        /*
-         * Still connecting for the first time: the requests keep waiting
-         * (each under its own deadline) and ngx_maint_state_redis_ready()
-         * flushes them.  After a failure they are decided by policy.
-         */
-        if (rd->degraded) {
-            ngx_maint_resume_all(&rd->pending, 0);
-        }
-
-        return;
-    }
-
-    ngx_maint_send_read();
-}
-
-
-static void
-ngx_maint_send_read(void)
-{
-    ngx_int_t            n;
-    ngx_maint_batch_t   *b;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    /* a free slot: generations run through the slots in turn */
-
-    do {
-        rd->gen++;
-        b = &rd->batch[rd->gen % NGX_MAINT_BATCHES];
-    } while (b->gen != 0 || rd->gen == 0);
-
-    b->gen = rd->gen;
-    b->outstanding = 0;
-    b->awaits = 0;
-    b->sent_at = ngx_current_msec;
-    b->deadline = ngx_current_msec + rd->mcf->timeout;
-    b->sent_us = ngx_maint_monotonic_us();
-    ngx_queue_init(&b->waiting);
-
-    rd->nbatches++;
-    rd->sent_at = b->sent_at;
-
-    if (!rd->clock_valid
-        || ngx_current_msec - rd->clock_at >= NGX_MAINT_CLOCK_EVERY)
-    {
-        if (ngx_maint_redis_formatted(ngx_maint_on_time, (void *) b->gen,
-                                      &rd->cmd_time)
-            != NGX_OK)
-        {
-            ngx_maint_read_failed("cannot queue TIME");
-            return;
-        }
-
-        b->outstanding++;
-        rd->clock_at = ngx_current_msec;
-    }
-
-    if (ngx_maint_redis_formatted(ngx_maint_on_version, (void *) b->gen,
-                                  &rd->cmd_version)
-        != NGX_OK)
-    {
-        ngx_maint_read_failed("cannot queue HMGET");
-        return;
-    }
-
-    b->outstanding++;
-
-    n = ngx_maint_session_send_lookups(b->gen);
-    if (n == NGX_ERROR) {
-        ngx_maint_read_failed("cannot queue session lookups");
-        return;
-    }
-
-    b->outstanding += n;
-
-    /* everybody waiting now is served by this read */
-
-    ngx_queue_add(&b->waiting, &rd->pending);
-    ngx_queue_init(&rd->pending);
-
-    ngx_maint_batch_arm();
-
-    ngx_maint_metric_inc(NGX_MAINT_M_READS);
-}
-
-
-/* The reply timer, for the read in flight whose time runs out first */
-
-static void
-ngx_maint_batch_arm(void)
-{
-    ngx_uint_t           i;
-    ngx_msec_t           next;
-    ngx_msec_int_t       left;
-    ngx_maint_batch_t   *b, *first;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    first = NULL;
-    next = 0;
-
-    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
-        b = &rd->batch[i];
-
-        if (b->gen
-            && (first == NULL || (ngx_msec_int_t) (b->deadline - next) < 0))
-        {
-            first = b;
-            next = b->deadline;
-        }
-    }
-
-    if (first == NULL) {
-        if (rd->reply_timer.timer_set) {
-            ngx_del_timer(&rd->reply_timer);
-        }
-
-        return;
-    }
-
-    left = (ngx_msec_int_t) (next - ngx_current_msec);
-
-    ngx_add_timer(&rd->reply_timer, left > 0 ? (ngx_msec_t) left : 1);
+    return b ? b->revocations : ngx_maint_state_read.revocations;
 }
 
 
 static void
 ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
 {
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-    redisReply          *rr = reply;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+    redisReply              *rr = reply;
 
     int64_t             sec, usec;
     ngx_msec_t          rtt;
     ngx_maint_batch_t  *b;
 
-    b = ngx_maint_batch((uintptr_t) data);
+    b = ngx_maint_batch_get((uintptr_t) data);
 
     if (b == NULL) {
         return;
     }
 
     if (rr == NULL) {
-        ngx_maint_read_failed("no reply");
+        ngx_maint_state_batch_failed("no reply");
         return;
     }
 
@@ -825,12 +274,10 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                       "maint: unexpected reply to TIME");
 
-    } else if (!rd->clock_valid || rtt <= 250) {
+    } else if (!ngx_maint_clock_valid() || rtt <= 250) {
         /* a slow sample is a poor one; use it only if there is no other */
 
-        rd->clock_base = sec * 1000 + usec / 1000;
-        rd->clock_mono = b->sent_at + rtt / 2;
-        rd->clock_valid = 1;
+        ngx_maint_clock_set(sec * 1000 + usec / 1000, b->sent_at + rtt / 2);
     }
 
     ngx_maint_state_batch_reply(b->gen);
@@ -840,74 +287,27 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
 static void
 ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
 {
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-    redisReply          *rr = reply;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+    redisReply              *rr = reply;
 
     int64_t             version, revocations, lease;
+    const char         *failed;
     ngx_maint_batch_t  *b;
 
-    b = ngx_maint_batch((uintptr_t) data);
+    b = ngx_maint_batch_get((uintptr_t) data);
 
     if (b == NULL) {
         return;
     }
 
     if (rr == NULL) {
-        ngx_maint_read_failed("no reply");
+        ngx_maint_state_batch_failed("no reply");
         return;
     }
 
-    if (rr->type == REDIS_REPLY_ERROR) {
-        /*
-         * Every read while degraded gets it again (NOPERM from a user
-         * without the state, WRONGTYPE): once when it starts, then once a
-         * minute.
-         */
-        if (!rd->degraded || ngx_time() - rd->read_refused >= 60) {
-            rd->read_refused = ngx_time();
-            ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                          "maint: redis HMGET %V failed: %*s",
-                          &rd->mcf->key_state,
-                          (size_t) ngx_min(rr->len, 200), rr->str);
-        }
-
-        ngx_maint_read_failed("error reply");
-        return;
-    }
-
-    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 3) {
-        ngx_maint_read_failed("unexpected reply");
-        return;
-    }
-
-    if (rr->element[0]->type == REDIS_REPLY_NIL) {
-        version = 0;
-
-    } else if (ngx_maint_reply_int(rr->element[0], &version) != NGX_OK
-               || version < 0)
-    {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: %V version is not a number",
-                      &rd->mcf->key_state);
-        ngx_maint_read_failed("bad version");
-        return;
-    }
-
-    /*
-     * Session verdicts are kept until this moves; a counter that cannot
-     * be read is a failed read, never "nothing was revoked".
-     */
-
-    if (rr->element[1]->type == REDIS_REPLY_NIL) {
-        revocations = 0;
-
-    } else if (ngx_maint_reply_int(rr->element[1], &revocations) != NGX_OK
-               || revocations < 0)
-    {
-        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
-                      "maint: %V revocations is not a number",
-                      &rd->mcf->key_state);
-        ngx_maint_read_failed("bad revocations");
+    failed = ngx_maint_version_check(rr, &version, &revocations);
+    if (failed) {
+        ngx_maint_state_batch_failed(failed);
         return;
     }
 
@@ -927,9 +327,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
 
     b->lease_us = (ngx_uint_t) lease * 1000;
 
-    if ((rd->current && rd->current->version == version)
-        || version == rd->bad_version)
-    {
+    if (ngx_maint_state_known(version)) {
         /* held already, or Redis answers but the writer is wrong: keep */
         ngx_maint_state_batch_reply(b->gen);
         return;
@@ -938,7 +336,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     if (version == 0) {
         /* nothing was ever written: the empty state */
         if (ngx_maint_install(0, NULL, 0) != NGX_OK) {
-            ngx_maint_read_failed("cannot install state");
+            ngx_maint_state_batch_failed("cannot install state");
             return;
         }
 
@@ -946,19 +344,106 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
+    ngx_maint_fetch(b, data);
+}
+
+
+/*
+ * HMGET <prefix>state version revocations lease_ms: NULL when version and
+ * revocations are numbers (a missing one is 0), else why the read fails.
+ */
+
+static const char *
+ngx_maint_version_check(redisReply *rr, int64_t *version,
+    int64_t *revocations)
+{
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+
+    if (rr->type == REDIS_REPLY_ERROR) {
+        /*
+         * Every read while degraded gets it again (NOPERM from a user
+         * without the state, WRONGTYPE): once when it starts, then once a
+         * minute.
+         */
+        if (!ngx_maint_reader_degraded()
+            || ngx_time() - rd->read_refused >= 60)
+        {
+            rd->read_refused = ngx_time();
+            ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                          "maint: redis HMGET %V failed: %*s",
+                          &rd->mcf->key_state,
+                          (size_t) ngx_min(rr->len, 200), rr->str);
+        }
+
+        return "error reply";
+    }
+
+    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 3) {
+        return "unexpected reply";
+    }
+
+    if (ngx_maint_state_field(rr->element[0], "version", version)
+        != NGX_OK)
+    {
+        return "bad version";
+    }
+
     /*
-     * A newer state: this read is done when it is in place.  A fetch on
-     * its way was sent after this read's HMGET (its read's reply came
-     * first), so it returns this version or a newer one: wait for it
-     * rather than fetch the snapshot again.
+     * Session verdicts are kept until this moves; a counter that cannot
+     * be read is a failed read, never "nothing was revoked".
      */
+
+    if (ngx_maint_state_field(rr->element[1], "revocations", revocations)
+        != NGX_OK)
+    {
+        return "bad revocations";
+    }
+
+    return NULL;
+}
+
+
+/* a counter of <prefix>state: a number, not negative; missing is 0 */
+
+static ngx_int_t
+ngx_maint_state_field(redisReply *rr, const char *name, int64_t *v)
+{
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+
+    if (rr->type == REDIS_REPLY_NIL) {
+        *v = 0;
+        return NGX_OK;
+    }
+
+    if (ngx_maint_reply_int(rr, v) != NGX_OK || *v < 0) {
+        ngx_log_error(NGX_LOG_ERR, rd->log, 0,
+                      "maint: %V %s is not a number",
+                      &rd->mcf->key_state, name);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A newer state: this read is done when it is in place.  A fetch on its
+ * way was sent after this read's HMGET (its read's reply came first), so
+ * it returns this version or a newer one: wait for it rather than fetch
+ * the snapshot again.
+ */
+
+static void
+ngx_maint_fetch(ngx_maint_batch_t *b, void *data)
+{
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
     if (!rd->fetching) {
         if (ngx_maint_redis_formatted(ngx_maint_on_snapshot, data,
                                       &rd->cmd_snapshot)
             != NGX_OK)
         {
-            ngx_maint_read_failed("cannot queue HMGET");
+            ngx_maint_state_batch_failed("cannot queue HMGET");
             return;
         }
 
@@ -980,21 +465,21 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
 static void
 ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
 {
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-    redisReply          *rr = reply;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
+    redisReply              *rr = reply;
 
     int64_t             version;
     redisReply         *snap;
     ngx_maint_batch_t  *b;
 
-    b = ngx_maint_batch((uintptr_t) data);
+    b = ngx_maint_batch_get((uintptr_t) data);
 
     if (b == NULL) {
         return;
     }
 
     if (rr == NULL || rr->type != REDIS_REPLY_ARRAY || rr->elements != 2) {
-        ngx_maint_read_failed("unexpected reply");
+        ngx_maint_state_batch_failed("unexpected reply");
         return;
     }
 
@@ -1003,7 +488,7 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
     if (ngx_maint_reply_int(rr->element[0], &version) != NGX_OK
         || version <= 0)
     {
-        ngx_maint_read_failed("bad version");
+        ngx_maint_state_batch_failed("bad version");
         return;
     }
 
@@ -1012,20 +497,20 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
                       "maint: %V version %L has no snapshot, keeping "
                       "version %L", &rd->mcf->key_state, version,
                       ngx_maint_state_version());
-        rd->bad_version = version;
+        ngx_maint_state_refuse(version);
         ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_ERRORS);
 
-    } else if (rd->current && rd->current->version == version) {
+    } else if (ngx_maint_state_version() == version) {
         /*
          * Another read fetched it first.  Fetches run in the order they
          * were sent, so what arrives is never older than what is held.
          */
 
     } else if (ngx_maint_install(version, snap->str, snap->len) != NGX_OK
-               && rd->bad_version != version)
+               && !ngx_maint_state_refused(version))
     {
         /* out of memory, not the writer's fault: try again */
-        ngx_maint_read_failed("cannot install state");
+        ngx_maint_state_batch_failed("cannot install state");
         return;
     }
 
@@ -1042,17 +527,16 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
 static void
 ngx_maint_fetched(void)
 {
-    ngx_uint_t           i;
-    ngx_maint_batch_t   *b, *oldest;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    ngx_uint_t          i;
+    ngx_maint_batch_t  *b, *oldest;
 
-    rd->fetching = 0;
+    ngx_maint_state_read.fetching = 0;
 
     for ( ;; ) {
         oldest = NULL;
 
         for (i = 0; i < NGX_MAINT_BATCHES; i++) {
-            b = &rd->batch[i];
+            b = ngx_maint_batch_slot(i);
 
             if (b->gen && b->awaits
                 && (oldest == NULL || b->gen < oldest->gen))
@@ -1071,259 +555,32 @@ ngx_maint_fetched(void)
 }
 
 
-static ngx_int_t
-ngx_maint_reply_int(redisReply *rr, int64_t *v)
-{
-    if (rr->type == REDIS_REPLY_INTEGER) {
-        *v = rr->integer;
-        return NGX_OK;
-    }
-
-    if (rr->type != REDIS_REPLY_STRING || rr->len == 0 || rr->len > 18) {
-        return NGX_ERROR;
-    }
-
-    *v = ngx_atoof((u_char *) rr->str, rr->len);
-
-    return *v == NGX_ERROR ? NGX_ERROR : NGX_OK;
-}
-
+/* a snapshot to hold; an invalid one is logged once and not held */
 
 static ngx_int_t
 ngx_maint_install(int64_t version, const char *json, size_t len)
 {
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+    ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
 
-    char                err[256];
-    maint_snapshot_t   *snap;
-    ngx_maint_state_t  *st;
+    char       err[256];
+    ngx_int_t  rc;
 
-    snap = maint_snapshot_parse(json, len, err, sizeof(err));
+    rc = ngx_maint_state_install(version, json, len, rd->log, err,
+                                 sizeof(err));
 
-    if (snap == NULL) {
+    if (rc == NGX_DECLINED) {
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "maint: %V version %L is invalid, keeping version "
                       "%L: %s", &rd->mcf->key_state, version,
                       ngx_maint_state_version(), err);
-        rd->bad_version = version;
+        ngx_maint_state_refuse(version);
         ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_ERRORS);
         return NGX_ERROR;
     }
 
-    st = ngx_calloc(sizeof(ngx_maint_state_t), rd->log);
-    if (st == NULL) {
-        maint_snapshot_free(snap);
-        return NGX_ERROR;
+    if (rc == NGX_OK) {
+        ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_LOADS);
     }
 
-    snap->version = version;
-
-    st->refs = 1;
-    st->snap = snap;
-    st->version = version;
-
-    if (rd->current) {
-        ngx_maint_state_release(rd->current);
-    }
-
-    rd->current = st;
-
-    ngx_log_error(NGX_LOG_INFO, rd->log, 0,
-                  "maint: state version %L loaded, %uz windows",
-                  version, snap->nwindows);
-
-    ngx_maint_metric_inc(NGX_MAINT_M_SNAPSHOT_LOADS);
-
-    return NGX_OK;
-}
-
-
-static void
-ngx_maint_read_done(ngx_maint_batch_t *b)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->degraded) {
-        ngx_log_error(NGX_LOG_NOTICE, rd->log, 0,
-                      "maint: redis reads succeed again");
-    }
-
-    rd->degraded = 0;
-    rd->have_ok = 1;
-    rd->behind = rd->bad_version > 0
-                 && (rd->current == NULL
-                     || rd->current->version < rd->bad_version);
-
-    if ((ngx_msec_int_t) (b->sent_at - rd->ok_sent_at) > 0 || !rd->ok_at) {
-        rd->ok_sent_at = b->sent_at;
-    }
-
-    /* replies come in order: this is the newest read, its lease rules */
-
-    rd->lease_us = b->lease_us;
-    rd->lease_until = b->lease_us ? b->sent_us + b->lease_us : 0;
-
-    rd->ok_at = ngx_current_msec;
-
-    ngx_maint_metric_inc(NGX_MAINT_M_REPLIES);
-    ngx_maint_metric_read(ngx_maint_monotonic_us() - b->sent_us);
-
-    b->gen = 0;
-    rd->nbatches--;
-
-    ngx_maint_resume_all(&b->waiting, 1);
-    ngx_maint_batch_arm();
-
-    if (!ngx_queue_empty(&rd->pending) && !rd->flush.posted) {
-        ngx_post_event(&rd->flush, &ngx_posted_events);
-    }
-
-    ngx_maint_report();
-}
-
-
-/* Every read in flight fails with it: their replies are ignored from now. */
-
-static void
-ngx_maint_read_failed(const char *reason)
-{
-    ngx_uint_t           i;
-    ngx_maint_batch_t   *b;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (!rd->degraded) {
-        ngx_log_error(NGX_LOG_WARN, rd->log, 0,
-                      "maint: state read failed (%s), deciding by "
-                      "maint_on_redis_error until Redis answers", reason);
-    }
-
-    rd->degraded = 1;
-    rd->lease_until = 0;
-    rd->fetching = 0;
-
-    ngx_maint_metric_inc(NGX_MAINT_M_ERRORS);
-
-    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
-        b = &rd->batch[i];
-
-        if (b->gen) {
-            b->gen = 0;
-            rd->nbatches--;
-            ngx_maint_resume_all(&b->waiting, 0);
-        }
-    }
-
-    ngx_maint_resume_all(&rd->pending, 0);
-    ngx_maint_batch_arm();
-
-    ngx_maint_report();
-}
-
-
-static void
-ngx_maint_reply_timeout(ngx_event_t *ev)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    ngx_maint_metric_inc(NGX_MAINT_M_TIMEOUTS);
-
-    ngx_maint_read_failed("timed out");
-
-    /* a reply may still come, but the connection is not to be trusted */
-
-    if (!rd->exiting) {
-        ngx_maint_redis_fail("state read timed out");
-    }
-}
-
-
-static ngx_flag_t
-ngx_maint_nobody_waits(void)
-{
-    ngx_uint_t           i;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    for (i = 0; i < NGX_MAINT_BATCHES; i++) {
-        if (rd->batch[i].gen && !ngx_queue_empty(&rd->batch[i].waiting)) {
-            return 0;
-        }
-    }
-
-    return ngx_queue_empty(&rd->pending);
-}
-
-
-static void
-ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok)
-{
-    ngx_queue_t      *qn;
-    ngx_maint_ctx_t  *ctx;
-
-    /*
-     * Only flags are set and events posted here: the requests run later,
-     * outside hiredis callbacks, so none of them can free what we iterate.
-     */
-
-    while (!ngx_queue_empty(q)) {
-        qn = ngx_queue_head(q);
-        ngx_queue_remove(qn);
-
-        ctx = ngx_queue_data(qn, ngx_maint_ctx_t, queue);
-
-        ctx->waiting = 0;
-        ctx->have_read = 1;
-        ctx->read_ok = ok;
-
-        ngx_post_event(ctx->request->connection->write, &ngx_posted_events);
-    }
-
-    /* nobody waits: no deadline to keep (nor a worker's exit to delay) */
-
-    if (ngx_maint_reader.deadline_timer.timer_set
-        && ngx_maint_nobody_waits())
-    {
-        ngx_del_timer(&ngx_maint_reader.deadline_timer);
-    }
-}
-
-
-/* policy input: may the last known state still be used? */
-
-ngx_flag_t
-ngx_maint_state_usable(ngx_maint_loc_conf_t *lcf)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    return rd->current != NULL && rd->have_ok && lcf->stale
-           && ngx_current_msec - rd->ok_at < lcf->stale;
-}
-
-
-/* a successful read, but of a version this worker could not decode */
-
-ngx_flag_t
-ngx_maint_state_behind(void)
-{
-    return ngx_maint_reader.behind;
-}
-
-
-static void
-ngx_maint_report(void)
-{
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    ngx_time_t  *tp;
-    ngx_msec_t   age;
-
-    tp = ngx_timeofday();
-    age = rd->have_ok ? ngx_current_msec - rd->ok_at : 0;
-
-    ngx_maint_metric_worker_state(ngx_maint_state_version(),
-                                  rd->have_ok
-                                  ? (ngx_msec_t) tp->sec * 1000 + tp->msec
-                                    - age
-                                  : 0,
-                                  ngx_maint_redis_ready(), rd->degraded,
-                                  rd->behind);
+    return rc;
 }

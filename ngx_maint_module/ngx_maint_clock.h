@@ -1,0 +1,19 @@
+/*
+ * ngx_maint_clock.h: the fleet clock (Redis's time, extrapolated) and the
+ * monotonic microseconds the reads are timed with.
+ */
+
+#ifndef NGX_MAINT_CLOCK_H
+#define NGX_MAINT_CLOCK_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+
+int64_t ngx_maint_now_ms(void);
+ngx_flag_t ngx_maint_clock_valid(void);
+void ngx_maint_clock_set(int64_t redis_ms, ngx_msec_t at);
+ngx_uint_t ngx_maint_monotonic_us(void);
+
+
+#endif /* NGX_MAINT_CLOCK_H */
