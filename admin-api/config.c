@@ -14,6 +14,7 @@
 #include "config.h"
 #include "log.h"
 #include "maint_core.h"
+#include "maint_codec.h"
 #include "maint_duration.h"
 #include "admin.h"
 #include "maint_names.h"
@@ -88,7 +89,7 @@ adm_copy(char *dst, size_t size, const char *v, const char *key, char *err,
 /*
  * An address "host:port", "[v6]:port" or ":port" (listen; port required),
  * or for Redis and Sentinels "host", "host:port", "[v6]", "[v6]:port",
- * "unix:/path" (the port optional, as store.c reads them): a port given
+ * "unix:/path" (the port optional, as store/store.c reads them): a port given
  * must be a number from 1 to 65535.  A port out of range would otherwise
  * be truncated, or 0, a port the system picks.
  */
@@ -169,51 +170,14 @@ static int
 adm_copy_name(char *dst, size_t size, const char *v, const char *key,
     char *err, size_t errlen)
 {
-    size_t  i, len = strlen(v);
-
-    for (i = 0; i < len; i++) {
-        if (!(isalnum((unsigned char) v[i]) || strchr("._-:", v[i]))) {
-            break;
-        }
-    }
-
-    if (len == 0 || len > 64 || i != len) {
+    if (!maint_valid_ident(v, strlen(v), MAINT_MAX_NAME_LEN,
+                           MAINT_PREFIX_CHARS))
+    {
         snprintf(err, errlen, "\"%s\": 1 to 64 of A-Z a-z 0-9 . _ - :", key);
         return -1;
     }
 
     return adm_copy(dst, size, v, key, err, errlen);
-}
-
-
-int
-adm_unhex(const char *hex, unsigned char *out, size_t n)
-{
-    size_t  i;
-
-    if (hex == NULL || strlen(hex) != n * 2) {
-        return -1;
-    }
-
-    for (i = 0; i < n; i++) {
-        unsigned  hi, lo;
-        char      c;
-
-        c = (char) tolower((unsigned char) hex[2 * i]);
-        hi = isdigit((unsigned char) c) ? (unsigned) (c - '0')
-             : (c >= 'a' && c <= 'f') ? (unsigned) (c - 'a' + 10) : 16;
-        c = (char) tolower((unsigned char) hex[2 * i + 1]);
-        lo = isdigit((unsigned char) c) ? (unsigned) (c - '0')
-             : (c >= 'a' && c <= 'f') ? (unsigned) (c - 'a' + 10) : 16;
-
-        if (hi > 15 || lo > 15) {
-            return -1;
-        }
-
-        out[i] = (unsigned char) (hi << 4 | lo);
-    }
-
-    return 0;
 }
 
 
@@ -255,7 +219,9 @@ adm_config_token(const char *v, char *err, size_t errlen)
         return -1;
     }
 
-    if (adm_unhex(hash, t->hash, sizeof(t->hash)) != 0) {
+    if (maint_hex_decode(hash, strlen(hash), t->hash, sizeof(t->hash))
+        != 0)
+    {
         snprintf(err, errlen, "token \"%s\": the hash must be 64 hex digits "
                  "(maint-admind hash-token)", name);
         return -1;

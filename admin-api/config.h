@@ -73,7 +73,6 @@ extern adm_config_t  adm_conf;
 
 void adm_config_defaults(void);
 int adm_config_load(const char *file, char *err, size_t errlen);
-int adm_unhex(const char *hex, unsigned char *out, size_t n);
 int adm_config_set(const char *key, const char *value, char *err,
     size_t errlen);
 const char *adm_role_name(adm_role_e role);

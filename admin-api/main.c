@@ -20,6 +20,7 @@
 
 #include "maint_core.h"
 #include "admin.h"
+#include "maint_codec.h"
 #include "config.h"
 #include "log.h"
 #include "http/http.h"
@@ -71,22 +72,6 @@ adm_usage(FILE *f)
 }
 
 
-static void
-adm_hex(const unsigned char *h, size_t n, char *out)
-{
-    size_t  i;
-
-    static const char  hex[] = "0123456789abcdef";
-
-    for (i = 0; i < n; i++) {
-        out[2 * i] = hex[h[i] >> 4];
-        out[2 * i + 1] = hex[h[i] & 15];
-    }
-
-    out[2 * n] = '\0';
-}
-
-
 static int
 adm_gen_token(const char *name, const char *role)
 {
@@ -107,7 +92,7 @@ adm_gen_token(const char *name, const char *role)
     }
 
     adm_token_hash(tok, strlen(tok), h);
-    adm_hex(h, sizeof(h), hex);
+    maint_hex(h, sizeof(h), hex);
 
     printf("token:  %s\nconfig: token %s %s %s\n", tok, name, role, hex);
 
@@ -129,7 +114,7 @@ adm_hash_token(void)
 
     len = strcspn(line, "\r\n");
     adm_token_hash(line, len, h);
-    adm_hex(h, sizeof(h), hex);
+    maint_hex(h, sizeof(h), hex);
     printf("%s\n", hex);
 
     return 0;

@@ -206,9 +206,8 @@ ngx_maint_app_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    if (value[1].len == 0 || value[1].len > 64
-        || !ngx_maint_valid_name(&value[1])
-        || ngx_strlchr(value[1].data, value[1].data + value[1].len, ':'))
+    if (!maint_valid_ident((char *) value[1].data, value[1].len,
+                           MAINT_MAX_NAME_LEN, MAINT_NAME_CHARS))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid app name \"%V\" in \"maint_app\", it "

@@ -27,6 +27,7 @@
 #include "ngx_maint_redis.h"        /* ngx_config.h first, as NGINX needs */
 #include "ngx_maint_redis_event.h"
 #include "ngx_maint_sentinel.h"
+#include "maint_reply.h"
 #include "ngx_maint_metrics.h"
 
 #if (NGX_MAINT_HAVE_HIREDIS_SSL)
@@ -646,7 +647,7 @@ ngx_maint_redis_handshake_reply(redisAsyncContext *ac, void *reply,
         return;
     }
 
-    if (data == ngx_maint_redis_role && !ngx_maint_sentinel_is_master(rr)) {
+    if (data == ngx_maint_redis_role && !maint_reply_is_master(rr)) {
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                       "maint: redis %V is not the primary (stale sentinel "
                       "answer or a failover under way)", &rd->name);

@@ -7,6 +7,7 @@
 
 #include "ngx_maint_conf.h"
 #include "ngx_maint_redis_conf.h"
+#include "maint_names.h"
 #include <hiredis/hiredis.h>              /* HIREDIS_MAJOR, for a message */
 
 #include "maint_tls.h"
@@ -223,7 +224,9 @@ ngx_maint_redis_address(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf,
         v.data = addr->data + 9;
         v.len = addr->len - 9;
 
-        if (v.len > 64 || !ngx_maint_valid_name(&v)) {
+        if (!maint_valid_ident((char *) v.data, v.len, MAINT_MAX_NAME_LEN,
+                               MAINT_PREFIX_CHARS))
+        {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid master name \"%V\" in "
                                "\"maint_redis\", it must be 1 to 64 "
@@ -440,7 +443,9 @@ static ngx_int_t
 ngx_maint_param_prefix(ngx_conf_t *cf, ngx_maint_redis_parse_t *rp,
     ngx_maint_redis_param_t *param, ngx_str_t *v)
 {
-    if (v->len == 0 || v->len > 64 || !ngx_maint_valid_name(v)) {
+    if (!maint_valid_ident((char *) v->data, v->len, MAINT_MAX_NAME_LEN,
+                           MAINT_PREFIX_CHARS))
+    {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid \"prefix\" \"%V\" in "
                            "\"maint_redis\", it must be 1 to 64 "
@@ -864,25 +869,4 @@ ngx_maint_parse_sentinels(ngx_conf_t *cf, ngx_maint_main_conf_t *mcf,
     }
 
     return NGX_CONF_OK;
-}
-
-
-ngx_int_t
-ngx_maint_valid_name(ngx_str_t *s)
-{
-    u_char      c;
-    ngx_uint_t  i;
-
-    for (i = 0; i < s->len; i++) {
-        c = s->data[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'
-              || c == ':'))
-        {
-            return 0;
-        }
-    }
-
-    return 1;
 }

@@ -13,8 +13,5 @@
 char *ngx_maint_redis_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
-/* A-Z a-z 0-9 . _ - : */
-ngx_int_t ngx_maint_valid_name(ngx_str_t *s);
-
 
 #endif /* NGX_MAINT_REDIS_CONF_H */

@@ -1,31 +1,12 @@
 /*
- * ngx_maint_reply.c: what a Redis reply holds, checked: a number (an
- * integer reply, or a field's decimal string), a name; and text from a
+ * ngx_maint_reply.c: what a Redis reply holds, checked: a hash field's
+ * milliseconds, a name (numbers: core/maint_reply.c); and text from a
  * request header, a variable or a reply made printable ASCII, for the
  * registry and the admin API's JSON.
  */
 
 #include "ngx_maint_reply.h"
-
-
-/* an integer reply, or a decimal string of at most 18 digits */
-
-ngx_int_t
-ngx_maint_reply_int(redisReply *rr, int64_t *v)
-{
-    if (rr->type == REDIS_REPLY_INTEGER) {
-        *v = rr->integer;
-        return NGX_OK;
-    }
-
-    if (rr->type != REDIS_REPLY_STRING || rr->len == 0 || rr->len > 18) {
-        return NGX_ERROR;
-    }
-
-    *v = ngx_atoof((u_char *) rr->str, rr->len);
-
-    return *v == NGX_ERROR ? NGX_ERROR : NGX_OK;
-}
+#include "maint_reply.h"
 
 
 /* a hash field's milliseconds (a decimal string), or -1 */
@@ -35,8 +16,7 @@ ngx_maint_reply_ms(redisReply *rr)
 {
     int64_t  v;
 
-    if (rr->type != REDIS_REPLY_STRING || ngx_maint_reply_int(rr, &v) != NGX_OK)
-    {
+    if (rr->type != REDIS_REPLY_STRING || maint_reply_int(rr, &v) != 0) {
         return -1;
     }
 

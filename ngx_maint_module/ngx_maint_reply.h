@@ -12,7 +12,6 @@
 #include <hiredis/hiredis.h>
 
 
-ngx_int_t ngx_maint_reply_int(redisReply *rr, int64_t *v);
 int64_t ngx_maint_reply_ms(redisReply *rr);
 size_t ngx_maint_reply_name(redisReply *rr, u_char *out, size_t max);
 size_t ngx_maint_printable(u_char *dst, u_char *src, size_t len,

@@ -19,6 +19,7 @@
 
 #include "ngx_maint_sentinel.h"
 #include "ngx_maint_metrics.h"
+#include "maint_reply.h"
 
 
 typedef struct {
@@ -190,10 +191,11 @@ ngx_maint_sentinel_reply(redisAsyncContext *ac, void *reply, void *data)
     ngx_maint_sentinel_t  *s = &ngx_maint_sentinel;
     redisReply            *rr = reply;
 
+    int          port, rc;
     size_t       len;
-    ngx_int_t    port;
     ngx_flag_t   numeric;
-    redisReply  *h, *p;
+    maint_str_t  host;
+    redisReply  *p;
 #if (NGX_HAVE_INET6)
     u_char       a6[16];
 #endif
@@ -211,10 +213,9 @@ ngx_maint_sentinel_reply(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
-        || rr->element[0]->type != REDIS_REPLY_STRING
-        || rr->element[1]->type != REDIS_REPLY_STRING)
-    {
+    rc = maint_reply_master_addr(rr, &host, &port);
+
+    if (rc == MAINT_REPLY_UNKNOWN) {
         ngx_log_error(NGX_LOG_ERR, s->log, 0,
                       "maint: redis %V does not know the master \"%V\"",
                       s->name, &s->mcf->master_name);
@@ -222,29 +223,24 @@ ngx_maint_sentinel_reply(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    h = rr->element[0];
     p = rr->element[1];
-    len = h->len;
-
-    port = ngx_atoi((u_char *) p->str, p->len);
+    len = host.len;
 
     /* a numeric address only: workers never resolve names */
 
-    numeric = ngx_inet_addr((u_char *) h->str, len) != INADDR_NONE;
+    numeric = ngx_inet_addr((u_char *) host.data, len) != INADDR_NONE;
 
 #if (NGX_HAVE_INET6)
     if (!numeric) {
-        numeric = ngx_inet6_addr((u_char *) h->str, len, a6) == NGX_OK;
+        numeric = ngx_inet6_addr((u_char *) host.data, len, a6) == NGX_OK;
     }
 #endif
 
-    if (len == 0 || len > NGX_SOCKADDR_STRLEN || port < 1 || port > 65535
-        || !numeric)
-    {
+    if (rc != MAINT_REPLY_OK || len > NGX_SOCKADDR_STRLEN || !numeric) {
         ngx_log_error(NGX_LOG_ERR, s->log, 0,
                       "maint: redis %V names the primary \"%*s:%*s\", "
                       "not a numeric address and port", s->name,
-                      (size_t) ngx_min(len, 100), h->str,
+                      (size_t) ngx_min(len, 100), host.data,
                       (size_t) ngx_min(p->len, 10), p->str);
         s->owner->fail("unusable answer");
         return;
@@ -253,16 +249,17 @@ ngx_maint_sentinel_reply(redisAsyncContext *ac, void *reply, void *data)
     if (s->primary_host[0]
         && (s->primary_port != port
             || ngx_strlen(s->primary_host) != len
-            || ngx_strncmp(s->primary_host, h->str, len) != 0))
+            || ngx_strncmp(s->primary_host, host.data, len) != 0))
     {
         ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
                       "maint: redis %V: the primary of \"%V\" moved from "
                       "%s:%i to %*s:%i", s->name, &s->mcf->master_name,
-                      s->primary_host, s->primary_port, len, h->str, port);
+                      s->primary_host, s->primary_port, len, host.data,
+                      (ngx_int_t) port);
         ngx_maint_metric_inc(NGX_MAINT_M_FAILOVERS);
     }
 
-    ngx_memcpy(s->primary_host, h->str, len);
+    ngx_memcpy(s->primary_host, host.data, len);
     s->primary_host[len] = '\0';
     s->primary_port = port;
     s->have_primary = 1;
@@ -272,16 +269,6 @@ ngx_maint_sentinel_reply(redisAsyncContext *ac, void *reply, void *data)
 
     s->ac = NULL;
     s->owner->found(ac);
-}
-
-
-ngx_flag_t
-ngx_maint_sentinel_is_master(redisReply *rr)
-{
-    return rr->type == REDIS_REPLY_ARRAY && rr->elements > 0
-           && rr->element[0]->type == REDIS_REPLY_STRING
-           && rr->element[0]->len == 6
-           && ngx_strncmp(rr->element[0]->str, "master", 6) == 0;
 }
 
 
@@ -334,7 +321,7 @@ ngx_maint_role_reply(redisAsyncContext *ac, void *reply, void *data)
 
     s->role_pending = 0;
 
-    if (!ngx_maint_sentinel_is_master(rr)) {
+    if (!maint_reply_is_master(rr)) {
         ngx_maint_metric_inc(NGX_MAINT_M_NOT_PRIMARY);
         s->owner->fail("no longer the primary");
     }

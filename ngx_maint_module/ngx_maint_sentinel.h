@@ -36,7 +36,6 @@ void ngx_maint_sentinel_init(ngx_maint_main_conf_t *mcf, ngx_log_t *log,
 void ngx_maint_sentinel_exit(void);
 void ngx_maint_sentinel_target(ngx_maint_redis_target_t *t);
 void ngx_maint_sentinel_ask(redisAsyncContext *ac);
-ngx_flag_t ngx_maint_sentinel_is_master(redisReply *rr);
 void ngx_maint_sentinel_watch(redisAsyncContext *ac);
 ngx_int_t ngx_maint_sentinel_lost(ngx_flag_t exiting);
 

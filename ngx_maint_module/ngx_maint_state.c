@@ -20,6 +20,7 @@
 #include "ngx_maint_clock.h"
 #include "ngx_maint_redis.h"
 #include "ngx_maint_reply.h"
+#include "maint_reply.h"
 #include "ngx_maint_metrics.h"
 
 
@@ -240,6 +241,28 @@ ngx_maint_state_batch_revocations(uintptr_t gen)
 }
 
 
+/* the batch a reply of the state read belongs to, NULL if none is due */
+
+static ngx_maint_batch_t *
+ngx_maint_state_batch(void *reply, void *data)
+{
+    ngx_maint_batch_t  *b;
+
+    b = ngx_maint_batch_get((uintptr_t) data);
+
+    if (b == NULL) {
+        return NULL;
+    }
+
+    if (reply == NULL) {
+        ngx_maint_state_batch_failed("no reply");
+        return NULL;
+    }
+
+    return b;
+}
+
+
 static void
 ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
 {
@@ -250,14 +273,9 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
     ngx_msec_t          rtt;
     ngx_maint_batch_t  *b;
 
-    b = ngx_maint_batch_get((uintptr_t) data);
+    b = ngx_maint_state_batch(reply, data);
 
     if (b == NULL) {
-        return;
-    }
-
-    if (rr == NULL) {
-        ngx_maint_state_batch_failed("no reply");
         return;
     }
 
@@ -268,8 +286,8 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
         ngx_maint_redis_log_refused(&rd->time_refused, "TIME", rr);
 
     } else if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
-        || ngx_maint_reply_int(rr->element[0], &sec) != NGX_OK
-        || ngx_maint_reply_int(rr->element[1], &usec) != NGX_OK)
+        || maint_reply_int(rr->element[0], &sec) != 0
+        || maint_reply_int(rr->element[1], &usec) != 0)
     {
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                       "maint: unexpected reply to TIME");
@@ -294,14 +312,9 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     const char         *failed;
     ngx_maint_batch_t  *b;
 
-    b = ngx_maint_batch_get((uintptr_t) data);
+    b = ngx_maint_state_batch(reply, data);
 
     if (b == NULL) {
-        return;
-    }
-
-    if (rr == NULL) {
-        ngx_maint_state_batch_failed("no reply");
         return;
     }
 
@@ -319,7 +332,7 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     /* anything but a sane number of ms is no lease: every request reads */
 
     if (rr->element[2]->type == REDIS_REPLY_NIL
-        || ngx_maint_reply_int(rr->element[2], &lease) != NGX_OK
+        || maint_reply_int(rr->element[2], &lease) != 0
         || lease < 0 || lease > NGX_MAINT_LEASE_MAX)
     {
         lease = 0;
@@ -415,7 +428,7 @@ ngx_maint_state_field(redisReply *rr, const char *name, int64_t *v)
         return NGX_OK;
     }
 
-    if (ngx_maint_reply_int(rr, v) != NGX_OK || *v < 0) {
+    if (maint_reply_int(rr, v) != 0 || *v < 0) {
         ngx_log_error(NGX_LOG_ERR, rd->log, 0,
                       "maint: %V %s is not a number",
                       &rd->mcf->key_state, name);
@@ -485,7 +498,7 @@ ngx_maint_on_snapshot(redisAsyncContext *ac, void *reply, void *data)
 
     snap = rr->element[1];
 
-    if (ngx_maint_reply_int(rr->element[0], &version) != NGX_OK
+    if (maint_reply_int(rr->element[0], &version) != 0
         || version <= 0)
     {
         ngx_maint_state_batch_failed("bad version");

@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "maint_core.h"
+#include "maint_codec.h"
 #include "config.h"
 #include "http/auth.h"
 #include "admin.h"
@@ -67,37 +68,16 @@ adm_auth(const char *authorization)
 int
 adm_token_generate(char *out, size_t len)
 {
-    size_t         i, j;
-    unsigned int   v, bits;
+    size_t         n;
     unsigned char  raw[32];
-
-    static const char  b64[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     if (len < 3 + 43 + 1 || RAND_bytes(raw, sizeof(raw)) != 1) {
         return -1;
     }
 
     memcpy(out, "mt_", 3);
-    j = 3;
-    v = 0;
-    bits = 0;
-
-    for (i = 0; i < sizeof(raw); i++) {
-        v = v << 8 | raw[i];
-        bits += 8;
-
-        while (bits >= 6) {
-            out[j++] = b64[(v >> (bits - 6)) & 63];
-            bits -= 6;
-        }
-    }
-
-    if (bits) {
-        out[j++] = b64[(v << (6 - bits)) & 63];
-    }
-
-    out[j] = '\0';
+    n = maint_b64url(raw, sizeof(raw), out + 3);
+    out[3 + n] = '\0';
 
     return 0;
 }

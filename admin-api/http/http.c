@@ -21,6 +21,7 @@
 #include <openssl/rand.h>
 
 #include "maint_core.h"
+#include "maint_codec.h"
 #include "admin.h"
 #include "config.h"
 #include "log.h"
@@ -758,19 +759,6 @@ adm_listen_socket(const char *addr, int *family, char *err, size_t errlen)
 }
 
 
-static int
-adm_hex(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
-
 /*
  * Percent-decoding of paths and query arguments, in place: as
  * libmicrohttpd's own, except that "%00" stays as written.  A decoded NUL
@@ -788,8 +776,8 @@ adm_unescape(void *cls, struct MHD_Connection *c, char *s)
 
     for (i = 0, o = 0; s[i] != '\0'; i++) {
         if (s[i] == '%'
-            && (hi = adm_hex((unsigned char) s[i + 1])) >= 0
-            && (lo = adm_hex((unsigned char) s[i + 2])) >= 0
+            && (hi = maint_hex_digit((unsigned char) s[i + 1])) >= 0
+            && (lo = maint_hex_digit((unsigned char) s[i + 2])) >= 0
             && (hi | lo) != 0)
         {
             s[o++] = (char) (hi << 4 | lo);

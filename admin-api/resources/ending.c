@@ -12,6 +12,7 @@
 
 #include "admin.h"
 #include "config.h"
+#include "maint_codec.h"
 #include "maint_session.h"
 #include "model/settings.h"
 #include "model/window.h"
@@ -78,7 +79,7 @@ static int
 adm_superadmins_session(json_t *superadmins, json_t *rec)
 {
     json_t              *sa, *cid;
-    const char          *name, *want;
+    const char          *name, *want, *hex;
     maint_superadmin_t   derived;
 
     name = json_string_value(json_object_get(rec, "superadmin"));
@@ -98,8 +99,10 @@ adm_superadmins_session(json_t *superadmins, json_t *rec)
 
     /* a record from before credential ids: the id the gateways derive */
 
-    if (adm_unhex(json_string_value(json_object_get(sa, "credential_sha256")),
-                  derived.credential, sizeof(derived.credential))
+    hex = json_string_value(json_object_get(sa, "credential_sha256"));
+
+    if (maint_hex_decode(hex, hex ? strlen(hex) : 0, derived.credential,
+                         sizeof(derived.credential))
         != 0)
     {
         return 0;

@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "admin.h"
+#include "maint_codec.h"
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
@@ -137,7 +138,6 @@ adm_sessions_arg(adm_sessions_op_t *s, const char *actor)
 static void
 adm_commit_nonce(char *hex)
 {
-    size_t         i;
     unsigned char  b[16];
 
     if (RAND_bytes(b, sizeof(b)) != 1) {
@@ -146,9 +146,7 @@ adm_commit_nonce(char *hex)
                  (unsigned) ((int64_t) (adm_clock() * 1e6) & 0xfffffff));
     }
 
-    for (i = 0; i < sizeof(b); i++) {
-        snprintf(hex + 2 * i, 3, "%02x", b[i]);
-    }
+    maint_hex(b, sizeof(b), hex);
 }
 
 
