@@ -157,16 +157,8 @@ static maint_snapshot_t  *snap;
 static int
 setup(void **state)
 {
-    char  err[256];
-
-    snap = maint_snapshot_parse(snapshot_json, strlen(snapshot_json), err,
-                                sizeof(err));
-    if (snap == NULL) {
-        fprintf(stderr, "snapshot: %s\n", err);
-        return -1;
-    }
-
-    return 0;
+    snap = unit_snapshot(snapshot_json);
+    return snap ? 0 : -1;
 }
 
 

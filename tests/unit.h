@@ -1,6 +1,6 @@
 /*
- * unit.h: what every C unit test includes.  The tests link the pure-logic
- * sources of core/ directly; no NGINX is involved.
+ * unit.h: what every C unit test includes.  The tests link the core
+ * (build/libmaint_core.a); no NGINX is involved.
  */
 
 #ifndef UNIT_H
@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "maint_core.h"
+#include "maint_snapshot.h"
 
 #define S(lit)  lit, sizeof(lit) - 1
 
@@ -23,6 +24,21 @@ static inline int
 str_is(const maint_str_t *s, const char *want)
 {
     return s->len == strlen(want) && memcmp(s->data, want, s->len) == 0;
+}
+
+/* a test's snapshot, decoded; NULL (and why, on stderr) if it is not one */
+static inline maint_snapshot_t *
+unit_snapshot(const char *json)
+{
+    char               err[256];
+    maint_snapshot_t  *snap;
+
+    snap = maint_snapshot_parse(json, strlen(json), err, sizeof(err));
+    if (snap == NULL) {
+        fprintf(stderr, "snapshot: %s\n", err);
+    }
+
+    return snap;
 }
 
 #endif

@@ -158,6 +158,26 @@ adm_query_uint(adm_req_t *r, const char *name, long min, long max,
 }
 
 
+/* ?limit= and ?cursor= of a paged list, defaults when absent */
+
+int
+adm_query_page(adm_req_t *r, long *limit, long *offset)
+{
+    *limit = ADM_PAGE_DEFAULT;
+    *offset = 0;
+
+    if (adm_query_uint(r, "limit", 1, ADM_PAGE_MAX, limit) != 0) {
+        return adm_bad_query(r, "limit", "must be 1 to 500");
+    }
+
+    if (adm_query_uint(r, "cursor", 0, 1L << 30, offset) != 0) {
+        return adm_bad_query(r, "cursor", "must be a value from next_cursor");
+    }
+
+    return 0;
+}
+
+
 static int
 adm_reply_raw(adm_req_t *r, unsigned status, const char *type,
     const char *body, size_t len)

@@ -25,7 +25,7 @@
  *     returns 0 to go on, or what its answer returned: non-zero, so that
  *     "if ((rc = step(r)) != 0) return rc;" stops at the first refusal;
  *   - adm_query_uint() only reads: 0, or -1 for a value out of bounds;
- *     the caller answers (adm_bad_query());
+ *     the caller answers (adm_bad_query()); adm_query_page() is a step;
  *   - the layer reads r->status and r->response, not the return value (a
  *     request left without an answer gets a 500), and gives libmicrohttpd
  *     only what it expects: MHD_YES, or MHD_NO to drop the connection.
@@ -96,6 +96,7 @@ void adm_etag(adm_req_t *r, int64_t revision);
 const char *adm_query(adm_req_t *r, const char *name);
 int adm_query_uint(adm_req_t *r, const char *name, long min, long max,
     long *out);
+int adm_query_page(adm_req_t *r, long *limit, long *offset);
 int adm_bad_query(adm_req_t *r, const char *name, const char *reason);
 int adm_not_found(adm_req_t *r);
 const char *adm_header_in(adm_req_t *r, const char *name);

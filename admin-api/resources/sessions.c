@@ -166,6 +166,7 @@ adm_session_matches(json_t *view, adm_session_filter_t *f)
 int
 adm_sessions_list(adm_req_t *r)
 {
+    int                    rc;
     char                   cursor[32];
     long                   limit, offset;
     size_t                 i, n, scanned;
@@ -175,15 +176,9 @@ adm_sessions_list(adm_req_t *r)
     maint_snapshot_t      *snap;
     adm_session_filter_t   f;
 
-    limit = ADM_PAGE_DEFAULT;
-    offset = 0;
-
-    if (adm_query_uint(r, "limit", 1, ADM_PAGE_MAX, &limit) != 0) {
-        return adm_bad_query(r, "limit", "must be 1 to 500");
-    }
-
-    if (adm_query_uint(r, "cursor", 0, 1L << 30, &offset) != 0) {
-        return adm_bad_query(r, "cursor", "must be a value from next_cursor");
+    rc = adm_query_page(r, &limit, &offset);
+    if (rc != 0) {
+        return rc;
     }
 
     f.app = adm_query(r, "app");

@@ -310,6 +310,7 @@ adm_query_time(adm_req_t *r, const char *name, int64_t *t)
 int
 adm_windows_list(adm_req_t *r)
 {
+    int           rc;
     char          cursor[32], list[256], *tok, *save;
     long          limit, offset;
     size_t        i, scanned;
@@ -320,15 +321,9 @@ adm_windows_list(adm_req_t *r)
     adm_filter_t  f;
 
     memset(&f, 0, sizeof(f));
-    limit = ADM_PAGE_DEFAULT;
-    offset = 0;
-
-    if (adm_query_uint(r, "limit", 1, ADM_PAGE_MAX, &limit) != 0) {
-        return adm_bad_query(r, "limit", "must be 1 to 500");
-    }
-
-    if (adm_query_uint(r, "cursor", 0, 1L << 30, &offset) != 0) {
-        return adm_bad_query(r, "cursor", "must be a value from next_cursor");
+    rc = adm_query_page(r, &limit, &offset);
+    if (rc != 0) {
+        return rc;
     }
 
     if (adm_query_time(r, "from", &f.from) != 0) {
