@@ -39,7 +39,7 @@ adm_store_view(adm_view_t *v)
     adm_key(key, sizeof(key), "state", NULL);
     rr = adm_redisf_ok("HGET %s version", key);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     if (maint_reply_int(rr, &v->version) != 0) {
@@ -48,13 +48,13 @@ adm_store_view(adm_view_t *v)
     freeReplyObject(rr);
 
     if (adm_store_now(&v->now_ms) != 0) {
-        return -1;
+        return ADM_ERROR;
     }
 
     adm_key(key, sizeof(key), "settings", NULL);
     rr = adm_redisf_ok("GET %s", key);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     v->settings = adm_redis_json(rr);
@@ -66,14 +66,14 @@ adm_store_view(adm_view_t *v)
 
     if (adm_store_access(v) != 0) {
         adm_view_free(v);
-        return -1;
+        return ADM_ERROR;
     }
 
     adm_key(key, sizeof(key), "live", NULL);
     rr = adm_redisf_ok("SMEMBERS %s", key);
     if (rr == NULL) {
         adm_view_free(v);
-        return -1;
+        return ADM_ERROR;
     }
 
     ids = adm_redis_strings(rr);
@@ -82,13 +82,13 @@ adm_store_view(adm_view_t *v)
     if (adm_store_windows(ids, &recs) != 0) {
         json_decref(ids);
         adm_view_free(v);
-        return -1;
+        return ADM_ERROR;
     }
 
     json_decref(ids);
     v->live = recs;
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -148,7 +148,7 @@ adm_store_access(adm_view_t *v)
     adm_key(key, sizeof(key), "superadmins", NULL);
     rr = adm_redisf_ok("HGETALL %s", key);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     json_object_set_new(v->access, "superadmins", adm_reply_records(rr));
@@ -157,7 +157,7 @@ adm_store_access(adm_view_t *v)
     adm_key(key, sizeof(key), "bypass_keys", NULL);
     rr = adm_redisf_ok("HGETALL %s", key);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     json_object_set_new(v->access, "bypass_keys", adm_reply_records(rr));
@@ -166,7 +166,7 @@ adm_store_access(adm_view_t *v)
     adm_key(key, sizeof(key), "session_cutoffs", NULL);
     rr = adm_redisf_ok("GET %s", key);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     cutoffs = adm_redis_json(rr);
@@ -179,7 +179,7 @@ adm_store_access(adm_view_t *v)
         json_decref(cutoffs);
     }
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -200,7 +200,7 @@ adm_store_windows(json_t *ids, json_t **recs)
     *recs = json_array();
 
     if (n == 0) {
-        return 0;
+        return ADM_OK;
     }
 
     argv = calloc(n + 1, sizeof(char *));
@@ -211,7 +211,7 @@ adm_store_windows(json_t *ids, json_t **recs)
         free(argv);
         free(lens);
         free(keys);
-        return -1;
+        return ADM_ERROR;
     }
 
     argv[0] = "MGET";
@@ -233,7 +233,7 @@ adm_store_windows(json_t *ids, json_t **recs)
 
     if (rr == NULL || rr->type != REDIS_REPLY_ARRAY) {
         freeReplyObject(rr);
-        return -1;
+        return ADM_ERROR;
     }
 
     for (i = 0; i < rr->elements; i++) {
@@ -245,7 +245,7 @@ adm_store_windows(json_t *ids, json_t **recs)
 
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -261,13 +261,13 @@ adm_store_window(const char *id, json_t **rec)
 
     rr = adm_redisf_ok("GET %s", key);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     *rec = adm_redis_json(rr);
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -292,13 +292,13 @@ adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
                        max, (unsigned long long) offset,
                        (unsigned long long) count);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     *ids = adm_redis_strings(rr);
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -328,7 +328,7 @@ adm_store_audit_page(const char *before, size_t count, json_t **items,
     rr = adm_redisf_ok("XREVRANGE %s %s - COUNT %llu", k, end,
                        (unsigned long long) count);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     *items = json_array();
@@ -372,7 +372,7 @@ adm_store_audit_page(const char *before, size_t count, json_t **items,
 
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -388,7 +388,7 @@ adm_store_snapshot(int64_t *version, char **json, size_t *len)
 
     rr = adm_redisf_ok("HMGET %s version snapshot", k);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     *version = 0;
@@ -412,5 +412,5 @@ adm_store_snapshot(int64_t *version, char **json, size_t *len)
 
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }

@@ -40,7 +40,7 @@ adm_store_gateways(int64_t now_ms, json_t **items)
     rr = adm_redisf_ok("ZRANGEBYSCORE %s %lld +inf", k,
                        (long long) (now_ms - 300 * 1000));
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     *items = json_array();
@@ -53,7 +53,7 @@ adm_store_gateways(int64_t now_ms, json_t **items)
         if (h == NULL) {
             freeReplyObject(rr);
             json_decref(*items);
-            return -1;
+            return ADM_ERROR;
         }
 
         g = json_object();
@@ -83,7 +83,7 @@ adm_store_gateways(int64_t now_ms, json_t **items)
 
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -135,13 +135,13 @@ adm_store_session_ids(size_t offset, size_t count, json_t **ids)
                        (unsigned long long) offset,
                        (unsigned long long) (offset + count - 1));
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     *ids = adm_redis_strings(rr);
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -164,13 +164,13 @@ adm_store_sessions(json_t *ids, json_t **recs)
     n = json_array_size(ids);
 
     if (n == 0) {
-        return 0;
+        return ADM_OK;
     }
 
     if (adm_store_connect() != 0) {
         adm_count(ADM_METRIC_REDIS_ERRORS);
         json_decref(*recs);
-        return -1;
+        return ADM_ERROR;
     }
 
     for (i = 0; i < n; i++) {
@@ -230,7 +230,7 @@ adm_store_sessions(json_t *ids, json_t **recs)
         freeReplyObject(x);
     }
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -247,10 +247,10 @@ adm_store_session_clean(int64_t before_ms)
     rr = adm_redisf_ok("ZREMRANGEBYSCORE %s -inf (%lld", key,
                        (long long) before_ms);
     if (rr == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     freeReplyObject(rr);
 
-    return 0;
+    return ADM_OK;
 }

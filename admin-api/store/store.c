@@ -98,7 +98,7 @@ adm_store_tls_init(char *err, size_t errlen)
             : NULL;
 
     if (given == NULL) {
-        return 0;
+        return ADM_OK;
     }
 
 #if (MAINT_HAVE_HIREDIS_SSL)
@@ -109,7 +109,7 @@ adm_store_tls_init(char *err, size_t errlen)
 
     if (!adm_conf.redis_tls) {
         snprintf(err, errlen, "\"%s\" requires \"redis_tls on\"", given);
-        return -1;
+        return ADM_ERROR;
     }
 
     if ((adm_conf.redis_tls_cert[0] == '\0')
@@ -117,7 +117,7 @@ adm_store_tls_init(char *err, size_t errlen)
     {
         snprintf(err, errlen, "\"redis_tls_cert\" and \"redis_tls_key\" go "
                  "together: both or neither");
-        return -1;
+        return ADM_ERROR;
     }
 
     /* Redis never speaks TLS on a unix socket */
@@ -130,7 +130,7 @@ adm_store_tls_init(char *err, size_t errlen)
     {
         snprintf(err, errlen, "\"redis_tls\" cannot be used with a unix "
                  "socket");
-        return -1;
+        return ADM_ERROR;
     }
 
     if (adm_tls_ctx) {
@@ -146,7 +146,7 @@ adm_store_tls_init(char *err, size_t errlen)
                       &fail, reason, sizeof(reason));
 
     if (adm_tls_ctx != NULL) {
-        return 0;
+        return ADM_OK;
     }
 
     switch (fail) {
@@ -154,7 +154,7 @@ adm_store_tls_init(char *err, size_t errlen)
         if (adm_conf.redis_tls_ca[0] == '\0') {
             snprintf(err, errlen, "\"redis_tls\": cannot load the system's "
                      "CA certificates (%s); set \"redis_tls_ca\"", reason);
-            return -1;
+            return ADM_ERROR;
         }
 
         given = "redis_tls_ca";
@@ -174,16 +174,16 @@ adm_store_tls_init(char *err, size_t errlen)
 
     default:
         snprintf(err, errlen, "\"redis_tls\": %s", reason);
-        return -1;
+        return ADM_ERROR;
     }
 
     snprintf(err, errlen, "\"%s\" file \"%s\": %s", given, bad, reason);
-    return -1;
+    return ADM_ERROR;
     }
 #else
     snprintf(err, errlen, "\"%s\" " MAINT_TLS_UNAVAILABLE, given,
              MAINT_TLS_UNAVAILABLE_ARGS("maint-admind"));
-    return -1;
+    return ADM_ERROR;
 #endif
 }
 
@@ -430,7 +430,7 @@ adm_store_connect(void)
     struct timeval  tv;
 
     if (adm_rc != NULL && adm_rc->err == 0) {
-        return 0;
+        return ADM_OK;
     }
 
     adm_store_close();
@@ -447,7 +447,7 @@ adm_store_connect(void)
 
         if (adm_rc == NULL) {
             adm_store_failed();
-            return -1;
+            return ADM_ERROR;
         }
 
     } else {
@@ -456,7 +456,7 @@ adm_store_connect(void)
 
         if (adm_rc == NULL) {
             adm_store_failed();
-            return -1;
+            return ADM_ERROR;
         }
     }
 
@@ -468,13 +468,13 @@ adm_store_connect(void)
                      rr ? rr->str : adm_rc->errstr);
             freeReplyObject(rr);
             adm_store_failed();
-            return -1;
+            return ADM_ERROR;
         }
 
         freeReplyObject(rr);
     }
 
-    return 0;
+    return ADM_OK;
 }
 
 
@@ -641,7 +641,7 @@ adm_redis_append(const char *fmt, ...)
     va_list  ap;
 
     if (adm_rc == NULL) {
-        return -1;
+        return ADM_ERROR;
     }
 
     va_start(ap, fmt);
@@ -680,6 +680,8 @@ adm_redis_reply(void)
  * out, or the node was demoted: READONLY) is worth one more try once the
  * sentinels name a primary again, waiting up to redis_failover_timeout for
  * them to finish the failover.  The reply is the caller's to free.
+ * 1 when a primary is connected again and the write may be retried, else
+ * 0 (a yes or no, not an adm_rc_e).
  */
 
 int
@@ -706,7 +708,7 @@ adm_store_failover(redisReply *rr)
     for ( ;; ) {
         adm_down_until = 0;
 
-        if (adm_store_connect() == 0) {
+        if (adm_store_connect() == ADM_OK) {
             return 1;
         }
 
