@@ -87,7 +87,10 @@ typedef struct {
     /* ?forceLogin= and the edge's forms */
     unsigned                leave:1;        /* the banner's "Leave" */
     unsigned                signin:1;       /* forceLogin=true, on a method
-                                               the sign-in answers */
+                                               the sign-in answers; read
+                                               only once superadmin is
+                                               known (a caller may gather
+                                               both when asked) */
     unsigned                signin_posted:1; /* the sign-in form, posted */
 
     /*

@@ -213,7 +213,9 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         /* the window in force, as $maint_* see it meanwhile */
         ctx->window = out.window;
 
+        /* both matter only while a window is in force: asked then */
         in.superadmin = ngx_maint_bypassed(r, ctx, lcf);
+        in.signin = ngx_maint_wants_signin(r, lcf);
         maint_decide(&in, &out);
     }
 
@@ -265,7 +267,6 @@ ngx_maint_gather(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     in->revoked = ctx->revoked;
     in->revoked_logoff = lcf->session_revoked == NGX_MAINT_REVOKED_LOGOFF;
     in->leave = ngx_maint_wants_leave(r, lcf);
-    in->signin = ngx_maint_wants_signin(r, lcf);
     in->signin_posted = ngx_maint_signin_posted(r, lcf);
     in->superadmin = MAINT_UNKNOWN;
 }
