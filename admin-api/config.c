@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "maint_codec.h"
+#include "maint_core.h"
+#include "maint_duration.h"
+#include "maint_names.h"
+#include "admin.h"
 #include "config.h"
 #include "log.h"
-#include "maint_core.h"
-#include "maint_codec.h"
-#include "maint_duration.h"
-#include "admin.h"
-#include "maint_names.h"
 
 
 adm_config_t  adm_conf;

@@ -18,19 +18,19 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "maint_core.h"
-#include "admin.h"
 #include "maint_codec.h"
+#include "maint_core.h"
+#include "maint_names.h"
+#include "admin.h"
 #include "config.h"
 #include "log.h"
-#include "http/http.h"
+#include "ticker.h"
 #include "http/auth.h"
+#include "http/http.h"
 #include "http/routes.h"
 #include "http/tls.h"
 #include "http/web.h"
 #include "store/store.h"
-#include "ticker.h"
-#include "maint_names.h"
 
 
 static volatile sig_atomic_t  adm_stop;

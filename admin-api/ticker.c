@@ -12,12 +12,12 @@
 
 #include "admin.h"
 #include "metrics.h"
+#include "ticker.h"
 #include "model/times.h"
 #include "model/window.h"
 #include "resources/write.h"
 #include "store/reads.h"
 #include "store/store.h"
-#include "ticker.h"
 
 
 /*

@@ -11,11 +11,11 @@
 
 #include "maint_core.h"
 #include "maint_duration.h"
+#include "maint_time.h"
 #include "maintctl.h"
 #include "args.h"
 #include "buf.h"
 #include "usage.h"
-#include "maint_time.h"
 
 
 #define CTL_G_URL      1

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "maint_core.h"
+#include "maint_time.h"
 #include "maintctl.h"
 #include "api.h"
 #include "args.h"
@@ -23,7 +24,6 @@
 #include "output.h"
 #include "usage.h"
 #include "window.h"
-#include "maint_time.h"
 
 
 #define R_APP      1

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "maint_time.h"
 #include "maintctl.h"
 #include "api.h"
 #include "args.h"
@@ -17,7 +18,6 @@
 #include "show.h"
 #include "usage.h"
 #include "window.h"
-#include "maint_time.h"
 
 
 static const char *const  ctl_statuses[] = {

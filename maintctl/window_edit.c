@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "maint_core.h"
+#include "maint_time.h"
 #include "maintctl.h"
 #include "api.h"
 #include "args.h"
@@ -16,7 +17,6 @@
 #include "output.h"
 #include "usage.h"
 #include "window.h"
-#include "maint_time.h"
 
 
 static const char *const  ctl_modes[] = { "full", "read_only", NULL };

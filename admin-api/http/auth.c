@@ -10,12 +10,12 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "maint_core.h"
 #include "maint_codec.h"
+#include "maint_core.h"
+#include "maint_hash.h"
+#include "admin.h"
 #include "config.h"
 #include "http/auth.h"
-#include "admin.h"
-#include "maint_hash.h"
 
 
 void

@@ -20,19 +20,19 @@
 #include <sys/time.h>
 #include <openssl/rand.h>
 
-#include "maint_core.h"
 #include "maint_codec.h"
+#include "maint_core.h"
+#include "maint_names.h"
 #include "admin.h"
 #include "config.h"
 #include "log.h"
-#include "http/http.h"
-#include "http/auth.h"
 #include "metrics.h"
+#include "http/auth.h"
+#include "http/http.h"
 #include "http/tls.h"
 #include "model/bodies.h"
 #include "store/commit.h"
 #include "store/store.h"
-#include "maint_names.h"
 
 
 /* what adm_http_start() was given */

@@ -9,8 +9,8 @@
 
 #include "admin.h"
 #include "config.h"
-#include "http/http.h"
 #include "metrics.h"
+#include "http/http.h"
 #include "http/service.h"
 #include "model/window.h"
 #include "resources/prechecks.h"

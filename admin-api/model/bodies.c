@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "maint_names.h"
 #include "admin.h"
 #include "model/bodies.h"
 #include "model/window.h"
-#include "maint_names.h"
 
 
 /* the path ("allow.paths") of the first string holding a NUL, if any */

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
 #include "maint_snapshot.h"
+#include "admin.h"
 #include "model/settings.h"
 #include "model/snapshot.h"
 #include "model/times.h"

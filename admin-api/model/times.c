@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "maint_core.h"
-#include "model/times.h"
 #include "maint_time.h"
+#include "model/times.h"
 
 
 #define ADM_MAX_EPOCH      253402300799LL  /* 9999-12-31T23:59:59Z */

@@ -11,12 +11,12 @@
 #include <strings.h>
 #include <openssl/rand.h>
 
+#include "maint_names.h"
+#include "maint_snapshot.h"
 #include "admin.h"
 #include "config.h"
-#include "maint_snapshot.h"
 #include "model/times.h"
 #include "model/window.h"
-#include "maint_names.h"
 
 
 #define ADM_TITLE_MAX      200

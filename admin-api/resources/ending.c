@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
-#include "config.h"
 #include "maint_codec.h"
 #include "maint_session.h"
+#include "admin.h"
+#include "config.h"
 #include "model/settings.h"
 #include "model/window.h"
 #include "resources/ending.h"

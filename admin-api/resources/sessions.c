@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "maint_session.h"
 #include "admin.h"
 #include "config.h"
 #include "log.h"
 #include "http/http.h"
-#include "maint_session.h"
 #include "model/bodies.h"
 #include "model/settings.h"
 #include "model/times.h"

@@ -11,15 +11,15 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "maint_decide.h"
+#include "maint_eval.h"
+#include "maint_names.h"
 #include "admin.h"
 #include "http/http.h"
-#include "maint_decide.h"
 #include "model/times.h"
 #include "resources/status.h"
 #include "store/reads.h"
 #include "store/store.h"
-#include "maint_eval.h"
-#include "maint_names.h"
 
 
 static int

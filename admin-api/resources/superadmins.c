@@ -14,10 +14,10 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "admin.h"
-#include "http/http.h"
 #include "maint_bypass.h"
 #include "maint_session.h"
+#include "admin.h"
+#include "http/http.h"
 #include "model/bodies.h"
 #include "model/snapshot.h"
 #include "model/times.h"

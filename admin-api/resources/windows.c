@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "maint_time.h"
 #include "admin.h"
 #include "http/http.h"
 #include "model/bodies.h"
@@ -20,7 +21,6 @@
 #include "resources/write.h"
 #include "store/reads.h"
 #include "store/store.h"
-#include "maint_time.h"
 
 
 

@@ -13,12 +13,12 @@
 
 #include <openssl/rand.h>
 
-#include "admin.h"
 #include "maint_codec.h"
+#include "maint_reply.h"
+#include "admin.h"
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
-#include "maint_reply.h"
 #include "store/commit.h"
 #include "store/store.h"
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "admin.h"
 #include "maint_reply.h"
+#include "admin.h"
 #include "model/settings.h"
 #include "store/reads.h"
 #include "store/store.h"

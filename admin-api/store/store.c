@@ -15,12 +15,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "maint_reply.h"
+#include "maint_tls.h"
 #include "admin.h"
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
-#include "maint_reply.h"
-#include "maint_tls.h"
 #include "store/store.h"
 
 #if (MAINT_HAVE_HIREDIS_SSL)
