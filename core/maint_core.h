@@ -9,6 +9,7 @@
  *   maint_codec     hex and base64 / base64url
  *   maint_hash      SHA-256 and SipHash
  *   maint_time      RFC 3339 and HTTP-date
+ *   maint_duration  durations as people write them ("500ms", "1h30m")
  *   maint_names     app, window, key and prefix names; language tags
  *   maint_cidr      networks: parsing and matching
  *   maint_http      query arguments, form fields, percent-decoding
@@ -18,12 +19,14 @@
  *   maint_snapshot  the state snapshot: its type and its decoder
  *   maint_path      request paths: canonical form and trust
  *   maint_eval      which window governs a request
+ *   maint_decide    the decision for one request, from gathered facts
  *   maint_cookie    Cookie and Set-Cookie headers
  *   maint_session   session ids of a cookie value, and their verdict
  *   maint_bypass    the superadmin bypass cookie, form token, redirect
  *   maint_template  {{placeholder}} templates and escaping
  *   maint_default_page  the built-in pages and their texts
  *   maint_html      where a banner may go into an HTML page
+ *   maint_reply     hiredis replies: numbers, ROLE, the Sentinel's answer
  *   maint_tls       TLS to Redis through hiredis_ssl (optional)
  */
 

@@ -28,6 +28,7 @@
 #include "ngx_maint_redis_event.h"
 #include "ngx_maint_sentinel.h"
 #include "maint_reply.h"
+#include "maint_tls.h"
 #include "ngx_maint_metrics.h"
 
 #if (NGX_MAINT_HAVE_HIREDIS_SSL)
