@@ -12,10 +12,10 @@
  * page carries a per-request token.
  */
 
-#include "maint_negotiate.h"
-#include "maint_default_page.h"
-#include "ngx_maint_response.h"
+#include "ngx_maint_response.h"     /* ngx_config.h first, as NGINX needs */
 #include "ngx_maint_current.h"
+#include "maint_default_page.h"
+#include "maint_negotiate.h"
 
 
 #define NGX_MAINT_RENDERED_MAX     64

@@ -9,7 +9,12 @@
 #      a cycle, printed with the edges that close it;
 #   2. no source file over 1000 lines;
 #   3. no function over 120 lines (Universal Ctags' start and end lines);
-#      data tables are variables, not functions, and are not counted.
+#      data tables are variables, not functions, and are not counted;
+#   4. in the module, ngx_config.h comes before any other header, as NGINX
+#      requires (it sets the feature macros the system headers read: a
+#      glibc that hides in6_pktinfo otherwise fails only some builds): the
+#      first header each file names is ngx_config.h or one of the module's
+#      own, whose first is ngx_config.h in turn.
 #
 # Usage: scripts/check-structure.pl [--list] [--tree DIR]  (after make all)
 #   --list       also print every unit's dependencies
@@ -138,6 +143,22 @@ for my $c (@sccs) {
     }
 }
 
+# rule 4, from the text: the first #include of every module file
+for my $f (sort glob('ngx_maint_module/*.[ch]')) {
+    open my $fh, '<', $f or die "$f: $!";
+    while (<$fh>) {
+        next unless /^#\s*include\s*([<"])([^>"]+)/;
+        my ($kind, $h) = ($1, $2);
+        unless (($kind eq '<' && $h eq 'ngx_config.h')
+                || ($kind eq '"' && $h =~ /^ngx_maint_\w+\.h$/))
+        {
+            $bad++;
+            print "ngx_config.h not first: $f includes $h first\n";
+        }
+        last;
+    }
+}
+
 my @all = map { @{ $_->[1] } } @parts;
 push @all, map { glob } qw(core/*.h ngx_maint_module/*.h admin-api/*.h
                            admin-api/*/*.h maintctl/*.h);
@@ -164,5 +185,6 @@ for (`ctags -x --c-kinds=f --_xformat='%N %n %{end} %F' @c`) {
 
 my $units = keys %deps;
 print "structure: $units units, ", scalar(@sccs), " cycles, ",
-      $bad - @sccs, " long files or functions\n";
+      $bad - @sccs, " other findings (long files or functions, include",
+      " order)\n";
 exit($bad ? 1 : 0);

@@ -1,6 +1,7 @@
 # The structure rules of docs/architecture.md hold for the tree as built:
 # no cycles between files (includes and linked symbols), no file over 1000
-# lines, no function over 120 (scripts/check-structure.pl).  The checker is
+# lines, no function over 120, ngx_config.h first in the module's files
+# (scripts/check-structure.pl).  The checker is
 # first shown a small tree with one fault of each kind, so a checker that
 # found nothing could not pass.
 
@@ -36,6 +37,8 @@ put("$t/core/b.c", "#include \"a.h\"\n#include \"b.h\"\nint b(void) { return 1; 
 put("$t/core/c.c", "int c(void)\n{\n    int x = 0;\n"
     . ("    x++;\n" x 130) . "    return x;\n}\n" . ("/* filler */\n" x 880));
 put("$t/core/d.c", "#include \"a.h\"\nint d(void) { return a(); }\n");
+make_path("$t/ngx_maint_module");
+put("$t/ngx_maint_module/ngx_maint_x.h", "#include <stddef.h>\n");
 
 my $out = `$check --tree $t 2>&1`;
 isnt($? >> 8, 0, 'a tree with faults: the checker fails');
@@ -45,6 +48,8 @@ like($out, qr{core/b -> core/a \(includes core/a\.h\)}, 'b includes a.h');
 unlike($out, qr{cycle:.*core/d}, 'd, which only depends, is in no cycle');
 like($out, qr{^long file: core/c\.c has 1015 lines}m, 'the 1015-line file found');
 like($out, qr{^long function: core/c\.c:1 c, 135 lines}m, 'the 135-line function found');
+like($out, qr{^ngx_config\.h not first: ngx_maint_module/ngx_maint_x\.h includes stddef\.h first$}m,
+     'a module header naming a system header before ngx_config.h found');
 
 # the project itself
 $out = `$check 2>&1`;
@@ -52,10 +57,12 @@ my $rc = $? >> 8;
 my @cycles = $out =~ /^(cycle: .*)$/mg;
 my @files = $out =~ /^(long file: .*)$/mg;
 my @funcs = $out =~ /^(long function: .*)$/mg;
+my @order = $out =~ /^(ngx_config\.h not first: .*)$/mg;
 ok(!@cycles, 'no cycles between files') or diag($out);
 ok(!@files, 'no source file over 1000 lines') or diag(join "\n", @files);
 ok(!@funcs, 'no function over 120 lines') or diag(join "\n", @funcs);
+ok(!@order, "the module's files name ngx_config.h first") or diag(join "\n", @order);
 is($rc, 0, 'scripts/check-structure.pl exits 0') or diag($out);
-like($out, qr/^structure: \d+ units, 0 cycles, 0 long/m, 'its summary line');
+like($out, qr/^structure: \d+ units, 0 cycles, 0 other findings/m, 'its summary line');
 
 done_testing();
