@@ -117,7 +117,7 @@ ngx_maint_handler(ngx_http_request_t *r)
 }
 
 
-/* The reader wakes it, with a read or at its deadline (ngx_maint_state.c). */
+/* The reader wakes it, with a read or at its deadline (ngx_maint_reader.c). */
 
 static ngx_int_t
 ngx_maint_park(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)

@@ -636,6 +636,10 @@ ngx_maint_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
+    if (ngx_maint_response_init_worker() != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     ngx_maint_state_init_worker(cycle, mcf);
     ngx_maint_session_init_worker(cycle, mcf);
     ngx_maint_heartbeat_init_worker(cycle, mcf);

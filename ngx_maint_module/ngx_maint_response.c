@@ -463,19 +463,21 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                               kind, json, NULL, e->data);
 
     if (st->nrendered < NGX_MAINT_RENDERED_MAX) {
-        if (st->rendered == NULL
-            && ngx_maint_state_on_release(ngx_maint_rendered_free) != NGX_OK)
-        {
-            ngx_free(e);
-            return NULL;
-        }
-
         e->next = st->rendered;
         st->rendered = e;
         st->nrendered++;
     }
 
     return e;
+}
+
+
+/* the answers cached with a state go with it (ngx_maint_current.c) */
+
+ngx_int_t
+ngx_maint_response_init_worker(void)
+{
+    return ngx_maint_state_on_release(ngx_maint_rendered_free);
 }
 
 

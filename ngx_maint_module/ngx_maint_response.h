@@ -32,6 +32,7 @@ const maint_translation_t *ngx_maint_translation(ngx_http_request_t *r,
     const maint_window_t *w);
 size_t ngx_maint_utc_text(u_char *out, const char *rfc3339);
 ngx_chain_t *ngx_maint_body(ngx_http_request_t *r, u_char *data, size_t len);
+ngx_int_t ngx_maint_response_init_worker(void);
 
 
 #endif /* NGX_MAINT_RESPONSE_H */

@@ -1,4 +1,4 @@
-# The lease (docs/performance.md, ngx_maint_state.c): maint-admind answers
+# The lease (docs/performance.md, ngx_maint_reader.c): maint-admind answers
 # a change only after the gateways' lease (lease_ms, written with every
 # change), so a gateway may decide on one read for that long and yet every
 # request that arrives after the answer is decided on the change.  Here the

@@ -8,7 +8,7 @@
  * answers, ticker.c for the clock.
  *
  * A change returns only once the gateways' lease is over (lease_ms,
- * written with every change; see ngx_maint_state.c): a request that
+ * written with every change; see ngx_maint_reader.c): a request that
  * arrives at any gateway after the answer is decided on the change.
  */
 
