@@ -37,8 +37,15 @@ my $MAX_FUNC = 120;
 my $ngx = 'build/nginx';
 -d "$ngx/objs" || !glob('ngx_maint_module/*.c')
     or die "$ngx/objs is missing: run `make all` first\n";
-my @ngx_inc = map { "-I$ngx/$_" } qw(src/core src/event src/event/modules
-    src/os/unix src/http src/http/modules src/http/v2 objs);
+# NGINX's include directories as its configure chose them (QUIC, HTTP/3
+# and others come and go with the version and its options)
+my @ngx_inc;
+if (open my $mk, '<', "$ngx/objs/Makefile") {
+    local $/;
+    my ($incs) = <$mk> =~ /^ALL_INCS\s*=\s*((?:.*\\\n)*.*)$/m;
+    @ngx_inc = map { m{^/} ? "-I$_" : "-I$ngx/$_" }
+               grep { $_ ne '-I' && $_ ne '\\' } split ' ', $incs // '';
+}
 my @parts = (
     [ 'core',     [ glob('core/*.c') ],           [ '-Icore' ] ],
     [ 'module',   [ glob('ngx_maint_module/*.c') ],

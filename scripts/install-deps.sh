@@ -3,9 +3,9 @@
 # admin programs and running the demo need; with --tests, also what only
 # the tests need (cmocka for the unit tests, faketime, h2load, clang's
 # sanitizer runtime, valgrind, Universal Ctags for the structure check,
-# and chromium with node for the browser
-# tests, whose t/300-browser.t runs `npm ci` in t/browser for
-# playwright-core); plus any packages named as arguments (the benchmark's).
+# and chromium with node for the browser tests, whose t/300-browser.t runs
+# `npm ci` in t/browser for playwright-core); plus any packages named as
+# arguments (the benchmark's).
 # Does nothing when all of it is there.  Services the packages would start
 # on their own (nginx on :80, redis on :6379) are kept from starting: the
 # tests and the demo start their own on ports of their choosing.
