@@ -1,4 +1,4 @@
-# Every decision path of the edge (brief steps 1, 5, 6): windows per app,
+# Every decision path of the edge (core/maint_decide.h): windows per app,
 # full and read-only modes, exemptions, upcoming notices, HTML vs JSON,
 # headers, status codes, variables.  One case = a state + a request + what
 # must come back.
