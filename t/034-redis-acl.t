@@ -26,7 +26,6 @@ use JSON::PP;
 use IO::Socket::INET;
 use Digest::SHA qw(sha256_hex);
 
-my $HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 my $PREFIX = 'acl-t:';              # not the default: the file adapted
 my %PW = map { $_ => "$_-" . join('', map { int rand 10 } 1 .. 20) }
          qw(gateway admin ops narrow);
@@ -143,21 +142,8 @@ my $port = $nginx->port;
 
 sub req {
     my ($method, $target, %o) = @_;
-    my $p = $o{port} // $port;
-    my @h = (['Host', "localhost:$p"], ['Connection', 'close'], ['Accept', $HTML]);
-    push @h, ['Cookie', join('; ', @{ $o{cookies} })] if @{ $o{cookies} // [] };
-    push @h, map { [$_, $o{headers}{$_}] } sort keys %{ $o{headers} // {} };
-    my $body = $o{body} // '';
-    if ($method eq 'POST') {
-        push @h, ['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', length $body];
-    }
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $p, Proto => 'tcp', Timeout => 5)
-        or return { status => 0, error => "connect: $!", headers => {} };
-    binmode $s;
-    print {$s} "$method $target HTTP/1.1\r\n" . join('', map { "$_->[0]: $_->[1]\r\n" } @h) . "\r\n" . $body;
-    my $res = MaintTest::_parse_response(MaintTest::_read_all($s, 10));
-    $res->{headers} //= {};
-    return $res;
+    return browser_request($o{port} // $port, $method, $target,
+                           host => 'localhost:' . ($o{port} // $port), %o);
 }
 
 sub st { $_[0]{headers}{'x-maint-status'} // '' }

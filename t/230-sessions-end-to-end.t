@@ -19,7 +19,6 @@ use JSON::PP;
 use IO::Socket::INET;
 use Digest::SHA qw(sha256_hex);
 
-my $HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 my $redis = start_redis();
 my $admin = start_admin(redis => $redis);
@@ -51,28 +50,10 @@ sub now_s { int(redis_now_ms($redis) / 1000) }
 
 sub req {
     my ($method, $target, %o) = @_;
-    my @h = (['Host', 'localhost'], ['Connection', 'close'], ['Accept', $o{accept} // $HTML],
-             ['User-Agent', 'e2e-browser/1.0']);
-    push @h, ['Cookie', join('; ', @{ $o{cookies} })] if @{ $o{cookies} // [] };
-    push @h, map { [$_, $o{headers}{$_}] } sort keys %{ $o{headers} // {} };
-    my $body = $o{body} // '';
-    if ($method eq 'POST') {
-        push @h, ['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', length $body];
-    }
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp', Timeout => 5)
-        or return { status => 0, error => "connect: $!", headers => {} };
-    binmode $s;
-    print {$s} "$method $target HTTP/1.1\r\n" . join('', map { "$_->[0]: $_->[1]\r\n" } @h) . "\r\n" . $body;
-    my $res = MaintTest::_parse_response(MaintTest::_read_all($s, 10));
-    $res->{headers} //= {};
-    return $res;
+    return browser_request($port, $method, $target,
+                           user_agent => 'e2e-browser/1.0', %o);
 }
 
-sub cookie_value {
-    my ($res, $name) = @_;
-    for (set_cookies($res)) { return $1 if /^\Q$name\E=([^;]*)/ }
-    return;
-}
 
 sub st { $_[0]{headers}{'x-maint-status'} // '' }
 

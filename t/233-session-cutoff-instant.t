@@ -57,25 +57,9 @@ sub now_ms { redis_now_ms($redis) }
 
 sub req {
     my ($method, $target, %o) = @_;
-    my @h = (['Host', 'localhost'], ['Connection', 'close'], ['Accept', $HTML]);
-    push @h, ['Cookie', join('; ', @{ $o{cookies} })] if @{ $o{cookies} // [] };
-    my $body = $o{body} // '';
-    push @h, ['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', length $body]
-        if $method eq 'POST';
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp', Timeout => 5)
-        or return { status => 0, headers => {} };
-    binmode $s;
-    print {$s} "$method $target HTTP/1.1\r\n" . join('', map { "$_->[0]: $_->[1]\r\n" } @h) . "\r\n" . $body;
-    my $res = MaintTest::_parse_response(MaintTest::_read_all($s, 10));
-    $res->{headers} //= {};
-    return $res;
+    return browser_request($port, $method, $target, accept => $HTML, %o);
 }
 
-sub cookie_value {
-    my ($res, $name) = @_;
-    for (set_cookies($res)) { return $1 if /^\Q$name\E=([^;]*)/ }
-    return;
-}
 
 # the app's login through the gateway; the new session's cookie value
 sub login {

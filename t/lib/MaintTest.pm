@@ -31,8 +31,8 @@ our @EXPORT = qw(
     rfc3339 rfc3339_offset epoch is_problem
     session_id revoke_session bypass_cookie test_cid superadmin_cid b64url
     start_app
-    set_cookies parse_cookie b64url_decode form_encode html_unescape
-    form_inputs browser_tools
+    set_cookies parse_cookie cookie_value b64url_decode form_encode
+    html_unescape form_inputs browser_tools browser_request
     $ROOT $MODULE
 );
 
@@ -937,6 +937,33 @@ sub _parse_response {
     return \%res;
 }
 
+# A request as a browser sends it, its headers in this order: Host,
+# Connection, Accept (a browser's, or accept => ...), User-Agent (with
+# user_agent => ...), the cookies (cookies => [...] in one header), other
+# headers by name, and a form body for a POST (body => ...).  Returns what
+# http() returns, its headers at least {}.
+sub browser_request {
+    my ($port, $method, $target, %o) = @_;
+    my @h = (['Host', $o{host} // 'localhost'], ['Connection', 'close'],
+             ['Accept', $o{accept} // 'text/html,application/xhtml+xml,'
+                                    . 'application/xml;q=0.9,*/*;q=0.8']);
+    push @h, ['User-Agent', $o{user_agent}] if defined $o{user_agent};
+    push @h, ['Cookie', join('; ', @{ $o{cookies} })] if @{ $o{cookies} // [] };
+    push @h, map { [$_, $o{headers}{$_}] } sort keys %{ $o{headers} // {} };
+    my $body = $o{body} // '';
+    push @h, ['Content-Type', 'application/x-www-form-urlencoded'],
+             ['Content-Length', length $body] if $method eq 'POST';
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                  Proto => 'tcp', Timeout => 5)
+        or return { status => 0, error => "connect: $!", headers => {} };
+    binmode $s;
+    print {$s} "$method $target HTTP/1.1\r\n"
+        . join('', map { "$_->[0]: $_->[1]\r\n" } @h) . "\r\n" . $body;
+    my $res = _parse_response(_read_all($s, 10));
+    $res->{headers} //= {};
+    return $res;
+}
+
 # Many requests at once, each on its own connection, multiplexed with
 # select(); each result carries its own elapsed time.
 sub http_many {
@@ -1173,6 +1200,13 @@ sub set_cookies {
     my ($res) = @_;
     my ($head) = split /\r\n\r\n/, $res->{raw} // '', 2;
     return map { /^set-cookie:[ \t]*(.*)$/i ? $1 : () } split /\r\n/, $head // '';
+}
+
+# the value a response's Set-Cookie gives the cookie name, or undef
+sub cookie_value {
+    my ($res, $name) = @_;
+    for (set_cookies($res)) { return $1 if /^\Q$name\E=([^;]*)/ }
+    return;
 }
 
 # a Set-Cookie line: (name, value, {lower-case attribute => value})
