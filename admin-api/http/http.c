@@ -31,8 +31,6 @@
 #include "http/http.h"
 #include "http/tls.h"
 #include "model/bodies.h"
-#include "store/commit.h"
-#include "store/store.h"
 
 
 /* what adm_http_start() was given */
@@ -301,27 +299,6 @@ adm_problem(adm_req_t *r, unsigned status, const char *type,
     free(s);
 
     return rc;
-}
-
-
-int
-adm_redis_down(adm_req_t *r)
-{
-    adm_log(ADM_LOG_ERROR, "redis unavailable", "{s:s, s:s}",
-            "error", adm_store_error(), "request_id", r->request_id);
-
-    return adm_problem(r, 503, "unavailable", "Redis is unavailable",
-                       adm_store_unconfirmed()
-                       ? "the change reached the primary but no replica "
-                         "confirmed it in time; the audit trail says "
-                         "whether it is applied"
-                       : adm_store_unsure()
-                       ? "Redis did not answer the change in time and "
-                         "could not be asked whether it ran; the audit "
-                         "trail says whether it is applied"
-                       : "the state store is unavailable; nothing was "
-                         "written",
-                       NULL, NULL);
 }
 
 

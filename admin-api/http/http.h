@@ -16,9 +16,9 @@
  * One return convention, from the handlers up to libmicrohttpd:
  *
  *   - an answer (adm_reply_*(), adm_problem() and the helpers built on it:
- *     adm_bad_query(), adm_not_found(), adm_redis_down()) returns the
- *     HTTP status it queued, or -1 when none could be made (out of
- *     memory); never 0;
+ *     adm_bad_query(), adm_not_found(), and resources/change.h's
+ *     adm_redis_down()) returns the HTTP status it queued, or -1 when
+ *     none could be made (out of memory); never 0;
  *   - a handler (adm_handler_pt) returns what its answer returned;
  *   - a step that answers only when it refuses (adm_body(), the static
  *     files given to adm_http_start(), the compute step of a write)
@@ -101,7 +101,6 @@ int adm_bad_query(adm_req_t *r, const char *name, const char *reason);
 int adm_not_found(adm_req_t *r);
 const char *adm_header_in(adm_req_t *r, const char *name);
 int adm_body(adm_req_t *r, int optional);
-int adm_redis_down(adm_req_t *r);
 
 /* problem types (suffixes of urn:ngx-maint:problem:) */
 #define ADM_P_BAD_REQUEST   "bad-request"

@@ -10,6 +10,7 @@
 #include "admin.h"
 #include "http/http.h"
 #include "resources/audit.h"
+#include "resources/change.h"
 #include "store/reads.h"
 
 

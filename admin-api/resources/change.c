@@ -271,3 +271,29 @@ adm_write(adm_req_t *r, const char *action, const char *target,
 
     return 0;
 }
+
+
+/*
+ * A request Redis could not serve: 503, saying whether a change may have
+ * been applied.
+ */
+
+int
+adm_redis_down(adm_req_t *r)
+{
+    adm_log(ADM_LOG_ERROR, "redis unavailable", "{s:s, s:s}",
+            "error", adm_store_error(), "request_id", r->request_id);
+
+    return adm_problem(r, 503, "unavailable", "Redis is unavailable",
+                       adm_store_unconfirmed()
+                       ? "the change reached the primary but no replica "
+                         "confirmed it in time; the audit trail says "
+                         "whether it is applied"
+                       : adm_store_unsure()
+                       ? "Redis did not answer the change in time and "
+                         "could not be asked whether it ran; the audit "
+                         "trail says whether it is applied"
+                       : "the state store is unavailable; nothing was "
+                         "written",
+                       NULL, NULL);
+}

@@ -9,6 +9,7 @@
 #include "admin.h"
 #include "http/http.h"
 #include "model/times.h"
+#include "resources/change.h"
 #include "resources/gateways.h"
 #include "store/reads.h"
 #include "store/registry.h"

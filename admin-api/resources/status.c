@@ -17,6 +17,7 @@
 #include "admin.h"
 #include "http/http.h"
 #include "model/times.h"
+#include "resources/change.h"
 #include "resources/status.h"
 #include "store/reads.h"
 #include "store/store.h"
