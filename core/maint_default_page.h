@@ -46,5 +46,4 @@ extern const char  maint_signin_page[];
 extern const size_t  maint_signin_page_len;
 
 
-
 #endif /* MAINT_DEFAULT_PAGE_H */

@@ -612,7 +612,6 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 }
 
 
-
 static ngx_int_t
 ngx_maint_init_process(ngx_cycle_t *cycle)
 {

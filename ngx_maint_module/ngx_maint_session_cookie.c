@@ -213,7 +213,6 @@ ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf,
 }
 
 
-
 /*
  * What the upstream receives: every Cookie header without the edge's own
  * cookies, without the session cookie under any other name an app may

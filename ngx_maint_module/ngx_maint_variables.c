@@ -65,7 +65,6 @@ static ngx_http_variable_t  ngx_maint_vars[] = {
 };
 
 
-
 ngx_int_t
 ngx_maint_add_variables(ngx_conf_t *cf)
 {

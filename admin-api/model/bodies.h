@@ -13,7 +13,6 @@
 #include "model/window.h"
 
 
-
 #define ADM_SESSION_ID_LEN  64
 #define ADM_EXCEPT_MAX      1000            /* "except": session ids */
 

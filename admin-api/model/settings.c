@@ -9,7 +9,6 @@
 #include "model/settings.h"
 
 
-
 static const struct {
     const char  *name;
     int64_t      value;

@@ -14,7 +14,6 @@
 #include "store/reads.h"
 
 
-
 int64_t adm_registry_ms(json_t *rec, const char *field);
 
 /*

@@ -1,6 +1,6 @@
 /*
- * gateways.h: the /v1/gateways, from the gateways' heartbeats (resources/gateways.c): handlers for
- * the routes (http/routes.def).
+ * gateways.h: /v1/gateways, from the gateways' heartbeats
+ * (resources/gateways.c): handlers for the routes (http/routes.def).
  */
 
 #ifndef ADM_RES_GATEWAYS_H

@@ -10,7 +10,6 @@
 #include "store/reads.h"
 
 
-
 json_t *adm_prechecks(json_t *rec, adm_view_t *v, int *ok);
 json_t *adm_check_redis(void);
 

@@ -1,6 +1,6 @@
 /*
- * status.h: the /v1/status: what an edge decides now (resources/status.c): handlers for
- * the routes (http/routes.def).
+ * status.h: /v1/status, what an edge decides now (resources/status.c):
+ * handlers for the routes (http/routes.def).
  */
 
 #ifndef ADM_RES_STATUS_H

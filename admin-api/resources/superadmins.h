@@ -1,6 +1,6 @@
 /*
- * superadmins.h: the /v1/superadmins and /v1/bypass-keys resources (resources/superadmins.c): handlers for
- * the routes (http/routes.def).
+ * superadmins.h: the /v1/superadmins and /v1/bypass-keys resources
+ * (resources/superadmins.c): handlers for the routes (http/routes.def).
  */
 
 #ifndef ADM_RES_SUPERADMINS_H

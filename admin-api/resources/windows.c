@@ -23,8 +23,6 @@
 #include "store/store.h"
 
 
-
-
 static int
 adm_invalid(adm_req_t *r, json_t *errors)
 {

@@ -15,7 +15,6 @@
 #include "store/reads.h"
 
 
-
 typedef struct adm_change_s  adm_change_t;
 
 /*

@@ -29,7 +29,6 @@ static int  adm_unconfirmed;            /* the last commit: no replica */
 static int  adm_unsure;                 /* the last commit: lost reply */
 
 
-
 /*
  * An audit entry's fields as XADD field/value arguments, appended to argv;
  * strings as they are, the rest as JSON.  vals[] holds what was allocated,

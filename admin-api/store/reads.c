@@ -19,7 +19,6 @@
 static int adm_store_access(adm_view_t *v);
 
 
-
 /*
  * The current view a change is computed from: the state version, the
  * settings, the live windows and the clock.  The version is read first;

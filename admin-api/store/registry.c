@@ -15,7 +15,6 @@
 #include "store/store.h"
 
 
-
 /*
  * Live gateway workers: in the index, with a heartbeat hash that has not
  * expired and was seen within three intervals.  Index entries older than
