@@ -78,12 +78,7 @@ sub parse_ics {
     return (\%cal, \%events);
 }
 
-sub create {
-    my (%w) = @_;
-    my $r = $admin->api('POST', '/v1/windows', json => \%w);
-    is($r->{status}, 201, "create '$w{title}': 201") or diag($r->{body});
-    return $r->{json} // {};
-}
+sub create { $admin->create_window(@_) }
 
 sub act {
     my ($id, $action, $body) = @_;

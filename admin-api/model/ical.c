@@ -176,6 +176,7 @@ adm_utf8_len(const unsigned char *s, size_t n)
 static void
 adm_ical_escaped(adm_ical_t *ic, const char *s, size_t len)
 {
+    char                 esc[2] = { '\\', 0 };
     size_t               i, n;
     const unsigned char *p = (const unsigned char *) s;
 
@@ -185,15 +186,10 @@ adm_ical_escaped(adm_ical_t *ic, const char *s, size_t len)
         switch (p[i]) {
 
         case '\\':
-            adm_ical_unit(ic, "\\\\", 2);
-            continue;
-
         case ';':
-            adm_ical_unit(ic, "\\;", 2);
-            continue;
-
         case ',':
-            adm_ical_unit(ic, "\\,", 2);
+            esc[1] = (char) p[i];
+            adm_ical_unit(ic, esc, 2);
             continue;
 
         case '\r':
@@ -229,11 +225,20 @@ adm_ical_escaped(adm_ical_t *ic, const char *s, size_t len)
 }
 
 
-void
-adm_ical_raw(adm_ical_t *ic, const char *name, const char *value)
+/* "NAME:" (the name with its parameters, if any) */
+
+static void
+adm_ical_name(adm_ical_t *ic, const char *name)
 {
     adm_ical_ascii(ic, name);
     adm_ical_unit(ic, ":", 1);
+}
+
+
+void
+adm_ical_raw(adm_ical_t *ic, const char *name, const char *value)
+{
+    adm_ical_name(ic, name);
     adm_ical_ascii(ic, value);
     adm_ical_eol(ic);
 }
@@ -242,8 +247,7 @@ adm_ical_raw(adm_ical_t *ic, const char *name, const char *value)
 void
 adm_ical_text(adm_ical_t *ic, const char *name, const char *s, size_t len)
 {
-    adm_ical_ascii(ic, name);
-    adm_ical_unit(ic, ":", 1);
+    adm_ical_name(ic, name);
     adm_ical_escaped(ic, s, len);
     adm_ical_eol(ic);
 }
@@ -257,8 +261,7 @@ adm_ical_text_list(adm_ical_t *ic, const char *name, const char *const *v,
 {
     size_t  i;
 
-    adm_ical_ascii(ic, name);
-    adm_ical_unit(ic, ":", 1);
+    adm_ical_name(ic, name);
 
     for (i = 0; i < n; i++) {
         if (i) {
