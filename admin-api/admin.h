@@ -13,7 +13,8 @@
  *   http/http.c      the thin HTTP layer on libmicrohttpd: requests,
  *                    routing, authentication, JSON and problem+json answers
  *   http/routes.def  the route table (also checked against openapi.json)
- *   http/auth.c      bearer tokens, hashed, compared in constant time
+ *   http/auth.c      bearer tokens, hashed, compared in constant time;
+ *                    what a route lets each role (admin, viewer, feed) do
  *   http/routes.c    the route table's handlers, given to the HTTP layer
  *   http/service.c   /healthz, /metrics, /openapi.json
  *   http/web.c       the admin page's static files ("/", "/ui/...")
@@ -25,6 +26,7 @@
  *   resources/settings.c     /v1/settings resource
  *   resources/audit.c        /v1/audit resource
  *   resources/status.c       /v1/status: what an edge decides now
+ *   resources/calendar.c     /v1/calendar.ics: the windows as iCalendar
  *   resources/gateways.c     /v1/gateways, from the gateways' heartbeats
  *   resources/prechecks.c    the dry-run prechecks
  *   resources/change.c       the writes requests ask for: run by the
@@ -40,6 +42,8 @@
  *   model/settings.c  the settings' defaults
  *   model/bodies.c    what the other request bodies may hold (settings,
  *                     superadmins, sessions, /complete and /cancel)
+ *   model/ical.c      an RFC 5545 writer: lines, escaping, folding, UTC
+ *   model/window_ical.c  a window as an iCalendar event
  *
  *   store/store.c     the return convention (adm_rc_e), key names, the one
  *                     connection (Sentinel, TLS, failover), commands

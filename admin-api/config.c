@@ -40,6 +40,8 @@ adm_config_defaults(void)
     adm_conf.max_connections = 256;
     adm_conf.max_connections_per_client = 16;
     adm_conf.log_level = ADM_LOG_INFO;
+    snprintf(adm_conf.calendar_domain, sizeof(adm_conf.calendar_domain),
+             "ngx-maint");
 }
 
 
@@ -47,7 +49,28 @@ const char *
 adm_role_name(adm_role_e role)
 {
     return role == ADM_ROLE_ADMIN ? "admin"
-           : role == ADM_ROLE_VIEWER ? "viewer" : "none";
+           : role == ADM_ROLE_VIEWER ? "viewer"
+           : role == ADM_ROLE_FEED ? "feed" : "none";
+}
+
+
+/* a token's role as configured: admin, viewer or feed; 0, or -1 */
+
+int
+adm_role_parse(const char *s, adm_role_e *role)
+{
+    static const adm_role_e  roles[] = {
+        ADM_ROLE_ADMIN, ADM_ROLE_VIEWER, ADM_ROLE_FEED
+    };
+
+    for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+        if (strcmp(s, adm_role_name(roles[i])) == 0) {
+            *role = roles[i];
+            return 0;
+        }
+    }
+
+    return -1;
 }
 
 
@@ -207,15 +230,9 @@ adm_config_token(const char *v, char *err, size_t errlen)
 
     t = &adm_conf.tokens[adm_conf.ntokens];
 
-    if (strcmp(role, "admin") == 0) {
-        t->role = ADM_ROLE_ADMIN;
-
-    } else if (strcmp(role, "viewer") == 0) {
-        t->role = ADM_ROLE_VIEWER;
-
-    } else {
-        snprintf(err, errlen, "token \"%s\": role must be admin or viewer",
-                 name);
+    if (adm_role_parse(role, &t->role) != 0) {
+        snprintf(err, errlen, "token \"%s\": role must be admin, viewer or "
+                 "feed", name);
         return -1;
     }
 
@@ -508,6 +525,7 @@ static const adm_setting_t  adm_settings[] = {
     ADM_SET("tls_cert", adm_set_string, tls_cert, 0, 0, NULL),
     ADM_SET("tls_key", adm_set_string, tls_key, 0, 0, NULL),
     ADM_SET("tls_priorities", adm_set_string, tls_priorities, 0, 0, NULL),
+    ADM_SET("calendar_domain", adm_set_name, calendar_domain, 0, 0, NULL),
     ADM_SET("token", adm_set_token, ntokens, 0, 0, NULL),
 };
 

@@ -17,10 +17,16 @@
 #define ADM_MAX_TOKENS       256
 
 
+/*
+ * A route's role is the least a token needs; a token's is what it may.
+ * FEED: a token that may read the calendar feed and nothing else (it may
+ * also come in the feed's URL); a route of role FEED takes any token.
+ */
 typedef enum {
     ADM_ROLE_NONE = 0,
     ADM_ROLE_VIEWER,
-    ADM_ROLE_ADMIN
+    ADM_ROLE_ADMIN,
+    ADM_ROLE_FEED
 } adm_role_e;
 
 typedef struct {
@@ -65,6 +71,7 @@ typedef struct {
     char                tls_cert[1024];     /* PEM chain, server's first */
     char                tls_key[1024];      /* unencrypted PEM */
     char                tls_priorities[512];    /* "": ADM_TLS_PRIORITIES */
+    char                calendar_domain[65];    /* the feed's UIDs: id@it */
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
 } adm_config_t;
@@ -76,6 +83,7 @@ int adm_config_load(const char *file, char *err, size_t errlen);
 int adm_config_set(const char *key, const char *value, char *err,
     size_t errlen);
 const char *adm_role_name(adm_role_e role);
+int adm_role_parse(const char *s, adm_role_e *role);
 
 
 #endif /* ADM_CONFIG_H */

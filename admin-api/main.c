@@ -65,7 +65,8 @@ adm_usage(FILE *f)
         " --redis-sentinels H:P,H:P...]\n"
         "                    [--tls-cert FILE --tls-key FILE]\n"
         "       maint-admind -t [--config FILE]    check the configuration\n"
-        "       maint-admind gen-token NAME ROLE   new token (admin|viewer)\n"
+        "       maint-admind gen-token NAME ROLE   new token"
+        " (admin|viewer|feed)\n"
         "       maint-admind hash-token            SHA-256 of a token on "
         "stdin\n"
         "       maint-admind --version\n");
@@ -77,12 +78,13 @@ adm_gen_token(const char *name, const char *role)
 {
     char           tok[64], hex[65];
     unsigned char  h[32];
+    adm_role_e     r;
 
     if (!maint_valid_name(name, strlen(name))
-        || (strcmp(role, "admin") != 0 && strcmp(role, "viewer") != 0))
+        || adm_role_parse(role, &r) != 0)
     {
         fprintf(stderr, "maint-admind: gen-token NAME ROLE: NAME is 1 to 64 "
-                "of A-Z a-z 0-9 . _ -, ROLE is admin or viewer\n");
+                "of A-Z a-z 0-9 . _ -, ROLE is admin, viewer or feed\n");
         return 1;
     }
 

@@ -424,7 +424,7 @@ int
 ctl_request(const char *method, const char *path, const char *if_match,
     json_t *body, ctl_resp_t *r)
 {
-    char               *json, errbuf[CURL_ERROR_SIZE];
+    char               *json, *type, errbuf[CURL_ERROR_SIZE];
     CURLcode            cc;
     ctl_buf_t           url, data;
     struct curl_slist  *h;
@@ -469,7 +469,13 @@ ctl_request(const char *method, const char *path, const char *if_match,
     }
 
     if (r->status >= 200 && r->status < 300) {
-        if (r->len > 0 && !json_is_object(r->json)) {
+        /* the calendar feed is the one answer that is not JSON */
+        type = NULL;
+        curl_easy_getinfo(ctl_curl, CURLINFO_CONTENT_TYPE, &type);
+
+        if (r->len > 0 && !json_is_object(r->json)
+            && (type == NULL || strncasecmp(type, "text/calendar", 13) != 0))
+        {
             fprintf(stderr, "maintctl: %s answered HTTP %ld with a body "
                     "that is not a JSON object: is it the admin API?\n",
                     ctl_display_url(), r->status);

@@ -3,7 +3,7 @@
  * in the file of its group: window.c (list, show), window_edit.c (create,
  * update), lifecycle.c (start, complete, cancel, delete), status.c
  * (status, gateways), settings.c, audit.c, sessions.c, superadmins.c
- * (superadmin and bypass-keys) and run.c.
+ * (superadmin and bypass-keys), run.c and calendar.c.
  */
 
 #ifndef CTL_COMMANDS_H
@@ -37,6 +37,7 @@ extern const ctl_cmd_t  ctl_cmd_bypass_keys_list;
 extern const ctl_cmd_t  ctl_cmd_bypass_keys_rotate;
 extern const ctl_cmd_t  ctl_cmd_bypass_keys_remove;
 extern const ctl_cmd_t  ctl_cmd_run;
+extern const ctl_cmd_t  ctl_cmd_calendar;
 
 
 #endif /* CTL_COMMANDS_H */

@@ -45,6 +45,7 @@ static const ctl_cmd_t  *ctl_commands[] = {
     &ctl_cmd_bypass_keys_rotate,
     &ctl_cmd_bypass_keys_remove,
     &ctl_cmd_run,
+    &ctl_cmd_calendar,
     NULL
 };
 

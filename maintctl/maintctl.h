@@ -13,7 +13,8 @@
  *   window.c       window list and show, and what the window commands share
  *   window_edit.c  window create and update
  *   lifecycle.c    window start, complete, cancel and delete
- *   run.c, status.c, settings.c, audit.c, sessions.c, superadmins.c:
+ *   run.c, status.c, settings.c, audit.c, sessions.c, superadmins.c,
+ *   calendar.c:
  *                  the other commands (commands.h lists them all)
  */
 

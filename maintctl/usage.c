@@ -44,6 +44,7 @@ static const char  ctl_main_help[] =
 "  bypass-keys remove  remove a key\n"
 "  run                 a window around a command:\n"
 "                      maintctl run --app shop --for 20m -- ./deploy.sh\n"
+"  calendar            the windows as an iCalendar feed (.ics)\n"
 "\n"
 "'maintctl COMMAND --help' describes a command's options.\n";
 

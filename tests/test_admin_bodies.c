@@ -3,7 +3,8 @@
  * refused field is named with a reason, the limits sit where the API
  * reference says, and accepted values come through unchanged.  Also the
  * NUL finder every body passes, the UTF-8 trimming of text cut to a buffer
- * and the bearer-token check (auth.c).
+ * and the bearer-token check and what each route lets each role do
+ * (auth.c).
  */
 
 #include "unit.h"
@@ -320,6 +321,102 @@ test_auth(void **state)
 }
 
 
+static void
+add_token(const char *name, const char *role, const char *tok)
+{
+    char           line[160], hex[65], err[128];
+    size_t         i;
+    unsigned char  h[32];
+
+    adm_token_hash(tok, strlen(tok), h);
+    for (i = 0; i < 32; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    }
+    snprintf(line, sizeof(line), "%s %s %s", name, role, hex);
+    assert_int_equal(adm_config_set("token", line, err, sizeof(err)), 0);
+}
+
+
+/* adm_authorize(): each role on each kind of route, header or URL */
+
+static void
+test_authorize(void **state)
+{
+    char                err[128];
+    size_t              i;
+    const adm_token_t  *t;
+
+    static const struct {
+        adm_role_e   need;
+        const char  *header;
+        const char  *url;
+        adm_auth_e   want;
+        const char  *who;
+    } cases[] = {
+        { ADM_ROLE_NONE,   NULL, NULL, ADM_AUTH_OK, NULL },
+        { ADM_ROLE_NONE,   "Bearer nope", "mt_feed", ADM_AUTH_OK, NULL },
+        { ADM_ROLE_VIEWER, NULL, NULL, ADM_AUTH_MISSING, NULL },
+        { ADM_ROLE_VIEWER, "Bearer mt_admin", NULL, ADM_AUTH_OK, "ops" },
+        { ADM_ROLE_VIEWER, "Bearer mt_viewer", NULL, ADM_AUTH_OK, "eyes" },
+        { ADM_ROLE_VIEWER, "Bearer mt_feed", NULL, ADM_AUTH_FEED_ONLY,
+          "cal" },
+        { ADM_ROLE_VIEWER, "Bearer nope", NULL, ADM_AUTH_INVALID, NULL },
+        /* ?token= means nothing outside the feed, whatever it holds */
+        { ADM_ROLE_VIEWER, NULL, "mt_viewer", ADM_AUTH_MISSING, NULL },
+        { ADM_ROLE_VIEWER, NULL, "mt_feed", ADM_AUTH_MISSING, NULL },
+        { ADM_ROLE_ADMIN,  "Bearer mt_admin", NULL, ADM_AUTH_OK, "ops" },
+        { ADM_ROLE_ADMIN,  "Bearer mt_viewer", NULL, ADM_AUTH_READ_ONLY,
+          "eyes" },
+        { ADM_ROLE_ADMIN,  "Bearer mt_feed", NULL, ADM_AUTH_FEED_ONLY,
+          "cal" },
+        { ADM_ROLE_ADMIN,  NULL, "mt_admin", ADM_AUTH_MISSING, NULL },
+        /* the feed: every token as a header, only a feed token in the URL */
+        { ADM_ROLE_FEED,   NULL, NULL, ADM_AUTH_MISSING, NULL },
+        { ADM_ROLE_FEED,   "Bearer mt_feed", NULL, ADM_AUTH_OK, "cal" },
+        { ADM_ROLE_FEED,   "Bearer mt_viewer", NULL, ADM_AUTH_OK, "eyes" },
+        { ADM_ROLE_FEED,   "Bearer mt_admin", NULL, ADM_AUTH_OK, "ops" },
+        { ADM_ROLE_FEED,   NULL, "mt_feed", ADM_AUTH_OK, "cal" },
+        { ADM_ROLE_FEED,   NULL, "mt_viewer", ADM_AUTH_NOT_IN_URL, "eyes" },
+        { ADM_ROLE_FEED,   NULL, "mt_admin", ADM_AUTH_NOT_IN_URL, "ops" },
+        { ADM_ROLE_FEED,   NULL, "mt_fee", ADM_AUTH_INVALID, NULL },
+        { ADM_ROLE_FEED,   NULL, "", ADM_AUTH_INVALID, NULL },
+        /* a header, even a bad one, is what counts when both come */
+        { ADM_ROLE_FEED,   "Bearer nope", "mt_feed", ADM_AUTH_INVALID, NULL },
+        { ADM_ROLE_FEED,   "Bearer mt_admin", "mt_feed", ADM_AUTH_OK, "ops" },
+    };
+
+    (void) state;
+
+    adm_config_defaults();
+    add_token("ops", "admin", "mt_admin");
+    add_token("eyes", "viewer", "mt_viewer");
+    add_token("cal", "feed", "mt_feed");
+    assert_int_not_equal(adm_config_set("token", "x root " "00", err,
+                                        sizeof(err)), 0);
+    assert_non_null(strstr(err, "admin, viewer or feed"));
+    assert_string_equal(adm_role_name(ADM_ROLE_FEED), "feed");
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        t = (const adm_token_t *) 1;
+        if (adm_authorize(cases[i].need, cases[i].header, cases[i].url, &t)
+            != cases[i].want)
+        {
+            fail_msg("case %zu: %s / %s", i,
+                     cases[i].header ? cases[i].header : "-",
+                     cases[i].url ? cases[i].url : "-");
+        }
+
+        if (cases[i].who) {
+            assert_non_null(t);
+            assert_string_equal(t->name, cases[i].who);
+
+        } else {
+            assert_null(t);
+        }
+    }
+}
+
+
 int
 main(void)
 {
@@ -331,6 +428,7 @@ main(void)
         cmocka_unit_test(test_nul_path),
         cmocka_unit_test(test_utf8_trim),
         cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_authorize),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -109,6 +109,43 @@ adm_query(adm_req_t *r, const char *name)
 }
 
 
+/* what adm_query_all() collects: name's values, in order, in out */
+
+typedef struct {
+    const char   *name;
+    const char  **out;
+    size_t        max, n;
+} adm_query_all_t;
+
+
+static enum MHD_Result
+adm_query_one(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+    adm_query_all_t  *q = cls;
+
+    if (strcmp(key, q->name) == 0 && q->n++ < q->max) {
+        q->out[q->n - 1] = value ? value : "";
+    }
+
+    return MHD_YES;
+}
+
+
+/* every value of an argument given more than once; how many there were */
+
+size_t
+adm_query_all(adm_req_t *r, const char *name, const char **out, size_t max)
+{
+    adm_query_all_t  q = { name, out, max, 0 };
+
+    (void) MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
+                                     adm_query_one, &q);
+
+    return q.n;
+}
+
+
 const char *
 adm_header_in(adm_req_t *r, const char *name)
 {
@@ -311,6 +348,19 @@ adm_header(adm_req_t *r, const char *name, const char *value)
 }
 
 
+/* Cache-Control other than every answer's no-store */
+
+void
+adm_cache_control(adm_req_t *r, const char *value)
+{
+    if (r->response) {
+        (void) MHD_del_response_header(r->response, "Cache-Control",
+                                       "no-store");
+        MHD_add_response_header(r->response, "Cache-Control", value);
+    }
+}
+
+
 void
 adm_etag(adm_req_t *r, int64_t revision)
 {
@@ -434,6 +484,58 @@ adm_not_found(adm_req_t *r)
 
 
 /*
+ * The route's token check (auth.c: adm_authorize()): 0 to go on, or the
+ * 401 or 403 queued.  The "token" query argument, which only the feed
+ * reads, is never logged: the request's log line names the path alone.
+ */
+
+static int
+adm_check_token(adm_req_t *r)
+{
+    const char  *auth, *detail;
+    adm_auth_e   rc;
+
+    auth = adm_header_in(r, "Authorization");
+    rc = adm_authorize(r->route->role, auth, adm_query(r, "token"),
+                       &r->token);
+
+    switch (rc) {
+
+    case ADM_AUTH_OK:
+        return 0;
+
+    case ADM_AUTH_MISSING:
+    case ADM_AUTH_INVALID:
+        detail = rc == ADM_AUTH_INVALID
+                 ? (auth ? "the bearer token is not valid"
+                         : "the token is not valid")
+                 : r->route->role == ADM_ROLE_FEED
+                 ? "a bearer token, or a feed token as ?token=, is required"
+                 : "a bearer token is required";
+        adm_problem(r, 401, "unauthorized", "Unauthorized", detail, NULL,
+                    NULL);
+        adm_header(r, "WWW-Authenticate", "Bearer realm=\"maint\"");
+        return 401;
+
+    case ADM_AUTH_READ_ONLY:
+        detail = "this token may only read";
+        break;
+
+    case ADM_AUTH_FEED_ONLY:
+        detail = "this token may only read the calendar feed";
+        break;
+
+    default:
+        detail = "only a feed token may be given in the URL: send this one "
+                 "as a bearer token (and replace it: it has been in a URL)";
+        break;
+    }
+
+    return adm_problem(r, 403, "forbidden", "Forbidden", detail, NULL, NULL);
+}
+
+
+/*
  * Finds the answer, in r->response and r->status: what the handlers
  * return is not read (http.h); a request left without one gets a 500.
  */
@@ -443,7 +545,6 @@ adm_dispatch(adm_req_t *r)
 {
     char                allow[128];
     size_t              i;
-    const char         *auth;
     const adm_route_t  *rt;
 
     /* the admin page's files: no token, they hold no data (web.c) */
@@ -489,23 +590,8 @@ adm_dispatch(adm_req_t *r)
 
     rt = r->route;
 
-    if (rt->role != ADM_ROLE_NONE) {
-        auth = adm_header_in(r, "Authorization");
-        r->token = adm_auth(auth);
-
-        if (r->token == NULL) {
-            adm_problem(r, 401, "unauthorized", "Unauthorized",
-                        auth ? "the bearer token is not valid"
-                             : "a bearer token is required", NULL, NULL);
-            adm_header(r, "WWW-Authenticate", "Bearer realm=\"maint\"");
-            return;
-        }
-
-        if (rt->role == ADM_ROLE_ADMIN && r->token->role != ADM_ROLE_ADMIN) {
-            (void) adm_problem(r, 403, "forbidden", "Forbidden",
-                               "this token may only read", NULL, NULL);
-            return;
-        }
+    if (adm_check_token(r) != 0) {
+        return;
     }
 
     if (r->too_large) {

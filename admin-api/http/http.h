@@ -93,7 +93,10 @@ int adm_problem(adm_req_t *r, unsigned status, const char *type,
     const char *title, const char *detail, json_t *errors, json_t *extra);
 void adm_header(adm_req_t *r, const char *name, const char *value);
 void adm_etag(adm_req_t *r, int64_t revision);
+void adm_cache_control(adm_req_t *r, const char *value);
 const char *adm_query(adm_req_t *r, const char *name);
+size_t adm_query_all(adm_req_t *r, const char *name, const char **out,
+    size_t max);
 int adm_query_uint(adm_req_t *r, const char *name, long min, long max,
     long *out);
 int adm_query_page(adm_req_t *r, long *limit, long *offset);

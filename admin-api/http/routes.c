@@ -10,6 +10,7 @@
 #include "http/routes.h"
 #include "http/service.h"
 #include "resources/audit.h"
+#include "resources/calendar.h"
 #include "resources/gateways.h"
 #include "resources/sessions.h"
 #include "resources/settings.h"

@@ -764,6 +764,15 @@ sub stop {
     }
 }
 
+# create_window(FIELD => VALUE...): POST /v1/windows as admin, checked to
+# answer 201 (one assertion); the window created, or {}
+sub create_window {
+    my ($self, %w) = @_;
+    my $r = $self->api('POST', '/v1/windows', json => \%w);
+    Test::More::is($r->{status}, 201, "create '$w{title}': 201") or Test::More::diag($r->{body});
+    return $r->{json} // {};
+}
+
 # api(METHOD, PATH, token => 'admin'|'viewer'|'none'|<literal token>,
 #     json => <perl data>, body => <raw>, headers => {...}, if_match => ETAG)
 # Returns http()'s result plus "json", the decoded body when it is JSON.
