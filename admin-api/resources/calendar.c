@@ -28,6 +28,7 @@
 #include "model/window.h"
 #include "model/window_ical.h"
 #include "resources/calendar.h"
+#include "resources/change.h"
 #include "store/reads.h"
 #include "store/store.h"
 

@@ -15,7 +15,7 @@
 #include "model/snapshot.h"
 
 
-#define FUZZ_NOW  1795300000LL              /* 2026-11-22T05:06:40Z */
+#define FUZZ_NOW  1795300000LL              /* 2026-11-21T22:26:40Z */
 
 
 /* the daemon's configuration defaults (max_window_duration, ...) */
