@@ -8,6 +8,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use MaintTest;
+use FaultProxy;
 use Test::More;
 
 my $redis = start_redis();
@@ -57,25 +58,40 @@ for my $i (1 .. 40) {
 is($ok_on, 40, 'every request after switching on saw maintenance');
 is($ok_off, 40, 'every request after switching off passed');
 
-# 2. a burst of concurrent requests shares reads
+# 2. a burst of concurrent requests shares reads: each waits for a read
+#    sent after it arrived, and a read is shared by all that arrive
+#    while the ones before it are in flight.  Redis's replies are held
+#    50 ms (t/lib/FaultProxy.pm), so that the burst arrives within the
+#    reads' flight even when a loaded machine sends it slowly.
 
 clear_state($redis);
-http($nginx->port, 'GET', '/warm') for 1 .. 4;
+my $proxy = FaultProxy->start(to => $redis->port, dir => $redis->{dir},
+                              mode => 'late-reply', late_ms => 50);
+my $slow = start_nginx(redis => $redis, workers => 2,
+                       vars => { UP => free_port(), REDIS_PORT => $proxy->port },
+                       http => $http);
+http($_, 'GET', '/warm') for ($nginx->port, $slow->port) x 4;
 
-my $reads0 = counter('ngx_maint_redis_reads_total');
-my $waited0 = counter('ngx_maint_requests_waited_total');
+sub slow_counter { metric($slow->port, $_[0]) }
 
-my $res = http_many($nginx->port, [ map { ['GET', "/burst$_"] } 1 .. 200 ]);
+my $reads0 = slow_counter('ngx_maint_redis_reads_total');
+my $waited0 = slow_counter('ngx_maint_requests_waited_total');
+
+my $res = http_many($slow->port, [ map { ['GET', "/burst$_"] } 1 .. 200 ]);
 is(scalar(grep { $_->{status} == 200 } @$res), 200, 'burst: all 200 passed');
 is(scalar(grep { ($_->{headers}{'x-maint-source'} // '') eq 'fresh' } @$res), 200,
    'burst: all decided on a fresh read');
 
-my $reads = counter('ngx_maint_redis_reads_total') - $reads0;
-my $waited = counter('ngx_maint_requests_waited_total') - $waited0;
+my $reads = slow_counter('ngx_maint_redis_reads_total') - $reads0;
+my $waited = slow_counter('ngx_maint_requests_waited_total') - $waited0;
 
 is($waited, 200, 'burst: each request waited for a read sent after it arrived');
 ok($reads < $waited, "burst: $waited requests shared $reads reads");
 diag("coalescing: $waited requests, $reads reads");
+
+$slow->stop;
+check_error_log($slow);
+$proxy->stop;
 
 # 3. the snapshot is decoded only when its version changes
 
