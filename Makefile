@@ -166,8 +166,8 @@ unit: $(UNIT_TESTS)
 # the admin API's NGINX- and I/O-free parts, unit-tested with the core
 ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c model/ical.c \
-                model/window_ical.c config.c log.c model/bodies.c \
-                http/auth.c)
+                model/window_ical.c model/webhook_sign.c config.c log.c \
+                model/bodies.c http/auth.c)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_LIB) $(ADMIN_PURE) $(ADMIN_HDRS) \
                   admin-api/http/routes.def admin-api/openapi.json \

@@ -44,6 +44,8 @@
  *                     superadmins, sessions, /complete and /cancel)
  *   model/ical.c      an RFC 5545 writer: lines, escaping, folding, UTC
  *   model/window_ical.c  a window as an iCalendar event
+ *   model/webhook_sign.c  the Standard Webhooks signature: whsec_ secrets,
+ *                     v1 HMAC-SHA256, a receiver's check, msg_ ids
  *
  *   store/store.c     the return convention (adm_rc_e), key names, the one
  *                     connection (Sentinel, TLS, failover), commands

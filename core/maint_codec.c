@@ -10,6 +10,8 @@
 #include "maint_codec.h"
 
 
+static const char  maint_base64_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char  maint_b64url_chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -67,8 +69,11 @@ maint_hex_decode(const char *hex, size_t len, unsigned char *out, size_t n)
 }
 
 
-size_t
-maint_b64url(const unsigned char *in, size_t len, char *out)
+/* the one encoder: base64's or base64url's alphabet, padded or not */
+
+static size_t
+maint_b64_encode(const unsigned char *in, size_t len, char *out,
+    const char *chars, int pad)
 {
     size_t    i, n;
     unsigned  acc, bits;
@@ -83,17 +88,35 @@ maint_b64url(const unsigned char *in, size_t len, char *out)
 
         while (bits >= 6) {
             bits -= 6;
-            out[n++] = maint_b64url_chars[(acc >> bits) & 63];
+            out[n++] = chars[(acc >> bits) & 63];
         }
 
         acc &= (1u << bits) - 1;
     }
 
     if (bits) {
-        out[n++] = maint_b64url_chars[(acc << (6 - bits)) & 63];
+        out[n++] = chars[(acc << (6 - bits)) & 63];
+    }
+
+    while (pad && n % 4) {
+        out[n++] = '=';
     }
 
     return n;
+}
+
+
+size_t
+maint_base64(const unsigned char *in, size_t len, char *out)
+{
+    return maint_b64_encode(in, len, out, maint_base64_chars, 1);
+}
+
+
+size_t
+maint_b64url(const unsigned char *in, size_t len, char *out)
+{
+    return maint_b64_encode(in, len, out, maint_b64url_chars, 0);
 }
 
 

@@ -23,6 +23,12 @@ int maint_hex_digit(int c);
 int maint_hex_decode(const char *hex, size_t len, unsigned char *out,
     size_t n);
 
+/*
+ * Base64 (RFC 4648, section 4: "+" and "/"), padded with "=" to a multiple
+ * of 4; returns the length written (no NUL), 4 * ((len + 2) / 3)
+ */
+size_t maint_base64(const unsigned char *in, size_t len, char *out);
+
 /* base64url without padding; returns the length written (no NUL) */
 size_t maint_b64url(const unsigned char *in, size_t len, char *out);
 

@@ -99,6 +99,46 @@ test_base64(void **state)
 }
 
 
+/* RFC 4648, section 10's vectors, then the two bytes base64url spells
+   otherwise, and every length back through the decoder */
+
+static void
+test_base64_encode(void **state)
+{
+    long           n;
+    char           enc[16];
+    size_t         i, len;
+    unsigned char  out[8];
+
+    static const char  *const rfc[][2] = {
+        { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+        { "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" },
+        { "foobar", "Zm9vYmFy" },
+    };
+    static const unsigned char  raw[5] = { 0xfb, 0xff, 0x00, 0x61, 0x3e };
+
+    for (i = 0; i < sizeof(rfc) / sizeof(rfc[0]); i++) {
+        len = maint_base64((const unsigned char *) rfc[i][0],
+                           strlen(rfc[i][0]), enc);
+        assert_int_equal(len, strlen(rfc[i][1]));
+        enc[len] = '\0';
+        assert_string_equal(enc, rfc[i][1]);
+    }
+
+    len = maint_base64(raw, sizeof(raw), enc);
+    enc[len] = '\0';
+    assert_string_equal(enc, "+/8AYT4=");
+
+    for (i = 0; i <= sizeof(raw); i++) {
+        len = maint_base64(raw, i, enc);
+        assert_int_equal(len, 4 * ((i + 2) / 3));
+        n = maint_base64_decode(enc, len, out, sizeof(out));
+        assert_int_equal(n, i);
+        assert_memory_equal(out, raw, i);
+    }
+}
+
+
 static void
 test_args(void **state)
 {
@@ -162,6 +202,7 @@ main(void)
         cmocka_unit_test(test_hex_digit),
         cmocka_unit_test(test_hex_decode),
         cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_base64_encode),
         cmocka_unit_test(test_args),
         cmocka_unit_test(test_pct),
     };
