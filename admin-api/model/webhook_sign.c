@@ -82,8 +82,11 @@ adm_webhook_secret_parse(const char *secret, size_t len,
 
     memset(key, 0, sizeof(adm_webhook_key_t));
 
+    /* the secret's bytes are read in constant time, its prefix too */
+
     if (secret == NULL || len < ADM_WEBHOOK_PREFIX_LEN
-        || memcmp(secret, ADM_WEBHOOK_PREFIX, ADM_WEBHOOK_PREFIX_LEN) != 0)
+        || CRYPTO_memcmp(secret, ADM_WEBHOOK_PREFIX, ADM_WEBHOOK_PREFIX_LEN)
+           != 0)
     {
         *why = "does not start with whsec_";
         return -1;
