@@ -128,23 +128,7 @@ static const vector_t  vectors[] = {
 };
 
 
-static maint_snapshot_t  *snap;
-
-
-static int
-setup(void **state)
-{
-    snap = unit_snapshot(snapshot_json);
-    return snap ? 0 : -1;
-}
-
-
-static int
-teardown(void **state)
-{
-    maint_snapshot_free(snap);
-    return 0;
-}
+UNIT_SNAPSHOT_FIXTURE(snapshot_json)
 
 
 static void

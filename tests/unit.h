@@ -41,4 +41,22 @@ unit_snapshot(const char *json)
     return snap;
 }
 
+/* a group's fixture: "snap" decoded from json before, freed after */
+#define UNIT_SNAPSHOT_FIXTURE(json)                                          \
+    static maint_snapshot_t  *snap;                                          \
+                                                                             \
+    static int                                                               \
+    setup(void **state)                                                      \
+    {                                                                        \
+        snap = unit_snapshot(json);                                          \
+        return snap ? 0 : -1;                                                \
+    }                                                                        \
+                                                                             \
+    static int                                                               \
+    teardown(void **state)                                                   \
+    {                                                                        \
+        maint_snapshot_free(snap);                                           \
+        return 0;                                                            \
+    }
+
 #endif
