@@ -3,7 +3,8 @@
  * in the file of its group: window.c (list, show), window_edit.c (create,
  * update), lifecycle.c (start, complete, cancel, delete), status.c
  * (status, gateways), settings.c, audit.c, sessions.c, superadmins.c
- * (superadmin and bypass-keys), run.c and calendar.c.
+ * (superadmin and bypass-keys), run.c, calendar.c, notify.c (notify
+ * targets and target ...) and notify_deliveries.c.
  */
 
 #ifndef CTL_COMMANDS_H
@@ -38,6 +39,14 @@ extern const ctl_cmd_t  ctl_cmd_bypass_keys_rotate;
 extern const ctl_cmd_t  ctl_cmd_bypass_keys_remove;
 extern const ctl_cmd_t  ctl_cmd_run;
 extern const ctl_cmd_t  ctl_cmd_calendar;
+extern const ctl_cmd_t  ctl_cmd_notify_targets;
+extern const ctl_cmd_t  ctl_cmd_notify_target_add;
+extern const ctl_cmd_t  ctl_cmd_notify_target_show;
+extern const ctl_cmd_t  ctl_cmd_notify_target_edit;
+extern const ctl_cmd_t  ctl_cmd_notify_target_rm;
+extern const ctl_cmd_t  ctl_cmd_notify_target_rotate;
+extern const ctl_cmd_t  ctl_cmd_notify_deliveries;
+extern const ctl_cmd_t  ctl_cmd_notify_redeliver;
 
 
 #endif /* CTL_COMMANDS_H */

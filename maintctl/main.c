@@ -46,13 +46,22 @@ static const ctl_cmd_t  *ctl_commands[] = {
     &ctl_cmd_bypass_keys_remove,
     &ctl_cmd_run,
     &ctl_cmd_calendar,
+    &ctl_cmd_notify_targets,
+    &ctl_cmd_notify_target_add,
+    &ctl_cmd_notify_target_show,
+    &ctl_cmd_notify_target_edit,
+    &ctl_cmd_notify_target_rm,
+    &ctl_cmd_notify_target_rotate,
+    &ctl_cmd_notify_deliveries,
+    &ctl_cmd_notify_redeliver,
     NULL
 };
 
 
 /*
- * The commands of two words.  "settings" alone shows the settings; the
- * others need their second word, and a usage error lists them.
+ * The commands of two words (three: "notify target add").  "settings"
+ * alone shows the settings; the others need their next word, and a usage
+ * error lists them.
  */
 
 typedef struct {
@@ -68,6 +77,8 @@ static const ctl_group_t  ctl_groups[] = {
     { "sessions", NULL, "list, show, end or end-all" },
     { "superadmin", NULL, "list, add, remove or rotate" },
     { "bypass-keys", NULL, "list, rotate or remove" },
+    { "notify", NULL, "targets, target, deliveries or redeliver" },
+    { "notify target", NULL, "add, show, edit, rm or rotate" },
     { NULL, NULL, NULL }
 };
 
@@ -114,20 +125,23 @@ ctl_command_word(ctl_args_t *a, const char **word)
 
 
 /*
- * The command's name from its first word w1 and, for the groups, the next
- * word; NULL after a usage error.
+ * The command's name from its first word w1 and, while the name so far is
+ * a group, the next word; NULL after a usage error.
  */
 
 static const char *
 ctl_command_name(ctl_args_t *a, const char *w1, char *name, size_t size)
 {
+    char                sofar[64];
     const char         *w2;
     const ctl_group_t  *g;
 
-    w2 = NULL;
+    snprintf(name, size, "%.20s", w1);
+
+again:
 
     for (g = ctl_groups; g->word; g++) {
-        if (strcmp(w1, g->word) != 0) {
+        if (strcmp(name, g->word) != 0) {
             continue;
         }
 
@@ -144,10 +158,11 @@ ctl_command_name(ctl_args_t *a, const char *w1, char *name, size_t size)
             w2 = g->alone;
         }
 
-        break;
-    }
+        snprintf(sofar, sizeof(sofar), "%s", name);
+        snprintf(name, size, "%.40s %.20s", sofar, w2);
 
-    snprintf(name, size, "%.20s%s%.20s", w1, w2 ? " " : "", w2 ? w2 : "");
+        goto again;
+    }
 
     return name;
 }

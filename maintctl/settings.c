@@ -1,8 +1,8 @@
 /*
  * settings.c: settings show and settings set, the defaults that windows
  * leave empty (the messages and how long before a window the notice
- * shows), and how long sessions are kept: in the registry while nobody
- * sees them, on the blacklist once ended.
+ * shows), how long sessions are kept: in the registry while nobody
+ * sees them, on the blacklist once ended; and who new windows notify.
  */
 
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "maintctl.h"
 #include "args.h"
 #include "commands.h"
+#include "notify.h"
 #include "output.h"
 #include "show.h"
 #include "usage.h"
@@ -22,6 +23,8 @@
 #define ST_NOTIFY_MESSAGE  3
 #define ST_SESSION_IDLE    4
 #define ST_SESSION_LIFE    5
+#define ST_NOTIFY_DEFAULT  6
+#define ST_NOTIFY_TZ       7
 
 static const ctl_opt_t  ctl_settings_opts[] = {
     { "notify-before",         1, ST_NOTIFY_BEFORE, NULL },
@@ -29,12 +32,15 @@ static const ctl_opt_t  ctl_settings_opts[] = {
     { "notify-message",        1, ST_NOTIFY_MESSAGE, NULL },
     { "session-idle-minutes",  1, ST_SESSION_IDLE, NULL },
     { "session-lifetime-days", 1, ST_SESSION_LIFE, NULL },
+    { "notify-default-targets", 1, ST_NOTIFY_DEFAULT, NULL },
+    { "notify-time-zone",      1, ST_NOTIFY_TZ, NULL },
     { NULL, 0, 0, NULL }
 };
 
 static const char *const  ctl_settings_order[] = {
     "notify_before_minutes", "login_message", "notify_message",
-    "session_idle_minutes", "session_lifetime_days", "revision",
+    "session_idle_minutes", "session_lifetime_days",
+    "notify_default_targets", "notify_time_zone", "revision",
     "updated_at", "updated_by", NULL
 };
 
@@ -63,10 +69,11 @@ ctl_settings_set(ctl_args_t *a)
 {
     int          id, rc;
     long         minutes, days;
-    json_t      *body;
+    json_t      *body, *targets;
     const char  *val;
 
     body = json_object();
+    targets = NULL;
 
     while ((id = ctl_next(a, ctl_settings_opts, &val)) != CTL_ARG_END) {
         switch (id) {
@@ -110,11 +117,28 @@ ctl_settings_set(ctl_args_t *a)
                                 json_integer(days));
             break;
 
+        case ST_NOTIFY_DEFAULT:
+            if (ctl_notify_targets_arg(a, val, &targets) != 0) {
+                json_decref(targets);
+                json_decref(body);
+                return CTL_EXIT_USAGE;
+            }
+
+            json_object_set(body, "notify_default_targets", targets);
+            break;
+
+        case ST_NOTIFY_TZ:
+            json_object_set_new(body, "notify_time_zone", json_string(val));
+            break;
+
         default:
+            json_decref(targets);
             json_decref(body);
             return ctl_unexpected(a, id, val);
         }
     }
+
+    json_decref(targets);
 
     if (json_object_size(body) == 0) {
         json_decref(body);
@@ -144,7 +168,9 @@ const ctl_cmd_t  ctl_cmd_settings_set = {
     "[--login-message TEXT]\n"
     "                             [--notify-message TEXT] "
     "[--session-idle-minutes N]\n"
-    "                             [--session-lifetime-days N]\n",
+    "                             [--session-lifetime-days N]\n"
+    "                             [--notify-default-targets NAME,...|none]\n"
+    "                             [--notify-time-zone ZONE]\n",
     "\n"
     "Changes the settings given; the others keep their values.\n"
     "\n"
@@ -158,6 +184,11 @@ const ctl_cmd_t  ctl_cmd_settings_set = {
     "                             nobody sees (1 to 527040; default 1440)\n"
     "  --session-lifetime-days N  how long an ended session stays ended\n"
     "                             (1 to 3650; default 30): at least the\n"
-    "                             longest a session of the apps can live\n",
+    "                             longest a session of the apps can live\n"
+    "  --notify-default-targets NAME,NAME\n"
+    "                             the targets a new window notifies unless\n"
+    "                             it names its own (none: nobody)\n"
+    "  --notify-time-zone ZONE    the IANA zone of the times in emails\n"
+    "                             (Europe/Paris; default UTC)\n",
     ctl_settings_set
 };

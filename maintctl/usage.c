@@ -45,6 +45,15 @@ static const char  ctl_main_help[] =
 "  run                 a window around a command:\n"
 "                      maintctl run --app shop --for 20m -- ./deploy.sh\n"
 "  calendar            the windows as an iCalendar feed (.ics)\n"
+"  notify targets      who windows notify: email addresses, webhooks\n"
+"  notify target add   add one; prints a webhook's secret, once\n"
+"  notify target show  one target\n"
+"  notify target edit  change one (URL, addresses, events, enabled)\n"
+"  notify target rm    remove one\n"
+"  notify target rotate\n"
+"                      a new webhook secret, printed once\n"
+"  notify deliveries   what was sent to whom: pending, delivered, failed\n"
+"  notify redeliver    send a delivery again\n"
 "\n"
 "'maintctl COMMAND --help' describes a command's options.\n";
 

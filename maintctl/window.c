@@ -102,7 +102,7 @@ ctl_print_window(json_t *w)
         "id", "title", "status", "apps", "starts_at", "ends_at", "mode",
         "enabled", "hold_until_completed", "terminate_sessions",
         "login_message", "show_login_message", "notify_message",
-        "notify_before_minutes", "translations", "allow", "notes",
+        "notify_before_minutes", "notify", "translations", "allow", "notes",
         "actual_start",
         "actual_end", "completion_notes", "created_at", "created_by",
         "updated_at", "updated_by", "revision", NULL

@@ -14,6 +14,7 @@
 #include "api.h"
 #include "args.h"
 #include "commands.h"
+#include "notify.h"
 #include "output.h"
 #include "usage.h"
 #include "window.h"
@@ -47,6 +48,7 @@ static const char *const  ctl_modes[] = { "full", "read_only", NULL };
 #define W_DRY_RUN         21
 #define W_TRANSLATION     22
 #define W_NO_TRANSLATIONS 23
+#define W_NOTIFY          24
 
 static const ctl_opt_t  ctl_window_opts[] = {
     { "title",                 1, W_TITLE, NULL },
@@ -74,6 +76,7 @@ static const ctl_opt_t  ctl_window_opts[] = {
     { "dry-run",               0, W_DRY_RUN, NULL },
     { "translation",           1, W_TRANSLATION, NULL },
     { "no-translations",       0, W_NO_TRANSLATIONS, NULL },
+    { "notify",                1, W_NOTIFY, NULL },
     { NULL, 0, 0, NULL }
 };
 
@@ -88,6 +91,7 @@ typedef struct {
     json_t      *paths;
     json_t      *networks;
     json_t      *translations;      /* {"fr": {"title": ...}} given */
+    json_t      *notify;            /* the targets' names; [] for none */
     int          no_translations;
     ctl_time_t   start;
     ctl_time_t   end;
@@ -110,6 +114,7 @@ ctl_winopts_free(ctl_winopts_t *w)
     json_decref(w->paths);
     json_decref(w->networks);
     json_decref(w->translations);
+    json_decref(w->notify);
 }
 
 
@@ -234,6 +239,9 @@ ctl_window_value(ctl_args_t *a, ctl_winopts_t *w, int id, const char *val)
 
     case W_TRANSLATION:
         return ctl_translation_arg(a, val, &w->translations);
+
+    case W_NOTIFY:
+        return ctl_notify_targets_arg(a, val, &w->notify);
 
     default:
         return 1;
@@ -484,6 +492,11 @@ ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
 
     ctl_set_string(body, "notes", w->notes);
 
+    /* the whole list: the API replaces it (none: [], nobody) */
+    if (w->notify) {
+        json_object_set(body, "notify", w->notify);
+    }
+
     *out = body;
 
     return CTL_EXIT_OK;
@@ -616,6 +629,10 @@ const ctl_cmd_t  ctl_cmd_window_create = {
     "  --disabled               kept but never enforced\n"
     "  --terminate-sessions     end the users' sessions when it starts\n"
     "  --notes TEXT             free text for the team\n"
+    "  --notify NAME,NAME       the notification targets told of its "
+    "events\n"
+    "                           (repeatable; none: nobody; default: the\n"
+    "                           settings' notify_default_targets)\n"
     "  --dry-run                write nothing; print the prechecks (exit 2\n"
     "                           if one fails)\n",
     ctl_window_create
@@ -638,6 +655,8 @@ const ctl_cmd_t  ctl_cmd_window_update = {
     "  --notify-before default   back to the settings' default\n"
     "  --allow-path PATH         replaces the paths ('' for none)\n"
     "  --allow-network CIDR      replaces the networks ('' for none)\n"
-    "  --app APP                 replaces the apps\n",
+    "  --app APP                 replaces the apps\n"
+    "  --notify NAME,NAME        replaces the targets notified (none: "
+    "nobody)\n",
     ctl_window_update
 };
