@@ -3,6 +3,8 @@
  * talks only to the daemon's /v1/ API, with the token the user signed in
  * with (sessionStorage, sent as a bearer token: no cookies, so no CSRF).
  * Everything shown from the API is set with textContent, never as HTML.
+ * notify.js adds the notifications through window.MaintAdmin (below): its
+ * view, the window dialog's "Notify" choice, the settings' notify ones.
  */
 'use strict';
 
@@ -138,7 +140,7 @@
     $('signin').hidden = false;
     $('token').value = '';
     $('token-err').textContent = message || '';
-    ['window-dialog', 'confirm-dialog'].forEach(function (d) { if ($(d).open) { $(d).close(); } });
+    document.querySelectorAll('dialog').forEach(function (d) { if (d.open) { d.close(); } });
     $('token').focus();
   }
 
@@ -205,6 +207,9 @@
     }, failed);
   };
 
+  /* what notify.js adds to the windows and the settings */
+  var hooks = { windowRow: [], windowOpen: [], windowRead: [], settingsLoad: [], settingsSave: [] };
+
   function windowRow(w) {
     var acts = el('td', { class: 'actions' });
     if (w.status === 'scheduled' || w.status === 'in_progress') {
@@ -218,6 +223,7 @@
     if (w.status === 'in_progress') {
       acts.appendChild(btn('Complete', 'w', function () { lifecycle(w, 'complete'); }, w.title));
     }
+    hooks.windowRow.forEach(function (h) { h(w, acts); });
     return el('tr', { 'data-id': w.id }, [
       el('td', {}, [el('strong', { text: w.title }), w.enabled ? null : ' (disabled)']),
       el('td', {}, [statusBadge(w.status)]),
@@ -257,6 +263,7 @@
     var n = $('f-notify_before_minutes').value.trim();
     w.notify_before_minutes = n === '' ? null : Number(n);
     w.allow = { paths: lines($('f-allow_paths').value), networks: lines($('f-allow_networks').value) };
+    hooks.windowRead.forEach(function (h) { h(w, state.editing && state.editing.w); });
     return w;
   }
 
@@ -291,6 +298,7 @@
       $('wd-h').textContent = w ? 'Edit window: ' + w.title : 'New window';
       windowToForm(w || { mode: 'full', show_login_message: true, enabled: true,
                           starts_at: Date.now() + 3600e3, ends_at: Date.now() + 7200e3, apps: [] });
+      hooks.windowOpen.forEach(function (h) { h(w); });
       if (!$('window-dialog').open) { $('window-dialog').showModal(); }
       applyRole();
       $('f-title').focus();
@@ -499,7 +507,8 @@
 
   /* settings */
 
-  var SETTINGS = ['notify_before_minutes', 'login_message', 'notify_message', 'session_idle_minutes', 'session_lifetime_days'];
+  var SETTINGS = ['notify_before_minutes', 'login_message', 'notify_message', 'session_idle_minutes', 'session_lifetime_days',
+                  'notify_time_zone'];
 
   loaders.settings = function () {
     $('settings-fields').disabled = true;
@@ -507,6 +516,7 @@
       state.settingsEtag = r.etag;
       $('settings-fields').disabled = false;
       SETTINGS.forEach(function (k) { $('st-' + k).value = r.body[k] === undefined || r.body[k] === null ? '' : r.body[k]; });
+      hooks.settingsLoad.forEach(function (h) { h(r.body); });
       $('settings-meta').textContent = r.body.updated_at
         ? 'Revision ' + r.body.revision + ', changed ' + when(r.body.updated_at) + ' by ' + r.body.updated_by
         : 'Never changed: defaults.';
@@ -520,6 +530,7 @@
       var v = $('st-' + k).value;
       b[k] = $('st-' + k).type === 'number' ? (v === '' ? null : Number(v)) : v;
     });
+    hooks.settingsSave.forEach(function (h) { h(b); });
     clearErrors('st-', 'settings-err');
     api('PUT', '/v1/settings', b, state.settingsEtag).then(function () {
       toast('Settings saved.'); loaders.settings();
@@ -563,6 +574,11 @@
       }), 'gw-empty');
     }, failed);
   };
+
+  /* for notify.js, which runs after this file and before DOMContentLoaded */
+  window.MaintAdmin = { $: $, el: el, when: when, toast: toast, api: api, showProblem: showProblem,
+                        clearErrors: clearErrors, fill: fill, failed: failed, btn: btn, statusBadge: statusBadge,
+                        confirmBox: confirmBox, applyRole: applyRole, loaders: loaders, state: state, hooks: hooks };
 
   /* --- wiring --------------------------------------------------------------- */
 
