@@ -350,10 +350,10 @@ try {
 
   await check('superadmins: add shows the credential once; rotate; remove', async () => {
     await page.getByRole('link', { name: 'Superadmins' }).click();
-    await page.getByLabel('Name').fill('bad name!');
+    await page.locator('#sa-form').getByLabel('Name').fill('bad name!');
     await page.getByRole('button', { name: 'Add superadmin' }).click();
     await page.locator('#err-sa-name').filter({ hasText: /./ }).waitFor();
-    await page.getByLabel('Name').fill('alice');
+    await page.locator('#sa-form').getByLabel('Name').fill('alice');
     await page.getByRole('button', { name: 'Add superadmin' }).click();
     await page.locator('#sa-credential').waitFor({ state: 'visible' });
     const cred = await page.locator('#sa-cred-value').textContent();
@@ -368,7 +368,7 @@ try {
     aliceCredential = cred2;
     await page.getByRole('button', { name: 'Done' }).click();
     // kept for the sign-in page's screenshots; removing is checked on bob
-    await page.getByLabel('Name').fill('bob');
+    await page.locator('#sa-form').getByLabel('Name').fill('bob');
     await page.getByRole('button', { name: 'Add superadmin' }).click();
     await page.locator('#sa-credential').waitFor({ state: 'visible' });
     await page.getByRole('button', { name: 'Done' }).click();
@@ -433,10 +433,15 @@ try {
     await row(viewer, 'Viewer sees this').waitFor();
     assert(await viewer.locator('#viewer-note').isVisible(), 'the note');
     assert(await viewer.locator('#w-new').isDisabled(), 'New window disabled');
-    const btns = row(viewer, 'Viewer sees this').getByRole('button');
+    // the change buttons; "Notifications" only reads, and stays enabled
+    const btns = row(viewer, 'Viewer sees this').locator('button.w');
     const n = await btns.count();
     assert(n >= 3, 'buttons ' + n);
     for (let i = 0; i < n; i++) { assert(await btns.nth(i).isDisabled(), 'button ' + i + ' disabled'); }
+    const all = await row(viewer, 'Viewer sees this').getByRole('button').count();
+    assert(all === n + 1, `one button besides the change buttons (${all}, ${n})`);
+    assert(await row(viewer, 'Viewer sees this').getByRole('button', { name: /^Notifications/ }).isEnabled(),
+           'Notifications enabled');
     await viewer.getByRole('link', { name: 'Sessions' }).click();
     assert(await viewer.locator('#s-end-all').isDisabled(), 'End all disabled');
   });
