@@ -85,7 +85,7 @@ like($r->{json}{secret} // '', qr/^$SECRET_RE$/, '--json: the API\'s answer with
 is_deeply($r->{json}{events}, ['started'], '--json: the events');
 unlike($r->{err}, qr/whsec_/, '--json: the secret only on stdout');
 
-$r = ctl('admin', qw(notify target add), 'bad.name', '--email', 'a@example.com');
+$r = ctl('admin', qw(notify target add), 'bad name', '--email', 'a@example.com');
 exits($r, 2, 'a bad name: refused');
 is(count_of(qr/^  name: /m, $r->{err}), 1, 'the field error shown once')
     or diag($r->{err});
@@ -147,10 +147,13 @@ exits($r, 4, 'a viewer cannot rotate');
 
 # --- windows and settings ---------------------------------------------------
 
+# each window in an hour of its own: they must not overlap
+my $hour = 10;
 sub create_window {
     my (@more) = @_;
-    return ctl('admin', '--json', qw(window create --title), 'Notified', qw(--app shop
-               --start 2099-01-01T10:00:00Z --for 1h), @more);
+    my $start = sprintf('2099-01-01T%02d:00:00Z', $hour++);
+    return ctl('admin', '--json', qw(window create --title Notified --app shop --start), $start,
+               '--for', '1h', @more);
 }
 
 $r = create_window('--notify', 'hook,team');
