@@ -390,6 +390,61 @@ try {
     assert(s.json.notify_before_minutes === 45, 'saved');
   });
 
+  await check('notifications: a target is listed; a webhook made on the page shows its secret once', async () => {
+    const t = await api('POST', '/v1/notify/targets', { name: 'ops-mail', kind: 'email',
+      to: ['ops@example.com'], events: ['scheduled', 'completed'] });
+    assert(t.status === 201, 'target created: ' + t.status);
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    const tr = page.locator('#nt-table tbody tr', { hasText: 'ops-mail' });
+    await tr.waitFor();
+    const text = await tr.textContent();
+    assert(/email/.test(text) && /ops@example\.com/.test(text) && /scheduled, completed/.test(text)
+           && /enabled/.test(text), text);
+    await page.getByRole('button', { name: 'New target' }).click();
+    const td = page.locator('#target-dialog');
+    await td.locator('#nt-name').fill('ops-hook');
+    await td.getByLabel('Kind').selectOption('webhook');
+    await td.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hook');
+    await td.getByLabel('Extra headers', { exact: true }).fill('X-Api-Key: k-browser');
+    await td.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#nt-secret').waitFor({ state: 'visible' });
+    const secret = await page.locator('#nt-secret-value').textContent();
+    assert(/^whsec_/.test(secret), 'the secret shown: ' + secret);
+    const row2 = page.locator('#nt-table tbody tr', { hasText: 'ops-hook' });
+    await row2.waitFor();
+    assert(!/k-browser|whsec_/.test(await page.locator('#nt-table').textContent()), 'no secret in the table');
+    await page.locator('#nt-secret').getByRole('button', { name: 'Done' }).click();
+    assert((await page.locator('#nt-secret-value').textContent()) === '', 'the secret is gone after Done');
+    assert(await page.locator('#nt-secret').isHidden(), 'the box is hidden');
+  });
+
+  await page.screenshot({ path: `${SHOTS}/admin-notifications.png`, fullPage: true });
+
+  await check('notifications: the window dialog\'s Notify offers the targets, the settings\' default ticked', async () => {
+    const s = await api('PUT', '/v1/settings', { notify_default_targets: ['ops-mail'] });
+    assert(s.status === 200, 'default set: ' + s.status);
+    await page.getByRole('link', { name: 'Windows' }).click();
+    await page.getByRole('button', { name: 'New window' }).click();
+    const box = wd(page).getByRole('group', { name: 'Notify' });
+    await box.getByRole('checkbox', { name: 'ops-hook' }).waitFor();
+    assert(await box.getByRole('checkbox', { name: 'ops-mail' }).isChecked(), 'the default is ticked');
+    assert(!(await box.getByRole('checkbox', { name: 'ops-hook' }).isChecked()), 'the other is not');
+    await box.getByRole('checkbox', { name: 'ops-hook' }).check();
+    await wd(page).getByLabel('Title').fill('Notified from the page');
+    await wd(page).getByLabel('Apps').fill('notifyapp');
+    await wd(page).getByLabel(/^Starts/).fill(localInput(Date.now() + 30 * 86400e3));
+    await wd(page).getByLabel(/^Ends/).fill(localInput(Date.now() + 30 * 86400e3 + 3600e3));
+    await page.screenshot({ path: `${SHOTS}/admin-window-notify.png` });
+    await wd(page).getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('#window-dialog').waitFor({ state: 'hidden' });
+    const list = await api('GET', '/v1/windows?app=notifyapp');
+    const w = list.json.items.find((x) => x.title === 'Notified from the page');
+    assert(w && JSON.stringify([...w.notify].sort()) === '["ops-hook","ops-mail"]',
+           'the window names both: ' + JSON.stringify(w && w.notify));
+    await api('PUT', '/v1/settings', { notify_default_targets: [] });
+    await api('DELETE', `/v1/windows/${w.id}`, undefined, TOKEN, `"${w.revision}"`);
+  });
+
   await check('audit history lists the page\'s changes', async () => {
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.locator('#audit-table tbody tr', { hasText: 'window.complete' }).waitFor();
@@ -455,15 +510,26 @@ try {
     assert(st === 403, 'status ' + st);
   });
 
+  // done with the viewer's page: the daemon takes at most 16 connections
+  // from one address (max_connections_per_client), and every page here
+  // comes from 127.0.0.1 and keeps its idle ones open
+  await viewer.context().close();
+  openPages.splice(openPages.indexOf(viewer), 1);
+
   // the admin page at phone width, both colour schemes
   for (const scheme of ['light', 'dark']) {
     await check(`admin page at 375px, ${scheme}: no horizontal overflow of the page`, async () => {
-      const { page: p } = await newPage({ viewport: { width: 375, height: 812 }, colorScheme: scheme });
-      await signIn(p, VIEWER);
-      await row(p, 'Viewer sees this').waitFor();
-      const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      await p.screenshot({ path: `${SHOTS}/admin-windows-375-${scheme}.png`, fullPage: true });
-      assert(over <= 0, `overflows by ${over}px`);
+      const { ctx, page: p } = await newPage({ viewport: { width: 375, height: 812 }, colorScheme: scheme });
+      try {
+        await signIn(p, VIEWER);
+        await row(p, 'Viewer sees this').waitFor();
+        const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        await p.screenshot({ path: `${SHOTS}/admin-windows-375-${scheme}.png`, fullPage: true });
+        assert(over <= 0, `overflows by ${over}px`);
+      } finally {
+        openPages.splice(openPages.indexOf(p), 1);
+        await ctx.close();
+      }
     });
   }
 
