@@ -167,7 +167,7 @@ unit: $(UNIT_TESTS)
 ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c model/ical.c \
                 model/window_ical.c model/webhook_sign.c config.c log.c \
-                model/bodies.c http/auth.c)
+                model/bodies.c model/notify.c model/events.c http/auth.c)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_LIB) $(ADMIN_PURE) $(ADMIN_HDRS) \
                   admin-api/http/routes.def admin-api/openapi.json \
