@@ -685,7 +685,7 @@ const ctl_cmd_t  ctl_cmd_notify_target_add = {
     "                [--header 'NAME: VALUE']...\n"
     "       (either) [--events TYPE[,TYPE...]] [--disabled]\n",
     "\n"
-    "Adds a target (NAME: 1 to 64 of A-Za-z0-9_-) that windows name in\n"
+    "Adds a target (NAME: 1 to 64 of A-Za-z0-9._-) that windows name in\n"
     "their notify list.  A webhook's signing secret is made by the API\n"
     "unless given, and printed on a line of its own, \"secret: whsec_...\"\n"
     "(with --json, the API's answer): it is shown only now, store it.\n"

@@ -365,6 +365,29 @@ ctl_set_bool(json_t *obj, const char *key, int val)
 
 
 /*
+ * allow is one object: whether the API merges or replaces it, sending both
+ * lists (the one not given as it is now) changes only the one given.
+ */
+
+static json_t *
+ctl_allow_body(ctl_winopts_t *w, json_t *cur)
+{
+    json_t  *allow, *v;
+
+    allow = json_object();
+    v = json_object_get(json_object_get(cur, "allow"), "paths");
+    json_object_set_new(allow, "paths", w->paths ? json_incref(w->paths)
+                        : json_is_array(v) ? json_incref(v) : json_array());
+    v = json_object_get(json_object_get(cur, "allow"), "networks");
+    json_object_set_new(allow, "networks",
+                        w->networks ? json_incref(w->networks)
+                        : json_is_array(v) ? json_incref(v) : json_array());
+
+    return allow;
+}
+
+
+/*
  * The request body: only the fields given.  cur is the window as it is
  * (update) or NULL (create).
  *
@@ -381,7 +404,7 @@ ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
 {
     int          rc;
     char         start[MAINT_RFC3339_LEN + 1], end[MAINT_RFC3339_LEN + 1];
-    json_t      *body, *allow, *v;
+    json_t      *body, *v;
     int64_t      base;
     const char  *s;
 
@@ -471,23 +494,8 @@ ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
         json_object_set_new(body, "translations", all);
     }
 
-    /*
-     * allow is one object: whether the API merges or replaces it, sending
-     * both lists (the one not given as it is now) changes only the one
-     * given.
-     */
     if (w->paths || w->networks) {
-        allow = json_object();
-        v = json_object_get(json_object_get(cur, "allow"), "paths");
-        json_object_set_new(allow, "paths", w->paths ? json_incref(w->paths)
-                            : json_is_array(v) ? json_incref(v)
-                            : json_array());
-        v = json_object_get(json_object_get(cur, "allow"), "networks");
-        json_object_set_new(allow, "networks",
-                            w->networks ? json_incref(w->networks)
-                            : json_is_array(v) ? json_incref(v)
-                            : json_array());
-        json_object_set_new(body, "allow", allow);
+        json_object_set_new(body, "allow", ctl_allow_body(w, cur));
     }
 
     ctl_set_string(body, "notes", w->notes);
