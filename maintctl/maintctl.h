@@ -13,6 +13,9 @@
  *   window.c       window list and show, and what the window commands share
  *   window_edit.c  window create and update
  *   lifecycle.c    window start, complete, cancel and delete
+ *   notify.c       notify targets and target ..., the --notify lists
+ *   notify_deliveries.c
+ *                  notify deliveries and redeliver
  *   run.c, status.c, settings.c, audit.c, sessions.c, superadmins.c,
  *   calendar.c:
  *                  the other commands (commands.h lists them all)
