@@ -64,24 +64,33 @@ ctl_notify_print_delivery(json_t *d)
 }
 
 
-/* "503: the body's start", "timeout", "-": the last attempt, briefly */
+/*
+ * "503: the body's start", "timeout", "-": the last attempt, briefly; the
+ * status is not repeated when the error begins with it already.
+ */
 
 static void
 ctl_last_error(json_t *d, char *buf, size_t size)
 {
-    json_t      *st;
+    char         st[24];
+    json_t      *n;
     const char  *err;
 
-    st = json_object_get(d, "last_status");
+    n = json_object_get(d, "last_status");
     err = ctl_str(d, "last_error");
+    err = err ? err : "";
+    st[0] = '\0';
 
-    if (json_is_integer(st) && json_integer_value(st) != 0) {
-        snprintf(buf, size, "%" JSON_INTEGER_FORMAT "%s%s",
-                 json_integer_value(st), err && *err ? ": " : "",
-                 err ? err : "");
+    if (json_is_integer(n) && json_integer_value(n) != 0) {
+        snprintf(st, sizeof(st), "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(n));
+    }
+
+    if (st[0] == '\0' || strncmp(err, st, strlen(st)) == 0) {
+        snprintf(buf, size, "%s", *err ? err : (st[0] ? st : "-"));
 
     } else {
-        snprintf(buf, size, "%s", err && *err ? err : "-");
+        snprintf(buf, size, "%s%s%s", st, *err ? ": " : "", err);
     }
 }
 

@@ -90,10 +90,11 @@
     acts.appendChild(M.btn('Notifications', 'secondary', function () { openDeliveries(w); }, w.title));
   });
 
+  /* the status is not repeated when the error begins with it already */
   function lastError(d) {
-    var s = d.last_status ? String(d.last_status) : '';
-    if (d.last_error) { s += (s ? ': ' : '') + d.last_error; }
-    return s || '—';
+    var st = d.last_status ? String(d.last_status) : '', err = d.last_error || '';
+    if (!st || err.indexOf(st) === 0) { return err || st || '—'; }
+    return st + (err ? ': ' + err : '');
   }
 
   function redeliver(d, reload) {
