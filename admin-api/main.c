@@ -324,6 +324,7 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
     adm_conf.max_duration = now->max_duration;
     adm_conf.redis_min_replicas = now->redis_min_replicas;
     adm_conf.redis_failover_timeout_ms = now->redis_failover_timeout_ms;
+    adm_conf.notify = now->notify;
     memcpy(adm_conf.tls_cert, now->tls_cert, sizeof(adm_conf.tls_cert));
     memcpy(adm_conf.tls_key, now->tls_key, sizeof(adm_conf.tls_key));
 
