@@ -45,9 +45,9 @@
 #include "metrics.h"
 #include "model/webhook_sign.h"
 #include "notify/backoff.h"
+#include "notify/disable.h"
 #include "notify/email.h"
 #include "notify/sender.h"
-#include "resources/write.h"
 #include "store/deliveries.h"
 #include "store/store.h"
 
@@ -579,104 +579,6 @@ adm_email_setup(adm_xfer_t *x, json_t *target, char *err, size_t errlen)
 
     return 0;
 }
-
-
-#ifdef ADM_VIEW_HAS_TARGETS
-
-/*
- * A 410 from a webhook: the target is disabled, a change through the
- * write engine (audited, actor "system"), unless it already is.
- */
-
-typedef struct {
-    const char         *name;
-    char                reason[128];
-} adm_disable_t;
-
-
-static int
-adm_disable_compute(void *ctx, adm_view_t *v, adm_change_t *c)
-{
-    json_t         *targets, *rec;
-    adm_disable_t  *d = ctx;
-
-    rec = json_object_get(v->targets, d->name);
-
-    if (!json_is_object(rec) || !json_is_true(json_object_get(rec,
-                                                               "enabled")))
-    {
-        return ADM_NOTHING;
-    }
-
-    targets = json_deep_copy(v->targets);
-    rec = json_object_get(targets, d->name);
-
-    json_object_set_new(rec, "enabled", json_false());
-    json_object_set_new(rec, "disabled_reason", json_string(d->reason));
-    json_object_set_new(rec, "updated_at", adm_time_json(v->now_ms / 1000));
-    json_object_set_new(rec, "updated_by", json_string("system"));
-
-    c->action = "notify.target.disable";
-    c->target = d->name;
-    c->op = "none";
-    c->targets = targets;
-    c->audit_before = json_pack("{s:b}", "enabled", 1);
-    c->audit_after = json_pack("{s:b, s:s}", "enabled", 0,
-                               "disabled_reason", d->reason);
-
-    return ADM_OK;
-}
-
-
-static void
-adm_disable_target(const char *name, int64_t now_ms)
-{
-    int            rc;
-    time_t         t;
-    struct tm      tm;
-    adm_write_t    w;
-    adm_disable_t  d;
-
-    d.name = name;
-    t = (time_t) (now_ms / 1000);
-    gmtime_r(&t, &tm);
-    strftime(d.reason, sizeof(d.reason),
-             "410 Gone from the receiver at %Y-%m-%dT%H:%M:%SZ", &tm);
-
-    memset(&w, 0, sizeof(adm_write_t));
-    w.action = "notify.target.disable";
-    w.target = name;
-    w.compute = adm_disable_compute;
-    w.ctx = &d;
-    w.actor = "system";
-    w.role = "system";
-    w.request_id = "";
-
-    rc = adm_write_run(&w);
-    adm_write_free(&w);
-
-    adm_log(rc == ADM_OK || rc == ADM_NOTHING ? ADM_LOG_WARN : ADM_LOG_ERROR,
-            rc == ADM_OK ? "notification target disabled: the receiver "
-                           "answered 410 Gone"
-            : rc == ADM_NOTHING ? "notification target already disabled"
-            : "notification target could not be disabled",
-            "{s:s, s:s}", "target", name, "error",
-            rc == ADM_OK || rc == ADM_NOTHING ? "" : adm_store_error());
-}
-
-#else
-
-/* until the view carries the targets (the lead's adm_view_t.targets) */
-
-static void
-adm_disable_target(const char *name, int64_t now_ms)
-{
-    adm_log(ADM_LOG_WARN, "notification target answered 410 Gone; "
-            "disable it by hand (this build cannot)", "{s:s}",
-            "target", name);
-}
-
-#endif
 
 
 /* an outcome recorded, counted and logged */
