@@ -101,8 +101,8 @@ adm_u8_len(const unsigned char *s, size_t n)
 /*
  * A header's text: controls (CR and LF among them) made spaces; plain
  * ASCII that fits written as it is, else encoded words of at most 45
- * bytes (75 characters), never splitting a UTF-8 character, one per
- * folded line.
+ * bytes (75 characters; fewer on the name's line), never splitting a
+ * UTF-8 character, one per folded line of at most 76 (RFC 2047, 2).
  */
 
 void
@@ -110,7 +110,7 @@ adm_email_header_text(FILE *f, const char *name, const char *s)
 {
     int          plain;
     char        *t;
-    size_t       i, n, len, word, c;
+    size_t       i, n, len, word, c, max;
 
     len = strlen(s);
     t = malloc(len + 1);
@@ -137,11 +137,14 @@ adm_email_header_text(FILE *f, const char *name, const char *s)
 
     fprintf(f, "%s:", name);
 
+    /* the first word shares its line with the name: fewer bytes */
+    max = strlen(name) < 40 ? (76 - strlen(name) - 2 - 12) / 4 * 3 : 12;
+
     for (i = 0; i < len || i == 0; i += word) {
         for (word = 0; i + word < len; word += c) {
             c = adm_u8_len((unsigned char *) t + i + word, len - i - word);
 
-            if (word + c > 45) {
+            if (word + c > (i ? 45 : max)) {
                 break;
             }
         }
