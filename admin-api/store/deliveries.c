@@ -113,6 +113,34 @@ static const char  adm_trim_lua[] =
 
 
 /*
+ * Whether the zset holds a member scored at most max: a plain read first,
+ * so that an idle sender (or an idle trim) sends no script at all.
+ * 1, 0, or -1 when Redis failed.
+ */
+
+static int
+adm_any_until(const char *name, int64_t max)
+{
+    int          any;
+    char         key[160];
+    redisReply  *rr;
+
+    adm_key(key, sizeof(key), name, NULL);
+
+    rr = adm_redisf_ok("ZRANGEBYSCORE %s -inf %lld LIMIT 0 1", key,
+                       (long long) max);
+    if (rr == NULL) {
+        return -1;
+    }
+
+    any = rr->type == REDIS_REPLY_ARRAY && rr->elements > 0;
+    freeReplyObject(rr);
+
+    return any;
+}
+
+
+/*
  * EVAL of a script with its keys and arguments (NULL-terminated, keys
  * first), asked again once after a failover.  The reply, or NULL (an
  * error reply is a failure too: adm_store_error() says why).
@@ -210,6 +238,13 @@ adm_deliveries_claim(int64_t now_ms, int64_t hold_ms, size_t max,
 
     *claims = NULL;
     *n = 0;
+
+    switch (adm_any_until("delivery_due", now_ms)) {
+    case -1:
+        return ADM_ERROR;
+    case 0:
+        return ADM_OK;
+    }
 
     adm_key(due, sizeof(due), "delivery_due", NULL);
     adm_key(targets, sizeof(targets), "notify_targets", NULL);
@@ -327,6 +362,13 @@ adm_deliveries_trim(int64_t now_ms, size_t *removed)
     const char  *args[6];
 
     *removed = 0;
+
+    switch (adm_any_until("deliveries", now_ms - ADM_DELIVERIES_KEEP)) {
+    case -1:
+        return ADM_ERROR;
+    case 0:
+        return ADM_OK;
+    }
 
     adm_key(list, sizeof(list), "deliveries", NULL);
     adm_key(due, sizeof(due), "delivery_due", NULL);
