@@ -167,8 +167,8 @@ unit: $(UNIT_TESTS)
 ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c model/ical.c \
                 model/window_ical.c model/webhook_sign.c config.c log.c \
-                model/bodies.c http/auth.c notify/backoff.c \
-                notify/email.c)
+                model/bodies.c model/notify.c model/events.c http/auth.c \
+                notify/backoff.c notify/email.c)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_LIB) $(ADMIN_PURE) $(ADMIN_HDRS) \
                   admin-api/http/routes.def admin-api/openapi.json \

@@ -484,7 +484,16 @@ adm_set_url(const adm_setting_t *s, const char *v, void *field, char *err,
         return -1;
     }
 
-    return adm_copy(field, s->size, v, s->key, err, errlen);
+    if (adm_copy(field, s->size, v, s->key, err, errlen) != 0) {
+        return -1;
+    }
+
+    /* links are public_url + "/#/windows/<id>": no slash doubled */
+    for (n = strlen(field); n > 0 && ((char *) field)[n - 1] == '/'; n--) {
+        ((char *) field)[n - 1] = '\0';
+    }
+
+    return 0;
 }
 
 
@@ -665,7 +674,7 @@ static const adm_setting_t  adm_settings[] = {
     ADM_SET("calendar_domain", adm_set_name, calendar_domain, 0, 0, NULL),
 
     /* notifications (notify/sender.c; docs/notifications.md) */
-    ADM_SET("public_url", adm_set_url, notify.public_url, 0, 0,
+    ADM_SET("public_url", adm_set_url, public_url, 0, 0,
             "\"%s\" must be an http:// or https:// URL"),
     ADM_SET("smtp_url", adm_set_url, notify.smtp_url, 0, 0,
             "\"%s\" must be smtp://host[:port] or smtps://host[:port]"),

@@ -40,7 +40,6 @@ typedef struct {
  * reload (SIGHUP), the SMTP password read again from its file then.
  */
 typedef struct {
-    char                public_url[512];    /* "": no link in events */
     char                smtp_url[512];      /* smtp:// or smtps://, "" */
     int                 smtp_starttls;      /* on: TLS required */
     char                smtp_user[256];
@@ -92,6 +91,8 @@ typedef struct {
     char                tls_key[1024];      /* unencrypted PEM */
     char                tls_priorities[512];    /* "": ADM_TLS_PRIORITIES */
     char                calendar_domain[65];    /* the feed's UIDs: id@it */
+    char                public_url[1024];   /* the admin page, for links in
+                                               notifications; "": none */
     adm_notify_conf_t   notify;
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;

@@ -4,8 +4,8 @@
  * One thread: libmicrohttpd and the notification sender (libcurl multi)
  * are driven from the loop, one wait over both (adm_turn()), and the
  * ticker runs between its turns, so handlers, the sender and the ticker
- * never run at the same time.  SIGTERM/SIGINT: stop accepting, finish what is in
- * progress (at most 5 s), exit 0.  SIGHUP: read the configuration file
+ * never run at the same time.  SIGTERM/SIGINT: stop accepting, finish what
+ * is in progress (at most 5 s), exit 0.  SIGHUP: read the configuration file
  * again and apply what can change at run time (adm_reload()), between two
  * turns of the loop, so that no request sees half of it.
  */
@@ -327,6 +327,7 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
     adm_conf.redis_min_replicas = now->redis_min_replicas;
     adm_conf.redis_failover_timeout_ms = now->redis_failover_timeout_ms;
     adm_conf.notify = now->notify;
+    memcpy(adm_conf.public_url, now->public_url, sizeof(adm_conf.public_url));
     memcpy(adm_conf.tls_cert, now->tls_cert, sizeof(adm_conf.tls_cert));
     memcpy(adm_conf.tls_key, now->tls_key, sizeof(adm_conf.tls_key));
 

@@ -17,13 +17,6 @@
 #include "store/store.h"
 
 
-#ifdef ADM_VIEW_HAS_TARGETS
-
-/*
- * A 410 from a webhook: the target is disabled, a change through the
- * write engine (audited, actor "system"), unless it already is.
- */
-
 typedef struct {
     const char         *name;
     char                reason[128];
@@ -99,17 +92,3 @@ adm_disable_target(const char *name, int64_t now_ms)
             "{s:s, s:s}", "target", name, "error",
             rc == ADM_OK || rc == ADM_NOTHING ? "" : adm_store_error());
 }
-
-#else
-
-/* until the view carries the targets (the lead's adm_view_t.targets) */
-
-void
-adm_disable_target(const char *name, int64_t now_ms)
-{
-    adm_log(ADM_LOG_WARN, "notification target answered 410 Gone; "
-            "disable it by hand (this build cannot)", "{s:s}",
-            "target", name);
-}
-
-#endif
