@@ -32,6 +32,7 @@
 #include "http/tls.h"
 #include "http/web.h"
 #include "notify/sender.h"
+#include "resources/write.h"
 #include "store/store.h"
 
 
@@ -520,6 +521,8 @@ adm_run(void)
         adm_log(ADM_LOG_ERROR, "libcurl did not start: no notifications "
                 "will be sent", NULL);
     }
+
+    adm_write_on_commit(adm_sender_wake);
 
     last_tick = 0;
 

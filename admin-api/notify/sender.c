@@ -883,17 +883,9 @@ adm_sender_run(void)
 {
     int                   running, n;
     double                now;
-    static unsigned long  writes;
 
     if (adm_multi == NULL) {
         return;
-    }
-
-    /* a change committed in this turn (a request's, the ticker's) may
-       have written deliveries: claim them now, not at the next poll */
-    if (adm_metric_value(ADM_METRIC_WRITES) != writes) {
-        writes = adm_metric_value(ADM_METRIC_WRITES);
-        adm_woken = 1;
     }
 
     curl_multi_perform(adm_multi, &running);
