@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "maint_codec.h"
 #include "model/ical.h"
 #include "model/times.h"
 #include "model/window_ical.h"
@@ -31,44 +32,18 @@
 #define ADM_EMAIL_TO_MAX  50
 
 
-static const char  adm_b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-
-static void
-adm_b64_chunk(FILE *f, const unsigned char *p, size_t n)
-{
-    unsigned  v;
-
-    v = (unsigned) p[0] << 16 | (n > 1 ? (unsigned) p[1] << 8 : 0)
-        | (n > 2 ? p[2] : 0);
-
-    fputc(adm_b64[v >> 18 & 63], f);
-    fputc(adm_b64[v >> 12 & 63], f);
-    fputc(n > 1 ? adm_b64[v >> 6 & 63] : '=', f);
-    fputc(n > 2 ? adm_b64[v & 63] : '=', f);
-}
-
-
-/* a body part's content, base64 in lines of 76 */
+/* a body part's content, base64 in lines of 76 (57 bytes each) */
 
 static void
 adm_b64_lines(FILE *f, const char *s, size_t len)
 {
-    size_t  i, col;
+    char    line[80];
+    size_t  i, n;
 
-    for (i = 0, col = 0; i < len; i += 3) {
-        adm_b64_chunk(f, (const unsigned char *) s + i,
-                      len - i < 3 ? len - i : 3);
-        col += 4;
-
-        if (col == 76) {
-            fputs("\r\n", f);
-            col = 0;
-        }
-    }
-
-    if (col) {
+    for (i = 0; i < len; i += n) {
+        n = len - i < 57 ? len - i : 57;
+        fwrite(line, 1, maint_base64((const unsigned char *) s + i, n, line),
+               f);
         fputs("\r\n", f);
     }
 }
@@ -109,8 +84,8 @@ void
 adm_email_header_text(FILE *f, const char *name, const char *s)
 {
     int          plain;
-    char        *t;
-    size_t       i, n, len, word, c, max;
+    char        *t, enc[64];
+    size_t       i, len, word, c, max;
 
     len = strlen(s);
     t = malloc(len + 1);
@@ -150,12 +125,7 @@ adm_email_header_text(FILE *f, const char *name, const char *s)
         }
 
         fputs(i ? "\r\n =?UTF-8?B?" : " =?UTF-8?B?", f);
-
-        for (n = 0; n < word; n += 3) {
-            adm_b64_chunk(f, (unsigned char *) t + i + n,
-                          word - n < 3 ? word - n : 3);
-        }
-
+        fwrite(enc, 1, maint_base64((unsigned char *) t + i, word, enc), f);
         fputs("?=", f);
 
         if (word == 0) {

@@ -75,7 +75,10 @@ fuzz_headers(const char *msg, size_t len, char *subject, size_t size)
             }
 
             FUZZ_CHECK(n < sizeof(names) / sizeof(names[0]));
-            FUZZ_CHECK(end - line <= 78 || n == 1);
+            /* To: one address a line; Message-ID cannot be folded (the
+               id, target and domain may pass 78): RFC 5322's 998 */
+            FUZZ_CHECK(end - line <= 78
+                       || ((n == 1 || n == 4) && end - line <= 998));
             o = n == 1 ? (size_t) -1 : n == 2 ? 0 : (size_t) -2;
         }
 
