@@ -43,6 +43,15 @@
 
 static void adm_lease_wait(int64_t before_ms, int answer);
 
+static void  (*adm_committed)(void);
+
+
+void
+adm_write_on_commit(void (*handler)(void))
+{
+    adm_committed = handler;
+}
+
 
 json_t *
 adm_audit_record(const char *actor, const char *role, const char *action,
@@ -427,6 +436,10 @@ adm_write_once(adm_write_t *w)
     }
 
     adm_count(ADM_METRIC_WRITES);
+
+    if (adm_committed) {
+        adm_committed();
+    }
 
     adm_log(ADM_LOG_INFO, "change", "{s:s, s:s, s:s, s:I, s:s}",
             "action", c->action, "target", c->target ? c->target : "",

@@ -73,6 +73,13 @@ typedef struct {
  * returns, adm_write_free() then.
  */
 int adm_write_run(adm_write_t *w);
+
+/*
+ * Called after every committed change (a request's, the ticker's): main.c
+ * registers the sender's wake-up, so that the deliveries a change wrote
+ * are claimed in the same turn of the loop, not at the next poll.
+ */
+void adm_write_on_commit(void (*handler)(void));
 void adm_write_free(adm_write_t *w);
 
 json_t *adm_audit_record(const char *actor, const char *role,
