@@ -24,14 +24,14 @@
 #define ND_STATE   2
 #define ND_TARGET  3
 #define ND_LIMIT   4
-#define ND_OFFSET  5
+#define ND_ALL     5
 
 static const ctl_opt_t  ctl_deliveries_opts[] = {
     { "window", 1, ND_WINDOW, "window" },
     { "state",  1, ND_STATE, NULL },
     { "target", 1, ND_TARGET, "target" },
     { "limit",  1, ND_LIMIT, NULL },
-    { "offset", 1, ND_OFFSET, NULL },
+    { "all",    0, ND_ALL, NULL },
     { NULL, 0, 0, NULL }
 };
 
@@ -95,8 +95,10 @@ ctl_last_error(json_t *d, char *buf, size_t size)
 }
 
 
+/* the items of a page, or of every page with --all (show.c) */
+
 static void
-ctl_deliveries_table(json_t *doc)
+ctl_deliveries_table(json_t *items)
 {
     size_t        i;
     json_t       *d, *n;
@@ -108,7 +110,7 @@ ctl_deliveries_table(json_t *doc)
 
     ctl_table_init(&t, 7, heads);
 
-    json_array_foreach(json_object_get(doc, "items"), i, d) {
+    json_array_foreach(items, i, d) {
         n = json_object_get(d, "attempts");
         snprintf(tries, sizeof(tries), "%" JSON_INTEGER_FORMAT,
                  json_is_integer(n) ? json_integer_value(n) : 0);
@@ -129,15 +131,17 @@ ctl_deliveries_table(json_t *doc)
 static int
 ctl_notify_deliveries(ctl_args_t *a)
 {
-    int          id, rc;
-    long         n;
-    char        *path, num[24];
+    int          id, rc, all;
+    long         limit;
+    char        *path;
     ctl_buf_t    base;
     const char  *val, *one;
 
     memset(&base, 0, sizeof(ctl_buf_t));
     ctl_buf_str(&base, CTL_DELIVERIES);
     one = NULL;
+    all = 0;
+    limit = 0;
 
     while ((id = ctl_next_query(a, ctl_deliveries_opts, &base, &val))
            != CTL_ARG_END)
@@ -154,16 +158,15 @@ ctl_notify_deliveries(ctl_args_t *a)
             break;
 
         case ND_LIMIT:
-        case ND_OFFSET:
-            if (ctl_long_arg(a, val, id == ND_LIMIT ? 1 : 0,
-                             id == ND_LIMIT ? 500 : 100000000, &n) != 0)
-            {
+            if (ctl_long_arg(a, val, 1, 500, &limit) != 0) {
                 free(base.data);
                 return CTL_EXIT_USAGE;
             }
 
-            snprintf(num, sizeof(num), "%ld", n);
-            ctl_buf_query(&base, id == ND_LIMIT ? "limit" : "offset", num);
+            break;
+
+        case ND_ALL:
+            all = 1;
             break;
 
         case CTL_ARG_WORD:
@@ -182,7 +185,7 @@ ctl_notify_deliveries(ctl_args_t *a)
         }
     }
 
-    if (one != NULL && strchr(base.data, '?') != NULL) {
+    if (one != NULL && (strchr(base.data, '?') != NULL || limit || all)) {
         free(base.data);
         return ctl_usage_error(a, "give a delivery ID or the filters, "
                                "not both");
@@ -194,7 +197,8 @@ ctl_notify_deliveries(ctl_args_t *a)
         free(path);
 
     } else {
-        rc = ctl_show("GET", base.data, NULL, ctl_deliveries_table);
+        rc = ctl_show_list(&base, limit, all, ctl_deliveries_table,
+                           "deliveries");
     }
 
     free(base.data);
@@ -260,7 +264,7 @@ const ctl_cmd_t  ctl_cmd_notify_deliveries = {
     "notify deliveries",
     "usage: maintctl notify deliveries [--window ID] "
     "[--state pending|delivered|failed]\n"
-    "                [--target NAME] [--limit N] [--offset N]\n"
+    "                [--target NAME] [--limit N] [--all]\n"
     "       maintctl notify deliveries DELIVERY_ID\n",
     "\n"
     "The deliveries, one per event and target, newest first: ID (the\n"
@@ -273,8 +277,8 @@ const ctl_cmd_t  ctl_cmd_notify_deliveries = {
     "  --window ID      one window's deliveries\n"
     "  --state S        pending, delivered or failed\n"
     "  --target NAME    one target's deliveries\n"
-    "  --limit N        1 to 500 (the API's default otherwise)\n"
-    "  --offset N       skip the first N\n",
+    "  --limit N        1 to 500 (default 50); with --all, the page size\n"
+    "  --all            follow the pages to the end\n",
     ctl_notify_deliveries
 };
 

@@ -6,9 +6,10 @@
 # one kept until --drop-old), rm (--yes needed without a terminal); the
 # window's --notify on create and update (none, an unknown name refused);
 # settings set --notify-default-targets and --notify-time-zone; notify
-# deliveries (the table, --json, one by ID, the filters) and redeliver;
-# the API's field errors shown once, and the exit codes (2, 3, 4).  The
-# webhook's URL is a port nobody listens on: its deliveries stay pending.
+# deliveries (the table, --json, one by ID, the filters, --limit and --all)
+# and redeliver; the API's field errors shown once, and the exit codes (2,
+# 3, 4).  The webhook's URL is a port nobody listens on: its deliveries
+# stay pending (or fail), never delivered.
 
 use strict;
 use warnings;
@@ -203,6 +204,16 @@ like($r->{out}, qr/^\Q$did\E\s+\Q$wid2\E\s+scheduled\s+(pending|failed)\s+\d+\s/
 $r = ctl('viewer', qw(notify deliveries --target team --state delivered --json));
 exits($r, 0, 'deliveries: the filters');
 is(scalar @{ ($r->{json} // {})->{items} // [1] }, 0, 'nothing delivered to team');
+
+# two windows named hook: two scheduled deliveries, one page each
+$r = ctl('viewer', qw(notify deliveries --target hook --limit 1));
+exits($r, 0, 'deliveries --limit 1');
+is(scalar(() = $r->{out} =~ /^msg_/mg), 1, '--limit 1: one row');
+like($r->{err}, qr/more deliveries follow/, '--limit 1: says more follow');
+$r = ctl('viewer', qw(notify deliveries --target hook --limit 1 --all --json));
+exits($r, 0, 'deliveries --all');
+my @hook = grep { ($_->{target} // '') eq 'hook' } @{ ($r->{json} // {})->{items} // [] };
+cmp_ok(scalar @hook, '>=', 2, '--all: every page\'s deliveries');
 
 $r = ctl('viewer', 'notify', 'deliveries', $did);
 exits($r, 0, 'deliveries ID');
