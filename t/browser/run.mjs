@@ -442,7 +442,27 @@ try {
     assert(w && JSON.stringify([...w.notify].sort()) === '["ops-hook","ops-mail"]',
            'the window names both: ' + JSON.stringify(w && w.notify));
     await api('PUT', '/v1/settings', { notify_default_targets: [] });
-    await api('DELETE', `/v1/windows/${w.id}`, undefined, TOKEN, `"${w.revision}"`);
+  });
+
+  await check('notifications: a window\'s deliveries, per event and target, and Redeliver', async () => {
+    const wrow = row(page, 'Notified from the page');
+    await wrow.getByRole('button', { name: /^Notifications/ }).click();
+    const dd = page.locator('#deliveries-dialog');
+    await dd.locator('tbody tr', { hasText: 'ops-hook' }).waitFor();
+    await dd.locator('tbody tr', { hasText: 'ops-mail' }).waitFor();
+    const text = await dd.locator('tbody').textContent();
+    assert(/scheduled/.test(text) && /(pending|failed)/.test(text), text);
+    await page.screenshot({ path: `${SHOTS}/admin-window-deliveries.png` });
+    await dd.locator('tbody tr', { hasText: 'ops-hook' }).getByRole('button', { name: /^Redeliver/ }).click();
+    await cd(page).getByRole('button', { name: 'Redeliver' }).click();
+    await page.locator('#toast', { hasText: 'Pending again' }).waitFor();
+    const list = await api('GET', '/v1/notify/deliveries?target=ops-hook');
+    assert(list.json.items.some((d) => d.type === 'scheduled' && d.state === 'pending'), 'pending again');
+    await dd.getByRole('button', { name: 'Close' }).click();
+    const all = await api('GET', '/v1/windows?app=notifyapp');
+    for (const x of all.json.items) {
+      await api('DELETE', `/v1/windows/${x.id}`, undefined, TOKEN, `"${x.revision}"`);
+    }
   });
 
   await check('audit history lists the page\'s changes', async () => {
