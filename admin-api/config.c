@@ -526,6 +526,7 @@ static const adm_setting_t  adm_settings[] = {
     ADM_SET("tls_key", adm_set_string, tls_key, 0, 0, NULL),
     ADM_SET("tls_priorities", adm_set_string, tls_priorities, 0, 0, NULL),
     ADM_SET("calendar_domain", adm_set_name, calendar_domain, 0, 0, NULL),
+    ADM_SET("public_url", adm_set_string, public_url, 0, 0, NULL),
     ADM_SET("token", adm_set_token, ntokens, 0, 0, NULL),
 };
 

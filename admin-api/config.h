@@ -72,6 +72,8 @@ typedef struct {
     char                tls_key[1024];      /* unencrypted PEM */
     char                tls_priorities[512];    /* "": ADM_TLS_PRIORITIES */
     char                calendar_domain[65];    /* the feed's UIDs: id@it */
+    char                public_url[1024];   /* the admin page, for links in
+                                               notifications; "": none */
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
 } adm_config_t;

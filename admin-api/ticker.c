@@ -4,7 +4,8 @@
  * in-progress windows whose ends_at passed (unless held) are completed.
  * Reads show these at once anyway, and the gateways enforce starts_at and
  * ends_at from the snapshot on their own; this makes the stored records,
- * the snapshot and the audit trail say so too, with actor "system".
+ * the snapshot and the audit trail say so too, with actor "system".  It
+ * also makes the reminders of windows about to start (their event).
  */
 
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "admin.h"
 #include "metrics.h"
 #include "ticker.h"
+#include "model/settings.h"
 #include "model/times.h"
 #include "model/window.h"
 #include "resources/write.h"
@@ -21,9 +23,42 @@
 
 
 /*
+ * A scheduled window's reminder is due: at its notice time (its own
+ * notify_before_minutes, or the settings'), once per starts_at (moved,
+ * it is due again), and only if it was created before the notice time
+ * (one created later was announced by its "scheduled" event already).
+ */
+
+static int
+adm_tick_reminder_due(json_t *rec, json_t *settings, int64_t now)
+{
+    json_t   *n;
+    int64_t   begin, notice;
+
+    if (adm_window_status(rec) != ADM_ST_SCHEDULED
+        || json_array_size(json_object_get(rec, "notify")) == 0
+        || json_equal(json_object_get(rec, "reminded_for"),
+                      json_object_get(rec, "starts_at")))
+    {
+        return 0;
+    }
+
+    n = json_object_get(rec, "notify_before_minutes");
+    notice = (json_is_integer(n) ? json_integer_value(n)
+              : adm_setting(settings, "notify_before_minutes")) * 60;
+    begin = adm_window_begin(rec);
+
+    return notice > 0 && now >= begin - notice && now < begin
+           && adm_window_time(rec, "created_at") <= begin - notice;
+}
+
+
+/*
  * One transition per change: the first live window whose stored status is
- * not what the clock says.  A window with terminate_sessions that starts
- * here ends its sessions in the same change (resources/write.c).
+ * not what the clock says, or else whose reminder is due (the reminder is
+ * a change too, so that its event is in the outbox with it, once).  A
+ * window with terminate_sessions that starts here ends its sessions in
+ * the same change (resources/write.c).
  */
 
 static int
@@ -61,6 +96,28 @@ adm_tick_compute(void *ctx, adm_view_t *v, adm_change_t *c)
         return ADM_OK;
     }
 
+    json_array_foreach(v->live, i, rec) {
+        if (adm_window_effective(rec, now) != ADM_ST_SCHEDULED
+            || !adm_tick_reminder_due(rec, v->settings, now))
+        {
+            continue;
+        }
+
+        next = json_deep_copy(rec);
+        json_object_set(next, "reminded_for",
+                        json_object_get(rec, "starts_at"));
+
+        c->action = "window.reminder";
+        c->target = json_string_value(json_object_get(next, "id"));
+        c->before = json_incref(rec);
+        c->after = next;
+        c->op = "put";
+
+        *(adm_status_e *) ctx = ADM_ST_SCHEDULED;
+
+        return ADM_OK;
+    }
+
     return ADM_NOTHING;
 }
 
@@ -86,8 +143,11 @@ adm_tick_one(void)
     adm_write_free(&w);
 
     if (rc == ADM_OK) {
-        adm_count(st == ADM_ST_IN_PROGRESS ? ADM_METRIC_AUTO_START
-                                           : ADM_METRIC_AUTO_COMPLETE);
+        if (st != ADM_ST_SCHEDULED) {
+            adm_count(st == ADM_ST_IN_PROGRESS ? ADM_METRIC_AUTO_START
+                                               : ADM_METRIC_AUTO_COMPLETE);
+        }
+
         return 1;
     }
 

@@ -12,6 +12,7 @@
 #include "resources/audit.h"
 #include "resources/calendar.h"
 #include "resources/gateways.h"
+#include "resources/notify.h"
 #include "resources/sessions.h"
 #include "resources/settings.h"
 #include "resources/status.h"

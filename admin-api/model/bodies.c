@@ -19,6 +19,9 @@
 #include "model/window.h"
 
 
+static int adm_time_zone_name_ok(json_t *v);
+
+
 /* the path ("allow.paths") of the first string holding a NUL, if any */
 
 static int
@@ -133,6 +136,19 @@ adm_settings_fields(json_t *in, json_t *settings, json_t *errors)
                 continue;
             }
 
+        } else if (strcmp(key, "notify_default_targets") == 0) {
+            if (adm_notify_names_bad(val)) {
+                rc = adm_refuse(errors, key, ADM_NOTIFY_NAMES_REASON);
+                continue;
+            }
+
+        } else if (strcmp(key, "notify_time_zone") == 0) {
+            if (!adm_time_zone_name_ok(val)) {
+                rc = adm_refuse(errors, key, "must be an IANA time zone name "
+                                "like Europe/Berlin, or UTC");
+                continue;
+            }
+
         } else if (strcmp(key, "revision") == 0
                    || strcmp(key, "updated_at") == 0
                    || strcmp(key, "updated_by") == 0)
@@ -149,6 +165,38 @@ adm_settings_fields(json_t *in, json_t *settings, json_t *errors)
     }
 
     return rc;
+}
+
+
+/*
+ * The shape of an IANA zone name (Area/Location, letters, digits, "_",
+ * "-", "+"; no "." so no path can climb out of the zone database).  That
+ * the zone exists is resources/settings.c's question: it reads the disk.
+ */
+
+static int
+adm_time_zone_name_ok(json_t *v)
+{
+    size_t       i, len;
+    const char  *s;
+
+    s = json_string_value(v);
+    len = json_string_length(v);
+
+    if (s == NULL || len == 0 || len > 64 || s[0] == '/' || s[len - 1] == '/')
+    {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (!maint_valid_ident(&s[i], 1, 1, "/_-+") || (s[i] == '/'
+                                                      && s[i + 1] == '/'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

@@ -23,12 +23,14 @@ static const struct {
 json_t *
 adm_settings_defaults(void)
 {
-    return json_pack("{s:i, s:s, s:s, s:i, s:i, s:i, s:n, s:n}",
+    return json_pack("{s:i, s:s, s:s, s:i, s:i, s:[], s:s, s:i, s:n, s:n}",
                      "notify_before_minutes", 30,
                      "login_message", "",
                      "notify_message", "",
                      "session_idle_minutes", 1440,
                      "session_lifetime_days", 30,
+                     "notify_default_targets",
+                     "notify_time_zone", "UTC",
                      "revision", 0,
                      "updated_at", "updated_by");
 }

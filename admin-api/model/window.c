@@ -40,13 +40,13 @@ static const char  *adm_writable[] = {
     "title", "apps", "starts_at", "ends_at", "mode", "login_message",
     "show_login_message", "notify_message", "notify_before_minutes",
     "enabled", "terminate_sessions", "hold_until_completed", "allow", "notes",
-    "translations", NULL
+    "translations", "notify", NULL
 };
 
 static const char  *adm_readonly[] = {
     "id", "status", "actual_start", "actual_end", "completion_notes",
     "created_at", "created_by", "updated_at", "updated_by", "revision",
-    NULL
+    "reminded_for", NULL
 };
 
 
@@ -86,6 +86,36 @@ adm_in(const char *key, const char **list)
     for ( /* void */ ; *list; list++) {
         if (strcmp(key, *list) == 0) {
             return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* a list of notification target names (a window's, the default list) */
+
+int
+adm_notify_names_bad(json_t *v)
+{
+    size_t   i, j;
+    json_t  *a;
+
+    if (!json_is_array(v) || json_array_size(v) > ADM_NOTIFY_NAMES_MAX) {
+        return 1;
+    }
+
+    json_array_foreach(v, i, a) {
+        if (!json_is_string(a)
+            || !maint_valid_name(json_string_value(a), json_string_length(a)))
+        {
+            return 1;
+        }
+
+        for (j = 0; j < i; j++) {
+            if (json_equal(json_array_get(v, j), a)) {
+                return 1;
+            }
         }
     }
 
@@ -524,6 +554,13 @@ adm_window_fields(json_t *in, int creating, int64_t now, json_t *out,
         } else if (strcmp(key, "translations") == 0) {
             adm_check_translations(v, out, errors);
 
+        } else if (strcmp(key, "notify") == 0) {
+            if (adm_notify_names_bad(v)) {
+                adm_refuse(errors, key, ADM_NOTIFY_NAMES_REASON);
+            } else {
+                json_object_set(out, key, v);
+            }
+
         } else {
             /* the booleans */
             if (!json_is_boolean(v)) {
@@ -581,7 +618,7 @@ adm_window_new(const char *id, json_t *fields, const char *actor,
 
     rec = json_pack("{s:s, s:s, s:[], s:n, s:n, s:s, s:s, s:b, s:s, s:n,"
                     " s:b, s:b, s:b, s:{s:[], s:[]}, s:s, s:s, s:n, s:n,"
-                    " s:n, s:o, s:s, s:o, s:s, s:i, s:{}}",
+                    " s:n, s:o, s:s, s:o, s:s, s:i, s:{}, s:[]}",
                     "id", id,
                     "title", "",
                     "apps",
@@ -606,7 +643,8 @@ adm_window_new(const char *id, json_t *fields, const char *actor,
                     "updated_at", adm_time_json(now),
                     "updated_by", actor,
                     "revision", 1,
-                    "translations");
+                    "translations",
+                    "notify");
 
     if (rec) {
         json_object_update_existing(rec, fields);

@@ -42,6 +42,11 @@ int64_t adm_window_begin_ms(json_t *rec);
 void adm_window_touch(json_t *rec, const char *actor, int64_t now);
 int adm_window_id(char *out, size_t len);
 
+#define ADM_NOTIFY_NAMES_MAX     16
+#define ADM_NOTIFY_NAMES_REASON  "must be a list of at most 16 distinct " \
+    "notification target names"
+
+int adm_notify_names_bad(json_t *v);
 int adm_text_ok(const char *s, size_t len, size_t max_chars, int lines);
 int adm_refuse(json_t *errors, const char *field, const char *reason);
 void adm_utf8_trim(char *s);

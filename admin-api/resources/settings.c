@@ -7,12 +7,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "admin.h"
 #include "http/http.h"
 #include "model/bodies.h"
 #include "model/settings.h"
 #include "model/times.h"
+#include "model/window.h"
 #include "resources/change.h"
 #include "resources/settings.h"
 #include "resources/write.h"
@@ -67,6 +69,39 @@ adm_settings_get(adm_req_t *r)
 }
 
 
+/*
+ * The time zone the emails' times are written in must be one this
+ * machine's zone database has (package tzdata): a name of the right shape
+ * that is not there would silently give UTC.
+ */
+
+static int
+adm_zone_missing(adm_req_t *r, json_t *settings, json_t *errors)
+{
+    char         path[128];
+    const char  *tz;
+
+    tz = json_string_value(json_object_get(settings, "notify_time_zone"));
+
+    if (tz == NULL || strcmp(tz, "UTC") == 0) {
+        return 0;
+    }
+
+    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+
+    if (access(path, R_OK) == 0) {
+        return 0;
+    }
+
+    adm_refuse(errors, "notify_time_zone", "is not in this machine's time "
+               "zone database (/usr/share/zoneinfo, package tzdata)");
+    adm_problem(r, 422, ADM_P_VALIDATION, "Invalid settings", NULL, errors,
+                NULL);
+
+    return 1;
+}
+
+
 static int
 adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
@@ -93,6 +128,11 @@ adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
         json_decref(next);
         return adm_problem(r, 422, ADM_P_VALIDATION, "Invalid settings",
                            NULL, errors, NULL);
+    }
+
+    if (adm_zone_missing(r, next, errors)) {
+        json_decref(next);
+        return -1;
     }
 
     json_decref(errors);

@@ -134,6 +134,44 @@ adm_put(adm_req_t *r, adm_view_t *v, adm_change_t *c, json_t *before,
 }
 
 
+/*
+ * The window's notification targets must exist when it names them (one
+ * removed later is passed over when an event is sent); a new window
+ * without "notify" takes the settings' default list.
+ */
+
+static int
+adm_notify_known(adm_req_t *r, adm_view_t *v, json_t *fields, int creating)
+{
+    size_t   i;
+    char     reason[160];
+    json_t  *names, *name;
+
+    names = json_object_get(fields, "notify");
+
+    if (names == NULL && creating) {
+        names = json_object_get(v->settings, "notify_default_targets");
+        json_object_set_new(fields, "notify", json_is_array(names)
+                                              ? json_deep_copy(names)
+                                              : json_array());
+        return 0;
+    }
+
+    json_array_foreach(names, i, name) {
+        if (json_object_get(v->targets, json_string_value(name)) == NULL) {
+            snprintf(reason, sizeof(reason), "names \"%s\", which is not a "
+                     "notification target (GET /v1/notify/targets)",
+                     json_string_value(name));
+            (void) adm_invalid(r, json_pack("[{s:s, s:s}]", "field",
+                                            "notify", "reason", reason));
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* --- create -------------------------------------------------------------- */
 
 static int
@@ -154,6 +192,12 @@ adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     }
 
     adm_window_now_ms(r->json, fields, v->now_ms);
+
+    if (adm_notify_known(r, v, fields, 1) != 0) {
+        json_decref(fields);
+        json_decref(errors);
+        return -1;
+    }
 
     rec = adm_window_new(c->data, fields, r->token->name, now);
     json_decref(fields);
@@ -461,6 +505,13 @@ adm_patch_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     }
 
     adm_window_now_ms(r->json, fields, v->now_ms);
+
+    if (adm_notify_known(r, v, fields, 0) != 0) {
+        json_decref(rec);
+        json_decref(fields);
+        json_decref(errors);
+        return -1;
+    }
 
     if (st == ADM_ST_IN_PROGRESS) {
         for (const char **f = fixed; *f; f++) {

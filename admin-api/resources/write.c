@@ -22,9 +22,11 @@
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
+#include "model/events.h"
 #include "model/settings.h"
 #include "model/snapshot.h"
 #include "model/times.h"
+#include "model/webhook_sign.h"
 #include "model/window.h"
 #include "resources/ending.h"
 #include "resources/write.h"
@@ -34,6 +36,9 @@
 
 
 #define ADM_WRITE_ATTEMPTS  8
+
+/* how long an event's body is kept: its retries, then a redelivery */
+#define ADM_EVENT_TTL_MS    (31LL * 86400 * 1000)
 
 
 static void adm_lease_wait(int64_t before_ms, int answer);
@@ -106,6 +111,7 @@ adm_write_free(adm_write_t *w)
     json_decref(c->after);
     json_decref(c->settings);
     json_decref(c->access);
+    json_decref(c->targets);
     json_decref(c->audit_before);
     json_decref(c->audit_after);
     json_decref(c->reply);
@@ -117,6 +123,112 @@ adm_write_free(adm_write_t *w)
 
     free(w->snapshot);
     w->snapshot = NULL;
+}
+
+
+/* one event for the outbox, or NULL when it goes to no target */
+
+static json_t *
+adm_write_event(adm_write_t *w, const char *type, json_t *rec,
+    json_t *view)
+{
+    char          id[ADM_WEBHOOK_MSG_ID_LEN + 1], *body;
+    size_t        i;
+    json_t       *names, *to, *name, *targets, *b, *out;
+    adm_event_t   e;
+    adm_change_t *c = &w->change;
+
+    targets = c->targets ? c->targets : w->view.targets;
+    names = adm_event_targets(rec, type, targets);
+
+    if (json_array_size(names) == 0 || adm_webhook_msg_id(id) != 0) {
+        json_decref(names);
+        return NULL;
+    }
+
+    to = json_array();
+
+    json_array_foreach(names, i, name) {
+        json_array_append_new(to, json_pack("{s:O, s:O}", "name", name,
+            "kind", json_object_get(json_object_get(targets,
+                                        json_string_value(name)), "kind")));
+    }
+
+    json_decref(names);
+
+    memset(&e, 0, sizeof(adm_event_t));
+    e.id = id;
+    e.type = type;
+    e.window = view;
+    e.actor = w->actor;
+    e.changed = strcmp(type, "changed") == 0
+                ? adm_events_changed(c->before, c->after) : NULL;
+    e.public_url = adm_conf.public_url;
+    e.now_ms = w->view.now_ms;
+
+    b = adm_event_body(&e);
+    body = b ? json_dumps(b, JSON_COMPACT) : NULL;
+    json_decref(b);
+    json_decref(e.changed);
+
+    out = json_pack("{s:s, s:s, s:O, s:s, s:o}",
+                    "id", id, "type", type,
+                    "window", json_object_get(rec, "id"),
+                    "body", body ? body : "null",
+                    "targets", to);
+    free(body);
+
+    return out;
+}
+
+
+/*
+ * The events a window change makes, for the outbox the commit writes
+ * (commit.lua): NULL when there is none, or none goes anywhere.  Built
+ * once per computed change: a change computed again gets new ids, and
+ * only the committed one is ever sent.
+ */
+
+static json_t *
+adm_write_events(adm_write_t *w)
+{
+    char          ms[2][32];
+    size_t        i, n;
+    json_t       *rec, *view, *events, *ev;
+    const char   *types[ADM_EVENTS_MAX];
+    adm_change_t *c = &w->change;
+
+    rec = c->after ? c->after : c->before;
+    n = adm_events_of(c->action, c->before, c->after, types);
+
+    if (n == 0 || rec == NULL) {
+        return NULL;
+    }
+
+    view = adm_window_view(rec, w->now);
+    events = json_array();
+
+    for (i = 0; i < n; i++) {
+        ev = adm_write_event(w, types[i], rec, view);
+
+        if (ev) {
+            json_array_append_new(events, ev);
+        }
+    }
+
+    json_decref(view);
+
+    if (json_array_size(events) == 0) {
+        json_decref(events);
+        return NULL;
+    }
+
+    /* strings: the script stores them as they are */
+    snprintf(ms[0], sizeof(ms[0]), "%lld", (long long) w->view.now_ms);
+    snprintf(ms[1], sizeof(ms[1]), "%lld", (long long) ADM_EVENT_TTL_MS);
+
+    return json_pack("{s:s, s:s, s:s, s:o}", "prefix", adm_conf.prefix,
+                     "now", ms[0], "ttl", ms[1], "events", events);
 }
 
 
@@ -142,6 +254,8 @@ adm_write_commit(adm_write_t *w, const char *snapshot, int64_t *lease)
     commit.live = c->after ? adm_is_live(c->after) : 0;
     commit.settings = c->settings;
     commit.access = c->access;
+    commit.targets = c->targets;
+    commit.events = adm_write_events(w);
     commit.actor = w->actor;
     commit.snapshot = snapshot;
     commit.audit = adm_audit_record(w->actor, w->role, c->action, c->target,
@@ -164,6 +278,7 @@ adm_write_commit(adm_write_t *w, const char *snapshot, int64_t *lease)
     rc = adm_store_commit(&commit, &w->version, lease);
 
     json_decref(commit.audit);
+    json_decref(commit.events);
 
     return rc;
 }

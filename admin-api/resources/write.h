@@ -31,6 +31,8 @@ struct adm_change_s {
     const char         *op;                 /* "put", "del", "none" */
     json_t             *settings;           /* new settings, or NULL */
     json_t             *access;             /* new access, or NULL */
+    json_t             *targets;            /* new notification targets,
+                                               or NULL */
     adm_sessions_op_t   sessions;
     json_t             *audit_before;       /* for other resources: what */
     json_t             *audit_after;        /*   the audit shows */

@@ -65,27 +65,54 @@ adm_audit_args(json_t *audit, const char **argv, size_t *n, size_t max,
  * string (the script stores it as it is, never re-encoding numbers).
  */
 
+static json_t *
+adm_records(json_t *records)
+{
+    char        *rec;
+    json_t      *part, *v;
+    const char  *k;
+
+    part = json_object();
+
+    json_object_foreach(records, k, v) {
+        rec = json_dumps(v, JSON_COMPACT);
+        json_object_set_new(part, k, json_string(rec ? rec : "null"));
+        free(rec);
+    }
+
+    return part;
+}
+
+
+/* a hash's records (the notification targets), as the script stores them */
+
+static char *
+adm_records_arg(json_t *records)
+{
+    char    *out;
+    json_t  *x;
+
+    x = adm_records(records);
+    out = json_dumps(x, JSON_COMPACT);
+    json_decref(x);
+
+    return out;
+}
+
+
 static char *
 adm_access_arg(json_t *access)
 {
     char        *out, *rec;
-    json_t      *x, *part, *v;
+    json_t      *x;
     size_t       i;
-    const char  *k;
     const char  *parts[] = { "superadmins", "bypass_keys" };
 
     x = json_object();
 
     for (i = 0; i < 2; i++) {
-        part = json_object();
-
-        json_object_foreach(json_object_get(access, parts[i]), k, v) {
-            rec = json_dumps(v, JSON_COMPACT);
-            json_object_set_new(part, k, json_string(rec ? rec : "null"));
-            free(rec);
-        }
-
-        json_object_set_new(x, parts[i], part);
+        json_object_set_new(x, parts[i],
+                            adm_records(json_object_get(access, parts[i])));
     }
 
     rec = json_dumps(json_object_get(access, "session_cutoffs"),
@@ -310,6 +337,7 @@ typedef enum {
     ADM_KEY_BYPASS_KEYS,
     ADM_KEY_CUTOFFS,
     ADM_KEY_MARKER,
+    ADM_KEY_TARGETS,
     ADM_NKEYS
 } adm_commit_key_e;
 
@@ -325,6 +353,8 @@ typedef enum {
     ADM_ARG_ACCESS,
     ADM_ARG_SESSIONS,
     ADM_ARG_LEASE,
+    ADM_ARG_TARGETS,
+    ADM_ARG_EVENTS,
     ADM_NARGS                   /* then the audit entry's fields */
 } adm_commit_arg_e;
 
@@ -336,7 +366,7 @@ typedef enum {
 typedef struct {
     char          keys[ADM_NKEYS][160];
     char          nkeys[8], version[32], score[32], lease[32];
-    char         *window, *settings, *access, *sessions;
+    char         *window, *settings, *access, *sessions, *targets, *events;
     char         *vals[ADM_AUDIT_FIELDS];
     size_t        nvals;
     const char   *argv[ADM_COMMIT_ARGV];
@@ -366,6 +396,8 @@ adm_eval_keys(adm_eval_t *e, adm_commit_t *c)
     /* the commit's own marker: a retry finds it and does not apply twice */
     adm_commit_nonce(nonce);
     adm_key(e->keys[ADM_KEY_MARKER], n, "commit:", nonce);
+
+    adm_key(e->keys[ADM_KEY_TARGETS], n, "notify_targets", NULL);
 }
 
 
@@ -384,6 +416,8 @@ adm_eval_build(adm_eval_t *e, adm_commit_t *c)
     e->access = c->access ? adm_access_arg(c->access) : NULL;
     e->sessions = c->sessions ? adm_sessions_arg(c->sessions, c->actor)
                               : NULL;
+    e->targets = c->targets ? adm_records_arg(c->targets) : NULL;
+    e->events = c->events ? json_dumps(c->events, JSON_COMPACT) : NULL;
 
     snprintf(e->nkeys, sizeof(e->nkeys), "%d", ADM_NKEYS);
     snprintf(e->version, sizeof(e->version), "%lld",
@@ -412,6 +446,8 @@ adm_eval_build(adm_eval_t *e, adm_commit_t *c)
     arg[ADM_ARG_ACCESS] = e->access ? e->access : "";
     arg[ADM_ARG_SESSIONS] = e->sessions ? e->sessions : "";
     arg[ADM_ARG_LEASE] = e->lease;
+    arg[ADM_ARG_TARGETS] = e->targets ? e->targets : "";
+    arg[ADM_ARG_EVENTS] = e->events ? e->events : "";
 
     e->argc = 3 + ADM_NKEYS + ADM_NARGS;
 
@@ -437,6 +473,8 @@ adm_eval_free(adm_eval_t *e)
     free(e->settings);
     free(e->access);
     free(e->sessions);
+    free(e->targets);
+    free(e->events);
 }
 
 

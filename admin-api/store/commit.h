@@ -31,6 +31,10 @@ typedef struct {
     int                 live;               /* keep in the live set */
     json_t             *settings;           /* to store, or NULL */
     json_t             *access;             /* to store, or NULL */
+    json_t             *targets;            /* notification targets, or
+                                               NULL: unchanged */
+    json_t             *events;             /* the outbox's new events
+                                               (resources/write.c), or NULL */
     adm_sessions_op_t  *sessions;           /* or NULL */
     const char         *actor;
     const char         *snapshot;

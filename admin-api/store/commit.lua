@@ -2,7 +2,8 @@
 -- sends it with EVAL; docs/redis-schema.md).  Nothing is written unless
 -- the state version is still the one the change was computed from; then
 -- the window and its indexes, the settings, the access part, the ended
--- sessions, the snapshot, the version, the lease and the audit entry.
+-- sessions, the notification targets, the events to send (the outbox),
+-- the snapshot, the version, the lease and the audit entry.
 -- The marker makes a resent commit (after a lost reply) apply at most once.
 --
 -- Replies {1, new version, the lease it replaced} when applied,
@@ -22,6 +23,7 @@ local KEY_SUPERADMINS = KEYS[7]     -- Psuperadmins
 local KEY_BYPASS_KEYS = KEYS[8]     -- Pbypass_keys
 local KEY_CUTOFFS     = KEYS[9]     -- Psession_cutoffs
 local KEY_MARKER      = KEYS[10]    -- Pcommit:<nonce>
+local KEY_TARGETS     = KEYS[11]    -- Pnotify_targets
 
 local ARG_VERSION     = ARGV[1]     -- the version the change expects
 local ARG_OP          = ARGV[2]     -- "put", "del" or "none": the window
@@ -34,7 +36,9 @@ local ARG_SNAPSHOT    = ARGV[8]     -- what the gateways read
 local ARG_ACCESS      = ARGV[9]     -- JSON, or "": unchanged
 local ARG_SESSIONS    = ARGV[10]    -- JSON, or "": none ended
 local ARG_LEASE       = ARGV[11]    -- the gateways' lease, ms
-local ARG_AUDIT       = 12          -- the audit entry's fields from here
+local ARG_TARGETS     = ARGV[12]    -- JSON, or "": unchanged
+local ARG_EVENTS      = ARGV[13]    -- JSON, or "": no event to send
+local ARG_AUDIT       = 14          -- the audit entry's fields from here
 
 local done = redis.call('GET', KEY_MARKER)
 if done then return {2, tonumber(done),
@@ -75,6 +79,29 @@ if ARG_SESSIONS ~= '' then
     if redis.call('PTTL', k) < 0 then redis.call('PEXPIRE', k, x.idle) end
   end
   if x.bump then redis.call('HINCRBY', KEY_STATE, 'revocations', 1) end
+end
+if ARG_TARGETS ~= '' then
+  redis.call('DEL', KEY_TARGETS)
+  for k, rec in pairs(cjson.decode(ARG_TARGETS)) do
+    redis.call('HSET', KEY_TARGETS, k, rec)
+  end
+end
+-- the outbox: a change acknowledged is a change whose events will be sent
+if ARG_EVENTS ~= '' then
+  local x = cjson.decode(ARG_EVENTS)
+  for _, e in ipairs(x.events) do
+    redis.call('SET', x.prefix .. 'event:' .. e.id, e.body, 'PX', x.ttl)
+    for _, t in ipairs(e.targets) do
+      local id = e.id .. '.' .. t.name
+      redis.call('HSET', x.prefix .. 'delivery:' .. id, 'event', e.id,
+        'type', e.type, 'window', e.window, 'target', t.name,
+        'kind', t.kind, 'state', 'pending', 'attempts', '0',
+        'created_at', x.now, 'next_at', x.now, 'last_attempt_at', '',
+        'last_status', '0', 'last_error', '', 'delivered_at', '')
+      redis.call('ZADD', x.prefix .. 'deliveries', x.now, id)
+      redis.call('ZADD', x.prefix .. 'delivery_due', x.now, id)
+    end
+  end
 end
 local nv = redis.call('HINCRBY', KEY_STATE, 'version', 1)
 local lease = tonumber(redis.call('HGET', KEY_STATE, 'lease_ms') or '0')

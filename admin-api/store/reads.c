@@ -17,6 +17,7 @@
 
 
 static int adm_store_access(adm_view_t *v);
+static json_t *adm_reply_records(redisReply *rr);
 
 
 /*
@@ -68,6 +69,16 @@ adm_store_view(adm_view_t *v)
         return ADM_ERROR;
     }
 
+    adm_key(key, sizeof(key), "notify_targets", NULL);
+    rr = adm_redisf_ok("HGETALL %s", key);
+    if (rr == NULL) {
+        adm_view_free(v);
+        return ADM_ERROR;
+    }
+
+    v->targets = adm_reply_records(rr);
+    freeReplyObject(rr);
+
     adm_key(key, sizeof(key), "live", NULL);
     rr = adm_redisf_ok("SMEMBERS %s", key);
     if (rr == NULL) {
@@ -97,9 +108,11 @@ adm_view_free(adm_view_t *v)
     json_decref(v->settings);
     json_decref(v->live);
     json_decref(v->access);
+    json_decref(v->targets);
     v->settings = NULL;
     v->live = NULL;
     v->access = NULL;
+    v->targets = NULL;
 }
 
 

@@ -22,6 +22,8 @@ typedef struct {
     json_t             *settings;           /* object */
     json_t             *live;               /* array of window records */
     json_t             *access;             /* object, as above */
+    json_t             *targets;            /* notification targets,
+                                               {name: record} */
 } adm_view_t;
 
 
