@@ -143,9 +143,16 @@ my $W = (eval { decode_json($out) } // {})->{id} // 'none';
 my $t_created = time;
 is_deeply(get_window($W)->{notify}, ['mail', 'hook'], "the window's notify list");
 
-ok($smtp->wait_messages(1, 20), 'the "scheduled" email arrived');
-ok($hook->wait_records(sub { grep { ($_->{type} // '') eq 'maintenance.scheduled' } @_ }, 20,
-                       'scheduled webhook', path => '/hook'), 'the "scheduled" webhook arrived');
+my $got_mail = ok($smtp->wait_messages(1, 20), 'the "scheduled" email arrived');
+my $got_hook = ok($hook->wait_records(sub { grep { ($_->{type} // '') eq 'maintenance.scheduled' } @_ },
+                                      20, 'scheduled webhook', path => '/hook'),
+                  'the "scheduled" webhook arrived');
+if (!$got_mail && !$got_hook) {
+    # nothing sent at all: every check below would only wait out its deadline
+    diag('nothing was delivered: is the sender running? see ' . $admin->log_file);
+    done_testing();
+    exit;
+}
 
 ctl_ok('start it', 'window', 'start', $W);
 ok($smtp->wait_messages(2, 20), 'the "started" email arrived');
