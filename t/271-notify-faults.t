@@ -31,8 +31,13 @@ use Time::HiRes qw(time);
 
 plan skip_all => 'needs python3 (Debian\'s, /usr/bin/python3)' unless python3_has('json');
 
-my $TIMEOUT = 2;                        # notify_timeout: the claim's hold is 32 s
-my $NOTIFY = "notify_backoff 200ms\nnotify_timeout ${TIMEOUT}s\nnotify_retry_for 5m\n";
+# notify_timeout: the attempt the daemon is killed in must still be in
+# flight when it dies (the receiver holds it); the claim's hold after the
+# kill is notify_timeout + 30 s
+sub notify_conf {
+    my ($timeout) = @_;
+    return "notify_backoff 200ms\nnotify_timeout $timeout\nnotify_retry_for 5m\n";
+}
 my $H = 3600;
 
 sub secret { 'whsec_' . MIME::Base64::encode_base64(join('', map { chr rand 256 } 1 .. 24), '') }
@@ -121,7 +126,7 @@ subtest 'SIGKILL mid-delivery' => sub {
     my $sink = start_webhook_sink();
     # the first request is held unanswered; all others answered 200
     $sink->control({ paths => { '/hook' => ['hang'] }, default => '200' });
-    my $admin = start_admin(redis => $redis, extra => $NOTIFY);
+    my $admin = start_admin(redis => $redis, extra => notify_conf('5s'));
     my $s = secret();
     $sink->add_secret($s);
     my $t = $admin->api('POST', '/v1/notify/targets', json => {
@@ -143,7 +148,10 @@ subtest 'SIGKILL mid-delivery' => sub {
     my $pid = $admin->pid;
     $admin->stop('KILL');
     ok(!kill(0, $pid), 'maint-admind killed (SIGKILL)');
-    my $n_at_kill = () = $sink->records;
+    my @at_kill = $sink->records;
+    my $n_at_kill = @at_kill;
+    is(scalar(grep { ($_->{id} // '') eq $held } @at_kill), 1,
+       'it died with the held attempt in flight (not yet timed out and retried)');
     $admin->start;
 
     ok(wait_until(sub { delivered_all($sink, \@acks) }, 90, 'every event delivered'),
@@ -186,7 +194,7 @@ subtest 'Sentinel failover mid-delivery' => sub {
     my $sink = start_webhook_sink();
     # while the primary goes, deliveries are being retried: 503, Retry-After 1
     $sink->control({ default => '503:1' });
-    my $admin = start_admin(sentinels => \@sentinels, extra => $NOTIFY
+    my $admin = start_admin(sentinels => \@sentinels, extra => notify_conf('2s')
         . "redis_timeout 400ms\nredis_failover_timeout 8s\nredis_min_replicas 1\n");
     my $s = secret();
     $sink->add_secret($s);
