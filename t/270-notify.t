@@ -13,7 +13,9 @@
 # 500 retried, a 503's Retry-After waited for, a 410 that disables the
 # target, a receiver that hangs (the attempt times out and is retried), a
 # receiver that is down then back, a redelivery by hand with the same id,
-# a secret rotated (two signatures, both valid).  No secret in the log.
+# a secret rotated (two signatures, both valid); an https:// receiver
+# trusted through notify_ca_file; mail over implicit TLS (smtps://) from a
+# second daemon.  No secret in the log.
 
 use strict;
 use warnings;
@@ -36,10 +38,12 @@ my $TIMEOUT = 2;                        # notify_timeout, seconds
 my $redis = start_redis();
 my $smtp = start_smtp_sink(tls => 'starttls');
 my $hook = start_webhook_sink();
+my $https = start_webhook_sink(tls => 1);      # its CA is notify_ca_file
 my $admin = start_admin(redis => $redis, extra =>
     "calendar_domain maint.example.org\n"
     . "public_url http://admin.example.org\n"
     . $smtp->admin_conf(from => 'maintenance@maint.example.org')
+    . 'notify_ca_file ' . $https->ca . "\n"
     . "notify_backoff 200ms\nnotify_timeout ${TIMEOUT}s\nnotify_retry_for 1m\n");
 
 my $H = 3600;
@@ -376,6 +380,45 @@ my @secrets = @{ $hook->{control}{secrets} };
 my %matched = map { $secrets[$_] => 1 } @{ $rot->{sig_matched} // [] };
 ok($matched{$SECRET // 'none'} && $matched{$NEW // 'none'}, '... one by the old secret, one by the new');
 
+# an HTTPS receiver, trusted through notify_ca_file
+{
+    my $s = 'whsec_' . MIME::Base64::encode_base64(join('', map { chr rand 256 } 1 .. 32), '');
+    $https->add_secret($s);
+    my $r = $admin->api('POST', '/v1/notify/targets', json => {
+        name => 'tls-hook', kind => 'webhook', url => $https->url('/hook'), secret => $s,
+        events => ['scheduled'] });
+    is($r->{status}, 201, 'an https:// webhook target') or diag($r->{body});
+    my $w = window_for('Over HTTPS', 'tls-hook');
+    settled($w, 'tls-hook', 'delivered');
+    my @r = $https->records;
+    ok(@r == 1 && $r[0]{sig_valid} && ($r[0]{type} // '') eq 'maintenance.scheduled',
+       'the HTTPS receiver got it, signed') or diag(explain(\@r));
+}
+
+# implicit TLS (smtps://): a second daemon (its own prefix, its own sender)
+# sending to a second SMTP server that speaks TLS from the first byte
+{
+    my $smtps = start_smtp_sink(tls => 'implicit');
+    my $admin2 = start_admin(redis => $redis, prefix => 'm2:', extra =>
+        "calendar_domain maint.example.org\n" . $smtps->admin_conf
+        . "notify_backoff 200ms\nnotify_timeout ${TIMEOUT}s\nnotify_retry_for 1m\n");
+    my $r = $admin2->api('POST', '/v1/notify/targets', json => {
+        name => 'mail', kind => 'email', to => ['ops@example.org'] });
+    is($r->{status}, 201, 'smtps: an email target') or diag($r->{body});
+    my $w = $admin2->create_window(title => 'Over smtps', apps => ['crm'], notify => ['mail'],
+                                   starts_at => rfc3339(now_s() + $H),
+                                   ends_at => rfc3339(now_s() + 2 * $H));
+    ok($smtps->wait_messages(1, 20), 'smtps: the email arrived');
+    my ($m) = $smtps->messages;
+    my $env = $m ? $smtps->envelope($m) : {};
+    ok($env->{tls} && ($env->{user} // '') eq $smtps->{user}, 'smtps: over TLS, authenticated');
+    my ($x) = @{ inspect_mail($m // ()) };
+    is((($x // {})->{calendar} // {})->{method}, 'REQUEST', 'smtps: the invitation is there');
+    is(scalar(grep { /535/ } $smtps->refused), 0, 'smtps: no refused AUTH');
+    $admin2->stop;
+    $smtps->stop;
+}
+
 # --- no secret in the daemon's log --------------------------------------------------
 
 my $log = do { local (@ARGV, $/) = ($admin->log_file); <> } // '';
@@ -390,5 +433,6 @@ diag(sprintf('notify: %d emails, %d webhook requests on /hook, first event %.1f 
 $admin->stop;
 $smtp->stop;
 $hook->stop;
+$https->stop;
 $down->stop;
 done_testing();
