@@ -204,7 +204,7 @@ sub admin_conf {
 # the messages kept so far, as .eml paths in the order received
 sub messages {
     my ($self) = @_;
-    my @f = sort { (basename($a) =~ /(\d+)/)[0] <=> (basename($b) =~ /(\d+)/)[0] }
+    my @f = sort { (File::Basename::basename($a) =~ /(\d+)/)[0] <=> (File::Basename::basename($b) =~ /(\d+)/)[0] }
             glob("$self->{mail}/*.eml");
     return @f;                      # a count in scalar context
 }
