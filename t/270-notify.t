@@ -72,10 +72,13 @@ sub hook_target {
     return $secret;
 }
 
-# a window that notifies only @targets; its id
+# a window that notifies only @targets; its id.  Each has an app of its
+# own: windows of one app must not overlap
+my $napps = 0;
 sub window_for {
     my ($title, @targets) = @_;
-    my $w = $admin->create_window(title => $title, apps => ['crm'], notify => \@targets,
+    my $w = $admin->create_window(title => $title, apps => [ 'app' . ++$napps ],
+                                  notify => \@targets,
                                   starts_at => rfc3339(now_s() + $H),
                                   ends_at => rfc3339(now_s() + 2 * $H));
     return $w->{id} // 'none';

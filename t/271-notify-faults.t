@@ -39,6 +39,7 @@ sub notify_conf {
     return "notify_backoff 200ms\nnotify_timeout $timeout\nnotify_retry_for 5m\n";
 }
 my $H = 3600;
+our $napps = 0;
 
 sub secret { 'whsec_' . MIME::Base64::encode_base64(join('', map { chr rand 256 } 1 .. 24), '') }
 
@@ -54,7 +55,8 @@ sub create {
     my ($admin, $acks, $title) = @_;
     my $now = time;
     my $r = change($admin, 'POST', '/v1/windows', json => {
-        title => $title, apps => ['crm'], notify => ['hook'],
+        # an app of its own: windows of one app must not overlap
+        title => $title, apps => [ 'app' . ++$main::napps ], notify => ['hook'],
         starts_at => rfc3339(int($now) + $H), ends_at => rfc3339(int($now) + 2 * $H) });
     my $id = ($r->{status} == 201 && $r->{json}) ? $r->{json}{id} : undef;
     push @$acks, [ $id, 'scheduled', time ] if $id;
