@@ -278,7 +278,7 @@ is(scalar(deliveries_of($C, target => 'hook')), 0, 'the webhook was not chosen: 
 # --- delivery rules, one target each --------------------------------------------------
 
 # 500, then 200: delivered on the second attempt, the same id both times
-$hook->control({ %{ $hook->{control} }, paths => {
+$hook->control({ paths => {
     '/r500' => ['500', '200'], '/r503' => ['503:3', '200'], '/r410' => ['410'],
     '/rhang' => ['hang', '200'] } });
 hook_target('r500', '/r500', 'scheduled');
@@ -379,7 +379,7 @@ ok($hook->wait_records(sub { @_ > $n_hook }, 20, 'after rotation', path => '/hoo
 my $rot = ($hook->records(path => '/hook'))[-1] // {};
 my @entries = split / /, $rot->{signature} // '';
 is(scalar @entries, 2, 'two v1 signatures during the rotation');
-my @secrets = @{ $hook->{control}{secrets} };
+my @secrets = $hook->secrets;
 my %matched = map { $secrets[$_] => 1 } @{ $rot->{sig_matched} // [] };
 ok($matched{$SECRET // 'none'} && $matched{$NEW // 'none'}, '... one by the old secret, one by the new');
 

@@ -281,27 +281,32 @@ sub url {
     return ($self->{tls} ? 'https' : 'http') . "://127.0.0.1:$self->{port}" . ($path // '/hook');
 }
 
-# control({paths => {"/a" => ["500", "200"]}, default => "200",
-# secrets => [...]}): replaces the answers' script, by rename, so that the
-# sink never reads half of it; its counters start again from this script
+# control({paths => {"/a" => ["500", "200"]}, default => "200"}):
+# replaces the answers' script, by rename, so that the sink never reads
+# half of it; its counters start again from this script.  The secrets
+# added with add_secret() stay.
 sub control {
     my ($self, $c) = @_;
     $self->{control} = $c;
     my $tmp = "$self->{control_file}.tmp";
     open(my $f, '>', $tmp) or die "$tmp: $!";
     # a serial makes every call a change, even to the same script
-    print {$f} JSON::PP->new->canonical->encode({ %$c, serial => ++$self->{serial} });
+    print {$f} JSON::PP->new->canonical->encode({
+        %$c, secrets => $self->{added} // [], serial => ++$self->{serial} });
     close $f;
     rename $tmp, $self->{control_file} or die "rename: $!";
 }
 
-# add_secret($whsec): one more secret the signatures may match
+# add_secret($whsec...): more secrets the signatures may match
 sub add_secret {
     my ($self, @s) = @_;
-    my $c = { %{ $self->{control} } };
-    $c->{secrets} = [ @{ $c->{secrets} // [] }, @s ];
-    $self->control($c);
+    push @{ $self->{added} }, @s;
+    $self->control($self->{control});
 }
+
+# every secret the sink checks with, in the order of the records'
+# sig_matched indices
+sub secrets { @{ $_[0]{secrets} }, @{ $_[0]{added} // [] } }
 
 # every request received so far (across restarts), decoded; the body's
 # JSON decoded as "json" when it is JSON
