@@ -115,9 +115,11 @@ sub check {
     ok(!grep({ !$sum->{acked_ids}{$_} } @{ $sum->{order} }),
        "$name: every distinct id the receiver saw was answered 2xx in the end");
     diag(sprintf('%s: %d changes acknowledged, %d events (distinct ids) at the receiver, '
-                 . '%d requests, %d duplicates (same id), longest delay from '
-                 . 'acknowledgement to delivery %.1f s', $name, scalar @$acks, $sum->{ids},
-                 $sum->{requests}, $sum->{duplicates}, $longest));
+                 . '%d requests, %d of them again for an id seen before (same id: '
+                 . 'retries and re-sends), %d after that id had been answered 2xx; '
+                 . 'longest delay from acknowledgement to delivery %.1f s', $name,
+                 scalar @$acks, $sum->{ids}, $sum->{requests}, $sum->{duplicates},
+                 $sum->{after_ok}, $longest));
     return $sum;
 }
 

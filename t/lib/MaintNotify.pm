@@ -103,17 +103,21 @@ sub wait_deliveries {
 
 # webhook_summary(\@records): what a receiver that deduplicates by
 # webhook-id sees: requests, distinct ids, duplicates (requests whose id
-# was seen before), ids answered 2xx (delivered from its side), invalid
-# signatures, and per id its requests in order
+# was seen before: retries included), after_ok (requests whose id had
+# already been answered 2xx: what deduplication is for), ids answered 2xx
+# (delivered from its side), invalid signatures, and per id its requests
+# in order
 sub webhook_summary {
     my ($records) = @_;
-    my (%by_id, @order);
-    my $invalid = 0;
+    my (%by_id, @order, %done);
+    my ($invalid, $after_ok) = (0, 0);
     for my $r (@$records) {
         my $id = $r->{id} // '(none)';
         push @order, $id unless $by_id{$id};
         push @{ $by_id{$id} }, $r;
         $invalid++ unless $r->{sig_valid};
+        $after_ok++ if $done{$id};
+        $done{$id} = 1 if $r->{answer} =~ /^2\d\d$/;
     }
     my %ok = map { $_ => 1 }
              grep { grep { $_->{answer} =~ /^2\d\d$/ } @{ $by_id{$_} } } keys %by_id;
@@ -121,6 +125,7 @@ sub webhook_summary {
         requests   => scalar @$records,
         ids        => scalar keys %by_id,
         duplicates => scalar(@$records) - scalar(keys %by_id),
+        after_ok   => $after_ok,
         acked_ids  => \%ok,
         invalid    => $invalid,
         by_id      => \%by_id,
