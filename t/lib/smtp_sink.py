@@ -23,7 +23,9 @@ Every message kept is DIR/<n>.eml (the bytes as received) and
 DIR/<n>.json (the envelope: mail_from, rcpt_tos, the authenticated user,
 whether TLS carried it, the time), n counting from 1; the .json is
 written first and the .eml renamed into place last, so a reader that sees
-<n>.eml sees both whole.  Refused attempts are counted in DIR/refused.log.
+<n>.eml sees both whole; a sink started on a directory that has
+messages numbers on from the highest.  Refused attempts are counted in
+DIR/refused.log.
 
 Prints "smtp_sink ready port N" once listening (N is the port chosen when
 --port is 0), and exits 0 on SIGTERM or SIGINT.
@@ -58,7 +60,11 @@ class Keeper:
     def __init__(self, directory, fail_first):
         self.dir = directory
         self.fail_left = fail_first
-        self.n = 0
+        # numbering goes on from what a sink before it kept there (the
+        # demo's directory outlives a restart): nothing is overwritten
+        kept = [int(f[:-4]) for f in os.listdir(directory)
+                if f.endswith(".eml") and f[:-4].isdigit()]
+        self.n = max(kept, default=0)
 
     def refused(self, what):
         with open(os.path.join(self.dir, "refused.log"), "a") as f:
