@@ -54,11 +54,11 @@ ADMIN_HDRS := $(wildcard admin-api/*.h admin-api/*/*.h)
 CTL_SRCS   := $(wildcard maintctl/*.c)
 CTL_HDRS   := $(wildcard maintctl/*.h)
 ADMIN_FLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iadmin-api -Icore
-ADMIN_LIBS := -lmicrohttpd -lgnutls -lhiredis -ljansson -lcrypto
+ADMIN_LIBS := -lmicrohttpd -lgnutls -lhiredis -ljansson -lcurl -lcrypto
 
 ifeq ($(HIREDIS_SSL),yes)
 ADMIN_FLAGS += -DMAINT_HAVE_HIREDIS_SSL=1
-ADMIN_LIBS  := -lmicrohttpd -lgnutls -lhiredis_ssl -lhiredis -ljansson -lssl -lcrypto
+ADMIN_LIBS  := -lmicrohttpd -lgnutls -lhiredis_ssl -lhiredis -ljansson -lcurl -lssl -lcrypto
 endif
 ADMIND     := $(BUILD)/maint-admind
 MAINTCTL   := $(BUILD)/maintctl
@@ -167,7 +167,8 @@ unit: $(UNIT_TESTS)
 ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c model/ical.c \
                 model/window_ical.c model/webhook_sign.c config.c log.c \
-                model/bodies.c http/auth.c)
+                model/bodies.c model/notify.c model/events.c http/auth.c \
+                notify/backoff.c notify/email.c)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_LIB) $(ADMIN_PURE) $(ADMIN_HDRS) \
                   admin-api/http/routes.def admin-api/openapi.json \

@@ -42,6 +42,11 @@ adm_config_defaults(void)
     adm_conf.log_level = ADM_LOG_INFO;
     snprintf(adm_conf.calendar_domain, sizeof(adm_conf.calendar_domain),
              "ngx-maint");
+    adm_conf.notify.smtp_starttls = 1;
+    adm_conf.notify.timeout_ms = 10000;
+    adm_conf.notify.retry_for_ms = 24 * 3600000LL;
+    adm_conf.notify.backoff_ms = 10000;
+    adm_conf.notify.concurrency = 8;
 }
 
 
@@ -438,6 +443,147 @@ adm_set_flag(const adm_setting_t *s, const char *v, void *field, char *err,
 }
 
 
+/*
+ * A URL: one of the schemes in s->error's list ("http://", ...), then a
+ * host, and no byte a URL cannot hold as it is (space, control, quote,
+ * angle bracket, backslash, non-ASCII): it goes into links in mail and
+ * into libcurl as it is.
+ */
+
+static int
+adm_set_url(const adm_setting_t *s, const char *v, void *field, char *err,
+    size_t errlen)
+{
+    size_t        n;
+    const char   *p, *host;
+    static const char  *schemes[][2] = {
+        { "public_url", "http://" }, { "public_url", "https://" },
+        { "smtp_url", "smtp://" }, { "smtp_url", "smtps://" },
+    };
+
+    host = NULL;
+
+    for (n = 0; n < sizeof(schemes) / sizeof(schemes[0]); n++) {
+        if (strcmp(s->key, schemes[n][0]) == 0
+            && strncmp(v, schemes[n][1], strlen(schemes[n][1])) == 0)
+        {
+            host = v + strlen(schemes[n][1]);
+        }
+    }
+
+    for (p = v; *p; p++) {
+        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
+            || strchr("\"<>\\^`{|}", *p) != NULL)
+        {
+            host = NULL;
+        }
+    }
+
+    if (host == NULL || *host == '\0' || *host == '/') {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    if (adm_copy(field, s->size, v, s->key, err, errlen) != 0) {
+        return -1;
+    }
+
+    /* links are public_url + "/#/windows/<id>": no slash doubled */
+    for (n = strlen(field); n > 0 && ((char *) field)[n - 1] == '/'; n--) {
+        ((char *) field)[n - 1] = '\0';
+    }
+
+    return 0;
+}
+
+
+/*
+ * An address as it goes into a header and an SMTP envelope: local@domain,
+ * printable ASCII without spaces, quotes, brackets, commas or semicolons
+ * (no display name, no quoted local part).
+ */
+
+int
+adm_config_valid_address(const char *v)
+{
+    const char  *at, *p;
+
+    at = strchr(v, '@');
+
+    if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '@')
+        || strlen(v) > 254)
+    {
+        return 0;
+    }
+
+    for (p = v; *p; p++) {
+        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
+            || strchr("\"(),:;<>[\\]", *p) != NULL)
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static int
+adm_set_address(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    if (!adm_config_valid_address(v)) {
+        snprintf(err, errlen, s->error, s->key);
+        return -1;
+    }
+
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
+/*
+ * smtp_password_file: read now (at the start, -t and every reload), its
+ * first line the password; the password is never in an error.
+ */
+
+static int
+adm_set_password_file(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    FILE    *f;
+    char     line[sizeof(adm_conf.notify.smtp_password) + 2];
+    size_t   len;
+
+    f = fopen(v, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "\"%s\" %s: %s", s->key, v, strerror(errno));
+        return -1;
+    }
+
+    if (fgets(line, sizeof(line), f) == NULL) {
+        line[0] = '\0';
+    }
+
+    fclose(f);
+
+    len = strcspn(line, "\r\n");
+
+    if (len == 0 || len >= sizeof(adm_conf.notify.smtp_password)) {
+        explicit_bzero(line, sizeof(line));
+        snprintf(err, errlen, "\"%s\" %s: the first line must hold the "
+                 "password, 1 to %zu bytes", s->key, v,
+                 sizeof(adm_conf.notify.smtp_password) - 1);
+        return -1;
+    }
+
+    memcpy(adm_conf.notify.smtp_password, line, len);
+    adm_conf.notify.smtp_password[len] = '\0';
+    explicit_bzero(line, sizeof(line));
+
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
 static int
 adm_set_log_level(const adm_setting_t *s, const char *v, void *field,
     char *err, size_t errlen)
@@ -526,7 +672,32 @@ static const adm_setting_t  adm_settings[] = {
     ADM_SET("tls_key", adm_set_string, tls_key, 0, 0, NULL),
     ADM_SET("tls_priorities", adm_set_string, tls_priorities, 0, 0, NULL),
     ADM_SET("calendar_domain", adm_set_name, calendar_domain, 0, 0, NULL),
-    ADM_SET("public_url", adm_set_string, public_url, 0, 0, NULL),
+
+    /* notifications (notify/sender.c; docs/notifications.md) */
+    ADM_SET("public_url", adm_set_url, public_url, 0, 0,
+            "\"%s\" must be an http:// or https:// URL"),
+    ADM_SET("smtp_url", adm_set_url, notify.smtp_url, 0, 0,
+            "\"%s\" must be smtp://host[:port] or smtps://host[:port]"),
+    ADM_SET("smtp_starttls", adm_set_flag, notify.smtp_starttls, 0, 0,
+            "\"%s\" must be on or off"),
+    ADM_SET("smtp_user", adm_set_string, notify.smtp_user, 0, 0, NULL),
+    ADM_SET("smtp_password_file", adm_set_password_file,
+            notify.smtp_password_file, 0, 0, NULL),
+    ADM_SET("smtp_from", adm_set_address, notify.smtp_from, 0, 0,
+            "\"%s\" must be an address, local@domain"),
+    ADM_SET("smtp_ca_file", adm_set_string, notify.smtp_ca_file, 0, 0,
+            NULL),
+    ADM_SET("notify_ca_file", adm_set_string, notify.notify_ca_file, 0, 0,
+            NULL),
+    ADM_SET_TIME("notify_timeout", notify.timeout_ms, 1, 0, 100, 600000,
+                 "\"%s\" must be a time between 100ms and 10m"),
+    ADM_SET_TIME("notify_retry_for", notify.retry_for_ms, 1, 0, 60000,
+                 30 * 86400000LL,
+                 "\"%s\" must be a time between 1m and 30d"),
+    ADM_SET_TIME("notify_backoff", notify.backoff_ms, 1, 0, 100, 3600000,
+                 "\"%s\" must be a time between 100ms and 1h"),
+    ADM_SET("notify_concurrency", adm_set_number, notify.concurrency, 1, 64,
+            "\"%s\" must be a number from 1 to 64"),
     ADM_SET("token", adm_set_token, ntokens, 0, 0, NULL),
 };
 

@@ -35,6 +35,25 @@ typedef struct {
     unsigned char       hash[32];           /* SHA-256 of the token */
 } adm_token_t;
 
+/*
+ * The sender of notifications (notify/sender.c): all of it applied by a
+ * reload (SIGHUP), the SMTP password read again from its file then.
+ */
+typedef struct {
+    char                smtp_url[512];      /* smtp:// or smtps://, "" */
+    int                 smtp_starttls;      /* on: TLS required */
+    char                smtp_user[256];
+    char                smtp_password_file[1024];
+    char                smtp_password[256]; /* the file's first line */
+    char                smtp_from[256];
+    char                smtp_ca_file[1024];
+    char                notify_ca_file[1024];   /* "": the system's */
+    int                 timeout_ms;         /* notify_timeout */
+    int64_t             retry_for_ms;       /* notify_retry_for */
+    int                 backoff_ms;         /* notify_backoff */
+    int                 concurrency;        /* notify_concurrency */
+} adm_notify_conf_t;
+
 typedef struct {
     char                listen[128];
     char                redis[256];         /* host:port or unix:/path */
@@ -74,6 +93,7 @@ typedef struct {
     char                calendar_domain[65];    /* the feed's UIDs: id@it */
     char                public_url[1024];   /* the admin page, for links in
                                                notifications; "": none */
+    adm_notify_conf_t   notify;
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
 } adm_config_t;
@@ -84,6 +104,7 @@ void adm_config_defaults(void);
 int adm_config_load(const char *file, char *err, size_t errlen);
 int adm_config_set(const char *key, const char *value, char *err,
     size_t errlen);
+int adm_config_valid_address(const char *v);
 const char *adm_role_name(adm_role_e role);
 int adm_role_parse(const char *s, adm_role_e *role);
 

@@ -1,10 +1,11 @@
 /*
  * main.c: maint-admind's command line, startup, main loop and shutdown.
  *
- * One thread: libmicrohttpd is driven from the loop (MHD_run_wait), and the
- * ticker runs between its turns, so handlers and the ticker never run at
- * the same time.  SIGTERM/SIGINT: stop accepting, finish what is in
- * progress (at most 5 s), exit 0.  SIGHUP: read the configuration file
+ * One thread: libmicrohttpd and the notification sender (libcurl multi)
+ * are driven from the loop, one wait over both (adm_turn()), and the
+ * ticker runs between its turns, so handlers, the sender and the ticker
+ * never run at the same time.  SIGTERM/SIGINT: stop accepting, finish what
+ * is in progress (at most 5 s), exit 0.  SIGHUP: read the configuration file
  * again and apply what can change at run time (adm_reload()), between two
  * turns of the loop, so that no request sees half of it.
  */
@@ -30,6 +31,7 @@
 #include "http/routes.h"
 #include "http/tls.h"
 #include "http/web.h"
+#include "notify/sender.h"
 #include "store/store.h"
 
 
@@ -324,6 +326,8 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
     adm_conf.max_duration = now->max_duration;
     adm_conf.redis_min_replicas = now->redis_min_replicas;
     adm_conf.redis_failover_timeout_ms = now->redis_failover_timeout_ms;
+    adm_conf.notify = now->notify;
+    memcpy(adm_conf.public_url, now->public_url, sizeof(adm_conf.public_url));
     memcpy(adm_conf.tls_cert, now->tls_cert, sizeof(adm_conf.tls_cert));
     memcpy(adm_conf.tls_key, now->tls_key, sizeof(adm_conf.tls_key));
 
@@ -430,6 +434,49 @@ done:
 }
 
 
+/*
+ * One turn of the loop: one wait over the HTTP server's sockets and the
+ * notification sender's (notify/sender.c says how), then both served.
+ * The wait is at most 250 ms, less when the HTTP server, the sender or
+ * the next tick (a second after the last) want a turn sooner.
+ */
+
+static void
+adm_turn(struct MHD_Daemon *d, double last_tick)
+{
+    int                     maxfd;
+    long                    timeout, t;
+    fd_set                  r, w, e;
+    MHD_UNSIGNED_LONG_LONG  mhd;
+
+    FD_ZERO(&r);
+    FD_ZERO(&w);
+    FD_ZERO(&e);
+    maxfd = -1;
+
+    timeout = adm_sender_timeout();
+
+    if (MHD_get_timeout(d, &mhd) == MHD_YES && (long) mhd < timeout) {
+        timeout = (long) mhd;
+    }
+
+    t = (long) ((last_tick + 1.0 - adm_clock()) * 1000) + 1;
+    timeout = t < timeout ? (t < 0 ? 0 : t) : timeout;
+
+    if (MHD_get_fdset2(d, &r, &w, &e, &maxfd, FD_SETSIZE) != MHD_YES
+        || adm_sender_wait(&r, &w, &e, maxfd, timeout) != 0)
+    {
+        /* no sender (or a socket past FD_SETSIZE): MHD waits alone */
+        MHD_run_wait(d, timeout);
+
+    } else {
+        MHD_run_from_select(d, &r, &w, &e);
+    }
+
+    adm_sender_run();
+}
+
+
 static int
 adm_run(void)
 {
@@ -469,10 +516,15 @@ adm_run(void)
             "tokens", (int) adm_conf.ntokens,
             "tls_not_after", adm_tls_not_after());
 
+    if (adm_sender_init() != 0) {
+        adm_log(ADM_LOG_ERROR, "libcurl did not start: no notifications "
+                "will be sent", NULL);
+    }
+
     last_tick = 0;
 
     while (!adm_stop) {
-        MHD_run_wait(d, 250);
+        adm_turn(d, last_tick);
 
         if (adm_hup) {
             adm_hup = 0;
@@ -503,6 +555,7 @@ adm_run(void)
     }
 
     MHD_stop_daemon(d);
+    adm_sender_done();
     adm_tls_done();
     adm_store_close();
 

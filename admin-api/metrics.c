@@ -37,6 +37,11 @@ static const struct {
       "by their commit marker." },
     { "auto_start", "Windows recorded as started by the clock." },
     { "auto_complete", "Windows recorded as completed by the clock." },
+    { "notify_delivered", "Notification deliveries delivered." },
+    { "notify_retried", "Notification attempts that failed and will be "
+      "tried again." },
+    { "notify_failed", "Notification deliveries given up (retry window "
+      "over, 410 Gone, target or event gone)." },
 };
 
 static unsigned long  adm_metrics_count[ADM_METRIC_N];

@@ -206,6 +206,15 @@ ok(!$d->{'changed/hook'}, 'changed: not to hook (it did not ask for it)');
 $body = event_body($d->{'changed/mail'}{event});
 is_deeply([ sort @{ $body->{data}{changed} } ], [qw(ends_at title)], 'data.changed names the fields');
 
+# a target added to a live window hears of it, the others are not told again
+my $wd = $admin->api('GET', '/v1/windows?limit=50')->{json}{items};
+my ($def) = grep { $_->{title} eq 'Default' } @$wd;
+$r = $admin->api('PATCH', "/v1/windows/$def->{id}", json => { notify => [qw(mail hook)] },
+                 if_match => etag($def->{id}));
+is($r->{status}, 200, 'a target added to a window') or diag($r->{body});
+is_deeply([ sort keys %{ deliveries_of($def->{id}) } ], ['scheduled/hook', 'scheduled/mail'],
+          'the added target gets "scheduled", the one already there nothing new');
+
 # a disabled target is passed over
 $r = $admin->api('PATCH', '/v1/notify/targets/mail', json => { enabled => JSON::PP::false });
 is($r->{status}, 200, 'mail disabled');

@@ -11,6 +11,7 @@
 #include "http/service.h"
 #include "resources/audit.h"
 #include "resources/calendar.h"
+#include "resources/deliveries.h"
 #include "resources/gateways.h"
 #include "resources/notify.h"
 #include "resources/sessions.h"

@@ -26,14 +26,16 @@ json_t *
 adm_events_changed(json_t *before, json_t *after)
 {
     size_t   i;
-    json_t  *out;
+    json_t  *out, *b, *a;
 
     out = json_array();
 
     for (i = 0; adm_event_fields[i]; i++) {
-        if (!json_equal(json_object_get(before, adm_event_fields[i]),
-                        json_object_get(after, adm_event_fields[i])))
-        {
+        b = json_object_get(before, adm_event_fields[i]);
+        a = json_object_get(after, adm_event_fields[i]);
+
+        /* json_equal() holds two absent fields unequal */
+        if ((a != NULL || b != NULL) && !json_equal(a, b)) {
             json_array_append_new(out, json_string(adm_event_fields[i]));
         }
     }

@@ -345,6 +345,62 @@ adm_ical_begin(adm_ical_t *ic, const adm_ical_cal_t *cal)
 }
 
 
+/*
+ * An address for a CAL-ADDRESS (a URI, not TEXT: no escaping exists for
+ * it): printable ASCII without the characters that end a value or a
+ * parameter, or need quoting in a URI.  Others are left out, not mangled.
+ */
+
+int
+adm_ical_address_ok(const char *addr)
+{
+    const char  *p;
+
+    if (*addr == '\0' || strchr(addr, '@') == NULL) {
+        return 0;
+    }
+
+    for (p = addr; *p; p++) {
+        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
+            || strchr("\"(),:;<>[\\]", *p) != NULL)
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* ORGANIZER and one ATTENDEE per address, for an invitation */
+
+static void
+adm_ical_people(adm_ical_t *ic, const adm_ical_event_t *ev)
+{
+    char    buf[300];
+    size_t  i;
+
+    if (ev->organizer && adm_ical_address_ok(ev->organizer)
+        && strlen(ev->organizer) < sizeof(buf) - 8)
+    {
+        snprintf(buf, sizeof(buf), "mailto:%s", ev->organizer);
+        adm_ical_raw(ic, "ORGANIZER", buf);
+    }
+
+    for (i = 0; i < ev->nattendees; i++) {
+        if (!adm_ical_address_ok(ev->attendees[i])
+            || strlen(ev->attendees[i]) >= sizeof(buf) - 8)
+        {
+            continue;
+        }
+
+        snprintf(buf, sizeof(buf), "mailto:%s", ev->attendees[i]);
+        adm_ical_raw(ic, "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION"
+                     ";RSVP=FALSE", buf);
+    }
+}
+
+
 void
 adm_ical_event(adm_ical_t *ic, const adm_ical_event_t *ev)
 {
@@ -385,6 +441,8 @@ adm_ical_event(adm_ical_t *ic, const adm_ical_event_t *ev)
         adm_ical_text(ic, ev->x[i].name, ev->x[i].value,
                       strlen(ev->x[i].value));
     }
+
+    adm_ical_people(ic, ev);
 
     adm_ical_raw(ic, "END", "VEVENT");
 }

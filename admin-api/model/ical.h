@@ -69,6 +69,11 @@ typedef struct {
     size_t              ncategories;
     const adm_ical_x_t *x;              /* X- properties, or NULL */
     size_t              nx;
+    /* an invitation's (RFC 5546): addresses, mailto: added; NULL, 0: none
+       (the feed's events have none) */
+    const char         *organizer;
+    const char *const  *attendees;
+    size_t              nattendees;
 } adm_ical_event_t;
 
 
@@ -89,6 +94,9 @@ void adm_ical_int(adm_ical_t *ic, const char *name, int64_t n);
 void adm_ical_begin(adm_ical_t *ic, const adm_ical_cal_t *cal);
 void adm_ical_event(adm_ical_t *ic, const adm_ical_event_t *ev);
 void adm_ical_end(adm_ical_t *ic);
+
+/* whether an address may be written as a mailto: CAL-ADDRESS as it is */
+int adm_ical_address_ok(const char *addr);
 
 /* "20261122T050640Z" (17 bytes with the NUL) */
 void adm_ical_format_utc(char *out, int64_t t);

@@ -19,6 +19,9 @@
  *   CATEGORIES     "Maintenance" and the apps ("all apps" for "*")
  *   TRANSP         TRANSPARENT: a window makes nobody busy
  *   X-NGX-MAINT-STATUS, X-NGX-MAINT-MODE, X-NGX-MAINT-APPS: for programs
+ *
+ * An email invitation (adm_window_ical_invite()) is the same event with
+ * ORGANIZER and ATTENDEEs, and STATUS:CANCELLED when it cancels.
  */
 
 #include <stdio.h>
@@ -170,6 +173,16 @@ adm_apps_text(json_t *view, const char *sep, int raw, const char **cats,
 int
 adm_window_ical(adm_ical_t *ic, json_t *view, const char *domain)
 {
+    return adm_window_ical_invite(ic, view, domain, NULL);
+}
+
+
+/* the feed's event (inv NULL), or an invitation's */
+
+int
+adm_window_ical_invite(adm_ical_t *ic, json_t *view, const char *domain,
+    const adm_window_invite_t *inv)
+{
     int                rc;
     char               uid[160], *apps, *list, *desc;
     size_t             ncats;
@@ -228,6 +241,16 @@ adm_window_ical(adm_ical_t *ic, json_t *view, const char *domain)
     x[2].value = list;
     ev.x = x;
     ev.nx = 3;
+
+    if (inv != NULL) {
+        ev.organizer = inv->organizer;
+        ev.attendees = inv->attendees;
+        ev.nattendees = inv->nattendees;
+
+        if (inv->cancel) {
+            ev.status = ADM_ICAL_CANCELLED;
+        }
+    }
 
     adm_ical_event(ic, &ev);
     rc = ic->failed ? -1 : 0;

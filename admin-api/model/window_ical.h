@@ -19,5 +19,17 @@
 int adm_window_ical_listed(json_t *view, int64_t now);
 int adm_window_ical(adm_ical_t *ic, json_t *view, const char *domain);
 
+/* an email invitation's event: the feed's, with its organizer and
+   attendees; cancel: STATUS:CANCELLED (for METHOD:CANCEL) */
+typedef struct {
+    const char         *organizer;
+    const char *const  *attendees;
+    size_t              nattendees;
+    int                 cancel;
+} adm_window_invite_t;
+
+int adm_window_ical_invite(adm_ical_t *ic, json_t *view, const char *domain,
+    const adm_window_invite_t *inv);
+
 
 #endif /* ADM_MODEL_WINDOW_ICAL_H */

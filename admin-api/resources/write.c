@@ -126,11 +126,58 @@ adm_write_free(adm_write_t *w)
 }
 
 
+static int
+adm_names_have(json_t *names, json_t *name)
+{
+    size_t   i;
+    json_t  *n;
+
+    json_array_foreach(names, i, n) {
+        if (json_equal(n, name)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the names an edit adds to a live window's "notify", or NULL: none */
+
+static json_t *
+adm_names_added(adm_change_t *c, json_t *rec)
+{
+    size_t   i;
+    json_t  *added, *name;
+
+    if (strcmp(c->action, "window.update") != 0 || c->before == NULL
+        || c->after == NULL || adm_status_finished(adm_window_status(rec)))
+    {
+        return NULL;
+    }
+
+    added = json_array();
+
+    json_array_foreach(json_object_get(c->after, "notify"), i, name) {
+        if (!adm_names_have(json_object_get(c->before, "notify"), name)) {
+            json_array_append(added, name);
+        }
+    }
+
+    if (json_array_size(added) == 0) {
+        json_decref(added);
+        return NULL;
+    }
+
+    return added;
+}
+
+
 /* one event for the outbox, or NULL when it goes to no target */
 
 static json_t *
 adm_write_event(adm_write_t *w, const char *type, json_t *rec,
-    json_t *view)
+    json_t *view, json_t *only)
 {
     char          id[ADM_WEBHOOK_MSG_ID_LEN + 1], *body;
     size_t        i;
@@ -140,6 +187,14 @@ adm_write_event(adm_write_t *w, const char *type, json_t *rec,
 
     targets = c->targets ? c->targets : w->view.targets;
     names = adm_event_targets(rec, type, targets);
+
+    for (i = 0; only && i < json_array_size(names); /* void */) {
+        if (adm_names_have(only, json_array_get(names, i))) {
+            i++;
+        } else {
+            json_array_remove(names, i);
+        }
+    }
 
     if (json_array_size(names) == 0 || adm_webhook_msg_id(id) != 0) {
         json_decref(names);
@@ -194,14 +249,14 @@ adm_write_events(adm_write_t *w)
 {
     char          ms[2][32];
     size_t        i, n;
-    json_t       *rec, *view, *events, *ev;
+    json_t       *rec, *view, *events, *ev, *added;
     const char   *types[ADM_EVENTS_MAX];
     adm_change_t *c = &w->change;
 
     rec = c->after ? c->after : c->before;
     n = adm_events_of(c->action, c->before, c->after, types);
 
-    if (n == 0 || rec == NULL) {
+    if ((n == 0 && strcmp(c->action, "window.update") != 0) || rec == NULL) {
         return NULL;
     }
 
@@ -209,11 +264,24 @@ adm_write_events(adm_write_t *w)
     events = json_array();
 
     for (i = 0; i < n; i++) {
-        ev = adm_write_event(w, types[i], rec, view);
+        ev = adm_write_event(w, types[i], rec, view, NULL);
 
         if (ev) {
             json_array_append_new(events, ev);
         }
+    }
+
+    /* targets added to a live window hear of it as of now */
+    added = adm_names_added(c, rec);
+
+    if (added) {
+        ev = adm_write_event(w, "scheduled", rec, view, added);
+
+        if (ev) {
+            json_array_append_new(events, ev);
+        }
+
+        json_decref(added);
     }
 
     json_decref(view);
