@@ -313,7 +313,8 @@ like($t410->{disabled_reason} // '', qr/410/, '... with the reason');
 my $w410b = window_for('Gone again', 'r410');
 ok(wait_until(sub { my $w = get_window($w410b); $w->{id} }, 5), 'another window names it');
 my $before = () = $hook->records(path => '/r410');
-ok(!wait_until(sub { my @r = $hook->records(path => '/r410'); @r > $before }, 2),
+ok(!wait_until(sub { my @r = $hook->records(path => '/r410'); @r > $before }, 2,
+               'a request to the disabled target (none is the right answer)'),
    '... and the disabled target gets nothing');
 ok(!grep({ $_->{state} ne 'failed' } deliveries_of($w410b, target => 'r410')),
    '... no delivery pending for it');
@@ -399,9 +400,10 @@ ok($matched{$SECRET // 'none'} && $matched{$NEW // 'none'}, '... one by the old 
 }
 
 # implicit TLS (smtps://): a second daemon (its own prefix, its own sender)
-# sending to a second SMTP server that speaks TLS from the first byte
+# sending to a second SMTP server that speaks TLS from the first byte, and
+# that answers the first message 451 (a temporary failure: retried)
 {
-    my $smtps = start_smtp_sink(tls => 'implicit');
+    my $smtps = start_smtp_sink(tls => 'implicit', fail_first => 1);
     my $admin2 = start_admin(redis => $redis, prefix => 'm2:', extra =>
         "calendar_domain maint.example.org\n" . $smtps->admin_conf
         . "notify_backoff 200ms\nnotify_timeout ${TIMEOUT}s\nnotify_retry_for 1m\n");
@@ -418,6 +420,11 @@ ok($matched{$SECRET // 'none'} && $matched{$NEW // 'none'}, '... one by the old 
     my ($x) = @{ inspect_mail($m // ()) };
     is((($x // {})->{calendar} // {})->{method}, 'REQUEST', 'smtps: the invitation is there');
     is(scalar(grep { /535/ } $smtps->refused), 0, 'smtps: no refused AUTH');
+    is(scalar(grep { /451/ } $smtps->refused), 1, 'smtps: the first attempt was answered 451');
+    my ($ok, $d) = wait_deliveries($admin2, { window => $w->{id} // 'none' },
+        sub { @{ $_[0] } == 1 && $_[0][0]{state} eq 'delivered' }, 20);
+    ok($ok, 'smtps: delivered') or diag(explain($d));
+    is(($d->[0] // {})->{attempts}, 2, 'smtps: on the second attempt, after the 451');
     $admin2->stop;
     $smtps->stop;
 }
