@@ -7,7 +7,8 @@
 #     then started again: the claim it held runs out (notify_timeout + 30 s)
 #     and that event is sent again with the same webhook-id.
 # (b) Redis failed over by Sentinel (primary killed) while deliveries are
-#     being retried (the receiver answers 503 with Retry-After: 1), more
+#     being retried (the receiver answers 503 with Retry-After: 1) and one
+#     attempt is in flight (held unanswered), more
 #     changes made during the failover (redis_min_replicas 1: a change is
 #     acknowledged once a replica has it), then the receiver answers 200.
 #
@@ -212,6 +213,11 @@ subtest 'Sentinel failover mid-delivery' => sub {
     is(act($admin, \@acks, $ids[0], 'start'), 200, 'one started');
     ok($sink->wait_records(sub { @_ >= 4 }, 20, 'retries under way'),
        'the receiver is being tried (503, Retry-After: 1)') or return;
+
+    # and one attempt in flight (held unanswered) when the primary dies
+    $sink->control({ paths => { '/hook' => ['hang'] }, default => '503:1' });
+    ok($sink->wait_records(sub { grep { $_->{answer} eq 'hang' } @_ }, 20, 'a held attempt'),
+       'an attempt is in flight (the receiver holds it)') or return;
 
     my $old = '127.0.0.1:' . $primary->port;
     my $t_kill = time;
