@@ -3,7 +3,7 @@
 
 Debian's python3-aiosmtpd speaks the protocol; this file only chooses how
 strict it is and where the mail goes.  Used by the notification tests
-(t/270-notify.t, t/271-notify-faults.t, through t/lib/MaintNotify.pm) and
+(t/267-notify.t, t/268-notify-faults.t, through t/lib/MaintNotify.pm) and
 by scripts/demo.sh, so that what maint-admind sends lands in files a test
 parses and a person can open.
 
