@@ -2,11 +2,15 @@
 # Starts the demo on a fresh Debian machine: installs what is missing,
 # builds the module, the admin API and maintctl, starts Redis, the admin
 # API (with a new admin token), the sample legacy app ("Acme CRM") and NGINX
-# with the module in front, and prints where to look and how to schedule
-# maintenance.  `scripts/demo.sh stop` stops it all.
+# with the module in front, and a local SMTP server that keeps the mail the
+# admin API sends (t/lib/smtp_sink.py: every window notifies the target
+# "demo-mail", whose messages land as .eml files in demo/run/mail), and
+# prints where to look and how to schedule maintenance.
+# `scripts/demo.sh stop` stops it all.
 #
 # Ports: DEMO_PORT (gateway, 8080), DEMO_APP_PORT (8081), DEMO_API_PORT
-# (admin API, 8090), DEMO_REDIS_PORT (6380).
+# (admin API, 8090), DEMO_REDIS_PORT (6380), DEMO_SMTP_PORT (the SMTP
+# sink, 8025).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -16,13 +20,14 @@ port=${DEMO_PORT:-8080}
 app_port=${DEMO_APP_PORT:-8081}
 redis_port=${DEMO_REDIS_PORT:-6380}
 api_port=${DEMO_API_PORT:-8090}
+smtp_port=${DEMO_SMTP_PORT:-8025}
 
 step() {            # step TEXT: one line of progress
     printf '%s\n' "-- $*"
 }
 
 stop() {
-    for name in nginx app admin redis; do
+    for name in nginx app admin smtp redis; do
         local f="$run/$name.pid"
         [ -f "$f" ] || continue
         local pid
@@ -66,7 +71,8 @@ check_ports() {
     local spec var p who
     for spec in "DEMO_PORT $port gateway" "DEMO_APP_PORT $app_port app" \
                 "DEMO_API_PORT $api_port admin API" \
-                "DEMO_REDIS_PORT $redis_port Redis"
+                "DEMO_REDIS_PORT $redis_port Redis" \
+                "DEMO_SMTP_PORT $smtp_port SMTP sink"
     do
         read -r var p who <<<"$spec"
         if ss -Hltn "sport = :$p" | grep -q .; then
@@ -91,13 +97,22 @@ stop
 check_ports
 started=1
 
-mkdir -p "$run/logs" "$run/tmp" "$run/sessions"
+mkdir -p "$run/logs" "$run/tmp" "$run/sessions" "$run/mail"
 
 step "starting Redis on 127.0.0.1:$redis_port"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize yes --pidfile "$run/redis.pid" --logfile "$run/logs/redis.log" \
     --dir "$run"
 wait_for Redis "$run/logs/redis.log" redis-cli -p "$redis_port" ping
+
+# where the notification mail goes: a real SMTP server on loopback that
+# keeps each message as demo/run/mail/N.eml (plain SMTP: a local relay,
+# hence smtp_starttls off below; the tests run it with STARTTLS and AUTH)
+step "starting the SMTP sink on 127.0.0.1:$smtp_port (mail kept in $run/mail)"
+nohup /usr/bin/python3 t/lib/smtp_sink.py --dir "$run/mail" --port "$smtp_port" \
+    >"$run/logs/smtp.log" 2>&1 &
+echo $! >"$run/smtp.pid"
+wait_for "the SMTP sink" "$run/logs/smtp.log" grep -q ready "$run/logs/smtp.log"
 
 # the admin API, with a fresh admin token (and a viewer one) each start
 admin=$(build/maint-admind gen-token demo admin)
@@ -107,6 +122,11 @@ viewer_token=$(sed -n 's/^token: *//p' <<<"$viewer")
 {
     echo "listen 127.0.0.1:$api_port"
     echo "redis 127.0.0.1:$redis_port"
+    echo "public_url http://127.0.0.1:$api_port"
+    echo "smtp_url smtp://127.0.0.1:$smtp_port"
+    echo "smtp_starttls off"
+    echo "smtp_from maintenance@demo.example"
+    echo "notify_backoff 1s"
     sed -n 's/^config: *//p' <<<"$admin"
     sed -n 's/^config: *//p' <<<"$viewer"
 } >"$run/admin.conf"
@@ -129,6 +149,14 @@ chmod 600 "$run/env"
 credential=$(MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
              build/maintctl superadmin add ops 2>/dev/null \
              | sed -n 's/^credential: *//p')
+
+# an email target that every window notifies (the settings' default)
+MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
+    build/maintctl notify target add demo-mail \
+    --email ops@demo.example,dba@demo.example >/dev/null \
+    && MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
+    build/maintctl settings set --notify-default-targets demo-mail >/dev/null \
+    || fail "could not make the notification target demo-mail"
 
 step "starting the app (Acme CRM) on 127.0.0.1:$app_port"
 nohup perl demo/app.pl "$app_port" "$run/sessions" >"$run/logs/app.log" 2>&1 &
@@ -154,6 +182,12 @@ ngx_maint demo is running.
                                  sessions, superadmins; /openapi.json, /healthz)
   Gateway metrics                http://127.0.0.1:$port/metrics
   Gateway log (\$maint_status)   $run/logs/access.log
+
+  Mail the admin API sends       $run/mail/   (one N.eml per message: plain text,
+                                 HTML and a calendar invitation; every window notifies
+                                 "demo-mail", ops@ and dba@demo.example: open one in a
+                                 mail client, or: ls $run/mail; cat $run/mail/1.eml)
+  Notifications sent:            maintctl notify deliveries
 
   Admin token:   $token
   Viewer token:  $viewer_token

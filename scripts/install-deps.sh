@@ -6,8 +6,9 @@
 # and chromium with node for the browser tests, whose t/300-browser.t runs
 # `npm ci` in t/browser for playwright-core, and Debian's python3-icalendar,
 # which t/260-calendar-feed.t reads the feed with besides ical.js from
-# t/browser), and python3-aiosmtpd, the notification tests' SMTP server;
-# plus any packages named as
+# t/browser); python3-aiosmtpd, the SMTP server of t/lib/smtp_sink.py,
+# which the demo and the notification tests send their mail to, is in
+# the demo's part; plus any packages named as
 # arguments (the benchmark's).
 # Does nothing when all of it is there.  Services the packages would start
 # on their own (nginx on :80, redis on :6379) are kept from starting: the
@@ -24,14 +25,14 @@ packages=(
     make gcc libc6-dev pkg-config
     nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
     zlib1g-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev
-    redis-server redis-sentinel perl curl iproute2
+    redis-server redis-sentinel perl curl iproute2 python3-aiosmtpd
     "$@"
 )
 
 if [ -n "$tests" ]; then
     packages+=(libcmocka-dev faketime nghttp2-client openssl
                clang libclang-rt-14-dev valgrind chromium
-               universal-ctags binutils python3-icalendar python3-aiosmtpd)
+               universal-ctags binutils python3-icalendar)
 
     # node and npm from Debian unless a node is already installed
     command -v node >/dev/null && command -v npm >/dev/null \

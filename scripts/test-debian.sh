@@ -45,7 +45,7 @@ packages=(
     libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev
     libcmocka-dev
     gcc make libc6-dev pkg-config perl openssl ca-certificates curl faketime
-    nghttp2-client universal-ctags
+    nghttp2-client universal-ctags python3-aiosmtpd python3-icalendar
     redis-server redis-sentinel
 )
 [ "$suite" = trixie ] && packages+=(valkey-server)
