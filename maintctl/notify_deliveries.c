@@ -65,8 +65,8 @@ ctl_notify_print_delivery(json_t *d)
 
 
 /*
- * "503: the body's start", "timeout", "-": the last attempt, briefly; the
- * status is not repeated when the error begins with it already.
+ * "503: the body's start", "timeout", "-": the last attempt's error,
+ * briefly; the status is not repeated when the error holds it already.
  */
 
 static void
@@ -86,8 +86,9 @@ ctl_last_error(json_t *d, char *buf, size_t size)
                  json_integer_value(n));
     }
 
-    if (st[0] == '\0' || strncmp(err, st, strlen(st)) == 0) {
-        snprintf(buf, size, "%s", *err ? err : (st[0] ? st : "-"));
+    /* a status without an error (250, 204: delivered) is no error */
+    if (st[0] == '\0' || *err == '\0' || strstr(err, st) != NULL) {
+        snprintf(buf, size, "%s", *err ? err : "-");
 
     } else {
         snprintf(buf, size, "%s%s%s", st, *err ? ": " : "", err);

@@ -90,11 +90,12 @@
     acts.appendChild(M.btn('Notifications', 'secondary', function () { openDeliveries(w); }, w.title));
   });
 
-  /* the status is not repeated when the error begins with it already */
+  /* a status without an error (250, 204: delivered) is no error; the
+     status is not repeated when the error holds it already */
   function lastError(d) {
     var st = d.last_status ? String(d.last_status) : '', err = d.last_error || '';
-    if (!st || err.indexOf(st) === 0) { return err || st || '—'; }
-    return st + (err ? ': ' + err : '');
+    if (!err) { return '—'; }
+    return !st || err.indexOf(st) >= 0 ? err : st + ': ' + err;
   }
 
   function redeliver(d, reload) {
