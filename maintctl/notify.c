@@ -82,24 +82,6 @@ static const char *const  ctl_target_order[] = {
 #define CTL_TARGETS  "/v1/notify/targets"
 
 
-/* the known fields, in order, and nothing else */
-
-static void
-ctl_print_known(json_t *obj, const char *const *fields)
-{
-    size_t   i;
-    json_t  *v;
-
-    for (i = 0; fields[i]; i++) {
-        v = json_object_get(obj, fields[i]);
-
-        if (v != NULL) {
-            ctl_print_field(fields[i], v);
-        }
-    }
-}
-
-
 void
 ctl_notify_print_target(json_t *t)
 {

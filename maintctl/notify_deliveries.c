@@ -51,16 +51,7 @@ static const char *const  ctl_delivery_order[] = {
 void
 ctl_notify_print_delivery(json_t *d)
 {
-    size_t   i;
-    json_t  *v;
-
-    for (i = 0; ctl_delivery_order[i]; i++) {
-        v = json_object_get(d, ctl_delivery_order[i]);
-
-        if (v != NULL) {
-            ctl_print_field(ctl_delivery_order[i], v);
-        }
-    }
+    ctl_print_known(d, ctl_delivery_order);
 }
 
 

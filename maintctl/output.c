@@ -530,3 +530,19 @@ ctl_ask(const char *fmt, ...)
 
     return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
 }
+
+
+void
+ctl_print_known(json_t *obj, const char *const *fields)
+{
+    size_t   i;
+    json_t  *v;
+
+    for (i = 0; fields[i]; i++) {
+        v = json_object_get(obj, fields[i]);
+
+        if (v != NULL) {
+            ctl_print_field(fields[i], v);
+        }
+    }
+}

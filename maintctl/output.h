@@ -33,6 +33,9 @@ const char *ctl_str(json_t *obj, const char *key);
 char *ctl_join(json_t *array, const char *sep);
 
 void ctl_print_field(const char *name, json_t *value);
+
+/* the fields of obj that are named, in that order, and nothing else */
+void ctl_print_known(json_t *obj, const char *const *fields);
 void ctl_print_object(json_t *obj, const char *const *order);
 void ctl_print_raw(const ctl_resp_t *r);
 void ctl_print_json(json_t *doc);

@@ -90,24 +90,6 @@ ctl_name_args(ctl_args_t *a, const ctl_opt_t *opts, const char *what,
 }
 
 
-/* the known fields, in order, and nothing else */
-
-static void
-ctl_print_known(json_t *obj, const char *const *fields)
-{
-    size_t   i;
-    json_t  *v;
-
-    for (i = 0; fields[i]; i++) {
-        v = json_object_get(obj, fields[i]);
-
-        if (v != NULL) {
-            ctl_print_field(fields[i], v);
-        }
-    }
-}
-
-
 /*
  * The answer of add and rotate: the credential on a line of its own, for
  * people and for scripts (grep '^credential: '), or the API's document
