@@ -4,7 +4,9 @@
 # API (with a new admin token), the sample legacy app ("Acme CRM") and NGINX
 # with the module in front, and a local SMTP server that keeps the mail the
 # admin API sends (t/lib/smtp_sink.py: every window notifies the target
-# "demo-mail", whose messages land as .eml files in demo/run/mail), and
+# "demo-mail", whose messages land as .eml files in demo/run/mail) and a
+# webhook receiver that checks their signatures (t/lib/webhook_sink.py,
+# target "demo-hook", demo/run/webhooks.jsonl), and
 # prints where to look and how to schedule maintenance.
 # `scripts/demo.sh stop` stops it all.
 #
@@ -21,13 +23,14 @@ app_port=${DEMO_APP_PORT:-8081}
 redis_port=${DEMO_REDIS_PORT:-6380}
 api_port=${DEMO_API_PORT:-8090}
 smtp_port=${DEMO_SMTP_PORT:-8025}
+hook_port=${DEMO_HOOK_PORT:-8026}
 
 step() {            # step TEXT: one line of progress
     printf '%s\n' "-- $*"
 }
 
 stop() {
-    for name in nginx app admin smtp redis; do
+    for name in nginx app admin smtp hook redis; do
         local f="$run/$name.pid"
         [ -f "$f" ] || continue
         local pid
@@ -72,7 +75,8 @@ check_ports() {
     for spec in "DEMO_PORT $port gateway" "DEMO_APP_PORT $app_port app" \
                 "DEMO_API_PORT $api_port admin API" \
                 "DEMO_REDIS_PORT $redis_port Redis" \
-                "DEMO_SMTP_PORT $smtp_port SMTP sink"
+                "DEMO_SMTP_PORT $smtp_port SMTP sink" \
+                "DEMO_HOOK_PORT $hook_port webhook receiver"
     do
         read -r var p who <<<"$spec"
         if ss -Hltn "sport = :$p" | grep -q .; then
@@ -114,6 +118,17 @@ nohup /usr/bin/python3 t/lib/smtp_sink.py --dir "$run/mail" --port "$smtp_port" 
 echo $! >"$run/smtp.pid"
 wait_for "the SMTP sink" "$run/logs/smtp.log" grep -q ready "$run/logs/smtp.log"
 
+# where the webhooks go: a receiver on loopback that checks each one's
+# Standard Webhooks signature with the target's secret (made here, given
+# to the target below) and keeps every request as a JSON line
+hook_secret="whsec_$(head -c 32 /dev/urandom | base64)"
+step "starting the webhook receiver on 127.0.0.1:$hook_port (requests kept in $run/webhooks.jsonl)"
+nohup /usr/bin/python3 t/lib/webhook_sink.py --port "$hook_port" \
+    --log "$run/webhooks.jsonl" --secret "$hook_secret" \
+    >"$run/logs/hook.log" 2>&1 &
+echo $! >"$run/hook.pid"
+wait_for "the webhook receiver" "$run/logs/hook.log" grep -q ready "$run/logs/hook.log"
+
 # the admin API, with a fresh admin token (and a viewer one) each start
 admin=$(build/maint-admind gen-token demo admin)
 viewer=$(build/maint-admind gen-token board viewer)
@@ -150,13 +165,19 @@ credential=$(MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
              build/maintctl superadmin add ops 2>/dev/null \
              | sed -n 's/^credential: *//p')
 
-# an email target that every window notifies (the settings' default)
+# an email target and a webhook that every window notifies (the
+# settings' default)
 MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
     build/maintctl notify target add demo-mail \
     --email ops@demo.example,dba@demo.example >/dev/null \
     && MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
-    build/maintctl settings set --notify-default-targets demo-mail >/dev/null \
-    || fail "could not make the notification target demo-mail"
+    build/maintctl notify target add demo-hook \
+    --webhook "http://127.0.0.1:$hook_port/maintenance" \
+    --secret "$hook_secret" >/dev/null \
+    && MAINT_API_URL=http://127.0.0.1:$api_port MAINT_API_TOKEN=$token \
+    build/maintctl settings set --notify-default-targets demo-mail,demo-hook \
+    >/dev/null \
+    || fail "could not make the notification targets demo-mail and demo-hook"
 
 step "starting the app (Acme CRM) on 127.0.0.1:$app_port"
 nohup perl demo/app.pl "$app_port" "$run/sessions" >"$run/logs/app.log" 2>&1 &
@@ -187,6 +208,9 @@ ngx_maint demo is running.
                                  HTML and a calendar invitation; every window notifies
                                  "demo-mail", ops@ and dba@demo.example: open one in a
                                  mail client, or: ls $run/mail; cat $run/mail/1.eml)
+  Signed webhooks received       $run/webhooks.jsonl   (one JSON line per request to
+                                 "demo-hook": its type, webhook-id and whether its
+                                 signature checked out, sig_valid)
   Notifications sent:            maintctl notify deliveries
 
   Admin token:   $token

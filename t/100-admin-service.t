@@ -261,8 +261,20 @@ $redis->cmd('HSET', "maint:session:$real_session", 'app', 'shop', 'last_seen', 1
 my $sa = $admin->api('POST', '/v1/superadmins', json => { name => 'probe' });
 is($sa->{status}, 201, 'a superadmin to probe with') or diag($sa->{body});
 my $keys = $admin->api('GET', '/v1/bypass-keys');
+# a notification target, and a delivery to it (a window naming it)
+my $tg = $admin->api('POST', '/v1/notify/targets',
+                     json => { name => 'probe', kind => 'email', to => ['probe@example.com'] });
+is($tg->{status}, 201, 'a notification target to probe with') or diag($tg->{body});
+my $nw = $admin->api('POST', '/v1/windows', json => {
+    title => 'Notify probe', apps => ['probe'], notify => ['probe'],
+    starts_at => rfc3339(now_s() + 3600), ends_at => rfc3339(now_s() + 7200) });
+is($nw->{status}, 201, 'a window notifying it') or diag($nw->{body});
+my $dl = $admin->api('GET', '/v1/notify/deliveries?target=probe');
+my $real_delivery = ((($dl->{json} // {})->{items} // [])->[0] // {})->{id} // 'msg_missing.probe';
+like($real_delivery, qr/^msg_.*\.probe$/, 'a delivery to probe with');
 my %REAL = ('/v1/windows/' => $real_id, '/v1/sessions/' => $real_session,
-            '/v1/superadmins/' => 'probe',
+            '/v1/superadmins/' => 'probe', '/v1/notify/targets/' => 'probe',
+            '/v1/notify/deliveries/' => $real_delivery,
             '/v1/bypass-keys/' => (($keys->{json} // {})->{items} // [{}])->[0]{kid} // 'kmissing');
 sub real_id_for {
     my ($p) = @_;
@@ -275,7 +287,8 @@ for my $op (@documented) {
     my ($m, $p) = @$op;
     my $has_param = $p =~ /\{[^}]*\}/;
     my %body = $m =~ /^(POST|PUT|PATCH)$/ ? (json => { __probe__ => 1 }) : ();
-    my $dry = $m ne 'GET' && $p =~ m{^/v1/(sessions|superadmins|bypass-keys)} ? '?dry_run=true' : '';
+    my $dry = $m ne 'GET' && $p =~ m{^/v1/(sessions|superadmins|bypass-keys|notify/targets)}
+              ? '?dry_run=true' : '';
 
     my $real = real_id_for($p);
     (my $with_real = $p) =~ s/\{[^}]*\}/$real/g;
@@ -291,7 +304,7 @@ for my $op (@documented) {
         my $j = $u->{json} // {};
         ok(($u->{headers}{'content-type'} // '') =~ m{^application/problem\+json\b}
            && ($j->{type} // '') eq 'urn:ngx-maint:problem:not-found'
-           && ($j->{detail} // '') =~ /\Q$UNKNOWN_ID\E|window|session|superadmin|key/i
+           && ($j->{detail} // '') =~ /\Q$UNKNOWN_ID\E|window|session|superadmin|key|target|delivery/i
            && ($j->{detail} // '') !~ /route/,
            "$m $p with an unknown id: the 404 is about the resource, not the route")
             or diag($u->{body});

@@ -465,7 +465,9 @@ adm_not_found(adm_req_t *r)
         { "/v1/windows/", "no such window" },
         { "/v1/sessions/", "no such session" },
         { "/v1/superadmins/", "no such superadmin" },
-        { "/v1/bypass-keys/", "no such bypass key" }
+        { "/v1/bypass-keys/", "no such bypass key" },
+        { "/v1/notify/targets/", "no such notification target" },
+        { "/v1/notify/deliveries/", "no such delivery" }
     };
 
     for (i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++) {
@@ -478,8 +480,9 @@ adm_not_found(adm_req_t *r)
         }
     }
 
-    return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found", "no such route",
-                       NULL, NULL);
+    /* a route the nouns above forgot: still about the resource */
+    return adm_problem(r, 404, ADM_P_NOT_FOUND, "Not found",
+                       "no such resource", NULL, NULL);
 }
 
 
