@@ -95,6 +95,9 @@ $proxy->stop;
 
 # 3. the snapshot is decoded only when its version changes
 
+ok(every_worker_holds($nginx->port, '/same', 2,
+                      $redis->cmd('HGET', 'maint:state', 'version') // 0),
+   'every worker holds the state before counting');
 my $loads0 = counter('ngx_maint_snapshot_loads_total');
 http($nginx->port, 'GET', "/same$_") for 1 .. 30;
 is(counter('ngx_maint_snapshot_loads_total'), $loads0,

@@ -39,7 +39,9 @@ sub redis_hmgets {
 }
 
 clear_state($redis);
-http($port, 'GET', '/warm') for 1 .. 4;
+ok(every_worker_holds($port, '/warm', $workers,
+                      $redis->cmd('HGET', 'maint:state', 'version') // 0),
+   'every worker holds the state before counting');
 
 # counted while nothing else runs: before the traffic and after it
 my $reads0 = counter('ngx_maint_redis_reads_total');

@@ -26,7 +26,7 @@ use Time::Local ();
 our @EXPORT = qw(
     free_port start_redis start_nginx start_slow_proxy start_admin maintctl
     start_sentinels
-    nginx_t http http_many wait_until every_worker_fresh
+    nginx_t http http_many wait_until every_worker_fresh every_worker_holds
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
     session_id revoke_session bypass_cookie test_cid superadmin_cid b64url
@@ -1072,6 +1072,20 @@ sub every_worker_fresh {
         return 1 if keys %fresh == $workers;
     }
     return undef;
+}
+
+# Requests to $path until every one of the gateway's $workers workers holds
+# state version $version (its ngx_maint_state_version on /metrics): a
+# worker loads a version only when a request reaches it, and which worker
+# accepts a connection is the kernel's choice.  1, or undef at the deadline.
+sub every_worker_holds {
+    my ($port, $path, $workers, $version) = @_;
+    return wait_until(sub {
+        http($port, 'GET', $path);
+        my $body = http($port, 'GET', '/metrics')->{body} // '';
+        my @held = $body =~ /^ngx_maint_state_version\{worker="\d+"\} (\d+)$/mg;
+        @held == $workers && !grep { $_ != $version } @held;
+    }, 10, "every worker at version $version");
 }
 
 sub metric {
