@@ -157,8 +157,14 @@ $(ADMIND): $(ADMIN_SRCS) $(ADMIN_HDRS) $(CORE_HDRS) $(CORE_LIB) \
 	    $(BUILD)/openapi.c $(BUILD)/commit_lua.c $(BUILD)/web_assets.c \
 	    $(CORE_LIB) $(ADMIN_LIBS)
 
-$(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_HDRS) $(CORE_LIB)
-	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -Imaintctl -o $@ \
+# maintctl's version is the daemon's: one number, in admin-api/config.h
+CTL_VERSION := $(shell sed -n \
+                 's/^\#define ADM_VERSION *"\(.*\)"$$/\1/p' admin-api/config.h)
+
+$(MAINTCTL): $(CTL_SRCS) $(CTL_HDRS) $(CORE_HDRS) $(CORE_LIB) \
+             admin-api/config.h
+	$(CC) $(CPPFLAGS) $(ADMIN_FLAGS) $(LDFLAGS) -Imaintctl \
+	    -DCTL_VERSION='"$(CTL_VERSION)"' -o $@ \
 	    $(CTL_SRCS) $(CORE_LIB) -lcurl -ljansson -lcrypto
 
 unit: $(UNIT_TESTS)

@@ -211,6 +211,32 @@ ctl_exit_code(long status)
 }
 
 
+/* is the detail "field: reason" of the first field error? */
+
+static int
+ctl_detail_is_first_error(const char *detail, json_t *errors)
+{
+    size_t       n;
+    json_t      *e;
+    const char  *field, *reason;
+
+    e = json_array_get(errors, 0);
+    field = ctl_str(e, "field");
+    reason = ctl_str(e, "reason");
+
+    if (field == NULL || reason == NULL) {
+        return 0;
+    }
+
+    n = strlen(field);
+
+    /* the API may have cut a long one to fit: compare what is there */
+    return strncmp(detail, field, n) == 0
+           && strncmp(detail + n, ": ", 2) == 0
+           && strncmp(detail + n + 2, reason, strlen(detail + n + 2)) == 0;
+}
+
+
 static void
 ctl_report_problem(ctl_resp_t *r)
 {
@@ -221,8 +247,16 @@ ctl_report_problem(ctl_resp_t *r)
     char         from[64], to[64];
 
     detail = ctl_str(r->json, "detail");
+    errors = r->json ? json_object_get(r->json, "errors") : NULL;
 
-    if (detail == NULL || *detail == '\0') {
+    /*
+     * The API makes the detail of a field error out of the first one;
+     * those are listed below, so the headline is the title ("Invalid
+     * field") and each error is printed once.
+     */
+    if (detail == NULL || *detail == '\0'
+        || ctl_detail_is_first_error(detail, errors))
+    {
         detail = ctl_str(r->json, "title");
     }
 
@@ -235,8 +269,6 @@ ctl_report_problem(ctl_resp_t *r)
         fprintf(stderr, "maintctl: the admin API at %s answered HTTP %ld\n",
                 ctl_display_url(), r->status);
     }
-
-    errors = r->json ? json_object_get(r->json, "errors") : NULL;
 
     json_array_foreach(errors, i, e) {
         s = ctl_clean(ctl_str(e, "field") ? ctl_str(e, "field") : "?", 0);

@@ -18,6 +18,11 @@
 #include "usage.h"
 
 
+#ifndef CTL_VERSION
+#error "CTL_VERSION: the Makefile defines it from admin-api/config.h"
+#endif
+
+
 #define CTL_G_URL      1
 #define CTL_G_TOKEN    2
 #define CTL_G_JSON     3
@@ -149,6 +154,12 @@ ctl_next(ctl_args_t *a, const ctl_opt_t *opts, const char **val)
 
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             ctl_help(a->cmd);
+            exit(CTL_EXIT_OK);
+        }
+
+        /* the Makefile passes ADM_VERSION of admin-api/config.h */
+        if (strcmp(arg, "--version") == 0) {
+            printf("maintctl %s\n", CTL_VERSION);
             exit(CTL_EXIT_OK);
         }
 

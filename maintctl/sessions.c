@@ -34,6 +34,7 @@
 #define SS_EXCEPT     6
 #define SS_EXCEPT_SA  7
 #define SS_YES        8
+#define SS_INCLUDE_SA 9
 
 static const ctl_opt_t  ctl_sessions_list_opts[] = {
     { "app",    1, SS_APP,    "app" },
@@ -48,6 +49,7 @@ static const ctl_opt_t  ctl_end_all_opts[] = {
     { "app",                1, SS_APP,       NULL },
     { "except",             1, SS_EXCEPT,    NULL },
     { "except-superadmins", 0, SS_EXCEPT_SA, NULL },
+    { "include-superadmins", 0, SS_INCLUDE_SA, NULL },
     { "yes",                0, SS_YES,       NULL },
     { NULL, 0, 0, NULL }
 };
@@ -421,7 +423,7 @@ ctl_sessions_end(ctl_args_t *a)
 typedef struct {
     const char  *app;           /* NULL: every app */
     json_t      *except;        /* the IDs kept, as given */
-    int          except_sa;
+    int          include_sa;    /* superadmins' sessions end too */
     int          yes;
 } ctl_endall_t;
 
@@ -452,7 +454,12 @@ ctl_end_all_options(ctl_args_t *a, ctl_endall_t *o)
             break;
 
         case SS_EXCEPT_SA:
-            o->except_sa = 1;
+            /* the default now; still accepted so that scripts keep working */
+            o->include_sa = 0;
+            break;
+
+        case SS_INCLUDE_SA:
+            o->include_sa = 1;
             break;
 
         case SS_YES:
@@ -489,9 +496,13 @@ ctl_end_all_request(const ctl_endall_t *o, const char *app)
         json_object_set(body, "except", o->except);
     }
 
-    if (o->except_sa) {
-        json_object_set_new(body, "except_superadmins", json_true());
-    }
+    /*
+     * Superadmins are kept unless asked otherwise, as on the admin page:
+     * ending everybody's session should not lock out the people who are
+     * doing the maintenance.
+     */
+    json_object_set_new(body, "except_superadmins",
+                        json_boolean(!o->include_sa));
 
     rc = ctl_request("POST", "/v1/sessions/terminate", NULL, body, &r);
 
@@ -626,7 +637,7 @@ const ctl_cmd_t  ctl_cmd_sessions_end = {
 const ctl_cmd_t  ctl_cmd_sessions_end_all = {
     "sessions end-all",
     "usage: maintctl sessions end-all [--app APP] [--except ID...]\n"
-    "                                 [--except-superadmins] [--yes]\n",
+    "                                 [--include-superadmins] [--yes]\n",
     "\n"
     "Ends every session of an app, or of every app without --app, "
     "including\n"
@@ -640,7 +651,10 @@ const ctl_cmd_t  ctl_cmd_sessions_end_all = {
     "for\n"
     "                         more.  64 hex digits, or at least the first "
     "12\n"
-    "  --except-superadmins   keep every superadmin's sessions\n"
+    "  --include-superadmins  end the superadmins' sessions too; without "
+    "it\n"
+    "                         they are kept, as on the admin page\n"
+    "  --except-superadmins   the default; accepted for old scripts\n"
     "  --yes                  do not ask\n",
     ctl_sessions_end_all
 };

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "output.h"
 #include "show.h"
+#include "usage.h"
 
 
 #define S_APP     1
@@ -121,6 +122,20 @@ ctl_status(ctl_args_t *a)
         return ctl_unexpected(a, id, val);
     }
 
+    /*
+     * Without an app the API answers for the app "default", which is
+     * seldom the one meant: a silent answer about another app is worse
+     * than asking.
+     */
+    if (strstr(path.data, "?app=") == NULL
+        && strstr(path.data, "&app=") == NULL)
+    {
+        free(path.data);
+        return ctl_usage_error(a, "--app is required: which app? (the "
+                               "maint_app of the location; \"--app "
+                               "default\" for one without)");
+    }
+
     rc = ctl_show("GET", path.data, NULL, ctl_status_print);
     free(path.data);
 
@@ -180,7 +195,7 @@ ctl_gateways(ctl_args_t *a)
 
 const ctl_cmd_t  ctl_cmd_status = {
     "status",
-    "usage: maintctl status [--app APP] [--method M] [--path P] "
+    "usage: maintctl status --app APP [--method M] [--path P] "
     "[--client ADDR]\n",
     "\n"
     "What a gateway decides now for a request, on the state in Redis and\n"
@@ -188,7 +203,8 @@ const ctl_cmd_t  ctl_cmd_status = {
     "    shop: active (maintenance) until 22:30, window w_k3j9x2mfq1\n"
     "\n"
     "Options:\n"
-    "  --app APP      the maint_app (default: default)\n"
+    "  --app APP      the maint_app (required; \"default\" is the app of a\n"
+    "                 location without maint_app)\n"
     "  --method M     the request's method (default GET), for read-only\n"
     "                 windows\n"
     "  --path P       the request's path (default /), for allowed paths\n"
