@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "maint_core.h"
 #include "maint_duration.h"
@@ -381,6 +382,88 @@ ctl_duration_arg(ctl_args_t *a, const char *val, int64_t *sec)
 }
 
 
+/*
+ * "+20m", "+1h30m": from now on this machine's clock, the duration parser
+ * of --for.  Unlike "now", which the API reads on its own clock, this is a
+ * time sent as such: a clock that is off moves it.
+ */
+
+static int
+ctl_parse_relative(const char *s, int64_t *sec)
+{
+    int64_t  d;
+
+    if (s[0] != '+' || ctl_parse_duration(s + 1, &d) != 0) {
+        return -1;
+    }
+
+    *sec = (int64_t) time(NULL) + d;
+
+    return 0;
+}
+
+
+/*
+ * "2026-11-21 22:00" or "2026-11-21 22:00:30" in the local time zone (TZ).
+ * A time the zone skips (the hour clocks jump over) is refused, as mktime()
+ * would move it; of a time that occurs twice, mktime() picks one.
+ */
+
+static int
+ctl_parse_local(const char *s, int64_t *sec)
+{
+    int        n, len;
+    time_t     t;
+    struct tm  tm, back;
+
+    memset(&tm, 0, sizeof(struct tm));
+    len = 0;
+
+    n = sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &len);
+
+    if (n != 5 || len == 0) {
+        return -1;
+    }
+
+    if (s[len] == ':') {
+        n = 0;
+
+        if (sscanf(s + len, ":%2d%n", &tm.tm_sec, &n) != 1 || n != 3) {
+            return -1;
+        }
+
+        len += n;
+    }
+
+    /* exactly the form: no sign, no spaces, nothing after it */
+    if (s[len] != '\0' || strlen(s) != (size_t) len || s[4] != '-'
+        || strspn(s, "0123456789-: ") != (size_t) len)
+    {
+        return -1;
+    }
+
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    back = tm;
+
+    t = mktime(&tm);
+
+    if (t == (time_t) -1 || tm.tm_year != back.tm_year
+        || tm.tm_mon != back.tm_mon || tm.tm_mday != back.tm_mday
+        || tm.tm_hour != back.tm_hour || tm.tm_min != back.tm_min
+        || tm.tm_sec != back.tm_sec)
+    {
+        return -1;
+    }
+
+    *sec = (int64_t) t;
+
+    return 0;
+}
+
+
 int
 ctl_time_arg(ctl_args_t *a, const char *val, ctl_time_t *t)
 {
@@ -393,10 +476,15 @@ ctl_time_arg(ctl_args_t *a, const char *val, ctl_time_t *t)
         return 0;
     }
 
-    if (ctl_parse_time(val, &t->sec) != 0) {
+    if (ctl_parse_time(val, &t->sec) != 0
+        && ctl_parse_relative(val, &t->sec) != 0
+        && ctl_parse_local(val, &t->sec) != 0)
+    {
         ctl_usage_error(a, "%s: \"%s\" is not a time: use RFC 3339 with an "
                         "offset (2026-11-21T22:00:00Z, "
-                        "2026-11-21T23:00:00+01:00) or now", a->opt, val);
+                        "2026-11-21T23:00:00+01:00), \"2026-11-21 22:00\" "
+                        "in the local time zone, now, or +DURATION from "
+                        "now (+2m, +1h30m)", a->opt, val);
         return -1;
     }
 

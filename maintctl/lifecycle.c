@@ -115,6 +115,28 @@ ctl_lifecycle_options(ctl_args_t *a, const ctl_opt_t *opts, ctl_lcopts_t *o)
 }
 
 
+/*
+ * A started window, led by what matters now: that it is on, since when and
+ * until when.  Its starts_at is the scheduled start, which an early start
+ * leaves as it was, so it comes later with the other scheduled fields.
+ */
+
+static void
+ctl_print_started(json_t *w)
+{
+    static const char *const  order[] = {
+        "id", "title", "status", "actual_start", "ends_at", "apps", "mode",
+        "enabled", "hold_until_completed", "terminate_sessions",
+        "starts_at", "login_message", "show_login_message",
+        "notify_message", "notify_before_minutes", "notify", "translations",
+        "allow", "notes", "actual_end", "completion_notes", "created_at",
+        "created_by", "updated_at", "updated_by", "revision", NULL
+    };
+
+    ctl_print_object(w, order);
+}
+
+
 /* GET for the ETag, then POST /v1/windows/ID/action with If-Match */
 
 static int
@@ -131,7 +153,12 @@ ctl_lifecycle(const char *id, const char *action, int dry_run, json_t *body)
         rc = ctl_request("POST", path, cur.etag, body, &r);
         free(path);
 
-        if (rc == CTL_EXIT_OK) {
+        if (rc == CTL_EXIT_OK && strcmp(action, "start") == 0
+            && !dry_run && !ctl_conf.json)
+        {
+            ctl_print_started(r.json);
+
+        } else if (rc == CTL_EXIT_OK) {
             rc = ctl_window_answer(&r, dry_run);
         }
 
@@ -291,6 +318,12 @@ const ctl_cmd_t  ctl_cmd_window_start = {
     "usage: maintctl window start ID [--dry-run]\n",
     "\n"
     "Starts a scheduled, enabled window now, whatever its starts_at.\n"
+    "It prints the window led by its status, actual_start and ends_at.\n"
+    "\n"
+    "Starting early keeps the scheduled end: the window lasts longer, it\n"
+    "does not move.  To end it earlier or later, \"maintctl window update\n"
+    "ID --end T\" (or --for, counted from the scheduled start), or\n"
+    "\"maintctl window complete ID\" when the work is done.\n"
     "\n"
     "Options:\n"
     "  --dry-run  write nothing; print the prechecks (exit 2 if one fails)\n",

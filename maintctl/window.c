@@ -184,12 +184,44 @@ ctl_check_statuses(ctl_args_t *a, const char *val)
 }
 
 
+/*
+ * A window's start or end in the list: the actual one when it has it (the
+ * admin page shows those too), marked "*", else the scheduled one.  A
+ * window started early or completed late has moved: the scheduled times
+ * would misstate when users were shut out.
+ */
+
+static const char *
+ctl_list_time(json_t *w, const char *actual, const char *scheduled,
+    char *buf, size_t size, int *marked)
+{
+    size_t       n;
+    const char  *s;
+
+    s = ctl_str(w, actual);
+
+    if (s == NULL || *s == '\0') {
+        return ctl_local_time(ctl_str(w, scheduled), "%Y-%m-%d %H:%M", buf,
+                              size);
+    }
+
+    ctl_local_time(s, "%Y-%m-%d %H:%M", buf, size - 2);
+    n = strlen(buf);
+    buf[n] = '*';
+    buf[n + 1] = '\0';
+    *marked = 1;
+
+    return buf;
+}
+
+
 static void
 ctl_list_table(json_t *items)
 {
     size_t        i;
     json_t       *w, *en;
-    char         *joined, *apps, status[64], start[32], end[32];
+    int           marked;
+    char         *joined, *apps, status[64], start[40], end[40];
     const char   *s;
     ctl_table_t   t;
     static const char *const  heads[] = {
@@ -197,6 +229,7 @@ ctl_list_table(json_t *items)
     };
 
     ctl_table_init(&t, 6, heads);
+    marked = 0;
 
     json_array_foreach(items, i, w) {
         joined = ctl_join(json_object_get(w, "apps"), ",");
@@ -216,15 +249,19 @@ ctl_list_table(json_t *items)
                  ? " (disabled)" : "");
 
         ctl_table_row(&t, ctl_str(w, "id"), status, apps,
-                      ctl_local_time(ctl_str(w, "starts_at"),
-                                     "%Y-%m-%d %H:%M", start, sizeof(start)),
-                      ctl_local_time(ctl_str(w, "ends_at"),
-                                     "%Y-%m-%d %H:%M", end, sizeof(end)),
+                      ctl_list_time(w, "actual_start", "starts_at", start,
+                                    sizeof(start), &marked),
+                      ctl_list_time(w, "actual_end", "ends_at", end,
+                                    sizeof(end), &marked),
                       ctl_str(w, "title"));
         free(apps);
     }
 
     ctl_table_print(&t);
+
+    if (marked) {
+        printf("* actual time; the others are scheduled\n");
+    }
 }
 
 
@@ -366,6 +403,9 @@ const ctl_cmd_t  ctl_cmd_window_list = {
     "[--all]\n",
     "\n"
     "The windows, newest start first, as a table in the local time zone.\n"
+    "START and END are the actual times, marked *, once the window has\n"
+    "them (it started, it ended); else the scheduled ones.  --json gives\n"
+    "both as the API has them.\n"
     "\n"
     "Options:\n"
     "  --app APP         windows covering this app (* windows included)\n"
