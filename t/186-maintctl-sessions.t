@@ -395,7 +395,8 @@ sub prefix { substr($S{$_[0]}{id}, 0, 12) }
     is(api_session($S{shop_amy}{id})->{status}, 'active', 'the refused end-alls ended nothing');
 
     my $before = now_s();
-    $r = ctl('admin', '--json', 'sessions', 'end-all', '--app', 'shop', '--except', prefix('shop_keep'), '--yes');
+    $r = ctl('admin', '--json', 'sessions', 'end-all', '--app', 'shop', '--except', prefix('shop_keep'),
+              '--include-superadmins', '--yes');
     ok_run($r, 'sessions end-all --app shop --except PREFIX --yes');
     my $j = $r->{json} // {};
     is($j->{app}, 'shop', 'end-all --json: the API\'s answer: app');
