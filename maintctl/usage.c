@@ -13,6 +13,7 @@
 
 static const char  ctl_synopsis[] =
 "usage: maintctl [--url URL] [--token TOKEN] [--json] [--timeout SECONDS]\n"
+"                [--version]\n"
 "                COMMAND [ARGS...]\n";
 
 static const char  ctl_main_help[] =
@@ -70,9 +71,12 @@ static const char  ctl_global_help[] =
 "                     of the system's; default $MAINT_API_CACERT.  The\n"
 "                     certificate and its name are always verified\n"
 "  --help             this help\n"
+"  --version          print \"maintctl VERSION\" and exit\n"
 "\n"
 "Times are RFC 3339 with an offset (2026-11-21T22:00:00Z,\n"
-"2026-11-21T23:00:00+01:00) or now; durations 90s, 20m, 2h, 1d, 1h30m.\n"
+"2026-11-21T23:00:00+01:00), \"2026-11-21 22:00\" in the local time zone,\n"
+"now, or +DURATION from now (+2m, +1h30m); durations 90s, 20m, 2h, 1d,\n"
+"1h30m.\n"
 "Times are shown in the local time zone (TZ).\n"
 "\n"
 "Exit codes: 0 success; 1 usage error; 2 the API refused the request\n"

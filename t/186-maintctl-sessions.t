@@ -5,7 +5,8 @@
 # remove; sessions list (the table, --json, the filters, --all), show and
 # end by a 12-hex-digit prefix (a prefix that matches no session, or more
 # than one, ends nothing), end-all with --app, --except and
-# --except-superadmins (--yes needed without a terminal); and the exit
+# --include-superadmins or --except-superadmins (the default: superadmins kept;
+# --yes needed without a terminal); and the exit
 # codes (2 refused, 3 conflict, 4 auth).  The session registry is seeded
 # the way docs/redis-schema.md says a gateway writes it.
 
