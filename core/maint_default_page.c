@@ -8,6 +8,12 @@
  * by the inline script, which also counts down to the expected end and
  * reloads once it is reached; the meta refresh reloads it regardless (so
  * without script too).  The window's texts carry their language (lang).
+ * The read-only refusal page (a write refused during a read-only window)
+ * never reloads: a reload would GET the form again and lose the user's
+ * edit without a word; it says the change was not saved and how to go
+ * back.  The site's name is the host the reader typed (location.hostname,
+ * set as text by the script): answers are cached per window, not per
+ * request, so the Host header cannot be in them.
  * The superadmin sign-in page is a plain form without script; it posts to
  * its own URL (no action attribute: the target can never be another host).
  */
@@ -41,7 +47,24 @@
 "dt{color:var(--muted)}dd{margin:0;font-weight:600}\n" \
 ".when[data-kind=unavailable],.when[data-kind=session_ended]" \
 "{display:none}\n" \
-".small{font-size:.875rem;color:var(--muted)}\n"
+".small{font-size:.875rem;color:var(--muted)}\n" \
+".wtitle{font-weight:600;margin:-.25rem 0 1rem}.wtitle:empty{display:none}\n"\
+".site{margin:0 0 .25rem}\n"
+
+
+/* the host the reader came to, as text (never markup) */
+#define MAINT_PAGE_SITE_SCRIPT \
+"var n=document.getElementById('site');\n" \
+"if(n&&location.hostname){n.textContent=location.hostname;n.hidden=false;}\n"
+
+/* times in the reader's zone */
+#define MAINT_PAGE_TIME_SCRIPT \
+"var f;try{f=new Intl.DateTimeFormat(undefined," \
+"{dateStyle:'medium',timeStyle:'short'});}catch(e){f=null;}\n" \
+"var t=document.querySelectorAll('time[datetime]');\n" \
+"for(var i=0;f&&i<t.length;i++){" \
+"var d=new Date(t[i].getAttribute('datetime'));" \
+"if(!isNaN(d))t[i].textContent=f.format(d);}\n"
 
 
 const char  maint_default_page[] =
@@ -60,7 +83,9 @@ MAINT_PAGE_STYLE
 "</head>\n"
 "<body>\n"
 "<main role=\"main\" aria-labelledby=\"h\" data-kind=\"{{kind}}\">\n"
+"<p class=\"small site\" id=\"site\" hidden></p>\n"
 "<h1 id=\"h\">{{headline}}</h1>\n"
+"<p class=\"wtitle\" lang=\"{{lang}}\">{{window_title}}</p>\n"
 "<p class=\"detail\">{{detail}}</p>\n"
 "<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
 "<div class=\"when\" data-kind=\"{{kind}}\">\n"
@@ -73,16 +98,12 @@ MAINT_PAGE_STYLE
 "<p class=\"small\" id=\"left\" aria-live=\"polite\" "
 "data-left=\"{{countdown}}\" data-soon=\"{{countdown_soon}}\"></p>\n"
 "</div>\n"
-"<p class=\"small\">{{refresh_note}} {{window_id}} ({{status}})</p>\n"
+"<p class=\"small\">{{refreshes}} {{reference}}</p>\n"
 "</main>\n"
 "<script>\n"
 "(function(){\n"
-"var f;try{f=new Intl.DateTimeFormat(undefined,"
-"{dateStyle:'medium',timeStyle:'short'});}catch(e){f=null;}\n"
-"var t=document.querySelectorAll('time[datetime]');\n"
-"for(var i=0;f&&i<t.length;i++){"
-"var d=new Date(t[i].getAttribute('datetime'));"
-"if(!isNaN(d))t[i].textContent=f.format(d);}\n"
+MAINT_PAGE_SITE_SCRIPT
+MAINT_PAGE_TIME_SCRIPT
 "var e=t.length>1?new Date(t[1].getAttribute('datetime')):null,"
 "l=document.getElementById('left'),first=true;\n"
 /* past the expected end: one reload then, the meta refresh after that */
@@ -101,6 +122,64 @@ MAINT_PAGE_STYLE
 "</html>\n";
 
 const size_t  maint_default_page_len = sizeof(maint_default_page) - 1;
+
+
+/*
+ * The read-only refusal page: no meta refresh and no reload, status and
+ * Retry-After as the maintenance page's.  Going back is history.back()
+ * (the browser keeps what was typed in the form); without script the
+ * hint says to use Back.  No link to the Referer: nothing here can send
+ * the reader to another site.
+ */
+
+const char  maint_refusal_page[] =
+"<!DOCTYPE html>\n"
+"<html lang=\"{{page_lang}}\">\n"
+"<head>\n"
+"<meta charset=\"utf-8\">\n"
+"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+"<meta name=\"robots\" content=\"noindex\">\n"
+"<meta name=\"color-scheme\" content=\"light dark\">\n"
+"<title>{{headline}}</title>\n"
+"<style>\n"
+MAINT_PAGE_STYLE
+"button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:6px;"
+"background:var(--accent);color:var(--card);cursor:pointer;"
+"margin:0 0 1rem}\n"
+"</style>\n"
+"</head>\n"
+"<body>\n"
+"<main role=\"main\" aria-labelledby=\"h\" data-kind=\"{{kind}}\">\n"
+"<p class=\"small site\" id=\"site\" hidden></p>\n"
+"<h1 id=\"h\">{{headline}}</h1>\n"
+"<p class=\"wtitle\" lang=\"{{lang}}\">{{window_title}}</p>\n"
+"<p class=\"detail\" role=\"alert\">{{detail}}</p>\n"
+"<p id=\"back-hint\">{{back_hint}}</p>\n"
+"<button type=\"button\" id=\"back\" hidden>{{back_label}}</button>\n"
+"<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
+"<div class=\"when\" data-kind=\"{{kind}}\">\n"
+"<dl>\n"
+"<dt>{{label_started}}</dt><dd><time datetime=\"{{starts_at}}\">"
+"{{starts_at_utc}}</time></dd>\n"
+"<dt>{{label_expected}}</dt><dd><time datetime=\"{{ends_at}}\">"
+"{{ends_at_utc}}</time></dd>\n"
+"</dl>\n"
+"</div>\n"
+"<p class=\"small\">{{reference}}</p>\n"
+"</main>\n"
+"<script>\n"
+"(function(){\n"
+MAINT_PAGE_SITE_SCRIPT
+MAINT_PAGE_TIME_SCRIPT
+"var b=document.getElementById('back');\n"
+"if(b&&history.length>1){b.hidden=false;"
+"b.addEventListener('click',function(){history.back();});}\n"
+"})();\n"
+"</script>\n"
+"</body>\n"
+"</html>\n";
+
+const size_t  maint_refusal_page_len = sizeof(maint_refusal_page) - 1;
 
 
 /*
@@ -182,7 +261,10 @@ static const maint_page_texts_t  maint_texts[] = {
         "to work on it." },
       "Started", "Expected back", "This page refreshes itself. Reference:",
       "About %s to go.", "Should be back any moment now.",
-      "Starts", "Scheduled maintenance is coming up.", "Dismiss" },
+      "Starts", "Scheduled maintenance is coming up.", "Dismiss",
+      "This page refreshes itself.", "Reference:",
+      "Use your browser\xe2\x80\x99s Back button to return to your form: "
+      "what you typed may still be there.", "Go back" },
 
     { "fr",
       { "Maintenance programm\xc3\xa9" "e",
@@ -206,7 +288,12 @@ static const maint_page_texts_t  maint_texts[] = {
       "R\xc3\xa9" "f\xc3\xa9rence\xc2\xa0:",
       "Encore environ %s.", "Retour imminent.",
       "D\xc3\xa9" "but\xc2\xa0:", "Une maintenance est pr\xc3\xa9vue "
-      "prochainement.", "Fermer" },
+      "prochainement.", "Fermer",
+      "Cette page s\xe2\x80\x99" "actualise d\xe2\x80\x99" "elle-m\xc3\xaame.",
+      "R\xc3\xa9" "f\xc3\xa9rence\xc2\xa0:",
+      "Revenez au formulaire avec le bouton Retour de votre navigateur\xc2\xa0:"
+      " ce que vous avez saisi s\xe2\x80\x99y trouve peut-\xc3\xaatre encore.",
+      "Revenir en arri\xc3\xa8re" },
 
     { "de",
       { "Geplante Wartung",
@@ -226,7 +313,11 @@ static const maint_page_texts_t  maint_texts[] = {
       "Begonnen", "Voraussichtlich zur\xc3\xbc" "ck",
       "Diese Seite aktualisiert sich selbst. Referenz:",
       "Noch etwa %s.", "Gleich wieder da.",
-      "Beginn:", "Eine Wartung steht bevor.", "Schlie\xc3\x9f" "en" },
+      "Beginn:", "Eine Wartung steht bevor.", "Schlie\xc3\x9f" "en",
+      "Diese Seite aktualisiert sich selbst.", "Referenz:",
+      "Kehren Sie mit der Zur\xc3\xbc" "ck-Taste Ihres Browsers zum Formular "
+      "zur\xc3\xbc" "ck: Ihre Eingaben sind dort vielleicht noch vorhanden.",
+      "Zur\xc3\xbc" "ck" },
 
     { "es",
       { "Mantenimiento programado",
@@ -247,7 +338,10 @@ static const maint_page_texts_t  maint_texts[] = {
       "Inicio", "Vuelta prevista",
       "Esta p\xc3\xa1gina se actualiza sola. Referencia:",
       "Faltan unos %s.", "Volveremos en cualquier momento.",
-      "Empieza:", "Se acerca un mantenimiento programado.", "Cerrar" },
+      "Empieza:", "Se acerca un mantenimiento programado.", "Cerrar",
+      "Esta p\xc3\xa1gina se actualiza sola.", "Referencia:",
+      "Vuelva al formulario con el bot\xc3\xb3n Atr\xc3\xa1s de su navegador: "
+      "puede que lo que escribi\xc3\xb3 siga all\xc3\xad.", "Volver" },
 };
 
 

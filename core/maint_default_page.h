@@ -31,6 +31,10 @@ typedef struct {
     const char  *notice_starts;             /* the banner */
     const char  *notice_default;
     const char  *dismiss;
+    const char  *refreshes;                 /* refresh_note without label */
+    const char  *reference;                 /* "Reference:" */
+    const char  *back_hint;                 /* the read-only refusal page */
+    const char  *back_label;
 } maint_page_texts_t;
 
 /*
@@ -42,6 +46,8 @@ const maint_page_texts_t *maint_page_texts(const char *lang, size_t len);
 /* The built-in pages (maint_default_page.c). */
 extern const char  maint_default_page[];
 extern const size_t  maint_default_page_len;
+extern const char  maint_refusal_page[];
+extern const size_t  maint_refusal_page_len;
 extern const char  maint_signin_page[];
 extern const size_t  maint_signin_page_len;
 

@@ -48,7 +48,12 @@ static const char  *maint_ph_names[MAINT_PH_COUNT] = {
     "label_expected",
     "refresh_note",
     "countdown",
-    "countdown_soon"
+    "countdown_soon",
+    "window_title",
+    "reference",
+    "refreshes",
+    "back_hint",
+    "back_label"
 };
 
 

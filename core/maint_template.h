@@ -39,6 +39,11 @@ typedef enum {
     MAINT_PH_REFRESH_NOTE,
     MAINT_PH_COUNTDOWN,         /* "About %s to go." for the script */
     MAINT_PH_COUNTDOWN_SOON,
+    MAINT_PH_WINDOW_TITLE,      /* the window's title, empty when none */
+    MAINT_PH_REFERENCE,         /* "Reference: ID (503)", empty: no window */
+    MAINT_PH_REFRESHES,         /* "This page refreshes itself." */
+    MAINT_PH_BACK_HINT,         /* read-only refusal: how to go back */
+    MAINT_PH_BACK_LABEL,
     MAINT_PH_COUNT
 } maint_placeholder_e;
 

@@ -403,6 +403,17 @@ ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf)
         }
     }
 
+    if (mcf->refusal_page == NULL) {
+        mcf->refusal_page = ngx_maint_compile_page(cf, maint_refusal_page,
+                                                   maint_refusal_page_len,
+                                                   err, sizeof(err));
+        if (mcf->refusal_page == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "built-in read-only refusal page: %s", err);
+            return NGX_CONF_ERROR;
+        }
+    }
+
     if (ngx_maint_metrics_init_conf(cf, mcf) != NGX_OK) {
         return NGX_CONF_ERROR;
     }

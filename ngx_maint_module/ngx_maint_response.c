@@ -21,6 +21,18 @@
 #define NGX_MAINT_RENDERED_MAX     64
 #define NGX_MAINT_UNAVAILABLE_RETRY 30
 #define NGX_MAINT_REFRESH          "30"
+/* "Reference:" in any language, a window id, " (599)" */
+#define NGX_MAINT_REFERENCE_LEN    (32 + MAINT_MAX_ID_LEN + 8)
+
+
+/* the texts ngx_maint_render() makes, on its stack */
+typedef struct {
+    u_char  start[NGX_INT64_LEN];
+    u_char  end[NGX_INT64_LEN];
+    u_char  start_utc[NGX_MAINT_UTC_TEXT_LEN];
+    u_char  end_utc[NGX_MAINT_UTC_TEXT_LEN];
+    u_char  reference[NGX_MAINT_REFERENCE_LEN];
+} ngx_maint_render_bufs_t;
 
 
 struct ngx_maint_rendered_s {
@@ -419,14 +431,26 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf, const maint_translation_t *tr,
     ngx_uint_t kind, ngx_uint_t json)
 {
-    size_t                 len;
-    ngx_maint_state_t     *st;
-    ngx_maint_rendered_t  *e;
+    size_t                   len;
+    ngx_maint_state_t       *st;
+    ngx_maint_rendered_t    *e;
+    ngx_maint_main_conf_t   *mcf;
+    const maint_template_t  *page;
 
     st = ctx->state;
 
+    /* the built-in page has a page of its own for a refused write */
+    mcf = ngx_maint_get_main_conf(r);
+    page = lcf->page;
+
+    if (kind == NGX_MAINT_KIND_READ_ONLY && page == mcf->default_page
+        && mcf->refusal_page != NULL)
+    {
+        page = mcf->refusal_page;
+    }
+
     for (e = st->rendered; e; e = e->next) {
-        if (e->page == lcf->page && e->window == ctx->window && e->lang == tr
+        if (e->page == page && e->window == ctx->window && e->lang == tr
             && e->status_code == lcf->status_code && e->kind == kind
             && e->json == json)
         {
@@ -434,7 +458,7 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         }
     }
 
-    len = ngx_maint_render(lcf->page, ctx->window, tr, lcf->status_code,
+    len = ngx_maint_render(page, ctx->window, tr, lcf->status_code,
                            kind, json, NULL, NULL);
 
     /*
@@ -453,13 +477,13 @@ ngx_maint_rendered(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         return NULL;
     }
 
-    e->page = lcf->page;
+    e->page = page;
     e->window = ctx->window;
     e->lang = tr;
     e->status_code = lcf->status_code;
     e->kind = kind;
     e->json = json;
-    e->len = ngx_maint_render(lcf->page, ctx->window, tr, lcf->status_code,
+    e->len = ngx_maint_render(page, ctx->window, tr, lcf->status_code,
                               kind, json, NULL, e->data);
 
     if (st->nrendered < NGX_MAINT_RENDERED_MAX) {
@@ -633,6 +657,53 @@ ngx_maint_render_json(ngx_str_t *name, const char *headline,
 }
 
 
+/* The placeholders a window gives (w is not NULL) */
+
+static void
+ngx_maint_window_vars(maint_str_t *v, const maint_window_t *w,
+    maint_str_t *title, maint_str_t *message, maint_str_t *notify,
+    const maint_page_texts_t *pt, ngx_uint_t status_code,
+    ngx_maint_render_bufs_t *bufs)
+{
+    u_char  *p;
+
+    if (title->len) {
+        v[MAINT_PH_TITLE] = *title;
+    }
+
+    v[MAINT_PH_WINDOW_TITLE] = *title;
+    v[MAINT_PH_MESSAGE] = *message;
+    v[MAINT_PH_NOTIFY_MESSAGE] = *notify;
+    v[MAINT_PH_WINDOW_ID] = w->id;
+    v[MAINT_PH_STARTS_AT].data = w->starts_at;
+    v[MAINT_PH_STARTS_AT].len = MAINT_RFC3339_LEN;
+    v[MAINT_PH_ENDS_AT].data = w->ends_at;
+    v[MAINT_PH_ENDS_AT].len = MAINT_RFC3339_LEN;
+
+    p = ngx_sprintf(bufs->start, "%L", w->start);
+    v[MAINT_PH_STARTS_AT_EPOCH].data = (char *) bufs->start;
+    v[MAINT_PH_STARTS_AT_EPOCH].len = p - bufs->start;
+
+    p = ngx_sprintf(bufs->end, "%L", w->end);
+    v[MAINT_PH_ENDS_AT_EPOCH].data = (char *) bufs->end;
+    v[MAINT_PH_ENDS_AT_EPOCH].len = p - bufs->end;
+
+    v[MAINT_PH_STARTS_AT_UTC].data = (char *) bufs->start_utc;
+    v[MAINT_PH_STARTS_AT_UTC].len = ngx_maint_utc_text(bufs->start_utc,
+                                                       w->starts_at);
+    v[MAINT_PH_ENDS_AT_UTC].data = (char *) bufs->end_utc;
+    v[MAINT_PH_ENDS_AT_UTC].len = ngx_maint_utc_text(bufs->end_utc,
+                                                     w->ends_at);
+
+    /* "Reference: ID (503)"; without a window there is none to give */
+    p = ngx_snprintf(bufs->reference, sizeof(bufs->reference),
+                     "%s %*s (%ui)", pt->reference, w->id.len, w->id.data,
+                     status_code);
+    v[MAINT_PH_REFERENCE].data = (char *) bufs->reference;
+    v[MAINT_PH_REFERENCE].len = p - bufs->reference;
+}
+
+
 /*
  * Renders one answer body; with out == NULL returns its exact length.
  * w may be NULL (the "unavailable" answer has no window); tr, if given,
@@ -645,11 +716,9 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
     const maint_translation_t *tr, ngx_uint_t status_code, ngx_uint_t kind,
     ngx_uint_t json, const maint_template_vars_t *extra, u_char *out)
 {
-    u_char                     status[NGX_INT_T_LEN], start[NGX_INT64_LEN],
-                               end[NGX_INT64_LEN],
-                               start_utc[NGX_MAINT_UTC_TEXT_LEN],
-                               end_utc[NGX_MAINT_UTC_TEXT_LEN];
+    u_char                     status[NGX_INT_T_LEN];
     ngx_str_t                 *name;
+    ngx_maint_render_bufs_t    bufs;
     ngx_uint_t                 i;
     maint_str_t               *v, title, message, notify;
     const char                *headline, *detail;
@@ -696,6 +765,9 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
     ngx_maint_text(&v[MAINT_PH_REFRESH_NOTE], pt->refresh_note);
     ngx_maint_text(&v[MAINT_PH_COUNTDOWN], pt->countdown);
     ngx_maint_text(&v[MAINT_PH_COUNTDOWN_SOON], pt->countdown_soon);
+    ngx_maint_text(&v[MAINT_PH_REFRESHES], pt->refreshes);
+    ngx_maint_text(&v[MAINT_PH_BACK_HINT], pt->back_hint);
+    ngx_maint_text(&v[MAINT_PH_BACK_LABEL], pt->back_label);
 
     v[MAINT_PH_KIND].data = (char *) name->data;
     v[MAINT_PH_KIND].len = name->len;
@@ -715,35 +787,24 @@ ngx_maint_render(const maint_template_t *page, const maint_window_t *w,
     } else {
         ngx_maint_text(&v[MAINT_PH_LANG], "en");
     }
-    v[MAINT_PH_REFRESH].data = NGX_MAINT_REFRESH;
-    v[MAINT_PH_REFRESH].len = sizeof(NGX_MAINT_REFRESH) - 1;
+    /*
+     * A refused write never reloads: a reload would GET the form again and
+     * lose the user's edit (a meta refresh with no content does nothing).
+     */
+    if (kind != NGX_MAINT_KIND_READ_ONLY) {
+        v[MAINT_PH_REFRESH].data = NGX_MAINT_REFRESH;
+        v[MAINT_PH_REFRESH].len = sizeof(NGX_MAINT_REFRESH) - 1;
+
+    } else {
+        v[MAINT_PH_REFRESHES].len = 0;
+    }
 
     v[MAINT_PH_STATUS].data = (char *) status;
     v[MAINT_PH_STATUS].len = ngx_sprintf(status, "%ui", status_code) - status;
 
     if (w) {
-        if (title.len) {
-            v[MAINT_PH_TITLE] = title;
-        }
-
-        v[MAINT_PH_MESSAGE] = message;
-        v[MAINT_PH_NOTIFY_MESSAGE] = notify;
-        v[MAINT_PH_WINDOW_ID] = w->id;
-        v[MAINT_PH_STARTS_AT].data = w->starts_at;
-        v[MAINT_PH_STARTS_AT].len = MAINT_RFC3339_LEN;
-        v[MAINT_PH_ENDS_AT].data = w->ends_at;
-        v[MAINT_PH_ENDS_AT].len = MAINT_RFC3339_LEN;
-        v[MAINT_PH_STARTS_AT_EPOCH].data = (char *) start;
-        v[MAINT_PH_STARTS_AT_EPOCH].len = ngx_sprintf(start, "%L", w->start)
-                                          - start;
-        v[MAINT_PH_ENDS_AT_EPOCH].data = (char *) end;
-        v[MAINT_PH_ENDS_AT_EPOCH].len = ngx_sprintf(end, "%L", w->end) - end;
-
-        v[MAINT_PH_STARTS_AT_UTC].data = (char *) start_utc;
-        v[MAINT_PH_STARTS_AT_UTC].len = ngx_maint_utc_text(start_utc,
-                                                           w->starts_at);
-        v[MAINT_PH_ENDS_AT_UTC].data = (char *) end_utc;
-        v[MAINT_PH_ENDS_AT_UTC].len = ngx_maint_utc_text(end_utc, w->ends_at);
+        ngx_maint_window_vars(v, w, &title, &message, &notify, pt,
+                              status_code, &bufs);
     }
 
     for (i = 0; extra && i < MAINT_PH_COUNT; i++) {

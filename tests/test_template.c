@@ -172,6 +172,27 @@ test_builtin_page(void **state)
 
     free(out);
 
+    /*
+     * The read-only refusal page never reloads (it would GET the form
+     * again and lose the edit): no meta refresh, no script reload; it
+     * goes back in history, never to a URL from the request.
+     */
+    vars.v[MAINT_PH_WINDOW_TITLE].data = "A & <B>";
+    vars.v[MAINT_PH_WINDOW_TITLE].len = 7;
+    out = render(maint_refusal_page, &vars);
+
+    assert_null(strstr(out, "http-equiv"));
+    assert_null(strstr(out, "location.reload"));
+    assert_null(strstr(out, "location.replace"));
+    assert_null(strstr(out, "location.assign"));
+    assert_null(strstr(out, "location.href"));
+    assert_null(strstr(out, "href"));
+    assert_non_null(strstr(out, "history.back()"));
+    assert_non_null(strstr(out, "&lt;b&gt;hi&lt;/b&gt;"));
+    assert_non_null(strstr(out, ">A &amp; &lt;B&gt;</p>"));
+    assert_non_null(strstr(out, "main{max-width:36rem"));
+    free(out);
+
     /* the sign-in page has the same look: the same stylesheet */
     assert_non_null(strstr(maint_signin_page, "prefers-color-scheme:dark"));
     assert_non_null(strstr(maint_signin_page, "main{max-width:36rem"));
@@ -218,6 +239,11 @@ test_page_texts(void **state)
         assert_non_null(t->notice_starts);
         assert_non_null(t->notice_default);
         assert_non_null(t->dismiss);
+        assert_non_null(t->refreshes);
+        assert_non_null(t->reference);
+        assert_non_null(t->back_hint);
+        assert_non_null(t->back_label);
+        assert_true(strlen(t->reference) < 32);     /* the module's buffer */
     }
 
     assert_non_null(en->headline[4]);
