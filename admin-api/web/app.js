@@ -562,14 +562,31 @@
 
   /* gateways */
 
+  /*
+   * What a heartbeat's version means.  A worker reads the state for every
+   * request it decides (within the lease), so an older version in its last
+   * heartbeat is no alarm: the heartbeat predates the change, or the worker
+   * has had no request since.  Before its first read it reports none.
+   */
+  function gwVersion(g, current) {
+    if (g.state_version < 0 || g.state_version === undefined) {
+      return { text: 'none yet', title: 'Starting: it has not read the state yet; it does on its first request.' };
+    }
+    if (g.state_version === current) {
+      return { text: g.state_version + ' (current)', title: 'It holds the state in force.' };
+    }
+    return { text: String(g.state_version), title: 'Its last heartbeat showed an earlier version: the heartbeat was sent '
+             + 'before the change, or no request has reached it since. Every request it decides reads the '
+             + 'state in force first (within the lease).' };
+  }
+
   loaders.gateways = function () {
     api('GET', '/v1/gateways').then(function (r) {
       $('gw-version').textContent = 'State version in Redis: ' + r.body.state_version;
       fill($('gw-table').tBodies[0], r.body.items.map(function (g) {
-        var behind = g.state_version !== r.body.state_version;
         return el('tr', {}, [el('td', { text: g.host }), el('td', { text: String(g.pid) }),
           el('td', { text: (g.apps || []).join(', ') }),
-          el('td', { text: g.state_version + (behind ? ' (behind)' : '') }),
+          el('td', gwVersion(g, r.body.state_version)),
           el('td', { text: g.module || '' }), el('td', { text: when(g.seen_at) })]);
       }), 'gw-empty');
     }, failed);

@@ -477,6 +477,10 @@ try {
       await page.reload();
       return (await page.locator('#gw-table tbody tr', { hasText: APP }).count()) > 0;
     }, 'a gateway row');
+    // the version a heartbeat showed, never an alarm: current, a number, or none yet
+    const cells = await page.locator('#gw-table tbody tr td:nth-child(4)').allTextContents();
+    assert(cells.length > 0 && cells.every((t) => /^(\d+ \(current\)|\d+|none yet)$/.test(t.trim())),
+           cells.join('|'));
   });
 
   await check('keyboard: the tabs and sign-out are reachable with Tab', async () => {
