@@ -136,6 +136,10 @@ try {
     const etag = js.headers()['etag'];
     const again = await page.request.get(ADMIN + '/ui/app.js', { headers: { 'If-None-Match': etag } });
     assert(again.status() === 304, `revalidation: ${again.status()}`);
+    // the page's icon, named by the page itself
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const svg = await page.request.get(ADMIN + icon);
+    assert(svg.status() === 200 && /image\/svg\+xml/.test(svg.headers()['content-type']), 'favicon: ' + icon);
     const none = await page.request.get(ADMIN + '/ui/nope.js');
     assert(none.status() === 404 && /problem\+json/.test(none.headers()['content-type']), 'unknown asset: 404');
     const v1 = await page.request.get(ADMIN + '/v1/windows');
