@@ -74,13 +74,36 @@
   function etagOf(w) { return '"' + w.revision + '"'; }
 
   /* the API's problem, on a form: field errors next to their fields */
+  /*
+   * The window form's own words where its controls are not the API's JSON
+   * (a comma-separated box, one line per entry, a date picker): the API's
+   * reason stays in the box's title.
+   */
+  var formWords = {
+    'apps': function (r) {
+      return /required/.test(r) ? 'Enter at least one app.'
+        : 'Enter app names separated by commas (letters, digits, dot, dash, underscore; up to 64 '
+          + 'characters each), or * alone for every app.';
+    },
+    'allow.paths': function () { return 'Write one path per line, each starting with /.'; },
+    'allow.networks': function () { return 'Write one address or network per line, like 10.0.0.0/8 or 2001:db8::/32.'; },
+    'starts_at': function (r) { return /RFC 3339/.test(r) ? 'Enter a complete date and time.' : null; },
+    'ends_at': function (r) { return /RFC 3339/.test(r) ? 'Enter a complete date and time.' : null; },
+    'notify_before_minutes': function (r) {
+      return /integer/.test(r) ? 'Enter whole minutes from 0 to 10080 (a week), or leave it empty for the '
+        + 'settings\' default.' : null;
+    }
+  };
+
   function showProblem(err, prefix, generalId) {
     var p = err.problem || {}, first = null;
     clearErrors(prefix, generalId);
     (p.errors || []).forEach(function (e) {
-      var box = $('err-' + prefix + e.field), input = null;
+      var box = $('err-' + prefix + e.field), input = null, words = null;
       if (!box) { return; }
-      box.textContent = e.reason;
+      if (prefix === '' && formWords[e.field]) { words = formWords[e.field](e.reason); }
+      box.textContent = words || e.reason;
+      box.title = words ? e.reason : '';
       input = document.querySelector('[aria-describedby~="err-' + prefix + e.field + '"]');
       if (input) { input.setAttribute('aria-invalid', 'true'); first = first || input; }
     });

@@ -180,6 +180,12 @@ try {
     await wd(page).getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('#err-ends_at').filter({ hasText: /after/ }).waitFor();
     assert(await wd(page).getByLabel(/^Ends/).getAttribute('aria-invalid') === 'true', 'aria-invalid');
+    // the form's own words for a control that is not the API's JSON
+    await wd(page).getByLabel('Apps').fill('shop crm');
+    await wd(page).getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('#err-apps').filter({ hasText: /separated by commas/ }).waitFor();
+    assert(!/array/.test(await page.locator('#err-apps').textContent()), 'no JSON words');
+    await wd(page).getByLabel('Apps').fill(APP);
   });
 
   await check('dry run shows the prechecks before saving, and writes nothing', async () => {
