@@ -200,6 +200,11 @@ try {
     assert(list.json.items.length === 0, 'nothing written');
   });
 
+  await check('the window dialog keeps Save in view on a 900 px screen', async () => {
+    const box = await wd(page).getByRole('button', { name: 'Save', exact: true }).boundingBox();
+    assert(box && box.y >= 0 && box.y + box.height <= 900, 'Save at ' + JSON.stringify(box));
+  });
+
   await page.screenshot({ path: `${SHOTS}/admin-window-form.png` });
 
   await check('create: saved, listed as scheduled', async () => {
