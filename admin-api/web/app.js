@@ -635,6 +635,8 @@
       });
     });
     $('signout').addEventListener('click', function () { signOut('Signed out.'); });
+    /* a toast goes at a click, not only after its six seconds */
+    $('toast').addEventListener('click', function () { $('toast').textContent = ''; });
     window.addEventListener('hashchange', route);
 
     var timer = null;
