@@ -190,9 +190,20 @@
     if (state.token) { loaders[v](); }
   }
 
+  /* each cell names its column, for the phone layout that stacks rows */
+  function labelCells(tbody) {
+    var heads = tbody.parentNode.tHead ? tbody.parentNode.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(tbody.rows, function (tr) {
+      Array.prototype.forEach.call(tr.cells, function (td, i) {
+        if (heads[i]) { td.setAttribute('data-label', heads[i].textContent); }
+      });
+    });
+  }
+
   function fill(tbody, rows, emptyId) {
     tbody.textContent = '';
     rows.forEach(function (r) { tbody.appendChild(r); });
+    labelCells(tbody);
     $(emptyId).hidden = rows.length > 0;
     applyRole();
   }

@@ -565,6 +565,13 @@ try {
         const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         await p.screenshot({ path: `${SHOTS}/admin-windows-375-${scheme}.png`, fullPage: true });
         assert(over <= 0, `overflows by ${over}px`);
+        // the table too: rows stacked, every cell within the screen, named
+        const cells = await p.locator('#windows-table tbody td').evaluateAll((tds) =>
+          tds.map((td) => ({ right: Math.max(td.getBoundingClientRect().right,
+                                             ...[...td.children].map((k) => k.getBoundingClientRect().right)),
+                             label: td.getAttribute('data-label') })));
+        assert(cells.length > 0 && cells.every((c) => c.right <= 375 && c.label !== null),
+               JSON.stringify(cells.filter((c) => c.right > 375 || c.label === null)));
       } finally {
         openPages.splice(openPages.indexOf(p), 1);
         await ctx.close();
