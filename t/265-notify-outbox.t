@@ -153,6 +153,8 @@ errors_name($r, 'notify', 'not a list');
 $r = $admin->api('PUT', '/v1/settings', json => { notify_default_targets => ['mail'],
                                                   notify_time_zone => 'Mars/Olympus' });
 errors_name($r, 'notify_time_zone', 'a zone the database lacks');
+$r = $admin->api('PUT', '/v1/settings', json => { notify_default_targets => ['nobody'] });
+errors_name($r, 'notify_default_targets', 'a default that is not a target');
 $r = $admin->api('PUT', '/v1/settings', json => { notify_time_zone => '../../etc/passwd' });
 errors_name($r, 'notify_time_zone', 'a path for a zone');
 $r = $admin->api('PUT', '/v1/settings', json => { notify_default_targets => ['mail'],

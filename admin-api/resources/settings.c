@@ -102,6 +102,37 @@ adm_zone_missing(adm_req_t *r, json_t *settings, json_t *errors)
 }
 
 
+/*
+ * The default targets given must be targets (a window naming them would
+ * be refused); a default whose target was removed since is passed over,
+ * as a window's is, and does not block other settings.
+ */
+
+static int
+adm_targets_missing(adm_req_t *r, adm_view_t *v, json_t *errors)
+{
+    size_t   i;
+    char     reason[160];
+    json_t  *name;
+
+    json_array_foreach(json_object_get(r->json, "notify_default_targets"),
+                       i, name)
+    {
+        if (json_object_get(v->targets, json_string_value(name)) == NULL) {
+            snprintf(reason, sizeof(reason), "names \"%s\", which is not a "
+                     "notification target (GET /v1/notify/targets)",
+                     json_string_value(name));
+            adm_refuse(errors, "notify_default_targets", reason);
+            adm_problem(r, 422, ADM_P_VALIDATION, "Invalid settings", NULL,
+                        errors, NULL);
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static int
 adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
@@ -130,7 +161,9 @@ adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
                            NULL, errors, NULL);
     }
 
-    if (adm_zone_missing(r, next, errors)) {
+    if (adm_zone_missing(r, next, errors)
+        || adm_targets_missing(r, v, errors))
+    {
         json_decref(next);
         return -1;
     }

@@ -74,13 +74,36 @@
   function etagOf(w) { return '"' + w.revision + '"'; }
 
   /* the API's problem, on a form: field errors next to their fields */
+  /*
+   * The window form's own words where its controls are not the API's JSON
+   * (a comma-separated box, one line per entry, a date picker): the API's
+   * reason stays in the box's title.
+   */
+  var formWords = {
+    'apps': function (r) {
+      return /required/.test(r) ? 'Enter at least one app.'
+        : 'Enter app names separated by commas (letters, digits, dot, dash, underscore; up to 64 '
+          + 'characters each), or * alone for every app.';
+    },
+    'allow.paths': function () { return 'Write one path per line, each starting with /.'; },
+    'allow.networks': function () { return 'Write one address or network per line, like 10.0.0.0/8 or 2001:db8::/32.'; },
+    'starts_at': function (r) { return /RFC 3339/.test(r) ? 'Enter a complete date and time.' : null; },
+    'ends_at': function (r) { return /RFC 3339/.test(r) ? 'Enter a complete date and time.' : null; },
+    'notify_before_minutes': function (r) {
+      return /integer/.test(r) ? 'Enter whole minutes from 0 to 10080 (a week), or leave it empty for the '
+        + 'settings\' default.' : null;
+    }
+  };
+
   function showProblem(err, prefix, generalId) {
     var p = err.problem || {}, first = null;
     clearErrors(prefix, generalId);
     (p.errors || []).forEach(function (e) {
-      var box = $('err-' + prefix + e.field), input = null;
+      var box = $('err-' + prefix + e.field), input = null, words = null;
       if (!box) { return; }
-      box.textContent = e.reason;
+      if (prefix === '' && formWords[e.field]) { words = formWords[e.field](e.reason); }
+      box.textContent = words || e.reason;
+      box.title = words ? e.reason : '';
       input = document.querySelector('[aria-describedby~="err-' + prefix + e.field + '"]');
       if (input) { input.setAttribute('aria-invalid', 'true'); first = first || input; }
     });
@@ -167,9 +190,20 @@
     if (state.token) { loaders[v](); }
   }
 
+  /* each cell names its column, for the phone layout that stacks rows */
+  function labelCells(tbody) {
+    var heads = tbody.parentNode.tHead ? tbody.parentNode.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(tbody.rows, function (tr) {
+      Array.prototype.forEach.call(tr.cells, function (td, i) {
+        if (heads[i]) { td.setAttribute('data-label', heads[i].textContent); }
+      });
+    });
+  }
+
   function fill(tbody, rows, emptyId) {
     tbody.textContent = '';
     rows.forEach(function (r) { tbody.appendChild(r); });
+    labelCells(tbody);
     $(emptyId).hidden = rows.length > 0;
     applyRole();
   }
@@ -562,14 +596,31 @@
 
   /* gateways */
 
+  /*
+   * What a heartbeat's version means.  A worker reads the state for every
+   * request it decides (within the lease), so an older version in its last
+   * heartbeat is no alarm: the heartbeat predates the change, or the worker
+   * has had no request since.  Before its first read it reports none.
+   */
+  function gwVersion(g, current) {
+    if (g.state_version < 0 || g.state_version === undefined) {
+      return { text: 'none yet', title: 'Starting: it has not read the state yet; it does on its first request.' };
+    }
+    if (g.state_version === current) {
+      return { text: g.state_version + ' (current)', title: 'It holds the state in force.' };
+    }
+    return { text: String(g.state_version), title: 'Its last heartbeat showed an earlier version: the heartbeat was sent '
+             + 'before the change, or no request has reached it since. Every request it decides reads the '
+             + 'state in force first (within the lease).' };
+  }
+
   loaders.gateways = function () {
     api('GET', '/v1/gateways').then(function (r) {
       $('gw-version').textContent = 'State version in Redis: ' + r.body.state_version;
       fill($('gw-table').tBodies[0], r.body.items.map(function (g) {
-        var behind = g.state_version !== r.body.state_version;
         return el('tr', {}, [el('td', { text: g.host }), el('td', { text: String(g.pid) }),
           el('td', { text: (g.apps || []).join(', ') }),
-          el('td', { text: g.state_version + (behind ? ' (behind)' : '') }),
+          el('td', gwVersion(g, r.body.state_version)),
           el('td', { text: g.module || '' }), el('td', { text: when(g.seen_at) })]);
       }), 'gw-empty');
     }, failed);
@@ -595,6 +646,8 @@
       });
     });
     $('signout').addEventListener('click', function () { signOut('Signed out.'); });
+    /* a toast goes at a click, not only after its six seconds */
+    $('toast').addEventListener('click', function () { $('toast').textContent = ''; });
     window.addEventListener('hashchange', route);
 
     var timer = null;

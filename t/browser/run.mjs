@@ -136,6 +136,10 @@ try {
     const etag = js.headers()['etag'];
     const again = await page.request.get(ADMIN + '/ui/app.js', { headers: { 'If-None-Match': etag } });
     assert(again.status() === 304, `revalidation: ${again.status()}`);
+    // the page's icon, named by the page itself
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const svg = await page.request.get(ADMIN + icon);
+    assert(svg.status() === 200 && /image\/svg\+xml/.test(svg.headers()['content-type']), 'favicon: ' + icon);
     const none = await page.request.get(ADMIN + '/ui/nope.js');
     assert(none.status() === 404 && /problem\+json/.test(none.headers()['content-type']), 'unknown asset: 404');
     const v1 = await page.request.get(ADMIN + '/v1/windows');
@@ -176,6 +180,12 @@ try {
     await wd(page).getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('#err-ends_at').filter({ hasText: /after/ }).waitFor();
     assert(await wd(page).getByLabel(/^Ends/).getAttribute('aria-invalid') === 'true', 'aria-invalid');
+    // the form's own words for a control that is not the API's JSON
+    await wd(page).getByLabel('Apps').fill('shop crm');
+    await wd(page).getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('#err-apps').filter({ hasText: /separated by commas/ }).waitFor();
+    assert(!/array/.test(await page.locator('#err-apps').textContent()), 'no JSON words');
+    await wd(page).getByLabel('Apps').fill(APP);
   });
 
   await check('dry run shows the prechecks before saving, and writes nothing', async () => {
@@ -188,6 +198,11 @@ try {
     assert(/would succeed/.test(v), v);
     const list = await api('GET', '/v1/windows');
     assert(list.json.items.length === 0, 'nothing written');
+  });
+
+  await check('the window dialog keeps Save in view on a 900 px screen', async () => {
+    const box = await wd(page).getByRole('button', { name: 'Save', exact: true }).boundingBox();
+    assert(box && box.y >= 0 && box.y + box.height <= 900, 'Save at ' + JSON.stringify(box));
   });
 
   await page.screenshot({ path: `${SHOTS}/admin-window-form.png` });
@@ -477,6 +492,10 @@ try {
       await page.reload();
       return (await page.locator('#gw-table tbody tr', { hasText: APP }).count()) > 0;
     }, 'a gateway row');
+    // the version a heartbeat showed, never an alarm: current, a number, or none yet
+    const cells = await page.locator('#gw-table tbody tr td:nth-child(4)').allTextContents();
+    assert(cells.length > 0 && cells.every((t) => /^(\d+ \(current\)|\d+|none yet)$/.test(t.trim())),
+           cells.join('|'));
   });
 
   await check('keyboard: the tabs and sign-out are reachable with Tab', async () => {
@@ -546,6 +565,13 @@ try {
         const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         await p.screenshot({ path: `${SHOTS}/admin-windows-375-${scheme}.png`, fullPage: true });
         assert(over <= 0, `overflows by ${over}px`);
+        // the table too: rows stacked, every cell within the screen, named
+        const cells = await p.locator('#windows-table tbody td').evaluateAll((tds) =>
+          tds.map((td) => ({ right: Math.max(td.getBoundingClientRect().right,
+                                             ...[...td.children].map((k) => k.getBoundingClientRect().right)),
+                             label: td.getAttribute('data-label') })));
+        assert(cells.length > 0 && cells.every((c) => c.right <= 375 && c.label !== null),
+               JSON.stringify(cells.filter((c) => c.right > 375 || c.label === null)));
       } finally {
         openPages.splice(openPages.indexOf(p), 1);
         await ctx.close();
