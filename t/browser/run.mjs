@@ -657,6 +657,43 @@ try {
     await api('POST', `/v1/windows/${w.json.id}/complete`, {}, TOKEN, w.etag);
   }
 
+  // a read-only window: a write is refused with a page that says so plainly
+  // and never reloads itself into the form (the typed edit would be lost)
+  const ro = await api('POST', '/v1/windows', { title: 'Read-only window', apps: [APP], mode: 'read_only',
+    starts_at: 'now', ends_at: new Date(Date.now() + 300e3).toISOString().replace(/\.\d+Z/, 'Z') });
+  for (const scheme of ['light', 'dark']) {
+    for (const [label, vp] of [['375', { width: 375, height: 812 }], ['desktop', { width: 1280, height: 800 }]]) {
+      await check(`read-only refusal page, ${scheme}, ${label}: not saved, no reload, a way back`, async () => {
+        assert(ro.status === 201, 'read-only window: ' + ro.status);
+        const { page: p } = await newPage({ viewport: vp, colorScheme: scheme });
+        await until(async () => (await gatewayStatus(p, '/customers')) === 200, 'GET passes');
+        const [resp] = await Promise.all([
+          p.waitForNavigation(),
+          p.evaluate(() => {
+            const f = document.createElement('form');
+            f.method = 'POST'; f.action = '/customers';
+            const i = document.createElement('input');
+            i.name = 'name'; i.value = 'typed by the user';
+            f.appendChild(i); document.body.appendChild(f); f.submit();
+          }),
+        ]);
+        const html = await p.content();
+        const body = ((await p.locator('body').textContent()) || '').replace(/\s+/g, ' ');
+        const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        await p.screenshot({ path: `${SHOTS}/readonly-refusal-${label}-${scheme}.png`, fullPage: true });
+        assert(resp && resp.status() >= 400, 'refused: ' + (resp && resp.status()));
+        assert(!(resp.headers()['refresh']) && !/http-equiv=["']?refresh/i.test(html), 'no refresh');
+        assert(/not saved/i.test(body), 'says the change was not saved: ' + body.slice(0, 200));
+        assert(/Read-only window/.test(body), 'names the window');
+        assert(over <= 0, `overflows by ${over}px`);
+      });
+    }
+  }
+  if (ro.status === 201) {
+    const got = await api('GET', `/v1/windows/${ro.json.id}`);
+    await api('POST', `/v1/windows/${ro.json.id}/complete`, {}, TOKEN, got.etag);
+  }
+
   if (BANNER) {
     await check('banner: an upcoming window shows on an HTML page of the app', async () => {
       const r = await api('POST', '/v1/windows', { title: 'Banner window', apps: [APP],
