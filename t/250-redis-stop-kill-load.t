@@ -196,10 +196,13 @@ for my $p (qw(healthy stopped continued killed restarted)) {
          . ($off{$p} ? sprintf(', maint off p50 %.1f ms p95 %.1f ms max %.1f ms',
                                map { pct($_, @{ $off{$p} }) } 50, 95, 100) : ''));
 }
+# "maint off" never waits for Redis: a wait would take the 100 ms timeout.
+# Half of it leaves room for a loaded machine (the speed itself is the
+# benchmarks' to measure, not a test's).
 for my $p (qw(stopped killed)) {
     my @s = @{ $off{$p} };
-    ok(pct(95, @s) < 10, sprintf("$p: maint off answers in under 10 ms (p95 %.1f ms, max %.1f ms)",
-                                 pct(95, @s), $s[-1]));
+    ok(pct(95, @s) < 50, sprintf("$p: maint off does not wait for Redis's 100 ms timeout "
+                                 . "(p95 %.1f ms, max %.1f ms)", pct(95, @s), $s[-1]));
 }
 ok(grep({ $_->{path} =~ m{^/stale/} && $_->{source} eq 'stale' } @{ $phase{killed} }),
    'killed: stale=10m decided on the last known state');
