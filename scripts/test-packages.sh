@@ -166,10 +166,10 @@ t_admind_start() {
         --regid="$user" --init-groups --no-new-privs --inh-caps=-all \
         --bounding-set=-all $exec
     local end=$(($(date +%s) + 10))
-    until ctl status > /dev/null 2>&1; do
+    until ctl status --app default > /dev/null 2>&1; do
         if [ "$(date +%s)" -ge "$end" ]; then
             cat "$root/tmp/maint-admind.log"
-            ctl status
+            ctl status --app default
             return 1
         fi
         sleep 0.05
@@ -338,7 +338,7 @@ t_systemd_reload() {
     after=$(sd systemctl show -p MainPID --value maint-admind)
     echo "MainPID $before -> $after"
     [ "$before" = "$after" ] || return 1
-    sd_ctl status > /dev/null
+    sd_ctl status --app default > /dev/null
 }
 
 stop_systemd() {
