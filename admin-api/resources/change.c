@@ -4,7 +4,7 @@
  * answers the request itself when the change is refused); this file runs
  * it in the write engine (resources/write.c) and answers: the change, its
  * dry run, or why it failed.  Also: audit entries of requests, rejected
- * attempts, If-Match.
+ * attempts, If-Match, and the listing of a hash of records by name.
  *
  * Besides windows and settings a change may replace the access part
  * (superadmins, bypass keys, session cutoffs) and end sessions; windows
@@ -296,4 +296,51 @@ adm_redis_down(adm_req_t *r)
                        : "the state store is unavailable; nothing was "
                          "written",
                        NULL, NULL);
+}
+
+
+static int
+adm_by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char **) a, *(const char **) b);
+}
+
+
+/*
+ * GET of a resource kept as records by name (superadmins, notification
+ * targets): {"items": [view(record)...]} sorted by name.
+ */
+
+int
+adm_reply_by_name(adm_req_t *r, json_t *records, json_t *(*view)(json_t *))
+{
+    size_t        i, n;
+    json_t       *items, *rec;
+    const char   *key, **keys;
+
+    n = json_object_size(records);
+    keys = calloc(n + 1, sizeof(const char *));
+
+    if (keys == NULL) {
+        return adm_problem(r, 500, "internal", "Internal error",
+                           "out of memory", NULL, NULL);
+    }
+
+    i = 0;
+
+    json_object_foreach(records, key, rec) {
+        keys[i++] = key;
+    }
+
+    qsort(keys, n, sizeof(const char *), adm_by_key);
+
+    items = json_array();
+
+    for (i = 0; i < n; i++) {
+        json_array_append_new(items, view(json_object_get(records, keys[i])));
+    }
+
+    free(keys);
+
+    return adm_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -8,7 +8,6 @@
  */
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -57,53 +56,20 @@ adm_new_secret(char out[ADM_SECRET_LEN + 1])
 }
 
 
-static int
-adm_by_target_name(const void *a, const void *b)
-{
-    return strcmp(json_string_value(json_object_get(*(json_t **) a, "name")),
-                  json_string_value(json_object_get(*(json_t **) b, "name")));
-}
-
-
 int
 adm_notify_targets_list(adm_req_t *r)
 {
-    size_t        i, n;
-    json_t       *items, *rec, **sorted;
-    const char   *name;
-    adm_view_t    v;
+    int          rc;
+    adm_view_t   v;
 
     if (adm_store_view(&v) != 0) {
         return adm_redis_down(r);
     }
 
-    n = json_object_size(v.targets);
-    sorted = calloc(n + 1, sizeof(json_t *));
-
-    if (sorted == NULL) {
-        adm_view_free(&v);
-        return adm_problem(r, 500, "internal", "Internal error",
-                           "out of memory", NULL, NULL);
-    }
-
-    i = 0;
-
-    json_object_foreach(v.targets, name, rec) {
-        sorted[i++] = rec;
-    }
-
-    qsort(sorted, n, sizeof(json_t *), adm_by_target_name);
-
-    items = json_array();
-
-    for (i = 0; i < n; i++) {
-        json_array_append_new(items, adm_notify_target_view(sorted[i]));
-    }
-
-    free(sorted);
+    rc = adm_reply_by_name(r, v.targets, adm_notify_target_view);
     adm_view_free(&v);
 
-    return adm_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    return rc;
 }
 
 

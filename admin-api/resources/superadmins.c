@@ -116,55 +116,21 @@ adm_key_view(json_t *rec, const char *signing)
 
 /* --- superadmins ---------------------------------------------------------- */
 
-static int
-adm_by_name(const void *a, const void *b)
-{
-    return strcmp(json_string_value(json_object_get(*(json_t **) a,
-                                                    "name")),
-                  json_string_value(json_object_get(*(json_t **) b,
-                                                    "name")));
-}
-
-
 int
 adm_superadmins_list(adm_req_t *r)
 {
-    size_t        i, n;
-    json_t       *items, *rec, **sorted;
-    const char   *name;
-    adm_view_t    v;
+    int          rc;
+    adm_view_t   v;
 
     if (adm_store_view(&v) != 0) {
         return adm_redis_down(r);
     }
 
-    n = json_object_size(json_object_get(v.access, "superadmins"));
-    sorted = calloc(n + 1, sizeof(json_t *));
-
-    if (sorted == NULL) {
-        adm_view_free(&v);
-        return adm_problem(r, 500, "internal", "Internal error",
-                           "out of memory", NULL, NULL);
-    }
-
-    i = 0;
-
-    json_object_foreach(json_object_get(v.access, "superadmins"), name, rec) {
-        sorted[i++] = rec;
-    }
-
-    qsort(sorted, n, sizeof(json_t *), adm_by_name);
-
-    items = json_array();
-
-    for (i = 0; i < n; i++) {
-        json_array_append_new(items, adm_superadmin_view(sorted[i]));
-    }
-
-    free(sorted);
+    rc = adm_reply_by_name(r, json_object_get(v.access, "superadmins"),
+                           adm_superadmin_view);
     adm_view_free(&v);
 
-    return adm_reply_json(r, 200, json_pack("{s:o}", "items", items));
+    return rc;
 }
 
 
