@@ -23,7 +23,7 @@
 #include "maint_default_page.h"
 
 
-/* the look both pages share: the one stylesheet of the end-user pages */
+/* the look the pages share: the one stylesheet of the end-user pages */
 #define MAINT_PAGE_STYLE \
 ":root{--bg:#f6f7f9;--fg:#1b1f24;--muted:#4a5360;--card:#fff;" \
 "--line:#d8dde3;--accent:#0b57d0}\n" \
@@ -51,6 +51,21 @@
 ".wtitle{font-weight:600;margin:-.25rem 0 1rem}.wtitle:empty{display:none}\n"\
 ".site{margin:0 0 .25rem}\n"
 
+/* the start of every page's head, to the title and the shared style */
+#define MAINT_PAGE_OPEN(lang) \
+"<!DOCTYPE html>\n" \
+"<html lang=\"" lang "\">\n" \
+"<head>\n" \
+"<meta charset=\"utf-8\">\n" \
+"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+
+#define MAINT_PAGE_HEAD \
+"<meta name=\"robots\" content=\"noindex\">\n" \
+"<meta name=\"color-scheme\" content=\"light dark\">\n" \
+"<title>{{headline}}</title>\n" \
+"<style>\n" \
+MAINT_PAGE_STYLE
+
 
 /* the host the reader came to, as text (never markup) */
 #define MAINT_PAGE_SITE_SCRIPT \
@@ -68,17 +83,9 @@
 
 
 const char  maint_default_page[] =
-"<!DOCTYPE html>\n"
-"<html lang=\"{{page_lang}}\">\n"
-"<head>\n"
-"<meta charset=\"utf-8\">\n"
-"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+MAINT_PAGE_OPEN("{{page_lang}}")
 "<meta http-equiv=\"refresh\" content=\"{{refresh}}\">\n"
-"<meta name=\"robots\" content=\"noindex\">\n"
-"<meta name=\"color-scheme\" content=\"light dark\">\n"
-"<title>{{headline}}</title>\n"
-"<style>\n"
-MAINT_PAGE_STYLE
+MAINT_PAGE_HEAD
 "</style>\n"
 "</head>\n"
 "<body>\n"
@@ -133,16 +140,8 @@ const size_t  maint_default_page_len = sizeof(maint_default_page) - 1;
  */
 
 const char  maint_refusal_page[] =
-"<!DOCTYPE html>\n"
-"<html lang=\"{{page_lang}}\">\n"
-"<head>\n"
-"<meta charset=\"utf-8\">\n"
-"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-"<meta name=\"robots\" content=\"noindex\">\n"
-"<meta name=\"color-scheme\" content=\"light dark\">\n"
-"<title>{{headline}}</title>\n"
-"<style>\n"
-MAINT_PAGE_STYLE
+MAINT_PAGE_OPEN("{{page_lang}}")
+MAINT_PAGE_HEAD
 "button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:6px;"
 "background:var(--accent);color:var(--card);cursor:pointer;"
 "margin:0 0 1rem}\n"
@@ -190,16 +189,8 @@ const size_t  maint_refusal_page_len = sizeof(maint_refusal_page) - 1;
  */
 
 const char  maint_signin_page[] =
-"<!DOCTYPE html>\n"
-"<html lang=\"en\">\n"
-"<head>\n"
-"<meta charset=\"utf-8\">\n"
-"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-"<meta name=\"robots\" content=\"noindex\">\n"
-"<meta name=\"color-scheme\" content=\"light dark\">\n"
-"<title>{{headline}}</title>\n"
-"<style>\n"
-MAINT_PAGE_STYLE
+MAINT_PAGE_OPEN("en")
+MAINT_PAGE_HEAD
 "label{display:block;margin:0 0 .25rem;font-weight:600}\n"
 "input{width:100%;font:inherit;padding:.5rem;margin:0 0 1rem;"
 "border:1px solid var(--line);border-radius:6px;background:var(--bg);"
