@@ -22,18 +22,8 @@ my $H = 3600;
 sub now_s { int(redis_now_ms($redis) / 1000) }
 
 # maintctl with a role's token (undef: none); {code, out, err, json}
-sub ctl {
-    my ($role, @args) = @_;
-    my ($code, $out, $err) = maintctl($admin, $role, @args);
-    my $json = eval { JSON::PP->new->utf8->decode($out) };
-    return { code => $code, out => $out, err => $err, json => $json,
-             cmd => join(' ', 'maintctl', @args) };
-}
-
-sub ok_run {
-    my ($r, $name) = @_;
-    is($r->{code}, 0, "$name: exit 0") or diag("$r->{cmd}\nstdout: $r->{out}\nstderr: $r->{err}");
-}
+sub ctl { maintctl_run($admin, @_) }
+sub ok_run { maintctl_ok(@_) }
 
 sub exits {
     my ($r, $code, $name) = @_;

@@ -25,6 +25,7 @@ use Time::Local ();
 
 our @EXPORT = qw(
     free_port start_redis start_nginx start_slow_proxy start_admin maintctl
+    maintctl_run maintctl_ok
     start_sentinels
     nginx_t http http_many wait_until every_worker_fresh every_worker_holds
     window set_state clear_state redis_now_ms check_error_log metric
@@ -866,6 +867,23 @@ sub maintctl {
     my $read = sub { open(my $f, '<', $_[0]) or return ''; local $/; my $v = <$f>; $v // '' };
     return ($code, $read->("$dir/maintctl.$n.out"), $read->("$dir/maintctl.$n.err"));
 }
+# maintctl() as one record: {code, out, err, json (stdout decoded, or
+# undef), cmd}; and the check that such a run exited 0, with its output
+# when it did not
+sub maintctl_run {
+    my ($admin, $role, @args) = @_;
+    my ($code, $out, $err) = maintctl($admin, $role, @args);
+    my $json = eval { JSON::PP->new->utf8->decode($out) };
+    return { code => $code, out => $out, err => $err, json => $json,
+             cmd => join(' ', 'maintctl', @args) };
+}
+
+sub maintctl_ok {
+    my ($r, $name) = @_;
+    Test::More::is($r->{code}, 0, "$name: exit 0")
+        or Test::More::diag("$r->{cmd}\nstdout: $r->{out}\nstderr: $r->{err}");
+}
+
 sub start_nginx { MaintTest::Nginx->new_started(@_) }
 sub start_slow_proxy { MaintTest::SlowProxy->new_started(@_) }
 
