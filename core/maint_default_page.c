@@ -66,6 +66,17 @@
 "<style>\n" \
 MAINT_PAGE_STYLE
 
+/* when the window started and is expected to end (a script shows them
+   in the reader's zone) */
+#define MAINT_PAGE_WHEN \
+"<div class=\"when\" data-kind=\"{{kind}}\">\n" \
+"<dl>\n" \
+"<dt>{{label_started}}</dt><dd><time datetime=\"{{starts_at}}\">" \
+"{{starts_at_utc}}</time></dd>\n" \
+"<dt>{{label_expected}}</dt><dd><time datetime=\"{{ends_at}}\">" \
+"{{ends_at_utc}}</time></dd>\n" \
+"</dl>\n"
+
 
 /* the host the reader came to, as text (never markup) */
 #define MAINT_PAGE_SITE_SCRIPT \
@@ -95,13 +106,7 @@ MAINT_PAGE_HEAD
 "<p class=\"wtitle\" lang=\"{{lang}}\">{{window_title}}</p>\n"
 "<p class=\"detail\">{{detail}}</p>\n"
 "<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
-"<div class=\"when\" data-kind=\"{{kind}}\">\n"
-"<dl>\n"
-"<dt>{{label_started}}</dt><dd><time datetime=\"{{starts_at}}\">"
-"{{starts_at_utc}}</time></dd>\n"
-"<dt>{{label_expected}}</dt><dd><time datetime=\"{{ends_at}}\">"
-"{{ends_at_utc}}</time></dd>\n"
-"</dl>\n"
+MAINT_PAGE_WHEN
 "<p class=\"small\" id=\"left\" aria-live=\"polite\" "
 "data-left=\"{{countdown}}\" data-soon=\"{{countdown_soon}}\"></p>\n"
 "</div>\n"
@@ -156,13 +161,7 @@ MAINT_PAGE_HEAD
 "<p id=\"back-hint\">{{back_hint}}</p>\n"
 "<button type=\"button\" id=\"back\" hidden>{{back_label}}</button>\n"
 "<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
-"<div class=\"when\" data-kind=\"{{kind}}\">\n"
-"<dl>\n"
-"<dt>{{label_started}}</dt><dd><time datetime=\"{{starts_at}}\">"
-"{{starts_at_utc}}</time></dd>\n"
-"<dt>{{label_expected}}</dt><dd><time datetime=\"{{ends_at}}\">"
-"{{ends_at_utc}}</time></dd>\n"
-"</dl>\n"
+MAINT_PAGE_WHEN
 "</div>\n"
 "<p class=\"small\">{{reference}}</p>\n"
 "</main>\n"

@@ -186,6 +186,28 @@ adm_eval(const char *script, int nkeys, const char **args)
 }
 
 
+/* a script that answers 1 when it did its work: ADM_OK, ADM_NOTHING
+   (the delivery is gone or not in that state), ADM_ERROR */
+
+static int
+adm_eval_done(const char *script, int nkeys, const char **args)
+{
+    int          rc;
+    redisReply  *rr;
+
+    rr = adm_eval(script, nkeys, args);
+    if (rr == NULL) {
+        return ADM_ERROR;
+    }
+
+    rc = rr->type == REDIS_REPLY_INTEGER && rr->integer == 1 ? ADM_OK
+                                                             : ADM_NOTHING;
+    freeReplyObject(rr);
+
+    return rc;
+}
+
+
 static json_t *
 adm_hash_json(redisReply *rr)
 {
@@ -314,9 +336,7 @@ adm_deliveries_claim(int64_t now_ms, int64_t hold_ms, size_t max,
 int
 adm_delivery_record(const adm_attempt_t *a)
 {
-    int          rc;
     char         hash[400], due[160], at[24], next[24], status[24];
-    redisReply  *rr;
     const char  *args[10];
     static const char  *states[] = { "delivered", "retry", "failed" };
 
@@ -341,16 +361,7 @@ adm_delivery_record(const adm_attempt_t *a)
     args[7] = a->error ? a->error : "";
     args[8] = NULL;
 
-    rr = adm_eval(adm_record_lua, 2, args);
-    if (rr == NULL) {
-        return ADM_ERROR;
-    }
-
-    rc = rr->type == REDIS_REPLY_INTEGER && rr->integer == 1 ? ADM_OK
-                                                             : ADM_NOTHING;
-    freeReplyObject(rr);
-
-    return rc;
+    return adm_eval_done(adm_record_lua, 2, args);
 }
 
 
@@ -399,9 +410,7 @@ adm_deliveries_trim(int64_t now_ms, size_t *removed)
 int
 adm_delivery_redeliver(const char *id, int64_t now_ms)
 {
-    int          rc;
     char         hash[400], due[160], list[160], now[24];
-    redisReply  *rr;
     const char  *args[8];
 
     if (strlen(id) > 200) {
@@ -421,16 +430,7 @@ adm_delivery_redeliver(const char *id, int64_t now_ms)
     args[5] = adm_conf.prefix;
     args[6] = NULL;
 
-    rr = adm_eval(adm_redeliver_lua, 3, args);
-    if (rr == NULL) {
-        return ADM_ERROR;
-    }
-
-    rc = rr->type == REDIS_REPLY_INTEGER && rr->integer == 1 ? ADM_OK
-                                                             : ADM_NOTHING;
-    freeReplyObject(rr);
-
-    return rc;
+    return adm_eval_done(adm_redeliver_lua, 3, args);
 }
 
 
