@@ -8,6 +8,10 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
+// more checks, one file per part of the page: each exports a function
+// called with the helpers below, in this order, before the last check
+const SUITES = [];
+
 const env = (k) => {
   if (!process.env[k]) { throw new Error(`${k} is not set`); }
   return process.env[k];
@@ -711,6 +715,12 @@ try {
         await p.screenshot({ path: `${SHOTS}/banner-375-${scheme}.png`, fullPage: true });
       }
     });
+  }
+
+  const helpers = { check, until, assert, api, newPage, signIn, gatewayStatus, localInput,
+                    ADMIN, GW, TOKEN, VIEWER, APP, SHOTS };
+  for (const suite of SUITES) {
+    await suite(helpers);
   }
 
   await check('no Content-Security-Policy violation or script error in any page', async () => {
