@@ -136,6 +136,8 @@ maint_decide(const maint_decide_in_t *in, maint_decide_out_t *out)
         return;
     }
 
+    out->read_only = d == MAINT_READ_ONLY_PASS;
+
     maint_decided(in, out, maint_window_answers[d].action,
                   maint_window_answers[d].pass);
 }

@@ -111,6 +111,8 @@ typedef struct {
     unsigned                expire_cookie:1; /* the answer ends the session
                                                cookie */
     unsigned                leaving:1;      /* the sign-in is the "Leave" */
+    unsigned                read_only:1;    /* a read passing a read-only
+                                               window in force */
 
     /* MAINT_ACT_NONE: in->superadmin is needed; ask, call again */
     unsigned                ask_superadmin:1;

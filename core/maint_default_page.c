@@ -206,14 +206,15 @@ MAINT_PAGE_HEAD
 "<p class=\"detail\">{{detail}}</p>\n"
 "<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
 "<p class=\"error\" role=\"alert\">{{error}}</p>\n"
-"<form method=\"post\" autocomplete=\"off\">\n"
+"<form method=\"post\">\n"
 "<input type=\"hidden\" name=\"csrf\" value=\"{{csrf}}\">\n"
 "<label for=\"name\">Superadmin name</label>\n"
-"<input id=\"name\" name=\"name\" required maxlength=\"64\" "
-"autocapitalize=\"none\" spellcheck=\"false\">\n"
+"<input id=\"name\" name=\"name\" value=\"{{name}}\" required "
+"maxlength=\"64\" autocomplete=\"username\" autocapitalize=\"none\" "
+"spellcheck=\"false\">\n"
 "<label for=\"credential\">Credential</label>\n"
 "<input id=\"credential\" name=\"credential\" type=\"password\" "
-"required maxlength=\"512\">\n"
+"required maxlength=\"512\" autocomplete=\"current-password\">\n"
 "<button type=\"submit\">Sign in</button>\n"
 "</form>\n"
 "<p class=\"small\">Signing in lets you past the maintenance page; the "
@@ -254,7 +255,11 @@ static const maint_page_texts_t  maint_texts[] = {
       "Starts", "Scheduled maintenance is coming up.", "Dismiss",
       "This page refreshes itself.", "Reference:",
       "Use your browser\xe2\x80\x99s Back button to return to your form: "
-      "what you typed may still be there.", "Go back" },
+      "what you typed may still be there.", "Go back",
+      "This service is read-only during maintenance: changes cannot be "
+      "saved until it is over.",
+      "Your session was ended by an administrator. Please sign in again.",
+      "Your session was ended for maintenance. Please sign in again." },
 
     { "fr",
       { "Maintenance programm\xc3\xa9" "e",
@@ -283,7 +288,14 @@ static const maint_page_texts_t  maint_texts[] = {
       "R\xc3\xa9" "f\xc3\xa9rence\xc2\xa0:",
       "Revenez au formulaire avec le bouton Retour de votre navigateur\xc2\xa0:"
       " ce que vous avez saisi s\xe2\x80\x99y trouve peut-\xc3\xaatre encore.",
-      "Revenir en arri\xc3\xa8re" },
+      "Revenir en arri\xc3\xa8re",
+      "Ce service est en lecture seule pendant la maintenance\xc2\xa0: les "
+      "modifications ne peuvent pas \xc3\xaatre enregistr\xc3\xa9" "es avant "
+      "la fin.",
+      "Votre session a \xc3\xa9t\xc3\xa9 ferm\xc3\xa9" "e par un "
+      "administrateur. Veuillez vous reconnecter.",
+      "Votre session a \xc3\xa9t\xc3\xa9 ferm\xc3\xa9" "e pour une "
+      "maintenance. Veuillez vous reconnecter." },
 
     { "de",
       { "Geplante Wartung",
@@ -307,7 +319,13 @@ static const maint_page_texts_t  maint_texts[] = {
       "Diese Seite aktualisiert sich selbst.", "Referenz:",
       "Kehren Sie mit der Zur\xc3\xbc" "ck-Taste Ihres Browsers zum Formular "
       "zur\xc3\xbc" "ck: Ihre Eingaben sind dort vielleicht noch vorhanden.",
-      "Zur\xc3\xbc" "ck" },
+      "Zur\xc3\xbc" "ck",
+      "Dieser Dienst ist w\xc3\xa4hrend der Wartung nur lesbar: \xc3\x84" "nderungen "
+      "k\xc3\xb6nnen bis zu ihrem Ende nicht gespeichert werden.",
+      "Ihre Sitzung wurde von einem Administrator beendet. Bitte melden Sie "
+      "sich erneut an.",
+      "Ihre Sitzung wurde wegen Wartungsarbeiten beendet. Bitte melden Sie "
+      "sich erneut an." },
 
     { "es",
       { "Mantenimiento programado",
@@ -331,7 +349,13 @@ static const maint_page_texts_t  maint_texts[] = {
       "Empieza:", "Se acerca un mantenimiento programado.", "Cerrar",
       "Esta p\xc3\xa1gina se actualiza sola.", "Referencia:",
       "Vuelva al formulario con el bot\xc3\xb3n Atr\xc3\xa1s de su navegador: "
-      "puede que lo que escribi\xc3\xb3 siga all\xc3\xad.", "Volver" },
+      "puede que lo que escribi\xc3\xb3 siga all\xc3\xad.", "Volver",
+      "Este servicio est\xc3\xa1 en modo de solo lectura durante el "
+      "mantenimiento: los cambios no se pueden guardar hasta que termine.",
+      "Un administrador ha cerrado su sesi\xc3\xb3n. Vuelva a iniciar "
+      "sesi\xc3\xb3n.",
+      "Su sesi\xc3\xb3n se ha cerrado por mantenimiento. Vuelva a iniciar "
+      "sesi\xc3\xb3n." },
 };
 
 

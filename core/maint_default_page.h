@@ -35,6 +35,9 @@ typedef struct {
     const char  *reference;                 /* "Reference:" */
     const char  *back_hint;                 /* the read-only refusal page */
     const char  *back_label;
+    const char  *read_only_note;            /* the read-only banner */
+    const char  *ended_by_admin;            /* the notice after a logoff */
+    const char  *ended_for_maintenance;
 } maint_page_texts_t;
 
 /*

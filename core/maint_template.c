@@ -53,7 +53,8 @@ static const char  *maint_ph_names[MAINT_PH_COUNT] = {
     "reference",
     "refreshes",
     "back_hint",
-    "back_label"
+    "back_label",
+    "name"
 };
 
 

@@ -44,6 +44,7 @@ typedef enum {
     MAINT_PH_REFRESHES,         /* "This page refreshes itself." */
     MAINT_PH_BACK_HINT,         /* read-only refusal: how to go back */
     MAINT_PH_BACK_LABEL,
+    MAINT_PH_NAME,              /* sign-in page: the name typed, again */
     MAINT_PH_COUNT
 } maint_placeholder_e;
 

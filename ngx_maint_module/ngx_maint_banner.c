@@ -1,12 +1,17 @@
 /*
  * ngx_maint_banner.c: the banners the module puts into the app's HTML
- * pages.  Two of them, one injector:
+ * pages, one injector:
  *
  *   - superadmin: what a superadmin sees while past a window, so nobody
  *     forgets the site is closed to everyone else (maint_bypass_banner);
  *   - notice: an upcoming window's notice, its message and start time in
  *     the reader's language and time zone, dismissible for the rest of the
- *     browser session (maint_banner).
+ *     browser session (maint_banner);
+ *   - read-only: during a read-only window, on the pages that still pass,
+ *     what is closed, the window's message, its start and expected end
+ *     (maint_read_only_banner);
+ *   - ended: why the edge logged the user off, once, before any of the
+ *     others (maint_session_end_notice, ngx_maint_end_notice.c).
  *
  * A banner goes right after the page's <body ...> start tag, as the
  * browser's tokenizer sees it (maint_html.c): never after a "<body>" in a
@@ -24,6 +29,18 @@
 #include "maint_default_page.h"
 
 
+/* one banner's parts: texts, then times, then its dismiss button */
+typedef struct {
+    maint_str_t    key;         /* dismissal, per window; "" none */
+    maint_str_t    page;        /* the language of the banner's own words */
+    maint_str_t    text[2];
+    maint_str_t    lang[2];
+    const char    *label[2];    /* NULL: no time */
+    const char    *at[2];       /* RFC 3339 */
+    const char    *dismiss;
+} ngx_maint_banner_t;
+
+
 /* a page's <body> tag follows its head, well within this: a bound on the
  * scan's cost */
 #define NGX_MAINT_BANNER_SCAN  65536
@@ -36,8 +53,14 @@ static ngx_int_t ngx_maint_banner_link(ngx_http_request_t *r, ngx_buf_t *b,
     ngx_chain_t ***ll);
 static ngx_buf_t *ngx_maint_banner_buf(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx);
-static ngx_buf_t *ngx_maint_banner_notice(ngx_http_request_t *r,
+static ngx_buf_t *ngx_maint_banner_superadmin(ngx_http_request_t *r,
     ngx_maint_ctx_t *ctx);
+static ngx_buf_t *ngx_maint_banner_window(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx);
+static ngx_buf_t *ngx_maint_banner_ended(ngx_http_request_t *r,
+    ngx_maint_ctx_t *ctx);
+static ngx_buf_t *ngx_maint_banner_make(ngx_http_request_t *r,
+    ngx_maint_banner_t *bn);
 
 
 ngx_int_t
@@ -234,14 +257,58 @@ ngx_maint_banner_link(ngx_http_request_t *r, ngx_buf_t *b,
 static ngx_buf_t *
 ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
 {
+    ngx_buf_t  *b, *ended, *main;
+
+    main = NULL;
+
+    switch (ctx->banner_kind) {
+
+    case NGX_MAINT_BANNER_SUPERADMIN:
+        main = ngx_maint_banner_superadmin(r, ctx);
+        break;
+
+    case NGX_MAINT_BANNER_UPCOMING:
+    case NGX_MAINT_BANNER_READ_ONLY:
+        main = ngx_maint_banner_window(r, ctx);
+        break;
+    }
+
+    if (!ctx->banner_ended) {
+        return main;
+    }
+
+    ended = ngx_maint_banner_ended(r, ctx);
+
+    if (ended == NULL || main == NULL) {
+        return ended;
+    }
+
+    /* the reason first: it explains the page the user landed on */
+
+    b = ngx_create_temp_buf(r->pool, ngx_buf_size(ended) + ngx_buf_size(main));
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->last = ngx_cpymem(b->last, ended->pos, ngx_buf_size(ended));
+    b->last = ngx_cpymem(b->last, main->pos, ngx_buf_size(main));
+
+    return b;
+}
+
+
+static ngx_buf_t *
+ngx_maint_banner_superadmin(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
+{
     u_char     *p;
     size_t      name_len, len;
     ngx_buf_t  *b;
     ngx_str_t   leave;
 
-    if (!ctx->bypassed) {
-        return ngx_maint_banner_notice(r, ctx);
-    }
+    /*
+     * "Bypass active for", not "Signed in as": the app's own header says
+     * who is signed in to the app, which is another thing.
+     */
 
     static char  before[] =
         "<div role=\"status\" style=\"all:initial;display:block;"
@@ -249,7 +316,7 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         "background:#b3261e;color:#fff;font:600 14px/1.4 system-ui,"
         "sans-serif;text-align:center;position:relative;z-index:2147483647"
         "\">Maintenance: this site is closed to everyone but superadmins. "
-        "Signed in as ";
+        "Maintenance bypass for superadmin ";
     static char  after[] = ".</div>";
 
     /* a button that ends the bypass cookie ("Leave"), a form: no script */
@@ -283,26 +350,135 @@ ngx_maint_banner_buf(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
 
 
 /*
- * The notice banner.  Inline styles only ("all:initial" first, so the
- * app's stylesheet changes nothing in it) and one inline script: it shows
- * the start in the reader's time zone and makes the banner dismissible
- * (remembered per window in sessionStorage).  Neither is needed to read
- * it: an app's Content-Security-Policy may block both.  Without the
- * script the start shows in UTC and the button stays "hidden" (the
- * attribute, not only the style, which a strict style-src drops too);
- * without the styles it is a plain line of text at the top of the page.
+ * The window's banners: before it (the notice: its message and start), and
+ * during a read-only window (the reads that pass: what is closed, the
+ * window's message, when it started and is expected to end).  The banner's
+ * own words are in "page", a message in its own language.
  */
 
 static ngx_buf_t *
-ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
+ngx_maint_banner_window(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
 {
-    u_char                     *p;
-    size_t                      len, starts_len, dismiss_len;
-    ngx_buf_t                  *b;
-    maint_str_t                 text, lang, page;
+    maint_str_t                 page;
+    ngx_maint_banner_t          bn;
     const maint_window_t       *w;
     const maint_page_texts_t   *pt;
     const maint_translation_t  *tr;
+
+    w = ctx->window;
+    tr = ngx_maint_translation(r, w);
+
+    pt = maint_page_texts(tr ? tr->lang.data : NULL, tr ? tr->lang.len : 0);
+
+    page.data = "en";
+    page.len = 2;
+
+    if (pt != maint_page_texts(NULL, 0)) {
+        page = tr->lang;
+    }
+
+    ngx_memzero(&bn, sizeof(ngx_maint_banner_t));
+
+    bn.page = page;
+    bn.dismiss = pt->dismiss;
+
+    if (ctx->banner_kind == NGX_MAINT_BANNER_UPCOMING) {
+        bn.key = w->id;
+        bn.text[0] = tr ? tr->notify_message : w->notify_message;
+        bn.lang[0] = page;
+
+        if (tr && bn.text[0].data != w->notify_message.data) {
+            bn.lang[0] = tr->lang;      /* translated, not the fallback */
+        }
+
+        if (bn.text[0].len == 0) {
+            /* no text anywhere: our own sentence */
+            bn.text[0].data = pt->notice_default;
+            bn.text[0].len = ngx_strlen(pt->notice_default);
+            bn.lang[0] = page;
+        }
+
+        bn.label[0] = pt->notice_starts;
+        bn.at[0] = w->starts_at;
+
+        return ngx_maint_banner_make(r, &bn);
+    }
+
+    /* read-only: dismissed per window too, apart from its notice */
+
+    bn.key.data = (char *) ngx_pnalloc(r->pool, w->id.len + 10);
+    if (bn.key.data == NULL) {
+        return NULL;
+    }
+
+    bn.key.len = ngx_sprintf((u_char *) bn.key.data, "read-only:%*s",
+                             w->id.len, w->id.data)
+                 - (u_char *) bn.key.data;
+
+    bn.text[0].data = pt->read_only_note;
+    bn.text[0].len = ngx_strlen(pt->read_only_note);
+    bn.lang[0] = page;
+    bn.text[1] = tr ? tr->message : w->message;
+    bn.lang[1] = (tr && bn.text[1].data != w->message.data) ? tr->lang
+                                                             : page;
+    bn.label[0] = pt->started;
+    bn.at[0] = w->starts_at;
+    bn.label[1] = pt->expected;
+    bn.at[1] = w->ends_at;
+
+    return ngx_maint_banner_make(r, &bn);
+}
+
+
+/* why the edge logged the user off: once, on the app's next page */
+
+static ngx_buf_t *
+ngx_maint_banner_ended(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
+{
+    ngx_uint_t                  reason;
+    ngx_maint_banner_t          bn;
+    const maint_page_texts_t   *pt;
+    const maint_translation_t  *tr;
+
+    tr = ctx->window ? ngx_maint_translation(r, ctx->window) : NULL;
+    pt = maint_page_texts(tr ? tr->lang.data : NULL, tr ? tr->lang.len : 0);
+
+    reason = ctx->ended ? ctx->ended : ctx->ended_before;
+
+    ngx_memzero(&bn, sizeof(ngx_maint_banner_t));
+
+    /* no key: nothing remembered, the next logoff is told again */
+
+    bn.page.data = pt->lang;
+    bn.page.len = ngx_strlen(pt->lang);
+    bn.text[0].data = reason == NGX_MAINT_ENDED_FOR_MAINTENANCE
+                      ? pt->ended_for_maintenance : pt->ended_by_admin;
+    bn.text[0].len = ngx_strlen(bn.text[0].data);
+    bn.lang[0] = bn.page;
+    bn.dismiss = pt->dismiss;
+
+    return ngx_maint_banner_make(r, &bn);
+}
+
+
+/*
+ * A notice banner.  Inline styles only ("all:initial" first, so the app's
+ * stylesheet changes nothing in it) and one inline script: it shows the
+ * times in the reader's time zone and makes the banner dismissible
+ * (remembered per key in sessionStorage).  Neither is needed to read it:
+ * an app's Content-Security-Policy may block both.  Without the script the
+ * times show in UTC and the button stays "hidden" (the attribute, not only
+ * the style, which a strict style-src drops too); without the styles it is
+ * a plain line of text at the top of the page.
+ */
+
+static ngx_buf_t *
+ngx_maint_banner_make(ngx_http_request_t *r, ngx_maint_banner_t *bn)
+{
+    u_char      *p;
+    size_t       len;
+    ngx_uint_t   i;
+    ngx_buf_t   *b;
 
     static char  open1[] =
         "<div data-maint-notice=\"";
@@ -313,15 +489,16 @@ ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         "background:#fff4ce;color:#3d2e00;border-bottom:1px solid #d9b84a;"
         "font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
         "sans-serif;text-align:center;position:relative;"
-        "z-index:2147483647\"><span lang=\"";
-    static char  text1[] = "\" style=\"all:unset;white-space:pre-line\">";
+        "z-index:2147483647\">";
+    static char  text1[] = "<span lang=\"";
+    static char  text2[] = "\" style=\"all:unset;white-space:pre-line\">";
+    static char  text3[] = "</span> ";
     static char  when1[] =
-        "</span> <span style=\"all:unset;font-weight:600;"
-        "white-space:nowrap\">";
+        "<span style=\"all:unset;font-weight:600;white-space:nowrap\">";
     static char  when2[] = " <time datetime=\"";
     static char  when3[] = "\" style=\"all:unset\">";
-    static char  close1[] =
-        "</time></span><button type=\"button\" aria-label=\"";
+    static char  when4[] = "</time></span> ";
+    static char  close1[] = "<button type=\"button\" aria-label=\"";
     static char  close2[] =
         "\" hidden style=\"all:unset;display:none;"
         "position:absolute;right:.5em;top:50%;transform:translateY(-50%);"
@@ -330,62 +507,45 @@ ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         "<script>(function(){var s=document.currentScript,"
         "b=s&&s.previousElementSibling;"
         "if(!b||!b.hasAttribute('data-maint-notice'))return;"
-        "var k='maint-notice:'+b.getAttribute('data-maint-notice'),"
-        "x=b.querySelector('button'),t=b.querySelector('time');"
-        "try{if(sessionStorage.getItem(k)){b.parentNode.removeChild(b);"
+        "var n=b.getAttribute('data-maint-notice'),k='maint-notice:'+n,"
+        "x=b.querySelector('button');"
+        "try{if(n&&sessionStorage.getItem(k)){b.parentNode.removeChild(b);"
         "return;}}catch(e){}"
+        "b.querySelectorAll('time').forEach(function(t){"
         "try{var d=new Date(t.getAttribute('datetime'));if(!isNaN(d))"
         "t.textContent=new Intl.DateTimeFormat(undefined,{dateStyle:"
-        "'medium',timeStyle:'short'}).format(d);}catch(e){}"
+        "'medium',timeStyle:'short'}).format(d);}catch(e){}});"
         "x.hidden=false;x.style.display='inline-block';"
         "x.onclick=function(){"
-        "try{sessionStorage.setItem(k,'1');}catch(e){}"
+        "try{if(n)sessionStorage.setItem(k,'1');}catch(e){}"
         "b.parentNode.removeChild(b);};})();</script>";
 
-    w = ctx->window;
-    tr = ngx_maint_translation(r, w);
-
-    pt = maint_page_texts(tr ? tr->lang.data : NULL, tr ? tr->lang.len : 0);
-
-    /* the banner's own words are in "page", its message in "lang" */
-
-    page.data = "en";
-    page.len = 2;
-
-    if (pt != maint_page_texts(NULL, 0)) {
-        page = tr->lang;
-    }
-
-    text = tr ? tr->notify_message : w->notify_message;
-    lang = page;
-
-    if (tr && text.data != w->notify_message.data) {
-        lang = tr->lang;            /* translated, not the fallback */
-    }
-
-    if (text.len == 0) {
-        /* no text anywhere: our own sentence */
-        text.data = pt->notice_default;
-        text.len = ngx_strlen(pt->notice_default);
-        lang = page;
-    }
-
-    starts_len = ngx_strlen(pt->notice_starts);
-    dismiss_len = ngx_strlen(pt->dismiss);
-
     len = sizeof(open1) - 1
-          + maint_html_escape(NULL, w->id.data, w->id.len)
+          + maint_html_escape(NULL, bn->key.data, bn->key.len)
           + sizeof(open2) - 1
-          + maint_html_escape(NULL, page.data, page.len)
+          + maint_html_escape(NULL, bn->page.data, bn->page.len)
           + sizeof(open3) - 1
-          + maint_html_escape(NULL, lang.data, lang.len)
-          + sizeof(text1) - 1
-          + maint_html_escape(NULL, text.data, text.len)
-          + sizeof(when1) - 1 + starts_len
-          + sizeof(when2) - 1 + MAINT_RFC3339_LEN
-          + sizeof(when3) - 1 + NGX_MAINT_UTC_TEXT_LEN
-          + sizeof(close1) - 1 + dismiss_len
+          + sizeof(close1) - 1 + ngx_strlen(bn->dismiss)
           + sizeof(close2) - 1;
+
+    for (i = 0; i < 2; i++) {
+        if (bn->text[i].len) {
+            len += sizeof(text1) - 1
+                   + maint_html_escape(NULL, bn->lang[i].data,
+                                       bn->lang[i].len)
+                   + sizeof(text2) - 1
+                   + maint_html_escape(NULL, bn->text[i].data,
+                                       bn->text[i].len)
+                   + sizeof(text3) - 1;
+        }
+
+        if (bn->label[i]) {
+            len += sizeof(when1) - 1 + ngx_strlen(bn->label[i])
+                   + sizeof(when2) - 1 + MAINT_RFC3339_LEN
+                   + sizeof(when3) - 1 + NGX_MAINT_UTC_TEXT_LEN
+                   + sizeof(when4) - 1;
+        }
+    }
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
@@ -393,21 +553,37 @@ ngx_maint_banner_notice(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
     }
 
     p = ngx_cpymem(b->pos, open1, sizeof(open1) - 1);
-    p += maint_html_escape((char *) p, w->id.data, w->id.len);
+    p += maint_html_escape((char *) p, bn->key.data, bn->key.len);
     p = ngx_cpymem(p, open2, sizeof(open2) - 1);
-    p += maint_html_escape((char *) p, page.data, page.len);
+    p += maint_html_escape((char *) p, bn->page.data, bn->page.len);
     p = ngx_cpymem(p, open3, sizeof(open3) - 1);
-    p += maint_html_escape((char *) p, lang.data, lang.len);
-    p = ngx_cpymem(p, text1, sizeof(text1) - 1);
-    p += maint_html_escape((char *) p, text.data, text.len);
-    p = ngx_cpymem(p, when1, sizeof(when1) - 1);
-    p = ngx_cpymem(p, pt->notice_starts, starts_len);
-    p = ngx_cpymem(p, when2, sizeof(when2) - 1);
-    p = ngx_cpymem(p, w->starts_at, MAINT_RFC3339_LEN);
-    p = ngx_cpymem(p, when3, sizeof(when3) - 1);
-    p += ngx_maint_utc_text(p, w->starts_at);
+
+    for (i = 0; i < 2; i++) {
+        if (bn->text[i].len) {
+            p = ngx_cpymem(p, text1, sizeof(text1) - 1);
+            p += maint_html_escape((char *) p, bn->lang[i].data,
+                                   bn->lang[i].len);
+            p = ngx_cpymem(p, text2, sizeof(text2) - 1);
+            p += maint_html_escape((char *) p, bn->text[i].data,
+                                   bn->text[i].len);
+            p = ngx_cpymem(p, text3, sizeof(text3) - 1);
+        }
+    }
+
+    for (i = 0; i < 2; i++) {
+        if (bn->label[i]) {
+            p = ngx_cpymem(p, when1, sizeof(when1) - 1);
+            p = ngx_cpymem(p, bn->label[i], ngx_strlen(bn->label[i]));
+            p = ngx_cpymem(p, when2, sizeof(when2) - 1);
+            p = ngx_cpymem(p, bn->at[i], MAINT_RFC3339_LEN);
+            p = ngx_cpymem(p, when3, sizeof(when3) - 1);
+            p += ngx_maint_utc_text(p, bn->at[i]);
+            p = ngx_cpymem(p, when4, sizeof(when4) - 1);
+        }
+    }
+
     p = ngx_cpymem(p, close1, sizeof(close1) - 1);
-    p = ngx_cpymem(p, pt->dismiss, dismiss_len);
+    p = ngx_cpymem(p, bn->dismiss, ngx_strlen(bn->dismiss));
     p = ngx_cpymem(p, close2, sizeof(close2) - 1);
 
     b->last = p;

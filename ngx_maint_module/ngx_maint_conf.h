@@ -65,6 +65,23 @@ typedef enum {
 } ngx_maint_kind_e;
 
 
+/* why a session was logged off, for the notice after it */
+typedef enum {
+    NGX_MAINT_ENDED_NONE = 0,
+    NGX_MAINT_ENDED_BY_ADMIN,           /* one by one, or "end all" */
+    NGX_MAINT_ENDED_FOR_MAINTENANCE     /* a window's terminate_sessions */
+} ngx_maint_ended_e;
+
+
+/* which banner goes into an app's HTML page (ngx_maint_banner.c) */
+typedef enum {
+    NGX_MAINT_BANNER_NONE = 0,
+    NGX_MAINT_BANNER_SUPERADMIN,
+    NGX_MAINT_BANNER_UPCOMING,
+    NGX_MAINT_BANNER_READ_ONLY
+} ngx_maint_banner_e;
+
+
 #define NGX_MAINT_REVOKED_LOGOFF    0
 #define NGX_MAINT_REVOKED_401       1
 #define NGX_MAINT_REVOKED_REDIRECT  2
@@ -176,6 +193,8 @@ typedef struct {
     time_t                bypass_ttl;
     ngx_flag_t            bypass_banner;
     ngx_flag_t            banner;           /* upcoming windows' notice */
+    ngx_flag_t            read_only_banner; /* reads in a read-only window */
+    ngx_flag_t            end_notice;       /* after a logoff */
 } ngx_maint_loc_conf_t;
 
 
@@ -237,6 +256,14 @@ typedef struct {
     unsigned                sessions_checked:1;
     unsigned                parked:1;       /* deadline is set */
     unsigned                leaving:1;      /* the banner's "Leave" form */
+    unsigned                passed:1;       /* on to the app */
+    unsigned                read_only:1;    /* a read in a read-only window */
+    unsigned                ended:2;        /* ngx_maint_ended_e: why this
+                                               request's session ended */
+    unsigned                ended_before:2; /* the notice cookie's, from a
+                                               logoff before */
+    unsigned                banner_kind:2;  /* ngx_maint_banner_e */
+    unsigned                banner_ended:1; /* and why the session ended */
     ngx_uint_t              nsessions;
     ngx_maint_sref_t       *sessions;       /* &session, or more: pool */
     ngx_maint_sref_t        session;        /* the usual one */
@@ -246,6 +273,7 @@ typedef struct {
     ngx_str_t               bypass_cookie;  /* the value that bypassed, in
                                                the request's headers */
     struct maint_html_s    *banner_html;    /* the scan for <body> */
+    ngx_str_t               signin_name;    /* typed in a failed sign-in */
 } ngx_maint_ctx_t;
 
 

@@ -182,6 +182,20 @@ ngx_command_t  ngx_maint_commands[] = {
       offsetof(ngx_maint_loc_conf_t, banner),
       NULL },
 
+    { ngx_string("maint_read_only_banner"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, read_only_banner),
+      NULL },
+
+    { ngx_string("maint_session_end_notice"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_maint_loc_conf_t, end_notice),
+      NULL },
+
     { ngx_string("maint_signin_limit"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_maint_signin_limit_directive,

@@ -1,7 +1,8 @@
 /*
- * ngx_maint_edge_cookie.c: the edge's own cookies (the superadmin's bypass
- * and the sign-in form's token): their names, by scheme, the Set-Cookie
- * that sets or expires one, and which cookies an app must never see.
+ * ngx_maint_edge_cookie.c: the edge's own cookies (the superadmin's bypass,
+ * the sign-in form's token, the notice after a logoff): their names, by
+ * scheme, the Set-Cookie that sets or expires one, and which cookies an app
+ * must never see.
  */
 
 #include "ngx_maint_conf.h"
@@ -19,6 +20,14 @@ ngx_str_t  ngx_maint_csrf_names[2] = {
     ngx_string("maint_csrf"), ngx_string("__Host-maint_csrf")
 };
 
+ngx_str_t  ngx_maint_notice_names[2] = {
+    ngx_string("maint_notice"), ngx_string("__Host-maint_notice")
+};
+
+static ngx_str_t  *ngx_maint_edge_names[] = {
+    ngx_maint_bypass_names, ngx_maint_csrf_names, ngx_maint_notice_names
+};
+
 
 ngx_flag_t
 ngx_maint_tls(ngx_http_request_t *r)
@@ -32,12 +41,12 @@ ngx_maint_tls(ngx_http_request_t *r)
 
 
 /*
- * Set-Cookie for one of the edge's own cookies: "bypass" or "csrf", named
- * with the __Host- prefix and Secure over TLS.
+ * Set-Cookie for one of the edge's own cookies (ngx_maint_bypass_names...),
+ * named with the __Host- prefix and Secure over TLS.
  */
 
 ngx_int_t
-ngx_maint_set_cookie(ngx_http_request_t *r, const char *which,
+ngx_maint_set_cookie(ngx_http_request_t *r, ngx_str_t *names,
     u_char *value, size_t len, const char *attrs)
 {
     u_char      *v, *p;
@@ -46,8 +55,7 @@ ngx_maint_set_cookie(ngx_http_request_t *r, const char *which,
     ngx_str_t   *name;
 
     tls = ngx_maint_tls(r);
-    name = which[0] == 'b' ? &ngx_maint_bypass_names[tls]
-                           : &ngx_maint_csrf_names[tls];
+    name = &names[tls];
 
     size = name->len + 1 + len + ngx_strlen(attrs) + sizeof("; Secure") - 1;
 
@@ -88,19 +96,18 @@ ngx_maint_set_cookie(ngx_http_request_t *r, const char *which,
 ngx_flag_t
 ngx_maint_edge_cookie(const char *name, size_t len)
 {
-    ngx_uint_t  i;
+    ngx_uint_t   i, j;
+    ngx_str_t   *n;
 
-    for (i = 0; i < 2; i++) {
-        if (maint_cookie_name(name, len,
-                              (char *) ngx_maint_bypass_names[i].data,
-                              ngx_maint_bypass_names[i].len)
-            != MAINT_NAME_OTHER
-            || maint_cookie_name(name, len,
-                                 (char *) ngx_maint_csrf_names[i].data,
-                                 ngx_maint_csrf_names[i].len)
-               != MAINT_NAME_OTHER)
-        {
-            return 1;
+    for (i = 0; i < sizeof(ngx_maint_edge_names) / sizeof(ngx_str_t *); i++) {
+        for (j = 0; j < 2; j++) {
+            n = &ngx_maint_edge_names[i][j];
+
+            if (maint_cookie_name(name, len, (char *) n->data, n->len)
+                != MAINT_NAME_OTHER)
+            {
+                return 1;
+            }
         }
     }
 

@@ -13,13 +13,16 @@
  * the upstream creates (ngx_maint_session.c).  Superadmins: a bypassed
  * response is private and not stored, and HTML pages get the banner
  * (ngx_maint_banner.c).  Upcoming windows: with maint_banner, HTML pages
- * get the notice banner (the same injector).
+ * get the notice banner (the same injector); reads in a read-only window,
+ * the read-only banner (maint_read_only_banner); the app's page after a
+ * logoff, why (maint_session_end_notice, ngx_maint_end_notice.c).
  */
 
 #include "ngx_maint_conf.h"
 #include "ngx_maint_filter.h"
 #include "ngx_maint_ctx.h"
 #include "ngx_maint_banner.h"
+#include "ngx_maint_end_notice.h"
 #include "ngx_maint_metrics.h"
 #include "ngx_maint_response.h"
 #include "ngx_maint_session.h"
@@ -159,15 +162,22 @@ ngx_maint_header_filter(ngx_http_request_t *r)
             return NGX_ERROR;
         }
 
-        if (lcf->bypass_banner && ngx_maint_banner_header(r, ctx) != NGX_OK) {
-            return NGX_ERROR;
+        if (lcf->bypass_banner) {
+            ctx->banner_kind = NGX_MAINT_BANNER_SUPERADMIN;
+
+            if (ngx_maint_banner_header(r, ctx) != NGX_OK) {
+                return NGX_ERROR;
+            }
         }
 
-    } else if (lcf->banner
-               && ctx->status == NGX_MAINT_ST_NOTICE
-               && ctx->window != NULL
-               && !ctx->replace_body)
+    } else if (ctx->window != NULL
+               && !ctx->replace_body
+               && ((lcf->banner && ctx->status == NGX_MAINT_ST_NOTICE)
+                   || (lcf->read_only_banner && ctx->read_only)))
     {
+        ctx->banner_kind = ctx->read_only ? NGX_MAINT_BANNER_READ_ONLY
+                                          : NGX_MAINT_BANNER_UPCOMING;
+
         if (ngx_maint_banner_header(r, ctx) != NGX_OK) {
             return NGX_ERROR;
         }
@@ -182,6 +192,14 @@ ngx_maint_header_filter(ngx_http_request_t *r)
         {
             return NGX_ERROR;
         }
+    }
+
+    if ((ctx->ended || ctx->ended_before)
+        && lcf->end_notice
+        && lcf->session_revoked != NGX_MAINT_REVOKED_401
+        && ngx_maint_end_notice_header(r, ctx, lcf) != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     return ngx_http_next_header_filter(r);

@@ -15,6 +15,7 @@
 
 #include "ngx_maint_conf.h"
 #include "ngx_maint_handler.h"
+#include "ngx_maint_end_notice.h"
 #include "ngx_maint_ctx.h"
 #include "ngx_maint_signin.h"
 #include "ngx_maint_metrics.h"
@@ -297,6 +298,15 @@ ngx_maint_act(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     if (out->action == MAINT_ACT_BYPASS) {
         ctx->bypassed = 1;
+    }
+
+    ctx->passed = out->pass;
+    ctx->read_only = out->read_only;
+
+    /* the edge's own cookies are rare: a notice may wait in one */
+
+    if (ctx->foreign && lcf->end_notice && lcf->session_cookie.len) {
+        ngx_maint_end_notice_read(r, ctx);
     }
 
     /* counted once: a redirect inside the request is decided again */

@@ -455,6 +455,8 @@ ngx_maint_create_loc_conf(ngx_conf_t *cf)
     lcf->bypass_ttl = NGX_CONF_UNSET;
     lcf->bypass_banner = NGX_CONF_UNSET;
     lcf->banner = NGX_CONF_UNSET;
+    lcf->read_only_banner = NGX_CONF_UNSET;
+    lcf->end_notice = NGX_CONF_UNSET;
 
     return lcf;
 }
@@ -575,6 +577,8 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                              MAINT_BYPASS_MAX_TTL);
     ngx_conf_merge_value(conf->bypass_banner, prev->bypass_banner, 1);
     ngx_conf_merge_value(conf->banner, prev->banner, 0);
+    ngx_conf_merge_value(conf->read_only_banner, prev->read_only_banner, 1);
+    ngx_conf_merge_value(conf->end_notice, prev->end_notice, 1);
 
     if (conf->enable && !mcf->configured) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

@@ -660,6 +660,12 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                           : v == MAINT_SESSION_CUTOFF ? "ended with all"
                           : "window");
             ctx->revoked = 1;
+
+            if (ctx->ended == NGX_MAINT_ENDED_NONE) {
+                ctx->ended = v == MAINT_SESSION_WINDOW
+                             ? NGX_MAINT_ENDED_FOR_MAINTENANCE
+                             : NGX_MAINT_ENDED_BY_ADMIN;
+            }
             continue;
         }
 

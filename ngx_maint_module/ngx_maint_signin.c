@@ -394,6 +394,18 @@ ngx_maint_signin_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     csrf_len = maint_form_field((char *) form, form_len, "csrf",
                                 (char *) csrf, sizeof(csrf));
 
+    /* a page answered again keeps the name typed (never the credential) */
+
+    if (name_len > 0) {
+        ctx->signin_name.data = ngx_pnalloc(r->pool, name_len);
+        if (ctx->signin_name.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(ctx->signin_name.data, name, name_len);
+        ctx->signin_name.len = name_len;
+    }
+
     ngx_maint_cookie_find(r, ngx_maint_csrf_names, &cv);
 
     if (csrf_len < 0 || cv.value == NULL
@@ -498,8 +510,10 @@ ngx_maint_signed_in(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     *ngx_sprintf(p, "; Path=/; Max-Age=%T; HttpOnly; SameSite=Lax",
                  lcf->bypass_ttl) = '\0';
 
-    if (ngx_maint_set_cookie(r, "bypass", cookie, len, (char *) p) != NGX_OK
-        || ngx_maint_set_cookie(r, "csrf", NULL, 0,
+    if (ngx_maint_set_cookie(r, ngx_maint_bypass_names, cookie, len,
+                             (char *) p)
+        != NGX_OK
+        || ngx_maint_set_cookie(r, ngx_maint_csrf_names, NULL, 0,
                                 "; Path=/; Max-Age=0; HttpOnly; "
                                 "SameSite=Strict")
            != NGX_OK)
@@ -621,7 +635,7 @@ ngx_maint_leave_post(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         goto forbidden;
     }
 
-    if (ngx_maint_set_cookie(r, "bypass", NULL, 0,
+    if (ngx_maint_set_cookie(r, ngx_maint_bypass_names, NULL, 0,
                              "; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
         != NGX_OK
         || ngx_maint_back_to(r, lcf) != NGX_OK)

@@ -118,7 +118,7 @@ ngx_maint_signin_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     if (len
-        && ngx_maint_set_cookie(r, "csrf", token, len,
+        && ngx_maint_set_cookie(r, ngx_maint_csrf_names, token, len,
                                 "; Path=/; Max-Age=" NGX_MAINT_CSRF_MAX_AGE
                                 "; HttpOnly; SameSite=Strict")
            != NGX_OK)
@@ -132,6 +132,10 @@ ngx_maint_signin_page(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     extra.v[MAINT_PH_CSRF].data = (char *) token;
     extra.v[MAINT_PH_CSRF].len = len;
+
+    /* the name stays in the form; the credential never comes back */
+    extra.v[MAINT_PH_NAME].data = (char *) ctx->signin_name.data;
+    extra.v[MAINT_PH_NAME].len = ctx->signin_name.len;
 
     if (error) {
         extra.v[MAINT_PH_ERROR].data = error;

@@ -410,6 +410,14 @@ for my $c (['/app/page?forceLogin=true', '/app/page'],
     my $wrong = signin('/app/page?forceLogin=true', alice => $CRED{alice} . 'x');
     refused($wrong, 401, 'a wrong credential');
     ok(exists form_inputs($wrong->{body})->{credential}, 'a wrong credential: the form again');
+    is(form_inputs($wrong->{body})->{name}, 'alice', 'a wrong credential: the name typed stays');
+    is(form_inputs($wrong->{body})->{credential}, '', 'a wrong credential: the credential never comes back');
+    like($wrong->{body}, qr{<input id="name"[^>]*autocomplete="username"}, 'the name is a username to password managers');
+    like($wrong->{body}, qr{<input id="credential"[^>]*autocomplete="current-password"},
+         'the credential is a current password to password managers');
+    unlike($wrong->{body}, qr{autocomplete="off"}, 'nothing fights the password manager');
+    my $odd = signin('/app/page?forceLogin=true', '"><b>x' => 'nope');
+    like($odd->{body}, qr{value="&quot;&gt;&lt;b&gt;x"}, 'a name typed comes back escaped');
     my $unknown = signin('/app/page?forceLogin=true', mallory => $CRED{alice});
     refused($unknown, 401, 'an unknown name');
     my $norm = sub { my $b = $_[0] // ''; $b =~ s/\bvalue\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)//g;

@@ -49,6 +49,7 @@ static const char  *snapshot_json =
 #define EXPIRE        0x02
 #define LEAVING       0x04
 #define ASK           0x08
+#define READ_ONLY     0x10
 
 
 typedef struct {
@@ -73,7 +74,7 @@ static const row_t  rows[] = {
     { "full", NOBODY | EXEMPT_NET | UNSAFE, A(EXEMPT), 0, PASS, "full" },
     { "full", NOBODY | EXEMPT_PATH | RAW_DOTS, A(MAINTENANCE), 0, 0,
       "full" },
-    { "ro", NOBODY, A(PASS), 0, PASS, "ro" },
+    { "ro", NOBODY, A(PASS), 0, PASS | READ_ONLY, "ro" },
     { "ro", NOBODY | UNSAFE, A(READ_ONLY_BLOCKED), 0, 0, "ro" },
 
     /* a window in force asks who it is; nothing else does */
@@ -209,7 +210,8 @@ test_rows(void **state)
 
         status = row->status ? row->status : row->action;
         got = (out.pass ? PASS : 0) | (out.expire_cookie ? EXPIRE : 0)
-              | (out.leaving ? LEAVING : 0) | (out.ask_superadmin ? ASK : 0);
+              | (out.leaving ? LEAVING : 0) | (out.ask_superadmin ? ASK : 0)
+              | (out.read_only ? READ_ONLY : 0);
 
         if (out.action != row->action
             || (row->action != A(NONE) && out.status != status)
