@@ -316,7 +316,7 @@ ngx_maint_banner_superadmin(ngx_http_request_t *r, ngx_maint_ctx_t *ctx)
         "background:#b3261e;color:#fff;font:600 14px/1.4 system-ui,"
         "sans-serif;text-align:center;position:relative;z-index:2147483647"
         "\">Maintenance: this site is closed to everyone but superadmins. "
-        "Maintenance bypass for superadmin ";
+        "Bypass active for superadmin ";
     static char  after[] = ".</div>";
 
     /* a button that ends the bypass cookie ("Leave"), a form: no script */

@@ -630,7 +630,7 @@ try {
     await until(async () => !p.url().includes('forceLogin') || (await p.locator('body').textContent()),
                 'an answer to the sign-in');
     const body = ((await p.locator('body').textContent()) || '').replace(/\s+/g, ' ');
-    assert(!p.url().includes('forceLogin') && /bypass for superadmin alice/.test(body),
+    assert(!p.url().includes('forceLogin') && /Bypass active for superadmin alice/.test(body),
            'past the edge with the superadmin banner, not ' + p.url() + ': ' + body.slice(0, 300));
     // the app's own pages (its login first), not the maintenance page
     const st = await gatewayStatus(p, '/customers');
@@ -645,7 +645,7 @@ try {
     await p.getByLabel('Credential').fill(aliceCredential);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.waitForLoadState('domcontentloaded');
-    await until(async () => /bypass for superadmin alice/.test((await p.locator('body').textContent()) || ''),
+    await until(async () => /Bypass active for superadmin alice/.test((await p.locator('body').textContent()) || ''),
                 'the superadmin banner');
     const [resp] = await Promise.all([
       p.waitForNavigation(),
@@ -715,6 +715,10 @@ try {
         }, 'the banner');
         await p.screenshot({ path: `${SHOTS}/banner-375-${scheme}.png`, fullPage: true });
       }
+      // the checks after this one make windows of their own: no overlap
+      const got = await api('GET', `/v1/windows/${r.json.id}`);
+      const del = await api('DELETE', `/v1/windows/${r.json.id}`, undefined, TOKEN, got.etag);
+      assert(del.status === 204 || del.status === 200, 'the banner window deleted: ' + del.status);
     });
   }
 
