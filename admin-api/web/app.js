@@ -3,7 +3,8 @@
  * talks only to the daemon's /v1/ API, with the token the user signed in
  * with (sessionStorage, sent as a bearer token: no cookies, so no CSRF).
  * Everything shown from the API is set with textContent, never as HTML.
- * notify.js adds the notifications through window.MaintAdmin (below): its
+ * sessions.js adds the Sessions view through window.MaintAdmin (below);
+ * notify.js adds the notifications the same way: its
  * view, the window dialog's "Notify" choice, the settings' notify ones.
  */
 'use strict';
@@ -450,55 +451,7 @@
     }, failed);
   };
 
-  /* sessions */
-
-  loaders.sessions = function () {
-    var q = [], app = $('sf-app').value.trim(), st = $('sf-status').value;
-    if (app) { q.push('app=' + encodeURIComponent(app)); }
-    if (st) { q.push('status=' + st); }
-    q.push('limit=500');
-    api('GET', '/v1/sessions?' + q.join('&')).then(function (r) {
-      fill($('sessions-table').tBodies[0], r.body.items.map(function (s) {
-        var who = s.user || '(unknown)';
-        return el('tr', { 'data-id': s.id }, [
-          el('td', {}, [el('input', { type: 'checkbox', class: 'mine', value: s.id,
-                                      'aria-label': 'Mine: keep ' + who + ' on ' + s.app })]),
-          el('td', { text: who + (s.superadmin ? ' (superadmin ' + s.superadmin + ')' : '') }),
-          el('td', { text: s.app }), el('td', { text: s.addr || '' }),
-          el('td', { text: when(s.last_seen) }),
-          el('td', {}, [statusBadge(s.status)]),
-          el('td', { class: 'actions' }, [s.status === 'active'
-            ? btn('End', 'w danger', function () { endSession(s, who); }, who + ' on ' + s.app) : null])
-        ]);
-      }), 'sessions-empty');
-    }, failed);
-  };
-
-  function endSession(s, who) {
-    confirmBox('End this session?', 'Log ' + who + ' off ' + s.app + ' on the next request.', { ok: 'End session', danger: true },
-      function () {
-        return api('DELETE', '/v1/sessions/' + s.id).then(function () {
-          $('confirm-dialog').close(); toast('Session ended: ' + who); loaders.sessions();
-        }, function (e) { showProblem(e, 'cd-', 'cd-err'); });
-      });
-  }
-
-  function endAll(except) {
-    var app = $('sf-app').value.trim(), body = { except_superadmins: $('sf-keep-sa').checked };
-    var keep = Array.prototype.map.call(document.querySelectorAll('input.mine:checked'), function (c) { return c.value; });
-    if (app) { body.app = app; }
-    if (except) {
-      if (!keep.length) { toast('Tick your own session(s) under "Mine" first.'); return; }
-      body.except = keep;
-    }
-    confirmBox('End all sessions?', 'End every session ' + (app ? 'of ' + app : 'of every app')
-               + (except ? ', except ' + keep.length + ' ticked' : '') + '.', { ok: 'End sessions', danger: true },
-      function () {
-        return api('POST', '/v1/sessions/terminate', body).then(function (r) {
-          $('confirm-dialog').close(); toast('Sessions ended; kept ' + r.body.kept + '.'); loaders.sessions();
-        }, function (e) { showProblem(e, 'cd-', 'cd-err'); });
-      });
-  }
+  /* sessions: sessions.js */
 
   /* superadmins */
 
@@ -626,7 +579,7 @@
     }, failed);
   };
 
-  /* for notify.js, which runs after this file and before DOMContentLoaded */
+  /* for notify.js and sessions.js, which run after this file and before DOMContentLoaded */
   window.MaintAdmin = { $: $, el: el, when: when, toast: toast, api: api, showProblem: showProblem,
                         clearErrors: clearErrors, fill: fill, failed: failed, btn: btn, statusBadge: statusBadge,
                         confirmBox: confirmBox, applyRole: applyRole, loaders: loaders, state: state, hooks: hooks };
@@ -665,12 +618,6 @@
       if (pending) { pending(); }
     });
     $('cd-cancel').addEventListener('click', function () { $('confirm-dialog').close(); });
-
-    $('sessions-filter').addEventListener('submit', function (ev) { ev.preventDefault(); loaders.sessions(); });
-    $('sf-app').addEventListener('change', function () { loaders.sessions(); });
-    $('sf-status').addEventListener('change', function () { loaders.sessions(); });
-    $('s-end-all').addEventListener('click', function () { endAll(false); });
-    $('s-end-except').addEventListener('click', function () { endAll(true); });
 
     $('sa-form').addEventListener('submit', function (ev) {
       ev.preventDefault();
