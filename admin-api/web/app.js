@@ -4,7 +4,8 @@
  * with (sessionStorage, sent as a bearer token: no cookies, so no CSRF).
  * Everything shown from the API is set with textContent, never as HTML.
  * notify.js adds the notifications through window.MaintAdmin (below): its
- * view, the window dialog's "Notify" choice, the settings' notify ones.
+ * view, the window dialog's "Notify" choice, the settings' notify ones;
+ * detail.js a window's detail and history.
  */
 'use strict';
 
@@ -259,7 +260,11 @@
     }
     hooks.windowRow.forEach(function (h) { h(w, acts); });
     return el('tr', { 'data-id': w.id }, [
-      el('td', {}, [el('strong', { text: w.title }), w.enabled ? null : ' (disabled)']),
+      /* the title opens the window's detail and history (detail.js) */
+      el('td', {}, [el('button', { type: 'button', class: 'link title', title: 'Details and history',
+                                   onclick: function () { window.MaintAdmin.showWindow(w.id); } },
+                       [el('strong', { text: w.title }), el('span', { class: 'sr', text: ': details' })]),
+                    w.enabled ? null : ' (disabled)']),
       el('td', {}, [statusBadge(w.status)]),
       el('td', { text: w.apps.join(', ') }),
       el('td', { text: when(w.actual_start || w.starts_at) }),
@@ -630,6 +635,9 @@
   window.MaintAdmin = { $: $, el: el, when: when, toast: toast, api: api, showProblem: showProblem,
                         clearErrors: clearErrors, fill: fill, failed: failed, btn: btn, statusBadge: statusBadge,
                         confirmBox: confirmBox, applyRole: applyRole, loaders: loaders, state: state, hooks: hooks };
+  /* for detail.js: a window's detail offers the row's actions */
+  window.MaintAdmin.openWindow = openWindow;
+  window.MaintAdmin.lifecycle = lifecycle;
 
   /* --- wiring --------------------------------------------------------------- */
 

@@ -7,10 +7,12 @@
 
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import detail from './detail.mjs';
 
 // more checks, one file per part of the page: each exports a function
 // called with the helpers below, in this order, before the last check
 const SUITES = [];
+SUITES.push(detail);
 
 const env = (k) => {
   if (!process.env[k]) { throw new Error(`${k} is not set`); }
