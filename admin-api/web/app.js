@@ -261,8 +261,8 @@
     hooks.windowRow.forEach(function (h) { h(w, acts); });
     return el('tr', { 'data-id': w.id }, [
       /* the title opens the window's detail and history (detail.js) */
-      el('td', {}, [el('button', { type: 'button', class: 'link title', title: 'Details and history',
-                                   onclick: function () { window.MaintAdmin.showWindow(w.id); } },
+      el('td', {}, [el('a', { href: '#window/' + encodeURIComponent(w.id), class: 'title', title: 'Details and history',
+                              onclick: function (ev) { ev.preventDefault(); window.MaintAdmin.showWindow(w.id); } },
                        [el('strong', { text: w.title }), el('span', { class: 'sr', text: ': details' })]),
                     w.enabled ? null : ' (disabled)']),
       el('td', {}, [statusBadge(w.status)]),

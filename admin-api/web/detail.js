@@ -93,7 +93,6 @@
 
   function fields(w) {
     var list = el('dl', { class: 'dt-fields' }), done = FINISHED.indexOf(w.status) >= 0;
-    row(list, 'Status', el('span', {}, [M.statusBadge(w.status), w.enabled ? null : ' disabled']));
     row(list, 'Apps', w.apps.join(', ') === '*' ? '* (every app)' : w.apps.join(', '));
     row(list, 'Mode', modeWords(w.mode));
     row(list, 'Scheduled', when(w.starts_at) + ' – ' + when(w.ends_at));
@@ -222,6 +221,7 @@
       dt.id = id;
       dt.before = null;
       $('dt-h').textContent = 'Window';
+      $('dt-status').textContent = '';
       $('dt-fields').textContent = '';
       $('dt-history').textContent = '';
       $('dt-actions').textContent = '';
@@ -236,6 +236,9 @@
       var w = r.body;
       dt.w = w;
       $('dt-h').textContent = w.title;
+      $('dt-status').textContent = '';
+      $('dt-status').appendChild(M.statusBadge(w.status));
+      if (!w.enabled) { $('dt-status').appendChild(document.createTextNode(' disabled')); }
       $('dt-fields').textContent = '';
       $('dt-fields').appendChild(fields(w));
       actions(w);

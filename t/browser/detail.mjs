@@ -36,7 +36,11 @@ export default async function (t) {
 
   // the history, newest first, as words
   async function history(p) {
-    await until(async () => (await head(p).count()) >= 5, 'five history entries');
+    try {
+      await until(async () => (await head(p).count()) >= 5, 'five history entries');
+    } catch (e) {
+      throw new Error(e.message + '; the dialog: ' + await dlg(p).innerText() + '; at ' + p.url());
+    }
     return head(p).allTextContents();
   }
 
@@ -44,7 +48,7 @@ export default async function (t) {
   await check('detail: the title in the windows table opens the detail with outcome, notes and actual times', async () => {
     await signIn(page, TOKEN);
     await page.locator('#windows-table tbody tr', { hasText: title + ' v2' })
-      .getByRole('button', { name: new RegExp(title) }).click();
+      .getByRole('link', { name: new RegExp(title) }).click();
     await dlg(page).waitFor({ state: 'visible' });
     await until(async () => (await dlg(page).locator('#dt-h').textContent()) === title + ' v2', 'the title');
     const fields = dlg(page).locator('.dt-fields');
@@ -65,13 +69,13 @@ export default async function (t) {
 
   await check('detail: the history lists create, edit (old and new title), a rejected edit, start, complete, with actors', async () => {
     const h = await history(page);
-    const want = [/completed/, /tried to edit.*rejected 412/, /started early/, /edited/, /created/];
+    const want = [/completed/, /started early/, /tried to edit.*rejected 412/, /edited/, /created/];
     assert(h.length === 5, 'entries: ' + JSON.stringify(h));
     want.forEach((re, i) => {
       assert(re.test(h[i]) && h[i].includes(actor), `entry ${i}: ${h[i]} (want ${re}, actor ${actor})`);
     });
     const items = dlg(page).locator('#dt-history > li');
-    assert(await items.nth(1).getAttribute('class') === 'dt-rej', 'the rejected one is marked');
+    assert(await items.nth(2).getAttribute('class') === 'dt-rej', 'the rejected one is marked');
     const edit = items.nth(3);
     assert(await edit.locator('del').textContent() === title, 'old title');
     assert(await edit.locator('ins').textContent() === title + ' v2', 'new title');
@@ -82,13 +86,37 @@ export default async function (t) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: `${SHOTS}/window-detail-1280-${scheme}.png` });
     }
+    await page.evaluate(() => document.getElementById('dt-hist-h').scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `${SHOTS}/window-detail-history-1280-dark.png` });
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
   await check('detail: Close gives the windows view its address back', async () => {
     await dlg(page).getByRole('button', { name: 'Close' }).click();
     await dlg(page).waitFor({ state: 'hidden' });
-    assert(new URL(page.url()).hash === '#windows', page.url());
+    // the dialog's close event comes after it is hidden
+    await until(() => new URL(page.url()).hash === '#windows', 'the address #windows, not ' + page.url());
+  });
+
+  await check('detail: Start from the detail, confirmed, and the detail reloads in progress', async () => {
+    const c = await api('POST', '/v1/windows', { title: 'Detail start here', apps: ['detail-app2'],
+      starts_at: iso(Date.now() + 3600e3), ends_at: iso(Date.now() + 7200e3) });
+    assert(c.status === 201, 'created ' + c.status);
+    try {
+      await page.evaluate((wid) => window.MaintAdmin.showWindow(wid), c.json.id);
+      await dlg(page).locator('#dt-status', { hasText: 'scheduled' }).waitFor();
+      await dlg(page).getByRole('button', { name: 'Start' }).click();
+      await page.locator('#confirm-dialog').getByRole('button', { name: 'Start now' }).click();
+      await dlg(page).locator('#dt-status', { hasText: 'in progress' }).waitFor();
+      await until(async () => /started early/.test(await head(page).first().textContent()), 'the start in the history');
+      assert(await dlg(page).getByRole('button', { name: 'Complete' }).isEnabled(), 'Complete offered');
+      await dlg(page).getByRole('button', { name: 'Close' }).click();
+    } finally {
+      const g = await api('GET', `/v1/windows/${c.json.id}`);
+      if (g.json && g.json.status === 'in_progress') {
+        await api('POST', `/v1/windows/${c.json.id}/complete`, {}, TOKEN, g.etag);
+      }
+    }
   });
 
   await check('detail: a viewer token opens it by its address, #window/<id>', async () => {
@@ -119,6 +147,8 @@ export default async function (t) {
                  stacked: dd.getBoundingClientRect().top >= dt.getBoundingClientRect().bottom - 1 };
       });
       await p.screenshot({ path: `${SHOTS}/window-detail-375-light.png` });
+      await dlg(p).locator('#dt-history > li').nth(3).scrollIntoViewIfNeeded();
+      await p.screenshot({ path: `${SHOTS}/window-detail-history-375-light.png` });
       assert(m.page <= 375 && m.dialog <= 0 && m.right <= 375, JSON.stringify(m));
       assert(m.stacked, 'the definition list stacks: ' + JSON.stringify(m));
     } finally { await ctx.close(); }
