@@ -3,9 +3,9 @@
  * talks only to the daemon's /v1/ API, with the token the user signed in
  * with (sessionStorage, sent as a bearer token: no cookies, so no CSRF).
  * Everything shown from the API is set with textContent, never as HTML.
- * sessions.js adds the Sessions view through window.MaintAdmin (below);
- * notify.js adds the notifications the same way: its
- * view, the window dialog's "Notify" choice, the settings' notify ones.
+ * notify.js adds the notifications through window.MaintAdmin (below): its
+ * view, the window dialog's "Notify" choice, the settings' notify ones;
+ * sessions.js the Sessions view; detail.js a window's detail and history.
  */
 'use strict';
 
@@ -260,7 +260,11 @@
     }
     hooks.windowRow.forEach(function (h) { h(w, acts); });
     return el('tr', { 'data-id': w.id }, [
-      el('td', {}, [el('strong', { text: w.title }), w.enabled ? null : ' (disabled)']),
+      /* the title opens the window's detail and history (detail.js) */
+      el('td', {}, [el('a', { href: '#window/' + encodeURIComponent(w.id), class: 'title', title: 'Details and history',
+                              onclick: function (ev) { ev.preventDefault(); window.MaintAdmin.showWindow(w.id); } },
+                       [el('strong', { text: w.title }), el('span', { class: 'sr', text: ': details' })]),
+                    w.enabled ? null : ' (disabled)']),
       el('td', {}, [statusBadge(w.status)]),
       el('td', { text: w.apps.join(', ') }),
       el('td', { text: when(w.actual_start || w.starts_at) }),
@@ -583,6 +587,9 @@
   window.MaintAdmin = { $: $, el: el, when: when, toast: toast, api: api, showProblem: showProblem,
                         clearErrors: clearErrors, fill: fill, failed: failed, btn: btn, statusBadge: statusBadge,
                         confirmBox: confirmBox, applyRole: applyRole, loaders: loaders, state: state, hooks: hooks };
+  /* for detail.js: a window's detail offers the row's actions */
+  window.MaintAdmin.openWindow = openWindow;
+  window.MaintAdmin.lifecycle = lifecycle;
 
   /* --- wiring --------------------------------------------------------------- */
 

@@ -9,10 +9,11 @@ import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import edge from './edge.mjs';
 import sessions from './sessions.mjs';
+import detail from './detail.mjs';
 
 // more checks, one file per part of the page: each exports a function
 // called with the helpers below, in this order, before the last check
-const SUITES = [edge, sessions];
+const SUITES = [edge, sessions, detail];
 
 const env = (k) => {
   if (!process.env[k]) { throw new Error(`${k} is not set`); }
