@@ -7,10 +7,12 @@
 
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import calendar from './calendar.mjs';
 
 // more checks, one file per part of the page: each exports a function
 // called with the helpers below, in this order, before the last check
 const SUITES = [];
+SUITES.push(calendar);
 
 const env = (k) => {
   if (!process.env[k]) { throw new Error(`${k} is not set`); }
@@ -262,9 +264,10 @@ try {
 
   await edge.screenshot({ path: `${SHOTS}/edge-maintenance-during-test.png` });
 
-  await check('the timeline shows the running window under its app', async () => {
-    await page.getByRole('link', { name: 'Timeline' }).click();
-    await page.locator('#timeline .tl-app', { hasText: APP }).locator('.tl-bar.live').waitFor();
+  await check('the calendar shows the running window, filtered to its app', async () => {
+    await page.getByRole('link', { name: 'Calendar' }).click();
+    await page.locator('#cal-app').selectOption(APP);
+    await page.locator('#calendar .cal-block.cal-s-in_progress', { hasText: 'edited' }).waitFor();
   });
 
   await check('complete with outcome and notes: the gateway passes again', async () => {
