@@ -5,7 +5,8 @@
  * Everything shown from the API is set with textContent, never as HTML.
  * notify.js adds the notifications through window.MaintAdmin (below): its
  * view, the window dialog's "Notify" choice, the settings' notify ones;
- * sessions.js the Sessions view; detail.js a window's detail and history.
+ * sessions.js the Sessions view; detail.js a window's detail and history;
+ * calendar.js the Calendar view.
  */
 'use strict';
 
@@ -182,6 +183,7 @@
 
   function route() {
     var v = (location.hash || '#windows').slice(1);
+    if (v === 'timeline') { v = 'calendar'; history.replaceState(null, '', '#calendar'); }  /* the old name */
     if (!loaders[v]) { v = 'windows'; }
     state.view = v;
     document.querySelectorAll('.view').forEach(function (s) { s.hidden = s.id !== 'view-' + v; });
@@ -422,39 +424,6 @@
     }
   }
 
-  /* timeline */
-
-  loaders.timeline = function () {
-    var now = Date.now(), span = 7 * 86400e3;
-    api('GET', '/v1/windows?status=scheduled,in_progress&limit=500&from='
-        + encodeURIComponent(new Date(now).toISOString().replace(/\.\d+Z$/, 'Z')) + '&to='
-        + encodeURIComponent(new Date(now + span).toISOString().replace(/\.\d+Z$/, 'Z'))).then(function (r) {
-      var byApp = {}, box = $('timeline');
-      r.body.items.forEach(function (w) {
-        w.apps.forEach(function (a) { (byApp[a] = byApp[a] || []).push(w); });
-      });
-      box.textContent = '';
-      var apps = Object.keys(byApp).sort();
-      if (!apps.length) { box.appendChild(el('p', { class: 'empty', text: 'No upcoming window.' })); return; }
-      apps.forEach(function (a) {
-        var track = el('div', { class: 'tl-track', 'aria-hidden': 'true' });
-        var list = el('ul', { class: 'tl-list' });
-        byApp[a].sort(function (x, y) { return Date.parse(x.starts_at) - Date.parse(y.starts_at); }).forEach(function (w) {
-          var s = Date.parse(w.actual_start || w.starts_at), e = Date.parse(w.ends_at);
-          var l = Math.max(0, (s - now) / span), rgt = Math.min(1, (e - now) / span);
-          var bar = el('div', { class: 'tl-bar' + (w.status === 'in_progress' ? ' live' : ''), text: w.title });
-          bar.style.left = (l * 100) + '%';
-          bar.style.width = (Math.max(0, rgt - l) * 100) + '%';
-          track.appendChild(bar);
-          list.appendChild(el('li', { text: w.title + ' — ' + when(s) + ' to ' + when(e) + ' (' + w.status.replace(/_/g, ' ') + ')' }));
-        });
-        box.appendChild(el('div', { class: 'tl-app' }, [el('h3', { text: a === '*' ? 'Every app (*)' : a }), track,
-          el('div', { class: 'tl-scale', 'aria-hidden': 'true' }, [el('span', { text: 'now' }), el('span', { text: '+7 days' })]),
-          list]));
-      });
-    }, failed);
-  };
-
   /* sessions: sessions.js */
 
   /* superadmins */
@@ -583,13 +552,13 @@
     }, failed);
   };
 
-  /* for notify.js and sessions.js, which run after this file and before DOMContentLoaded */
+  /* for notify.js, sessions.js, detail.js and calendar.js, which run after
+     this file and before DOMContentLoaded; the detail offers the row's
+     actions */
   window.MaintAdmin = { $: $, el: el, when: when, toast: toast, api: api, showProblem: showProblem,
                         clearErrors: clearErrors, fill: fill, failed: failed, btn: btn, statusBadge: statusBadge,
-                        confirmBox: confirmBox, applyRole: applyRole, loaders: loaders, state: state, hooks: hooks };
-  /* for detail.js: a window's detail offers the row's actions */
-  window.MaintAdmin.openWindow = openWindow;
-  window.MaintAdmin.lifecycle = lifecycle;
+                        confirmBox: confirmBox, applyRole: applyRole, loaders: loaders, state: state, hooks: hooks,
+                        openWindow: openWindow, lifecycle: lifecycle };
 
   /* --- wiring --------------------------------------------------------------- */
 
