@@ -56,7 +56,7 @@ export default async function (t) {
 
   async function open(p) {
     await signIn(p, TOKEN);
-    await p.getByRole('link', { name: 'Calendar' }).click();
+    await p.getByRole('link', { name: 'Calendar', exact: true }).click();
     await p.locator('#view-calendar').waitFor({ state: 'visible' });
   }
 

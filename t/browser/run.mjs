@@ -267,7 +267,7 @@ try {
   await edge.screenshot({ path: `${SHOTS}/edge-maintenance-during-test.png` });
 
   await check('the calendar shows the running window, filtered to its app', async () => {
-    await page.getByRole('link', { name: 'Calendar' }).click();
+    await page.getByRole('link', { name: 'Calendar', exact: true }).click();
     await page.locator('#cal-app').selectOption(APP);
     await page.locator('#calendar .cal-block.cal-s-in_progress', { hasText: 'edited' }).waitFor();
   });
