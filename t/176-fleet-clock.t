@@ -71,18 +71,23 @@ sub state_of { http($_[0], 'GET', '/')->{status} }
 ok(wait_until(sub { state_of($gw{A}) == 200 && state_of($gw{B}) == 200 }, 10,
               'both gateways up'), 'both gateways pass');
 
-# Requests in a tight loop on each gateway until $until: one child per
-# gateway, each line "sent answered status" on the host's clock.
+# Requests in a tight loop on each gateway until loop_stop() (or 20 s):
+# one child per gateway, each line "sent answered status" on the host's
+# clock.
+my $stopfile = $gwa->dir . '/loop.stop';
+
 sub loop_clients {
-    my ($until, @names) = @_;
+    my (@names) = @_;
     my %files;
+    unlink $stopfile;
     for my $name (@names) {
         my $file = $gwa->dir . "/loop.$name." . int(rand 1e9);
         my $pid = fork();
         die "fork: $!" unless defined $pid;
         if ($pid == 0) {
+            my $until = time + 20;
             open(my $f, '>', $file) or POSIX::_exit(1);
-            while (time < $until) {
+            while (!-e $stopfile && time < $until) {
                 my $t0 = time;
                 my $r = http($gw{$name}, 'GET', '/', timeout => 2);
                 printf {$f} "%.6f %.6f %d\n", $t0, time, $r->{status};
@@ -99,6 +104,8 @@ sub loop_clients {
 sub loop_results {
     my ($files) = @_;
     my %out;
+    open(my $stop, '>', $stopfile) or die "$stopfile: $!";
+    close $stop;
     for my $name (keys %$files) {
         my ($pid, $file) = @{ $files->{$name} };
         waitpid($pid, 0);
@@ -153,14 +160,14 @@ sub round {
         $id = $r->{json}{id};
     }
 
-    # B's replies held for 1.2 s or more (the fault's length, not a wait
-    # for anything): its newest TIME sample is a slow one; relayed at once
-    # from 100 ms before the whole second the action follows
+    # B's replies held for 1.2 s or more under traffic (the fault's
+    # length, not a wait for anything): its newest TIME sample is a slow
+    # one; relayed at once from 100 ms before the second the action follows
+    my $clients = loop_clients('A', 'B');
     $proxy->mode('late-reply');
     sleep 1.2;
     at_second_plus(900);
     $proxy->mode('pass');
-    my $clients = loop_clients(time + 0.6, 'A', 'B');
     at_second_plus(2);
 
     my $r;
@@ -177,6 +184,7 @@ sub round {
     }
     my $ack = time;
 
+    sleep 0.4;                  # what is observed after the answer
     my $res = loop_results($clients);
     for my $name (qw(A B)) {
         my @after = grep { $_->[0] > $ack } @{ $res->{$name} };
@@ -214,13 +222,13 @@ for my $n (1 .. 2) {
     is($r->{status}, 201, "scheduled $n: a window at a whole second") or diag($r->{body});
     my $id = $r->{json}{id};
 
-    # held for the 1.5 s before S - 0.1 s, then relayed at once
+    # held for the 1.5 s before S - 0.1 s under traffic, then relayed
     wait_until(sub { redis_now_ms($redis) >= ($s - 1.6) * 1000 }, 10, 'S - 1.6 s');
+    my $clients = loop_clients('A', 'B');
     $proxy->mode('late-reply');
     wait_until(sub { redis_now_ms($redis) >= ($s - 0.1) * 1000 }, 10, 'S - 0.1 s');
     $proxy->mode('pass');
-
-    my $clients = loop_clients($s + 0.3, 'A', 'B');
+    wait_until(sub { redis_now_ms($redis) >= ($s + 0.3) * 1000 }, 10, 'S + 0.3 s');
     my $res = loop_results($clients);
 
     my %sw;
@@ -251,6 +259,7 @@ for my $name (qw(A B)) {
     my ($e) = $body =~ /^ngx_maint_clock_error_seconds\{worker="0"\} (\S+)$/m;
     ok(defined $e && $e > 0 && $e < 0.010,
        sprintf('%s: ngx_maint_clock_error_seconds %s', $name, $e // 'missing'));
+    diag("$name: ngx_maint_clock_error_seconds " . ($e // 'missing'));
 }
 
 $proxy->stop;
