@@ -212,9 +212,10 @@ is($stale{A} + $stale{B}, 0, 'no stale decision after an acknowledged start');
 # ---------------------------------------------------------------------------
 # 2. a scheduled start: both gateways switch within 10 ms
 
-my @diffs;
+my ($measured, $rounds) = (0, 0);
 
-for my $n (1 .. 2) {
+while ($measured < 2 && $rounds < 5) {
+    my $n = ++$rounds;
     my $s = int(redis_now_ms($redis) / 1000) + 4;
     my $r = $admin->api('POST', '/v1/windows', json => {
         title => "Scheduled $n", apps => ['shop'], starts_at => rfc3339($s),
@@ -222,11 +223,12 @@ for my $n (1 .. 2) {
     is($r->{status}, 201, "scheduled $n: a window at a whole second") or diag($r->{body});
     my $id = $r->{json}{id};
 
-    # held for the 1.5 s before S - 0.1 s under traffic, then relayed
-    wait_until(sub { redis_now_ms($redis) >= ($s - 1.6) * 1000 }, 10, 'S - 1.6 s');
+    # held for the 1.5 s before S - 0.3 s under traffic, then relayed (what
+    # was held is out well before S)
+    wait_until(sub { redis_now_ms($redis) >= ($s - 1.8) * 1000 }, 10, 'S - 1.8 s');
     my $clients = loop_clients('A', 'B');
     $proxy->mode('late-reply');
-    wait_until(sub { redis_now_ms($redis) >= ($s - 0.1) * 1000 }, 10, 'S - 0.1 s');
+    wait_until(sub { redis_now_ms($redis) >= ($s - 0.3) * 1000 }, 10, 'S - 0.3 s');
     $proxy->mode('pass');
     wait_until(sub { redis_now_ms($redis) >= ($s + 0.3) * 1000 }, 10, 'S + 0.3 s');
     my $res = loop_results($clients);
@@ -241,17 +243,25 @@ for my $n (1 .. 2) {
         my ($from, $to) = ($l[$i - 1][0], $l[$i][1]);
         $sw{$name} = [ (($from + $to) / 2 - $s) * 1000, ($to - $from) * 1000 ];
     }
+    complete($id);
     next unless $sw{A} && $sw{B};
 
     my $d = $sw{B}[0] - $sw{A}[0];
-    push @diffs, $d;
     diag(sprintf('scheduled %d: A switched %+.1f ms (+-%.1f), B %+.1f ms (+-%.1f) '
                  . 'from S; B - A %+.1f ms', $n, $sw{A}[0], $sw{A}[1] / 2,
                  $sw{B}[0], $sw{B}[1] / 2, $d));
-    ok(abs($d) <= 10, sprintf('... within 10 ms of each other (%+.1f ms)', $d));
 
-    complete($id);
+    # a loaded machine may stall a client around S: measured again
+    if ($sw{A}[1] > 5 || $sw{B}[1] > 5) {
+        diag('... not measured to 5 ms: once more');
+        next;
+    }
+
+    $measured++;
+    ok(abs($d) <= 10, sprintf('... within 10 ms of each other (%+.1f ms)', $d));
 }
+
+is($measured, 2, 'two scheduled starts measured to 5 ms');
 
 # the bound each gateway states for its estimate
 for my $name (qw(A B)) {
