@@ -33,6 +33,7 @@
 #include "http/web.h"
 #include "notify/sender.h"
 #include "resources/write.h"
+#include "store/commit.h"
 #include "store/store.h"
 
 
@@ -354,6 +355,37 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
  * answered under the new one, an answer being sent is sent.
  */
 
+/*
+ * The gateways' lease from the first moment: written at the start and
+ * after every reload, not only with a change, so that a fresh install
+ * does not run without one (every request a read) until something
+ * changes.  Tried again every tick until Redis takes it.
+ */
+
+static int  adm_lease_due = 1;
+
+
+static void
+adm_lease_publish(void)
+{
+    int64_t  replaced;
+
+    if (!adm_lease_due) {
+        return;
+    }
+
+    if (adm_store_lease(&replaced) != ADM_OK) {
+        return;                 /* the next tick tries again */
+    }
+
+    adm_lease_due = 0;
+    adm_write_lease_replaced(replaced);
+
+    adm_log(ADM_LOG_INFO, "lease written", "{s:i, s:I}", "lease_ms",
+            adm_conf.lease_ms, "replaced_ms", (json_int_t) replaced);
+}
+
+
 static void
 adm_reload(void)
 {
@@ -395,6 +427,9 @@ adm_reload(void)
 
     adm_log_set_level(adm_conf.log_level);
     adm_tls_reload_apply(cred);
+
+    /* the lease may have changed: the gateways hear of it now */
+    adm_lease_due = 1;
 
     if (restart[0]) {
         adm_log(ADM_LOG_WARN, "configuration changes that need a restart "
@@ -523,6 +558,7 @@ adm_run(void)
     }
 
     adm_write_on_commit(adm_sender_wake);
+    adm_lease_publish();
 
     last_tick = 0;
 
@@ -536,6 +572,7 @@ adm_run(void)
 
         if (adm_clock() - last_tick >= 1.0) {
             last_tick = adm_clock();
+            adm_lease_publish();
             adm_tick();
         }
     }

@@ -30,10 +30,16 @@ maint_window_applies(const maint_window_t *w, const char *app, size_t len)
 }
 
 
+/*
+ * A started window is in force by state: its start was an action the
+ * admin API acknowledged, which no gateway's clock estimate may undo.
+ * Its end, unless held, stays on the clock like a scheduled start.
+ */
+
 int
 maint_window_active(const maint_window_t *w, int64_t now_ms)
 {
-    if (now_ms < w->start * 1000) {
+    if (now_ms < w->start * 1000 && !w->started) {
         return 0;
     }
 
@@ -138,7 +144,7 @@ maint_evaluate(const maint_snapshot_t *s, const maint_request_t *req,
             continue;
         }
 
-        if (now < w->start * 1000
+        if (!w->started && now < w->start * 1000
             && now >= (w->start - w->notify_before) * 1000
             && (upcoming == NULL || w->start < upcoming->start))
         {

@@ -367,8 +367,11 @@ maint_session_verdict(const maint_snapshot_t *s, const char *app,
     for (i = 0; i < s->nwindows; i++) {
         w = &s->windows[i];
 
-        /* to the millisecond: a window started now begins mid-second */
-        if (w->terminate_sessions && w->start_ms <= now_ms
+        /*
+         * to the millisecond: a window started now begins mid-second;
+         * a started one is in force whatever this clock says (eval.c)
+         */
+        if (w->terminate_sessions && (w->start_ms <= now_ms || w->started)
             && w->start_ms > window)
         {
             /* the window covers the app (or every app) */

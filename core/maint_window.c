@@ -65,7 +65,14 @@ maint_window_decode(maint_decoder_t *d, const maint_window_defaults_t *def,
         return -1;
     }
 
+    /*
+     * "started": the admin API started it (early, or "now"), an action it
+     * acknowledged: in force from now on whatever this gateway's estimate
+     * of Redis's clock says of start.  Absent (an older writer): false.
+     */
+
     if (maint_json_bool(d, w, "hold", path, &win->hold) != 0
+        || maint_json_bool(d, w, "started", path, &win->started) != 0
         || maint_json_bool(d, w, "terminate_sessions", path,
                            &win->terminate_sessions) != 0)
     {

@@ -57,6 +57,7 @@ typedef struct {
     int64_t         end;            /* epoch seconds, expected end */
     int64_t         notify_before;  /* seconds */
     int             hold;           /* stays active after end */
+    int             started;        /* "started": in force by state */
     int             terminate_sessions;
     maint_mode_t    mode;
 

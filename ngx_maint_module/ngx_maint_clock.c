@@ -1,17 +1,30 @@
 /*
  * ngx_maint_clock.c: the fleet clock.  Windows open and close on Redis's
  * clock, not on each gateway's own: the state read (ngx_maint_state.c)
- * samples Redis's TIME about once a second and sets it here; between
- * samples it is extrapolated with NGINX's monotonic millisecond clock.
- * Until the first sample the local wall clock stands in.
+ * samples Redis's TIME about once a second and gives each sample here,
+ * timed on the monotonic clock in microseconds; the filter of
+ * core/maint_clockfilter.c keeps the best recent one (the lowest round
+ * trip; much slower ones are rejected) and bounds its error.  Between
+ * samples the estimate is extrapolated with NGINX's monotonic millisecond
+ * clock.  Until the first sample the local wall clock stands in.
  */
 
 #include "ngx_maint_clock.h"
+#include "maint_clockfilter.h"
+
+
+/*
+ * ngx_current_msec is CLOCK_MONOTONIC in milliseconds (ngx_times.c, since
+ * NGINX 1.13): the offset of the filter, Redis us minus monotonic us,
+ * applies to it as is.  Should a build's ngx_current_msec count from
+ * elsewhere, the two are paired at each sample instead.
+ */
+#define NGX_MAINT_CLOCK_SAME_BASE  60000   /* ms apart at most */
 
 
 typedef struct {
-    int64_t                 base;           /* Redis ms at mono */
-    ngx_msec_t              mono;
+    maint_clockfilter_t     filter;
+    int64_t                 offset_ms;  /* Redis ms - ngx_current_msec */
     unsigned                valid:1;
 } ngx_maint_clock_t;
 
@@ -28,7 +41,7 @@ ngx_maint_now_ms(void)
     ngx_maint_clock_t  *ck = &ngx_maint_clock;
 
     if (ck->valid) {
-        return ck->base + (int64_t) (ngx_current_msec - ck->mono);
+        return ck->offset_ms + (int64_t) ngx_current_msec;
     }
 
     tp = ngx_timeofday();
@@ -44,14 +57,54 @@ ngx_maint_clock_valid(void)
 }
 
 
-/* Redis said redis_ms at "at" (ngx_current_msec, halfway through the RTT) */
+/*
+ * A TIME sample: sent and received on ngx_maint_monotonic_us(), redis_us
+ * what TIME said.  The estimate follows the filter's choice, which only a
+ * sample can change (or its age: the choice then stays, its bound grows).
+ * *rtt_us and *at_us: the sample chosen, for the metrics; NGX_DECLINED
+ * while there is none.
+ */
 
-void
-ngx_maint_clock_set(int64_t redis_ms, ngx_msec_t at)
+ngx_int_t
+ngx_maint_clock_sample(int64_t sent_us, int64_t received_us,
+    int64_t redis_us, int64_t *rtt_us, int64_t *at_us)
 {
-    ngx_maint_clock.base = redis_ms;
-    ngx_maint_clock.mono = at;
-    ngx_maint_clock.valid = 1;
+    int64_t                      offset, bound, mono_ms;
+    ngx_maint_clock_t           *ck = &ngx_maint_clock;
+    const maint_clock_sample_t  *s;
+
+    (void) maint_clockfilter_add(&ck->filter, sent_us, received_us, redis_us);
+
+    if (maint_clockfilter_estimate(&ck->filter, received_us, &offset, &bound)
+        != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    mono_ms = received_us / 1000;
+
+    if (mono_ms - (int64_t) ngx_current_msec > NGX_MAINT_CLOCK_SAME_BASE
+        || (int64_t) ngx_current_msec - mono_ms > NGX_MAINT_CLOCK_SAME_BASE)
+    {
+        /* another base: Redis's time now, paired with ngx_current_msec */
+        ngx_maint_clock.offset_ms = (received_us + offset) / 1000
+                                    - (int64_t) ngx_current_msec;
+
+    } else {
+        /*
+         * rounded up: ngx_current_msec is rounded down, so the two
+         * cancel out on average (the offset is positive after boot)
+         */
+        ngx_maint_clock.offset_ms = (offset + 999) / 1000;
+    }
+
+    ck->valid = 1;
+
+    s = maint_clockfilter_chosen(&ck->filter, received_us);
+    *rtt_us = s->rtt;
+    *at_us = s->at;
+
+    return NGX_OK;
 }
 
 

@@ -1,6 +1,6 @@
 /*
- * ngx_maint_clock.h: the fleet clock (Redis's time, extrapolated) and the
- * monotonic microseconds the reads are timed with.
+ * ngx_maint_clock.h: the fleet clock (Redis's time, filtered and
+ * extrapolated) and the monotonic microseconds the reads are timed with.
  */
 
 #ifndef NGX_MAINT_CLOCK_H
@@ -12,7 +12,8 @@
 
 int64_t ngx_maint_now_ms(void);
 ngx_flag_t ngx_maint_clock_valid(void);
-void ngx_maint_clock_set(int64_t redis_ms, ngx_msec_t at);
+ngx_int_t ngx_maint_clock_sample(int64_t sent_us, int64_t received_us,
+    int64_t redis_us, int64_t *rtt_us, int64_t *at_us);
 ngx_uint_t ngx_maint_monotonic_us(void);
 
 

@@ -2,12 +2,13 @@
  * ngx_maint_metrics.c: counters in a shared memory zone, updated with
  * atomic adds by every worker, and the maint_metrics handler that prints
  * them in the Prometheus text format.  Per-worker gauges (state version,
- * state age, connection) live in one slot per worker number.
+ * state age, connection, clock error) live in one slot per worker number.
  */
 
 #include "ngx_maint_conf.h"
 #include "ngx_maint_metrics.h"
 #include "ngx_maint_response.h"
+#include "maint_clockfilter.h"
 
 
 #define NGX_MAINT_MAX_WORKERS  256
@@ -21,6 +22,8 @@ typedef struct {
     ngx_atomic_t            connected;
     ngx_atomic_t            degraded;
     ngx_atomic_t            behind;
+    ngx_atomic_t            clock_rtt_us;   /* +1, so 0 means no sample */
+    ngx_atomic_t            clock_at_us;    /* CLOCK_MONOTONIC: system-wide */
 } ngx_maint_worker_slot_t;
 
 
@@ -45,6 +48,8 @@ static ngx_int_t ngx_maint_metrics_init_zone(ngx_shm_zone_t *zone,
 static ngx_int_t ngx_maint_metrics_handler(ngx_http_request_t *r);
 static u_char *ngx_maint_metrics_counters(u_char *p, ngx_maint_metrics_t *m);
 static u_char *ngx_maint_metrics_workers(u_char *p, ngx_maint_metrics_t *m,
+    ngx_uint_t workers);
+static u_char *ngx_maint_metrics_clock(u_char *p, ngx_maint_metrics_t *m,
     ngx_uint_t workers);
 
 
@@ -231,6 +236,21 @@ ngx_maint_metric_worker_state(int64_t version, ngx_msec_t ok_wall_ms,
 }
 
 
+/* the sample the worker's clock estimate is from (ngx_maint_clock.c) */
+
+void
+ngx_maint_metric_worker_clock(int64_t rtt_us, int64_t at_us)
+{
+    if (ngx_maint_slot == NULL || ngx_maint_slot->pid != (ngx_atomic_t) ngx_pid)
+    {
+        return;
+    }
+
+    ngx_maint_slot->clock_rtt_us = (ngx_atomic_uint_t) rtt_us + 1;
+    ngx_maint_slot->clock_at_us = (ngx_atomic_uint_t) at_us;
+}
+
+
 char *
 ngx_maint_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -386,6 +406,49 @@ ngx_maint_metrics_workers(u_char *p, ngx_maint_metrics_t *m,
 }
 
 
+/*
+ * The bound of each worker's estimate of Redis's clock now: half the
+ * round trip of its sample, the drift allowance for the sample's age, and
+ * 1 ms for the millisecond clock the decisions read (-1: no sample yet).
+ */
+
+static u_char *
+ngx_maint_metrics_clock(u_char *p, ngx_maint_metrics_t *m,
+    ngx_uint_t workers)
+{
+    int64_t                   bound, now;
+    ngx_uint_t                i;
+    struct timespec           ts;
+    ngx_maint_worker_slot_t  *s;
+
+    /* the clock the samples were timed on (ngx_maint_monotonic_us()) */
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+
+    NGX_MAINT_HEADER(p, "ngx_maint_clock_error_seconds", "gauge",
+                     "Bound on the error of each worker's estimate of "
+                     "Redis's clock (-1: no TIME sample yet).");
+
+    for (i = 0; i < workers; i++) {
+        s = &m->workers[i];
+        if (s->pid) {
+            bound = -1000000;
+
+            if (s->clock_rtt_us) {
+                bound = maint_clockfilter_bound((int64_t) s->clock_rtt_us - 1,
+                                                now - (int64_t) s->clock_at_us)
+                        + 1000;
+            }
+
+            p = ngx_sprintf(p, "ngx_maint_clock_error_seconds{worker=\"%ui\"} "
+                            "%.6f\n", i, (double) bound / 1e6);
+        }
+    }
+
+    return p;
+}
+
+
 static ngx_int_t
 ngx_maint_metrics_handler(ngx_http_request_t *r)
 {
@@ -427,6 +490,7 @@ ngx_maint_metrics_handler(ngx_http_request_t *r)
 
     p = ngx_maint_metrics_counters(p, m);
     p = ngx_maint_metrics_workers(p, m, workers);
+    p = ngx_maint_metrics_clock(p, m, workers);
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = p - start;

@@ -47,6 +47,7 @@ void ngx_maint_metric_read(ngx_uint_t usec);
 void ngx_maint_metric_inc(ngx_maint_metric_e m);
 void ngx_maint_metric_worker_state(int64_t version, ngx_msec_t ok_wall_ms,
     ngx_flag_t connected, ngx_flag_t degraded, ngx_flag_t behind);
+void ngx_maint_metric_worker_clock(int64_t rtt_us, int64_t at_us);
 
 
 #endif /* NGX_MAINT_METRICS_H */

@@ -263,14 +263,18 @@ ngx_maint_state_batch(void *reply, void *data)
 }
 
 
+/*
+ * A TIME sample, timed from the batch's sending to now in microseconds:
+ * the clock's filter (ngx_maint_clock.c) keeps it or rejects it as slow.
+ */
+
 static void
 ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
 {
     ngx_maint_state_read_t  *rd = &ngx_maint_state_read;
     redisReply              *rr = reply;
 
-    int64_t             sec, usec;
-    ngx_msec_t          rtt;
+    int64_t             sec, usec, rtt, at;
     ngx_maint_batch_t  *b;
 
     b = ngx_maint_state_batch(reply, data);
@@ -279,23 +283,25 @@ ngx_maint_on_time(redisAsyncContext *ac, void *reply, void *data)
         return;
     }
 
-    rtt = ngx_current_msec - b->sent_at;
-
     if (rr->type == REDIS_REPLY_ERROR) {
         /* the local clock stands in; say why (NOPERM: the ACL lacks TIME) */
         ngx_maint_redis_log_refused(&rd->time_refused, "TIME", rr);
 
     } else if (rr->type != REDIS_REPLY_ARRAY || rr->elements != 2
         || maint_reply_int(rr->element[0], &sec) != 0
-        || maint_reply_int(rr->element[1], &usec) != 0)
+        || maint_reply_int(rr->element[1], &usec) != 0
+        || sec < 0 || sec > INT64_MAX / 2000000 || usec < 0
+        || usec >= 1000000)
     {
         ngx_log_error(NGX_LOG_WARN, rd->log, 0,
                       "maint: unexpected reply to TIME");
 
-    } else if (!ngx_maint_clock_valid() || rtt <= 250) {
-        /* a slow sample is a poor one; use it only if there is no other */
-
-        ngx_maint_clock_set(sec * 1000 + usec / 1000, b->sent_at + rtt / 2);
+    } else if (ngx_maint_clock_sample((int64_t) b->sent_us,
+                                      (int64_t) ngx_maint_monotonic_us(),
+                                      sec * 1000000 + usec, &rtt, &at)
+               == NGX_OK)
+    {
+        ngx_maint_metric_worker_clock(rtt, at);
     }
 
     ngx_maint_state_batch_reply(b->gen);

@@ -435,6 +435,84 @@ test_snapshot_contract(void **state)
 }
 
 
+/*
+ * What an acknowledged action decided is decided by state: a window
+ * started "now" is in force even on a gateway whose estimate of Redis's
+ * clock is behind its start; a completed one is gone from the snapshot,
+ * even with terminate_sessions and its planned end still ahead.
+ */
+
+static void
+test_snapshot_by_state(void **state)
+{
+    char                  *s, err[256];
+    json_t                *live, *settings, *access, *w;
+    maint_request_t        req;
+    maint_snapshot_t      *snap;
+    const maint_window_t  *mw;
+
+    live = json_array();
+
+    /* created with starts_at "now": stored in progress, mid-second */
+    w = window("w_now", "[\"shop\"]", NOW, NOW + 600, NULL);
+    json_object_set_new(w, "status", json_string("in_progress"));
+    json_object_set_new(w, "actual_start", adm_time_ms_json(NOW * 1000 + 400));
+    json_array_append_new(live, w);
+
+    /* scheduled a second ahead: left to the clock */
+    json_array_append_new(live, window("w_next", "[\"blog\"]", NOW + 1,
+                                       NOW + 600, NULL));
+
+    /* completed early, its planned end ahead, ending sessions */
+    w = window("w_done", "[\"crm\"]", NOW - 60, NOW + 600,
+               "\"terminate_sessions\":true");
+    json_object_set_new(w, "status", json_string("completed"));
+    adm_window_set_time(w, "actual_end", NOW);
+    json_array_append_new(live, w);
+
+    settings = adm_settings_defaults();
+    access = json_pack("{s:{}, s:{}, s:{}}", "superadmins", "bypass_keys",
+                       "session_cutoffs");
+
+    s = adm_snapshot_build(live, settings, access, NOW);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "\"started\":true"));
+
+    snap = maint_snapshot_parse(s, strlen(s), err, sizeof(err));
+    if (snap == NULL) {
+        fail_msg("the module refuses the admin's snapshot: %s\n%s", err, s);
+    }
+
+    assert_int_equal(snap->nwindows, 2);
+
+    memset(&req, 0, sizeof(req));
+    req.path = "/";
+    req.path_len = 1;
+
+    /* a gateway 45 ms behind, 1 s behind, and one on time */
+    req.now_ms = NOW * 1000 - 45;
+    assert_int_equal(DECIDE("shop", 1), MAINT_MAINTENANCE);
+    assert_int_equal(DECIDE("blog", 1), MAINT_NOTICE);
+    assert_int_equal(DECIDE("crm", 1), MAINT_PASS);
+    req.now_ms = NOW * 1000 - 1000;
+    assert_int_equal(DECIDE("shop", 1), MAINT_MAINTENANCE);
+    req.now_ms = (NOW + 1) * 1000;
+    assert_int_equal(DECIDE("shop", 1), MAINT_MAINTENANCE);
+    assert_int_equal(DECIDE("blog", 1), MAINT_MAINTENANCE);
+    assert_int_equal(DECIDE("crm", 1), MAINT_PASS);
+
+    /* its scheduled end stays on the clock */
+    req.now_ms = (NOW + 600) * 1000;
+    assert_int_equal(DECIDE("shop", 1), MAINT_PASS);
+
+    maint_snapshot_free(snap);
+    free(s);
+    json_decref(live);
+    json_decref(settings);
+    json_decref(access);
+}
+
+
 /* superadmins, keys, cutoffs and terminate_sessions reach the module */
 
 /* 8000 bytes of text: what the API's limit of 2000 characters can be */
@@ -708,6 +786,7 @@ main(void)
         cmocka_unit_test(test_lifecycle_by_clock),
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_snapshot_contract),
+        cmocka_unit_test(test_snapshot_by_state),
         cmocka_unit_test(test_snapshot_access),
         cmocka_unit_test(test_snapshot_readable),
         cmocka_unit_test(test_started_now_ms),

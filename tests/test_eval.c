@@ -45,7 +45,17 @@ static const char  *snapshot_json =
     "{\"id\":\"news-b\",\"apps\":[\"news\"],\"start\":1001800,"
     " \"end\":1001900,\"notify_before_minutes\":60},"
     "{\"id\":\"news-a\",\"apps\":[\"news\"],\"start\":1001500,"
-    " \"end\":1001600,\"notify_before_minutes\":60}"
+    " \"end\":1001600,\"notify_before_minutes\":60},"
+    /* 10: tv, started "now" by the admin API: in force by state, even on
+     * a clock behind its start; its end on the clock */
+    "{\"id\":\"tv-started\",\"apps\":[\"tv\"],\"start\":1002001,"
+    " \"end\":1002600,\"started\":true},"
+    /* 11: radio, started and held: in force past its end */
+    "{\"id\":\"radio-held\",\"apps\":[\"radio\"],\"start\":1002001,"
+    " \"end\":1002600,\"started\":true,\"hold\":true},"
+    /* 12: game, the same start without the field: the clock decides */
+    "{\"id\":\"game-sched\",\"apps\":[\"game\"],\"start\":1002001,"
+    " \"end\":1002600,\"started\":false}"
     "]}";
 
 
@@ -119,6 +129,23 @@ static const vector_t  vectors[] = {
       "all-ro" },
     { "docs", 1003600 * 1000LL - 1, "safe", "/", "", MAINT_PASS, NULL },
     { "docs", 1003600 * 1000LL, "safe", "/", "", MAINT_NOTICE, "docs-far" },
+    /* started by state: a clock behind its start does not matter */
+    { "tv", 1002001 * 1000LL - 45, "safe", "/", "", MAINT_MAINTENANCE,
+      "tv-started" },
+    { "tv", 1001500 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "tv-started" },
+    { "tv", 1002600 * 1000LL - 1, "safe", "/", "", MAINT_MAINTENANCE,
+      "tv-started" },
+    { "tv", 1002600 * 1000LL, "safe", "/", "", MAINT_PASS, NULL },
+    { "radio", 1001500 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "radio-held" },
+    { "radio", 1009000 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "radio-held" },
+    /* without it (an older writer), the clock decides as before */
+    { "game", 1002001 * 1000LL - 45, "safe", "/", "", MAINT_NOTICE,
+      "game-sched" },
+    { "game", 1002001 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,
+      "game-sched" },
     /* ended, and held */
     { "wiki", 1001000 * 1000LL, "safe", "/", "", MAINT_PASS, NULL },
     { "mail", 1001000 * 1000LL, "safe", "/", "", MAINT_MAINTENANCE,

@@ -447,7 +447,9 @@ test_verdict(void **state)
            "\"superadmins\":[{\"name\":\"alice\",\"credential\":"
            "\"0000000000000000000000000000000000000000000000000000000000000000\"}],"
            "\"windows\":[{\"id\":\"w\",\"apps\":[\"crm\"],\"start\":2000,"
-           "\"end\":3000,\"terminate_sessions\":true}]}";
+           "\"end\":3000,\"terminate_sessions\":true},"
+           "{\"id\":\"v\",\"apps\":[\"tv\"],\"start\":2000,"
+           "\"end\":3000,\"terminate_sessions\":true,\"started\":true}]}";
 
     s = maint_snapshot_parse(json, strlen(json), err, sizeof(err));
     if (s == NULL) {
@@ -486,6 +488,11 @@ test_verdict(void **state)
     /* the window's cutoff applies from its start, for its apps */
     assert_int_equal(maint_session_verdict(s, S("crm"), 1999999,
                      F(600000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
+    /* started by the admin API: from its start whatever this clock says */
+    assert_int_equal(maint_session_verdict(s, S("tv"), 1999955,
+                     F(600000, -1, 0, "", "")), MAINT_SESSION_WINDOW);
+    assert_int_equal(maint_session_verdict(s, S("tv"), 1999955,
+                     F(2000000, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
     assert_int_equal(maint_session_verdict(s, S("crm"), 2000000,
                      F(600000, -1, 0, "", "")), MAINT_SESSION_WINDOW);
     assert_int_equal(maint_session_verdict(s, S("crm"), 2500000,

@@ -3,7 +3,8 @@
  * from the live window records, the settings and the access part
  * (superadmins, bypass keys, session cutoffs).  Only windows that can
  * still be enforced go in: enabled, scheduled or in progress by the clock.
- * A window started early starts at its actual start.  Also the redacted
+ * A window started early starts at its actual start; one whose stored
+ * status is in progress is marked "started", in force by state.  Also the redacted
  * copy a dry run shows.
  */
 
@@ -54,6 +55,16 @@ adm_snapshot_window(json_t *rec)
     if (adm_window_begin_ms(rec) % 1000) {
         json_object_set_new(w, "start_ms",
                             json_integer(adm_window_begin_ms(rec)));
+    }
+
+    /*
+     * Started (early, "now", or by the ticker at its start): in force on
+     * every gateway by state, not by each one's estimate of Redis's clock
+     * (docs/design.md, "One clock for the fleet").  Only then: an older
+     * module ignores the field, and other windows stay as they were.
+     */
+    if (adm_window_status(rec) == ADM_ST_IN_PROGRESS) {
+        json_object_set_new(w, "started", json_true());
     }
 
     v = json_object_get(rec, "notify_before_minutes");
@@ -196,12 +207,14 @@ adm_snapshot_build(json_t *live, json_t *settings, json_t *access,
         /*
          * A window that ends sessions stays until its end is recorded:
          * that change makes its cutoff last (sessions.c).  Past its end
-         * the gateways let requests through all the same.
+         * the gateways let requests through all the same.  One completed
+         * or cancelled is over by state: never in, whatever its end.
          */
 
         if (st != ADM_ST_SCHEDULED && st != ADM_ST_IN_PROGRESS
             && !(json_is_true(json_object_get(rec, "terminate_sessions"))
-                 && adm_window_begin(rec) <= now))
+                 && adm_window_begin(rec) <= now
+                 && !adm_status_finished(adm_window_status(rec))))
         {
             continue;
         }

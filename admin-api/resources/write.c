@@ -529,3 +529,16 @@ adm_lease_wait(int64_t before_ms, int answer)
         /* void */
     }
 }
+
+
+/*
+ * The lease was written alone (main.c, at the start or after a reload),
+ * replacing before_ms: reads made under a longer one are waited out by
+ * the changes that follow, as after a change that replaced it.
+ */
+
+void
+adm_write_lease_replaced(int64_t before_ms)
+{
+    adm_lease_wait(before_ms, 0);
+}

@@ -88,4 +88,8 @@ json_t *adm_audit_record(const char *actor, const char *role,
     int64_t now_ms);
 
 
+/* the lease written alone replaced before_ms (main.c) */
+void adm_write_lease_replaced(int64_t before_ms);
+
+
 #endif /* ADM_WRITE_H */

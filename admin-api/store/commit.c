@@ -564,6 +564,47 @@ adm_store_commit(adm_commit_t *c, int64_t *new_version, int64_t *lease_ms)
 }
 
 
+/*
+ * The gateways' lease alone, at the start and after a reload, so that
+ * they have it from the first moment and not from the first change:
+ * HSET <prefix>state lease_ms, and the lease it replaced, which the next
+ * changes wait out if it was longer (resources/write.c).  Before any
+ * state, the field alone is written: the version stays missing, 0.
+ */
+
+#define ADM_LEASE_LUA                                                         \
+    "local old = redis.call('HGET', KEYS[1], 'lease_ms') "                    \
+    "redis.call('HSET', KEYS[1], 'lease_ms', ARGV[1]) "                       \
+    "return tonumber(old or '0') or 0"
+
+int
+adm_store_lease(int64_t *replaced)
+{
+    int          rc;
+    char         key[160], lease[32];
+    redisReply  *rr;
+
+    adm_key(key, sizeof(key), "state", NULL);
+    snprintf(lease, sizeof(lease), "%d", adm_conf.lease_ms);
+
+    rr = adm_redisf("EVAL %s 1 %s %s", ADM_LEASE_LUA, key, lease);
+
+    rc = ADM_ERROR;
+
+    if (rr != NULL && rr->type == REDIS_REPLY_INTEGER) {
+        *replaced = rr->integer;
+        rc = ADM_OK;
+
+    } else if (rr != NULL && rr->type == REDIS_REPLY_ERROR) {
+        adm_store_set_error("%s", rr->str);
+    }
+
+    freeReplyObject(rr);
+
+    return rc;
+}
+
+
 /* an audit entry without a change: a rejected attempt */
 
 int

@@ -51,5 +51,8 @@ int adm_store_unsure(void);
 
 int adm_store_audit(json_t *entry);
 
+/* the lease alone (at the start, after a reload); *replaced: the one before */
+int adm_store_lease(int64_t *replaced);
+
 
 #endif /* ADM_STORE_COMMIT_H */
