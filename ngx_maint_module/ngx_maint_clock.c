@@ -108,6 +108,20 @@ ngx_maint_clock_sample(int64_t sent_us, int64_t received_us,
 }
 
 
+/*
+ * The connection to Redis is lost: the next one may be to another server
+ * (a failover), whose clock is another's.  Its samples must not compete
+ * with the old server's, so those go; the estimate stays as it is until
+ * the first sample of the next connection.
+ */
+
+void
+ngx_maint_clock_forget(void)
+{
+    ngx_memzero(&ngx_maint_clock.filter, sizeof(maint_clockfilter_t));
+}
+
+
 /* One clock_gettime() per read, not per request: vDSO, no syscall. */
 
 ngx_uint_t

@@ -503,6 +503,8 @@ ngx_maint_state_redis_down(void *data)
 {
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
+    ngx_maint_clock_forget();
+
     if (rd->nbatches) {
         ngx_maint_read_failed("connection lost");
         return;
