@@ -53,7 +53,7 @@ my $nginx = start_nginx(redis => $redis, vars => { UP => $UP, PAGE => $PAGE_CONF
 HTTP
 my $port = $nginx->port;
 
-my $FR = "Lecture seule \x{e0} cause de la migration";
+my $FR = "Lecture seule \x{e0} cause de la migration \x{2013} retour vers 23 h";
 my $w = window($redis, id => 'w-ro', apps => ['shop'], mode => 'read_only',
                start => -120, end => 1800,
                login_message => 'Saving is off <b>"now"</b> & back soon',
