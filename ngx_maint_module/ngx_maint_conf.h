@@ -142,6 +142,7 @@ typedef struct {
 
     ngx_array_t           apps;             /* ngx_str_t, for heartbeats */
     ngx_shm_zone_t       *metrics_zone;
+    ngx_shm_zone_t       *share_zone;       /* the newest read, shared */
     maint_template_t     *default_page;
     maint_template_t     *refusal_page;     /* built-in, read-only refusal */
     maint_template_t     *signin_page;

@@ -83,6 +83,8 @@ static ngx_maint_counter_info_t  ngx_maint_counter_info[NGX_MAINT_M_COUNT] = {
       "Requests that waited for a fresh read." },
     { "ngx_maint_requests_leased_total",
       "Requests decided at once on a read under its lease (lease_ms)." },
+    { "ngx_maint_reads_shared_total",
+      "Leases taken over from another worker's read of the same state." },
     { "ngx_maint_wait_timeouts_total",
       "Requests whose wait for a read reached the timeout." },
     { "ngx_maint_heartbeats_total", "Heartbeats written to Redis." },

@@ -21,6 +21,7 @@ typedef enum {
     NGX_MAINT_M_SNAPSHOT_ERRORS,
     NGX_MAINT_M_WAITED,             /* requests that waited for a read */
     NGX_MAINT_M_LEASED,             /* decided on a read under its lease */
+    NGX_MAINT_M_SHARED,             /* leases from another worker's read */
     NGX_MAINT_M_WAIT_TIMEOUTS,      /* requests whose wait timed out */
     NGX_MAINT_M_HEARTBEATS,
     NGX_MAINT_M_UPSTREAM_REPLACED,  /* upstream 502/504 answered by us */

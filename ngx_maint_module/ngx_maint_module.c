@@ -17,6 +17,7 @@
 #include "ngx_maint_state.h"
 #include "ngx_maint_session.h"
 #include "ngx_maint_heartbeat.h"
+#include "ngx_maint_share.h"
 #include "ngx_maint_redis.h"
 #include "maint_bypass.h"
 #include "maint_hash.h"
@@ -414,7 +415,9 @@ ngx_maint_init_main_conf(ngx_conf_t *cf, void *conf)
         }
     }
 
-    if (ngx_maint_metrics_init_conf(cf, mcf) != NGX_OK) {
+    if (ngx_maint_metrics_init_conf(cf, mcf) != NGX_OK
+        || ngx_maint_share_init_conf(cf, mcf) != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -654,6 +657,7 @@ ngx_maint_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    ngx_maint_share_init_worker(mcf);
     ngx_maint_state_init_worker(cycle, mcf);
     ngx_maint_session_init_worker(cycle, mcf);
     ngx_maint_heartbeat_init_worker(cycle, mcf);

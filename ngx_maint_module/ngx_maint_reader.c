@@ -35,6 +35,7 @@
 #include "ngx_maint_clock.h"
 #include "ngx_maint_redis.h"
 #include "ngx_maint_metrics.h"
+#include "ngx_maint_share.h"
 
 
 #define NGX_MAINT_JOINED     2      /* batch participants, at most */
@@ -80,6 +81,7 @@ static void ngx_maint_flush_handler(ngx_event_t *ev);
 static void ngx_maint_reply_timeout(ngx_event_t *ev);
 static void ngx_maint_send_read(void);
 static ngx_flag_t ngx_maint_leased(void);
+static void ngx_maint_adopted(ngx_uint_t now, ngx_uint_t sent_us);
 static void ngx_maint_probe(void);
 static void ngx_maint_read_done(ngx_maint_batch_t *b);
 static void ngx_maint_read_failed(const char *reason);
@@ -181,6 +183,8 @@ ngx_maint_reader_exit(void)
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     rd->exiting = 1;
+
+    ngx_maint_share_release();
 
     if (rd->reply_timer.timer_set) {
         ngx_del_timer(&rd->reply_timer);
@@ -292,25 +296,69 @@ ngx_maint_state_forget(ngx_maint_ctx_t *ctx)
  * gone, a read goes out in the background, so that under steady traffic
  * nobody waits.  The clock is read here, after the request arrived:
  * later than its arrival, never earlier, so the test is on the safe side.
+ *
+ * The newest read may be another worker's (ngx_maint_share.c): one that
+ * saw the very state this worker holds gives the same lease as a read of
+ * its own.  One worker sends the background read for all; one that sees
+ * a newer read of another state reads at once, to fetch it.
  */
 
 static ngx_flag_t
 ngx_maint_leased(void)
 {
-    ngx_uint_t           now;
+    ngx_int_t            rc;
+    ngx_uint_t           now, sent;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     now = ngx_maint_monotonic_us();
+    rc = NGX_DECLINED;
+
+    if (now >= rd->lease_until || rd->lease_until - now < rd->lease_us / 2) {
+        rc = ngx_maint_share_adopt(now, &rd->lease_until, &rd->lease_us,
+                                   &sent);
+        if (rc == NGX_OK) {
+            ngx_maint_adopted(now, sent);
+        }
+    }
 
     if (now >= rd->lease_until) {
         return 0;
     }
 
-    if (rd->lease_until - now < rd->lease_us / 2) {
+    if (rd->lease_until - now < rd->lease_us / 2
+        && (rc == NGX_BUSY
+            || ngx_maint_share_claim(now, rd->mcf->timeout)))
+    {
         ngx_maint_probe();
     }
 
     return 1;
+}
+
+
+/*
+ * Another worker's read serves this one: it counts as this worker's
+ * newest successful read, as old as it is (sent "now - sent" us ago).
+ */
+
+static void
+ngx_maint_adopted(ngx_uint_t now, ngx_uint_t sent_us)
+{
+    ngx_msec_t           at;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    at = ngx_current_msec - (ngx_msec_t) ((now - sent_us) / 1000);
+
+    if ((ngx_msec_int_t) (at - rd->ok_sent_at) > 0) {
+        rd->ok_sent_at = at;
+    }
+
+    if ((ngx_msec_int_t) (at - rd->ok_at) > 0) {
+        rd->ok_at = at;
+        ngx_maint_report();
+    }
+
+    ngx_maint_metric_inc(NGX_MAINT_M_SHARED);
 }
 
 
@@ -662,6 +710,8 @@ ngx_maint_read_done(ngx_maint_batch_t *b)
 
     rd->ok_at = ngx_current_msec;
 
+    ngx_maint_share_release();
+
     ngx_maint_metric_inc(NGX_MAINT_M_REPLIES);
     ngx_maint_metric_read(ngx_maint_monotonic_us() - b->sent_us);
 
@@ -696,6 +746,8 @@ ngx_maint_read_failed(const char *reason)
 
     rd->degraded = 1;
     rd->lease_until = 0;
+
+    ngx_maint_share_release();
 
     for (i = 0; i < ngx_maint_njoined; i++) {
         if (ngx_maint_joined[i].failed) {

@@ -22,6 +22,7 @@
 #include "ngx_maint_reply.h"
 #include "maint_reply.h"
 #include "ngx_maint_metrics.h"
+#include "ngx_maint_share.h"
 
 
 #define NGX_MAINT_LEASE_MAX  1000   /* ms: a longer lease_ms is ignored */
@@ -345,6 +346,9 @@ ngx_maint_on_version(redisAsyncContext *ac, void *reply, void *data)
     }
 
     b->lease_us = (ngx_uint_t) lease * 1000;
+
+    /* what Redis had when it was sent, for the other workers too */
+    ngx_maint_share_publish(b->sent_us, version, b->revocations, b->lease_us);
 
     if (ngx_maint_state_known(version)) {
         /* held already, or Redis answers but the writer is wrong: keep */
