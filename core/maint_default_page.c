@@ -66,6 +66,16 @@
 "<style>\n" \
 MAINT_PAGE_STYLE
 
+/* after the page's own styles: the site (by script), headline, window title */
+#define MAINT_PAGE_TOP \
+"</style>\n" \
+"</head>\n" \
+"<body>\n" \
+"<main role=\"main\" aria-labelledby=\"h\" data-kind=\"{{kind}}\">\n" \
+"<p class=\"small site\" id=\"site\" hidden></p>\n" \
+"<h1 id=\"h\">{{headline}}</h1>\n" \
+"<p class=\"wtitle\" lang=\"{{lang}}\">{{window_title}}</p>\n"
+
 /* when the window started and is expected to end (a script shows them
    in the reader's zone) */
 #define MAINT_PAGE_WHEN \
@@ -97,13 +107,7 @@ const char  maint_default_page[] =
 MAINT_PAGE_OPEN("{{page_lang}}")
 "<meta http-equiv=\"refresh\" content=\"{{refresh}}\">\n"
 MAINT_PAGE_HEAD
-"</style>\n"
-"</head>\n"
-"<body>\n"
-"<main role=\"main\" aria-labelledby=\"h\" data-kind=\"{{kind}}\">\n"
-"<p class=\"small site\" id=\"site\" hidden></p>\n"
-"<h1 id=\"h\">{{headline}}</h1>\n"
-"<p class=\"wtitle\" lang=\"{{lang}}\">{{window_title}}</p>\n"
+MAINT_PAGE_TOP
 "<p class=\"detail\">{{detail}}</p>\n"
 "<p class=\"message\" lang=\"{{lang}}\">{{message}}</p>\n"
 MAINT_PAGE_WHEN
@@ -150,13 +154,7 @@ MAINT_PAGE_HEAD
 "button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:6px;"
 "background:var(--accent);color:var(--card);cursor:pointer;"
 "margin:0 0 1rem}\n"
-"</style>\n"
-"</head>\n"
-"<body>\n"
-"<main role=\"main\" aria-labelledby=\"h\" data-kind=\"{{kind}}\">\n"
-"<p class=\"small site\" id=\"site\" hidden></p>\n"
-"<h1 id=\"h\">{{headline}}</h1>\n"
-"<p class=\"wtitle\" lang=\"{{lang}}\">{{window_title}}</p>\n"
+MAINT_PAGE_TOP
 "<p class=\"detail\" role=\"alert\">{{detail}}</p>\n"
 "<p id=\"back-hint\">{{back_hint}}</p>\n"
 "<button type=\"button\" id=\"back\" hidden>{{back_label}}</button>\n"
