@@ -17,11 +17,12 @@
 use strict;
 use warnings;
 use FindBin;
-use lib "$FindBin::Bin/../t/lib";
-use File::Path qw(make_path remove_tree);
+use lib "$FindBin::Bin/../t/lib", "$FindBin::Bin";
+use File::Path qw(make_path);
 use File::Spec;
 use Getopt::Long;
 use MaintTest;
+use BenchLib qw(build_before commandstats total);
 
 my %opt = (lease => 20, duration => 3, connections => 64, workers => '1,2,4');
 GetOptions(\%opt, 'lease=i', 'duration=f', 'connections=i', 'workers=s',
@@ -29,40 +30,12 @@ GetOptions(\%opt, 'lease=i', 'duration=f', 'connections=i', 'workers=s',
     or die "usage: bench/redis-load.pl [--lease MS] [--duration S] "
          . "[--connections C] [--workers 1,2,4] [--before REV] [MODULE.so ...]\n";
 
-my $ROOT = File::Spec->rel2abs("$FindBin::Bin/..");
 my @modules = map { [ $_, File::Spec->rel2abs($_) ] }
               @ARGV ? @ARGV : ('build/ngx_maint_module.so');
 $modules[0][0] = 'after' unless @ARGV;
 unshift @modules, [ "before ($opt{before})", build_before($opt{before}) ]
     if $opt{before};
 my @workers = split /,/, $opt{workers};
-
-# the module at another revision, built from `git archive` in build/bench
-sub build_before {
-    my ($rev) = @_;
-    my $dir = "$ROOT/build/bench/before-$rev";
-    my $so = "$dir/build/ngx_maint_module.so";
-    return $so if -e $so;
-    remove_tree($dir);
-    make_path($dir);
-    system("cd '$ROOT' && git archive '$rev' | tar -x -C '$dir'") == 0
-        or die "git archive $rev failed\n";
-    system("make -s -C '$dir' module >'$dir/build.log' 2>&1") == 0
-        or die "building $rev failed: see $dir/build.log\n";
-    return $so;
-}
-
-sub commandstats {
-    my ($redis) = @_;
-    my $info = $redis->cmd('INFO', 'commandstats');
-    my %n;
-    while ($info =~ /^cmdstat_(\w+):calls=(\d+)/mg) {
-        $n{$1} = $2 unless $1 eq 'info' || $1 eq 'config';
-    }
-    return \%n;
-}
-
-sub total { my $n = 0; $n += $_ for values %{ $_[0] }; $n }
 
 sub measure {
     my ($module, $w) = @_;

@@ -62,8 +62,9 @@ maint_ws(char c)
 /*
  * One item of a Cookie or Set-Cookie header, from pos: its name and value,
  * each without surrounding blanks.  Items end at ";" and, in a Cookie
- * header ("comma"), also at ",".  Returns where the item ends (the
- * separator or len); p->eq is 0 for an item without "=".
+ * header, also at ",": then *comma is where the next comma is (len when
+ * there is none), found once for every item before it.  Returns where the
+ * item ends (the separator or len); p->eq is 0 for an item without "=".
  */
 
 typedef struct {
@@ -75,44 +76,62 @@ typedef struct {
 
 
 static size_t
-maint_item(const char *h, size_t len, size_t pos, int comma, maint_item_t *p)
+maint_item(const char *h, size_t len, size_t pos, size_t *comma,
+    maint_item_t *p)
 {
-    size_t  end, eq;
+    size_t       start, end, stop, eq, ne, vs;
+    const char  *sep;
 
-    for (end = pos; end < len && h[end] != ';' && !(comma && h[end] == ',');
-         end++)
-    {
+    /* memchr: a session token or a JWT is crossed at the speed of the CPU */
+
+    sep = memchr(h + pos, ';', len - pos);
+    stop = sep ? (size_t) (sep - h) : len;
+
+    if (comma) {
+        if (*comma < pos) {
+            sep = memchr(h + pos, ',', len - pos);
+            *comma = sep ? (size_t) (sep - h) : len;
+        }
+
+        if (*comma < stop) {
+            stop = *comma;
+        }
+    }
+
+    /* in locals: stores through p could alias h, and would be redone */
+
+    for (start = pos; start < stop && maint_ws(h[start]); start++) {
         /* void */
     }
 
-    p->start = pos;
-    while (p->start < end && maint_ws(h[p->start])) {
-        p->start++;
+    for (end = stop; end > start && maint_ws(h[end - 1]); end--) {
+        /* void */
     }
 
+    /* names are short: a loop beats a call */
+
+    for (eq = start; eq < end && h[eq] != '='; eq++) {
+        /* void */
+    }
+
+    for (ne = eq; ne > start && maint_ws(h[ne - 1]); ne--) {
+        /* void */
+    }
+
+    vs = eq < end ? eq + 1 : end;
+    while (vs < end && maint_ws(h[vs])) {
+        vs++;
+    }
+
+    p->start = start;
     p->end = end;
-    while (p->end > p->start && maint_ws(h[p->end - 1])) {
-        p->end--;
-    }
+    p->eq = eq < end;
+    p->ns = start;
+    p->ne = ne;
+    p->vs = vs;
+    p->ve = end;
 
-    for (eq = p->start; eq < p->end && h[eq] != '='; eq++) {
-        /* void */
-    }
-
-    p->eq = eq < p->end;
-    p->ns = p->start;
-    p->ne = eq;
-    while (p->ne > p->ns && maint_ws(h[p->ne - 1])) {
-        p->ne--;
-    }
-
-    p->vs = p->eq ? eq + 1 : p->end;
-    p->ve = p->end;
-    while (p->vs < p->ve && maint_ws(h[p->vs])) {
-        p->vs++;
-    }
-
-    return end;
+    return stop;
 }
 
 
@@ -136,14 +155,17 @@ maint_cookie_filter(const char *header, size_t len,
     maint_cookie_filter_pt visit, void *data, char *out)
 {
     int           keep;
-    size_t        pos, start, o;
+    size_t        pos, start, o, comma;
+    const char   *c;
     maint_item_t  p;
 
     o = 0;
+    c = memchr(header, ',', len);
+    comma = c ? (size_t) (c - header) : len;
 
     for (pos = 0; pos < len; pos++) {
         start = pos;
-        pos = maint_item(header, len, pos, 1, &p);
+        pos = maint_item(header, len, pos, &comma, &p);
 
         if (p.end == p.start) {
             continue;                   /* empty: dropped from the copy */
@@ -344,6 +366,124 @@ maint_cookie_name(const char *n, size_t n_len, const char *name,
 }
 
 
+int
+maint_cookie_names_add(maint_cookie_names_t *set, const char *name,
+    size_t len)
+{
+    if (set->n == MAINT_NAMES_MAX) {
+        return 0;
+    }
+
+    set->name[set->n] = name;
+    set->len[set->n] = len;
+    set->n++;
+
+    if (len >= 64 || memchr(name, '%', len) || memchr(name, '[', len)) {
+        set->slow = 1;
+    } else {
+        set->lens |= (uint64_t) 1 << len;
+    }
+
+    return 1;
+}
+
+
+int
+maint_cookie_names_find(const maint_cookie_names_t *set, const char *n,
+    size_t n_len, int *kind)
+{
+    unsigned  i;
+
+    /*
+     * Reading a name keeps its length unless it decodes ("%") or has a
+     * "[...]" suffix; a short name of a length the set has not is none of
+     * them (a long one may be too long for anybody: maint_cookie_name())
+     */
+
+    if (!set->slow && n_len < 64 && !(set->lens & ((uint64_t) 1 << n_len))
+        && memchr(n, '%', n_len) == NULL && memchr(n, '[', n_len) == NULL)
+    {
+        return -1;
+    }
+
+    for (i = 0; i < set->n; i++) {
+        *kind = maint_cookie_name(n, n_len, set->name[i], set->len[i]);
+
+        if (*kind != MAINT_NAME_OTHER) {
+            return (int) i;
+        }
+    }
+
+    return -1;
+}
+
+
+void
+maint_cookie_scan(const char *header, size_t len,
+    const maint_cookie_names_t *set, maint_cookie_named_pt visit,
+    void *data)
+{
+    int           which, kind;
+    size_t        pos, comma;
+    const char   *c;
+    maint_item_t  p;
+
+    c = memchr(header, ',', len);
+    comma = c ? (size_t) (c - header) : len;
+
+    for (pos = 0; pos < len; pos++) {
+        pos = maint_item(header, len, pos, &comma, &p);
+
+        /* no "=": an empty name, which is nobody's (maint_cookie_name) */
+
+        if (!p.eq) {
+            continue;
+        }
+
+        which = maint_cookie_names_find(set, header + p.ns, p.ne - p.ns,
+                                        &kind);
+        if (which >= 0) {
+            visit(data, which, kind, header + p.vs, p.ve - p.vs);
+        }
+    }
+}
+
+
+/*
+ * Eight bytes at a time: a byte below 0x20 or above 0x7e sets its top bit
+ * in one of the two words (the classic "has a byte less / more than n"
+ * tests, exact for these bounds)
+ */
+
+#define MAINT_ONES   0x0101010101010101ULL
+#define MAINT_HIGHS  0x8080808080808080ULL
+
+int
+maint_cookie_printable(const char *s, size_t len)
+{
+    size_t    i;
+    uint64_t  x;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&x, s + i, 8);
+
+        if ((((x - MAINT_ONES * 0x20) & ~x) | ((x + MAINT_ONES * 0x01) | x))
+            & MAINT_HIGHS)
+        {
+            return 0;
+        }
+    }
+
+    for ( ; i < len; i++) {
+        if ((unsigned char) s[i] < 0x20 || (unsigned char) s[i] > 0x7e) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 static int
 maint_remove_one(void *data, const char *name, size_t name_len,
     const char *value, size_t len)
@@ -378,7 +518,7 @@ maint_set_cookie(const char *header, size_t len, const char *name,
 
     /* the cookie itself: name=value */
 
-    pos = maint_item(h, len, 0, 0, &p);
+    pos = maint_item(h, len, 0, NULL, &p);
 
     if (!p.eq || !maint_item_is(h, &p, name, name_len)
         || !maint_cookie_value_ok(h + p.vs, p.ve - p.vs))
@@ -392,7 +532,7 @@ maint_set_cookie(const char *header, size_t len, const char *name,
     /* then its attributes: does one of them delete it? */
 
     for (pos++; pos < len; pos++) {
-        pos = maint_item(h, len, pos, 0, &p);
+        pos = maint_item(h, len, pos, NULL, &p);
 
         if (maint_lower_eq(h + p.ns, p.ne - p.ns, "max-age")) {
             /* a negative or zero Max-Age deletes the cookie */

@@ -61,6 +61,49 @@ int maint_cookie_name(const char *n, size_t n_len, const char *name,
     size_t name_len);
 
 /*
+ * A set of cookie names to tell a pair's name by, in one call: the
+ * session cookie and the edge's own, on every pair of every request.  A
+ * name without "%" and "[" reads as one of the same length, so most names
+ * are told apart by their length alone.
+ */
+#define MAINT_NAMES_MAX  8
+
+typedef struct {
+    const char  *name[MAINT_NAMES_MAX];
+    size_t       len[MAINT_NAMES_MAX];
+    unsigned     n;
+    uint64_t     lens;              /* bit L: a name L bytes long */
+    int          slow;              /* a name no length tells: ask all */
+} maint_cookie_names_t;
+
+/* adds a name (kept by reference); 0 when the set is full */
+int maint_cookie_names_add(maint_cookie_names_t *set, const char *name,
+    size_t len);
+
+/*
+ * The first name of the set that n is (maint_cookie_name() not
+ * MAINT_NAME_OTHER): its index, and *kind EXACT or ALIAS; or -1.
+ */
+int maint_cookie_names_find(const maint_cookie_names_t *set, const char *n,
+    size_t n_len, int *kind);
+
+/*
+ * Walks one Cookie header value as maint_cookie_filter() does, and calls
+ * visit only for the pairs named as one of the set: which one
+ * (maint_cookie_names_find()), EXACT or ALIAS, and the value.  Other pairs
+ * cost only their reading.
+ */
+typedef void (*maint_cookie_named_pt)(void *data, int which, int kind,
+    const char *value, size_t len);
+
+void maint_cookie_scan(const char *header, size_t len,
+    const maint_cookie_names_t *set, maint_cookie_named_pt visit,
+    void *data);
+
+/* 1 when every byte is printable ASCII (0x20 to 0x7e) */
+int maint_cookie_printable(const char *s, size_t len);
+
+/*
  * The header without any pair named "name" (exactly or as an alias), into
  * out (as long as the header, at least); returns the new length.
  */

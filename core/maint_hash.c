@@ -112,9 +112,14 @@ maint_put_le64(unsigned char *p, uint64_t v)
 }
 
 
-void
-maint_siphash(const unsigned char key[16], const void *in, size_t len,
-    unsigned char *out, size_t outlen)
+/* inlined into each variant: the round counts are constants there */
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+maint_siphash_cd(int c, int d, const unsigned char key[16], const void *in,
+    size_t len, unsigned char *out, size_t outlen)
 {
     int                   i;
     size_t                left;
@@ -136,20 +141,22 @@ maint_siphash(const unsigned char key[16], const void *in, size_t len,
     for (left = len; left >= 8; left -= 8, p += 8) {
         m = maint_le64(p, 8);
         v3 ^= m;
-        MAINT_SIPROUND;
-        MAINT_SIPROUND;
+        for (i = 0; i < c; i++) {
+            MAINT_SIPROUND;
+        }
         v0 ^= m;
     }
 
     m = ((uint64_t) len << 56) | maint_le64(p, left);
     v3 ^= m;
-    MAINT_SIPROUND;
-    MAINT_SIPROUND;
+    for (i = 0; i < c; i++) {
+        MAINT_SIPROUND;
+    }
     v0 ^= m;
 
     v2 ^= outlen == 16 ? 0xee : 0xff;
 
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < d; i++) {
         MAINT_SIPROUND;
     }
 
@@ -161,9 +168,25 @@ maint_siphash(const unsigned char key[16], const void *in, size_t len,
 
     v1 ^= 0xdd;
 
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < d; i++) {
         MAINT_SIPROUND;
     }
 
     maint_put_le64(out + 8, v0 ^ v1 ^ v2 ^ v3);
+}
+
+
+void
+maint_siphash(const unsigned char key[16], const void *in, size_t len,
+    unsigned char *out, size_t outlen)
+{
+    maint_siphash_cd(2, 4, key, in, len, out, outlen);
+}
+
+
+void
+maint_siphash13(const unsigned char key[16], const void *in, size_t len,
+    unsigned char *out, size_t outlen)
+{
+    maint_siphash_cd(1, 3, key, in, len, out, outlen);
 }

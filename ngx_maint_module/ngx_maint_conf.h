@@ -20,6 +20,7 @@
 #include "maint_decide.h"
 #include "maint_eval.h"
 #include "maint_template.h"
+#include "maint_cookie.h"
 
 
 #define NGX_MAINT_VERSION  "0.1.0"
@@ -178,6 +179,7 @@ typedef struct {
 
     /* sessions and superadmins (docs/sessions.md) */
     ngx_str_t             session_cookie;
+    maint_cookie_names_t  cookie_names;     /* it, then the edge's own */
     ngx_str_t             session_path;
     ngx_str_t             session_domain;
 #if (NGX_PCRE)
@@ -222,6 +224,8 @@ typedef struct {
     u_char                  key[16];        /* SipHash, the worker's key */
     u_char                 *value;          /* in the request's headers */
     size_t                  len;
+    void                   *entry;          /* its cache entry, found */
+    ngx_uint_t              entry_frees;    /* ... while none was freed */
     unsigned                strip:1;        /* not checked: never sent on */
 } ngx_maint_sref_t;
 

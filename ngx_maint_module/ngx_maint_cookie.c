@@ -36,11 +36,11 @@ ngx_maint_cookies_each(ngx_http_request_t *r, ngx_str_t *name,
 }
 
 
-/* Calls visit for every pair of the request's Cookie headers */
+/* Calls visit for every pair of the request's Cookie headers named in set */
 
 void
-ngx_maint_cookie_pairs(ngx_http_request_t *r, maint_cookie_filter_pt visit,
-    void *data)
+ngx_maint_cookie_scan(ngx_http_request_t *r, const maint_cookie_names_t *set,
+    maint_cookie_named_pt visit, void *data)
 {
     ngx_table_elt_t   *h;
 #if (nginx_version >= 1023000)
@@ -55,7 +55,28 @@ ngx_maint_cookie_pairs(ngx_http_request_t *r, maint_cookie_filter_pt visit,
     for (i = 0; i < r->headers_in.cookies.nelts; i++) {
         h = hs[i];
 #endif
-        (void) maint_cookie_filter((char *) h->value.data, h->value.len,
-                                   visit, data, NULL);
+        maint_cookie_scan((char *) h->value.data, h->value.len, set, visit,
+                          data);
     }
+}
+
+
+/* The request's Cookie header when it has exactly one, or NULL */
+
+ngx_table_elt_t *
+ngx_maint_cookie_single(ngx_http_request_t *r)
+{
+#if (nginx_version >= 1023000)
+    ngx_table_elt_t  *h;
+
+    h = r->headers_in.cookie;
+
+    return h && h->next == NULL ? h : NULL;
+#else
+    ngx_table_elt_t  **hs;
+
+    hs = r->headers_in.cookies.elts;
+
+    return r->headers_in.cookies.nelts == 1 ? hs[0] : NULL;
+#endif
 }

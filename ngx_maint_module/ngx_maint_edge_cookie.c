@@ -93,23 +93,51 @@ ngx_maint_set_cookie(ngx_http_request_t *r, ngx_str_t *names,
  * the edge's business only and never reach the upstream.
  */
 
-ngx_flag_t
-ngx_maint_edge_cookie(const char *name, size_t len)
+void
+ngx_maint_cookie_names_init(maint_cookie_names_t *set, ngx_str_t *session)
 {
     ngx_uint_t   i, j;
     ngx_str_t   *n;
 
+    ngx_memzero(set, sizeof(maint_cookie_names_t));
+
+    if (session->len) {
+        (void) maint_cookie_names_add(set, (char *) session->data,
+                                      session->len);
+    }
+
     for (i = 0; i < sizeof(ngx_maint_edge_names) / sizeof(ngx_str_t *); i++) {
         for (j = 0; j < 2; j++) {
             n = &ngx_maint_edge_names[i][j];
-
-            if (maint_cookie_name(name, len, (char *) n->data, n->len)
-                != MAINT_NAME_OTHER)
-            {
-                return 1;
-            }
+            (void) maint_cookie_names_add(set, (char *) n->data, n->len);
         }
     }
+}
 
-    return 0;
+
+ngx_uint_t
+ngx_maint_cookie_kind(ngx_maint_loc_conf_t *lcf, const char *name,
+    size_t len)
+{
+    int  which, kind;
+
+    which = maint_cookie_names_find(&lcf->cookie_names, name, len, &kind);
+
+    return ngx_maint_cookie_kind_of(lcf, which, kind);
+}
+
+
+ngx_uint_t
+ngx_maint_cookie_kind_of(ngx_maint_loc_conf_t *lcf, int which, int kind)
+{
+    if (which < 0) {
+        return NGX_MAINT_COOKIE_OTHER;
+    }
+
+    if (which == 0 && lcf->session_cookie.len) {
+        return kind == MAINT_NAME_EXACT ? NGX_MAINT_COOKIE_SESSION
+                                        : NGX_MAINT_COOKIE_SESSION_ALIAS;
+    }
+
+    return NGX_MAINT_COOKIE_EDGE;
 }

@@ -25,6 +25,7 @@
 #include "maint_default_page.h"
 #include "ngx_maint_reader.h"
 #include "ngx_maint_current.h"
+#include "ngx_maint_edge_cookie.h"
 
 
 static ngx_int_t ngx_maint_preconfiguration(ngx_conf_t *cf);
@@ -566,6 +567,8 @@ ngx_maint_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->session_pattern = prev->session_pattern;
 #endif
     }
+
+    ngx_maint_cookie_names_init(&conf->cookie_names, &conf->session_cookie);
 
     ngx_conf_merge_uint_value(conf->session_revoked, prev->session_revoked,
                               NGX_MAINT_REVOKED_LOGOFF);

@@ -262,6 +262,24 @@ ngx_maint_redis_ready(void)
 }
 
 
+/*
+ * What was queued goes to the socket now, not at the next turn of the
+ * event loop: a write another worker must see before the client's next
+ * request does (a new session's registration, sent before the response
+ * that sets its cookie).
+ */
+
+void
+ngx_maint_redis_send_now(void)
+{
+    ngx_maint_redis_t  *rd = &ngx_maint_redis;
+
+    if (rd->ready && rd->ac) {
+        ngx_maint_redis_flush(rd->ac);
+    }
+}
+
+
 ngx_int_t
 ngx_maint_redis_command(redisCallbackFn *fn, void *data, int argc,
     const char **argv, const size_t *argvlen)

@@ -23,6 +23,7 @@ ngx_int_t ngx_maint_redis_on_ready(ngx_maint_redis_handler_pt handler,
 ngx_int_t ngx_maint_redis_on_down(ngx_maint_redis_handler_pt handler,
     void *data);
 ngx_flag_t ngx_maint_redis_ready(void);
+void ngx_maint_redis_send_now(void);
 void ngx_maint_redis_fail(const char *reason);
 void ngx_maint_redis_error_reply(redisAsyncContext *ac, redisReply *rr);
 void ngx_maint_redis_log_refused(time_t *last, const char *what,

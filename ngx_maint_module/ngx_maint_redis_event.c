@@ -102,6 +102,23 @@ ngx_maint_redis_attach(redisAsyncContext *ac, ngx_log_t *log,
 
 
 /*
+ * Writes what hiredis holds for the socket now, as a write event would,
+ * when the socket has room (what does not fit waits for the event).  The
+ * context may be gone after it (its owner hears of it).
+ */
+
+void
+ngx_maint_redis_flush(redisAsyncContext *ac)
+{
+    ngx_maint_redis_event_t  *e = ac->ev.data;
+
+    if (e && e->want_write && (ac->c.flags & REDIS_CONNECTED)) {
+        ngx_maint_redis_write_handler(e->c->write);
+    }
+}
+
+
+/*
  * The context an event of its connection is for, or NULL; *gone is set
  * if hiredis frees it while the handler calls into hiredis.
  */

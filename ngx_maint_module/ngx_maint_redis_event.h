@@ -27,6 +27,7 @@ typedef struct {
 
 ngx_int_t ngx_maint_redis_attach(redisAsyncContext *ac, ngx_log_t *log,
     struct ssl_st *ssl, const ngx_maint_redis_owner_t *owner);
+void ngx_maint_redis_flush(redisAsyncContext *ac);
 
 
 #endif /* NGX_MAINT_REDIS_EVENT_H */

@@ -15,8 +15,9 @@
  *     its own;
  *   - the verdict on the request's sessions, and the sessions the
  *     upstream creates;
- *   - the registry writes: sessions the upstream creates, and "last seen"
- *     at most once a minute per session and worker, never waited for.
+ *   - when to write the registry (ngx_maint_session_registry.c): sessions
+ *     the upstream creates, and "last seen" at most once a minute per
+ *     session and worker, never waited for.
  *
  * The cookie's values in the request, what the upstream receives and the
  * expiry of a logged-off cookie: ngx_maint_session_cookie.c.
@@ -24,6 +25,7 @@
 
 #include "ngx_maint_session.h"      /* ngx_config.h first, as NGINX needs */
 #include "ngx_maint_session_cookie.h"
+#include "ngx_maint_session_registry.h"
 #include "ngx_maint_reader.h"
 #include "ngx_maint_state.h"
 #include "ngx_maint_clock.h"
@@ -37,20 +39,8 @@
 
 #define NGX_MAINT_SESSION_CACHE   10000     /* entries per worker */
 #define NGX_MAINT_SEEN_EVERY      60000     /* ms between last_seen writes */
-#define NGX_MAINT_UA_MAX          200
-#define NGX_MAINT_USER_MAX        128
 #define NGX_MAINT_NO_EPOCH        ((uint64_t) -1)
 
-/*
- * Registry writes of sessions the upstream created while the connection to
- * Redis was being made again: kept, formatted, and sent once it is ready.
- * Beyond that, a session is not registered: it is then "never seen
- * created", which every cutoff ends.
- */
-#define NGX_MAINT_PENDING_MAX     256       /* commands, 4 a session */
-
-/* <prefix> (at most 64) "session:" or "revoked:", and the id */
-#define NGX_MAINT_KEY_MAX         (64 + 16 + MAINT_SESSION_ID_HEX)
 
 
 typedef struct {
@@ -92,33 +82,24 @@ typedef struct {
     ngx_queue_t             lru;            /* most recent first */
     ngx_queue_t             send;
     ngx_uint_t              count;
+    ngx_uint_t              frees;          /* entries freed so far */
 } ngx_maint_sessions_t;
 
 
 static ngx_maint_session_t *ngx_maint_session_get(const u_char *key,
     ngx_maint_sref_t *create);
+static ngx_maint_session_t *ngx_maint_session_of(ngx_maint_sref_t *ref);
 static void ngx_maint_on_session(redisAsyncContext *ac, void *reply,
-    void *data);
-static void ngx_maint_on_registry_write(redisAsyncContext *ac, void *reply,
     void *data);
 static void ngx_maint_on_revoked(redisAsyncContext *ac, void *reply,
     void *data);
 static ngx_int_t ngx_maint_session_exists(ngx_maint_session_t *s);
-static void ngx_maint_session_write(ngx_http_request_t *r,
-    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf, const u_char *id,
-    ngx_uint_t created);
 static void ngx_maint_session_free(ngx_maint_session_t *s);
-static void ngx_maint_session_send(int argc, const char **argv,
-    const size_t *argvlen);
-static void ngx_maint_pending_free(void);
-static void ngx_maint_session_redis_ready(void *data);
 static ngx_int_t ngx_maint_session_join(uintptr_t gen, void *data);
 static ngx_int_t ngx_maint_session_send_lookups(uintptr_t gen);
 
 
 static ngx_maint_sessions_t  ngx_maint_sessions;
-static ngx_str_t             ngx_maint_pending[NGX_MAINT_PENDING_MAX];
-static ngx_uint_t            ngx_maint_npending;
 
 
 void
@@ -137,8 +118,7 @@ ngx_maint_session_init_worker(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
 
     ngx_maint_session_cookie_init(cycle->log);
 
-    if (ngx_maint_redis_on_ready(ngx_maint_session_redis_ready, NULL)
-        != NGX_OK
+    if (ngx_maint_registry_init_worker(mcf) != NGX_OK
         || ngx_maint_state_join(ngx_maint_session_join, NULL, NULL)
            != NGX_OK)
     {
@@ -172,70 +152,7 @@ ngx_maint_session_exit_worker(void)
     ngx_queue_init(&ss->send);
     ss->count = 0;
 
-    ngx_maint_pending_free();
-}
-
-
-/* the connection is ready again: the registrations kept meanwhile go */
-
-static void
-ngx_maint_session_redis_ready(void *data)
-{
-    ngx_uint_t  i;
-
-    for (i = 0; i < ngx_maint_npending; i++) {
-        if (ngx_maint_redis_formatted(ngx_maint_on_registry_write,
-                                      (void *) "session registry write",
-                                      &ngx_maint_pending[i])
-            != NGX_OK)
-        {
-            break;
-        }
-    }
-
-    ngx_maint_pending_free();
-}
-
-
-static void
-ngx_maint_pending_free(void)
-{
-    ngx_uint_t  i;
-
-    for (i = 0; i < ngx_maint_npending; i++) {
-        redisFreeCommand((char *) ngx_maint_pending[i].data);
-    }
-
-    ngx_maint_npending = 0;
-}
-
-
-/* a registry write: sent, or kept for the connection being made again */
-
-static void
-ngx_maint_session_send(int argc, const char **argv, const size_t *argvlen)
-{
-    int    len;
-    char  *cmd;
-
-    if (ngx_maint_redis_ready()) {
-        (void) ngx_maint_redis_command(ngx_maint_on_registry_write,
-                                       (void *) argv[0], argc, argv, argvlen);
-        return;
-    }
-
-    if (ngx_maint_npending == NGX_MAINT_PENDING_MAX) {
-        return;
-    }
-
-    len = redisFormatCommandArgv(&cmd, argc, argv, argvlen);
-    if (len < 0) {
-        return;
-    }
-
-    ngx_maint_pending[ngx_maint_npending].data = (u_char *) cmd;
-    ngx_maint_pending[ngx_maint_npending].len = len;
-    ngx_maint_npending++;
+    ngx_maint_registry_exit_worker();
 }
 
 
@@ -269,7 +186,7 @@ ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
             continue;
         }
 
-        s = ngx_maint_session_get(ref->key, NULL);
+        s = ngx_maint_session_of(ref);
 
         /*
          * An ended session stays ended: the blacklist only grows (its
@@ -297,6 +214,9 @@ ngx_maint_session_queue_lookups(ngx_maint_ctx_t *ctx)
                 ref->strip = 1;         /* no room, or no canonical form */
                 continue;
             }
+
+            ref->entry = s;
+            ref->entry_frees = ss->frees;
         }
 
         if (s->forms) {
@@ -470,7 +390,6 @@ ngx_maint_session_exists(ngx_maint_session_t *s)
 
 static time_t  ngx_maint_session_refused;
 static time_t  ngx_maint_revoked_refused;
-static time_t  ngx_maint_registry_refused;
 
 
 static void
@@ -524,25 +443,6 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
     }
 
     ngx_maint_state_batch_reply(s->gen);
-}
-
-
-/*
- * A registry write refused: logged, so that an ACL user without them
- * (NOPERM) or a demoted primary (READONLY) does not fail silently; the
- * session then has no registry facts, which every cutoff ends.  data: the
- * command's name, a static string.
- */
-
-static void
-ngx_maint_on_registry_write(redisAsyncContext *ac, void *reply, void *data)
-{
-    redisReply  *rr = reply;
-
-    if (rr && rr->type == REDIS_REPLY_ERROR) {
-        ngx_maint_redis_log_refused(&ngx_maint_registry_refused, data, rr);
-        ngx_maint_redis_error_reply(ac, rr);
-    }
 }
 
 
@@ -608,7 +508,7 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                 continue;
             }
 
-            s = ngx_maint_session_get(ctx->sessions[i].key, NULL);
+            s = ngx_maint_session_of(&ctx->sessions[i]);
 
             if (s == NULL || !s->known
                 || (s->epoch != epoch && !s->revoked))
@@ -629,7 +529,7 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
             continue;
         }
 
-        s = ngx_maint_session_get(ctx->sessions[i].key, NULL);
+        s = ngx_maint_session_of(&ctx->sessions[i]);
 
         if (s == NULL || !s->known) {
             /*
@@ -676,7 +576,7 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
                 || ngx_current_msec - s->seen_written >= NGX_MAINT_SEEN_EVERY))
         {
             s->seen_written = ngx_current_msec;
-            ngx_maint_session_write(r, ctx, lcf, s->id, 0);
+            ngx_maint_registry_write(r, ctx, lcf, s->id, 0);
         }
     }
 
@@ -751,7 +651,7 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
             s->seen_written = ngx_current_msec;
         }
 
-        ngx_maint_session_write(r, ctx, lcf, (u_char *) id, 1);
+        ngx_maint_registry_write(r, ctx, lcf, (u_char *) id, 1);
     }
 
     if (ctx->expire_cookie && !sets) {
@@ -759,139 +659,6 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     }
 
     return NGX_OK;
-}
-
-
-/*
- * The registry write (docs/redis-schema.md), sent and never waited for:
- *
- *   HSETNX  <session:id> first_seen <now>        (created only)
- *   HSET    <session:id> last_seen <now> app <app> addr <addr>
- *                        user_agent <ua> [user <u>] [superadmin <name>
- *                        superadmin_cid <its credential id>]
- *   PEXPIRE <session:id> <idle>
- *   ZADD    <sessions> <now> <id>
- */
-
-static void
-ngx_maint_session_write(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
-    ngx_maint_loc_conf_t *lcf, const u_char *id, ngx_uint_t created)
-{
-    int                 argc;
-    u_char              key[NGX_MAINT_KEY_MAX], now[NGX_INT64_LEN],
-                        idle[NGX_INT64_LEN], ua[NGX_MAINT_UA_MAX],
-                        user[NGX_MAINT_USER_MAX];
-    size_t              argvlen[16], key_len, now_len, ua_len, user_len;
-    int64_t             idle_s;
-    ngx_str_t           value;
-    const char         *argv[16];
-    const maint_superadmin_t  *sa;
-    ngx_maint_main_conf_t     *mcf = ngx_maint_sessions.mcf;
-
-    /* "last seen" waits for no connection; a new session is kept */
-
-    if (!created && !ngx_maint_redis_ready()) {
-        return;
-    }
-
-    if (created && ngx_maint_npending + 4 > NGX_MAINT_PENDING_MAX
-        && !ngx_maint_redis_ready())
-    {
-        return;                         /* never half a registration */
-    }
-
-#define ARG(s, n)  argv[argc] = (const char *) (s); argvlen[argc++] = (n)
-
-    key_len = ngx_cpymem(ngx_cpymem(key, mcf->key_session.data,
-                                    mcf->key_session.len),
-                         id, MAINT_SESSION_ID_HEX)
-              - key;
-    now_len = ngx_sprintf(now, "%L", ngx_maint_now_ms()) - now;
-
-    if (created) {
-        argc = 0;
-        ARG("HSETNX", 6);
-        ARG(key, key_len);
-        ARG("first_seen", 10);
-        ARG(now, now_len);
-
-        ngx_maint_session_send(argc, argv, argvlen);
-    }
-
-    ua_len = 0;
-
-    if (r->headers_in.user_agent) {
-        ua_len = ngx_maint_printable(ua, r->headers_in.user_agent->value.data,
-                                     r->headers_in.user_agent->value.len,
-                                     sizeof(ua));
-    }
-
-    argc = 0;
-    ARG("HSET", 4);
-    ARG(key, key_len);
-    ARG("last_seen", 9);
-    ARG(now, now_len);
-    ARG("app", 3);
-    ARG(lcf->app.data, lcf->app.len);
-    ARG("addr", 4);
-    ARG(r->connection->addr_text.data, r->connection->addr_text.len);
-    ARG("user_agent", 10);
-    ARG(ua, ua_len);
-
-    if (created && lcf->session_user
-        && ngx_http_complex_value(r, lcf->session_user, &value) == NGX_OK
-        && value.len)
-    {
-        user_len = ngx_maint_printable(user, value.data, value.len,
-                                       sizeof(user));
-        ARG("user", 4);
-        ARG(user, user_len);
-    }
-
-    /*
-     * Only what the edge established: the request passed a window as a
-     * superadmin's (bypass cookie or maint_superadmin_identity).  This is
-     * what makes a session a superadmin's (maint_session_verdict()).
-     */
-    sa = (created && ctx->bypassed && ctx->superadmin[0] && ctx->state)
-         ? maint_snapshot_superadmin(ctx->state->snap,
-                                     (char *) ctx->superadmin,
-                                     ngx_strlen(ctx->superadmin))
-         : NULL;
-
-    if (sa) {
-        ARG("superadmin", 10);
-        ARG(sa->name.data, sa->name.len);
-        ARG("superadmin_cid", 14);
-        ARG(sa->cid, sa->cid_len);
-    }
-
-    ngx_maint_session_send(argc, argv, argvlen);
-
-    idle_s = (ctx->state && ctx->state->snap->session_idle > 0)
-             ? ctx->state->snap->session_idle
-             : MAINT_DEFAULT_IDLE_MIN * 60;
-
-    argc = 0;
-    ARG("PEXPIRE", 7);
-    ARG(key, key_len);
-    ARG(idle, ngx_sprintf(idle, "%L", idle_s * 1000) - idle);
-
-    ngx_maint_session_send(argc, argv, argvlen);
-
-    argc = 0;
-    ARG("ZADD", 4);
-    ARG(mcf->key_sessions.data, mcf->key_sessions.len);
-    ARG(now, now_len);
-    ARG(id, MAINT_SESSION_ID_HEX);
-
-    ngx_maint_session_send(argc, argv, argvlen);
-
-#undef ARG
-
-    if (created) {
-        ngx_maint_metric_inc(NGX_MAINT_M_SESSIONS_REGISTERED);
-    }
 }
 
 
@@ -976,9 +743,37 @@ ngx_maint_session_get(const u_char *key, ngx_maint_sref_t *create)
 }
 
 
+/*
+ * The entry of a request's value, looked up once per request: kept in the
+ * reference for as long as no entry was freed (an entry is freed only by
+ * an eviction or the worker's exit, never while the request runs a
+ * handler, but a parked request may wake after one).
+ */
+
+static ngx_maint_session_t *
+ngx_maint_session_of(ngx_maint_sref_t *ref)
+{
+    ngx_maint_session_t   *s;
+    ngx_maint_sessions_t  *ss = &ngx_maint_sessions;
+
+    if (ref->entry && ref->entry_frees == ss->frees) {
+        return ref->entry;
+    }
+
+    s = ngx_maint_session_get(ref->key, NULL);
+
+    ref->entry = s;
+    ref->entry_frees = ss->frees;
+
+    return s;
+}
+
+
 static void
 ngx_maint_session_free(ngx_maint_session_t *s)
 {
+    ngx_maint_sessions.frees++;
+
     if (s->forms) {
         ngx_free(s->forms);
     }

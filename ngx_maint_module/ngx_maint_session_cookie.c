@@ -18,12 +18,21 @@
 #include <openssl/rand.h>
 
 
-static int ngx_maint_session_collect_pair(void *data, const char *name,
-    size_t name_len, const char *value, size_t len);
+static void ngx_maint_session_collect_pair(void *data, int which, int kind,
+    const char *value, size_t len);
 static void ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf, const char *value, size_t len);
 static int ngx_maint_upstream_pair(void *data, const char *name,
     size_t name_len, const char *value, size_t len);
+
+typedef struct ngx_maint_cookie_memo_s  ngx_maint_cookie_memo_t;
+
+static ngx_maint_cookie_memo_t *ngx_maint_cookie_memo(ngx_http_request_t *r);
+static ngx_flag_t ngx_maint_cookie_memo_take(ngx_maint_cookie_memo_t *m,
+    ngx_table_elt_t *h, ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf);
+static void ngx_maint_cookie_memo_keep(ngx_pool_t *pool,
+    ngx_maint_cookie_memo_t *m, ngx_table_elt_t *h, ngx_maint_ctx_t *ctx,
+    ngx_maint_loc_conf_t *lcf);
 
 
 /* the request's context and its location's configuration, for a visit */
@@ -53,7 +62,7 @@ ngx_maint_session_cookie_init(ngx_log_t *log)
 void
 ngx_maint_session_key(const char *value, size_t len, u_char key[16])
 {
-    maint_siphash(ngx_maint_sip_key, value, len, key, 16);
+    maint_siphash13(ngx_maint_sip_key, value, len, key, 16);
 }
 
 
@@ -73,7 +82,9 @@ void
 ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
-    ngx_maint_collect_t  cl;
+    ngx_table_elt_t          *h;
+    ngx_maint_collect_t       cl;
+    ngx_maint_cookie_memo_t  *m;
 
     if (ctx->sessions_read) {
         return;
@@ -81,16 +92,153 @@ ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
     ctx->sessions_read = 1;
 
+    h = ngx_maint_cookie_single(r);
+    m = h ? ngx_maint_cookie_memo(r) : NULL;
+
+    if (m && ngx_maint_cookie_memo_take(m, h, ctx, lcf)) {
+        return;
+    }
+
     cl.ctx = ctx;
     cl.lcf = lcf;
 
-    ngx_maint_cookie_pairs(r, ngx_maint_session_collect_pair, &cl);
+    ngx_maint_cookie_scan(r, &lcf->cookie_names,
+                          ngx_maint_session_collect_pair, &cl);
 
     if (ctx->too_many) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "maint: more than %d \"%V\" cookies, logging off",
                       NGX_MAINT_MAX_SESSIONS, &lcf->session_cookie);
     }
+
+    if (m) {
+        ngx_maint_cookie_memo_keep(r->connection->pool, m, h, ctx, lcf);
+    }
+}
+
+
+/*
+ * A keep-alive connection sends the same Cookie header request after
+ * request: what a request's only Cookie header held (one value of the
+ * session cookie at most) is kept with its connection, in the
+ * connection's pool, and the next request in the same location whose only
+ * Cookie header is byte for byte the same takes it over instead of
+ * reading and hashing it again.  The request's reference to the value is
+ * the memo's own, so the cache entry it finds is kept too (until an entry
+ * is freed: ngx_maint_session.c).  An HTTP/1 connection runs one request
+ * at a time; HTTP/2 and 3 streams have a pool each: nothing is kept there.
+ */
+
+#define NGX_MAINT_MEMO_MAX  4096        /* longer headers are read anew */
+
+struct ngx_maint_cookie_memo_s {
+    ngx_maint_loc_conf_t  *lcf;
+    u_char                *header;      /* a copy */
+    size_t                 len;
+    size_t                 size;        /* allocated */
+    ngx_maint_sref_t       session;     /* the request's, while it runs */
+    size_t                 value;       /* the value's offset in a header */
+    ngx_uint_t             nsessions;   /* 0 or 1 */
+    unsigned               strip:1;     /* as read: a lookup may add it */
+    unsigned               foreign:1;
+    unsigned               kept:1;
+};
+
+
+static void
+ngx_maint_cookie_memo_cleanup(void *data)
+{
+    /* nothing to free: the memo goes with the connection's pool */
+}
+
+
+static ngx_maint_cookie_memo_t *
+ngx_maint_cookie_memo(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    if (r->http_version > NGX_HTTP_VERSION_11) {
+        return NULL;
+    }
+
+    for (cln = r->connection->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_maint_cookie_memo_cleanup) {
+            return cln->data;
+        }
+    }
+
+    cln = ngx_pool_cleanup_add(r->connection->pool,
+                               sizeof(ngx_maint_cookie_memo_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    ngx_memzero(cln->data, sizeof(ngx_maint_cookie_memo_t));
+    cln->handler = ngx_maint_cookie_memo_cleanup;
+
+    return cln->data;
+}
+
+
+static ngx_flag_t
+ngx_maint_cookie_memo_take(ngx_maint_cookie_memo_t *m, ngx_table_elt_t *h,
+    ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf)
+{
+    if (!m->kept || m->lcf != lcf || m->len != h->value.len
+        || ngx_memcmp(m->header, h->value.data, m->len) != 0)
+    {
+        return 0;
+    }
+
+    ctx->foreign = m->foreign;
+
+    if (m->nsessions) {
+        m->session.value = h->value.data + m->value;
+        m->session.strip = m->strip;
+        ctx->sessions = &m->session;
+        ctx->nsessions = 1;
+    }
+
+    return 1;
+}
+
+
+static void
+ngx_maint_cookie_memo_keep(ngx_pool_t *pool, ngx_maint_cookie_memo_t *m,
+    ngx_table_elt_t *h, ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf)
+{
+    m->kept = 0;
+
+    if (h->value.len > NGX_MAINT_MEMO_MAX || ctx->nsessions > 1
+        || ctx->too_many)
+    {
+        return;
+    }
+
+    if (m->size < h->value.len) {
+        /* the old copy stays in the pool: a header seldom grows */
+        m->size = ngx_max(h->value.len, 256);
+        m->header = ngx_pnalloc(pool, m->size);
+        if (m->header == NULL) {
+            m->size = 0;
+            return;
+        }
+    }
+
+    ngx_memcpy(m->header, h->value.data, h->value.len);
+    m->len = h->value.len;
+    m->lcf = lcf;
+    m->foreign = ctx->foreign;
+    m->nsessions = ctx->nsessions;
+
+    if (ctx->nsessions) {
+        m->session = ctx->sessions[0];
+        m->value = ctx->sessions[0].value - h->value.data;
+        m->strip = ctx->sessions[0].strip;
+        ctx->sessions = &m->session;
+    }
+
+    m->kept = 1;
 }
 
 
@@ -98,19 +246,12 @@ static ngx_flag_t
 ngx_maint_session_checkable(ngx_maint_loc_conf_t *lcf, const char *value,
     size_t len)
 {
-    size_t     i;
 #if (NGX_PCRE)
     ngx_str_t  v;
 #endif
 
-    if (len > MAINT_COOKIE_MAX) {
+    if (len > MAINT_COOKIE_MAX || !maint_cookie_printable(value, len)) {
         return 0;
-    }
-
-    for (i = 0; i < len; i++) {
-        if ((u_char) value[i] < 0x20 || (u_char) value[i] >= 0x7f) {
-            return 0;
-        }
     }
 
 #if (NGX_PCRE)
@@ -128,35 +269,22 @@ ngx_maint_session_checkable(ngx_maint_loc_conf_t *lcf, const char *value,
 }
 
 
-static int
-ngx_maint_session_collect_pair(void *data, const char *name,
-    size_t name_len, const char *value, size_t len)
+/* a pair named as one of the location's cookie names */
+
+static void
+ngx_maint_session_collect_pair(void *data, int which, int kind,
+    const char *value, size_t len)
 {
     ngx_maint_collect_t  *cl = data;
 
-    ngx_str_t  *cookie;
+    if (ngx_maint_cookie_kind_of(cl->lcf, which, kind)
+        == NGX_MAINT_COOKIE_SESSION)
+    {
+        ngx_maint_session_collect_one(cl->ctx, cl->lcf, value, len);
 
-    cookie = &cl->lcf->session_cookie;
-
-    if (cookie->len) {
-        switch (maint_cookie_name(name, name_len, (char *) cookie->data,
-                                  cookie->len))
-        {
-        case MAINT_NAME_EXACT:
-            ngx_maint_session_collect_one(cl->ctx, cl->lcf, value, len);
-            return 1;
-
-        case MAINT_NAME_ALIAS:
-            cl->ctx->foreign = 1;
-            return 1;
-        }
+    } else {
+        cl->ctx->foreign = 1;           /* an alias, or the edge's own */
     }
-
-    if (ngx_maint_edge_cookie(name, name_len)) {
-        cl->ctx->foreign = 1;
-    }
-
-    return 1;
 }
 
 
@@ -197,7 +325,8 @@ ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf,
 
     ref = &ctx->sessions[ctx->nsessions];
 
-    maint_siphash(ngx_maint_sip_key, value, len, ref->key, sizeof(ref->key));
+    maint_siphash13(ngx_maint_sip_key, value, len, ref->key,
+                    sizeof(ref->key));
 
     for (i = 0; i < ctx->nsessions; i++) {
         if (ngx_memcmp(ctx->sessions[i].key, ref->key, sizeof(ref->key)) == 0)
@@ -208,6 +337,7 @@ ngx_maint_session_collect_one(ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf,
 
     ref->value = (u_char *) value;
     ref->len = len;
+    ref->entry = NULL;
     ref->strip = !ngx_maint_session_checkable(lcf, value, len);
     ctx->nsessions++;
 }
@@ -314,37 +444,38 @@ ngx_maint_upstream_pair(void *data, const char *name, size_t name_len,
 
     keep = 1;
 
-    if (ngx_maint_edge_cookie(name, name_len)) {
+    switch (ngx_maint_cookie_kind(u->lcf, name, name_len)) {
+
+    case NGX_MAINT_COOKIE_EDGE:
         keep = 0;
+        break;
 
-    } else if (ctx && u->lcf->session_cookie.len) {
-        switch (maint_cookie_name(name, name_len,
-                                  (char *) u->lcf->session_cookie.data,
-                                  u->lcf->session_cookie.len))
-        {
-        case MAINT_NAME_ALIAS:
-            keep = 0;
-            break;
+    case NGX_MAINT_COOKIE_SESSION_ALIAS:
+        keep = ctx == NULL;
+        break;
 
-        case MAINT_NAME_EXACT:
-            if (ctx->revoked) {
-                keep = 0;
-                break;
-            }
-
-            /* the checked values were collected; empty ones stay */
-
-            maint_siphash(ngx_maint_sip_key, value, len, key, sizeof(key));
-
-            for (i = 0; i < ctx->nsessions; i++) {
-                if (ngx_memcmp(ctx->sessions[i].key, key, sizeof(key)) == 0) {
-                    keep = !ctx->sessions[i].strip;
-                    break;
-                }
-            }
-
+    case NGX_MAINT_COOKIE_SESSION:
+        if (ctx == NULL) {
             break;
         }
+
+        if (ctx->revoked) {
+            keep = 0;
+            break;
+        }
+
+        /* the checked values were collected; empty ones stay */
+
+        maint_siphash13(ngx_maint_sip_key, value, len, key, sizeof(key));
+
+        for (i = 0; i < ctx->nsessions; i++) {
+            if (ngx_memcmp(ctx->sessions[i].key, key, sizeof(key)) == 0) {
+                keep = !ctx->sessions[i].strip;
+                break;
+            }
+        }
+
+        break;
     }
 
     if (!keep) {

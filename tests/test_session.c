@@ -380,6 +380,132 @@ test_names(void **state)
 }
 
 
+/* a set of names agrees with asking each name in turn, first match wins */
+
+static void
+test_name_set(void **state)
+{
+    int                   kind, want, want_kind, k;
+    size_t                i, j;
+    maint_cookie_names_t  set;
+
+    static const char  *names[] = {
+        "sid", "maint_bypass", "__Host-maint_bypass", "maint_csrf",
+        "__Host-maint_csrf", "maint_notice", "__Host-maint_notice"
+    };
+    static const char  *probes[] = {
+        "sid", "SID", "s%69d", "sid[0]", "sid%5B%5D", "theme", "Maint_Bypass",
+        "maint.bypass", "maint_bypass[x]", "maint%5fcsrf", "__host-maint_csrf",
+        "maint_notice", "maint_noticE", "maint_notic", "", "x", "sidx",
+        "a_very_long_cookie_name_that_is_longer_than_sixty_four_bytes_yes_it_is",
+        "maint+notice", "MAINT NOTICE"
+    };
+
+    memset(&set, 0, sizeof(set));
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        assert_int_equal(maint_cookie_names_add(&set, names[i],
+                                                strlen(names[i])), 1);
+    }
+
+    assert_int_equal(set.slow, 0);
+
+    for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+        want = -1;
+        want_kind = MAINT_NAME_OTHER;
+
+        for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+            k = maint_cookie_name(probes[i], strlen(probes[i]), names[j],
+                                  strlen(names[j]));
+            if (k != MAINT_NAME_OTHER) {
+                want = (int) j;
+                want_kind = k;
+                break;
+            }
+        }
+
+        kind = MAINT_NAME_OTHER;
+        if (maint_cookie_names_find(&set, probes[i], strlen(probes[i]), &kind)
+            != want || (want >= 0 && kind != want_kind))
+        {
+            fail_msg("\"%s\": expected %d (%d)", probes[i], want, want_kind);
+        }
+    }
+
+    /* a name too long for anybody's is read as an alias of the first */
+    {
+        char  longname[1100];
+
+        memset(longname, 'x', sizeof(longname));
+        assert_int_equal(maint_cookie_names_find(&set, longname,
+                                                 sizeof(longname), &kind), 0);
+        assert_int_equal(kind, MAINT_NAME_ALIAS);
+        assert_int_equal(maint_cookie_names_find(&set, longname, 100, &kind),
+                         -1);
+    }
+
+    /* a percent-encoded name in the set: no shortcut by length */
+    memset(&set, 0, sizeof(set));
+    maint_cookie_names_add(&set, S("s%69d"));
+    assert_int_equal(set.slow, 1);
+    assert_int_equal(maint_cookie_names_find(&set, S("sid"), &kind), 0);
+    assert_int_equal(kind, MAINT_NAME_ALIAS);
+
+    /* full */
+    memset(&set, 0, sizeof(set));
+    for (i = 0; i < MAINT_NAMES_MAX; i++) {
+        assert_int_equal(maint_cookie_names_add(&set, S("a")), 1);
+    }
+    assert_int_equal(maint_cookie_names_add(&set, S("b")), 0);
+}
+
+
+/* printable ASCII, eight bytes at a time and the rest, every position */
+
+static void
+test_printable(void **state)
+{
+    char    buf[40];
+    size_t  len, at;
+    int     c;
+
+    static const int  bad[] = { 0x00, 0x09, 0x0a, 0x1f, 0x7f, 0x80, 0xc3,
+                                0xff };
+
+    assert_int_equal(maint_cookie_printable("", 0), 1);
+
+    for (len = 1; len <= sizeof(buf); len++) {
+        memset(buf, 'a', sizeof(buf));
+        assert_int_equal(maint_cookie_printable(buf, len), 1);
+
+        for (at = 0; at < len; at++) {
+            for (c = 0; c < (int) (sizeof(bad) / sizeof(bad[0])); c++) {
+                buf[at] = (char) bad[c];
+                if (maint_cookie_printable(buf, len)) {
+                    fail_msg("0x%02x at %zu of %zu passed", bad[c], at, len);
+                }
+            }
+
+            buf[at] = ' ';
+            assert_int_equal(maint_cookie_printable(buf, len), 1);
+            buf[at] = '~';
+            assert_int_equal(maint_cookie_printable(buf, len), 1);
+            buf[at] = 'a';
+        }
+    }
+
+    /* every byte value, alone among printable ones */
+    for (c = 0; c < 256; c++) {
+        memset(buf, 'x', 16);
+        buf[5] = (char) c;
+        assert_int_equal(maint_cookie_printable(buf, 16), c >= 0x20 && c <= 0x7e);
+        buf[13] = (char) c;
+        buf[5] = 'x';
+        assert_int_equal(maint_cookie_printable(buf, 14), c >= 0x20 && c <= 0x7e);
+    }
+}
+
+
 static int
 drop_sid(void *data, const char *name, size_t name_len, const char *value,
     size_t len)
@@ -639,9 +765,41 @@ test_siphash(void **state)
     maint_siphash(key, msg, 0, out, 16);
     assert_memory_equal(out, want128, 16);
 
+    /*
+     * SipHash-1-3, 128 bits, for 0, 7, 8, 15, 32 and 63 bytes: from a
+     * separate implementation of SipHash-c-d that gives the vectors above
+     * for c = 2, d = 4 (every length around a word's end)
+     */
+    {
+        static const struct {
+            size_t       len;
+            const char  *hex;
+        } v13[] = {
+            { 0, "e77ebcb22788a5befd62db6add303001" },
+            { 7, "1084b923f2aae0c3a62f2ec80848ab77" },
+            { 8, "aa12fee1d5e3dab4724f16ab35f9c799" },
+            { 15, "c17e5505b2bd526c2921cdec1e7e0109" },
+            { 32, "406c44dee67857b2943160f30c7417d3" },
+            { 63, "4c5800e34efe426f079f6b0aa75260ad" },
+        };
+        char  hex[33];
+
+        for (i = 0; i < sizeof(v13) / sizeof(v13[0]); i++) {
+            maint_siphash13(key, msg, v13[i].len, out, 16);
+            for (size_t j = 0; j < 16; j++) {
+                snprintf(hex + 2 * j, 3, "%02x", out[j]);
+            }
+            if (strcmp(hex, v13[i].hex) != 0) {
+                fail_msg("SipHash-1-3 of %zu bytes: %s", v13[i].len, hex);
+            }
+        }
+    }
+
     /* another key, another name */
     key[0] ^= 1;
     maint_siphash(key, msg, 0, out, 16);
+    assert_memory_not_equal(out, want128, 16);
+    maint_siphash13(key, msg, 0, out, 16);
     assert_memory_not_equal(out, want128, 16);
 }
 
@@ -657,6 +815,8 @@ main(void)
         cmocka_unit_test(test_id),
         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_name_set),
+        cmocka_unit_test(test_printable),
         cmocka_unit_test(test_filter),
         cmocka_unit_test(test_verdict),
         cmocka_unit_test(test_verdict_ms),

@@ -484,17 +484,19 @@ sub conf_text {
     my $env = join('', map { "env $_;\n" } @{ $self->{env_keep} // [] });
     # valgrind keeps file descriptors for itself: raising the limit fails
     my $nofile = $ENV{MAINT_VALGRIND} ? '' : "worker_rlimit_nofile 4096;\n";
+    # plain => 1: NGINX without the module (the baseline of the benchmarks)
+    my $load = $self->{plain} ? '' : "load_module $MaintTest::MODULE;\n";
+    my $vars = $self->{plain} ? ''
+             : ' $maint_status $maint_source $maint_window_id';
 
     return $self->expand(<<"CONF" . $http . "\n}\n");
-load_module $MaintTest::MODULE;
-$user$env
+$load$user$env
 worker_processes $self->{workers};
 error_log $d/logs/error.log info;
 pid $d/nginx.pid;
 ${nofile}events { worker_connections 1024; }
 http {
-    log_format maint '\$request \$status \$maint_status \$maint_source '
-                     '\$maint_window_id';
+    log_format maint '\$request \$status$vars';
     access_log $d/logs/access.log maint;
     client_body_temp_path $d/tmp/body;
     proxy_temp_path $d/tmp/proxy;

@@ -44,6 +44,7 @@ fuzz_cookie_value(void *data, const char *value, size_t len, int valid)
         FUZZ_CHECK(strlen(id) == MAINT_SESSION_ID_HEX);
         maint_siphash(key, value, len, mac, 16);
         maint_siphash(key, value, len, mac, 8);
+        maint_siphash13(key, value, len, mac, 16);
     }
 }
 
@@ -59,6 +60,59 @@ static int
 fuzz_checked(const char *value, size_t len)
 {
     return len && (value[0] & 1) == 0;
+}
+
+
+/* a set of names tells a name as asking each in turn does */
+
+static void
+fuzz_name_set(const char *n, size_t n_len, const char *session)
+{
+    int                   kind, want, k;
+    size_t                i;
+    maint_cookie_names_t  set;
+
+    static const char  *edge[] = { "maint_bypass", "__Host-maint_csrf",
+                                   "a.b", "x%41" };
+
+    memset(&set, 0, sizeof(set));
+    maint_cookie_names_add(&set, session, strlen(session));
+
+    for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+        maint_cookie_names_add(&set, edge[i], strlen(edge[i]));
+
+        want = -1;
+        k = maint_cookie_name(n, n_len, session, strlen(session));
+        if (k == MAINT_NAME_OTHER) {
+            for (size_t j = 0; j <= i; j++) {
+                k = maint_cookie_name(n, n_len, edge[j], strlen(edge[j]));
+                if (k != MAINT_NAME_OTHER) {
+                    want = (int) j + 1;
+                    break;
+                }
+            }
+        } else {
+            want = 0;
+        }
+
+        FUZZ_CHECK(maint_cookie_names_find(&set, n, n_len, &kind) == want);
+        FUZZ_CHECK(want < 0 || kind == k);
+    }
+}
+
+
+static int
+fuzz_printable(const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if ((unsigned char) s[i] < 0x20 || (unsigned char) s[i] > 0x7e) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -79,6 +133,9 @@ fuzz_filter(void *data, const char *name, size_t name_len, const char *value,
     /* the fast path for names without "%" or "[" agrees with the rule */
     FUZZ_CHECK(maint_cookie_name(name, name_len, f->name, strlen(f->name))
                == fuzz_name_ref(name, name_len, f->name, strlen(f->name)));
+
+    fuzz_name_set(name, name_len, f->name);
+    FUZZ_CHECK(maint_cookie_printable(value, len) == fuzz_printable(value, len));
 
     switch (maint_cookie_name(name, name_len, f->name, strlen(f->name))) {
     case MAINT_NAME_ALIAS:
