@@ -24,12 +24,13 @@
 # commands per request (INFO commandstats).
 #
 # The lease: reads go out in the background by the clock (twice per
-# lease), and under callgrind a request takes some 50 times longer, so a
-# 20 ms lease would charge every request about 50 times the reads it costs
-# at full speed.  The lease is therefore 1000 ms here (--lease; the longest
-# maint-admind takes), and the table prints the commands per request
-# this gives: still several times those of bench/redis-load.pl at full
-# speed, so the figures with a lease are upper bounds.
+# lease, TIME once a second with them), and under callgrind a request
+# takes some 100 times longer, so a 20 ms lease would charge every request
+# about 100 times the reads it costs at full speed.  The lease is therefore
+# 1000 ms here (--lease; the longest a gateway accepts): the table prints
+# the commands per request this gives, still 5 to 15 times those of
+# bench/redis-load.pl at full speed with maint-admind's 20 ms (0.001 to
+# 0.002), so the figures with a lease are upper bounds.
 #
 #   perl bench/instructions.pl [--workers 1,2,4] [--requests N] [--rounds R]
 #                              [--lease MS] [--before REV] [MODULE.so ...]

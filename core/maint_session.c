@@ -325,6 +325,29 @@ maint_survives(const maint_session_facts_t *f, int64_t cutoff_ms)
 }
 
 
+int
+maint_session_ends_unregistered(const maint_snapshot_t *s)
+{
+    size_t  i;
+
+    if (s == NULL) {
+        return 0;
+    }
+
+    if (s->ncutoffs) {
+        return 1;
+    }
+
+    for (i = 0; i < s->nwindows; i++) {
+        if (s->windows[i].terminate_sessions) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 maint_session_verdict_e
 maint_session_verdict(const maint_snapshot_t *s, const char *app,
     size_t app_len, int64_t now_ms, const maint_session_facts_t *f)

@@ -68,5 +68,11 @@ maint_session_verdict_e maint_session_verdict(const maint_snapshot_t *s,
     const char *app, size_t app_len, int64_t now_ms,
     const maint_session_facts_t *f);
 
+/*
+ * Whether the snapshot ends sessions never seen created: an "end all"
+ * cutoff, or a window with terminate_sessions (started or not).
+ */
+int maint_session_ends_unregistered(const maint_snapshot_t *s);
+
 
 #endif /* MAINT_SESSION_H */

@@ -279,6 +279,7 @@ typedef struct {
                                                the request's headers */
     struct maint_html_s    *banner_html;    /* the scan for <body> */
     ngx_str_t               signin_name;    /* typed in a failed sign-in */
+    void                   *next_free;      /* given back: the next one */
 } ngx_maint_ctx_t;
 
 

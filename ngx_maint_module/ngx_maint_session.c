@@ -28,6 +28,7 @@
 #include "ngx_maint_session_registry.h"
 #include "ngx_maint_reader.h"
 #include "ngx_maint_state.h"
+#include "ngx_maint_current.h"
 #include "ngx_maint_clock.h"
 #include "ngx_maint_redis.h"
 #include "ngx_maint_reply.h"
@@ -67,6 +68,7 @@ typedef struct {
     u_char                user_len;
 
     unsigned              known:1;          /* facts were read */
+    unsigned              confirming:1;     /* found unregistered once */
     unsigned              revoked:1;
     unsigned              registered:1;     /* the registry holds it */
     unsigned              queued:1;         /* waits to be sent */
@@ -446,6 +448,26 @@ ngx_maint_on_session(redisAsyncContext *ac, void *reply, void *data)
 }
 
 
+/* the newest state ends sessions never seen created (a second lookup) */
+
+static ngx_flag_t
+ngx_maint_session_ends_unregistered(void)
+{
+    ngx_flag_t          ends;
+    ngx_maint_state_t  *st;
+
+    st = ngx_maint_state_current();
+    if (st == NULL) {
+        return 0;
+    }
+
+    ends = maint_session_ends_unregistered(st->snap);
+    ngx_maint_state_release(st);
+
+    return ends;
+}
+
+
 static void
 ngx_maint_on_revoked(redisAsyncContext *ac, void *reply, void *data)
 {
@@ -467,6 +489,25 @@ ngx_maint_on_revoked(redisAsyncContext *ac, void *reply, void *data)
     }
 
     s->revoked = rr->integer != 0;
+
+    /*
+     * Unregistered at its first lookup here: looked up once more before it
+     * counts as never seen created.  Its registration may have left
+     * another worker or gateway just before the response that set its
+     * cookie, and yet Redis, reading its clients in an order of its own,
+     * may run this lookup first; it has run that write by the time a
+     * second lookup, sent after this reply, arrives (docs/sessions.md,
+     * "The registry").
+     */
+
+    if (s->first_seen < 0 && !s->revoked && !s->confirming
+        && ngx_maint_session_ends_unregistered())
+    {
+        s->confirming = 1;
+        ngx_maint_state_batch_reply(s->gen);
+        return;
+    }
+
     s->known = 1;
     s->epoch = ngx_maint_state_batch_revocations(s->gen);
 
@@ -622,8 +663,10 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
             i = 0;
         }
 
-        if (h[i].hash == 0 || !ngx_maint_sets_cookie(&h[i],
-                                                      &lcf->session_cookie))
+        /* most headers are told apart by their name's length, in line */
+
+        if (h[i].hash == 0 || h[i].key.len != sizeof("Set-Cookie") - 1
+            || !ngx_maint_sets_cookie(&h[i], &lcf->session_cookie))
         {
             continue;
         }

@@ -1,11 +1,11 @@
 # A session the app has just created is never taken for an old one
-# (docs/sessions.md, "Registered before its cookie leaves"): its
-# registration goes to Redis before the response that sets its cookie, so
-# the client's very next request, on whichever worker, finds it registered
-# and no earlier cutoff ends it.  Before, the registration waited for the
-# next turn of the worker's event loop, and another worker's lookup could
-# reach Redis first: the session looked unregistered ("never seen
-# created"), which every cutoff ends.
+# (docs/sessions.md, "The registry"): its registration goes to Redis before
+# the response that sets its cookie, and a worker that finds it
+# unregistered at its first lookup while a cutoff is in force looks it up
+# once more, so the client's very next request, on whichever worker, finds
+# it registered and the earlier cutoff does not end it.  Before, another
+# worker's lookup could run first in Redis: the session looked unregistered
+# ("never seen created"), which every cutoff ends.
 #
 # Two workers (reuseport: each connection may land on either), a cutoff in
 # the snapshot, and rounds of: a login whose answer sets a new session,
@@ -73,6 +73,8 @@ for my $i (1 .. $ROUNDS) {
                                      1 .. 3 ]) };
     for my $n (@next) {
         $ended++ unless ($n->{body} // '') eq "cookie=[sid=$id]\n";
+        diag("after /login?id=$id: $n->{status} " . ($n->{body} // '')
+             . ($n->{error} // '')) if ($n->{body} // '') ne "cookie=[sid=$id]\n";
         $other_worker++ if ($n->{headers}{'x-worker'} // '')
                            ne ($login->{headers}{'x-worker'} // '');
     }

@@ -649,6 +649,24 @@ test_verdict(void **state)
     assert_int_equal(maint_session_verdict(NULL, S("crm"), 4000000,
                      F(-1, -1, 0, "", "")), MAINT_SESSION_ACTIVE);
 
+    /* a window with terminate_sessions ends unregistered sessions */
+    assert_int_equal(maint_session_ends_unregistered(s), 1);
+    assert_int_equal(maint_session_ends_unregistered(NULL), 0);
+    {
+        maint_snapshot_t  *q;
+
+        q = unit_snapshot("{\"schema\":1,\"windows\":[]}");
+        assert_non_null(q);
+        assert_int_equal(maint_session_ends_unregistered(q), 0);
+        maint_snapshot_free(q);
+
+        q = unit_snapshot("{\"schema\":1,\"windows\":[],"
+                          "\"session_cutoffs\":{\"crm\":100}}");
+        assert_non_null(q);
+        assert_int_equal(maint_session_ends_unregistered(q), 1);
+        maint_snapshot_free(q);
+    }
+
     maint_snapshot_free(s);
 }
 

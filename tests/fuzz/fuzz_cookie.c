@@ -116,6 +116,54 @@ fuzz_printable(const char *s, size_t len)
 }
 
 
+/* maint_cookie_scan() visits the pairs the filter sees named so, in order */
+
+typedef struct {
+    const char  *name;
+    const char  *value[64];
+    size_t       len[64];
+    int          kind[64];
+    int          n, at, bad;
+} fuzz_scan_t;
+
+
+static int
+fuzz_scan_ref(void *data, const char *name, size_t name_len,
+    const char *value, size_t len)
+{
+    int           k;
+    fuzz_scan_t  *sc = data;
+
+    k = maint_cookie_name(name, name_len, sc->name, strlen(sc->name));
+
+    if (k != MAINT_NAME_OTHER && sc->n < 64) {
+        sc->value[sc->n] = value;
+        sc->len[sc->n] = len;
+        sc->kind[sc->n] = k;
+        sc->n++;
+    }
+
+    return 1;
+}
+
+
+static void
+fuzz_scan_visit(void *data, int which, int kind, const char *value,
+    size_t len)
+{
+    fuzz_scan_t  *sc = data;
+
+    if (sc->at < sc->n
+        && (which != 0 || kind != sc->kind[sc->at]
+            || value != sc->value[sc->at] || len != sc->len[sc->at]))
+    {
+        sc->bad = 1;
+    }
+
+    sc->at++;
+}
+
+
 typedef struct {
     const char  *name;
     int          bad;
@@ -427,6 +475,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
 
         free(out);
+
+        {
+            fuzz_scan_t           sc;
+            maint_cookie_names_t  set;
+
+            memset(&sc, 0, sizeof(sc));
+            memset(&set, 0, sizeof(set));
+            sc.name = names[i];
+            maint_cookie_names_add(&set, names[i], strlen(names[i]));
+            (void) maint_cookie_filter(header, len, fuzz_scan_ref, &sc, NULL);
+            maint_cookie_scan(header, len, &set, fuzz_scan_visit, &sc);
+            FUZZ_CHECK(sc.bad == 0 && (sc.n == 64 || sc.at == sc.n));
+        }
 
         value = NULL;
         vlen = 0;
