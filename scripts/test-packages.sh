@@ -266,6 +266,15 @@ t_systemd_boot() {
     case $state in running|degraded) ;; *) cat "$root.boot.log"; return 1 ;; esac
 }
 
+# a line of a /proc/PID/status text matching a pattern, or why not
+t_status_has() {
+    printf '%s\n' "$1" | grep -Eq "$2" && return 0
+    echo "MainPID ${pid:-?}: no line matches $2 in:"
+    printf '%s\n' "$1" | grep -E '^(Name|State|Uid|NoNewPrivs|Seccomp|CapEff):' \
+        | sed 's/^/    /'
+    return 1
+}
+
 # the unit as shipped: active, as its user, sandboxed, logging to the journal
 t_systemd_unit() {
     local pid st uid
@@ -277,11 +286,11 @@ t_systemd_unit() {
     pid=$(sd systemctl show -p MainPID --value maint-admind)
     st=$(sd cat "/proc/$pid/status")
     uid=$(sd id -u ngx-maint)
-    printf '%s\n' "$st" | grep -Eq "^Uid:[[:space:]]+$uid[[:space:]]+$uid" \
-        || return 1
-    printf '%s\n' "$st" | grep -q '^NoNewPrivs:[[:space:]]*1' || return 1
-    printf '%s\n' "$st" | grep -q '^Seccomp:[[:space:]]*2' || return 1
-    printf '%s\n' "$st" | grep -q '^CapEff:[[:space:]]*0*$' || return 1
+    # each condition says which one failed, with what the kernel says
+    t_status_has "$st" "^Uid:[[:space:]]+$uid[[:space:]]+$uid" || return 1
+    t_status_has "$st" '^NoNewPrivs:[[:space:]]*1' || return 1
+    t_status_has "$st" '^Seccomp:[[:space:]]*2' || return 1
+    t_status_has "$st" '^CapEff:[[:space:]]*0*$' || return 1
     sd journalctl --no-pager -o cat -u maint-admind | grep -q '"msg":"listening"' \
         || { sd journalctl --no-pager -u maint-admind; return 1; }
     echo "MainPID $pid: uid $uid, seccomp filter, no capabilities, no new privileges;"
