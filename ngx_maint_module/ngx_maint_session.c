@@ -646,7 +646,7 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_session_t  *s;
 
     sets = 0;
-    now_s = ngx_maint_now_ms() / 1000;
+    now_s = -1;                         /* read with the first Set-Cookie */
 
     part = &r->headers_out.headers.part;
     h = part->elts;
@@ -672,6 +672,10 @@ ngx_maint_session_response(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         }
 
         sets = 1;
+
+        if (now_s < 0) {
+            now_s = ngx_maint_now_ms() / 1000;
+        }
 
         if (!maint_set_cookie((char *) h[i].value.data, h[i].value.len,
                               (char *) lcf->session_cookie.data,
