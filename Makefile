@@ -181,7 +181,8 @@ $(BUILD)/tests/%: tests/%.c $(CORE_LIB) $(ADMIN_PURE) $(ADMIN_HDRS) \
                   $(CORE_HDRS) tests/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_FLAGS) -D_GNU_SOURCE -Iadmin-api -Iadmin-api/http \
-	    -o $@ $< $(ADMIN_PURE) $(CORE_LIB) -lcmocka -ljansson -lcrypto
+	    -o $@ $< $(ADMIN_PURE) $(CORE_LIB) -lcmocka -lhiredis -ljansson \
+	    -lcrypto
 
 install: $(MODULE) $(ADMIND) $(MAINTCTL)
 	install -D -m 644 $(MODULE) $(DESTDIR)$(MODULES_DIR)/ngx_maint_module.so

@@ -71,7 +71,8 @@ $(FUZZ_DIR)/fuzz_admin_%: tests/fuzz/fuzz_admin_%.c tests/fuzz/fuzz_admin.h \
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_CORE_LIB) \
                     $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE_LIB) -ljansson -lcrypto
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE_LIB) -lhiredis -ljansson \
+	    -lcrypto
 
 # New inputs go to build/fuzz/work/<name>/, crashes to build/fuzz/crash/;
 # the committed corpus (tests/fuzz/corpus/<name>/) is only read.  Copy an

@@ -1,13 +1,16 @@
 #!/usr/bin/perl
-# Redis load per gateway host (docs/performance.md, "Scaling"): one NGINX
-# with 1, 2 and 4 workers (reuseport, so that every worker is busy), the
-# state with lease_ms as maint-admind writes it, wrk on keep-alive
-# connections; prints Redis's HMGETs and all its commands a second and per
-# request (INFO commandstats), against the models 2·W/L (every worker
-# reads for itself) and 2/L (the workers share one read).
+# Redis load per gateway host (docs/performance.md, "Scaling"): G NGINX
+# gateways (1 by default) with 1, 2 and 4 workers each (reuseport, so
+# that every worker is busy) on one Redis, the state with lease_ms as
+# maint-admind writes it, one wrk per gateway on keep-alive connections
+# (C in all), all at once; prints Redis's HMGETs and all its commands a
+# second and per request (INFO commandstats), against the models
+# 2·G·W/L (every worker reads for itself) and 2·G/L (the workers of a
+# gateway share one read).
 #
 #   perl bench/redis-load.pl [--lease MS] [--duration S] [--connections C]
-#                            [--workers 1,2,4] [--before REV] [MODULE.so ...]
+#                            [--workers 1,2,4] [--gateways 1,2,4]
+#                            [--before REV] [MODULE.so ...]
 #
 # --before REV: also measures the module as it was at git revision REV
 # (built under build/bench/before-REV), first: "before" and "after" side by
@@ -24,11 +27,13 @@ use Getopt::Long;
 use MaintTest;
 use BenchLib qw(build_before commandstats total);
 
-my %opt = (lease => 20, duration => 3, connections => 64, workers => '1,2,4');
+my %opt = (lease => 20, duration => 3, connections => 64, workers => '1,2,4',
+           gateways => '1');
 GetOptions(\%opt, 'lease=i', 'duration=f', 'connections=i', 'workers=s',
-           'before=s')
+           'gateways=s', 'before=s')
     or die "usage: bench/redis-load.pl [--lease MS] [--duration S] "
-         . "[--connections C] [--workers 1,2,4] [--before REV] [MODULE.so ...]\n";
+         . "[--connections C] [--workers 1,2,4] [--gateways 1,2,4] "
+         . "[--before REV] [MODULE.so ...]\n";
 
 my @modules = map { [ $_, File::Spec->rel2abs($_) ] }
               @ARGV ? @ARGV : ('build/ngx_maint_module.so');
@@ -36,13 +41,32 @@ $modules[0][0] = 'after' unless @ARGV;
 unshift @modules, [ "before ($opt{before})", build_before($opt{before}) ]
     if $opt{before};
 my @workers = split /,/, $opt{workers};
+my @gateways = split /,/, $opt{gateways};
 
-sub measure {
-    my ($module, $w) = @_;
-    local $MaintTest::MODULE = $module;
-    my $redis = start_redis();
-    set_state($redis);
-    $redis->cmd('HSET', 'maint:state', 'lease_ms', $opt{lease});
+# one wrk per URL, all at once: (requests, seconds, non-2xx) summed
+sub wrk {
+    my ($secs, @urls) = @_;
+    my $c = int($opt{connections} / @urls) || 1;
+    my $threads = @urls > 1 ? 1 : 2;    # two cores in all
+    my @fhs = map { open(my $fh, '-|',
+                         "wrk -t$threads -c$c -d${secs}s $_ 2>&1")
+                        or die "wrk: $!"; $fh } @urls;
+    my ($n, $t, $bad) = (0, 0, 0);
+    for my $fh (@fhs) {
+        my $out = do { local $/; <$fh> };
+        close $fh;
+        my ($r) = $out =~ /(\d+) requests in/;
+        my ($s) = $out =~ /requests in ([\d.]+)s/;
+        die "wrk failed: $out" unless $r && $s;
+        $n += $r;
+        $t = $s if $s > $t;
+        $bad += $1 if $out =~ /Non-2xx or 3xx responses: (\d+)/;
+    }
+    return ($n, $t, $bad);
+}
+
+sub gateway {
+    my ($redis, $w) = @_;
     my $nginx = start_nginx(redis => $redis, workers => $w, http => <<'HTTP');
     maint_redis 127.0.0.1:%%REDIS_PORT%% timeout=100ms;
     server {
@@ -60,42 +84,51 @@ HTTP
     print {$f} "ok\n";
     close $f;
 
-    my $url = 'http://127.0.0.1:' . $nginx->port . '/';
+    return $nginx;
+}
+
+sub measure {
+    my ($module, $w, $g) = @_;
+    local $MaintTest::MODULE = $module;
+    my $redis = start_redis();
+    set_state($redis);
+    $redis->cmd('HSET', 'maint:state', 'lease_ms', $opt{lease});
+    my @gw = map { gateway($redis, $w) } 1 .. $g;
+    my @urls = map { 'http://127.0.0.1:' . $_->port . '/' } @gw;
+
     # warm up: every worker holds the state and a lease
-    `wrk -t2 -c$opt{connections} -d1s $url 2>&1`;
+    wrk(1, @urls);
 
     my $c0 = commandstats($redis);
-    my $out = `wrk -t2 -c$opt{connections} -d$opt{duration}s $url 2>&1`;
+    my ($requests, $secs, $non2xx) = wrk($opt{duration}, @urls);
     my $c1 = commandstats($redis);
-
-    my ($requests) = $out =~ /(\d+) requests in/;
-    my ($secs) = $out =~ /requests in ([\d.]+)s/;
-    my ($non2xx) = $out =~ /Non-2xx or 3xx responses: (\d+)/;
-    die "wrk failed: $out" unless $requests && $secs;
 
     my $hmget = ($c1->{hmget} // 0) - ($c0->{hmget} // 0);
     my $all = total($c1) - total($c0);
 
-    $nginx->stop;
+    $_->stop for @gw;
     $redis->stop;
 
     return { rps => $requests / $secs, hmget_s => $hmget / $secs,
              all_s => $all / $secs, per_req => $all / $requests,
-             non2xx => $non2xx // 0 };
+             non2xx => $non2xx };
 }
 
-printf "lease %d ms, %d connections, %.0f s each; models: 2/L = %.0f "
-       . "reads/s per host, 2W/L = %.0f x W\n\n",
+printf "lease %d ms, %d connections in all, %.0f s each; models: "
+       . "2·G/L = %.0f x G reads/s, 2·G·W/L = %.0f x G x W\n\n",
        $opt{lease}, $opt{connections}, $opt{duration},
        2000 / $opt{lease}, 2000 / $opt{lease};
-printf "%-22s %7s %10s %9s %9s %9s %10s\n", 'module', 'workers', 'req/s',
-       'HMGET/s', '2W/L', 'cmds/s', 'cmds/req';
+printf "%-22s %8s %7s %10s %9s %9s %9s %9s %10s\n", 'module', 'gateways',
+       'workers', 'req/s', 'HMGET/s', '2G/L', '2GW/L', 'cmds/s', 'cmds/req';
 for my $m (@modules) {
-    for my $w (@workers) {
-        my $r = measure($m->[1], $w);
-        printf "%-22s %7d %10.0f %9.1f %9.0f %9.1f %10.6f%s\n", $m->[0], $w,
-               $r->{rps}, $r->{hmget_s}, 2000 * $w / $opt{lease},
-               $r->{all_s}, $r->{per_req},
-               $r->{non2xx} ? "  ($r->{non2xx} not 2xx)" : '';
+    for my $g (@gateways) {
+        for my $w (@workers) {
+            my $r = measure($m->[1], $w, $g);
+            printf "%-22s %8d %7d %10.0f %9.1f %9.0f %9.0f %9.1f %10.6f%s\n",
+                   $m->[0], $g, $w, $r->{rps}, $r->{hmget_s},
+                   2000 * $g / $opt{lease}, 2000 * $g * $w / $opt{lease},
+                   $r->{all_s}, $r->{per_req},
+                   $r->{non2xx} ? "  ($r->{non2xx} not 2xx)" : '';
+        }
     }
 }

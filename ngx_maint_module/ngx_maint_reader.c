@@ -88,6 +88,8 @@ static void ngx_maint_read_failed(const char *reason);
 static void ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok);
 static void ngx_maint_deadline_handler(ngx_event_t *ev);
 static void ngx_maint_deadline_arm(ngx_msec_t deadline);
+static void ngx_maint_timer_arm(ngx_event_t *ev, ngx_msec_t deadline);
+static ngx_maint_batch_t *ngx_maint_batch_first(void);
 static void ngx_maint_report(void);
 static void ngx_maint_state_redis_ready(void *data);
 static void ngx_maint_state_redis_down(void *data);
@@ -122,14 +124,15 @@ ngx_maint_reader_init(ngx_cycle_t *cycle, ngx_maint_main_conf_t *mcf)
     rd->flush.data = &ngx_maint_event_owner;
 
     /*
-     * Not cancelable: a worker that is shutting down still waits for the
-     * reads its requests are waiting for; the wait is bounded by "timeout".
+     * Not cancelable while a read is in flight: a worker that is shutting
+     * down still waits for the reads its requests are waiting for; the
+     * wait is bounded by "timeout".  Cancelable when left armed idle.
      */
     rd->reply_timer.handler = ngx_maint_reply_timeout;
     rd->reply_timer.log = cycle->log;
     rd->reply_timer.data = &ngx_maint_event_owner;
 
-    /* not cancelable either: waiting requests are answered on time */
+    /* not cancelable either while requests wait: answered on time */
     rd->deadline_timer.handler = ngx_maint_deadline_handler;
     rd->deadline_timer.log = cycle->log;
     rd->deadline_timer.data = &ngx_maint_event_owner;
@@ -365,18 +368,7 @@ ngx_maint_adopted(ngx_uint_t now, ngx_uint_t sent_us)
 static void
 ngx_maint_deadline_arm(ngx_msec_t deadline)
 {
-    ngx_msec_int_t       left;
-    ngx_maint_reader_t  *rd = &ngx_maint_reader;
-
-    if (rd->deadline_timer.timer_set
-        && (ngx_msec_int_t) (rd->deadline_timer.timer.key - deadline) <= 0)
-    {
-        return;                         /* an earlier one is armed already */
-    }
-
-    left = (ngx_msec_int_t) (deadline - ngx_current_msec);
-
-    ngx_add_timer(&rd->deadline_timer, left > 0 ? (ngx_msec_t) left : 1);
+    ngx_maint_timer_arm(&ngx_maint_reader.deadline_timer, deadline);
 }
 
 
@@ -646,42 +638,84 @@ ngx_maint_send_read(void)
 }
 
 
-/* The reply timer, for the read in flight whose time runs out first */
+/* the read in flight whose time runs out first, or NULL */
 
-void
-ngx_maint_batch_arm(void)
+static ngx_maint_batch_t *
+ngx_maint_batch_first(void)
 {
     ngx_uint_t           i;
-    ngx_msec_t           next;
-    ngx_msec_int_t       left;
     ngx_maint_batch_t   *b, *first;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
 
     first = NULL;
-    next = 0;
 
     for (i = 0; i < NGX_MAINT_BATCHES; i++) {
         b = &rd->batch[i];
 
         if (b->gen
-            && (first == NULL || (ngx_msec_int_t) (b->deadline - next) < 0))
+            && (first == NULL
+                || (ngx_msec_int_t) (b->deadline - first->deadline) < 0))
         {
             first = b;
-            next = b->deadline;
         }
     }
 
-    if (first == NULL) {
-        if (rd->reply_timer.timer_set) {
-            ngx_del_timer(&rd->reply_timer);
-        }
+    return first;
+}
 
+
+/*
+ * The reply timer, for the read in flight whose time runs out first.  It
+ * is armed lazily, like the deadline timer: left in place when no read is
+ * in flight (then cancelable, so that it does not hold up an exiting
+ * worker) and kept while it is due no later than the first read: under a
+ * read per request that saves two timer operations a read.  When it fires
+ * it finds out what is due (ngx_maint_reply_timeout).
+ */
+
+void
+ngx_maint_batch_arm(void)
+{
+    ngx_event_t         *ev;
+    ngx_maint_batch_t   *first;
+    ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    ev = &rd->reply_timer;
+    first = ngx_maint_batch_first();
+
+    if (first == NULL) {
+        ev->cancelable = 1;
         return;
     }
 
-    left = (ngx_msec_int_t) (next - ngx_current_msec);
+    ngx_maint_timer_arm(ev, first->deadline);
+}
 
-    ngx_add_timer(&rd->reply_timer, left > 0 ? (ngx_msec_t) left : 1);
+
+/*
+ * Armed for the deadline unless it is due earlier already (then it fires
+ * first and is armed again); never later, which ngx_add_timer() alone may
+ * leave it (it keeps a timer within NGX_TIMER_LAZY_DELAY of the new one).
+ */
+
+static void
+ngx_maint_timer_arm(ngx_event_t *ev, ngx_msec_t deadline)
+{
+    ngx_msec_int_t  left;
+
+    ev->cancelable = 0;
+
+    if (ev->timer_set) {
+        if ((ngx_msec_int_t) (ev->timer.key - deadline) <= 0) {
+            return;
+        }
+
+        ngx_del_timer(ev);
+    }
+
+    left = (ngx_msec_int_t) (deadline - ngx_current_msec);
+
+    ngx_add_timer(ev, left > 0 ? (ngx_msec_t) left : 1);
 }
 
 
@@ -777,7 +811,19 @@ ngx_maint_read_failed(const char *reason)
 static void
 ngx_maint_reply_timeout(ngx_event_t *ev)
 {
+    ngx_maint_batch_t   *first;
     ngx_maint_reader_t  *rd = &ngx_maint_reader;
+
+    /* armed lazily: a read in flight past its deadline, or none is due */
+
+    first = ngx_maint_batch_first();
+
+    if (first == NULL
+        || (ngx_msec_int_t) (first->deadline - ngx_current_msec) > 0)
+    {
+        ngx_maint_batch_arm();
+        return;
+    }
 
     ngx_maint_metric_inc(NGX_MAINT_M_TIMEOUTS);
 
@@ -831,12 +877,13 @@ ngx_maint_resume_all(ngx_queue_t *q, ngx_uint_t ok)
         ngx_post_event(ctx->request->connection->write, &ngx_posted_events);
     }
 
-    /* nobody waits: no deadline to keep (nor a worker's exit to delay) */
+    /*
+     * Nobody waits: the deadline timer stays (it finds nobody when it
+     * fires), cancelable, so that it does not delay a worker's exit.
+     */
 
-    if (ngx_maint_reader.deadline_timer.timer_set
-        && ngx_maint_nobody_waits())
-    {
-        ngx_del_timer(&ngx_maint_reader.deadline_timer);
+    if (ngx_maint_nobody_waits()) {
+        ngx_maint_reader.deadline_timer.cancelable = 1;
     }
 }
 

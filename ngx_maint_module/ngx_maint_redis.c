@@ -27,6 +27,7 @@
 #include "ngx_maint_redis.h"        /* ngx_config.h first, as NGINX needs */
 #include "ngx_maint_redis_event.h"
 #include "ngx_maint_sentinel.h"
+#include "maint_redis_reply.h"
 #include "maint_reply.h"
 #include "maint_tls.h"
 #include "ngx_maint_metrics.h"
@@ -193,6 +194,8 @@ ngx_maint_redis_exit_worker(void)
         redisAsyncFree(rd->ac);
         rd->ac = NULL;
     }
+
+    maint_redis_reply_release();
 }
 
 
@@ -397,6 +400,9 @@ ngx_maint_redis_open(ngx_maint_redis_target_t *t)
         ngx_maint_metric_inc(NGX_MAINT_M_CONNECT_FAILURES);
         return NULL;
     }
+
+    /* replies without an allocation per object (maint_redis_reply.c) */
+    maint_redis_reply_use(ac->c.reader);
 
 #if (NGX_MAINT_HAVE_HIREDIS_SSL)
     if (rd->mcf->tls && ngx_maint_redis_tls(ac, t->tls_name) != NGX_OK) {
