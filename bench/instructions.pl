@@ -14,7 +14,11 @@
 #               the one before it (a proxy in front that mixes users on
 #               its connections): the header is read every time;
 #   no lease    the module with lease_ms 0: every request waits for a
-#               Redis read of its own.
+#               Redis read of its own;
+#   no lease, busy  the same with --busy K connections per worker at once
+#               (8): the requests that arrive in one turn of the event
+#               loop share a read, as on a busy gateway (plain NGINX is
+#               measured with as many connections for it).
 #
 # Each gateway is warmed up first (the sessions seen, the upstream
 # connections open), then serves N requests; the difference between a run
@@ -33,7 +37,8 @@
 # 0.002), so the figures with a lease are upper bounds.
 #
 #   perl bench/instructions.pl [--workers 1,2,4] [--requests N] [--rounds R]
-#                              [--lease MS] [--before REV] [MODULE.so ...]
+#                              [--lease MS] [--busy K] [--before REV]
+#                              [MODULE.so ...]
 #
 # Exits 1 when a target of docs/performance.md is missed.  Needs valgrind
 # and curl; uses the test harness (t/lib).
@@ -49,11 +54,13 @@ use List::Util qw(sum);
 use MaintTest;
 use BenchLib qw(build_before commandstats total);
 
-my %opt = (workers => '1,2,4', requests => 2000, rounds => 3, lease => 1000);
+my %opt = (workers => '1,2,4', requests => 2000, rounds => 3, lease => 1000,
+           busy => 8);
 GetOptions(\%opt, 'workers=s', 'requests=i', 'rounds=i', 'lease=i',
-           'before=s')
+           'busy=i', 'before=s')
     or die "usage: bench/instructions.pl [--workers 1,2,4] [--requests N] "
-         . "[--rounds R] [--lease MS] [--before REV] [MODULE.so ...]\n";
+         . "[--rounds R] [--lease MS] [--busy K] [--before REV] "
+         . "[MODULE.so ...]\n";
 my @workers = split /,/, $opt{workers};
 my @modules = map { [ $_, File::Spec->rel2abs($_) ] }
               @ARGV ? @ARGV : ('build/ngx_maint_module.so');
@@ -121,10 +128,11 @@ sub load {
     return $ok;
 }
 
-# One gateway, warmed up, then $n requests: (instructions of all its
-# processes, of the module's functions, Redis commands in the $n requests)
+# One gateway, warmed up, then $n requests on $k connections per worker:
+# (instructions of all its processes, of the module's functions, Redis
+# commands in the $n requests)
 sub run {
-    my ($module, $w, $n, $mix, $up, $redis) = @_;
+    my ($module, $w, $k, $n, $mix, $up, $redis) = @_;
     local $MaintTest::MODULE = $module // $MaintTest::MODULE;
     my $tag = sprintf '%s%d.%09d', $module ? 'm' : 'p', $w, int rand 1e9;
     my $maint = $module ? <<'MAINT' : '';
@@ -156,7 +164,7 @@ HTTP
     load($gw->port, $WARM * $w, $w, 1) == $WARM * $w
         or die "$tag: not every request of the warm-up passed\n";
     my $c0 = commandstats($redis);
-    my $ok = load($gw->port, $n, $w, $mix);
+    my $ok = load($gw->port, $n, $w * $k, $mix);
     my $c1 = commandstats($redis);
     $gw->stop;
     die "$tag: $ok of $n requests passed\n" unless $ok == $n;
@@ -165,11 +173,11 @@ HTTP
 
 # per request: (all instructions, the module's, Redis commands)
 sub measure {
-    my ($module, $w, $lease, $mix, $up, $redis) = @_;
+    my ($module, $w, $k, $lease, $mix, $up, $redis) = @_;
     $redis->cmd('HSET', 'maint:state', 'lease_ms', $lease) if defined $lease;
     my ($n1, $n2) = (int($opt{requests} / 5), $opt{requests});
-    my @a = run($module, $w, $n1, $mix, $up, $redis);
-    my @b = run($module, $w, $n2, $mix, $up, $redis);
+    my @a = run($module, $w, $k, $n1, $mix, $up, $redis);
+    my @b = run($module, $w, $k, $n2, $mix, $up, $redis);
     return [ ($b[0] - $a[0]) / ($n2 - $n1), ($b[1] - $a[1]) / ($n2 - $n1),
              $b[2] / $n2 ];
 }
@@ -179,11 +187,15 @@ sub median {
     return @s % 2 ? $s[$#s / 2] : ($s[@s / 2 - 1] + $s[@s / 2]) / 2;
 }
 
-my @cases = ([ "lease $opt{lease} ms", $opt{lease}, 0 ],
-             [ "lease $opt{lease} ms, two values", $opt{lease}, 1 ],
-             [ 'no lease', 0, 0 ]);
+# name, lease, two values, connections per worker
+my @cases = ([ "lease $opt{lease} ms", $opt{lease}, 0, 1 ],
+             [ "lease $opt{lease} ms, two values", $opt{lease}, 1, 1 ],
+             [ 'no lease', 0, 0, 1 ],
+             [ "no lease, $opt{busy} connections a worker", 0, 0,
+               $opt{busy} ]);
+my %conns = map { $_->[3] => 1 } @cases;
 my %res;            # {module}{case}{workers} = [ [all, own, cmds] per round ]
-my %plain;          # {workers} = [ all per round ]
+my %plain;          # {workers}{connections} = [ all per round ]
 
 for my $w (@workers) {
     my $redis = start_redis();
@@ -206,11 +218,14 @@ for my $w (@workers) {
     }
 HTTP
     for my $round (1 .. $opt{rounds}) {
-        push @{ $plain{$w} }, measure(undef, $w, undef, 0, $up, $redis)->[0];
+        push @{ $plain{$w}{$_} },
+             measure(undef, $w, $_, undef, 0, $up, $redis)->[0]
+            for sort keys %conns;
         for my $m (@modules) {
             for my $c (@cases) {
                 push @{ $res{ $m->[0] }{ $c->[0] }{$w} },
-                     measure($m->[1], $w, $c->[1], $c->[2], $up, $redis);
+                     measure($m->[1], $w, $c->[3], $c->[1], $c->[2], $up,
+                             $redis);
             }
         }
     }
@@ -229,7 +244,7 @@ for my $m (@modules) {
                'workers', 'plain', 'module', 'added', 'own', 'cmds/req';
         for my $w (@workers) {
             my $rounds = $res{ $m->[0] }{ $c->[0] }{$w};
-            my $p = median(@{ $plain{$w} });
+            my $p = median(@{ $plain{$w}{ $c->[3] } });
             my $x = median(map { $_->[0] } @$rounds);
             printf "%7d %9.0f %9.0f %+9.0f %9.0f %9.4f\n", $w, $p, $x,
                    $x - $p, median(map { $_->[1] } @$rounds),
