@@ -59,6 +59,10 @@ struct maint_reply_block_s {
 
 #define MAINT_REPLY_HEADER  maint_reply_align(sizeof(maint_reply_block_t))
 
+/* the block of a reply's root, written just in front of the root */
+#define maint_reply_root_block(root)                                          \
+    (((maint_reply_block_t **) (root))[-1])
+
 
 #if (HIREDIS_MAJOR >= 1)
 typedef size_t  maint_reply_elements_t;
@@ -201,18 +205,18 @@ maint_reply_new(const redisReadTask *task, int type, size_t extra)
             }
         }
 
-        /* the block's address, then the root: both fit, in this order */
-        *(maint_reply_block_t **) first->last = first;
+        /* room for the block's address, then the root: both fit */
         first->last += MAINT_REPLY_ALIGN;
 
         r = maint_reply_alloc(first, size);
+        maint_reply_root_block(r) = first;
 
     } else {
         for (t = task->parent; t->parent != NULL; t = t->parent) {
             /* void */
         }
 
-        first = ((maint_reply_block_t **) t->obj)[-1];
+        first = maint_reply_root_block(t->obj);
 
         r = maint_reply_alloc(first, size);
         if (r == NULL) {
@@ -365,7 +369,7 @@ maint_reply_free(void *obj)
 {
     maint_reply_block_t  *first, *b, *next;
 
-    first = ((maint_reply_block_t **) obj)[-1];
+    first = maint_reply_root_block(obj);
 
     for (b = first->next; b != NULL; b = next) {
         next = b->next;
