@@ -457,6 +457,59 @@ test_not_an_event(void **state)
 }
 
 
+/*
+ * The longest event id taken (58) keeps every header line within 78
+ * octets, the boundary's too; a longer one is refused (found by
+ * fuzz_admin_email: 62 made the boundary's line 82 octets).
+ */
+
+static void
+test_long_event_id(void **state)
+{
+    char            err[256], body[1024], id[64];
+    char           *msg, *h, *p, *eol;
+    size_t          len;
+    adm_email_in_t  in;
+
+    in = in_default();
+
+    memset(id, 'x', sizeof(id));
+    memcpy(id, "msg_", 4);
+    id[58] = '\0';
+
+    snprintf(body, sizeof(body), "{\"type\":\"maintenance.started\","
+             "\"timestamp\":\"2026-12-06T20:00:00Z\",\"data\":{"
+             "\"event_id\":\"%s\",\"window\":%s,\"actor\":\"alice\","
+             "\"link\":null}}", id, WINDOW("Disk swap", "in_progress", ""));
+
+    msg = build(&in, body);
+    assert_non_null(msg);
+    h = headers_of(msg);
+
+    for (p = h; *p; p = eol + 2) {
+        eol = strstr(p, "\r\n");
+        assert_non_null(eol);
+        /* Message-ID alone may not be folded (RFC 5322's 998) */
+        assert_true(eol - p <= 78 || strncmp(p, "Message-ID: ", 12) == 0);
+    }
+
+    assert_non_null(strstr(h, id));
+    free(h);
+    free(msg);
+
+    id[58] = 'x';
+    id[59] = '\0';
+    snprintf(body, sizeof(body), "{\"type\":\"maintenance.started\","
+             "\"timestamp\":\"2026-12-06T20:00:00Z\",\"data\":{"
+             "\"event_id\":\"%s\",\"window\":%s,\"actor\":\"alice\","
+             "\"link\":null}}", id, WINDOW("Disk swap", "in_progress", ""));
+
+    assert_null(adm_email_build(&in, body, strlen(body), &len, err,
+                                sizeof(err)));
+    assert_string_equal(err, "not an event body");
+}
+
+
 int
 main(void)
 {
@@ -468,6 +521,7 @@ main(void)
         cmocka_unit_test(test_injection),
         cmocka_unit_test(test_time_zone),
         cmocka_unit_test(test_not_an_event),
+        cmocka_unit_test(test_long_event_id),
     };
 
     unsetenv("TZ");

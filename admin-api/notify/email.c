@@ -453,6 +453,14 @@ adm_part(const adm_email_in_t *in, const adm_email_ev_t *e, int which,
 }
 
 
+/*
+ * The longest event id taken: it goes into X-Maint-Event (15 + 58) and the
+ * boundary (" boundary=\"=_maint_" + 58 + "\"" is 78 octets, the line
+ * limit; RFC 2046 allows a boundary of 70).  The daemon's own ids have 28.
+ */
+#define ADM_EMAIL_ID_MAX  58
+
+
 /* an event id, a target name: what may go into a Message-ID as it is */
 
 static int
@@ -490,7 +498,7 @@ adm_email_check(const adm_email_in_t *in, adm_email_ev_t *e, json_t *ev,
 
     if (type == NULL || strlen(type) < 12
         || memcmp(type, "maintenance.", 12) != 0 || !json_is_object(e->window)
-        || !adm_atom_ok(id, 64))
+        || !adm_atom_ok(id, ADM_EMAIL_ID_MAX))
     {
         snprintf(err, errlen, "not an event body");
         return -1;
