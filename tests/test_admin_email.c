@@ -463,6 +463,22 @@ test_not_an_event(void **state)
  * fuzz_admin_email: 62 made the boundary's line 82 octets).
  */
 
+/* a started event whose id is n characters: "msg_" and x's */
+
+static void
+event_with_id(char *body, size_t size, char *id, size_t n)
+{
+    memset(id, 'x', n);
+    memcpy(id, "msg_", 4);
+    id[n] = '\0';
+
+    snprintf(body, size, "{\"type\":\"maintenance.started\","
+             "\"timestamp\":\"2026-12-06T20:00:00Z\",\"data\":{"
+             "\"event_id\":\"%s\",\"window\":%s,\"actor\":\"alice\","
+             "\"link\":null}}", id, WINDOW("Disk swap", "in_progress", ""));
+}
+
+
 static void
 test_long_event_id(void **state)
 {
@@ -473,14 +489,7 @@ test_long_event_id(void **state)
 
     in = in_default();
 
-    memset(id, 'x', sizeof(id));
-    memcpy(id, "msg_", 4);
-    id[58] = '\0';
-
-    snprintf(body, sizeof(body), "{\"type\":\"maintenance.started\","
-             "\"timestamp\":\"2026-12-06T20:00:00Z\",\"data\":{"
-             "\"event_id\":\"%s\",\"window\":%s,\"actor\":\"alice\","
-             "\"link\":null}}", id, WINDOW("Disk swap", "in_progress", ""));
+    event_with_id(body, sizeof(body), id, 58);
 
     msg = build(&in, body);
     assert_non_null(msg);
@@ -497,12 +506,7 @@ test_long_event_id(void **state)
     free(h);
     free(msg);
 
-    id[58] = 'x';
-    id[59] = '\0';
-    snprintf(body, sizeof(body), "{\"type\":\"maintenance.started\","
-             "\"timestamp\":\"2026-12-06T20:00:00Z\",\"data\":{"
-             "\"event_id\":\"%s\",\"window\":%s,\"actor\":\"alice\","
-             "\"link\":null}}", id, WINDOW("Disk swap", "in_progress", ""));
+    event_with_id(body, sizeof(body), id, 59);
 
     assert_null(adm_email_build(&in, body, strlen(body), &len, err,
                                 sizeof(err)));
