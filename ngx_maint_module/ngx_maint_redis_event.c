@@ -7,6 +7,8 @@
  * - Writes are posted to the end of the event loop iteration, so every
  *   command issued while handling one batch of events leaves in one write.
  * - Reads drain the socket completely, as edge-triggered epoll requires.
+ * - A plain connection's output is written here, not by hiredis, so that
+ *   its buffer is kept (ngx_maint_redis_write_kept()).
  * - With TLS, OpenSSL's error queue is cleared before each call into
  *   hiredis, and bytes OpenSSL decrypted ahead are read too.
  * - No scheduleTimer hook: the module never gives hiredis a timeout, so
@@ -19,6 +21,10 @@
 #include <sys/ioctl.h>
 
 #include "maint_tls.h"
+
+
+/* an output buffer grown past this is let go, by hiredis's own write */
+#define NGX_MAINT_REDIS_OBUF_KEEP  4096
 
 
 typedef struct {
@@ -35,6 +41,7 @@ static ngx_maint_redis_event_t *ngx_maint_redis_event(ngx_event_t *ev,
     ngx_flag_t *gone);
 static void ngx_maint_redis_read_handler(ngx_event_t *rev);
 static void ngx_maint_redis_write_handler(ngx_event_t *wev);
+static ngx_int_t ngx_maint_redis_write_kept(redisAsyncContext *ac);
 static void ngx_maint_redis_add_read(void *data);
 static void ngx_maint_redis_del_read(void *data);
 static void ngx_maint_redis_add_write(void *data);
@@ -211,6 +218,22 @@ ngx_maint_redis_write_handler(ngx_event_t *wev)
 
     ac = e->ac;
 
+    if (e->ssl == NULL) {
+        switch (ngx_maint_redis_write_kept(ac)) {
+
+        case NGX_OK:
+            ngx_maint_redis_del_write(e);
+            e->gone = NULL;
+            return;
+
+        case NGX_AGAIN:
+            goto wait;
+
+        default:
+            break;                      /* hiredis's own write, below */
+        }
+    }
+
     /*
      * hiredis makes one write() per call.  Keep calling while it makes
      * progress; when the output stops shrinking the socket buffer is full
@@ -249,12 +272,66 @@ ngx_maint_redis_write_handler(ngx_event_t *wev)
         }
     }
 
+wait:
+
     e->gone = NULL;
     wev->ready = 0;
 
     if (ngx_handle_write_event(wev, 0) != NGX_OK) {
         e->owner->error(ac, "cannot register write event");
     }
+}
+
+
+/*
+ * Writes a plain connection's output as hiredis would, but keeps the
+ * buffer: hiredis frees it after every complete write and grows a new one
+ * for the next command, some 700 instructions of the allocator's per
+ * command when every request reads (docs/performance.md).  NGX_OK: all
+ * written; NGX_AGAIN: the socket is full, the rest waits for the event;
+ * NGX_DECLINED: for hiredis's own write (still connecting, an error for it
+ * to find and report, a buffer grown large that it is to let go).
+ */
+
+static ngx_int_t
+ngx_maint_redis_write_kept(redisAsyncContext *ac)
+{
+    char     *obuf;
+    size_t    len;
+    ssize_t   n;
+
+    obuf = ac->c.obuf;
+
+    if (!(ac->c.flags & REDIS_CONNECTED) || ac->c.err || obuf == NULL
+        || sdsalloc(obuf) > NGX_MAINT_REDIS_OBUF_KEEP)
+    {
+        return NGX_DECLINED;
+    }
+
+    len = sdslen(obuf);
+
+    if (len == 0) {
+        return NGX_OK;
+    }
+
+    do {
+        n = send(ac->c.fd, obuf, len, 0);
+    } while (n == -1 && ngx_socket_errno == NGX_EINTR);
+
+    if (n == -1) {
+        return ngx_socket_errno == NGX_EAGAIN ? NGX_AGAIN : NGX_DECLINED;
+    }
+
+    if ((size_t) n < len) {
+        ngx_memmove(obuf, obuf + n, len - n);
+        sdssetlen(obuf, len - n);
+        obuf[len - n] = '\0';
+        return NGX_AGAIN;
+    }
+
+    sdsclear(obuf);
+
+    return NGX_OK;
 }
 
 
