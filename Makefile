@@ -54,11 +54,11 @@ ADMIN_HDRS := $(wildcard admin-api/*.h admin-api/*/*.h)
 CTL_SRCS   := $(wildcard maintctl/*.c)
 CTL_HDRS   := $(wildcard maintctl/*.h)
 ADMIN_FLAGS := $(CFLAGS) $(WARN) -D_GNU_SOURCE -Iadmin-api -Icore
-ADMIN_LIBS := -lmicrohttpd -lgnutls -lhiredis -ljansson -lcurl -lcrypto
+ADMIN_LIBS := -lmicrohttpd -lgnutls -lhiredis -ljansson -lcurl -lical -lcrypto
 
 ifeq ($(HIREDIS_SSL),yes)
 ADMIN_FLAGS += -DMAINT_HAVE_HIREDIS_SSL=1
-ADMIN_LIBS  := -lmicrohttpd -lgnutls -lhiredis_ssl -lhiredis -ljansson -lcurl -lssl -lcrypto
+ADMIN_LIBS  := -lmicrohttpd -lgnutls -lhiredis_ssl -lhiredis -ljansson -lcurl -lical -lssl -lcrypto
 endif
 ADMIND     := $(BUILD)/maint-admind
 MAINTCTL   := $(BUILD)/maintctl
@@ -172,7 +172,8 @@ unit: $(UNIT_TESTS)
 # the admin API's NGINX- and I/O-free parts, unit-tested with the core
 ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c model/ical.c \
-                model/window_ical.c model/webhook_sign.c config.c log.c \
+                model/window_ical.c model/webhook_sign.c model/recur.c \
+                config.c log.c \
                 model/bodies.c model/notify.c model/events.c http/auth.c \
                 notify/backoff.c notify/email.c)
 
@@ -182,7 +183,7 @@ $(BUILD)/tests/%: tests/%.c $(CORE_LIB) $(ADMIN_PURE) $(ADMIN_HDRS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_FLAGS) -D_GNU_SOURCE -Iadmin-api -Iadmin-api/http \
 	    -o $@ $< $(ADMIN_PURE) $(CORE_LIB) -lcmocka -lhiredis -ljansson \
-	    -lcrypto
+	    -lical -lcrypto
 
 install: $(MODULE) $(ADMIND) $(MAINTCTL)
 	install -D -m 644 $(MODULE) $(DESTDIR)$(MODULES_DIR)/ngx_maint_module.so

@@ -66,7 +66,7 @@ $(FUZZ_DIR)/fuzz_admin_%: tests/fuzz/fuzz_admin_%.c tests/fuzz/fuzz_admin.h \
                           $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(ADMIN_PURE) $(FUZZ_CORE_LIB) \
-	    -ljansson -lcrypto
+	    -ljansson -lical -lcrypto
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_CORE_LIB) \
                     $(CORE_HDRS)

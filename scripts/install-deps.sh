@@ -25,6 +25,7 @@ packages=(
     make gcc libc6-dev pkg-config
     nginx nginx-dev libhiredis-dev libjansson-dev libpcre2-dev libssl-dev
     zlib1g-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev
+    libical-dev
     redis-server redis-sentinel perl curl iproute2 python3-aiosmtpd
     "$@"
 )

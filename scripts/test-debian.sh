@@ -43,6 +43,7 @@ root=$roots/debian-$suite
 packages=(
     nginx nginx-dev libhiredis-dev libpcre2-dev libssl-dev zlib1g-dev
     libjansson-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev
+    libical-dev
     libcmocka-dev
     gcc make libc6-dev pkg-config perl openssl ca-certificates curl faketime
     nghttp2-client universal-ctags python3-aiosmtpd python3-icalendar
