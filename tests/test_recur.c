@@ -137,6 +137,16 @@ test_refused(void **state)
             "UTC", 3600, "rule", "never meet");
     refused("FREQ=MONTHLY;BYMONTH=4,6;BYMONTHDAY=31,-31", "2027-01-01T02:00",
             "UTC", 3600, "rule", "never meet");
+    refused("FREQ=YEARLY;BYMONTH=2;BYDAY=5MO;BYMONTHDAY=1",
+            "2027-01-01T02:00", "UTC", 3600, "rule",
+            "libical cannot expand this rule");
+    refused("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;UNTIL=20431231",
+            "2027-01-01T02:00", "UTC", 3600, "rule",
+            "no occurrence from the start to the year 2199");
+    refused("FREQ=DAILY;UNTIL=20261231", "2027-01-01T02:00", "UTC", 3600,
+            "rule", "no occurrence");
+    refused("FREQ=DAILY;UNTIL=20270101T005959Z", "2027-01-01T02:00",
+            "Europe/Berlin", 3600, "rule", "no occurrence");
     refused("FREQ=DAILY;UNTIL=20271231T230000", "2027-01-01T02:00", "UTC",
             3600, "rule", "UNTIL: a UTC date-time");
     refused("FREQ=DAILY;UNTIL=20270230", "2027-01-01T02:00", "UTC", 3600,
@@ -265,6 +275,12 @@ test_kinds(void **state)
                (const char *[]) { "2027-05-17T02:00:00Z",
                                   "2028-05-15T02:00:00Z" }, 2);
 
+    /* February 29 on a Monday: 28 years apart */
+    starts_are("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
+               "2027-01-01T02:00", "UTC",
+               (const char *[]) { "2044-02-29T02:00:00Z",
+                                  "2072-02-29T02:00:00Z" }, 2);
+
     /* in months 1 and 7, on the 1st and the 15th */
     starts_are("FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=1,15",
                "2027-01-01T06:00", "UTC",
@@ -311,9 +327,9 @@ test_count_until(void **state)
     assert_int_equal(count_all("FREQ=DAILY;UNTIL=20270105",
                                "2027-01-01T23:30", "America/New_York"), 5);
 
-    /* an UNTIL before the start: none */
-    assert_int_equal(count_all("FREQ=DAILY;UNTIL=20261231",
-                               "2027-01-01T02:00", "UTC"), 0);
+    /* UNTIL the first occurrence's start: that one */
+    assert_int_equal(count_all("FREQ=DAILY;UNTIL=20270101T010000Z",
+                               "2027-01-01T02:00", "Europe/Berlin"), 1);
 }
 
 

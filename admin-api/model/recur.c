@@ -69,6 +69,10 @@ enum {
     P_COUNT, P_UNTIL
 };
 
+static int adm_recur_next(const adm_recur_t *r, icalrecur_iterator *it,
+    adm_recur_occ_t *o);
+
+
 static const char  *adm_recur_days[] = {
     "MO", "TU", "WE", "TH", "FR", "SA", "SU"
 };
@@ -85,6 +89,16 @@ adm_days_in_month(int y, int m)
     }
 
     return days[m - 1];
+}
+
+
+/* a date and time that exists, in the years taken */
+static int
+adm_recur_civil(int y, int mo, int d, int h, int mi, int s)
+{
+    return y >= ADM_RECUR_YEAR_MIN && y <= ADM_RECUR_YEAR_MAX
+           && mo >= 1 && mo <= 12 && d >= 1 && d <= adm_days_in_month(y, mo)
+           && h <= 23 && mi <= 59 && s <= 59;
 }
 
 
@@ -351,10 +365,7 @@ adm_recur_until(adm_recur_t *r, const char *v)
         return -1;
     }
 
-    if (y < ADM_RECUR_YEAR_MIN || y > ADM_RECUR_YEAR_MAX
-        || mo < 1 || mo > 12 || d < 1 || d > adm_days_in_month(y, mo)
-        || h > 23 || mi > 59 || s > 59)
-    {
+    if (!adm_recur_civil(y, mo, d, h, mi, s)) {
         return -1;
     }
 
@@ -616,10 +627,7 @@ adm_recur_start(adm_recur_t *r, const char *s)
         return -1;
     }
 
-    if (y < ADM_RECUR_YEAR_MIN || y > ADM_RECUR_YEAR_MAX
-        || mo < 1 || mo > 12 || d < 1 || d > adm_days_in_month(y, mo)
-        || h > 23 || mi > 59 || sec > 59)
-    {
+    if (!adm_recur_civil(y, mo, d, h, mi, sec)) {
         return -1;
     }
 
@@ -664,7 +672,9 @@ adm_recur_t *
 adm_recur_new(const char *rule, const char *start, const char *tz,
     int64_t duration, const char **field, char *why, size_t why_len)
 {
+    int                  first;
     adm_recur_t         *r;
+    adm_recur_occ_t      o;
     icalrecur_iterator  *it;
 
     r = calloc(1, sizeof(adm_recur_t));
@@ -707,7 +717,11 @@ adm_recur_new(const char *rule, const char *start, const char *tz,
 
     r->duration = duration;
 
-    /* what libical would not expand is refused now, not at expansion */
+    /*
+     * What libical would not expand is refused now, and so is a rule
+     * without a first occurrence (an UNTIL before it; a rule that cannot
+     * meet, which libical looks for until the year 2582: once, here).
+     */
 
     it = icalrecur_iterator_new(r->recur, r->start);
     if (it == NULL) {
@@ -717,7 +731,15 @@ adm_recur_new(const char *rule, const char *start, const char *tz,
         goto failed;
     }
 
+    first = adm_recur_next(r, it, &o);
     icalrecur_iterator_free(it);
+
+    if (!first) {
+        *field = "rule";
+        snprintf(why, why_len, "no occurrence from the start to the year "
+                 "%d", ADM_RECUR_YEAR_MAX);
+        goto failed;
+    }
 
     return r;
 
@@ -794,14 +816,52 @@ adm_recur_utc(icaltimezone *zone, int64_t local, int *shifted)
 }
 
 
+/*
+ * The iterator's next occurrence into o: 1, or 0 when there is none
+ * (libical's end, past UNTIL, past the years taken).
+ */
+static int
+adm_recur_next(const adm_recur_t *r, icalrecur_iterator *it,
+    adm_recur_occ_t *o)
+{
+    int64_t              utc;
+    struct icaltimetype  t;
+
+    t = icalrecur_iterator_next(it);
+
+    if (icaltime_is_null_time(t) || t.year > ADM_RECUR_YEAR_MAX
+        || (r->until_kind == ADM_UNTIL_DATE
+            && (int64_t) t.year * 10000 + t.month * 100 + t.day > r->until))
+    {
+        return 0;
+    }
+
+    utc = adm_recur_utc(r->zone, adm_local_seconds(&t), &o->shifted);
+
+    if (r->until_kind == ADM_UNTIL_UTC && utc > r->until) {
+        return 0;
+    }
+
+    o->start_ms = utc * 1000;
+    o->end_ms = o->start_ms + r->duration * 1000;
+    /* the fields are in range (libical's); the modulos tell the compiler */
+    snprintf(o->local, sizeof(o->local), "%04u%02u%02uT%02u%02u%02u",
+             (unsigned) t.year % 10000, (unsigned) t.month % 100,
+             (unsigned) t.day % 100, (unsigned) t.hour % 100,
+             (unsigned) t.minute % 100, (unsigned) t.second % 100);
+
+    return 1;
+}
+
+
 int
 adm_recur_expand(const adm_recur_t *r, int64_t from_ms, int64_t to_ms,
     adm_recur_occ_t *occ, size_t max)
 {
-    int                  n, shifted;
-    int64_t              utc, start_ms, end_ms, scanned;
+    size_t               n;
+    int64_t              scanned;
+    adm_recur_occ_t      o;
     icalrecur_iterator  *it;
-    struct icaltimetype  t;
 
     if (max == 0 || to_ms <= from_ms) {
         return 0;
@@ -816,50 +876,22 @@ adm_recur_expand(const adm_recur_t *r, int64_t from_ms, int64_t to_ms,
     n = 0;
 
     for (scanned = 0; scanned < ADM_RECUR_SCAN_MAX; scanned++) {
-        t = icalrecur_iterator_next(it);
-
-        if (icaltime_is_null_time(t)) {
+        if (!adm_recur_next(r, it, &o) || o.start_ms >= to_ms) {
             break;
         }
 
-        if (r->until_kind == ADM_UNTIL_DATE
-            && (int64_t) t.year * 10000 + t.month * 100 + t.day > r->until)
-        {
-            break;
-        }
+        if (o.end_ms > from_ms) {
+            occ[n++] = o;
 
-        utc = adm_recur_utc(r->zone, adm_local_seconds(&t), &shifted);
-
-        if (r->until_kind == ADM_UNTIL_UTC && utc > r->until) {
-            break;
-        }
-
-        start_ms = utc * 1000;
-        end_ms = start_ms + r->duration * 1000;
-
-        if (start_ms >= to_ms) {
-            break;
-        }
-
-        if (end_ms <= from_ms) {
-            continue;
-        }
-
-        occ[n].start_ms = start_ms;
-        occ[n].end_ms = end_ms;
-        occ[n].shifted = shifted;
-        snprintf(occ[n].local, sizeof(occ[n].local),
-                 "%04d%02d%02dT%02d%02d%02d", t.year, t.month, t.day,
-                 t.hour, t.minute, t.second);
-
-        if ((size_t) ++n == max) {
-            break;
+            if (n == max) {
+                break;
+            }
         }
     }
 
     icalrecur_iterator_free(it);
 
-    return n;
+    return (int) n;
 }
 
 
