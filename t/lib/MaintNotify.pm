@@ -220,7 +220,8 @@ sub envelope {
     return JSON::PP::decode_json(MaintNotify::_read($j));
 }
 
-# lines of refused.log: refused AUTH and --fail-first's 451s
+# lines of refused.log, "<epoch.ms> <code> <what>": refused AUTH (535) and
+# --fail-first's 451s (match the code's field: the time may hold "535")
 sub refused { grep { length } split /\n/, MaintNotify::_read("$_[0]{mail}/refused.log") }
 
 # wait_messages($n, $timeout): true once at least $n messages are kept
