@@ -286,8 +286,8 @@ wait:
 /*
  * Writes a plain connection's output as hiredis would, but keeps the
  * buffer: hiredis frees it after every complete write and grows a new one
- * for the next command, some 700 instructions of the allocator's per
- * command when every request reads (docs/performance.md).  NGX_OK: all
+ * for the next command, about 1,000 instructions of the allocator's a
+ * read when every request reads (docs/performance.md).  NGX_OK: all
  * written; NGX_AGAIN: the socket is full, the rest waits for the event;
  * NGX_DECLINED: for hiredis's own write (still connecting, an error for it
  * to find and report, a buffer grown large that it is to let go).

@@ -3,7 +3,7 @@
  * this file calls libical, so that its next API (libical 4 passes rules
  * by pointer) changes one file.
  *
- * What is taken (docs/admin-api.md, "Recurring windows"): FREQ DAILY,
+ * What is taken (docs/design.md, "Recurrences (groundwork)"): FREQ DAILY,
  * WEEKLY, MONTHLY or YEARLY; INTERVAL; BYDAY (with an ordinal, e.g. -1SU,
  * for MONTHLY and YEARLY); BYMONTHDAY (negative from the month's end; not
  * with WEEKLY); BYMONTH; WKST; COUNT or UNTIL.  Anything else is refused by
