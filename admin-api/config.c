@@ -36,6 +36,7 @@ adm_config_defaults(void)
     adm_conf.redis_failover_timeout_ms = 5000;
     adm_conf.lease_ms = 20;
     adm_conf.max_duration = 7 * 86400;
+    adm_conf.series_horizon = 14 * 86400;
     adm_conf.client_timeout = 10;
     adm_conf.max_connections = 256;
     adm_conf.max_connections_per_client = 16;
@@ -664,6 +665,8 @@ static const adm_setting_t  adm_settings[] = {
             "\"%s\" must be a number from 0 to 16"),
     ADM_SET_TIME("max_window_duration", max_duration, 1000, 0, 60000,
                  366 * 86400000LL, "\"%s\" must be between 1m and 366d"),
+    ADM_SET_TIME("series_horizon", series_horizon, 1000, 0, 10000,
+                 366 * 86400000LL, "\"%s\" must be between 10s and 366d"),
     ADM_SET("log_level", adm_set_log_level, log_level, 0, 0,
             "\"%s\" must be debug, info, warn or error"),
 

@@ -81,6 +81,9 @@ typedef struct {
     int                 lease_ms;           /* gateways' lease: the delay
                                                before a change is answered */
     int64_t             max_duration;       /* seconds */
+    int64_t             series_horizon;     /* seconds: how far ahead a
+                                               series' occurrences are
+                                               windows */
     int                 client_timeout;     /* seconds a client may be
                                                quiet (slow headers, idle) */
     int                 max_connections;

@@ -326,6 +326,7 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
     adm_conf.log_level = now->log_level;
     adm_conf.lease_ms = now->lease_ms;
     adm_conf.max_duration = now->max_duration;
+    adm_conf.series_horizon = now->series_horizon;
     adm_conf.redis_min_replicas = now->redis_min_replicas;
     adm_conf.redis_failover_timeout_ms = now->redis_failover_timeout_ms;
     adm_conf.notify = now->notify;

@@ -5,7 +5,8 @@
  * Reads show these at once anyway, and the gateways enforce starts_at and
  * ends_at from the snapshot on their own; this makes the stored records,
  * the snapshot and the audit trail say so too, with actor "system".  It
- * also makes the reminders of windows about to start (their event).
+ * also makes the reminders of windows about to start (their event), and
+ * the windows of series' occurrences that come within the horizon.
  */
 
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "model/settings.h"
 #include "model/times.h"
 #include "model/window.h"
+#include "resources/series.h"
 #include "resources/write.h"
 #include "store/reads.h"
 #include "store/store.h"
@@ -50,6 +52,52 @@ adm_tick_reminder_due(json_t *rec, json_t *settings, int64_t now)
 
     return notice > 0 && now >= begin - notice && now < begin
            && adm_window_time(rec, "created_at") <= begin - notice;
+}
+
+
+/*
+ * The first series with occurrences come within the horizon makes their
+ * windows (an overlap skips the occurrence, saying why: its series was
+ * created before the window it would overlap).  Looked at when the state
+ * changed, and every five seconds: the horizon moves on with the clock.
+ */
+
+static int
+adm_tick_series(adm_view_t *v, adm_change_t *c)
+{
+    size_t          i;
+    json_t         *rec, *next;
+    static int64_t  version = -1, at;
+
+    if (v->version == version && v->now_ms - at < 5000) {
+        return 0;
+    }
+
+    json_array_foreach(v->series, i, rec) {
+        next = json_deep_copy(rec);
+
+        if (adm_series_extend(next, v->live, v->now_ms, "system", &c->more,
+                              NULL, NULL, 0)
+            <= 0)
+        {
+            json_decref(next);
+            continue;
+        }
+
+        c->action = "series.extend";
+        c->target = json_string_value(json_object_get(next, "id"));
+        c->series_op = "put";
+        c->series = next;
+        c->audit_before = json_incref(rec);
+        c->audit_after = json_incref(next);
+
+        return 1;
+    }
+
+    version = v->version;
+    at = v->now_ms;
+
+    return 0;
 }
 
 
@@ -118,7 +166,9 @@ adm_tick_compute(void *ctx, adm_view_t *v, adm_change_t *c)
         return ADM_OK;
     }
 
-    return ADM_NOTHING;
+    *(adm_status_e *) ctx = ADM_ST_SCHEDULED;
+
+    return adm_tick_series(v, c) ? ADM_OK : ADM_NOTHING;
 }
 
 

@@ -13,6 +13,7 @@
  *   window.c       window list and show, and what the window commands share
  *   window_edit.c  window create and update
  *   lifecycle.c    window start, complete, cancel and delete
+ *   series.c       series list, show, skip and delete; a series printed
  *   notify.c       notify targets and target ..., the --notify lists
  *   notify_deliveries.c
  *                  notify deliveries and redeliver

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "notify.h"
 #include "output.h"
+#include "series.h"
 #include "usage.h"
 #include "window.h"
 
@@ -49,6 +50,8 @@ static const char *const  ctl_modes[] = { "full", "read_only", NULL };
 #define W_TRANSLATION     22
 #define W_NO_TRANSLATIONS 23
 #define W_NOTIFY          24
+#define W_EVERY           25
+#define W_TZ              26
 
 static const ctl_opt_t  ctl_window_opts[] = {
     { "title",                 1, W_TITLE, NULL },
@@ -77,6 +80,8 @@ static const ctl_opt_t  ctl_window_opts[] = {
     { "translation",           1, W_TRANSLATION, NULL },
     { "no-translations",       0, W_NO_TRANSLATIONS, NULL },
     { "notify",                1, W_NOTIFY, NULL },
+    { "every",                 1, W_EVERY, NULL },
+    { "tz",                    1, W_TZ, NULL },
     { NULL, 0, 0, NULL }
 };
 
@@ -87,6 +92,9 @@ typedef struct {
     const char  *message;
     const char  *notify_message;
     const char  *notes;
+    const char  *every;             /* a series: its RRULE, or a word */
+    const char  *tz;
+    const char  *start_text;        /* --start as given: a series' local */
     json_t      *apps;
     json_t      *paths;
     json_t      *networks;
@@ -192,7 +200,18 @@ ctl_window_value(ctl_args_t *a, ctl_winopts_t *w, int id, const char *val)
         return ctl_list_arg(a, val, &w->apps, 1);
 
     case W_START:
-        return ctl_time_arg(a, val, &w->start);
+        /* read once all options are in: with --every it is local to --tz */
+        w->start_text = val;
+        w->start.given = 1;
+        return 0;
+
+    case W_EVERY:
+        w->every = val;
+        return 0;
+
+    case W_TZ:
+        w->tz = val;
+        return 0;
 
     case W_END:
         return ctl_time_arg(a, val, &w->end);
@@ -340,6 +359,11 @@ ctl_window_options(ctl_args_t *a, ctl_winopts_t *w, int update)
     if (w->end.given && w->duration) {
         ctl_usage_error(a, "give --end or --for, not both");
         return -1;
+    }
+
+    if (w->start_text && !w->every) {
+        a->opt = "--start";
+        return ctl_time_arg(a, w->start_text, &w->start);
     }
 
     return 0;
@@ -511,6 +535,64 @@ ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
 }
 
 
+/*
+ * window create --every: a series (POST /v1/series).  --start is the
+ * first occurrence's local start in --tz (UTC by default), as given:
+ * "2027-03-21 02:30" or "2027-03-21T02:30"; --for its length in whole
+ * minutes; --every an RRULE or daily, weekly, monthly, yearly.
+ */
+
+static int
+ctl_series_body(ctl_args_t *a, ctl_winopts_t *w, json_t *body)
+{
+    char         start[32], rule[64];
+    size_t       i;
+    const char  *every;
+
+    static const char *const  words[] = {
+        "daily", "weekly", "monthly", "yearly", NULL
+    };
+
+    if (w->end.given || w->duration == 0 || w->duration % 60 != 0
+        || w->start_text == NULL || strlen(w->start_text) >= sizeof(start))
+    {
+        return ctl_usage_error(a, "--every needs --start as a local date "
+                               "and time (\"2027-03-21 02:30\", in --tz) "
+                               "and --for in whole minutes, not --end");
+    }
+
+    snprintf(start, sizeof(start), "%s", w->start_text);
+
+    for (i = 0; start[i]; i++) {
+        if (start[i] == ' ') {
+            start[i] = 'T';
+        }
+    }
+
+    every = w->every;
+
+    for (i = 0; words[i]; i++) {
+        if (strcmp(every, words[i]) == 0) {
+            snprintf(rule, sizeof(rule), "FREQ=%sLY",
+                     i == 0 ? "DAI" : i == 1 ? "WEEK" : i == 2 ? "MONTH"
+                                                              : "YEAR");
+            every = rule;
+        }
+    }
+
+    json_object_del(body, "starts_at");
+    json_object_del(body, "ends_at");
+    json_object_set_new(body, "recurrence",
+                        json_pack("{s:s, s:s, s:s, s:I}", "rule", every,
+                                  "start", start,
+                                  "time_zone", w->tz ? w->tz : "UTC",
+                                  "duration_minutes",
+                                  (json_int_t) (w->duration / 60)));
+
+    return CTL_EXIT_OK;
+}
+
+
 static int
 ctl_window_create(ctl_args_t *a)
 {
@@ -532,17 +614,36 @@ ctl_window_create(ctl_args_t *a)
                                "and --end or --for");
     }
 
+    if (w.tz && !w.every) {
+        ctl_winopts_free(&w);
+        return ctl_usage_error(a, "--tz goes with --every");
+    }
+
     rc = ctl_window_body(&w, NULL, &body);
 
+    if (rc == CTL_EXIT_OK && w.every) {
+        rc = ctl_series_body(a, &w, body);
+    }
+
     if (rc != CTL_EXIT_OK) {
+        json_decref(body);
         ctl_winopts_free(&w);
         return rc;
     }
 
-    rc = ctl_request("POST", w.dry_run ? "/v1/windows?dry_run=true"
-                                       : "/v1/windows", NULL, body, &r);
+    if (w.every) {
+        rc = ctl_request("POST", w.dry_run ? "/v1/series?dry_run=true"
+                                           : "/v1/series", NULL, body, &r);
 
-    if (rc == CTL_EXIT_OK) {
+    } else {
+        rc = ctl_request("POST", w.dry_run ? "/v1/windows?dry_run=true"
+                                           : "/v1/windows", NULL, body, &r);
+    }
+
+    if (rc == CTL_EXIT_OK && w.every && !w.dry_run && !ctl_conf.json) {
+        ctl_print_series(r.json);
+
+    } else if (rc == CTL_EXIT_OK) {
         rc = ctl_window_answer(&r, w.dry_run);
     }
 
@@ -571,6 +672,13 @@ ctl_window_update(ctl_args_t *a)
     if (w.id == NULL) {
         ctl_winopts_free(&w);
         return ctl_usage_error(a, "which window? give its ID");
+    }
+
+    if (w.every || w.tz) {
+        ctl_winopts_free(&w);
+        return ctl_usage_error(a, "--every and --tz make a series: window "
+                               "create; to change one occurrence, update "
+                               "its window");
     }
 
     if (w.fields == 0) {
@@ -609,7 +717,10 @@ const ctl_cmd_t  ctl_cmd_window_create = {
     "window create",
     "usage: maintctl window create --title TEXT --app APP [--app APP...]\n"
     "           --start T|now (--end T | --for DURATION) [OPTIONS] "
-    "[--dry-run]\n",
+    "[--dry-run]\n"
+    "       maintctl window create --title TEXT --app APP --every RULE\n"
+    "           [--tz ZONE] --start \"YYYY-MM-DD HH:MM\" --for DURATION "
+    "[OPTIONS]\n",
     "\n"
     "Options:\n"
     "  --title TEXT             1 to 200 characters\n"
@@ -644,7 +755,14 @@ const ctl_cmd_t  ctl_cmd_window_create = {
     "                           (repeatable; none: nobody; default: the\n"
     "                           settings' notify_default_targets)\n"
     "  --dry-run                write nothing; print the prechecks (exit 2\n"
-    "                           if one fails)\n",
+    "                           if one fails)\n"
+    "  --every RULE             a recurring window (a series): an RFC 5545\n"
+    "                           RRULE (\"FREQ=WEEKLY;BYDAY=SU\") or daily,\n"
+    "                           weekly, monthly, yearly; --start is then the\n"
+    "                           first occurrence's local start in --tz and\n"
+    "                           --for its length (whole minutes)\n"
+    "  --tz ZONE                the series' IANA time zone (Europe/Berlin;\n"
+    "                           default UTC)\n",
     ctl_window_create
 };
 

@@ -272,7 +272,13 @@ is($nw->{status}, 201, 'a window notifying it') or diag($nw->{body});
 my $dl = $admin->api('GET', '/v1/notify/deliveries?target=probe');
 my $real_delivery = ((($dl->{json} // {})->{items} // [])->[0] // {})->{id} // 'msg_missing.probe';
 like($real_delivery, qr/^msg_.*\.probe$/, 'a delivery to probe with');
+my $series = $admin->api('POST', '/v1/series', json => {
+    title => 'probe series', apps => ['probe-series'],
+    recurrence => { rule => 'FREQ=WEEKLY', start => '2030-01-06T03:00', time_zone => 'UTC',
+                    duration_minutes => 30 } });
+is($series->{status}, 201, 'a series to probe with') or diag($series->{body});
 my %REAL = ('/v1/windows/' => $real_id, '/v1/sessions/' => $real_session,
+            '/v1/series/' => ($series->{json} // {})->{id} // 's_missing000',
             '/v1/superadmins/' => 'probe', '/v1/notify/targets/' => 'probe',
             '/v1/notify/deliveries/' => $real_delivery,
             '/v1/bypass-keys/' => (($keys->{json} // {})->{items} // [{}])->[0]{kid} // 'kmissing');
@@ -304,7 +310,7 @@ for my $op (@documented) {
         my $j = $u->{json} // {};
         ok(($u->{headers}{'content-type'} // '') =~ m{^application/problem\+json\b}
            && ($j->{type} // '') eq 'urn:ngx-maint:problem:not-found'
-           && ($j->{detail} // '') =~ /\Q$UNKNOWN_ID\E|window|session|superadmin|key|target|delivery/i
+           && ($j->{detail} // '') =~ /\Q$UNKNOWN_ID\E|window|series|session|superadmin|key|target|delivery/i
            && ($j->{detail} // '') !~ /route/,
            "$m $p with an unknown id: the 404 is about the resource, not the route")
             or diag($u->{body});

@@ -18,6 +18,7 @@
 #include "resources/settings.h"
 #include "resources/status.h"
 #include "resources/superadmins.h"
+#include "resources/series.h"
 #include "resources/windows.h"
 
 

@@ -123,7 +123,17 @@ adm_answer(adm_req_t *r, adm_change_t *c, int64_t now)
     char  loc[128];
 
     if (c->reply) {
-        return adm_reply_json(r, c->ok_status, json_incref(c->reply));
+        adm_reply_json(r, c->ok_status, json_incref(c->reply));
+
+        if (c->reply_revision > 0) {
+            adm_etag(r, c->reply_revision);
+        }
+
+        if (c->location[0]) {
+            adm_header(r, "Location", c->location);
+        }
+
+        return 0;
     }
 
     if (strcmp(c->op, "del") == 0 || (c->after == NULL && c->settings == NULL))

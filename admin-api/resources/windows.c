@@ -140,8 +140,9 @@ adm_put(adm_req_t *r, adm_view_t *v, adm_change_t *c, json_t *before,
  * without "notify" takes the settings' default list.
  */
 
-static int
-adm_notify_known(adm_req_t *r, adm_view_t *v, json_t *fields, int creating)
+int
+adm_window_notify_known(adm_req_t *r, adm_view_t *v, json_t *fields,
+    int creating)
 {
     size_t   i;
     char     reason[160];
@@ -193,7 +194,7 @@ adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 
     adm_window_now_ms(r->json, fields, v->now_ms);
 
-    if (adm_notify_known(r, v, fields, 1) != 0) {
+    if (adm_window_notify_known(r, v, fields, 1) != 0) {
         json_decref(fields);
         json_decref(errors);
         return -1;
@@ -506,7 +507,7 @@ adm_patch_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 
     adm_window_now_ms(r->json, fields, v->now_ms);
 
-    if (adm_notify_known(r, v, fields, 0) != 0) {
+    if (adm_window_notify_known(r, v, fields, 0) != 0) {
         json_decref(rec);
         json_decref(fields);
         json_decref(errors);

@@ -83,28 +83,59 @@ adm_is_live(json_t *rec)
 }
 
 
+/* whether the live list has the window id (of a change's windows) */
+
+static int
+adm_changed_id(json_t *w, const char *id, json_t *more)
+{
+    size_t       i;
+    json_t      *m, *rec;
+    const char  *wid;
+
+    wid = json_string_value(json_object_get(w, "id"));
+
+    if (id && strcmp(wid, id) == 0) {
+        return 1;
+    }
+
+    json_array_foreach(more, i, m) {
+        rec = json_object_get(m, "after");
+
+        if (strcmp(json_string_value(json_object_get(rec, "id")), wid) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* the live windows as they will be after the change */
 
 static json_t *
-adm_live_after(json_t *live, const char *id, json_t *after)
+adm_live_after(json_t *live, const char *id, json_t *after, json_t *more)
 {
     size_t   i;
-    json_t  *out, *w;
+    json_t  *out, *w, *m;
 
     out = json_array();
 
     json_array_foreach(live, i, w) {
-        if (id && strcmp(json_string_value(json_object_get(w, "id")), id)
-                  == 0)
-        {
-            continue;
+        if (!adm_changed_id(w, id, more)) {
+            json_array_append(out, w);
         }
-
-        json_array_append(out, w);
     }
 
     if (after && adm_is_live(after)) {
         json_array_append(out, after);
+    }
+
+    json_array_foreach(more, i, m) {
+        w = json_object_get(m, "after");
+
+        if (adm_is_live(w)) {
+            json_array_append(out, w);
+        }
     }
 
     return out;
@@ -126,6 +157,8 @@ adm_write_free(adm_write_t *w)
     json_decref(c->reply);
     json_decref(c->sessions.revoke);
     json_decref(c->sessions.keep);
+    json_decref(c->series);
+    json_decref(c->more);
     memset(c, 0, sizeof(adm_change_t));
 
     adm_view_free(&w->view);
@@ -154,21 +187,21 @@ adm_names_have(json_t *names, json_t *name)
 /* the names an edit adds to a live window's "notify", or NULL: none */
 
 static json_t *
-adm_names_added(adm_change_t *c, json_t *rec)
+adm_names_added(const char *action, json_t *before, json_t *after)
 {
     size_t   i;
     json_t  *added, *name;
 
-    if (strcmp(c->action, "window.update") != 0 || c->before == NULL
-        || c->after == NULL || adm_status_finished(adm_window_status(rec)))
+    if (strcmp(action, "window.update") != 0 || before == NULL
+        || after == NULL || adm_status_finished(adm_window_status(after)))
     {
         return NULL;
     }
 
     added = json_array();
 
-    json_array_foreach(json_object_get(c->after, "notify"), i, name) {
-        if (!adm_names_have(json_object_get(c->before, "notify"), name)) {
+    json_array_foreach(json_object_get(after, "notify"), i, name) {
+        if (!adm_names_have(json_object_get(before, "notify"), name)) {
             json_array_append(added, name);
         }
     }
@@ -185,15 +218,17 @@ adm_names_added(adm_change_t *c, json_t *rec)
 /* one event for the outbox, or NULL when it goes to no target */
 
 static json_t *
-adm_write_event(adm_write_t *w, const char *type, json_t *rec,
-    json_t *view, json_t *only)
+adm_write_event(adm_write_t *w, const char *type, json_t *before,
+    json_t *after, json_t *view, json_t *only)
 {
     char          id[ADM_WEBHOOK_MSG_ID_LEN + 1], *body;
     size_t        i;
     json_t       *names, *to, *name, *targets, *b, *out;
+    json_t       *rec;
     adm_event_t   e;
     adm_change_t *c = &w->change;
 
+    rec = after ? after : before;
     targets = c->targets ? c->targets : w->view.targets;
     names = adm_event_targets(rec, type, targets);
 
@@ -226,7 +261,7 @@ adm_write_event(adm_write_t *w, const char *type, json_t *rec,
     e.window = view;
     e.actor = w->actor;
     e.changed = strcmp(type, "changed") == 0
-                ? adm_events_changed(c->before, c->after) : NULL;
+                ? adm_events_changed(before, after) : NULL;
     e.public_url = adm_conf.public_url;
     e.now_ms = w->view.now_ms;
 
@@ -246,34 +281,27 @@ adm_write_event(adm_write_t *w, const char *type, json_t *rec,
 }
 
 
-/*
- * The events a window change makes, for the outbox the commit writes
- * (commit.lua): NULL when there is none, or none goes anywhere.  Built
- * once per computed change: a change computed again gets new ids, and
- * only the committed one is ever sent.
- */
+/* the events of one window's change, appended to events */
 
-static json_t *
-adm_write_events(adm_write_t *w)
+static void
+adm_window_events(adm_write_t *w, const char *action, json_t *before,
+    json_t *after, json_t *events)
 {
-    char          ms[2][32];
     size_t        i, n;
-    json_t       *rec, *view, *events, *ev, *added;
+    json_t       *rec, *view, *ev, *added;
     const char   *types[ADM_EVENTS_MAX];
-    adm_change_t *c = &w->change;
 
-    rec = c->after ? c->after : c->before;
-    n = adm_events_of(c->action, c->before, c->after, types);
+    rec = after ? after : before;
+    n = adm_events_of(action, before, after, types);
 
-    if ((n == 0 && strcmp(c->action, "window.update") != 0) || rec == NULL) {
-        return NULL;
+    if ((n == 0 && strcmp(action, "window.update") != 0) || rec == NULL) {
+        return;
     }
 
     view = adm_window_view(rec, w->now);
-    events = json_array();
 
     for (i = 0; i < n; i++) {
-        ev = adm_write_event(w, types[i], rec, view, NULL);
+        ev = adm_write_event(w, types[i], before, after, view, NULL);
 
         if (ev) {
             json_array_append_new(events, ev);
@@ -281,10 +309,10 @@ adm_write_events(adm_write_t *w)
     }
 
     /* targets added to a live window hear of it as of now */
-    added = adm_names_added(c, rec);
+    added = adm_names_added(action, before, after);
 
     if (added) {
-        ev = adm_write_event(w, "scheduled", rec, view, added);
+        ev = adm_write_event(w, "scheduled", before, after, view, added);
 
         if (ev) {
             json_array_append_new(events, ev);
@@ -294,6 +322,33 @@ adm_write_events(adm_write_t *w)
     }
 
     json_decref(view);
+}
+
+
+/*
+ * The events a change makes (its window's, its series' windows'), for the
+ * outbox the commit writes (commit.lua): NULL when there is none, or none
+ * goes anywhere.  Built once per computed change: a change computed again
+ * gets new ids, and only the committed one is ever sent.
+ */
+
+static json_t *
+adm_write_events(adm_write_t *w)
+{
+    char          ms[2][32];
+    size_t        i;
+    json_t       *events, *m;
+    adm_change_t *c = &w->change;
+
+    events = json_array();
+
+    adm_window_events(w, c->action, c->before, c->after, events);
+
+    json_array_foreach(c->more, i, m) {
+        adm_window_events(w, json_string_value(json_object_get(m, "action")),
+                          json_object_get(m, "before"),
+                          json_object_get(m, "after"), events);
+    }
 
     if (json_array_size(events) == 0) {
         json_decref(events);
@@ -306,6 +361,29 @@ adm_write_events(adm_write_t *w)
 
     return json_pack("{s:s, s:s, s:s, s:o}", "prefix", adm_conf.prefix,
                      "now", ms[0], "ttl", ms[1], "events", events);
+}
+
+
+/* a series' windows as the commit stores them */
+
+static json_t *
+adm_more_records(json_t *more)
+{
+    size_t   i;
+    json_t  *out, *m, *rec;
+
+    out = json_array();
+
+    json_array_foreach(more, i, m) {
+        rec = json_object_get(m, "after");
+
+        json_array_append_new(out, json_pack("{s:O, s:I, s:b}",
+            "record", rec,
+            "score", (json_int_t) adm_window_time(rec, "starts_at"),
+            "live", adm_is_live(rec)));
+    }
+
+    return out;
 }
 
 
@@ -333,6 +411,10 @@ adm_write_commit(adm_write_t *w, const char *snapshot, int64_t *lease)
     commit.access = c->access;
     commit.targets = c->targets;
     commit.events = adm_write_events(w);
+    commit.series_op = c->series_op;
+    commit.series_id = c->target;
+    commit.series = c->series;
+    commit.more = c->more ? adm_more_records(c->more) : NULL;
     commit.actor = w->actor;
     commit.snapshot = snapshot;
     commit.audit = adm_audit_record(w->actor, w->role, c->action, c->target,
@@ -356,6 +438,7 @@ adm_write_commit(adm_write_t *w, const char *snapshot, int64_t *lease)
 
     json_decref(commit.audit);
     json_decref(commit.events);
+    json_decref(commit.more);
 
     return rc;
 }
@@ -400,7 +483,7 @@ adm_write_once(adm_write_t *w)
     }
 
     live = adm_live_after(v->live, c->before || c->after ? c->target : NULL,
-                          c->after);
+                          c->after, c->more);
     snapshot = adm_snapshot_build(live, c->settings ? c->settings
                                                     : v->settings,
                                   c->access ? c->access : v->access, w->now);

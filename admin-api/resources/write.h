@@ -34,9 +34,16 @@ struct adm_change_s {
     json_t             *targets;            /* new notification targets,
                                                or NULL */
     adm_sessions_op_t   sessions;
+    const char         *series_op;          /* "put", "del", or NULL */
+    json_t             *series;             /* its record, for "put" */
+    json_t             *more;               /* a series' other windows:
+                                               [{"action", "before",
+                                               "after"}], or NULL */
     json_t             *audit_before;       /* for other resources: what */
     json_t             *audit_after;        /*   the audit shows */
     json_t             *reply;              /* their answer, or NULL: 204 */
+    int64_t             reply_revision;     /* its ETag, or 0: none */
+    char                location[96];       /* with 201, or "" */
     int                 dry_run;
     unsigned            ok_status;
     void               *data;

@@ -338,6 +338,8 @@ typedef enum {
     ADM_KEY_CUTOFFS,
     ADM_KEY_MARKER,
     ADM_KEY_TARGETS,
+    ADM_KEY_SERIES,
+    ADM_KEY_SERIES_ALL,
     ADM_NKEYS
 } adm_commit_key_e;
 
@@ -355,6 +357,10 @@ typedef enum {
     ADM_ARG_LEASE,
     ADM_ARG_TARGETS,
     ADM_ARG_EVENTS,
+    ADM_ARG_SERIES_OP,
+    ADM_ARG_SERIES,
+    ADM_ARG_SERIES_ID,
+    ADM_ARG_MORE,
     ADM_NARGS                   /* then the audit entry's fields */
 } adm_commit_arg_e;
 
@@ -367,6 +373,7 @@ typedef struct {
     char          keys[ADM_NKEYS][160];
     char          nkeys[8], version[32], score[32], lease[32];
     char         *window, *settings, *access, *sessions, *targets, *events;
+    char         *series, *more;
     char         *vals[ADM_AUDIT_FIELDS];
     size_t        nvals;
     const char   *argv[ADM_COMMIT_ARGV];
@@ -398,6 +405,44 @@ adm_eval_keys(adm_eval_t *e, adm_commit_t *c)
     adm_key(e->keys[ADM_KEY_MARKER], n, "commit:", nonce);
 
     adm_key(e->keys[ADM_KEY_TARGETS], n, "notify_targets", NULL);
+    adm_key(e->keys[ADM_KEY_SERIES], n, "series:",
+            c->series_id ? c->series_id : "");
+    adm_key(e->keys[ADM_KEY_SERIES_ALL], n, "series", NULL);
+}
+
+
+/*
+ * A series' occurrences, for the script: each record as a JSON string and
+ * its index entries (the records' own keys are made by the script from
+ * the prefix, as the outbox's are).
+ */
+
+static char *
+adm_more_arg(json_t *windows)
+{
+    char     *out, *rec, score[32];
+    size_t    i;
+    json_t   *x, *list, *w;
+
+    list = json_array();
+
+    json_array_foreach(windows, i, w) {
+        rec = json_dumps(json_object_get(w, "record"), JSON_COMPACT);
+        snprintf(score, sizeof(score), "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(json_object_get(w, "score")));
+
+        json_array_append_new(list, json_pack("{s:O, s:s, s:s, s:O}",
+            "id", json_object_get(json_object_get(w, "record"), "id"),
+            "window", rec ? rec : "null", "score", score,
+            "live", json_object_get(w, "live")));
+        free(rec);
+    }
+
+    x = json_pack("{s:s, s:o}", "prefix", adm_conf.prefix, "windows", list);
+    out = x ? json_dumps(x, JSON_COMPACT) : NULL;
+    json_decref(x);
+
+    return out;
 }
 
 
@@ -418,6 +463,8 @@ adm_eval_build(adm_eval_t *e, adm_commit_t *c)
                               : NULL;
     e->targets = c->targets ? adm_records_arg(c->targets) : NULL;
     e->events = c->events ? json_dumps(c->events, JSON_COMPACT) : NULL;
+    e->series = c->series ? json_dumps(c->series, JSON_COMPACT) : NULL;
+    e->more = c->more ? adm_more_arg(c->more) : NULL;
 
     snprintf(e->nkeys, sizeof(e->nkeys), "%d", ADM_NKEYS);
     snprintf(e->version, sizeof(e->version), "%lld",
@@ -448,6 +495,10 @@ adm_eval_build(adm_eval_t *e, adm_commit_t *c)
     arg[ADM_ARG_LEASE] = e->lease;
     arg[ADM_ARG_TARGETS] = e->targets ? e->targets : "";
     arg[ADM_ARG_EVENTS] = e->events ? e->events : "";
+    arg[ADM_ARG_SERIES_OP] = c->series_op ? c->series_op : "";
+    arg[ADM_ARG_SERIES] = e->series ? e->series : "";
+    arg[ADM_ARG_SERIES_ID] = c->series_id ? c->series_id : "";
+    arg[ADM_ARG_MORE] = e->more ? e->more : "";
 
     e->argc = 3 + ADM_NKEYS + ADM_NARGS;
 
@@ -475,6 +526,8 @@ adm_eval_free(adm_eval_t *e)
     free(e->sessions);
     free(e->targets);
     free(e->events);
+    free(e->series);
+    free(e->more);
 }
 
 

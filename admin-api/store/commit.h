@@ -36,6 +36,13 @@ typedef struct {
     json_t             *events;             /* the outbox's new events
                                                (resources/write.c), or NULL */
     adm_sessions_op_t  *sessions;           /* or NULL */
+    const char         *series_op;          /* "put", "del", or NULL */
+    const char         *series_id;
+    json_t             *series;             /* record, for "put" */
+    json_t             *more;               /* more windows to put (a
+                                               series' occurrences):
+                                               [{"record", "score",
+                                               "live"}], or NULL */
     const char         *actor;
     const char         *snapshot;
     json_t             *audit;              /* audit entry fields */

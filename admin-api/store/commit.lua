@@ -1,7 +1,8 @@
 -- commit.lua: every change to the state, all or nothing (store/commit.c
 -- sends it with EVAL; docs/redis-schema.md).  Nothing is written unless
 -- the state version is still the one the change was computed from; then
--- the window and its indexes, the settings, the access part, the ended
+-- the window and its indexes, the other windows a series change makes or
+-- cancels, the series, the settings, the access part, the ended
 -- sessions, the notification targets, the events to send (the outbox),
 -- the snapshot, the version, the lease and the audit entry.
 -- The marker makes a resent commit (after a lost reply) apply at most once.
@@ -24,6 +25,8 @@ local KEY_BYPASS_KEYS = KEYS[8]     -- Pbypass_keys
 local KEY_CUTOFFS     = KEYS[9]     -- Psession_cutoffs
 local KEY_MARKER      = KEYS[10]    -- Pcommit:<nonce>
 local KEY_TARGETS     = KEYS[11]    -- Pnotify_targets
+local KEY_SERIES      = KEYS[12]    -- Pseries:<id>
+local KEY_SERIES_ALL  = KEYS[13]    -- Pseries
 
 local ARG_VERSION     = ARGV[1]     -- the version the change expects
 local ARG_OP          = ARGV[2]     -- "put", "del" or "none": the window
@@ -38,7 +41,11 @@ local ARG_SESSIONS    = ARGV[10]    -- JSON, or "": none ended
 local ARG_LEASE       = ARGV[11]    -- the gateways' lease, ms
 local ARG_TARGETS     = ARGV[12]    -- JSON, or "": unchanged
 local ARG_EVENTS      = ARGV[13]    -- JSON, or "": no event to send
-local ARG_AUDIT       = 14          -- the audit entry's fields from here
+local ARG_SERIES_OP   = ARGV[14]    -- "put", "del" or "": the series
+local ARG_SERIES      = ARGV[15]    -- its record (JSON), for "put"
+local ARG_SERIES_ID   = ARGV[16]    -- its id
+local ARG_MORE        = ARGV[17]    -- JSON, or "": more windows
+local ARG_AUDIT       = 18          -- the audit entry's fields from here
 
 local done = redis.call('GET', KEY_MARKER)
 if done then return {2, tonumber(done),
@@ -54,6 +61,24 @@ elseif ARG_OP == 'del' then
   redis.call('DEL', KEY_WINDOW)
   redis.call('ZREM', KEY_WINDOWS, ARG_ID)
   redis.call('SREM', KEY_LIVE, ARG_ID)
+end
+-- a series' occurrences: made, changed or cancelled with it
+if ARG_MORE ~= '' then
+  local x = cjson.decode(ARG_MORE)
+  for _, w in ipairs(x.windows) do
+    local k = x.prefix .. 'window:' .. w.id
+    redis.call('SET', k, w.window)
+    redis.call('ZADD', KEY_WINDOWS, w.score, w.id)
+    if w.live then redis.call('SADD', KEY_LIVE, w.id)
+    else redis.call('SREM', KEY_LIVE, w.id) end
+  end
+end
+if ARG_SERIES_OP == 'put' then
+  redis.call('SET', KEY_SERIES, ARG_SERIES)
+  redis.call('SADD', KEY_SERIES_ALL, ARG_SERIES_ID)
+elseif ARG_SERIES_OP == 'del' then
+  redis.call('DEL', KEY_SERIES)
+  redis.call('SREM', KEY_SERIES_ALL, ARG_SERIES_ID)
 end
 if ARG_SETTINGS ~= '' then redis.call('SET', KEY_SETTINGS, ARG_SETTINGS) end
 if ARG_ACCESS ~= '' then

@@ -1,8 +1,8 @@
 /*
  * reads.c: reads of the daemon's own keys (docs/redis-schema.md): the view
  * a change is computed from (version, clock, settings, access part, live
- * windows), window records and the id index, the audit trail, and the
- * snapshot as the gateways read it.
+ * windows, series), window and series records and the id index, the audit
+ * trail, and the snapshot as the gateways read it.
  */
 
 #include <stdio.h>
@@ -18,6 +18,9 @@
 
 static int adm_store_access(adm_view_t *v);
 static json_t *adm_reply_records(redisReply *rr);
+static int adm_store_records(const char *kind, json_t *ids, json_t **recs);
+static int adm_store_set_records(const char *set, const char *kind,
+    json_t **recs);
 
 
 /*
@@ -31,7 +34,6 @@ int
 adm_store_view(adm_view_t *v)
 {
     char         key[128];
-    json_t      *ids, *recs;
     redisReply  *rr;
 
     memset(v, 0, sizeof(adm_view_t));
@@ -79,26 +81,59 @@ adm_store_view(adm_view_t *v)
     v->targets = adm_reply_records(rr);
     freeReplyObject(rr);
 
-    adm_key(key, sizeof(key), "live", NULL);
+    if (adm_store_set_records("live", "window:", &v->live) != ADM_OK
+        || adm_store_set_records("series", "series:", &v->series) != ADM_OK)
+    {
+        adm_view_free(v);
+        return ADM_ERROR;
+    }
+
+    return ADM_OK;
+}
+
+
+/* the records of the ids in a set ("live": "window:" records) */
+
+static int
+adm_store_set_records(const char *set, const char *kind, json_t **recs)
+{
+    int          rc;
+    char         key[128];
+    json_t      *ids;
+    redisReply  *rr;
+
+    adm_key(key, sizeof(key), set, NULL);
     rr = adm_redisf_ok("SMEMBERS %s", key);
     if (rr == NULL) {
-        adm_view_free(v);
         return ADM_ERROR;
     }
 
     ids = adm_redis_strings(rr);
     freeReplyObject(rr);
 
-    if (adm_store_windows(ids, &recs) != 0) {
-        json_decref(ids);
-        adm_view_free(v);
-        return ADM_ERROR;
-    }
-
+    rc = adm_store_records(kind, ids, recs);
     json_decref(ids);
-    v->live = recs;
 
-    return ADM_OK;
+    return rc;
+}
+
+
+/* one series' record, or *rec NULL: none */
+
+int
+adm_store_series(const char *id, json_t **rec)
+{
+    int      rc;
+    json_t  *ids, *recs;
+
+    ids = json_pack("[s]", id);
+    rc = adm_store_records("series:", ids, &recs);
+    json_decref(ids);
+
+    *rec = rc == ADM_OK ? json_incref(json_array_get(recs, 0)) : NULL;
+    json_decref(recs);
+
+    return rc;
 }
 
 
@@ -109,6 +144,8 @@ adm_view_free(adm_view_t *v)
     json_decref(v->live);
     json_decref(v->access);
     json_decref(v->targets);
+    json_decref(v->series);
+    v->series = NULL;
     v->settings = NULL;
     v->live = NULL;
     v->access = NULL;
@@ -200,6 +237,15 @@ adm_store_access(adm_view_t *v)
 int
 adm_store_windows(json_t *ids, json_t **recs)
 {
+    return adm_store_records("window:", ids, recs);
+}
+
+
+/* the same for "window:" or "series:" records */
+
+static int
+adm_store_records(const char *kind, json_t *ids, json_t **recs)
+{
     char         key[160];
     size_t       i, n;
     json_t      *rec;
@@ -230,7 +276,7 @@ adm_store_windows(json_t *ids, json_t **recs)
     lens[0] = 4;
 
     for (i = 0; i < n; i++) {
-        adm_key(key, sizeof(key), "window:",
+        adm_key(key, sizeof(key), kind,
                 json_string_value(json_array_get(ids, i)));
         memcpy(keys[i], key, sizeof(key));
         argv[i + 1] = keys[i];

@@ -24,6 +24,7 @@ typedef struct {
     json_t             *access;             /* object, as above */
     json_t             *targets;            /* notification targets,
                                                {name: record} */
+    json_t             *series;             /* array of series records */
 } adm_view_t;
 
 
@@ -32,6 +33,7 @@ void adm_view_free(adm_view_t *v);
 
 int adm_store_window(const char *id, json_t **rec);
 int adm_store_windows(json_t *ids, json_t **recs);
+int adm_store_series(const char *id, json_t **rec);
 int adm_store_list_ids(int64_t max_score, size_t offset, size_t count,
     json_t **ids);
 int adm_store_audit_page(const char *before, size_t count, json_t **items,

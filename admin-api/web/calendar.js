@@ -6,7 +6,10 @@
  * "*" window shows for every app); colours by status with a legend; the
  * current time marked, moved each minute.  A block opens the window: its
  * detail view when one is registered (MaintAdmin.showWindow), else the
- * edit dialog.  As in app.js, text from the API is set with textContent.
+ * edit dialog.  A series' occurrences beyond the daemon's horizon, which
+ * have no window yet, show as "planned" (dashed, opening nothing): a
+ * recurring window is seen as far ahead as one looks.  As in app.js, text
+ * from the API is set with textContent.
  */
 'use strict';
 
@@ -15,7 +18,9 @@
   var DAY = 86400e3, HOUR = 48;            /* px per hour in the week view */
   var MIN_PX = 40;                         /* a block's least height: two lines */
   var LANE_PX = 72;                        /* a block's least width */
-  var STATUSES = ['scheduled', 'in_progress', 'completed', 'completed_with_errors', 'failed', 'cancelled'];
+  var STATUSES = ['planned', 'scheduled', 'in_progress', 'completed', 'completed_with_errors', 'failed',
+                  'cancelled'];
+  var SERIES_NEXT = 100;                   /* occurrences asked of each series */
   var cal = { mode: 'week', anchor: startOfDay(new Date()), apps: {}, items: [], timer: null, seq: 0 };
   var hm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   var hour = new Intl.DateTimeFormat(undefined, { hour: 'numeric' });
@@ -77,10 +82,12 @@
 
   function label(w, sp) {
     return w.title + ', ' + when(sp.s) + ' – ' + when(sp.e) + ', ' + words(w.status)
-      + (w.enabled ? '' : ', disabled') + (w.apps.length ? ', apps ' + w.apps.join(' ') : '');
+      + (w.enabled ? '' : ', disabled') + (w.apps.length ? ', apps ' + w.apps.join(' ') : '')
+      + (w.series ? ', series ' + w.series : '');
   }
 
   function open(w) {
+    if (w.status === 'planned') { return; }     /* no window yet */
     if (typeof M.showWindow === 'function') { M.showWindow(w.id); }
     else { M.openWindow(w.id); }
   }
@@ -263,6 +270,23 @@
     return page(null, 1);
   }
 
+  /* the series' planned occurrences in [from, to), as window-like items */
+  function fetchPlanned(from, to) {
+    return api('GET', '/v1/series?next=' + SERIES_NEXT).then(function (r) {
+      var items = [];
+      (r.body.items || []).forEach(function (s) {
+        var w = s.window || {};
+        (s.next || []).forEach(function (o) {
+          var a = Date.parse(o.starts_at), b = Date.parse(o.ends_at);
+          if (o.status !== 'planned' || b <= from.getTime() || a >= to.getTime()) { return; }
+          items.push({ id: o.window, title: w.title || s.id, apps: w.apps || [], starts_at: o.starts_at,
+                       ends_at: o.ends_at, status: 'planned', enabled: w.enabled !== false, series: s.id });
+        });
+      });
+      return items;
+    });
+  }
+
   function appOptions() {
     var sel = $('cal-app'), cur = sel.value;
     var names = Object.keys(cal.apps).sort();
@@ -292,8 +316,10 @@
     $('cal-range').textContent = heading(r);
     $('cal-week').setAttribute('aria-pressed', String(cal.mode === 'week'));
     $('cal-month').setAttribute('aria-pressed', String(cal.mode === 'month'));
-    fetchAll(new Date(r.first.getTime() - 7 * DAY), new Date(addDays(r.first, r.days).getTime() + 7 * DAY))
-      .then(function (items) {
+    var from = new Date(r.first.getTime() - 7 * DAY), to = new Date(addDays(r.first, r.days).getTime() + 7 * DAY);
+    Promise.all([fetchAll(from, to), fetchPlanned(from, to)])
+      .then(function (got) {
+        var items = got[0].concat(got[1]);
         if (seq !== cal.seq) { return; }        /* a later range was asked for */
         cal.items = items;
         items.forEach(function (w) { w.apps.forEach(function (a) { if (a !== '*') { cal.apps[a] = 1; } }); });

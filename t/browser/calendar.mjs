@@ -3,7 +3,9 @@
 // made through the API for this week and next, for apps of their own (so
 // they overlap nothing): readable blocks in the week, chips in the month,
 // Prev/Next, the now-line, a completed window at its actual times, the app
-// filter, a block opening its window, no page overflow at 375 px.
+// filter, a block opening its window, no page overflow at 375 px; a
+// series' occurrences, made (scheduled) within the daemon's horizon and
+// planned beyond it.
 
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -159,6 +161,32 @@ export default async function (t) {
     assert(/\d{1,2}.\d\d/.test(m.t), 'chip starts with its time: ' + m.t);
   });
 
+  await check('calendar: a series shows its occurrences, made and planned beyond the horizon', async () => {
+    const d = new Date(now + 86400e3);
+    const day = d.toISOString().slice(0, 10);
+    const r = await api('POST', '/v1/series', { title: 'Calendar check: nightly series', apps: ['cal-s'],
+      recurrence: { rule: 'FREQ=DAILY;COUNT=30', start: `${day}T03:00`, time_zone: 'UTC',
+                    duration_minutes: 30 } });
+    assert(r.status === 201, `create: ${r.status}`);
+    made.series = r.json.id;
+    // the day's cell, named in the page's locale and time zone
+    const chip = async (p, ms) => p.locator(`#calendar .cal-day[aria-label="${await p.evaluate((x) =>
+      new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' })
+        .format(new Date(x)), ms)}"] .cal-chip`, { hasText: 'Calendar check: nightly series' });
+    const soon = Date.parse(`${day}T03:00:00Z`), late = soon + 20 * 86400e3;
+    await show(page, 'month', soon);
+    const a = await chip(page, soon);
+    await a.waitFor();
+    assert(/, scheduled,/.test(await a.getAttribute('aria-label')), await a.getAttribute('aria-label'));
+    await show(page, 'month', late);
+    const b = await chip(page, late);
+    await b.waitFor();
+    const name = await b.getAttribute('aria-label');
+    assert(/, planned,/.test(name) && name.includes(made.series), name);
+    assert(/\bcal-s-planned\b/.test(await b.getAttribute('class')), 'drawn as planned');
+    return name;
+  });
+
   await check('calendar: #timeline (the old address) opens the calendar', async () => {
     await page.goto(ADMIN + '/#timeline');
     await page.locator('#view-calendar').waitFor({ state: 'visible' });
@@ -197,6 +225,11 @@ export default async function (t) {
   // the daemon takes 16 connections per address, and the pages before
   // may still hold theirs)
   await check('calendar: its windows cancelled after', async () => {
+    if (made.series) {
+      const g = await api('GET', `/v1/series/${made.series}`);
+      await until(async () => (await api('DELETE', `/v1/series/${made.series}`, undefined, TOKEN, g.etag))
+        .status === 204, 'deleting the series');
+    }
     for (const w of made) {
       const g = await until(async () => { const r = await api('GET', `/v1/windows/${w.id}`); return r.json && r; },
         'the window ' + w.id);
