@@ -86,8 +86,7 @@ adm_tick_series(adm_view_t *v, adm_change_t *c)
 
         c->action = "series.extend";
         c->target = json_string_value(json_object_get(next, "id"));
-        c->series_op = "put";
-        c->series = next;
+        c->series = json_pack("[o]", next);
         c->audit_before = json_incref(rec);
         c->audit_after = json_incref(next);
 

@@ -2,7 +2,8 @@
  * commands.h: maintctl's commands, for main.c's table.  Each is defined
  * in the file of its group: window.c (list, show), window_edit.c (create,
  * update), lifecycle.c (start, complete, cancel, delete), status.c
- * (status, gateways), series.c, settings.c, audit.c, sessions.c, superadmins.c
+ * (status, gateways), series.c (and window_edit.c: series update),
+ * settings.c, audit.c, sessions.c, superadmins.c
  * (superadmin and bypass-keys), run.c, calendar.c, notify.c (notify
  * targets and target ...) and notify_deliveries.c.
  */
@@ -23,6 +24,7 @@ extern const ctl_cmd_t  ctl_cmd_window_cancel;
 extern const ctl_cmd_t  ctl_cmd_window_delete;
 extern const ctl_cmd_t  ctl_cmd_series_list;
 extern const ctl_cmd_t  ctl_cmd_series_show;
+extern const ctl_cmd_t  ctl_cmd_series_update;
 extern const ctl_cmd_t  ctl_cmd_series_skip;
 extern const ctl_cmd_t  ctl_cmd_series_delete;
 extern const ctl_cmd_t  ctl_cmd_status;

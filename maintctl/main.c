@@ -30,6 +30,7 @@ static const ctl_cmd_t  *ctl_commands[] = {
     &ctl_cmd_window_delete,
     &ctl_cmd_series_list,
     &ctl_cmd_series_show,
+    &ctl_cmd_series_update,
     &ctl_cmd_series_skip,
     &ctl_cmd_series_delete,
     &ctl_cmd_status,
@@ -77,7 +78,7 @@ typedef struct {
 static const ctl_group_t  ctl_groups[] = {
     { "window", NULL,
       "list, show, create, update, start, complete, cancel or delete" },
-    { "series", NULL, "list, show, skip or delete" },
+    { "series", NULL, "list, show, update, skip or delete" },
     { "settings", "show", NULL },
     { "sessions", NULL, "list, show, end or end-all" },
     { "superadmin", NULL, "list, add, remove or rotate" },

@@ -29,6 +29,7 @@ static const char  ctl_main_help[] =
 "  window delete       delete a scheduled window\n"
 "  series list         the recurring windows (window create --every)\n"
 "  series show         one series and its next occurrences\n"
+"  series update       change an occurrence and those after it\n"
 "  series skip         skip one occurrence\n"
 "  series delete       delete a series and its windows yet to start\n"
 "  status              what the gateways decide now for an app\n"

@@ -52,6 +52,7 @@ static const char *const  ctl_modes[] = { "full", "read_only", NULL };
 #define W_NOTIFY          24
 #define W_EVERY           25
 #define W_TZ              26
+#define W_FROM            27
 
 static const ctl_opt_t  ctl_window_opts[] = {
     { "title",                 1, W_TITLE, NULL },
@@ -82,6 +83,7 @@ static const ctl_opt_t  ctl_window_opts[] = {
     { "notify",                1, W_NOTIFY, NULL },
     { "every",                 1, W_EVERY, NULL },
     { "tz",                    1, W_TZ, NULL },
+    { "from",                  1, W_FROM, NULL },
     { NULL, 0, 0, NULL }
 };
 
@@ -94,6 +96,7 @@ typedef struct {
     const char  *notes;
     const char  *every;             /* a series: its RRULE, or a word */
     const char  *tz;
+    const char  *from;              /* series update: the occurrence */
     const char  *start_text;        /* --start as given: a series' local */
     json_t      *apps;
     json_t      *paths;
@@ -211,6 +214,10 @@ ctl_window_value(ctl_args_t *a, ctl_winopts_t *w, int id, const char *val)
 
     case W_TZ:
         w->tz = val;
+        return 0;
+
+    case W_FROM:
+        w->from = val;
         return 0;
 
     case W_END:
@@ -361,7 +368,9 @@ ctl_window_options(ctl_args_t *a, ctl_winopts_t *w, int update)
         return -1;
     }
 
-    if (w->start_text && !w->every) {
+    /* a series' start is local to its zone, sent as it is */
+    if (w->start_text && !w->every && strcmp(a->cmd->name, "series update"))
+    {
         a->opt = "--start";
         return ctl_time_arg(a, w->start_text, &w->start);
     }
@@ -542,6 +551,23 @@ ctl_window_body(ctl_winopts_t *w, json_t *cur, json_t **out)
  * minutes; --every an RRULE or daily, weekly, monthly, yearly.
  */
 
+/* a series' local start as the API takes it: "2027-03-21 02:30" with a T */
+
+static void
+ctl_local_start(const char *text, char *start, size_t size)
+{
+    size_t  i;
+
+    snprintf(start, size, "%s", text);
+
+    for (i = 0; start[i]; i++) {
+        if (start[i] == ' ') {
+            start[i] = 'T';
+        }
+    }
+}
+
+
 static int
 ctl_series_body(ctl_args_t *a, ctl_winopts_t *w, json_t *body)
 {
@@ -561,14 +587,7 @@ ctl_series_body(ctl_args_t *a, ctl_winopts_t *w, json_t *body)
                                "and --for in whole minutes, not --end");
     }
 
-    snprintf(start, sizeof(start), "%s", w->start_text);
-
-    for (i = 0; start[i]; i++) {
-        if (start[i] == ' ') {
-            start[i] = 'T';
-        }
-    }
-
+    ctl_local_start(w->start_text, start, sizeof(start));
     every = w->every;
 
     for (i = 0; words[i]; i++) {
@@ -614,9 +633,10 @@ ctl_window_create(ctl_args_t *a)
                                "and --end or --for");
     }
 
-    if (w.tz && !w.every) {
+    if ((w.tz && !w.every) || w.from) {
         ctl_winopts_free(&w);
-        return ctl_usage_error(a, "--tz goes with --every");
+        return ctl_usage_error(a, w.from ? "--from goes with series update"
+                                         : "--tz goes with --every");
     }
 
     rc = ctl_window_body(&w, NULL, &body);
@@ -674,7 +694,7 @@ ctl_window_update(ctl_args_t *a)
         return ctl_usage_error(a, "which window? give its ID");
     }
 
-    if (w.every || w.tz) {
+    if (w.every || w.tz || w.from) {
         ctl_winopts_free(&w);
         return ctl_usage_error(a, "--every and --tz make a series: window "
                                "create; to change one occurrence, update "
@@ -707,6 +727,96 @@ ctl_window_update(ctl_args_t *a)
     }
 
     ctl_resp_free(&cur);
+    ctl_winopts_free(&w);
+
+    return rc;
+}
+
+
+/*
+ * series update ID: this occurrence (--from) and the following.  The
+ * window options given, and a recurrence of those of --every, --tz,
+ * --start and --for given; the API continues the series with a new one
+ * from that occurrence on, and answers with it.
+ */
+
+static int
+ctl_series_update(ctl_args_t *a)
+{
+    int            rc;
+    char          *path, start[64];
+    json_t        *body, *rec;
+    int64_t        duration;
+    ctl_resp_t     cur, r;
+    ctl_winopts_t  w;
+
+    if (ctl_window_options(a, &w, 1) != 0) {
+        ctl_winopts_free(&w);
+        return CTL_EXIT_USAGE;
+    }
+
+    if (w.id == NULL || w.fields == 0 || w.end.given
+        || w.duration % 60 != 0)
+    {
+        ctl_winopts_free(&w);
+        return ctl_usage_error(a, w.id == NULL ? "which series? give its ID"
+                               : w.fields == 0 ? "nothing to change"
+                               : "--for in whole minutes, not --end");
+    }
+
+    /* --start and --for are the recurrence's, below */
+    duration = w.duration;
+    w.start.given = 0;
+    w.duration = 0;
+    rc = ctl_window_body(&w, NULL, &body);
+    w.duration = duration;
+
+    if (rc != CTL_EXIT_OK) {
+        ctl_winopts_free(&w);
+        return rc;
+    }
+
+    json_object_del(body, "ends_at");
+    rec = json_object();
+    ctl_set_string(rec, "rule", w.every);
+    ctl_set_string(rec, "time_zone", w.tz);
+
+    if (w.start_text) {
+        ctl_local_start(w.start_text, start, sizeof(start));
+        json_object_set_new(rec, "start", json_string(start));
+    }
+
+    if (w.duration) {
+        json_object_set_new(rec, "duration_minutes",
+                            json_integer(w.duration / 60));
+    }
+
+    if (json_object_size(rec)) {
+        json_object_set(body, "recurrence", rec);
+    }
+
+    json_decref(rec);
+    ctl_set_string(body, "from", w.from);
+
+    path = ctl_item_path("/v1/series", w.id, NULL);
+    rc = ctl_request("GET", path, NULL, NULL, &cur);
+
+    if (rc == CTL_EXIT_OK) {
+        rc = ctl_request("PATCH", path, cur.etag, body, &r);
+
+        if (rc == CTL_EXIT_OK && ctl_conf.json) {
+            ctl_print_raw(&r);
+
+        } else if (rc == CTL_EXIT_OK) {
+            ctl_print_series(r.json);
+        }
+
+        ctl_resp_free(&r);
+    }
+
+    free(path);
+    ctl_resp_free(&cur);
+    json_decref(body);
     ctl_winopts_free(&w);
 
     return rc;
@@ -764,6 +874,24 @@ const ctl_cmd_t  ctl_cmd_window_create = {
     "  --tz ZONE                the series' IANA time zone (Europe/Berlin;\n"
     "                           default UTC)\n",
     ctl_window_create
+};
+
+const ctl_cmd_t  ctl_cmd_series_update = {
+    "series update",
+    "usage: maintctl series update ID [--from OCCURRENCE] [OPTIONS]\n",
+    "\n"
+    "Changes an occurrence (--from: its local start, like 20270328T040000,\n"
+    "or its window's ID; default: the next one to come) and all that follow:\n"
+    "the series ends before it, and a new series, printed, continues from\n"
+    "it with the changes; the windows from there on that have not started\n"
+    "are made again.  To change one occurrence only, update its window.\n"
+    "\n"
+    "Options: the window options of window create, each optional, and:\n"
+    "  --every RULE      a new rule\n"
+    "  --tz ZONE         a new time zone\n"
+    "  --start LOCAL     a new local start (default: that occurrence's)\n"
+    "  --for DURATION    a new length, in whole minutes\n",
+    ctl_series_update
 };
 
 const ctl_cmd_t  ctl_cmd_window_update = {

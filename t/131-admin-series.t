@@ -3,7 +3,8 @@
 # made into windows of its own for the occurrences within series_horizon
 # in the same change, and later by the ticker as the horizon moves on;
 # each occurrence's window has the id <series>-<local start>; editing one
-# occurrence moves no other; skipping one cancels its window or keeps it
+# occurrence moves no other; changing one and the following continues the
+# series with a new one; skipping one cancels its window or keeps it
 # from being made; deleting the series cancels its windows yet to start;
 # an occurrence that would overlap another window refuses the series (409);
 # the daylight-saving rules of RFC 5545 in two zones; maintctl's
@@ -171,6 +172,56 @@ $r = $admin->api('POST', "/v1/series/$sid/skip", if_match => '"3"',
                  json => { occurrence => local_key($occ[3] + 60) });
 is($r->{status}, 422, 'a time the rule does not make: 422');
 
+# --- 4b. this occurrence and the following: the series continued ---------
+
+# a series of its own (app "ops"), five daily occurrences from tomorrow
+my %ops = (title => 'Ops nightly', apps => ['ops'],
+           recurrence => { %rec, rule => 'FREQ=DAILY;COUNT=5' });
+$r = $admin->api('POST', '/v1/series', json => \%ops);
+is($r->{status}, 201, 'a series to change from its 2nd occurrence') or diag($r->{body});
+my $oid = $r->{json}{id} // '';
+my @owid = map { "$oid-" . local_key($occ[$_]) } 0 .. 4;
+$r = $admin->api('PATCH', "/v1/series/$oid", if_match => '"1"',
+                 json => { from => local_key($occ[1]), title => 'Ops nightly, longer',
+                           recurrence => { duration_minutes => 90 } });
+is($r->{status}, 201, 'change from the 2nd on: 201') or diag($r->{body});
+my $cont = $r->{json} // {};
+my $cid = $cont->{id} // '';
+like($cid, qr/^s_/, 'a series that continues it');
+is($r->{headers}{location}, "/v1/series/$cid", 'Location: the new series');
+is($cont->{continues}, $oid, 'continues the first');
+is($cont->{recurrence}{rule}, 'FREQ=DAILY;COUNT=4', 'COUNT counts what was left');
+is($cont->{recurrence}{start}, strftime('%Y-%m-%dT10:00:00', gmtime($occ[1])),
+   'from the 2nd occurrence\'s local start');
+is_deeply([ map { $_->{starts_at} } @{ $cont->{next} } ], [ map { utc($_) } @occ[1 .. 4] ],
+          'the same days');
+is_deeply([ map { $_->{ends_at} } @{ $cont->{next} } ], [ map { utc($_ + 5400) } @occ[1 .. 4] ],
+          'ninety minutes each');
+my $first_s = $admin->api('GET', "/v1/series/$oid")->{json} // {};
+is($first_s->{until}, utc($occ[1]), 'the first ends before the 2nd occurrence');
+is($first_s->{continued_by}, $cid, 'continued_by');
+is_deeply([ map { $_->{occurrence} } @{ $first_s->{next} } ], [ local_key($occ[0]) ],
+          'and shows only its first');
+is($admin->api('GET', "/v1/windows/$owid[0]")->{json}{title}, 'Ops nightly',
+   'the 1st occurrence\'s window is as it was');
+for my $i (grep { $occ[$_] < $now + 3 * $D } 1 .. 4) {
+    my $old = $admin->api('GET', "/v1/windows/$owid[$i]")->{json} // {};
+    is($old->{status}, 'cancelled', "occurrence $i: the first series' window cancelled");
+    my $nw = $admin->api('GET', "/v1/windows/$cid-" . local_key($occ[$i]))->{json} // {};
+    is($nw->{title}, 'Ops nightly, longer', "occurrence $i: made again by the new series");
+}
+$r = $admin->api('PATCH', "/v1/series/$oid", if_match => tag("/v1/series/$oid"),
+                 json => { title => 'again' });
+is($r->{status}, 409, 'a series continued already: 409, change the new one');
+$r = $admin->api('PATCH', "/v1/series/$cid", if_match => tag("/v1/series/$cid"),
+                 json => { recurrence => { time_zone => 'Nowhere/Else' } });
+is($r->{status}, 422, 'an invalid change: 422');
+is_deeply(fields_of($r), ['recurrence.time_zone'], 'naming recurrence.time_zone');
+$r = $admin->api('PATCH', "/v1/series/$cid", if_match => tag("/v1/series/$cid"),
+                 json => { from => '20200101T100000', title => 'x' });
+is($r->{status}, 422, 'from: not an occurrence: 422');
+is_deeply(fields_of($r), ['from'], 'naming from');
+
 # --- 5. an occurrence that would overlap another window --------------------
 
 my $crm = $admin->create_window(title => 'CRM upgrade', apps => ['crm'],
@@ -277,6 +328,17 @@ is(scalar(() = $c->{out} =~ /^2027\d{4}T040000\s+\w+/mg), 3, 'three occurrences 
 $c = maintctl_run($admin, 'admin', 'series', 'skip', $mid, '20270321T040000', '--json');
 maintctl_ok($c, 'series skip');
 is((($c->{json} // {})->{skipped} // [])->[0]{occurrence}, '20270321T040000', 'skipped');
+$c = maintctl_run($admin, 'admin', 'series', 'update', $mid, '--from', '20270404T040000',
+                  '--for', '2h', '--title', 'Weekly patching, longer', '--start', '2027-04-04 03:00',
+                  '--json');
+maintctl_ok($c, 'series update --from');
+my $mcont = $c->{json} // {};
+is($mcont->{continues}, $mid, 'a series that continues it');
+is($mcont->{recurrence}{duration_minutes}, 120, '--for: its duration');
+is($mcont->{recurrence}{start}, '2027-04-04T03:00', '--start: local, as given');
+is(($mcont->{next} // [])->[0]{starts_at}, '2027-04-04T01:00:00Z', '03:00 CEST');
+$c = maintctl_run($admin, 'admin', 'series', 'delete', $mcont->{id} // 'x', '--yes');
+maintctl_ok($c, 'series delete --yes (the continuation)');
 $c = maintctl_run($admin, 'admin', 'series', 'delete', $mid);
 is($c->{code}, 1, 'series delete without a terminal or --yes: usage error');
 $c = maintctl_run($admin, 'admin', 'series', 'delete', $mid, '--yes');

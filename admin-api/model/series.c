@@ -282,29 +282,50 @@ adm_series_skip(json_t *series, const char *local, const char *actor,
 
 
 int
+adm_series_expand(json_t *series, int64_t from_ms, int64_t to_ms,
+    adm_recur_occ_t *occ, size_t max)
+{
+    int           n;
+    char          why[256];
+    int64_t       until;
+    adm_recur_t  *r;
+
+    r = adm_series_recur(series, why, sizeof(why));
+
+    if (r == NULL) {
+        return -1;
+    }
+
+    /* a series continued by another ends where that one begins */
+    until = adm_window_time_ms(series, "until");
+
+    if (until >= 0 && until < to_ms) {
+        to_ms = until;
+    }
+
+    n = adm_recur_expand(r, from_ms, to_ms, occ, max);
+    adm_recur_free(r);
+
+    return n;
+}
+
+
+int
 adm_series_due(json_t *series, int64_t now_ms, int64_t horizon_ms,
     adm_recur_occ_t *occ, size_t max, char *why, size_t len)
 {
     int               i, n;
     size_t            k;
     int64_t           from, made;
-    adm_recur_t      *r;
     adm_recur_occ_t  *all;
-
-    r = adm_series_recur(series, why, len);
-
-    if (r == NULL) {
-        return -1;
-    }
 
     made = adm_window_time_ms(series, "made_through");
     from = made > now_ms ? made : now_ms;
 
     all = calloc(ADM_SERIES_FIND_MAX, sizeof(adm_recur_occ_t));
-    n = all ? adm_recur_expand(r, from, now_ms + horizon_ms, all,
-                               ADM_SERIES_FIND_MAX)
+    n = all ? adm_series_expand(series, from, now_ms + horizon_ms, all,
+                                ADM_SERIES_FIND_MAX)
             : -1;
-    adm_recur_free(r);
 
     if (n < 0) {
         snprintf(why, len, "the recurrence could not be expanded");

@@ -40,6 +40,14 @@ json_t *adm_series_new(const char *id, json_t *fields, const char *actor,
 /* the recurrence of a stored series, or NULL (why) */
 adm_recur_t *adm_series_recur(json_t *series, char *why, size_t len);
 
+/*
+ * The series' occurrences in force in [from_ms, to_ms), as
+ * adm_recur_expand(), none at or after its "until" (where the series that
+ * continues it begins).  -1: the stored recurrence is not valid.
+ */
+int adm_series_expand(json_t *series, int64_t from_ms, int64_t to_ms,
+    adm_recur_occ_t *occ, size_t max);
+
 void adm_series_window_id(json_t *series, const char *local, char *out,
     size_t len);
 

@@ -136,22 +136,19 @@ adm_series_show(json_t *series, json_t *windows, int64_t now_ms,
     size_t count)
 {
     int               i, n;
-    char              id[ADM_SERIES_WINDOW_ID_LEN + 1], why[256];
+    char              id[ADM_SERIES_WINDOW_ID_LEN + 1];
     size_t            k;
     json_t           *out, *next, *item, *w, *win;
     int64_t           made;
-    adm_recur_t      *r;
     adm_recur_occ_t  *occ;
 
     out = json_deep_copy(series);
     next = json_array();
     json_object_set_new(out, "next", next);
 
-    r = adm_series_recur(series, why, sizeof(why));
     occ = calloc(count ? count : 1, sizeof(adm_recur_occ_t));
-    n = r && occ ? adm_recur_expand(r, now_ms, INT64_MAX / 2, occ, count)
-                 : 0;
-    adm_recur_free(r);
+    n = occ ? adm_series_expand(series, now_ms, INT64_MAX / 2, occ, count)
+            : 0;
 
     made = adm_window_time_ms(series, "made_through");
 
@@ -204,16 +201,13 @@ adm_series_windows(json_t *series, int64_t now_ms, size_t count,
     json_t **windows)
 {
     int               i, n, rc;
-    char              id[ADM_SERIES_WINDOW_ID_LEN + 1], why[256];
+    char              id[ADM_SERIES_WINDOW_ID_LEN + 1];
     json_t           *ids;
-    adm_recur_t      *r;
     adm_recur_occ_t  *occ;
 
-    r = adm_series_recur(series, why, sizeof(why));
     occ = calloc(count ? count : 1, sizeof(adm_recur_occ_t));
-    n = r && occ ? adm_recur_expand(r, now_ms, INT64_MAX / 2, occ, count)
-                 : 0;
-    adm_recur_free(r);
+    n = occ ? adm_series_expand(series, now_ms, INT64_MAX / 2, occ, count)
+            : 0;
 
     ids = json_array();
 
@@ -309,13 +303,50 @@ adm_series_reply(adm_req_t *r, json_t *series, size_t count, unsigned status)
 }
 
 
+/*
+ * A new series' windows within the horizon, into the change; an
+ * occurrence that would overlap a window refuses it (409), but in a dry
+ * run, which shows it skipped.  0, or the request answered: -1.
+ */
+
+static int
+adm_series_make(adm_req_t *r, json_t *live, int64_t now_ms, adm_change_t *c,
+    json_t *series)
+{
+    char     at[ADM_RECUR_LOCAL_LEN + 1], detail[320];
+    json_t  *other;
+
+    other = NULL;
+
+    if (adm_series_extend(series, live, now_ms, r->token->name, &c->more,
+                          c->dry_run ? NULL : &other, at, sizeof(at))
+        >= 0)
+    {
+        return 0;
+    }
+
+    if (other == NULL) {
+        return adm_problem(r, 500, "internal", "Internal error",
+                           "the recurrence could not be expanded", NULL,
+                           NULL);
+    }
+
+    snprintf(detail, sizeof(detail), "the occurrence %s overlaps window %s "
+             "(\"%.100s\") for the same app", at,
+             json_string_value(json_object_get(other, "id")),
+             json_string_value(json_object_get(other, "title")));
+    json_decref(other);
+
+    return adm_conflict(r, c->action, detail, NULL);
+}
+
+
 /* --- create -------------------------------------------------------------- */
 
 static int
 adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
-    char     at[ADM_RECUR_LOCAL_LEN + 1], detail[320];
-    json_t  *fields, *errors, *rec, *other;
+    json_t  *fields, *errors, *rec;
 
     errors = json_array();
 
@@ -335,31 +366,12 @@ adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     rec = adm_series_new(c->data, fields, r->token->name, v->now_ms / 1000);
     json_decref(fields);
 
-    other = NULL;
-
-    if (adm_series_extend(rec, v->live, v->now_ms, r->token->name, &c->more,
-                          c->dry_run ? NULL : &other, at, sizeof(at))
-        < 0)
-    {
+    if (adm_series_make(r, v->live, v->now_ms, c, rec) != 0) {
         json_decref(rec);
-
-        if (other == NULL) {
-            return adm_problem(r, 500, "internal", "Internal error",
-                               "the recurrence could not be expanded", NULL,
-                               NULL);
-        }
-
-        snprintf(detail, sizeof(detail), "the occurrence %s overlaps "
-                 "window %s (\"%.100s\") for the same app", at,
-                 json_string_value(json_object_get(other, "id")),
-                 json_string_value(json_object_get(other, "title")));
-        json_decref(other);
-
-        return adm_conflict(r, c->action, detail, NULL);
+        return -1;
     }
 
-    c->series_op = "put";
-    c->series = rec;
+    c->series = json_pack("[o]", rec);
     c->audit_after = json_incref(rec);
     c->ok_status = 201;
 
@@ -367,8 +379,11 @@ adm_create_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 }
 
 
-int
-adm_series_create(adm_req_t *r)
+/* a change that makes a series: its new id is the compute's data */
+
+static int
+adm_series_new_write(adm_req_t *r, const char *action, const char *target,
+    adm_change_pt compute)
 {
     char  id[16];
 
@@ -381,7 +396,15 @@ adm_series_create(adm_req_t *r)
                            "no randomness for an id", NULL, NULL);
     }
 
-    return adm_write(r, "series.create", id, adm_create_compute, id);
+    return adm_write(r, action, target ? target : id, compute, id);
+}
+
+
+int
+adm_series_create(adm_req_t *r)
+{
+    return adm_series_new_write(r, "series.create", NULL,
+                                adm_create_compute);
 }
 
 
@@ -529,7 +552,7 @@ adm_delete_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
         }
     }
 
-    c->series_op = "del";
+    c->series_del = r->id;
     c->audit_before = json_incref(rec);
 
     return 0;
@@ -543,21 +566,22 @@ adm_series_delete(adm_req_t *r)
 }
 
 
-/* --- skip ---------------------------------------------------------------- */
-
-/* the occurrence named (its local start, or its window's id), checked */
+/*
+ * The occurrence named in the body's field (its local start, or its
+ * window's id), one of the next ones that has not begun; NULL names the
+ * next one that has not begun.  0, or the request answered (422): -1.
+ */
 
 static int
-adm_skip_which(adm_req_t *r, json_t *series, int64_t now_ms, char *local)
+adm_series_find(adm_req_t *r, json_t *series, int64_t now_ms,
+    const char *field, adm_recur_occ_t *o)
 {
     int               i, n;
-    char              why[256];
     size_t            idlen;
     const char       *s, *id;
-    adm_recur_t      *rr;
     adm_recur_occ_t  *occ;
 
-    s = json_string_value(json_object_get(r->json, "occurrence"));
+    s = field ? json_string_value(json_object_get(r->json, field)) : NULL;
     id = json_string_value(json_object_get(series, "id"));
     idlen = strlen(id);
 
@@ -565,51 +589,266 @@ adm_skip_which(adm_req_t *r, json_t *series, int64_t now_ms, char *local)
         s += idlen + 1;
     }
 
-    if (s == NULL || strlen(s) != ADM_RECUR_LOCAL_LEN) {
-        return adm_invalid(r, json_pack("[{s:s, s:s}]", "field",
-            "occurrence", "reason", "must be an occurrence's local start, "
-            "like 20270328T023000, or its window's id"));
+    if (field && (s == NULL || strlen(s) != ADM_RECUR_LOCAL_LEN)) {
+        return adm_invalid(r, json_pack("[{s:s, s:s}]", "field", field,
+            "reason", "must be an occurrence's local start, like "
+            "20270328T023000, or its window's id"));
     }
 
-    rr = adm_series_recur(series, why, sizeof(why));
     occ = calloc(ADM_SERIES_FIND_MAX, sizeof(adm_recur_occ_t));
-    n = rr && occ ? adm_recur_expand(rr, now_ms, INT64_MAX / 2, occ,
-                                     ADM_SERIES_FIND_MAX)
-                  : 0;
-    adm_recur_free(rr);
+    n = occ ? adm_series_expand(series, now_ms, INT64_MAX / 2, occ,
+                                ADM_SERIES_FIND_MAX)
+            : 0;
 
-    for (i = 0; i < n && strcmp(occ[i].local, s) != 0; i++) {
+    for (i = 0; i < n && (occ[i].start_ms <= now_ms
+                          || (s && strcmp(occ[i].local, s) != 0)); i++)
+    {
         /* void */
     }
 
-    if (i == n || occ[i].start_ms <= now_ms) {
+    if (i >= n) {
         free(occ);
-        return adm_invalid(r, json_pack("[{s:s, s:s}]", "field",
-            "occurrence", "reason", "is not one of the series' next 1000 "
-            "occurrences that have not started"));
+        return adm_invalid(r, json_pack("[{s:s, s:s}]",
+            "field", field ? field : "from",
+            "reason", field ? "is not one of the series' next 1000 "
+                              "occurrences that have not started"
+                            : "the series has no occurrence to come"));
     }
 
+    *o = occ[i];
     free(occ);
-    memcpy(local, s, ADM_RECUR_LOCAL_LEN + 1);
 
     return 0;
 }
 
 
-static int
-adm_skip_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+/* --- this occurrence and the following: the series continued --------- */
+
+/* "20270328T040000" as a recurrence's start: "2027-03-28T04:00:00" */
+
+static void
+adm_local_start(const char *local, char *out, size_t len)
 {
-    char           local[ADM_RECUR_LOCAL_LEN + 1];
-    char           id[ADM_SERIES_WINDOW_ID_LEN + 1];
-    json_t        *rec, *next, *w;
-    int64_t        now;
-    adm_status_e   st;
+    snprintf(out, len, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", local, local + 4,
+             local + 6, local + 9, local + 11, local + 13);
+}
+
+
+/*
+ * The rule of the series that continues this one from occurrence o: the
+ * same, but a COUNT counts what is left of it.
+ */
+
+static json_t *
+adm_rule_rest(json_t *series, const adm_recur_occ_t *o)
+{
+    int               n;
+    char              rule[ADM_RECUR_RULE_MAX + 16];
+    const char       *old, *p, *end;
+    long              count;
+    adm_recur_occ_t  *occ;
+
+    old = json_string_value(json_object_get(json_object_get(series,
+                                                "recurrence"), "rule"));
+    p = old ? strstr(old, "COUNT=") : NULL;
+
+    if (p == NULL) {
+        return json_string(old ? old : "");
+    }
+
+    count = strtol(p + 6, (char **) &end, 10);
+
+    occ = calloc(ADM_RECUR_COUNT_MAX, sizeof(adm_recur_occ_t));
+    n = occ ? adm_series_expand(series, 0, o->start_ms, occ,
+                                ADM_RECUR_COUNT_MAX)
+            : -1;
+    free(occ);
+
+    snprintf(rule, sizeof(rule), "%.*sCOUNT=%ld%s", (int) (p - old), old,
+             n >= 0 && count > n ? count - n : 1, end);
+
+    return json_string(rule);
+}
+
+
+/*
+ * The body of the series that continues this one from o: this one's
+ * window fields and recurrence, with what the request changes; its start
+ * o's local start unless the request gives one.
+ */
+
+static json_t *
+adm_continued_body(adm_req_t *r, json_t *series, const adm_recur_occ_t *o)
+{
+    char         start[32];
+    json_t      *body, *rec, *v;
+    const char  *key;
+
+    body = json_deep_copy(json_object_get(series, "window"));
+    rec = json_deep_copy(json_object_get(series, "recurrence"));
+
+    adm_local_start(o->local, start, sizeof(start));
+    json_object_set_new(rec, "start", json_string(start));
+    json_object_set_new(rec, "rule", adm_rule_rest(series, o));
+
+    json_object_foreach(r->json, key, v) {
+        if (strcmp(key, "recurrence") == 0 && json_is_object(v)) {
+            json_object_update(rec, v);
+
+        } else if (strcmp(key, "recurrence") == 0) {
+            json_object_set(body, key, v);   /* refused as it is */
+
+        } else if (strcmp(key, "from") != 0) {
+            json_object_set(body, key, v);
+        }
+    }
+
+    json_object_set_new(body, "recurrence", rec);
+
+    return body;
+}
+
+
+/*
+ * The windows of this series from o on that have not begun: cancelled,
+ * the series that continues it makes its own; *live the live windows
+ * without them.
+ */
+
+static void
+adm_continued_windows(json_t *series, const adm_recur_occ_t *o,
+    const char *next_id, adm_view_t *v, adm_change_t *c, const char *actor,
+    json_t **live)
+{
+    char     why[64];
+    size_t   i;
+    json_t  *w;
+    int64_t  now;
+
+    now = v->now_ms / 1000;
+    *live = json_array();
+    snprintf(why, sizeof(why), "continued by series %s", next_id);
+
+    json_array_foreach(v->live, i, w) {
+        if (json_equal(json_object_get(w, "series"),
+                       json_object_get(series, "id"))
+            && strcmp(json_string_value(json_object_get(w, "occurrence")),
+                      o->local) >= 0
+            && adm_window_effective(w, now) == ADM_ST_SCHEDULED)
+        {
+            if (c->more == NULL) {
+                c->more = json_array();
+            }
+
+            json_array_append_new(c->more, adm_cancelled(w, why, actor, now));
+            continue;
+        }
+
+        json_array_append(*live, w);
+    }
+}
+
+
+static int
+adm_patch_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    int               rc;
+    json_t           *rec, *body, *fields, *errors, *next, *old, *live;
+    const char       *actor;
+    adm_recur_occ_t   o;
 
     rec = adm_series_load(r, v, c->action);
 
-    if (rec == NULL || adm_skip_which(r, rec, v->now_ms, local) != 0) {
+    if (rec == NULL) {
         return -1;
     }
+
+    if (json_is_string(json_object_get(rec, "continued_by"))) {
+        return adm_conflict(r, c->action, "this series is continued by "
+                            "another (continued_by): change that one", NULL);
+    }
+
+    if (adm_series_find(r, rec, v->now_ms, json_object_get(r->json, "from")
+                                           ? "from" : NULL, &o)
+        != 0)
+    {
+        return -1;
+    }
+
+    actor = r->token->name;
+    body = adm_continued_body(r, rec, &o);
+    errors = json_array();
+
+    if (adm_series_fields(body, v->now_ms / 1000, &fields, errors) != 0) {
+        json_decref(body);
+        return adm_invalid(r, errors);
+    }
+
+    json_decref(body);
+    json_decref(errors);
+
+    next = adm_series_new(c->data, fields, actor, v->now_ms / 1000);
+    json_decref(fields);
+    json_object_set(next, "continues", json_object_get(rec, "id"));
+
+    old = json_deep_copy(rec);
+    adm_window_set_time(old, "until", o.start_ms / 1000);
+    json_object_set_new(old, "continued_by", json_string(c->data));
+    adm_window_touch(old, actor, v->now_ms / 1000);
+
+    adm_continued_windows(rec, &o, c->data, v, c, actor, &live);
+
+    rc = adm_series_make(r, live, v->now_ms, c, next);
+    json_decref(live);
+
+    if (rc != 0) {
+        json_decref(next);
+        json_decref(old);
+        return -1;
+    }
+
+    c->series = json_pack("[o, O]", old, next);
+    c->audit_before = json_incref(rec);
+    c->audit_after = json_pack("{s:O, s:O}", "series", old,
+                               "continued_as", next);
+    c->ok_status = 201;
+
+    (void) adm_series_result(r, c, next, v->now_ms);
+    json_decref(next);
+
+    return r->response ? -1 : 0;
+}
+
+
+int
+adm_series_patch(adm_req_t *r)
+{
+    return adm_series_new_write(r, "series.update", r->id,
+                                adm_patch_compute);
+}
+
+
+/* --- skip ---------------------------------------------------------------- */
+
+static int
+adm_skip_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
+{
+    char              id[ADM_SERIES_WINDOW_ID_LEN + 1];
+    const char       *local;
+    json_t           *rec, *next, *w;
+    int64_t           now;
+    adm_status_e      st;
+    adm_recur_occ_t   o;
+
+    rec = adm_series_load(r, v, c->action);
+
+    if (rec == NULL
+        || adm_series_find(r, rec, v->now_ms, "occurrence", &o) != 0)
+    {
+        return -1;
+    }
+
+    local = o.local;
 
     now = v->now_ms / 1000;
 
@@ -646,8 +885,7 @@ adm_skip_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     adm_series_skip(next, local, r->token->name, "skipped", now);
     adm_window_touch(next, r->token->name, now);
 
-    c->series_op = "put";
-    c->series = next;
+    c->series = json_pack("[o]", next);
     c->audit_before = json_incref(rec);
     c->audit_after = json_incref(next);
 

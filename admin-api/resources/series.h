@@ -17,6 +17,7 @@
 int adm_series_list(adm_req_t *r);
 int adm_series_create(adm_req_t *r);
 int adm_series_get(adm_req_t *r);
+int adm_series_patch(adm_req_t *r);
 int adm_series_delete(adm_req_t *r);
 int adm_series_skip_one(adm_req_t *r);
 

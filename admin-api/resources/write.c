@@ -411,9 +411,8 @@ adm_write_commit(adm_write_t *w, const char *snapshot, int64_t *lease)
     commit.access = c->access;
     commit.targets = c->targets;
     commit.events = adm_write_events(w);
-    commit.series_op = c->series_op;
-    commit.series_id = c->target;
     commit.series = c->series;
+    commit.series_del = c->series_del;
     commit.more = c->more ? adm_more_records(c->more) : NULL;
     commit.actor = w->actor;
     commit.snapshot = snapshot;

@@ -34,8 +34,9 @@ struct adm_change_s {
     json_t             *targets;            /* new notification targets,
                                                or NULL */
     adm_sessions_op_t   sessions;
-    const char         *series_op;          /* "put", "del", or NULL */
-    json_t             *series;             /* its record, for "put" */
+    json_t             *series;             /* series records to put, or
+                                               NULL */
+    const char         *series_del;         /* a series to delete */
     json_t             *more;               /* a series' other windows:
                                                [{"action", "before",
                                                "after"}], or NULL */

@@ -338,7 +338,6 @@ typedef enum {
     ADM_KEY_CUTOFFS,
     ADM_KEY_MARKER,
     ADM_KEY_TARGETS,
-    ADM_KEY_SERIES,
     ADM_KEY_SERIES_ALL,
     ADM_NKEYS
 } adm_commit_key_e;
@@ -357,9 +356,7 @@ typedef enum {
     ADM_ARG_LEASE,
     ADM_ARG_TARGETS,
     ADM_ARG_EVENTS,
-    ADM_ARG_SERIES_OP,
     ADM_ARG_SERIES,
-    ADM_ARG_SERIES_ID,
     ADM_ARG_MORE,
     ADM_NARGS                   /* then the audit entry's fields */
 } adm_commit_arg_e;
@@ -405,9 +402,34 @@ adm_eval_keys(adm_eval_t *e, adm_commit_t *c)
     adm_key(e->keys[ADM_KEY_MARKER], n, "commit:", nonce);
 
     adm_key(e->keys[ADM_KEY_TARGETS], n, "notify_targets", NULL);
-    adm_key(e->keys[ADM_KEY_SERIES], n, "series:",
-            c->series_id ? c->series_id : "");
     adm_key(e->keys[ADM_KEY_SERIES_ALL], n, "series", NULL);
+}
+
+
+/* the series a change puts and deletes, for the script (keys as above) */
+
+static char *
+adm_series_arg(json_t *put, const char *del)
+{
+    char     *out, *rec;
+    size_t    i;
+    json_t   *x, *list, *s;
+
+    list = json_array();
+
+    json_array_foreach(put, i, s) {
+        rec = json_dumps(s, JSON_COMPACT);
+        json_array_append_new(list, json_pack("{s:O, s:s}",
+            "id", json_object_get(s, "id"), "record", rec ? rec : "null"));
+        free(rec);
+    }
+
+    x = json_pack("{s:s, s:o, s:s}", "prefix", adm_conf.prefix, "put", list,
+                  "del", del ? del : "");
+    out = x ? json_dumps(x, JSON_COMPACT) : NULL;
+    json_decref(x);
+
+    return out;
 }
 
 
@@ -463,7 +485,8 @@ adm_eval_build(adm_eval_t *e, adm_commit_t *c)
                               : NULL;
     e->targets = c->targets ? adm_records_arg(c->targets) : NULL;
     e->events = c->events ? json_dumps(c->events, JSON_COMPACT) : NULL;
-    e->series = c->series ? json_dumps(c->series, JSON_COMPACT) : NULL;
+    e->series = c->series || c->series_del
+                ? adm_series_arg(c->series, c->series_del) : NULL;
     e->more = c->more ? adm_more_arg(c->more) : NULL;
 
     snprintf(e->nkeys, sizeof(e->nkeys), "%d", ADM_NKEYS);
@@ -495,9 +518,7 @@ adm_eval_build(adm_eval_t *e, adm_commit_t *c)
     arg[ADM_ARG_LEASE] = e->lease;
     arg[ADM_ARG_TARGETS] = e->targets ? e->targets : "";
     arg[ADM_ARG_EVENTS] = e->events ? e->events : "";
-    arg[ADM_ARG_SERIES_OP] = c->series_op ? c->series_op : "";
     arg[ADM_ARG_SERIES] = e->series ? e->series : "";
-    arg[ADM_ARG_SERIES_ID] = c->series_id ? c->series_id : "";
     arg[ADM_ARG_MORE] = e->more ? e->more : "";
 
     e->argc = 3 + ADM_NKEYS + ADM_NARGS;

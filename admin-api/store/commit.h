@@ -36,9 +36,10 @@ typedef struct {
     json_t             *events;             /* the outbox's new events
                                                (resources/write.c), or NULL */
     adm_sessions_op_t  *sessions;           /* or NULL */
-    const char         *series_op;          /* "put", "del", or NULL */
-    const char         *series_id;
-    json_t             *series;             /* record, for "put" */
+    json_t             *series;             /* series records to put, or
+                                               NULL */
+    const char         *series_del;         /* a series to delete, or
+                                               NULL */
     json_t             *more;               /* more windows to put (a
                                                series' occurrences):
                                                [{"record", "score",

@@ -25,8 +25,7 @@ local KEY_BYPASS_KEYS = KEYS[8]     -- Pbypass_keys
 local KEY_CUTOFFS     = KEYS[9]     -- Psession_cutoffs
 local KEY_MARKER      = KEYS[10]    -- Pcommit:<nonce>
 local KEY_TARGETS     = KEYS[11]    -- Pnotify_targets
-local KEY_SERIES      = KEYS[12]    -- Pseries:<id>
-local KEY_SERIES_ALL  = KEYS[13]    -- Pseries
+local KEY_SERIES_ALL  = KEYS[12]    -- Pseries
 
 local ARG_VERSION     = ARGV[1]     -- the version the change expects
 local ARG_OP          = ARGV[2]     -- "put", "del" or "none": the window
@@ -41,11 +40,9 @@ local ARG_SESSIONS    = ARGV[10]    -- JSON, or "": none ended
 local ARG_LEASE       = ARGV[11]    -- the gateways' lease, ms
 local ARG_TARGETS     = ARGV[12]    -- JSON, or "": unchanged
 local ARG_EVENTS      = ARGV[13]    -- JSON, or "": no event to send
-local ARG_SERIES_OP   = ARGV[14]    -- "put", "del" or "": the series
-local ARG_SERIES      = ARGV[15]    -- its record (JSON), for "put"
-local ARG_SERIES_ID   = ARGV[16]    -- its id
-local ARG_MORE        = ARGV[17]    -- JSON, or "": more windows
-local ARG_AUDIT       = 18          -- the audit entry's fields from here
+local ARG_SERIES      = ARGV[14]    -- JSON, or "": series put, deleted
+local ARG_MORE        = ARGV[15]    -- JSON, or "": more windows
+local ARG_AUDIT       = 16          -- the audit entry's fields from here
 
 local done = redis.call('GET', KEY_MARKER)
 if done then return {2, tonumber(done),
@@ -73,12 +70,16 @@ if ARG_MORE ~= '' then
     else redis.call('SREM', KEY_LIVE, w.id) end
   end
 end
-if ARG_SERIES_OP == 'put' then
-  redis.call('SET', KEY_SERIES, ARG_SERIES)
-  redis.call('SADD', KEY_SERIES_ALL, ARG_SERIES_ID)
-elseif ARG_SERIES_OP == 'del' then
-  redis.call('DEL', KEY_SERIES)
-  redis.call('SREM', KEY_SERIES_ALL, ARG_SERIES_ID)
+if ARG_SERIES ~= '' then
+  local x = cjson.decode(ARG_SERIES)
+  for _, s in ipairs(x.put) do
+    redis.call('SET', x.prefix .. 'series:' .. s.id, s.record)
+    redis.call('SADD', KEY_SERIES_ALL, s.id)
+  end
+  if x.del ~= '' then
+    redis.call('DEL', x.prefix .. 'series:' .. x.del)
+    redis.call('SREM', KEY_SERIES_ALL, x.del)
+  end
 end
 if ARG_SETTINGS ~= '' then redis.call('SET', KEY_SETTINGS, ARG_SETTINGS) end
 if ARG_ACCESS ~= '' then
