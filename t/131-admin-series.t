@@ -7,6 +7,7 @@
 # series with a new one; skipping one cancels its window or keeps it
 # from being made; deleting the series cancels its windows yet to start;
 # an occurrence that would overlap another window refuses the series (409);
+# each occurrence's window is announced to the series' notification targets;
 # the daylight-saving rules of RFC 5545 in two zones; maintctl's
 # window create --every and series commands.  Then, on a Redis whose clock
 # is the morning of the change to summer time in Berlin, a
@@ -234,6 +235,25 @@ like($r->{json}{detail} // '', qr/occurrence \Q@{[ local_key($occ[0]) ]}\E overl
      'naming the occurrence and the window');
 is(scalar @{ $admin->api('GET', '/v1/series')->{json}{items} }, scalar @$before,
    'nothing was written');
+
+# --- 5b. notifications: each occurrence's window is announced on its own --
+
+$r = $admin->api('POST', '/v1/notify/targets',
+                 json => { name => 'ops-mail', kind => 'email', to => ['ops@example.com'] });
+is($r->{status}, 201, 'a notification target') or diag($r->{body});
+$r = $admin->api('POST', '/v1/series', json => {
+    title => 'Announced nightly', apps => ['mailed'], notify => ['ops-mail'],
+    recurrence => { %rec, rule => 'FREQ=DAILY;COUNT=2' } });
+is($r->{status}, 201, 'a series notifying it') or diag($r->{body});
+for my $o (grep { $_->{status} eq 'scheduled' } @{ $r->{json}{next} // [] }) {
+    my $d = $admin->api('GET', "/v1/notify/deliveries?window=$o->{window}")->{json}{items} // [];
+    is_deeply([ map { "$_->{type} $_->{target}" } @$d ], ['scheduled ops-mail'],
+              "its window $o->{occurrence}: one scheduled event, to ops-mail");
+}
+$r = $admin->api('POST', '/v1/series', json => {
+    title => 'x', apps => ['mailed2'], notify => ['nobody-here'], recurrence => { %rec } });
+is($r->{status}, 422, 'an unknown target: 422');
+is_deeply(fields_of($r), ['notify'], 'naming notify');
 
 # --- 6. the ticker makes an occurrence's window as the horizon reaches it --
 
