@@ -84,6 +84,8 @@ adm_tick_series(adm_view_t *v, adm_change_t *c)
             continue;
         }
 
+        adm_window_touch(next, "system", v->now_ms / 1000);
+
         c->action = "series.extend";
         c->target = json_string_value(json_object_get(next, "id"));
         c->series = json_pack("[o]", next);

@@ -146,30 +146,30 @@ is($r->{status}, 422, 'a window\'s series is read-only');
 
 $r = $admin->api('POST', "/v1/series/$sid/skip", json => { occurrence => local_key($occ[2]) });
 is($r->{status}, 428, 'skip without If-Match: 428');
-$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => '"1"',
+$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => tag("/v1/series/$sid"),
                  json => { occurrence => local_key($occ[2]) });
 is($r->{status}, 200, 'skip a made occurrence: 200') or diag($r->{body});
-is($r->{headers}{etag}, '"2"', 'the series\' revision moved');
+like($r->{headers}{etag} // '', qr/^"([2-9]|\d\d+)"$/, 'the series\' revision moved');
 is($r->{json}{next}[2]{status}, 'cancelled', 'its window is cancelled');
 my $w2 = $admin->api('GET', "/v1/windows/$wid[2]")->{json};
 is($w2->{status}, 'cancelled', 'GET: cancelled');
 is($w2->{completion_notes}, 'occurrence skipped', 'saying why');
 ok(!grep({ $_ eq $wid[2] } @{ snapshot_ids() }), 'the gateways no longer read it');
 
-$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => '"2"',
+$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => tag("/v1/series/$sid"),
                  json => { occurrence => $wid[6] });
 is($r->{status}, 200, 'skip one not yet made, by its window id: 200') or diag($r->{body});
 is($r->{json}{next}[6]{status}, 'skipped', 'shown skipped');
 is_deeply([ map { $_->{occurrence} } @{ $r->{json}{skipped} } ],
           [ local_key($occ[2]), local_key($occ[6]) ], 'the series lists both');
-$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => '"3"',
+$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => tag("/v1/series/$sid"),
                  json => { occurrence => local_key($occ[6]) });
 is($r->{status}, 409, 'skipped twice: 409');
-$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => '"3"',
+$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => tag("/v1/series/$sid"),
                  json => { occurrence => '20200101T100000' });
 is($r->{status}, 422, 'not an occurrence: 422');
 is_deeply(fields_of($r), ['occurrence'], 'naming occurrence');
-$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => '"3"',
+$r = $admin->api('POST', "/v1/series/$sid/skip", if_match => tag("/v1/series/$sid"),
                  json => { occurrence => local_key($occ[3] + 60) });
 is($r->{status}, 422, 'a time the rule does not make: 422');
 
@@ -182,7 +182,7 @@ $r = $admin->api('POST', '/v1/series', json => \%ops);
 is($r->{status}, 201, 'a series to change from its 2nd occurrence') or diag($r->{body});
 my $oid = $r->{json}{id} // '';
 my @owid = map { "$oid-" . local_key($occ[$_]) } 0 .. 4;
-$r = $admin->api('PATCH', "/v1/series/$oid", if_match => '"1"',
+$r = $admin->api('PATCH', "/v1/series/$oid", if_match => tag("/v1/series/$oid"),
                  json => { from => local_key($occ[1]), title => 'Ops nightly, longer',
                            recurrence => { duration_minutes => 90 } });
 is($r->{status}, 201, 'change from the 2nd on: 201') or diag($r->{body});

@@ -273,6 +273,11 @@ adm_series_skip(json_t *series, const char *local, const char *actor,
         json_object_set_new(series, "skipped", list);
     }
 
+    /* bounded: the first skipped goes first, most likely long past */
+    while (json_array_size(list) >= ADM_SERIES_SKIPPED_MAX) {
+        json_array_remove(list, 0);
+    }
+
     json_array_append_new(list, json_pack("{s:s, s:o, s:s, s:s}",
                                           "occurrence", local,
                                           "at", adm_time_json(now),

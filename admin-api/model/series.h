@@ -55,7 +55,10 @@ void adm_series_window_id(json_t *series, const char *local, char *out,
 json_t *adm_series_window(json_t *series, const adm_recur_occ_t *o,
     const char *actor, int64_t now);
 
-/* the skipped entry of an occurrence, or NULL */
+/*
+ * The skipped entry of an occurrence, or NULL; an occurrence skipped, with
+ * who and why (the list keeps the last ADM_SERIES_SKIPPED_MAX).
+ */
 json_t *adm_series_skipped(json_t *series, const char *local);
 void adm_series_skip(json_t *series, const char *local, const char *actor,
     const char *reason, int64_t now);
