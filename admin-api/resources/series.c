@@ -69,7 +69,7 @@ adm_series_extend(json_t *series, json_t *live, int64_t now_ms,
     const char *actor, json_t **more, json_t **conflict, char *at,
     size_t atlen)
 {
-    int               i, n, made;
+    int               i, n;
     char              why[256];
     json_t           *w, *other, *all;
     adm_recur_occ_t   occ[ADM_SERIES_MAKE_MAX];
@@ -82,7 +82,6 @@ adm_series_extend(json_t *series, json_t *live, int64_t now_ms,
     }
 
     all = json_copy(live);
-    made = 0;
 
     for (i = 0; i < n; i++) {
         w = adm_series_window(series, &occ[i], actor, now_ms / 1000);
@@ -112,7 +111,6 @@ adm_series_extend(json_t *series, json_t *live, int64_t now_ms,
 
             json_array_append_new(*more,
                                   adm_more_entry("window.create", NULL, w));
-            made++;
         }
 
         adm_series_made(series, &occ[i]);
@@ -125,30 +123,25 @@ adm_series_extend(json_t *series, json_t *live, int64_t now_ms,
 
 
 /*
- * The series as shown: its record and its next occurrences (those in
- * force now or later), each with its window when it was made (as it is
- * now: edited, started, cancelled), or "planned", "skipped", or "deleted"
- * (made once, its window deleted since).
+ * The series as shown: its record and the occurrences given, each with its
+ * window when it was made (as it is now: edited, started, cancelled), or
+ * "planned", "skipped", or "deleted" (made once, its window deleted
+ * since).
  */
 
 static json_t *
-adm_series_show(json_t *series, json_t *windows, int64_t now_ms,
-    size_t count)
+adm_series_show(json_t *series, adm_recur_occ_t *occ, int n,
+    json_t *windows, int64_t now_ms)
 {
-    int               i, n;
-    char              id[ADM_SERIES_WINDOW_ID_LEN + 1];
-    size_t            k;
-    json_t           *out, *next, *item, *w, *win;
-    int64_t           made;
-    adm_recur_occ_t  *occ;
+    int       i;
+    char      id[ADM_SERIES_WINDOW_ID_LEN + 1];
+    size_t    k;
+    json_t   *out, *next, *item, *w, *win;
+    int64_t   made;
 
     out = json_deep_copy(series);
     next = json_array();
     json_object_set_new(out, "next", next);
-
-    occ = calloc(count ? count : 1, sizeof(adm_recur_occ_t));
-    n = occ ? adm_series_expand(series, now_ms, INT64_MAX / 2, occ, count)
-            : 0;
 
     made = adm_window_time_ms(series, "made_through");
 
@@ -188,26 +181,29 @@ adm_series_show(json_t *series, json_t *windows, int64_t now_ms,
         json_array_append_new(next, item);
     }
 
-    free(occ);
-
     return out;
 }
 
 
-/* the series' next count occurrences' windows, read */
+/*
+ * The series shown with its next count occurrences (those in force now or
+ * later), their windows read, and the windows a change makes laid over
+ * them (more: its entries).  NULL when Redis fails.
+ */
 
-static int
-adm_series_windows(json_t *series, int64_t now_ms, size_t count,
-    json_t **windows)
+static json_t *
+adm_series_next(json_t *series, int64_t now_ms, size_t count, json_t *more)
 {
-    int               i, n, rc;
+    int               i, n;
     char              id[ADM_SERIES_WINDOW_ID_LEN + 1];
-    json_t           *ids;
+    size_t            k;
+    json_t           *ids, *windows, *m, *out;
     adm_recur_occ_t  *occ;
 
     occ = calloc(count ? count : 1, sizeof(adm_recur_occ_t));
     n = occ ? adm_series_expand(series, now_ms, INT64_MAX / 2, occ, count)
             : 0;
+    n = n > 0 ? n : 0;
 
     ids = json_array();
 
@@ -216,12 +212,22 @@ adm_series_windows(json_t *series, int64_t now_ms, size_t count,
         json_array_append_new(ids, json_string(id));
     }
 
+    out = NULL;
+    windows = NULL;
+
+    if (adm_store_windows(ids, &windows) == 0) {
+        json_array_foreach(more, k, m) {
+            json_array_insert(windows, 0, json_object_get(m, "after"));
+        }
+
+        out = adm_series_show(series, occ, n, windows, now_ms);
+    }
+
+    json_decref(windows);
+    json_decref(ids);
     free(occ);
 
-    rc = adm_store_windows(ids, windows);
-    json_decref(ids);
-
-    return rc;
+    return out;
 }
 
 
@@ -254,25 +260,16 @@ static int
 adm_series_result(adm_req_t *r, adm_change_t *c, json_t *series,
     int64_t now_ms)
 {
-    size_t   i;
-    json_t  *windows, *m;
+    c->reply = adm_series_next(series, now_ms, ADM_SERIES_NEXT_DEFAULT,
+                               c->more);
 
-    if (adm_series_windows(series, now_ms, ADM_SERIES_NEXT_DEFAULT, &windows)
-        != 0)
-    {
+    if (c->reply == NULL) {
         (void) adm_redis_down(r);
         return -1;
     }
 
-    json_array_foreach(c->more, i, m) {
-        json_array_insert(windows, 0, json_object_get(m, "after"));
-    }
-
-    c->reply = adm_series_show(series, windows, now_ms,
-                               ADM_SERIES_NEXT_DEFAULT);
     c->reply_revision = json_integer_value(json_object_get(series,
                                                            "revision"));
-    json_decref(windows);
 
     if (c->ok_status == 201) {
         snprintf(c->location, sizeof(c->location), "/v1/series/%s",
@@ -284,20 +281,21 @@ adm_series_result(adm_req_t *r, adm_change_t *c, json_t *series,
 
 
 static int
-adm_series_reply(adm_req_t *r, json_t *series, size_t count, unsigned status)
+adm_series_reply(adm_req_t *r, json_t *series, size_t count)
 {
+    json_t   *out;
     int64_t   now;
-    json_t   *windows;
 
-    if (adm_store_now(&now) != 0
-        || adm_series_windows(series, now, count, &windows) != 0)
-    {
+    out = adm_store_now(&now) == 0 ? adm_series_next(series, now, count,
+                                                     NULL)
+                                   : NULL;
+
+    if (out == NULL) {
         return adm_redis_down(r);
     }
 
-    adm_reply_json(r, status, adm_series_show(series, windows, now, count));
+    adm_reply_json(r, 200, out);
     adm_etag(r, json_integer_value(json_object_get(series, "revision")));
-    json_decref(windows);
 
     return 0;
 }
@@ -433,7 +431,7 @@ adm_series_get(adm_req_t *r)
                            "no such series", NULL, NULL);
     }
 
-    rc = adm_series_reply(r, rec, count, 200);
+    rc = adm_series_reply(r, rec, count);
     json_decref(rec);
 
     return rc;
@@ -444,7 +442,7 @@ int
 adm_series_list(adm_req_t *r)
 {
     size_t       i, count;
-    json_t      *items, *rec, *windows;
+    json_t      *items, *rec, *one;
     adm_view_t   v;
 
     count = adm_series_count(r, 3);
@@ -461,15 +459,15 @@ adm_series_list(adm_req_t *r)
     items = json_array();
 
     json_array_foreach(v.series, i, rec) {
-        if (adm_series_windows(rec, v.now_ms, count, &windows) != 0) {
+        one = adm_series_next(rec, v.now_ms, count, NULL);
+
+        if (one == NULL) {
             json_decref(items);
             adm_view_free(&v);
             return adm_redis_down(r);
         }
 
-        json_array_append_new(items, adm_series_show(rec, windows, v.now_ms,
-                                                     count));
-        json_decref(windows);
+        json_array_append_new(items, one);
     }
 
     adm_view_free(&v);
