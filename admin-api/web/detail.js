@@ -114,6 +114,11 @@
     row(list, 'Options', ['terminate_sessions', 'hold_until_completed'].filter(function (k) { return w[k]; })
         .map(function (k) { return LABELS[k].toLowerCase(); }).join('; ') || null);
     row(list, 'Notes', w.notes || null, 'dt-text');
+    /* a series' occurrence: its local start as the rule made it */
+    row(list, 'Series', w.series ? el('span', {}, [el('code', { text: w.series }),
+        ', the occurrence of ' + String(w.occurrence || '').replace(
+          /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)\d\d$/, '$1-$2-$3 $4:$5') + ' in its time zone'])
+        : null);
     row(list, 'Created', w.created_at ? when(w.created_at) + (w.created_by ? ' by ' + w.created_by : '') : null);
     row(list, 'Updated', w.updated_at ? when(w.updated_at) + (w.updated_by ? ' by ' + w.updated_by : '')
         + ' (revision ' + w.revision + ')' : null);

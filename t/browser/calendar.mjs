@@ -178,6 +178,13 @@ export default async function (t) {
     const a = await chip(page, soon);
     await a.waitFor();
     assert(/, scheduled,/.test(await a.getAttribute('aria-label')), await a.getAttribute('aria-label'));
+    // its window says which series and occurrence it is
+    await a.click();
+    const dlg = page.locator('dialog[open]');
+    await until(async () => (await dlg.count()) === 1 && (await dlg.textContent()).includes(made.series)
+      && (await dlg.textContent()).includes(`the occurrence of ${day} 03:00`), 'the window naming its series');
+    await page.keyboard.press('Escape');
+    await dlg.waitFor({ state: 'detached' });
     await show(page, 'month', late);
     const b = await chip(page, late);
     await b.waitFor();
