@@ -283,6 +283,19 @@ adm_write(adm_req_t *r, const char *action, const char *target,
 }
 
 
+/* 409, audited as a rejected attempt at the change */
+
+int
+adm_conflict(adm_req_t *r, const char *action, const char *detail,
+    json_t *extra)
+{
+    adm_reject(r, action, r->id[0] ? r->id : NULL, 409);
+
+    return adm_problem(r, 409, ADM_P_CONFLICT, "Conflict", detail, NULL,
+                       extra);
+}
+
+
 /*
  * A request Redis could not serve: 503, saying whether a change may have
  * been applied.

@@ -28,6 +28,8 @@ json_t *adm_audit_entry(adm_req_t *r, const char *action, const char *target,
     const char *outcome, unsigned status, json_t *before, json_t *after,
     int64_t now_ms);
 int adm_if_match(adm_req_t *r, json_t *rec, const char *action);
+int adm_conflict(adm_req_t *r, const char *action, const char *detail,
+    json_t *extra);
 int adm_redis_down(adm_req_t *r);
 int adm_reply_by_name(adm_req_t *r, json_t *records,
     json_t *(*view)(json_t *));

@@ -32,17 +32,6 @@ adm_invalid(adm_req_t *r, json_t *errors)
 
 
 static int
-adm_conflict(adm_req_t *r, const char *action, const char *detail,
-    json_t *extra)
-{
-    adm_reject(r, action, r->id[0] ? r->id : NULL, 409);
-
-    return adm_problem(r, 409, ADM_P_CONFLICT, "Conflict", detail, NULL,
-                       extra);
-}
-
-
-static int
 adm_overlap(adm_req_t *r, const char *action, json_t *other)
 {
     char  detail[256];

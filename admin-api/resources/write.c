@@ -83,7 +83,7 @@ adm_is_live(json_t *rec)
 }
 
 
-/* whether the live list has the window id (of a change's windows) */
+/* whether the change writes window w: as its own, or a series' other one */
 
 static int
 adm_changed_id(json_t *w, const char *id, json_t *more)
