@@ -173,7 +173,7 @@ unit: $(UNIT_TESTS)
 ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c model/ical.c \
                 model/window_ical.c model/webhook_sign.c model/recur.c \
-                model/series.c \
+                model/series.c model/precheck.c \
                 config.c log.c \
                 model/bodies.c model/notify.c model/events.c http/auth.c \
                 notify/backoff.c notify/email.c)

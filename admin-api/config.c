@@ -604,6 +604,41 @@ adm_set_log_level(const adm_setting_t *s, const char *v, void *field,
 }
 
 
+/* "precheck NAME URL [options]": model/precheck.c; names unique */
+
+static int
+adm_set_precheck(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    size_t           i;
+    adm_precheck_t  *pc;
+
+    if (adm_conf.nprechecks == ADM_MAX_PRECHECKS) {
+        snprintf(err, errlen, "too many prechecks (at most %d)",
+                 ADM_MAX_PRECHECKS);
+        return -1;
+    }
+
+    pc = &adm_conf.prechecks[adm_conf.nprechecks];
+
+    if (adm_precheck_parse(v, pc, err, errlen) != 0) {
+        return -1;
+    }
+
+    for (i = 0; i < adm_conf.nprechecks; i++) {
+        if (strcmp(adm_conf.prechecks[i].name, pc->name) == 0) {
+            snprintf(err, errlen, "precheck \"%s\" is named twice",
+                     pc->name);
+            return -1;
+        }
+    }
+
+    adm_conf.nprechecks++;
+
+    return 0;
+}
+
+
 static int
 adm_set_token(const adm_setting_t *s, const char *v, void *field, char *err,
     size_t errlen)
@@ -701,6 +736,7 @@ static const adm_setting_t  adm_settings[] = {
                  "\"%s\" must be a time between 100ms and 1h"),
     ADM_SET("notify_concurrency", adm_set_number, notify.concurrency, 1, 64,
             "\"%s\" must be a number from 1 to 64"),
+    ADM_SET("precheck", adm_set_precheck, nprechecks, 0, 0, NULL),
     ADM_SET("token", adm_set_token, ntokens, 0, 0, NULL),
 };
 

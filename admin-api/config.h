@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/precheck.h"
+
 
 #define ADM_VERSION          "0.1.0"
 #define ADM_MAX_TOKENS       256
@@ -97,6 +99,9 @@ typedef struct {
     char                public_url[1024];   /* the admin page, for links in
                                                notifications; "": none */
     adm_notify_conf_t   notify;
+    /* custom prechecks (outbound/probe.c): applied by a reload */
+    adm_precheck_t      prechecks[ADM_MAX_PRECHECKS];
+    size_t              nprechecks;
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
 } adm_config_t;

@@ -1,11 +1,12 @@
 /*
  * main.c: maint-admind's command line, startup, main loop and shutdown.
  *
- * One thread: libmicrohttpd and the notification sender (libcurl multi)
- * are driven from the loop, one wait over both (adm_turn()), and the
- * ticker runs between its turns, so handlers, the sender and the ticker
- * never run at the same time.  SIGTERM/SIGINT: stop accepting, finish what
- * is in progress (at most 5 s), exit 0.  SIGHUP: read the configuration file
+ * One thread: libmicrohttpd and the outbound transfers (libcurl multi:
+ * notifications, custom prechecks) are driven from the loop, one wait
+ * over both (adm_turn()), and the ticker runs between its turns, so
+ * handlers, the sender, the prechecks and the ticker never run at the
+ * same time.  SIGTERM/SIGINT: stop accepting, finish what is in progress
+ * (at most 5 s; prechecks not done by then fail as such), exit 0.  SIGHUP: read the configuration file
  * again and apply what can change at run time (adm_reload()), between two
  * turns of the loop, so that no request sees half of it.
  */
@@ -32,6 +33,8 @@
 #include "http/tls.h"
 #include "http/web.h"
 #include "notify/sender.h"
+#include "outbound/multi.h"
+#include "outbound/probe.h"
 #include "resources/write.h"
 #include "store/commit.h"
 #include "store/store.h"
@@ -330,6 +333,8 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
     adm_conf.redis_min_replicas = now->redis_min_replicas;
     adm_conf.redis_failover_timeout_ms = now->redis_failover_timeout_ms;
     adm_conf.notify = now->notify;
+    memcpy(adm_conf.prechecks, now->prechecks, sizeof(adm_conf.prechecks));
+    adm_conf.nprechecks = now->nprechecks;
     memcpy(adm_conf.public_url, now->public_url, sizeof(adm_conf.public_url));
     memcpy(adm_conf.tls_cert, now->tls_cert, sizeof(adm_conf.tls_cert));
     memcpy(adm_conf.tls_key, now->tls_key, sizeof(adm_conf.tls_key));
@@ -345,7 +350,9 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
  * start, and checked as -t checks it (the HTTPS certificate and key
  * included).  If anything is wrong, nothing changes and the error is
  * logged.  Otherwise the tokens, log_level, lease, max_window_duration,
- * redis_min_replicas, redis_failover_timeout and the HTTPS certificate and
+ * series_horizon, the notification settings, the prechecks (a run in
+ * progress keeps the checks it started with), redis_min_replicas,
+ * redis_failover_timeout and the HTTPS certificate and
  * key (read again even if the paths are the same: that is how a renewed
  * certificate is picked up) take effect for the next request; the rest
  * keep their running values (adm_restart_fields).  Called between two
@@ -353,7 +360,9 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
  * request is checked (token, role) and answered in one turn, once its body
  * is complete, so each one sees either the old configuration or the new,
  * never a mix; one whose body was still arriving at the signal is
- * answered under the new one, an answer being sent is sent.
+ * answered under the new one, an answer being sent is sent.  One that
+ * waits for custom prechecks is checked and run again, whole, when they
+ * are done: under the configuration then.
  */
 
 /*
@@ -473,10 +482,17 @@ done:
 
 /*
  * One turn of the loop: one wait over the HTTP server's sockets and the
- * notification sender's (notify/sender.c says how), then both served.
- * The wait is at most 250 ms, less when the HTTP server, the sender or
- * the next tick (a second after the last) want a turn sooner.
+ * outbound transfers' (outbound/multi.c says how), then both served:
+ * requests, finished transfers (deliveries recorded, prechecks judged and
+ * their runs handed back, resuming the requests that wait for them), new
+ * deliveries claimed.  The wait is at most 250 ms, less when the HTTP
+ * server, the sender or the next tick (a second after the last) want a
+ * turn sooner.
  */
+
+/* libcurl started: notifications are sent */
+static int  adm_outbound;
+
 
 static void
 adm_turn(struct MHD_Daemon *d, double last_tick)
@@ -501,16 +517,25 @@ adm_turn(struct MHD_Daemon *d, double last_tick)
     timeout = t < timeout ? (t < 0 ? 0 : t) : timeout;
 
     if (MHD_get_fdset2(d, &r, &w, &e, &maxfd, FD_SETSIZE) != MHD_YES
-        || adm_sender_wait(&r, &w, &e, maxfd, timeout) != 0)
+        || adm_multi_wait(&r, &w, &e, maxfd, timeout) != 0)
     {
-        /* no sender (or a socket past FD_SETSIZE): MHD waits alone */
+        /* no libcurl (or a socket past FD_SETSIZE): MHD waits alone */
         MHD_run_wait(d, timeout);
 
     } else {
         MHD_run_from_select(d, &r, &w, &e);
     }
 
-    adm_sender_run();
+    adm_multi_run();
+
+    /* requests resumed: served now, not after the next wait */
+    if (adm_probe_run() > 0) {
+        MHD_run(d);
+    }
+
+    if (adm_outbound) {
+        adm_sender_run();
+    }
 }
 
 
@@ -553,9 +578,11 @@ adm_run(void)
             "tokens", (int) adm_conf.ntokens,
             "tls_not_after", adm_tls_not_after());
 
-    if (adm_sender_init() != 0) {
+    adm_outbound = adm_multi_init() == 0;
+
+    if (!adm_outbound) {
         adm_log(ADM_LOG_ERROR, "libcurl did not start: no notifications "
-                "will be sent", NULL);
+                "will be sent, custom prechecks fail", NULL);
     }
 
     adm_write_on_commit(adm_sender_wake);
@@ -590,13 +617,28 @@ adm_run(void)
      * not be waited for, MHD_stop_daemon() closes them */
 
     deadline = adm_clock() + 5;
+    adm_outbound = 0;           /* no new deliveries claimed */
 
-    while (adm_http_active() > 0 && adm_clock() < deadline) {
-        MHD_run_wait(d, 100);
+    while ((adm_http_active() > 0 || adm_probe_active() > 0)
+           && adm_clock() < deadline)
+    {
+        adm_turn(d, adm_clock());
+    }
+
+    /* requests still waiting for prechecks get them, failed as such, and
+       are answered; MHD cannot stop with a connection suspended */
+    if (adm_probe_active() > 0) {
+        adm_probe_stop();
+        deadline = adm_clock() + 1;
+
+        while (adm_http_active() > 0 && adm_clock() < deadline) {
+            MHD_run_wait(d, 100);
+        }
     }
 
     MHD_stop_daemon(d);
     adm_sender_done();
+    adm_multi_done();
     adm_tls_done();
     adm_store_close();
 

@@ -6,18 +6,23 @@
  * ends_at from the snapshot on their own; this makes the stored records,
  * the snapshot and the audit trail say so too, with actor "system".  It
  * also makes the reminders of windows about to start (their event), and
- * the windows of series' occurrences that come within the horizon.
+ * the windows of series' occurrences that come within the horizon, and
+ * runs the custom prechecks of windows that start on their own.
  */
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
+#include "config.h"
+#include "log.h"
 #include "metrics.h"
 #include "ticker.h"
+#include "model/precheck.h"
 #include "model/settings.h"
 #include "model/times.h"
 #include "model/window.h"
+#include "outbound/probe.h"
 #include "resources/series.h"
 #include "resources/write.h"
 #include "store/reads.h"
@@ -103,6 +108,140 @@ adm_tick_series(adm_view_t *v, adm_change_t *c)
 
 
 /*
+ * Custom prechecks at a start no request made: the clock's, or a window
+ * created or moved to start at once.  The window starts on time anyway:
+ * the gateways enforce starts_at on their own, nobody is there to force
+ * it, and a window announced and not begun would be worse than one begun
+ * while a check fails.  The checks run as it starts (the first tick that
+ * sees it in progress without results) and what they found is written to
+ * the window when they are done ("window.prechecks", by system), to be
+ * seen in its record, its history and the audit.  A window begun more
+ * than ADM_TICK_CHECK_LATE seconds ago (the daemon was down, or the checks
+ * were configured since) is not checked: the results would not be its
+ * start's.  A window is checked once at a time (adm_checking).
+ */
+
+#define ADM_TICK_CHECK_LATE  60
+#define ADM_TICK_CHECKING    64
+
+static char    *adm_checking[ADM_TICK_CHECKING];
+static size_t   adm_nchecking;
+
+typedef struct {
+    const char  *id;
+    json_t      *results;
+} adm_checked_t;
+
+
+static int
+adm_tick_checked_compute(void *ctx, adm_view_t *v, adm_change_t *c)
+{
+    json_t         *rec, *next;
+    adm_checked_t  *ch = ctx;
+
+    /* one that ended meanwhile still gets them: it is not live now */
+    if (adm_store_window(ch->id, &rec) != 0) {
+        return ADM_ERROR;
+    }
+
+    if (rec == NULL) {
+        return ADM_NOTHING;
+    }
+
+    next = json_deep_copy(rec);
+    json_object_set_new(next, "prechecks",
+                        adm_precheck_record(ch->results, "scheduled", 0,
+                                            v->now_ms));
+    adm_window_touch(next, "system", v->now_ms / 1000);
+
+    c->action = "window.prechecks";
+    c->target = ch->id;
+    c->before = rec;
+    c->after = next;
+    c->op = "put";
+
+    return ADM_OK;
+}
+
+
+static void
+adm_tick_checked(void *data, json_t *results)
+{
+    int            rc;
+    size_t         i;
+    adm_checked_t  ch;
+
+    ch.id = data;
+    ch.results = results;
+
+    rc = adm_write_system("window.prechecks", ch.id,
+                          adm_tick_checked_compute, &ch);
+
+    if (rc != ADM_OK && rc != ADM_NOTHING) {
+        /* not written: the next tick runs them again, while it may */
+        adm_log(ADM_LOG_WARN, "precheck results not recorded", "{s:s}",
+                "window", ch.id);
+    }
+
+    for (i = 0; i < adm_nchecking; i++) {
+        if (adm_checking[i] == data) {
+            adm_checking[i] = adm_checking[--adm_nchecking];
+            break;
+        }
+    }
+
+    free(data);
+    json_decref(results);
+}
+
+
+static void
+adm_tick_checks(adm_view_t *v)
+{
+    size_t        i, j;
+    json_t       *rec;
+    char         *id;
+    int64_t       now;
+
+    now = v->now_ms / 1000;
+
+    json_array_foreach(v->live, i, rec) {
+        if (adm_nchecking == ADM_TICK_CHECKING) {
+            return;
+        }
+
+        if (json_object_get(rec, "prechecks") != NULL
+            || adm_window_effective(rec, now) != ADM_ST_IN_PROGRESS
+            || adm_window_begin(rec) < now - ADM_TICK_CHECK_LATE)
+        {
+            continue;
+        }
+
+        id = (char *) json_string_value(json_object_get(rec, "id"));
+
+        for (j = 0; j < adm_nchecking; j++) {
+            if (strcmp(adm_checking[j], id) == 0) {
+                break;
+            }
+        }
+
+        if (j < adm_nchecking || (id = strdup(id)) == NULL) {
+            continue;
+        }
+
+        if (adm_probe_start(json_object_get(rec, "apps"), adm_tick_checked,
+                            id))
+        {
+            adm_checking[adm_nchecking++] = id;
+
+        } else {
+            free(id);
+        }
+    }
+}
+
+
+/*
  * One transition per change: the first live window whose stored status is
  * not what the clock says, or else whose reminder is due (the reminder is
  * a change too, so that its event is in the outbox with it, once).  A
@@ -119,6 +258,10 @@ adm_tick_compute(void *ctx, adm_view_t *v, adm_change_t *c)
     adm_status_e   st;
 
     now = v->now_ms / 1000;
+
+    if (adm_conf.nprechecks > 0) {
+        adm_tick_checks(v);
+    }
 
     json_array_foreach(v->live, i, rec) {
         st = adm_window_effective(rec, now);
@@ -180,18 +323,8 @@ adm_tick_one(void)
 {
     int           rc;
     adm_status_e  st;
-    adm_write_t   w;
 
-    memset(&w, 0, sizeof(adm_write_t));
-    w.action = "window.auto";
-    w.compute = adm_tick_compute;
-    w.ctx = &st;
-    w.actor = "system";
-    w.role = "system";
-    w.request_id = "";
-
-    rc = adm_write_run(&w);
-    adm_write_free(&w);
+    rc = adm_write_system("window.auto", NULL, adm_tick_compute, &st);
 
     if (rc == ADM_OK) {
         if (st != ADM_ST_SCHEDULED) {

@@ -23,9 +23,11 @@
 #define LC_OUTCOME  2
 #define LC_NOTES    3
 #define LC_YES      4
+#define LC_FORCE    5
 
 static const ctl_opt_t  ctl_start_opts[] = {
     { "dry-run", 0, LC_DRY_RUN, NULL },
+    { "force",   0, LC_FORCE, NULL },
     { NULL, 0, 0, NULL }
 };
 
@@ -56,6 +58,7 @@ typedef struct {
     const char  *notes;
     int          dry_run;
     int          yes;
+    int          force;
 } ctl_lcopts_t;
 
 
@@ -88,6 +91,10 @@ ctl_lifecycle_options(ctl_args_t *a, const ctl_opt_t *opts, ctl_lcopts_t *o)
 
         case LC_YES:
             o->yes = 1;
+            break;
+
+        case LC_FORCE:
+            o->force = 1;
             break;
 
         case CTL_ARG_WORD:
@@ -133,7 +140,46 @@ ctl_print_started(json_t *w)
         "created_by", "updated_at", "updated_by", "revision", NULL
     };
 
-    ctl_print_object(w, order);
+    ctl_window_print(w, order);
+}
+
+
+/*
+ * A start refused because a custom precheck failed (409 with the checks):
+ * the failed ones, each on a line, and the way past them.  The problem's
+ * detail, printed already, names them too, but in the API's words.
+ */
+
+static void
+ctl_print_start_refused(json_t *problem)
+{
+    char        *name, *detail;
+    size_t       i;
+    json_t      *checks, *c;
+    const char  *status;
+
+    checks = json_object_get(problem, "prechecks");
+
+    if (!json_is_array(checks)) {
+        return;
+    }
+
+    json_array_foreach(checks, i, c) {
+        status = ctl_str(c, "status");
+
+        if (status == NULL || strcmp(status, "fail") != 0) {
+            continue;
+        }
+
+        name = ctl_clean(ctl_str(c, "name") ? ctl_str(c, "name") : "?", 0);
+        detail = ctl_clean(ctl_str(c, "detail") ? ctl_str(c, "detail") : "",
+                           0);
+        fprintf(stderr, "  failed: %s: %s\n", name, detail);
+        free(name);
+        free(detail);
+    }
+
+    fputs("  use --force to start anyway\n", stderr);
 }
 
 
@@ -160,6 +206,9 @@ ctl_lifecycle(const char *id, const char *action, int dry_run, json_t *body)
 
         } else if (rc == CTL_EXIT_OK) {
             rc = ctl_window_answer(&r, dry_run);
+
+        } else if (r.status == 409 && strcmp(action, "start") == 0) {
+            ctl_print_start_refused(r.json);
         }
 
         ctl_resp_free(&r);
@@ -171,16 +220,28 @@ ctl_lifecycle(const char *id, const char *action, int dry_run, json_t *body)
 }
 
 
+/*
+ * The body is {"force": true} with --force and none without: the API
+ * takes no body as {}, and a dry run with --force previews the same
+ * request.
+ */
+
 static int
 ctl_window_start(ctl_args_t *a)
 {
+    int           rc;
+    json_t       *body;
     ctl_lcopts_t  o;
 
     if (ctl_lifecycle_options(a, ctl_start_opts, &o) != 0) {
         return CTL_EXIT_USAGE;
     }
 
-    return ctl_lifecycle(o.id, "start", o.dry_run, NULL);
+    body = o.force ? json_pack("{s:b}", "force", 1) : NULL;
+    rc = ctl_lifecycle(o.id, "start", o.dry_run, body);
+    json_decref(body);
+
+    return rc;
 }
 
 
@@ -315,17 +376,23 @@ ctl_window_delete(ctl_args_t *a)
 
 const ctl_cmd_t  ctl_cmd_window_start = {
     "window start",
-    "usage: maintctl window start ID [--dry-run]\n",
+    "usage: maintctl window start ID [--force] [--dry-run]\n",
     "\n"
     "Starts a scheduled, enabled window now, whatever its starts_at.\n"
-    "It prints the window led by its status, actual_start and ends_at.\n"
+    "It prints the window led by its status, actual_start and ends_at,\n"
+    "and the prechecks it ran, if any.\n"
     "\n"
     "Starting early keeps the scheduled end: the window lasts longer, it\n"
     "does not move.  To end it earlier or later, \"maintctl window update\n"
     "ID --end T\" (or --for, counted from the scheduled start), or\n"
     "\"maintctl window complete ID\" when the work is done.\n"
     "\n"
+    "The daemon's custom prechecks (its \"precheck\" lines) for the window's\n"
+    "apps run first: if one fails, the window is not started; the failed\n"
+    "checks are printed and the exit status is 3.\n"
+    "\n"
     "Options:\n"
+    "  --force    start even if a custom precheck fails (recorded as forced)\n"
     "  --dry-run  write nothing; print the prechecks (exit 2 if one fails)\n",
     ctl_window_start
 };

@@ -93,6 +93,106 @@ ctl_window_get(const char *id, ctl_resp_t *r)
 }
 
 
+/* a check's status, in the three words of the API or "?" */
+
+static const char *
+ctl_check_status(json_t *c)
+{
+    const char  *s;
+
+    s = ctl_str(c, "status");
+
+    if (s == NULL) {
+        return "?";
+    }
+
+    /* a failure must stand out among the lines that passed */
+    return strcmp(s, "ok") == 0 ? "ok" : strcmp(s, "fail") == 0 ? "FAIL"
+           : strcmp(s, "warn") == 0 ? "warn" : "?";
+}
+
+
+/*
+ * The window's last prechecks, "prechecks: start at TIME, failed, forced",
+ * then a line per check: name, ok or FAIL, detail, the names padded into
+ * a column.  Names are ASCII (the daemon allows no other), so their bytes
+ * are their width.  Details are what a checked service made the daemon
+ * say: cleaned, never cut, since they are what explains a failure.
+ */
+
+static void
+ctl_print_prechecks(json_t *pc)
+{
+    char        *name, *detail, *trigger, tbuf[64];
+    size_t       i, len, width;
+    json_t      *checks, *c, *ok;
+
+    if (!json_is_object(pc)) {
+        ctl_print_field("prechecks", pc);
+        return;
+    }
+
+    trigger = ctl_clean(ctl_str(pc, "trigger") ? ctl_str(pc, "trigger")
+                                                : "run", 0);
+    ok = json_object_get(pc, "ok");
+
+    printf("prechecks: %s at %s%s%s\n", trigger,
+           ctl_local_time(ctl_str(pc, "at"), "%Y-%m-%d %H:%M:%S %Z",
+                          tbuf, sizeof(tbuf)),
+           !json_is_boolean(ok) ? "" : json_is_true(ok) ? ", passed"
+                                                       : ", failed",
+           json_is_true(json_object_get(pc, "forced")) ? ", forced" : "");
+    free(trigger);
+
+    checks = json_object_get(pc, "checks");
+    width = 1;
+
+    json_array_foreach(checks, i, c) {
+        len = ctl_str(c, "name") ? strlen(ctl_str(c, "name")) : 1;
+        width = len > width ? len : width;
+    }
+
+    /* a long name pushes its own line, not every line */
+    width = width < 32 ? width : 32;
+
+    json_array_foreach(checks, i, c) {
+        name = ctl_clean(ctl_str(c, "name") ? ctl_str(c, "name") : "?", 0);
+        detail = ctl_clean(ctl_str(c, "detail") ? ctl_str(c, "detail") : "",
+                           0);
+        printf("  %-*s  %-4s  %s\n", (int) width, name, ctl_check_status(c),
+               detail);
+        free(name);
+        free(detail);
+    }
+}
+
+
+/*
+ * A window as "field: value" lines, the fields in the order given, then
+ * its prechecks, whose lines come last: they explain the start above them.
+ */
+
+void
+ctl_window_print(json_t *w, const char *const *order)
+{
+    json_t  *pc, *rest;
+
+    pc = json_object_get(w, "prechecks");
+
+    if (pc == NULL) {
+        ctl_print_object(w, order);
+        return;
+    }
+
+    rest = json_copy(w);
+    json_object_del(rest, "prechecks");
+    ctl_print_object(rest, order);
+    json_decref(rest);
+
+    ctl_print_prechecks(pc);
+}
+
+
 /* a window as "field: value" lines, the fields in a reading order */
 
 static void
@@ -108,7 +208,7 @@ ctl_print_window(json_t *w)
         "updated_at", "updated_by", "revision", NULL
     };
 
-    ctl_print_object(w, order);
+    ctl_window_print(w, order);
 }
 
 
@@ -422,6 +522,9 @@ const ctl_cmd_t  ctl_cmd_window_show = {
     "window show",
     "usage: maintctl window show ID\n",
     "\n"
-    "One window, as \"field: value\" lines, times in the local time zone.\n",
+    "One window, as \"field: value\" lines, times in the local time zone.\n"
+    "Its last custom prechecks, when it has them, come last: what ran them\n"
+    "(start or scheduled), when, whether they passed and whether the start\n"
+    "was forced, then each check: name, ok or FAIL, detail.\n",
     ctl_window_show
 };

@@ -6,6 +6,8 @@
 #ifndef CTL_WINDOW_H
 #define CTL_WINDOW_H
 
+#include <jansson.h>
+
 #include "maintctl.h"
 
 
@@ -17,6 +19,9 @@ int ctl_window_get(const char *id, ctl_resp_t *r);
 
 /* "/v1/windows/ID[/action][?dry_run=true]"; to be freed */
 char *ctl_window_path(const char *id, const char *action, int dry_run);
+
+/* a window as "field: value" lines, order first, then its prechecks */
+void ctl_window_print(json_t *w, const char *const *order);
 
 /* prints the window a write answered, or the prechecks of a dry run */
 int ctl_window_answer(const ctl_resp_t *r, int dry_run);

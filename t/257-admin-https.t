@@ -173,19 +173,6 @@ sub served_fp {
     return $out =~ /=([0-9A-F:]+)/ ? $1 : "none ($out)";
 }
 
-sub log_count {
-    my ($re) = @_;
-    open(my $f, '<', $admin->log_file) or return 0;
-    return scalar grep { /$re/ } <$f>;
-}
-
-sub hup_and_wait {
-    my ($re) = @_;
-    my $n = log_count($re);
-    kill 'HUP', $admin->pid;
-    return wait_until(sub { log_count($re) > $n }, 10, "log line $re");
-}
-
 # a TLS connection, kept alive: s_client with pipes
 my ($in, $out_fh, $pid);
 sub ka_request {
@@ -212,7 +199,7 @@ sub ka_request {
     # the files are replaced in place, as a certificate renewal does
     system('cp', $cert2, $cert) == 0 or die;
     system('cp', $key2, $key) == 0 or die;
-    ok(hup_and_wait(qr/"msg":"configuration reloaded"/), 'SIGHUP: configuration reloaded');
+    ok($admin->reload(qr/"msg":"configuration reloaded"/), 'SIGHUP: configuration reloaded');
     is(served_fp(), MaintCerts::fingerprint($cert2), 'the renewed certificate is served after SIGHUP');
     my ($rc, $status) = curl("--cacert $ca $url/healthz");
     is($status, 200, '... and verifies');
@@ -224,8 +211,8 @@ sub ka_request {
     # a key that does not match: nothing changes
     MaintCerts::issue($dir, 'ca', 'third');
     system('cp', "$dir/third.key", $key) == 0 or die;
-    ok(hup_and_wait(qr/"msg":"configuration not reloaded/), 'SIGHUP with a key that does not match: not reloaded');
-    ok(log_count(qr/"error":"\\"tls_key\\" \Q$key\E does not match the certificate/), '... the log names tls_key');
+    ok($admin->reload(qr/"msg":"configuration not reloaded/), 'SIGHUP with a key that does not match: not reloaded');
+    ok($admin->log_count(qr/"error":"\\"tls_key\\" \Q$key\E does not match the certificate/), '... the log names tls_key');
     is(served_fp(), MaintCerts::fingerprint($cert2), '... the running certificate is still served');
     ($rc, $status) = curl("--cacert $ca $url/healthz");
     is($status, 200, '... and answers');

@@ -3,7 +3,9 @@
  * thread (no internal threads), so handlers run one at a time.  For each
  * request: collect the body (at most 64 KiB), find the route, check the
  * bearer token and the role, call the handler, queue its answer, log one
- * line.  Handlers answer with adm_reply_*() or adm_problem() (the return
+ * line.  A handler that waits for the loop (custom prechecks) suspends
+ * the connection instead, and is called again, from the route on, when
+ * it is resumed.  Handlers answer with adm_reply_*() or adm_problem() (the return
  * convention: http.h).  The routes and the static files are handed in by
  * main.c: the layer names no handler.
  */
@@ -697,6 +699,24 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
 
     adm_dispatch(r);
 
+    while (r->suspend && r->response == NULL) {
+        r->suspend = 0;
+
+        /* run again from the start (adm_resume()): the body parsed again */
+        json_decref(r->json);
+        r->json = NULL;
+        r->route = NULL;
+
+        if (r->resumed == NULL) {
+            r->answered = 0;
+            r->suspended = 1;
+            MHD_suspend_connection(conn);
+            return MHD_YES;
+        }
+
+        adm_dispatch(r);        /* what it waited for came at once */
+    }
+
     if (r->response == NULL) {
         adm_problem(r, 500, "internal", "Internal error",
                     "the request could not be answered", NULL, NULL);
@@ -718,6 +738,26 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
 }
 
 
+void
+adm_suspend(adm_req_t *r)
+{
+    r->suspend = 1;
+}
+
+
+void
+adm_resume(adm_req_t *r, json_t *result)
+{
+    json_decref(r->resumed);
+    r->resumed = result;
+
+    if (r->suspended) {
+        r->suspended = 0;
+        MHD_resume_connection(r->conn);
+    }
+}
+
+
 static void
 adm_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -735,6 +775,7 @@ adm_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 
     json_decref(r->json);
+    json_decref(r->resumed);
     free(r->body);
     free(r);
 
@@ -921,7 +962,7 @@ adm_http_start(const char *listen, const adm_route_t *routes, size_t nroutes,
             adm_conf.max_connections_per_client, NULL);
     ADM_OPT(MHD_OPTION_UNESCAPE_CALLBACK, adm_unescape, NULL);
 
-    flags = MHD_USE_ERROR_LOG | MHD_USE_ITC
+    flags = MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME
             | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
 
     /*

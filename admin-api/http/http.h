@@ -65,6 +65,9 @@ struct adm_req_s {
     size_t                  body_len;
     unsigned                too_large:1;
     unsigned                answered:1;
+    unsigned                suspend:1;      /* adm_suspend() */
+    unsigned                suspended:1;    /* by MHD, until adm_resume() */
+    json_t                 *resumed;        /* what adm_resume() gave */
 
     json_t                 *json;           /* the parsed body */
     const adm_token_t      *token;
@@ -104,6 +107,16 @@ int adm_bad_query(adm_req_t *r, const char *name, const char *reason);
 int adm_not_found(adm_req_t *r);
 const char *adm_header_in(adm_req_t *r, const char *name);
 int adm_body(adm_req_t *r, int optional);
+
+/*
+ * A handler that must wait for the loop (custom prechecks) answers
+ * nothing and calls adm_suspend(): the connection is suspended, other
+ * requests are served.  adm_resume() hands it what it waited for (in
+ * r->resumed, the request's to keep) and runs the handler again, from the
+ * start: a handler suspends before it writes anything.
+ */
+void adm_suspend(adm_req_t *r);
+void adm_resume(adm_req_t *r, json_t *result);
 
 /* problem types (suffixes of urn:ngx-maint:problem:) */
 #define ADM_P_BAD_REQUEST   "bad-request"

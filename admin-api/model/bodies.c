@@ -297,6 +297,35 @@ adm_terminate_fields(json_t *in, adm_terminate_t *t, json_t *errors)
 }
 
 
+/* POST /v1/windows/{id}/start: optional, {"force": bool} */
+
+int
+adm_start_fields(json_t *in, int *force, json_t *errors)
+{
+    int          rc;
+    json_t      *v;
+    const char  *key;
+
+    *force = 0;
+    rc = 0;
+
+    json_object_foreach(in, key, v) {
+        if (strcmp(key, "force") != 0) {
+            rc = adm_refuse(errors, key, "is not a known field");
+
+        } else if (!json_is_boolean(v)) {
+            rc = adm_refuse(errors, key, "must be true or false (true: "
+                            "start even if a custom precheck fails)");
+
+        } else {
+            *force = json_is_true(v);
+        }
+    }
+
+    return rc;
+}
+
+
 /* POST /v1/windows/{id}/complete (complete) and /cancel: both optional */
 
 int

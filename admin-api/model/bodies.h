@@ -27,6 +27,7 @@ int adm_session_id_ok(const char *id);
 int adm_settings_fields(json_t *in, json_t *settings, json_t *errors);
 int adm_superadmin_fields(json_t *in, const char **name, json_t *errors);
 int adm_terminate_fields(json_t *in, adm_terminate_t *t, json_t *errors);
+int adm_start_fields(json_t *in, int *force, json_t *errors);
 int adm_finish_fields(json_t *in, int complete, adm_status_e *outcome,
     json_t **notes, json_t *errors);
 

@@ -46,7 +46,7 @@ static const char  *adm_writable[] = {
 static const char  *adm_readonly[] = {
     "id", "status", "actual_start", "actual_end", "completion_notes",
     "created_at", "created_by", "updated_at", "updated_by", "revision",
-    "reminded_for", "series", "occurrence", NULL
+    "reminded_for", "series", "occurrence", "prechecks", NULL
 };
 
 

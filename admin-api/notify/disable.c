@@ -63,7 +63,6 @@ adm_disable_target(const char *name, int64_t now_ms)
     int            rc;
     time_t         t;
     struct tm      tm;
-    adm_write_t    w;
     adm_disable_t  d;
 
     d.name = name;
@@ -72,17 +71,8 @@ adm_disable_target(const char *name, int64_t now_ms)
     strftime(d.reason, sizeof(d.reason),
              "410 Gone from the receiver at %Y-%m-%dT%H:%M:%SZ", &tm);
 
-    memset(&w, 0, sizeof(adm_write_t));
-    w.action = "notify.target.disable";
-    w.target = name;
-    w.compute = adm_disable_compute;
-    w.ctx = &d;
-    w.actor = "system";
-    w.role = "system";
-    w.request_id = "";
-
-    rc = adm_write_run(&w);
-    adm_write_free(&w);
+    rc = adm_write_system("notify.target.disable", name, adm_disable_compute,
+                          &d);
 
     adm_log(rc == ADM_OK || rc == ADM_NOTHING ? ADM_LOG_WARN : ADM_LOG_ERROR,
             rc == ADM_OK ? "notification target disabled: the receiver "

@@ -9,19 +9,9 @@
  * (delivered, retry at the backoff's time, failed: notify/backoff.c); a
  * 410 also disables the target through the write engine.
  *
- * The wait.  The daemon has one thread and one loop (main.c).  libcurl
- * multi is driven from it with curl_multi_poll(): libcurl polls its own
- * sockets (with poll(), so their numbers are not bounded by FD_SETSIZE)
- * together with libmicrohttpd's, given as extra descriptors from the
- * fd_sets MHD_get_fdset2() filled; the wait ends at the first ready socket
- * of either, at libcurl's own timeout, at the loop's, or at a signal
- * (poll() returns EINTR, which libcurl treats as "nothing ready").  The
- * ready MHD sockets go back into the fd_sets for MHD_run_from_select(),
- * then curl_multi_perform() moves the transfers on: neither waits for the
- * other, and no attempt, however slow its receiver, delays a request by
- * more than one turn of work.  (curl_multi_fdset() and one select() would
- * do as well, but select() cannot watch a socket numbered FD_SETSIZE or
- * more, and the daemon's connections may take those numbers.)
+ * The transfers go through the daemon's one libcurl multi handle
+ * (outbound/multi.c says how it is waited on with the HTTP server's
+ * sockets): no attempt, however slow its receiver, delays a request.
  *
  * Redis is asked on the loop's thread, as every request does: a claim or
  * an outcome is one short script.  When Redis fails, claims pause for a
@@ -48,6 +38,7 @@
 #include "notify/disable.h"
 #include "notify/email.h"
 #include "notify/sender.h"
+#include "outbound/multi.h"
 #include "store/deliveries.h"
 #include "store/store.h"
 
@@ -62,7 +53,7 @@
 
 
 typedef struct {
-    CURL               *h;
+    adm_transfer_t      t;              /* first: multi.c's view of it */
     char               *id;             /* the delivery's */
     char                target[72];
     int                 email;
@@ -80,7 +71,6 @@ typedef struct {
 } adm_xfer_t;
 
 
-static CURLM        *adm_multi;
 static adm_xfer_t   *adm_xfers[ADM_SENDER_SLOTS];
 static size_t        adm_nxfers;
 static int64_t       adm_clock_offset;  /* Redis's clock - ours, ms */
@@ -88,23 +78,13 @@ static double        adm_next_claim, adm_next_trim;
 static int           adm_woken;
 
 
+static void adm_sender_finished(adm_transfer_t *t, CURLcode res);
+
+
 static int64_t
 adm_now_ms(void)
 {
     return (int64_t) (adm_clock() * 1000) + adm_clock_offset;
-}
-
-
-int
-adm_sender_init(void)
-{
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        return -1;
-    }
-
-    adm_multi = curl_multi_init();
-
-    return adm_multi ? 0 : -1;
 }
 
 
@@ -119,68 +99,6 @@ void
 adm_sender_wake(void)
 {
     adm_woken = 1;
-}
-
-
-/*
- * The MHD sockets as libcurl's extra descriptors, one poll, and the ready
- * ones back into the sets.  A socket that only hung up or failed is given
- * to MHD as readable: its read finds out.
- */
-
-int
-adm_sender_wait(fd_set *r, fd_set *w, fd_set *e, int maxfd, long timeout_ms)
-{
-    int                    fd;
-    unsigned               n, i;
-    static struct curl_waitfd  extra[FD_SETSIZE];
-
-    if (adm_multi == NULL) {
-        return -1;
-    }
-
-    n = 0;
-
-    for (fd = 0; fd <= maxfd && fd < FD_SETSIZE; fd++) {
-        short  ev = 0;
-
-        ev |= FD_ISSET(fd, r) ? CURL_WAIT_POLLIN : 0;
-        ev |= FD_ISSET(fd, w) ? CURL_WAIT_POLLOUT : 0;
-        ev |= FD_ISSET(fd, e) ? CURL_WAIT_POLLPRI : 0;
-
-        if (ev) {
-            extra[n].fd = fd;
-            extra[n].events = ev;
-            extra[n].revents = 0;
-            n++;
-        }
-    }
-
-    if (curl_multi_poll(adm_multi, extra, n, (int) timeout_ms, NULL)
-        != CURLM_OK)
-    {
-        return -1;
-    }
-
-    FD_ZERO(r);
-    FD_ZERO(w);
-    FD_ZERO(e);
-
-    for (i = 0; i < n; i++) {
-        if (extra[i].revents & CURL_WAIT_POLLIN) {
-            FD_SET(extra[i].fd, r);
-        }
-
-        if (extra[i].revents & CURL_WAIT_POLLOUT) {
-            FD_SET(extra[i].fd, w);
-        }
-
-        if (extra[i].revents & CURL_WAIT_POLLPRI) {
-            FD_SET(extra[i].fd, e);
-        }
-    }
-
-    return 0;
 }
 
 
@@ -290,9 +208,9 @@ adm_xfer_free(adm_xfer_t *x)
         return;
     }
 
-    if (x->h) {
-        curl_multi_remove_handle(adm_multi, x->h);
-        curl_easy_cleanup(x->h);
+    if (x->t.h) {
+        adm_multi_remove(&x->t);
+        curl_easy_cleanup(x->t.h);
     }
 
     curl_slist_free_all(x->list);
@@ -308,15 +226,15 @@ adm_xfer_free(adm_xfer_t *x)
 static void
 adm_xfer_common(adm_xfer_t *x, const char *url)
 {
-    curl_easy_setopt(x->h, CURLOPT_URL, url);
-    curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS,
+    x->t.done = adm_sender_finished;
+    curl_easy_setopt(x->t.h, CURLOPT_URL, url);
+    curl_easy_setopt(x->t.h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(x->t.h, CURLOPT_TIMEOUT_MS,
                      (long) adm_conf.notify.timeout_ms);
-    curl_easy_setopt(x->h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, x->errbuf);
-    curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
-    curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, adm_on_body);
-    curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(x->t.h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(x->t.h, CURLOPT_ERRORBUFFER, x->errbuf);
+    curl_easy_setopt(x->t.h, CURLOPT_WRITEFUNCTION, adm_on_body);
+    curl_easy_setopt(x->t.h, CURLOPT_WRITEDATA, x);
     adm_url_for_log(x->url, sizeof(x->url), url);
 }
 
@@ -473,22 +391,22 @@ adm_webhook_setup(adm_xfer_t *x, const char *event, json_t *target,
     adm_xfer_common(x, url);
 
 #if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(x->t.h, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-    curl_easy_setopt(x->h, CURLOPT_PROTOCOLS,
+    curl_easy_setopt(x->t.h, CURLOPT_PROTOCOLS,
                      (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->list);
-    curl_easy_setopt(x->h, CURLOPT_POST, 1L);
-    curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->payload);
-    curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE_LARGE,
+    curl_easy_setopt(x->t.h, CURLOPT_HTTPHEADER, x->list);
+    curl_easy_setopt(x->t.h, CURLOPT_POST, 1L);
+    curl_easy_setopt(x->t.h, CURLOPT_POSTFIELDS, x->payload);
+    curl_easy_setopt(x->t.h, CURLOPT_POSTFIELDSIZE_LARGE,
                      (curl_off_t) x->len);
-    curl_easy_setopt(x->h, CURLOPT_USERAGENT, "maint-admind/" ADM_VERSION);
-    curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, adm_on_header);
-    curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(x->t.h, CURLOPT_USERAGENT, "maint-admind/" ADM_VERSION);
+    curl_easy_setopt(x->t.h, CURLOPT_HEADERFUNCTION, adm_on_header);
+    curl_easy_setopt(x->t.h, CURLOPT_HEADERDATA, x);
 
     if (adm_conf.notify.notify_ca_file[0]) {
-        curl_easy_setopt(x->h, CURLOPT_CAINFO,
+        curl_easy_setopt(x->t.h, CURLOPT_CAINFO,
                          adm_conf.notify.notify_ca_file);
     }
 
@@ -552,29 +470,29 @@ adm_email_setup(adm_xfer_t *x, json_t *target, char *err, size_t errlen)
     adm_xfer_common(x, adm_conf.notify.smtp_url);
 
 #if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(x->t.h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 #else
-    curl_easy_setopt(x->h, CURLOPT_PROTOCOLS,
+    curl_easy_setopt(x->t.h, CURLOPT_PROTOCOLS,
                      (long) (CURLPROTO_SMTP | CURLPROTO_SMTPS));
 #endif
-    curl_easy_setopt(x->h, CURLOPT_MAIL_FROM, line);
-    curl_easy_setopt(x->h, CURLOPT_MAIL_RCPT, x->list);
-    curl_easy_setopt(x->h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(x->h, CURLOPT_READFUNCTION, adm_on_read);
-    curl_easy_setopt(x->h, CURLOPT_READDATA, x);
-    curl_easy_setopt(x->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t) x->len);
-    curl_easy_setopt(x->h, CURLOPT_USE_SSL,
+    curl_easy_setopt(x->t.h, CURLOPT_MAIL_FROM, line);
+    curl_easy_setopt(x->t.h, CURLOPT_MAIL_RCPT, x->list);
+    curl_easy_setopt(x->t.h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(x->t.h, CURLOPT_READFUNCTION, adm_on_read);
+    curl_easy_setopt(x->t.h, CURLOPT_READDATA, x);
+    curl_easy_setopt(x->t.h, CURLOPT_INFILESIZE_LARGE, (curl_off_t) x->len);
+    curl_easy_setopt(x->t.h, CURLOPT_USE_SSL,
                      adm_conf.notify.smtp_starttls ? (long) CURLUSESSL_ALL
                                                    : (long) CURLUSESSL_NONE);
 
     if (adm_conf.notify.smtp_user[0]) {
-        curl_easy_setopt(x->h, CURLOPT_USERNAME, adm_conf.notify.smtp_user);
-        curl_easy_setopt(x->h, CURLOPT_PASSWORD,
+        curl_easy_setopt(x->t.h, CURLOPT_USERNAME, adm_conf.notify.smtp_user);
+        curl_easy_setopt(x->t.h, CURLOPT_PASSWORD,
                          adm_conf.notify.smtp_password);
     }
 
     if (adm_conf.notify.smtp_ca_file[0]) {
-        curl_easy_setopt(x->h, CURLOPT_CAINFO, adm_conf.notify.smtp_ca_file);
+        curl_easy_setopt(x->t.h, CURLOPT_CAINFO, adm_conf.notify.smtp_ca_file);
     }
 
     return 0;
@@ -669,7 +587,7 @@ adm_finish(adm_xfer_t *x, CURLcode res)
     adm_outcome_e  o;
 
     status = 0;
-    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(x->t.h, CURLINFO_RESPONSE_CODE, &status);
 
     if (res != CURLE_OK) {
         adm_clean(err, sizeof(err), x->errbuf[0] ? x->errbuf
@@ -743,7 +661,7 @@ adm_start(adm_claim_t *c, int64_t now)
     }
 
     x = calloc(1, sizeof(adm_xfer_t));
-    if (x == NULL || (x->h = curl_easy_init()) == NULL) {
+    if (x == NULL || (x->t.h = curl_easy_init()) == NULL) {
         free(x);
         return;                 /* due again after the hold */
     }
@@ -763,7 +681,7 @@ adm_start(adm_claim_t *c, int64_t now)
          ? adm_email_setup(x, c->target, err, sizeof(err))
          : adm_webhook_setup(x, event, c->target, err, sizeof(err));
 
-    if (rc == 0 && curl_multi_add_handle(adm_multi, x->h) == CURLM_OK) {
+    if (rc == 0 && adm_multi_add(&x->t) == 0) {
         adm_xfers[adm_nxfers++] = x;
         return;
     }
@@ -777,8 +695,8 @@ adm_start(adm_claim_t *c, int64_t now)
                           "");
     }
 
-    curl_easy_cleanup(x->h);
-    x->h = NULL;
+    curl_easy_cleanup(x->t.h);
+    x->t.h = NULL;
     adm_xfer_free(x);
 }
 
@@ -842,54 +760,32 @@ adm_trim(void)
 }
 
 
-/* finished transfers: recorded, freed */
+/* a finished transfer (outbound/multi.c): recorded, freed */
 
 static void
-adm_reap(void)
+adm_sender_finished(adm_transfer_t *t, CURLcode res)
 {
-    int          left;
     size_t       i;
-    CURLMsg     *m;
-    adm_xfer_t  *x;
+    adm_xfer_t  *x = (adm_xfer_t *) t;
 
-    while ((m = curl_multi_info_read(adm_multi, &left)) != NULL) {
-        if (m->msg != CURLMSG_DONE) {
-            continue;
+    adm_finish(x, res);
+
+    for (i = 0; i < adm_nxfers; i++) {
+        if (adm_xfers[i] == x) {
+            adm_xfers[i] = adm_xfers[--adm_nxfers];
+            break;
         }
-
-        x = NULL;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **) &x);
-
-        if (x == NULL) {
-            continue;
-        }
-
-        adm_finish(x, m->data.result);
-
-        for (i = 0; i < adm_nxfers; i++) {
-            if (adm_xfers[i] == x) {
-                adm_xfers[i] = adm_xfers[--adm_nxfers];
-                break;
-            }
-        }
-
-        adm_xfer_free(x);
     }
+
+    adm_xfer_free(x);
 }
 
 
 void
 adm_sender_run(void)
 {
-    int                   running, n;
+    int                   n;
     double                now;
-
-    if (adm_multi == NULL) {
-        return;
-    }
-
-    curl_multi_perform(adm_multi, &running);
-    adm_reap();
 
     now = adm_clock();
 
@@ -902,8 +798,7 @@ adm_sender_run(void)
         adm_next_claim = now + (n < 0 ? 1.0 : ADM_SENDER_CLAIM_MS / 1000.0);
 
         if (n > 0) {
-            curl_multi_perform(adm_multi, &running);
-            adm_reap();
+            adm_multi_run();
         }
     }
 
@@ -941,11 +836,4 @@ adm_sender_done(void)
     }
 
     adm_nxfers = 0;
-
-    if (adm_multi) {
-        curl_multi_cleanup(adm_multi);
-        adm_multi = NULL;
-    }
-
-    curl_global_cleanup();
 }

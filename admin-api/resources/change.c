@@ -21,6 +21,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "http/http.h"
+#include "outbound/probe.h"
+#include "model/precheck.h"
 #include "model/snapshot.h"
 #include "model/window.h"
 #include "resources/change.h"
@@ -176,6 +178,12 @@ adm_answer_dry_run(adm_req_t *r, adm_write_t *w)
         checks = json_pack("[o]", adm_check_redis());
     }
 
+    /* the custom ones, run before (adm_write()) */
+    if (r->resumed) {
+        json_array_extend(checks, r->resumed);
+        ok = ok && !adm_precheck_failed(r->resumed);
+    }
+
     body = json_pack("{s:b, s:b, s:o, s:o, s:o}",
                      "dry_run", 1,
                      "ok", ok,
@@ -206,7 +214,35 @@ adm_request_compute(void *ctx, adm_view_t *v, adm_change_t *c)
 }
 
 
-/* the change a request asks for, computed, committed and answered */
+static void
+adm_checks_done(void *data, json_t *results)
+{
+    adm_resume(data, results);
+}
+
+
+/* the custom prechecks for these apps started, the request suspended
+   until they are done: 1; 0 when none is for these apps */
+
+int
+adm_checks_suspend(adm_req_t *r, json_t *apps)
+{
+    if (!adm_probe_start(apps, adm_checks_done, r)) {
+        return 0;
+    }
+
+    adm_suspend(r);
+
+    return 1;
+}
+
+
+/*
+ * The change a request asks for, computed, committed and answered.  A dry
+ * run of a change to a window runs the custom prechecks for the window it
+ * would make (outbound/probe.c) and is answered when they are done: the
+ * request is suspended meanwhile, and computed again when they are.
+ */
 
 int
 adm_write(adm_req_t *r, const char *action, const char *target,
@@ -236,6 +272,14 @@ adm_write(adm_req_t *r, const char *action, const char *target,
     w.waits = 1;
 
     rc = adm_write_run(&w);
+
+    if (rc == ADM_OK && w.change.dry_run && w.change.after
+        && r->resumed == NULL
+        && adm_checks_suspend(r, json_object_get(w.change.after, "apps")))
+    {
+        adm_write_free(&w);
+        return 0;
+    }
 
     switch (rc) {
 

@@ -31,6 +31,13 @@ int adm_if_match(adm_req_t *r, json_t *rec, const char *action);
 int adm_conflict(adm_req_t *r, const char *action, const char *detail,
     json_t *extra);
 int adm_redis_down(adm_req_t *r);
+
+/*
+ * The custom prechecks for these apps (a window's) started and the request
+ * suspended until they are done (then run again, their results in
+ * r->resumed): 1; 0 when no check is for these apps.
+ */
+int adm_checks_suspend(adm_req_t *r, json_t *apps);
 int adm_reply_by_name(adm_req_t *r, json_t *records,
     json_t *(*view)(json_t *));
 

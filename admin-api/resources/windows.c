@@ -14,6 +14,7 @@
 #include "admin.h"
 #include "http/http.h"
 #include "model/bodies.h"
+#include "model/precheck.h"
 #include "model/times.h"
 #include "model/window.h"
 #include "resources/change.h"
@@ -587,6 +588,58 @@ adm_window_delete(adm_req_t *r)
 
 /* --- lifecycle ----------------------------------------------------------- */
 
+/*
+ * The custom prechecks' results (r->resumed) at an early start: a failure
+ * refuses it (409 with the results) unless forced; the dry run shows them
+ * instead.  The window keeps what they found.
+ */
+
+static int
+adm_start_checked(adm_req_t *r, adm_change_t *c, json_t *next, int64_t now_ms)
+{
+    size_t       i, k;
+    char         detail[1024];
+    json_t      *ch;
+    int          force, failed;
+
+    if (r->resumed == NULL) {
+        return 0;
+    }
+
+    force = json_is_true(json_object_get(r->json, "force"));
+    failed = adm_precheck_failed(r->resumed);
+
+    if (failed && !force && !c->dry_run) {
+        k = snprintf(detail, sizeof(detail), "custom prechecks failed:");
+
+        json_array_foreach(r->resumed, i, ch) {
+            if (k < sizeof(detail) && strcmp(json_string_value(
+                    json_object_get(ch, "status")), "fail") == 0)
+            {
+                k += snprintf(detail + k, sizeof(detail) - k, " %s (%s);",
+                              json_string_value(json_object_get(ch, "name")),
+                              json_string_value(json_object_get(ch,
+                                                                "detail")));
+            }
+        }
+
+        if (k < sizeof(detail)) {
+            snprintf(detail + k, sizeof(detail) - k, " send \"force\": true "
+                     "to start anyway");
+        }
+
+        return adm_conflict(r, "window.start", detail,
+                            json_pack("{s:O}", "prechecks", r->resumed));
+    }
+
+    json_object_set_new(next, "prechecks",
+                        adm_precheck_record(r->resumed, "start",
+                                            failed && force, now_ms));
+
+    return 0;
+}
+
+
 static int
 adm_start_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
@@ -625,14 +678,61 @@ adm_start_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
     json_object_set_new(next, "actual_start", adm_time_ms_json(v->now_ms));
     adm_window_touch(next, r->token->name, now);
 
+    if (adm_start_checked(r, c, next, v->now_ms) != 0) {
+        json_decref(rec);
+        json_decref(next);
+        return (int) r->status;
+    }
+
     /* from its actual start, now, it may reach into another window */
     return adm_put(r, v, c, rec, next);
 }
 
 
+/*
+ * The custom prechecks run first (outbound/probe.c), the request
+ * suspended meanwhile, when the start can go ahead as far as the stored
+ * window tells: scheduled, enabled, If-Match its ETag.  Otherwise the
+ * start is refused (or not) without waiting for them.
+ */
+
 int
 adm_window_start(adm_req_t *r)
 {
+    int          force;
+    char         etag[32];
+    json_t      *rec, *errors;
+    const char  *im;
+
+    if (adm_body(r, 1) != 0) {
+        return 0;
+    }
+
+    errors = json_array();
+
+    if (adm_start_fields(r->json, &force, errors) != 0) {
+        return adm_invalid(r, errors);
+    }
+
+    json_decref(errors);
+
+    if (r->resumed == NULL && adm_store_window(r->id, &rec) == 0 && rec) {
+        im = adm_header_in(r, "If-Match");
+        snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
+                 json_integer_value(json_object_get(rec, "revision")));
+
+        if (adm_window_status(rec) == ADM_ST_SCHEDULED
+            && json_is_true(json_object_get(rec, "enabled"))
+            && im && strcmp(im, etag) == 0
+            && adm_checks_suspend(r, json_object_get(rec, "apps")))
+        {
+            json_decref(rec);
+            return 0;
+        }
+
+        json_decref(rec);
+    }
+
     return adm_write(r, "window.start", r->id, adm_start_compute, NULL);
 }
 

@@ -142,6 +142,29 @@ adm_live_after(json_t *live, const char *id, json_t *after, json_t *more)
 }
 
 
+int
+adm_write_system(const char *action, const char *target,
+    adm_compute_pt compute, void *ctx)
+{
+    int          rc;
+    adm_write_t  w;
+
+    memset(&w, 0, sizeof(adm_write_t));
+    w.action = action;
+    w.target = target;
+    w.compute = compute;
+    w.ctx = ctx;
+    w.actor = "system";
+    w.role = "system";
+    w.request_id = "";
+
+    rc = adm_write_run(&w);
+    adm_write_free(&w);
+
+    return rc;
+}
+
+
 void
 adm_write_free(adm_write_t *w)
 {

@@ -82,6 +82,11 @@ typedef struct {
  */
 int adm_write_run(adm_write_t *w);
 
+/* a change the daemon makes on its own (actor and role "system"): run as
+   adm_write_run(), freed; its result */
+int adm_write_system(const char *action, const char *target,
+    adm_compute_pt compute, void *ctx);
+
 /*
  * Called after every committed change (a request's, the ticker's): main.c
  * registers the sender's wake-up, so that the deliveries a change wrote

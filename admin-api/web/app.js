@@ -391,19 +391,53 @@
     $('cd-ok').textContent = opts.ok || 'Confirm';
     $('cd-ok').className = opts.danger ? 'w danger' : 'w';
     clearErrors('cd-', 'cd-err');
+    $('cd-checks').textContent = '';
+    $('cd-checks').hidden = true;
     pending = action;
     $('confirm-dialog').showModal();
     applyRole();
     (opts.outcome ? $('cd-outcome') : opts.notes ? $('cd-notes') : $('cd-cancel')).focus();
   }
 
+  /*
+   * A start the daemon's custom prechecks refused (409 with the checks):
+   * nothing was written, so the same dialog lists the failed checks and
+   * offers the same request with "force", which the window records.
+   */
+  function startRefused(e, force) {
+    var p = e.problem || {}, list = $('cd-checks');
+    if (e.status !== 409 || !Array.isArray(p.prechecks)) { return false; }
+    clearErrors('cd-', 'cd-err');
+    list.textContent = '';
+    p.prechecks.filter(function (c) { return c.status === 'fail'; }).forEach(function (c) {
+      list.appendChild(el('li', { class: 'fail' }, [el('strong', { text: 'FAIL ' }),
+        String(c.name || '?') + ': ' + (c.detail || '')]));
+    });
+    list.hidden = false;
+    $('cd-err').textContent = 'Not started: these prechecks failed. “Start anyway” starts it all the same; '
+                              + 'the window records that it was forced.';
+    $('cd-ok').textContent = 'Start anyway';
+    $('cd-ok').className = 'w danger';
+    pending = force;
+    applyRole();
+    $('cd-ok').focus();
+    return true;
+  }
+
   function lifecycle(w, what) {
     var base = '/v1/windows/' + encodeURIComponent(w.id), t = '“' + w.title + '”';
     var done = function (msg) { return function () { $('confirm-dialog').close(); toast(msg); loaders.windows(); }; };
-    var fail = function (e) { showProblem(e, 'cd-', 'cd-err'); };
+    var fail = function (e) { $('cd-checks').hidden = true; showProblem(e, 'cd-', 'cd-err'); };
+    var force = function () {
+      return api('POST', base + '/start', { force: true }, etagOf(w)).then(done('Started anyway: ' + w.title), fail);
+    };
     if (what === 'start') {
       confirmBox('Start now?', 'Start ' + t + ' now: the gateways enforce it at once.', { ok: 'Start now' },
-        function () { return api('POST', base + '/start', {}, etagOf(w)).then(done('Started: ' + w.title), fail); });
+        function () {
+          return api('POST', base + '/start', {}, etagOf(w)).then(done('Started: ' + w.title), function (e) {
+            if (!startRefused(e, force)) { fail(e); }
+          });
+        });
     } else if (what === 'complete') {
       confirmBox('Complete the window?', 'End ' + t + ': enforcement stops on the next request.',
         { outcome: true, notes: true, ok: 'Complete' },

@@ -3,7 +3,8 @@
  * window.MaintAdmin): one window's fields, its actual times next to the
  * scheduled ones, its outcome and completion notes, and its history from
  * the audit (who created, edited, started, completed it; for an edit the
- * fields that changed, old and new; rejected attempts marked).  Opened by
+ * fields that changed, old and new; rejected attempts marked), and the
+ * last custom prechecks it ran (what ran them, when, each check).  Opened by
  * MaintAdmin.showWindow(id) (the windows table's titles, the calendar) and
  * by the address #window/<id>.  As in app.js, everything from the API is
  * set with textContent, never as HTML.
@@ -28,9 +29,9 @@
   /* bookkeeping every write changes: not worth a line in an edit */
   var QUIET = ['revision', 'updated_at', 'updated_by', 'reminded_for', 'id', 'created_at', 'created_by'];
 
-  var REJECTED = { 409: 'conflict with its state or another window', 412: 'someone else changed it first',
-                   422: 'invalid values', 428: 'sent without If-Match', 403: 'token may only read',
-                   404: 'not found' };
+  var REJECTED = { 409: 'conflict with its state, another window or a failed precheck',
+                   412: 'someone else changed it first', 422: 'invalid values', 428: 'sent without If-Match',
+                   403: 'token may only read', 404: 'not found' };
 
   function words(s) { return String(s).replace(/_/g, ' '); }
 
@@ -91,6 +92,31 @@
     return el('span', {}, [when(actual), offset(actual, sched)]);
   }
 
+  /*
+   * The last custom prechecks: what ran them and when, whether they passed,
+   * "forced" when a start went past a failure, then each check as a dry run
+   * lists it.  A scheduled start goes ahead whatever they say: its checks
+   * are a record, not a gate.  The status picks the class only among the
+   * three known ones.
+   */
+  var TRIGGERS = { start: 'At the start', scheduled: 'At the scheduled start (it starts on time anyway)' };
+  var CHECK_CLASSES = ['ok', 'warn', 'fail'];
+
+  function prechecks(p) {
+    if (!p || typeof p !== 'object') { return null; }
+    var list = el('ul', { class: 'checks' });
+    (p.checks || []).forEach(function (c) {
+      var st = CHECK_CLASSES.indexOf(c.status) >= 0 ? c.status : 'warn';
+      list.appendChild(el('li', { class: st }, [el('strong', { text: String(c.status || '?').toUpperCase() + ' ' }),
+        String(c.name || '?') + ': ' + (c.detail || '')]));
+    });
+    return el('div', { class: 'dt-prechecks' }, [
+      el('p', {}, [(TRIGGERS[p.trigger] || words(p.trigger || 'run')) + ', ' + when(p.at) + ': ',
+                   el('strong', { text: p.ok ? 'passed' : 'failed' }),
+                   p.forced ? el('span', { class: 'dt-forced', text: ' — started anyway (forced)' }) : null]),
+      list]);
+  }
+
   function fields(w) {
     var list = el('dl', { class: 'dt-fields' }), done = FINISHED.indexOf(w.status) >= 0;
     row(list, 'Apps', w.apps.join(', ') === '*' ? '* (every app)' : w.apps.join(', '));
@@ -98,6 +124,7 @@
     row(list, 'Scheduled', when(w.starts_at) + ' – ' + when(w.ends_at));
     row(list, 'Actual start', w.actual_start ? timeWithOffset(w.actual_start, w.starts_at)
                                               : (w.status === 'cancelled' ? 'never started' : 'not started yet'));
+    row(list, 'Prechecks', prechecks(w.prechecks));
     row(list, 'Actual end', w.actual_end ? timeWithOffset(w.actual_end, w.ends_at)
                                           : (w.status === 'in_progress' ? 'still in progress'
                                              : w.status === 'cancelled' ? '—' : 'not ended yet'));
@@ -139,10 +166,12 @@
     case 'window.update': return 'edited';
     case 'window.delete': return 'deleted';
     case 'window.start':
-      return b.starts_at && Date.parse(a.at) < Date.parse(b.starts_at) - 1000 ? 'started early' : 'started';
+      return (b.starts_at && Date.parse(a.at) < Date.parse(b.starts_at) - 1000 ? 'started early' : 'started')
+        + (a.after && a.after.prechecks && a.after.prechecks.forced ? ', past failed prechecks (forced)' : '');
     case 'window.complete': return 'completed';
     case 'window.cancel': return 'cancelled';
     case 'window.auto_start': return 'started on schedule';
+    case 'window.prechecks': return 'prechecks ran at the scheduled start';
     case 'window.auto_complete': return 'ended on schedule';
     case 'window.reminder': return 'reminder sent';
     }
@@ -176,6 +205,8 @@
       extra = el('dl', { class: 'dt-changes' });
       row(extra, 'Outcome', words(af.status || '?'), 'st-' + af.status);
       row(extra, 'Notes', af.completion_notes || null, 'dt-text');
+    } else if (ok && a.action === 'window.prechecks') {
+      extra = prechecks(af.prechecks);
     } else if (ok && a.action === 'window.create') {
       extra = el('dl', { class: 'dt-changes' });
       row(extra, 'Scheduled', when(af.starts_at) + ' – ' + when(af.ends_at));

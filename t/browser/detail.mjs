@@ -2,7 +2,9 @@
 // detail.js): a window created, edited, refused a stale edit, started early
 // and completed with errors through the API; the detail shows its outcome,
 // notes and actual times, and its history with actors and the edit's old
-// and new title; a viewer sees it too; a phone shows it without overflow.
+// and new title; a viewer sees it too; a phone shows it without overflow;
+// a window's last prechecks are listed, and a start they refuse offers
+// "Start anyway", which sends {"force": true}.
 
 export default async function (t) {
   const { check, until, assert, api, newPage, signIn, ADMIN, TOKEN, VIEWER, SHOTS } = t;
@@ -152,5 +154,68 @@ export default async function (t) {
       assert(m.page <= 375 && m.dialog <= 0 && m.right <= 375, JSON.stringify(m));
       assert(m.stacked, 'the definition list stacks: ' + JSON.stringify(m));
     } finally { await ctx.close(); }
+  });
+
+  await check('detail: a window\'s prechecks listed as text; a start they refuse offers Start anyway, sent with force', async () => {
+    // this run's daemon has no precheck lines: the window's prechecks and
+    // the refusal are the API's documents laid over its real answers; the
+    // forced start goes to the daemon
+    const c = await api('POST', '/v1/windows', { title: 'Detail prechecks', apps: ['detail-app3'],
+      starts_at: iso(Date.now() + 3600e3), ends_at: iso(Date.now() + 7200e3) });
+    assert(c.status === 201, 'created ' + c.status);
+    const wid = c.json.id, sent = [];
+    const checks = [
+      { name: 'backups', status: 'fail', detail: 'HTTP 503, expected 200-299 <b>now</b>', custom: true, ms: 4 },
+      { name: 'db-lag', status: 'ok', detail: 'HTTP 200 in 12 ms', custom: true, ms: 12 }];
+    const { ctx, page: p } = await newPage();
+    try {
+      await p.route((u) => u.pathname === `/v1/windows/${wid}`, async (r) => {
+        if (r.request().method() !== 'GET') { return r.fallback(); }
+        const res = await r.fetch();
+        const w = await res.json();
+        w.prechecks = { at: iso(Date.now() - 60e3), trigger: 'scheduled', ok: false, forced: false, checks };
+        return r.fulfill({ response: res, json: w });
+      });
+      await p.route((u) => u.pathname === `/v1/windows/${wid}/start`, async (r) => {
+        const body = r.request().postDataJSON();
+        sent.push(body);
+        if (body && body.force === true) { return r.fallback(); }
+        return r.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({
+          type: 'urn:ngx-maint:problem:conflict', title: 'Conflict', status: 409,
+          detail: 'custom prechecks failed: backups (HTTP 503, expected 200-299); send "force": true to start anyway',
+          prechecks: checks }) });
+      });
+      await signIn(p, TOKEN);
+      await p.evaluate((x) => window.MaintAdmin.showWindow(x), wid);
+      const pc = dlg(p).locator('.dt-prechecks');
+      await pc.waitFor();
+      const items = await pc.locator('li').allTextContents();
+      assert(items.join('|') === 'FAIL backups: HTTP 503, expected 200-299 <b>now</b>|OK db-lag: HTTP 200 in 12 ms',
+        'the checks: ' + JSON.stringify(items));
+      assert(await pc.locator('li.fail').count() === 1, 'the failure marked');
+      assert(await dlg(p).locator('b').count() === 0, 'a detail is not parsed as HTML');
+      const head = await pc.locator('p').textContent();
+      assert(/scheduled start.*failed/.test(head) && !/forced/.test(head), 'trigger and verdict: ' + head);
+
+      await dlg(p).getByRole('button', { name: 'Start' }).click();
+      const cdlg = p.locator('#confirm-dialog');
+      await cdlg.getByRole('button', { name: 'Start now' }).click();
+      const anyway = cdlg.getByRole('button', { name: 'Start anyway' });
+      await anyway.waitFor();
+      const failed = await cdlg.locator('#cd-checks li').allTextContents();
+      assert(failed.length === 1 && failed[0] === 'FAIL backups: HTTP 503, expected 200-299 <b>now</b>',
+        'the failed checks: ' + JSON.stringify(failed));
+      assert(/Not started/.test(await cdlg.locator('#cd-err').textContent()), 'says it was not started');
+      await p.screenshot({ path: `${SHOTS}/window-start-refused-1280-light.png` });
+      await anyway.click();
+      await dlg(p).locator('#dt-status', { hasText: 'in progress' }).waitFor();
+      assert(JSON.stringify(sent) === '[{},{"force":true}]', 'the bodies sent: ' + JSON.stringify(sent));
+    } finally {
+      await ctx.close();
+      const g = await api('GET', `/v1/windows/${wid}`);
+      if (g.json && g.json.status === 'in_progress') {
+        await api('POST', `/v1/windows/${wid}/complete`, {}, TOKEN, g.etag);
+      }
+    }
   });
 }

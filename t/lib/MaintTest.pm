@@ -767,6 +767,21 @@ sub stop {
     }
 }
 
+# log_count(RE): the daemon's log lines matching RE
+sub log_count {
+    my ($self, $re) = @_;
+    open(my $f, '<', $self->log_file) or return 0;
+    return scalar grep { /$re/ } <$f>;
+}
+
+# reload(RE): SIGHUP, then true once one more log line matches RE
+sub reload {
+    my ($self, $re) = @_;
+    my $n = $self->log_count($re);
+    kill 'HUP', $self->{pid};
+    return MaintTest::wait_until(sub { $self->log_count($re) > $n }, 10, "log $re");
+}
+
 # create_window(FIELD => VALUE...): POST /v1/windows as admin, checked to
 # answer 201 (one assertion); the window created, or {}
 sub create_window {
