@@ -42,6 +42,9 @@ static const struct {
       "tried again." },
     { "notify_failed", "Notification deliveries given up (retry window "
       "over, 410 Gone, target or event gone)." },
+    { "prechecks_passed", "Custom precheck runs of one check that passed." },
+    { "prechecks_failed", "Custom precheck runs of one check that failed "
+      "(status, body text, timeout, connection)." },
 };
 
 static unsigned long  adm_metrics_count[ADM_METRIC_N];

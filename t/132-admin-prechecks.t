@@ -683,6 +683,18 @@ my $sched_n0 = $cs->count('/fail503-sched');
     unlike($audit->{body}, qr/\Q$SECRET\E/, '... but not its password');
 }
 
+# every check judged is counted, passed or failed: at least as many as
+# the requests the service saw (a refused port and a timeout count too)
+{
+    my $m = $admin->api('GET', '/metrics', token => 'none')->{body} // '';
+    my ($p) = $m =~ /^maint_admin_prechecks_passed_total (\d+)$/m;
+    my ($f) = $m =~ /^maint_admin_prechecks_failed_total (\d+)$/m;
+    ok($p && $f, 'metrics: ' . ($p // 'no') . ' checks passed, '
+                 . ($f // 'no') . ' failed');
+    cmp_ok(($p // 0) + ($f // 0), '>=', $cs->total,
+           '... at least one for each request the service saw');
+}
+
 $admin->stop;
 $cs->stop;
 $redis->stop;

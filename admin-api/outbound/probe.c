@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "model/precheck.h"
 #include "outbound/multi.h"
 #include "outbound/probe.h"
@@ -114,6 +115,10 @@ static void
 adm_check_judged(adm_check_t *c, json_t *result)
 {
     adm_run_t  *run = c->run;
+
+    adm_count(strcmp(json_string_value(json_object_get(result, "status")),
+                     "ok") == 0 ? ADM_METRIC_PRECHECKS_PASSED
+                                : ADM_METRIC_PRECHECKS_FAILED);
 
     json_array_set_new(run->results, c->index, result);
     run->checks[c->index] = NULL;

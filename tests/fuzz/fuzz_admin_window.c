@@ -8,7 +8,6 @@
  */
 
 #include "fuzz_admin.h"
-#include "model/settings.h"
 #include "model/snapshot.h"
 #include "model/window.h"
 
@@ -17,7 +16,7 @@
 static void
 fuzz_accepted(json_t *fields)
 {
-    json_t  *rec, *errors, *live, *settings, *access, *view;
+    json_t  *rec, *errors, *live, *view;
 
     rec = adm_window_new("w_fuzz", fields, "fuzzer", FUZZ_NOW);
     FUZZ_CHECK(rec != NULL);
@@ -31,15 +30,8 @@ fuzz_accepted(json_t *fields)
 
         live = json_array();
         json_array_append(live, rec);
-        settings = adm_settings_defaults();
-        access = json_object();
-
-        /* the contract: what the admin writes, the gateways read */
-        fuzz_snapshot_ok(live, settings, access);
-
+        fuzz_windows_ok(live);
         json_decref(live);
-        json_decref(settings);
-        json_decref(access);
 
     } else {
         fuzz_errors_named(errors);
