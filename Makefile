@@ -79,8 +79,12 @@ $(TLS_STAMP):
 	touch $@
 
 # config lists the files of these folders: a file added or removed (the
-# folder's time changes) configures again
-$(NGX_BUILD)/objs/Makefile: config ngx_maint_module core $(NGINX_SRC)/conf_flags \
+# folder's time changes) configures again.  "core/.", the folder: "core"
+# is the phony target of the core library, always out of date, which made
+# every make configure NGINX again (and a test reading build/nginx meanwhile
+# found it half made)
+$(NGX_BUILD)/objs/Makefile: config ngx_maint_module/. core/. \
+                          $(NGINX_SRC)/conf_flags \
                           $(TLS_STAMP)
 	rm -rf $(NGX_BUILD)
 	mkdir -p $(BUILD)
@@ -173,7 +177,7 @@ unit: $(UNIT_TESTS)
 ADMIN_PURE := $(addprefix admin-api/,model/window.c model/times.c \
                 model/settings.c model/snapshot.c model/ical.c \
                 model/window_ical.c model/webhook_sign.c model/recur.c \
-                model/series.c model/precheck.c \
+                model/series.c model/precheck.c model/text.c \
                 config.c log.c \
                 model/bodies.c model/notify.c model/events.c http/auth.c \
                 notify/backoff.c notify/email.c)

@@ -18,6 +18,7 @@
 #include "admin.h"
 #include "config.h"
 #include "log.h"
+#include "model/text.h"
 
 
 adm_config_t  adm_conf;
@@ -456,7 +457,7 @@ adm_set_url(const adm_setting_t *s, const char *v, void *field, char *err,
     size_t errlen)
 {
     size_t        n;
-    const char   *p, *host;
+    const char   *host;
     static const char  *schemes[][2] = {
         { "public_url", "http://" }, { "public_url", "https://" },
         { "smtp_url", "smtp://" }, { "smtp_url", "smtps://" },
@@ -472,12 +473,8 @@ adm_set_url(const adm_setting_t *s, const char *v, void *field, char *err,
         }
     }
 
-    for (p = v; *p; p++) {
-        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
-            || strchr("\"<>\\^`{|}", *p) != NULL)
-        {
-            host = NULL;
-        }
+    if (!adm_text_visible(v, ADM_URL_EXCEPT)) {
+        host = NULL;
     }
 
     if (host == NULL || *host == '\0' || *host == '/') {
@@ -507,7 +504,7 @@ adm_set_url(const adm_setting_t *s, const char *v, void *field, char *err,
 int
 adm_config_valid_address(const char *v)
 {
-    const char  *at, *p;
+    const char  *at;
 
     at = strchr(v, '@');
 
@@ -517,15 +514,7 @@ adm_config_valid_address(const char *v)
         return 0;
     }
 
-    for (p = v; *p; p++) {
-        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
-            || strchr("\"(),:;<>[\\]", *p) != NULL)
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return adm_text_visible(v, ADM_ADDRESS_EXCEPT);
 }
 
 

@@ -38,7 +38,11 @@
 #
 #   perl bench/instructions.pl [--workers 1,2,4] [--requests N] [--rounds R]
 #                              [--lease MS] [--busy K] [--before REV]
-#                              [MODULE.so ...]
+#                              [--keep DIR] [MODULE.so ...]
+#
+# --keep DIR leaves every callgrind file there, named by what it measured
+# (NNN-module-wWORKERS-kCONNS-case-nREQUESTS.pid), for a look at where
+# the instructions go: callgrind_annotate --inclusive=no FILE.
 #
 # Exits 1 when a target of docs/performance.md is missed.  Needs valgrind
 # and curl; uses the test harness (t/lib).
@@ -57,10 +61,10 @@ use BenchLib qw(build_before commandstats total);
 my %opt = (workers => '1,2,4', requests => 2000, rounds => 3, lease => 1000,
            busy => 8);
 GetOptions(\%opt, 'workers=s', 'requests=i', 'rounds=i', 'lease=i',
-           'busy=i', 'before=s')
+           'busy=i', 'before=s', 'keep=s')
     or die "usage: bench/instructions.pl [--workers 1,2,4] [--requests N] "
          . "[--rounds R] [--lease MS] [--busy K] [--before REV] "
-         . "[MODULE.so ...]\n";
+         . "[--keep DIR] [MODULE.so ...]\n";
 my @workers = split /,/, $opt{workers};
 my @modules = map { [ $_, File::Spec->rel2abs($_) ] }
               @ARGV ? @ARGV : ('build/ngx_maint_module.so');
@@ -69,6 +73,9 @@ unshift @modules, [ "before ($opt{before})", build_before($opt{before}) ]
     if $opt{before};
 
 my $tmp = tempdir(CLEANUP => 1);
+my $keep = $opt{keep} // $tmp;
+-d $keep or mkdir $keep or die "$keep: $!\n";
+my $seq = 0;            # the callgrind files' order
 my @SIDS = map { sprintf 'bench%027d', $_ } 1, 2;
 my $WARM = 50;
 
@@ -132,9 +139,13 @@ sub load {
 # (instructions of all its processes, of the module's functions, Redis
 # commands in the $n requests)
 sub run {
-    my ($module, $w, $k, $n, $mix, $up, $redis) = @_;
+    my ($module, $w, $k, $n, $mix, $lease, $up, $redis) = @_;
     local $MaintTest::MODULE = $module // $MaintTest::MODULE;
-    my $tag = sprintf '%s%d.%09d', $module ? 'm' : 'p', $w, int rand 1e9;
+    my $tag = sprintf '%03d-%s-w%d-k%d-%s-n%d', ++$seq,
+                      !$module ? 'plain'
+                      : $module =~ m{/before-([^/]+)/} ? "before-$1" : 'module', $w, $k,
+                      !$module ? 'plain' : $mix ? 'mix'
+                                 : $lease ? 'lease' : 'nolease', $n;
     my $maint = $module ? <<'MAINT' : '';
     maint on;
     maint_app shop;
@@ -143,7 +154,7 @@ MAINT
     my $redis_conf = $module ? 'maint_redis 127.0.0.1:%%REDIS_PORT%%;' : '';
     # valgrind keeps file descriptors for itself (no worker_rlimit_nofile)
     local $ENV{MAINT_VALGRIND} = 1;
-    $out = "$tmp/$tag";
+    $out = "$keep/$tag";
     my $gw = start_nginx(redis => $redis, plain => !$module, workers => $w,
                          vars => { UP => $up->port }, http => <<"HTTP");
     $redis_conf
@@ -168,7 +179,7 @@ HTTP
     my $c1 = commandstats($redis);
     $gw->stop;
     die "$tag: $ok of $n requests passed\n" unless $ok == $n;
-    return (totals(glob("$tmp/$tag.*")), total($c1) - total($c0));
+    return (totals(glob("$keep/$tag.*")), total($c1) - total($c0));
 }
 
 # per request: (all instructions, the module's, Redis commands)
@@ -176,8 +187,8 @@ sub measure {
     my ($module, $w, $k, $lease, $mix, $up, $redis) = @_;
     $redis->cmd('HSET', 'maint:state', 'lease_ms', $lease) if defined $lease;
     my ($n1, $n2) = (int($opt{requests} / 5), $opt{requests});
-    my @a = run($module, $w, $k, $n1, $mix, $up, $redis);
-    my @b = run($module, $w, $k, $n2, $mix, $up, $redis);
+    my @a = run($module, $w, $k, $n1, $mix, $lease, $up, $redis);
+    my @b = run($module, $w, $k, $n2, $mix, $lease, $up, $redis);
     return [ ($b[0] - $a[0]) / ($n2 - $n1), ($b[1] - $a[1]) / ($n2 - $n1),
              $b[2] / $n2 ];
 }

@@ -57,16 +57,23 @@ my $harness = TAP::Harness->new({
 my $agg = $harness->runtests(@tests);
 
 my ($passed, $failed) = (0, 0);
+my @bad;        # "file: what failed", for the summary at the very end
 
 for my $desc ($agg->descriptions) {
     my ($p) = $agg->parsers($desc);
-    my $f = scalar $p->failed;
+    my @f = $p->failed;
     $passed += scalar $p->passed;
-    $failed += $f;
+    $failed += @f;
+    push @bad, "$desc: assertions " . join(', ', @f) . " failed" if @f;
 
     # a crash, a wrong plan or a bad exit is a failure even if no
     # assertion said so
-    $failed++ if !$f && $p->has_problems;
+    if (!@f && $p->has_problems) {
+        $failed++;
+        push @bad, sprintf('%s: exit %s, %d of %s planned ran', $desc,
+                           $p->exit // '?', $p->tests_run,
+                           $p->tests_planned // '?');
+    }
 }
 
 # Under valgrind (scripts/test.sh --valgrind) the verdict is valgrind's:
@@ -90,6 +97,7 @@ if ($ENV{MAINT_VALGRIND}) {
     print "valgrind findings:\n", join("\n", @found), "\n" if @found;
     print "valgrind, one check per process it watched:\n";
     ($passed, $failed) = ($clean, scalar @found);
+    @bad = @found;
     # nothing watched (valgrind missing, nothing started) is no verdict
     unless ($clean + @found) {
         print "valgrind watched no process\n";
@@ -97,11 +105,12 @@ if ($ENV{MAINT_VALGRIND}) {
     }
 }
 
-# scripts/test.sh runs the suite twice (plain, then ASan) and sums: each
-# pass is labelled and leaves its counts in MAINT_SUMMARY
+# scripts/test.sh runs the suite in several passes and sums: each pass is
+# labelled and leaves in MAINT_SUMMARY its counts, then a line per test
+# file that failed, so that the run's last lines say where it failed
 if ($ENV{MAINT_SUMMARY}) {
     open(my $f, '>', $ENV{MAINT_SUMMARY}) or die "$ENV{MAINT_SUMMARY}: $!";
-    print {$f} "$passed $failed\n";
+    print {$f} "$passed $failed\n", map { "$_\n" } @bad;
     close $f;
 }
 

@@ -86,7 +86,7 @@ if in_root sh -c 'cd /src && make -s -j"$(nproc)" all'; then
     echo "1 0" > "$sums/build"
 else
     echo "$label: not ok - build (-Werror) against its nginx-dev and hiredis"
-    echo "0 1" > "$sums/build"
+    printf '0 1\nmake all (-Werror)\n' > "$sums/build"
     set --
     rc=1
 fi
@@ -123,7 +123,7 @@ run_in_root() {         # name, PATH, tests...
         cp "$root/tmp/sum" "$sums/$name"
     else
         echo "$label, $name: ended without a summary"
-        echo "0 1" > "$sums/$name"
+        printf '0 1\nended without a summary\n' > "$sums/$name"
         rc=1
     fi
 }
@@ -137,14 +137,21 @@ if [ ${#valkey[@]} -gt 0 ]; then
         /opt/valkey:/usr/sbin:/usr/bin:/sbin:/bin "${valkey[@]}"
 fi
 
+# the counts summed, then each run's failed test files (run-tests.pl's
+# summary after its first line), named by the server they ran against
 passed=0 failed=0
+bad=()
 for f in "$sums"/*; do
     read -r p fl < "$f"
     passed=$((passed + p)) failed=$((failed + fl))
+    while IFS= read -r line; do
+        bad+=("${f##*/}: $line")
+    done < <(tail -n +2 "$f")
 done
 
 echo "$label: $passed passed, $failed failed"
 if [ -n "${MAINT_SUMMARY:-}" ]; then
-    echo "$passed $failed" > "$MAINT_SUMMARY"
+    { echo "$passed $failed"
+      [ ${#bad[@]} -eq 0 ] || printf '%s\n' "${bad[@]}"; } > "$MAINT_SUMMARY"
 fi
 exit $rc

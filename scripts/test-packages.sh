@@ -32,12 +32,16 @@ fi
 pkg_releases test-packages.sh "$@"
 
 roots=${MAINT_ROOTS:-/var/cache/ngx_maint}
-passed=0 failed=0 label=""
+passed=0 failed=0 label="" bad=()
 pids=()
 root=""
 
 ok()     { echo "$label: ok - $*"; passed=$((passed + 1)); }
-not_ok() { echo "$label: not ok - $*"; failed=$((failed + 1)); }
+not_ok() {
+    echo "$label: not ok - $*"
+    failed=$((failed + 1))
+    bad+=("$label: $*")
+}
 
 # a test: its description, then a command (the end of its output shown)
 check() {
@@ -509,6 +513,7 @@ done
 
 echo "Debian packages: $passed passed, $failed failed"
 if [ -n "${MAINT_SUMMARY:-}" ]; then
-    echo "$passed $failed" > "$MAINT_SUMMARY"
+    { echo "$passed $failed"
+      [ ${#bad[@]} -eq 0 ] || printf '%s\n' "${bad[@]}"; } > "$MAINT_SUMMARY"
 fi
 [ "$failed" -eq 0 ]

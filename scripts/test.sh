@@ -105,8 +105,8 @@ MAINT_SUMMARY="$sums/trixie" scripts/test-debian.sh trixie || rc=1
 MAINT_SUMMARY="$sums/sid" scripts/test-debian.sh sid || rc=1
 MAINT_SUMMARY="$sums/packages" scripts/test-packages.sh || rc=1
 
-# every target's counts again, then the total; a target that ended
-# without its counts counts as one failure
+# every target's counts again with the test files that failed in it, then
+# the total; a target that ended without its counts counts as one failure
 echo
 declare -A names=([plain]="Debian 12" [asan]="Debian 12, ASan+UBSan"
                   [trixie]="Debian 13" [sid]="Debian unstable"
@@ -115,6 +115,7 @@ passed=0 failed=0
 for target in plain asan trixie sid packages; do
     if [ -s "$sums/$target" ] && read -r p f < "$sums/$target"; then
         echo "${names[$target]}: $p passed, $f failed"
+        tail -n +2 "$sums/$target" | sed 's/^/  failed in /'
         passed=$((passed + p)) failed=$((failed + f))
     else
         echo "${names[$target]}: ended without a summary"

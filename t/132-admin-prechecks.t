@@ -14,7 +14,8 @@
 #    neither run nor listed; basic auth from the URL is sent, its password
 #    never shown nor logged; a redirect is not followed; method=HEAD;
 # 3. a check that never answers fails after its timeout ("no answer within
-#    1000 ms"), and meanwhile the daemon answers other requests at once;
+#    1000 ms"; 3000 on a sanitizer build), and meanwhile the daemon
+#    answers other requests at once;
 # 4. a port where nothing listens: "cannot connect";
 # 5. an early start with a failing check is refused (409 naming it, the
 #    window still scheduled, the refusal audited); {"force": true} starts
@@ -51,6 +52,10 @@ my $H = 3600;
 my $SECRET = 's3cr3t-PW';                        # basic auth of one check's URL
 
 sub scaled { MaintTest::time_scale($_[0]) }
+
+# the hanging check's timeout: longer than what the test asks of the
+# daemon meanwhile, on a slow (sanitizer) build too
+my $HANG_MS = scaled(1000);
 
 
 # ---------------------------------------------------------------------------
@@ -193,7 +198,7 @@ sub precheck_conf {
         # counts of the others do not depend on when they start
         "precheck sched-503 http://127.0.0.1:$p/fail503-sched apps=sched,schednow,schedmove\n",
         "precheck other-app http://127.0.0.1:$p/other apps=crm\n",
-        "precheck hanging http://127.0.0.1:$p/hang timeout=" . ($o{hang_timeout} // '1s') . " apps=slow\n",
+        "precheck hanging http://127.0.0.1:$p/hang timeout=" . ($o{hang_timeout} // "${HANG_MS}ms") . " apps=slow\n",
         "precheck refused " . ($o{refused_url} // "http://127.0.0.1:$refused_port/ready")
             . " timeout=2s apps=refuse\n",
         "precheck switchable http://127.0.0.1:$p/switch status=200 body=ready apps=gate,gate2,gate3,gate4\n",
@@ -427,10 +432,11 @@ my $sched_n0 = $cs->count('/fail503-sched');
     is($res->{status}, 200, 'hanging dry run: 200') or diag($res->{raw});
     my $j = eval { decode_json($res->{body}) } // {};
     my $pc = by_name($j->{prechecks});
-    is_result($pc->{hanging}, 'fail', qr/^no answer within 1000 ms$/, 'hanging');
+    is_result($pc->{hanging}, 'fail', qr/^no answer within $HANG_MS ms$/, 'hanging');
     is_bool_val($j->{ok}, 0, 'hanging: ok');
-    ok($elapsed >= 0.9 && $elapsed < scaled(3),
-       sprintf('hanging: answered after the 1 s timeout, not much later (%.2f s)', $elapsed));
+    ok($elapsed >= $HANG_MS / 1000 - 0.1 && $elapsed < $HANG_MS / 1000 + scaled(2),
+       sprintf('hanging: answered after the %d ms timeout, not much later (%.2f s)',
+               $HANG_MS, $elapsed));
 }
 
 
@@ -646,7 +652,8 @@ my $sched_n0 = $cs->count('/fail503-sched');
     my $took = time - $t0;
     is_result(by_name(($r->{json} // {})->{prechecks})->{hanging}, 'fail',
               qr/^no answer within 200 ms$/, 'SIGHUP: hanging, the new timeout');
-    ok($took < 0.9, sprintf('SIGHUP: the new timeout is used (%.2f s)', $took));
+    ok($took < $HANG_MS / 1000 * 0.9,
+       sprintf('SIGHUP: the new timeout is used (%.2f s, the old one %d ms)', $took, $HANG_MS));
 
     # a check added, on every app; a window on every app runs every check
     $r = dry_run(title => 'Reloaded nocheck', apps => ['nocheck']);

@@ -64,6 +64,10 @@ sub fresh_on {
     return undef;
 }
 
+# the machine's slack beyond the module's timeouts, scaled on a sanitizer
+# build (MAINT_TIME_SCALE)
+sub slack { MaintTest::time_scale($_[0]) }
+
 # A wave of requests; checks bound and policy, returns the slowest.
 sub policy_wave {
     my ($port, $label, $bound) = @_;
@@ -105,7 +109,7 @@ $proxy->mode('blackhole');
 # the connection already open stops answering too
 my $worst = 0;
 for my $i (1 .. 3) {
-    my $w = policy_wave($port, "blackhole, wave $i", 0.150);
+    my $w = policy_wave($port, "blackhole, wave $i", 0.100 + slack(0.050));
     $worst = $w if $w > $worst;
 }
 
@@ -133,7 +137,7 @@ $proxy->mode('pass');
 my $t1 = time;
 ok(wait_until(sub { fresh_on($port) }, 5, 'recovery'), 'relaying again: every worker fresh');
 my $rec = time - $t1;
-ok($rec < $BACKOFF_MAX + 0.1 + 0.1 + 0.3,
+ok($rec < $BACKOFF_MAX + 0.1 + 0.1 + slack(0.3),
    sprintf('relaying again: fresh after %.0f ms (backoff ceiling %.0f ms)', $rec * 1000,
            $BACKOFF_MAX * 1000));
 diag(sprintf('blackhole: slowest request %.0f ms, %d attempts in %.1f s, recovered in %.0f ms',
@@ -155,10 +159,10 @@ $port = $refused->port;
 # worker knows Redis is down and decides at once
 $worst = 0;
 for my $i (1 .. 5) {
-    my $w = policy_wave($port, "refused, wave $i", 1.05);
+    my $w = policy_wave($port, "refused, wave $i", 1 + slack(0.05));
     $worst = $w if $w > $worst && $i > 1;
 }
-ok($worst < 0.5, sprintf('refused: no request waits for the 1 s timeout (slowest %.0f ms '
+ok($worst < slack(0.5), sprintf('refused: no request waits for the 1 s timeout (slowest %.0f ms '
                          . 'after the first wave)', $worst * 1000));
 
 my $late = MaintTest::Redis->new_started(port => $closed);
@@ -166,7 +170,7 @@ set_state($late, windows => [ window($late, id => 'w2') ]);
 $t1 = time;
 ok(wait_until(sub { fresh_on($port) }, 5, 'connect'), 'Redis listening: every worker fresh');
 $rec = time - $t1;
-ok($rec < $BACKOFF_MAX + 0.1 + 1 + 0.3,
+ok($rec < $BACKOFF_MAX + 0.1 + 1 + slack(0.3),
    sprintf('Redis listening: fresh after %.0f ms (backoff ceiling %.0f ms)', $rec * 1000,
            $BACKOFF_MAX * 1000));
 diag(sprintf('refused: slowest request %.0f ms after the first wave; connected %.0f ms '

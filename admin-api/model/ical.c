@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "model/ical.h"
+#include "model/text.h"
 
 
 void
@@ -354,21 +355,8 @@ adm_ical_begin(adm_ical_t *ic, const adm_ical_cal_t *cal)
 int
 adm_ical_address_ok(const char *addr)
 {
-    const char  *p;
-
-    if (*addr == '\0' || strchr(addr, '@') == NULL) {
-        return 0;
-    }
-
-    for (p = addr; *p; p++) {
-        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
-            || strchr("\"(),:;<>[\\]", *p) != NULL)
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return *addr != '\0' && strchr(addr, '@') != NULL
+           && adm_text_visible(addr, ADM_ADDRESS_EXCEPT);
 }
 
 

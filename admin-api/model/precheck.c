@@ -11,6 +11,7 @@
 #include "maint_duration.h"
 #include "maint_names.h"
 #include "model/precheck.h"
+#include "model/text.h"
 #include "model/times.h"
 
 
@@ -75,7 +76,7 @@ adm_word(const char **pp, char *out, size_t size, int *bad)
 static int
 adm_url_ok(const char *v)
 {
-    const char  *p, *host;
+    const char  *host;
 
     if (strncmp(v, "http://", 7) == 0) {
         host = v + 7;
@@ -91,15 +92,7 @@ adm_url_ok(const char *v)
         return 0;
     }
 
-    for (p = v; *p; p++) {
-        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
-            || strchr("\"<>\\^`{|}", *p) != NULL)
-        {
-            return 0;
-        }
-    }
-
-    return 1;
+    return adm_text_visible(v, ADM_URL_EXCEPT);
 }
 
 
@@ -182,19 +175,6 @@ adm_apps_parse(const char *v, adm_precheck_t *pc)
 }
 
 
-static int
-adm_printable_only(const char *s)
-{
-    for ( /* void */ ; *s; s++) {
-        if ((unsigned char) *s < 0x20 || (unsigned char) *s >= 0x7f) {
-            return 0;
-        }
-    }
-
-    return 1;
-}
-
-
 /* one key=value after the URL */
 
 static int
@@ -234,7 +214,7 @@ adm_option(adm_precheck_t *pc, const char *w, char *err, size_t errlen)
 
     } else if (strncmp(w, "body=", 5) == 0) {
         if (*v == '\0' || strlen(v) >= sizeof(pc->body)
-            || !adm_printable_only(v))
+            || !adm_text_printable(v))
         {
             snprintf(err, errlen, "precheck \"%s\": body must be 1 to %zu "
                      "printable ASCII characters", pc->name,
@@ -369,22 +349,6 @@ adm_precheck_applies(const adm_precheck_t *pc, json_t *apps)
 }
 
 
-/* text for a detail: printable ASCII, at most max bytes */
-
-static void
-adm_printable(char *out, size_t size, const char *s, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len && i + 1 < size && s[i]; i++) {
-        out[i] = (unsigned char) s[i] >= 0x20 && (unsigned char) s[i] < 0x7f
-                 ? s[i] : ' ';
-    }
-
-    out[i] = '\0';
-}
-
-
 json_t *
 adm_precheck_result(const adm_precheck_t *pc, const char *error,
     int timed_out, long code, const char *body, size_t len, long ms)
@@ -400,7 +364,7 @@ adm_precheck_result(const adm_precheck_t *pc, const char *error,
                  pc->timeout_ms);
 
     } else if (error) {
-        adm_printable(detail, sizeof(detail), error, strlen(error));
+        adm_text_clean(detail, sizeof(detail), error, strlen(error));
 
     } else {
         for (i = 0; i < pc->nstatus; i++) {

@@ -33,6 +33,7 @@
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
+#include "model/text.h"
 #include "model/webhook_sign.h"
 #include "notify/backoff.h"
 #include "notify/disable.h"
@@ -99,22 +100,6 @@ void
 adm_sender_wake(void)
 {
     adm_woken = 1;
-}
-
-
-/* text for last_error and logs: printable ASCII, at most max bytes */
-
-static void
-adm_clean(char *out, size_t size, const char *s, size_t len)
-{
-    size_t  i;
-
-    for (i = 0; i < len && i + 1 < size; i++) {
-        out[i] = (unsigned char) s[i] >= 0x20 && (unsigned char) s[i] < 0x7f
-                 ? s[i] : ' ';
-    }
-
-    out[i] = '\0';
 }
 
 
@@ -295,12 +280,8 @@ adm_header_ok(const char *name, const char *value)
         return 0;
     }
 
-    for (p = name; *p; p++) {
-        if ((unsigned char) *p <= 0x20 || (unsigned char) *p >= 0x7f
-            || strchr("()<>@,;:\\\"/[]?={}", *p))
-        {
-            return 0;
-        }
+    if (!adm_text_visible(name, "()<>@,;:\\\"/[]?={}")) {
+        return 0;
     }
 
     for (p = value; *p; p++) {
@@ -590,7 +571,7 @@ adm_finish(adm_xfer_t *x, CURLcode res)
     curl_easy_getinfo(x->t.h, CURLINFO_RESPONSE_CODE, &status);
 
     if (res != CURLE_OK) {
-        adm_clean(err, sizeof(err), x->errbuf[0] ? x->errbuf
+        adm_text_clean(err, sizeof(err), x->errbuf[0] ? x->errbuf
                                                  : curl_easy_strerror(res),
                   strlen(x->errbuf[0] ? x->errbuf : curl_easy_strerror(res)));
         o = ADM_OUTCOME_RETRY;
@@ -601,7 +582,7 @@ adm_finish(adm_xfer_t *x, CURLcode res)
 
     } else {
         o = adm_backoff_classify(status);
-        adm_clean(body, sizeof(body), x->resp, x->resp_len);
+        adm_text_clean(body, sizeof(body), x->resp, x->resp_len);
         snprintf(err, sizeof(err), o == ADM_OUTCOME_DELIVERED ? ""
                  : "HTTP %ld: %s", status, body);
     }

@@ -87,27 +87,43 @@ adm_reject(adm_req_t *r, const char *action, const char *target,
 }
 
 
+/*
+ * The record's ETag, and what If-Match says of it: 0 it names the
+ * record's revision, 1 another, -1 there is none.
+ */
+
+int
+adm_etag_test(adm_req_t *r, json_t *rec, char etag[ADM_ETAG_LEN])
+{
+    const char  *im;
+
+    snprintf(etag, ADM_ETAG_LEN, "\"%lld\"", (long long)
+             json_integer_value(json_object_get(rec, "revision")));
+
+    im = adm_header_in(r, "If-Match");
+
+    return im == NULL ? -1 : strcmp(im, etag) != 0;
+}
+
+
 /* 0 when If-Match names the record's revision; else the answer queued */
 
 int
 adm_if_match(adm_req_t *r, json_t *rec, const char *action)
 {
-    char         etag[32];
-    const char  *im;
+    int   m;
+    char  etag[ADM_ETAG_LEN];
 
-    im = adm_header_in(r, "If-Match");
+    m = adm_etag_test(r, rec, etag);
 
-    snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
-             json_integer_value(json_object_get(rec, "revision")));
-
-    if (im == NULL) {
+    if (m < 0) {
         adm_reject(r, action, r->id, 428);
         return adm_problem(r, 428, ADM_P_REQUIRED, "Precondition required",
                            "send If-Match with the window's ETag", NULL,
                            json_pack("{s:s}", "current_etag", etag));
     }
 
-    if (strcmp(im, etag) != 0) {
+    if (m > 0) {
         adm_reject(r, action, r->id, 412);
         return adm_problem(r, 412, ADM_P_PRECONDITION, "Precondition failed",
                            "the window changed since that ETag; read it "

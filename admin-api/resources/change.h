@@ -27,6 +27,8 @@ int adm_reject(adm_req_t *r, const char *action, const char *target,
 json_t *adm_audit_entry(adm_req_t *r, const char *action, const char *target,
     const char *outcome, unsigned status, json_t *before, json_t *after,
     int64_t now_ms);
+#define ADM_ETAG_LEN  32
+int adm_etag_test(adm_req_t *r, json_t *rec, char etag[ADM_ETAG_LEN]);
 int adm_if_match(adm_req_t *r, json_t *rec, const char *action);
 int adm_conflict(adm_req_t *r, const char *action, const char *detail,
     json_t *extra);

@@ -136,16 +136,12 @@ adm_targets_missing(adm_req_t *r, adm_view_t *v, json_t *errors)
 static int
 adm_settings_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 {
-    char         etag[32];
-    json_t      *errors, *next;
-    const char  *im;
+    char     etag[ADM_ETAG_LEN];
+    json_t  *errors, *next;
 
-    snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
-             json_integer_value(json_object_get(v->settings, "revision")));
+    /* If-Match is optional here: settings are one record, not a list */
 
-    im = adm_header_in(r, "If-Match");
-
-    if (im && strcmp(im, etag) != 0) {
+    if (adm_etag_test(r, v->settings, etag) > 0) {
         adm_reject(r, "settings.update", "settings", 412);
         return adm_problem(r, 412, ADM_P_PRECONDITION, "Precondition failed",
                            "the settings changed since that ETag", NULL,

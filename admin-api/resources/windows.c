@@ -699,10 +699,9 @@ adm_start_compute(adm_req_t *r, adm_view_t *v, adm_change_t *c)
 int
 adm_window_start(adm_req_t *r)
 {
-    int          force;
-    char         etag[32];
-    json_t      *rec, *errors;
-    const char  *im;
+    int      force;
+    char     etag[ADM_ETAG_LEN];
+    json_t  *rec, *errors;
 
     if (adm_body(r, 1) != 0) {
         return 0;
@@ -717,13 +716,9 @@ adm_window_start(adm_req_t *r)
     json_decref(errors);
 
     if (r->resumed == NULL && adm_store_window(r->id, &rec) == 0 && rec) {
-        im = adm_header_in(r, "If-Match");
-        snprintf(etag, sizeof(etag), "\"%lld\"", (long long)
-                 json_integer_value(json_object_get(rec, "revision")));
-
         if (adm_window_status(rec) == ADM_ST_SCHEDULED
             && json_is_true(json_object_get(rec, "enabled"))
-            && im && strcmp(im, etag) == 0
+            && adm_etag_test(r, rec, etag) == 0
             && adm_checks_suspend(r, json_object_get(rec, "apps")))
         {
             json_decref(rec);

@@ -1,0 +1,63 @@
+/*
+ * text.c: the byte classes of text the daemon takes and shows.  Values
+ * that go into URLs, headers, addresses and JSON details are ASCII it can
+ * print: anything else is refused where it is read (a configuration line,
+ * a request's field) or replaced where it is only shown (an answer from
+ * another site).
+ */
+
+#include <string.h>
+
+#include "model/text.h"
+
+
+/* every byte printable ASCII, spaces included */
+
+int
+adm_text_printable(const char *s)
+{
+    for ( /* void */ ; *s; s++) {
+        if ((unsigned char) *s < 0x20 || (unsigned char) *s >= 0x7f) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* every byte printable ASCII but a space, and none of except */
+
+int
+adm_text_visible(const char *s, const char *except)
+{
+    for ( /* void */ ; *s; s++) {
+        if ((unsigned char) *s <= 0x20 || (unsigned char) *s >= 0x7f
+            || strchr(except, *s) != NULL)
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
+ * len bytes of what another site sent, for a detail, a log line or a
+ * stored error: at most size - 1 bytes, each control or non-ASCII byte
+ * (a NUL too) a space.
+ */
+
+void
+adm_text_clean(char *out, size_t size, const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len && i + 1 < size; i++) {
+        out[i] = (unsigned char) s[i] >= 0x20 && (unsigned char) s[i] < 0x7f
+                 ? s[i] : ' ';
+    }
+
+    out[i] = '\0';
+}
