@@ -625,15 +625,17 @@ adm_run(void)
         adm_turn(d, adm_clock());
     }
 
-    /* requests still waiting for prechecks get them, failed as such, and
-       are answered; MHD cannot stop with a connection suspended */
-    if (adm_probe_active() > 0) {
-        adm_probe_stop();
-        deadline = adm_clock() + 1;
+    /*
+     * Requests still waiting for prechecks get them, failed as such, and
+     * are answered; one that asks for them from now on (on a connection
+     * kept alive) is not suspended but refused: MHD cannot stop with a
+     * connection suspended.
+     */
+    adm_probe_stop();
+    deadline = adm_clock() + 1;
 
-        while (adm_http_active() > 0 && adm_clock() < deadline) {
-            MHD_run_wait(d, 100);
-        }
+    while (adm_http_active() > 0 && adm_clock() < deadline) {
+        MHD_run_wait(d, 100);
     }
 
     MHD_stop_daemon(d);

@@ -230,7 +230,7 @@ adm_tick_checks(adm_view_t *v)
         }
 
         if (adm_probe_start(json_object_get(rec, "apps"), adm_tick_checked,
-                            id))
+                            id) == 1)
         {
             adm_checking[adm_nchecking++] = id;
 

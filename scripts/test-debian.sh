@@ -152,6 +152,7 @@ done
 echo "$label: $passed passed, $failed failed"
 if [ -n "${MAINT_SUMMARY:-}" ]; then
     { echo "$passed $failed"
-      [ ${#bad[@]} -eq 0 ] || printf '%s\n' "${bad[@]}"; } > "$MAINT_SUMMARY"
+      [ ${#bad[@]} -eq 0 ] || printf '%s\n' "${bad[@]}"
+    } > "$MAINT_SUMMARY"
 fi
 exit $rc

@@ -514,6 +514,7 @@ done
 echo "Debian packages: $passed passed, $failed failed"
 if [ -n "${MAINT_SUMMARY:-}" ]; then
     { echo "$passed $failed"
-      [ ${#bad[@]} -eq 0 ] || printf '%s\n' "${bad[@]}"; } > "$MAINT_SUMMARY"
+      [ ${#bad[@]} -eq 0 ] || printf '%s\n' "${bad[@]}"
+    } > "$MAINT_SUMMARY"
 fi
 [ "$failed" -eq 0 ]

@@ -702,6 +702,42 @@ my $sched_n0 = $cs->count('/fail503-sched');
            '... at least one for each request the service saw');
 }
 
+# ---------------------------------------------------------------------------
+# shutdown: a dry run waiting for a check that outlives the 5 s the daemon
+# gives requests as it stops is answered then, the check failed as such,
+# and the daemon stops (libmicrohttpd cannot with a request suspended)
+
+{
+    $admin->{extra} = precheck_conf(more => 'precheck hang-stop ' . $cs->url('/hang-stop')
+                                            . " timeout=30s apps=stopping\n");
+    $admin->write_conf;
+    ok($admin->reload(qr/"msg":"configuration reloaded"/), 'shutdown: a 30 s check added');
+
+    my $n0 = $cs->count('/hang-stop');
+    my $body = encode_json(window_body(title => 'Dry at shutdown', apps => ['stopping']));
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $admin->port,
+                                  Proto => 'tcp', Timeout => 5) or die "connect: $!";
+    print {$s} MaintTest::_request_text('POST', '/v1/windows?dry_run=true', body => $body,
+        headers => { Authorization => 'Bearer ' . $admin->token('admin'),
+                     'Content-Type' => 'application/json' });
+    ok(wait_until(sub { $cs->count('/hang-stop') > $n0 }, 5, 'the long check to ask'),
+       'shutdown: a check longer than the daemon waits is under way');
+
+    my $t0 = time;
+    kill 'TERM', $admin->pid;
+    my $res = MaintTest::_parse_response(MaintTest::_read_all($s, scaled(15)));
+    my $took = time - $t0;
+    close $s;
+    is($res->{status}, 200, 'shutdown: the waiting dry run is answered') or diag($res->{raw});
+    my $j = eval { decode_json($res->{body}) } // {};
+    is_result(by_name($j->{prechecks})->{'hang-stop'}, 'fail',
+              qr/^not finished: the daemon is stopping$/, 'shutdown');
+    ok($took >= 4.5 && $took < 5 + scaled(2),
+       sprintf('shutdown: answered after the 5 s the daemon waits (%.2f s)', $took));
+    ok(wait_until(sub { $admin->log_count(qr/"msg":"stopped"/) }, 10, 'the daemon to stop'),
+       'shutdown: the daemon stopped cleanly');
+}
+
 $admin->stop;
 $cs->stop;
 $redis->stop;

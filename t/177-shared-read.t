@@ -31,7 +31,10 @@ my $CONNS = 8;                  # each child's keep-alive connections
 my $redis = start_redis();
 my $admin = start_admin(redis => $redis, extra => "lease ${LEASE_MS}ms\n");
 my $nginx = start_nginx(redis => $redis, workers => $WORKERS, http => <<'HTTP');
-    maint_redis 127.0.0.1:%%REDIS_PORT%%;
+    # timeout=1s: a read the machine stalls past the default 100 ms would
+    # decide on the last state known, which these tests of the lease and
+    # its shared read would count as stale (t/030 tests the timeout)
+    maint_redis 127.0.0.1:%%REDIS_PORT%% timeout=1s;
     server {
         listen 127.0.0.1:%%PORT%% reuseport;
         maint on;

@@ -76,6 +76,8 @@ test_lines(void **state)
     refused("a", "the URL must be http:// or https://");
     refused("a file:///etc/passwd", "the URL must be");
     refused("a gopher://h/", "the URL must be");
+    refused("a http://h/ method=HEAD body=ready", "cannot be looked for with method=HEAD");
+    refused("a http://h/ body=ready method=HEAD", "cannot be looked for with method=HEAD");
     refused("a http:///path", "the URL must be");
     refused("a http://h/\x7f", "the URL must be");
     refused("a http://h/ method=PUT", "method must be GET, HEAD or POST");

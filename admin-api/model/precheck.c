@@ -306,6 +306,13 @@ adm_precheck_parse(const char *line, adm_precheck_t *pc, char *err,
         return -1;
     }
 
+    /* the answer to a HEAD has no body: the check could never pass */
+    if (pc->body[0] && strcmp(pc->method, "HEAD") == 0) {
+        snprintf(err, errlen, "precheck \"%s\": body= cannot be looked for "
+                 "with method=HEAD (its answer has no body)", pc->name);
+        return -1;
+    }
+
     return 0;
 }
 
@@ -389,7 +396,7 @@ adm_precheck_result(const adm_precheck_t *pc, const char *error,
         }
     }
 
-    return json_pack("{s:s, s:s, s:s, s:b, s:i}", "name", pc->name,
+    return json_pack("{s:s, s:s, s:s, s:b, s:I}", "name", pc->name,
                      "status", ok ? "ok" : "fail", "detail", detail,
                      "custom", 1, "ms", (json_int_t) ms);
 }

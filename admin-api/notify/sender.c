@@ -213,7 +213,6 @@ adm_xfer_common(adm_xfer_t *x, const char *url)
 {
     x->t.done = adm_sender_finished;
     curl_easy_setopt(x->t.h, CURLOPT_URL, url);
-    curl_easy_setopt(x->t.h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(x->t.h, CURLOPT_TIMEOUT_MS,
                      (long) adm_conf.notify.timeout_ms);
     curl_easy_setopt(x->t.h, CURLOPT_FOLLOWLOCATION, 0L);
@@ -565,15 +564,15 @@ adm_finish(adm_xfer_t *x, CURLcode res)
 {
     long           status;
     char           err[ADM_ERROR_MAX + 1], body[ADM_ERROR_MAX - 32];
+    const char    *why;
     adm_outcome_e  o;
 
     status = 0;
     curl_easy_getinfo(x->t.h, CURLINFO_RESPONSE_CODE, &status);
 
     if (res != CURLE_OK) {
-        adm_text_clean(err, sizeof(err), x->errbuf[0] ? x->errbuf
-                                                 : curl_easy_strerror(res),
-                  strlen(x->errbuf[0] ? x->errbuf : curl_easy_strerror(res)));
+        why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
+        adm_text_clean(err, sizeof(err), why, strlen(why));
         o = ADM_OUTCOME_RETRY;
 
     } else if (x->email) {

@@ -59,6 +59,19 @@ adm_multi_add(adm_transfer_t *t)
 
     curl_easy_setopt(t->h, CURLOPT_PRIVATE, t);
 
+    /*
+     * What the loop needs of every transfer: no signals (SIGALRM around a
+     * synchronous resolver's lookup), and a lookup that outlives its
+     * transfer's timeout left to its thread: libcurl would otherwise wait
+     * for the threaded resolver as the transfer ends, and the whole loop
+     * with it, for as long as an unanswered name server takes.
+     */
+
+    curl_easy_setopt(t->h, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+    curl_easy_setopt(t->h, CURLOPT_QUICK_EXIT, 1L);
+#endif
+
     return curl_multi_add_handle(adm_multi, t->h) == CURLM_OK ? 0 : -1;
 }
 

@@ -27,7 +27,11 @@ struct adm_transfer_s {
 int adm_multi_init(void);
 void adm_multi_done(void);
 
-/* t->h set up: added (its CURLOPT_PRIVATE is t); 0 or -1 */
+/*
+ * t->h set up: added (its CURLOPT_PRIVATE is t, and what a transfer on the
+ * loop must not do is turned off: signals, waiting for a DNS lookup as it
+ * ends); 0 or -1
+ */
 int adm_multi_add(adm_transfer_t *t);
 
 /* out of the multi handle, not finished: done() is not called */

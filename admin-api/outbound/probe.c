@@ -46,6 +46,7 @@ struct adm_run_s {
 
 
 static adm_run_t  *adm_runs;
+static int         adm_probe_stopping;  /* no new transfer from now on */
 
 
 size_t
@@ -166,7 +167,6 @@ adm_check_setup(adm_check_t *c)
     c->started = adm_clock();
 
     curl_easy_setopt(h, CURLOPT_URL, c->pc.url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long) c->pc.timeout_ms);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
@@ -194,11 +194,35 @@ adm_check_setup(adm_check_t *c)
 
 
 int
+adm_probe_applies(json_t *apps)
+{
+    size_t  i;
+
+    for (i = 0; i < adm_conf.nprechecks; i++) {
+        if (adm_precheck_applies(&adm_conf.prechecks[i], apps)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+int
 adm_probe_start(json_t *apps, adm_probe_done_pt done, void *data)
 {
     size_t        i;
     adm_run_t    *run;
     adm_check_t  *c;
+
+    /*
+     * A request on a connection kept alive, in the daemon's last second:
+     * no request may be suspended then (MHD cannot stop with one)
+     */
+
+    if (adm_probe_stopping) {
+        return adm_probe_applies(apps) ? -1 : 0;
+    }
 
     run = NULL;
 
@@ -211,7 +235,7 @@ adm_probe_start(json_t *apps, adm_probe_done_pt done, void *data)
             run = calloc(1, sizeof(adm_run_t));
             if (run == NULL || (run->results = json_array()) == NULL) {
                 free(run);
-                return 0;
+                return -1;
             }
 
             run->done = done;
@@ -287,6 +311,8 @@ adm_probe_stop(void)
 {
     size_t      i;
     adm_run_t  *run;
+
+    adm_probe_stopping = 1;
 
     for (run = adm_runs; run; run = run->next) {
         for (i = 0; i < run->n; i++) {

@@ -237,19 +237,43 @@ adm_checks_done(void *data, json_t *results)
 }
 
 
-/* the custom prechecks for these apps started, the request suspended
-   until they are done: 1; 0 when none is for these apps */
+/*
+ * The custom prechecks for these apps started, the request suspended
+ * until they are done: 1; 0 when none is for these apps; -1 when they
+ * could not be started (an early start then finds them missing:
+ * adm_start_checked())
+ */
 
 int
 adm_checks_suspend(adm_req_t *r, json_t *apps)
 {
-    if (!adm_probe_start(apps, adm_checks_done, r)) {
-        return 0;
+    int  rc;
+
+    rc = adm_probe_start(apps, adm_checks_done, r);
+
+    if (rc == 1) {
+        adm_suspend(r);
     }
 
-    adm_suspend(r);
+    return rc;
+}
 
-    return 1;
+
+/* checks that apply but could not run: 503, and an early start refused */
+
+int
+adm_checks_missing(adm_req_t *r, const char *action)
+{
+    if (action) {
+        adm_reject(r, action, r->id, 503);
+    }
+
+    return adm_problem(r, 503, "unavailable", "Prechecks not run",
+                       action ? "custom prechecks apply to this window but "
+                                "could not be run; try again, or send "
+                                "\"force\": true to start without them"
+                              : "custom prechecks apply to this window but "
+                                "could not be run; try again", NULL, NULL);
 }
 
 
@@ -290,11 +314,20 @@ adm_write(adm_req_t *r, const char *action, const char *target,
     rc = adm_write_run(&w);
 
     if (rc == ADM_OK && w.change.dry_run && w.change.after
-        && r->resumed == NULL
-        && adm_checks_suspend(r, json_object_get(w.change.after, "apps")))
+        && r->resumed == NULL)
     {
-        adm_write_free(&w);
-        return 0;
+        switch (adm_checks_suspend(r, json_object_get(w.change.after,
+                                                      "apps")))
+        {
+        case 1:
+            adm_write_free(&w);
+            return 0;
+
+        case -1:
+            rc = ADM_NOTHING;
+            adm_checks_missing(r, NULL);
+            break;
+        }
     }
 
     switch (rc) {

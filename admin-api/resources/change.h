@@ -37,9 +37,14 @@ int adm_redis_down(adm_req_t *r);
 /*
  * The custom prechecks for these apps (a window's) started and the request
  * suspended until they are done (then run again, their results in
- * r->resumed): 1; 0 when no check is for these apps.
+ * r->resumed): 1; 0 when no check is for these apps; -1 when they could not
+ * be started.
  */
 int adm_checks_suspend(adm_req_t *r, json_t *apps);
+
+/* 503: checks apply to the window but could not be run; an action named
+   (an early start) is audited as refused */
+int adm_checks_missing(adm_req_t *r, const char *action);
 int adm_reply_by_name(adm_req_t *r, json_t *records,
     json_t *(*view)(json_t *));
 

@@ -17,6 +17,7 @@
 #include "model/precheck.h"
 #include "model/times.h"
 #include "model/window.h"
+#include "outbound/probe.h"
 #include "resources/change.h"
 #include "resources/windows.h"
 #include "resources/write.h"
@@ -602,11 +603,24 @@ adm_start_checked(adm_req_t *r, adm_change_t *c, json_t *next, int64_t now_ms)
     json_t      *ch;
     int          force, failed;
 
+    force = json_is_true(json_object_get(r->json, "force"));
+
+    /*
+     * Not run although some apply: the window could not be read before
+     * (Redis), they could not be started, or a reload added them since.
+     * A start is not let through unchecked.
+     */
+
     if (r->resumed == NULL) {
-        return 0;
+        if (c->dry_run || force
+            || !adm_probe_applies(json_object_get(next, "apps")))
+        {
+            return 0;
+        }
+
+        return adm_checks_missing(r, "window.start");
     }
 
-    force = json_is_true(json_object_get(r->json, "force"));
     failed = adm_precheck_failed(r->resumed);
 
     if (failed && !force && !c->dry_run) {
@@ -719,7 +733,7 @@ adm_window_start(adm_req_t *r)
         if (adm_window_status(rec) == ADM_ST_SCHEDULED
             && json_is_true(json_object_get(rec, "enabled"))
             && adm_etag_test(r, rec, etag) == 0
-            && adm_checks_suspend(r, json_object_get(rec, "apps")))
+            && adm_checks_suspend(r, json_object_get(rec, "apps")) == 1)
         {
             json_decref(rec);
             return 0;

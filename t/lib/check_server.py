@@ -8,7 +8,7 @@ Answers, by path (the query string ignored):
   /pass...   200, the body holds "backups: enabled"
   /fail503...  503
   /nobody    200, a body without "backups: enabled"
-  /hang      accepts the request and never answers: the connection is
+  /hang...   accepts the request and never answers: the connection is
              held until the client gives up or the server stops
   /switch    as the --switch file says, read at each request: "pass" is
              200 with "ready" in the body, anything else (or no file) 503
@@ -74,7 +74,7 @@ def decide(path):
         return 200, "x" * 70000 + "\nbackups: enabled\n"
     if path == "/redirect":
         return 302, "see /pass\n"
-    if path == "/hang":
+    if path.startswith("/hang"):
         return None, None
     if path == "/switch":
         if switch_state() == "pass":
