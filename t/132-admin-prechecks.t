@@ -27,11 +27,14 @@
 # 7. a window no check covers starts with no prechecks and asks nothing;
 # 8. maintctl: window start refused (exit 3, the failed check, --force),
 #    --force, --dry-run, window show;
-# 9. SIGHUP: a changed check is used; a bad precheck line changes nothing.
+# 9. SIGHUP: a changed check is used; a bad precheck line changes nothing;
+# 10. SIGTERM: a dry run waiting for a check longer than the 5 s the daemon
+#    gives requests as it stops is answered then, the check "not finished",
+#    and the daemon stops cleanly.
 #
 # One wait on a check that hangs (1 s), one for a window to start on
-# Redis's clock (2 to 3 s, overlapped with the rest); everything else is
-# polled with a deadline.
+# Redis's clock (2 to 3 s, overlapped with the rest), the 5 s of the stop;
+# everything else is polled with a deadline.
 
 use strict;
 use warnings;
@@ -703,9 +706,9 @@ my $sched_n0 = $cs->count('/fail503-sched');
 }
 
 # ---------------------------------------------------------------------------
-# shutdown: a dry run waiting for a check that outlives the 5 s the daemon
-# gives requests as it stops is answered then, the check failed as such,
-# and the daemon stops (libmicrohttpd cannot with a request suspended)
+# 10. shutdown: a dry run waiting for a check that outlives the 5 s the
+# daemon gives requests as it stops is answered then, the check failed as
+# such, and the daemon stops (libmicrohttpd cannot with a request suspended)
 
 {
     $admin->{extra} = precheck_conf(more => 'precheck hang-stop ' . $cs->url('/hang-stop')

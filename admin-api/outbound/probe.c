@@ -4,9 +4,10 @@
  * change a run in progress), each one a transfer on the daemon's libcurl
  * multi handle (outbound/multi.c): GET, HEAD or POST of its URL, no
  * redirects, http and https only, at most its timeout, at most 64 KiB of
- * the body kept to look for its text.  Each finished transfer is judged
- * (model/precheck.c); when the last one is, the loop's next turn hands
- * the results to the function the run was started with.  Nothing here
+ * the body kept to look for its text (nothing without one).  Each
+ * finished transfer is judged (model/precheck.c); when the last one is,
+ * the loop's next turn hands the results to the function the run was
+ * started with.  Nothing here
  * waits: a check that hangs costs a socket until its timeout, no request.
  */
 
@@ -72,6 +73,11 @@ adm_check_body(char *p, size_t size, size_t n, void *data)
     adm_check_t  *c = data;
 
     len = size * n;
+
+    if (c->pc.body[0] == '\0') {
+        return len;             /* no text to look for: nothing kept */
+    }
+
     keep = ADM_PRECHECK_BODY_MAX - c->len;
     keep = len < keep ? len : keep;
 
