@@ -260,6 +260,19 @@ sub dry_run {
     return $r;
 }
 
+# a dry run sent on a socket of its own, not waited for: the socket, to
+# read its answer from when the test is ready
+sub dry_run_sent {
+    my %w = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $admin->port,
+                                  Proto => 'tcp', Timeout => 5) or die "connect: $!";
+    print {$s} MaintTest::_request_text('POST', '/v1/windows?dry_run=true',
+        body => encode_json(window_body(%w)),
+        headers => { Authorization => 'Bearer ' . $admin->token('admin'),
+                     'Content-Type' => 'application/json' });
+    return $s;
+}
+
 sub start {
     my ($id, %opt) = @_;
     return $admin->api('POST', "/v1/windows/$id/start", if_match => etag($id), %opt);
@@ -403,13 +416,8 @@ my $sched_n0 = $cs->count('/fail503-sched');
 
 {
     my $n0 = $cs->count('/hang');
-    my $body = encode_json(window_body(title => 'Dry slow', apps => ['slow']));
     my $t0 = time;
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $admin->port,
-                                  Proto => 'tcp', Timeout => 5) or die "connect: $!";
-    print {$s} MaintTest::_request_text('POST', '/v1/windows?dry_run=true', body => $body,
-        headers => { Authorization => 'Bearer ' . $admin->token('admin'),
-                     'Content-Type' => 'application/json' });
+    my $s = dry_run_sent(title => 'Dry slow', apps => ['slow']);
     ok(wait_until(sub { $cs->count('/hang') > $n0 }, 5, 'the hanging check to ask'),
        'the hanging check is under way');
 
@@ -717,12 +725,7 @@ my $sched_n0 = $cs->count('/fail503-sched');
     ok($admin->reload(qr/"msg":"configuration reloaded"/), 'shutdown: a 30 s check added');
 
     my $n0 = $cs->count('/hang-stop');
-    my $body = encode_json(window_body(title => 'Dry at shutdown', apps => ['stopping']));
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $admin->port,
-                                  Proto => 'tcp', Timeout => 5) or die "connect: $!";
-    print {$s} MaintTest::_request_text('POST', '/v1/windows?dry_run=true', body => $body,
-        headers => { Authorization => 'Bearer ' . $admin->token('admin'),
-                     'Content-Type' => 'application/json' });
+    my $s = dry_run_sent(title => 'Dry at shutdown', apps => ['stopping']);
     ok(wait_until(sub { $cs->count('/hang-stop') > $n0 }, 5, 'the long check to ask'),
        'shutdown: a check longer than the daemon waits is under way');
 
