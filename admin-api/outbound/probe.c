@@ -7,8 +7,8 @@
  * the body kept to look for its text (nothing without one).  Each
  * finished transfer is judged (model/precheck.c); when the last one is,
  * the loop's next turn hands the results to the function the run was
- * started with.  Nothing here
- * waits: a check that hangs costs a socket until its timeout, no request.
+ * started with.  Nothing here waits: a check that hangs costs a socket
+ * until its timeout, no request.
  */
 
 #include <stdio.h>
