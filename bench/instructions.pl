@@ -141,11 +141,10 @@ sub load {
 sub run {
     my ($module, $w, $k, $n, $mix, $lease, $up, $redis) = @_;
     local $MaintTest::MODULE = $module // $MaintTest::MODULE;
-    my $tag = sprintf '%03d-%s-w%d-k%d-%s-n%d', ++$seq,
-                      !$module ? 'plain'
-                      : $module =~ m{/before-([^/]+)/} ? "before-$1" : 'module', $w, $k,
-                      !$module ? 'plain' : $mix ? 'mix'
-                                 : $lease ? 'lease' : 'nolease', $n;
+    my $which = !$module ? 'plain'
+              : $module =~ m{/before-([^/]+)/} ? "before-$1" : 'module';
+    my $case = !$module ? 'plain' : $mix ? 'mix' : $lease ? 'lease' : 'nolease';
+    my $tag = sprintf '%03d-%s-w%d-k%d-%s-n%d', ++$seq, $which, $w, $k, $case, $n;
     my $maint = $module ? <<'MAINT' : '';
     maint on;
     maint_app shop;
