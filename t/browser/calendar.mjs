@@ -1,6 +1,6 @@
 // calendar.mjs: the browser checks of the admin page's Calendar view
 // (admin-api/web/calendar.js), called by run.mjs with its helpers.  Windows
-// made through the API for this week and next, for apps of their own (so
+// made through the API for tomorrow and a week on, for apps of their own (so
 // they overlap nothing): readable blocks in the week, chips in the month,
 // Prev/Next, the now-line, a completed window at its actual times, the app
 // filter, a block opening its window, no page overflow at 375 px; a
@@ -12,10 +12,18 @@ const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 export default async function (t) {
   const { check, until, assert, api, newPage, signIn, ADMIN, TOKEN, SHOTS } = t;
   const now = Date.now();
+  // A and B lie inside one day of the page's time zone (the browser's is
+  // the machine's, as Node's): one block each, whatever the hour the test
+  // runs at (run at 22:00, B at now + 7 days + 1 h crossed midnight and was
+  // drawn twice); C starts at once and lies where it ran
+  const local = (days, h, m) => {
+    const d = new Date(now);
+    return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days, h, m).getTime();
+  };
   const A = { title: 'Calendar check: database upgrade', apps: ['cal-a'],
-              starts_at: iso(now + 20 * 60e3), ends_at: iso(now + 35 * 60e3) };
+              starts_at: iso(local(1, 10, 0)), ends_at: iso(local(1, 10, 15)) };
   const B = { title: 'Calendar check: next week move', apps: ['cal-b'],
-              starts_at: iso(now + 7 * 86400e3 + 3600e3), ends_at: iso(now + 7 * 86400e3 + 3 * 3600e3) };
+              starts_at: iso(local(7, 10, 0)), ends_at: iso(local(7, 12, 0)) };
   const C = { title: 'Calendar check: done early', apps: ['cal-c'],
               starts_at: iso(now + 3600e3), ends_at: iso(now + 2 * 3600e3) };
   const made = [];
