@@ -24,6 +24,10 @@
 /* no answer of the API comes near this; a bigger one is not the API */
 #define CTL_MAX_BODY  (64 * 1024 * 1024)
 
+/* without --timeout (ctl_timeout()) */
+#define CTL_TIMEOUT_MS         10000
+#define CTL_CHECKS_TIMEOUT_MS  70000
+
 
 static CURL  *ctl_curl;
 static char  *ctl_base;         /* the URL without its trailing slashes */
@@ -354,7 +358,8 @@ ctl_request_headers(int json, const char *if_match)
 
 static void
 ctl_request_setup(const char *method, const char *url, const char *json,
-    struct curl_slist *h, char *errbuf, ctl_buf_t *data, ctl_resp_t *r)
+    long timeout_ms, struct curl_slist *h, char *errbuf, ctl_buf_t *data,
+    ctl_resp_t *r)
 {
     curl_easy_reset(ctl_curl);
     curl_easy_setopt(ctl_curl, CURLOPT_URL, url);
@@ -363,8 +368,10 @@ ctl_request_setup(const char *method, const char *url, const char *json,
 #endif
     curl_easy_setopt(ctl_curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(ctl_curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(ctl_curl, CURLOPT_TIMEOUT_MS, ctl_conf.timeout_ms);
-    curl_easy_setopt(ctl_curl, CURLOPT_CONNECTTIMEOUT_MS, ctl_conf.timeout_ms);
+    curl_easy_setopt(ctl_curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(ctl_curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     ctl_conf.timeout_ms ? ctl_conf.timeout_ms
+                                         : CTL_TIMEOUT_MS);
     curl_easy_setopt(ctl_curl, CURLOPT_USERAGENT, "maintctl/" CTL_VERSION);
     curl_easy_setopt(ctl_curl, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(ctl_curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -403,15 +410,49 @@ ctl_request_setup(const char *method, const char *url, const char *json,
 }
 
 
+/*
+ * How long to wait for an answer: --timeout, else 10 s, and 70 s for what
+ * the daemon answers only once the custom prechecks are done (an early
+ * start, dry runs): up to the longest check's timeout, at most 60 s.  A
+ * client that gave up gets nothing done, so it should not give up first.
+ */
+
+static long
+ctl_timeout(const char *method, const char *path)
+{
+    size_t             n;
+    static const char  start[] = "/start";
+
+    if (ctl_conf.timeout_ms) {
+        return ctl_conf.timeout_ms;
+    }
+
+    if (strcmp(method, "POST") != 0 && strcmp(method, "PATCH") != 0) {
+        return CTL_TIMEOUT_MS;
+    }
+
+    n = strcspn(path, "?");
+
+    if (strstr(path + n, "dry_run=true")
+        || (n >= sizeof(start) - 1
+            && memcmp(path + n - (sizeof(start) - 1), start,
+                      sizeof(start) - 1) == 0))
+    {
+        return CTL_CHECKS_TIMEOUT_MS;
+    }
+
+    return CTL_TIMEOUT_MS;
+}
+
+
 /* a request that got no answer: why, in the words that help fix it */
 
 static void
-ctl_report_failure(CURLcode cc, const char *errbuf)
+ctl_report_failure(CURLcode cc, const char *errbuf, long timeout_ms)
 {
     if (cc == CURLE_OPERATION_TIMEDOUT) {
         fprintf(stderr, "maintctl: the admin API at %s did not answer "
-                "within %g s\n", ctl_display_url(),
-                ctl_conf.timeout_ms / 1000.0);
+                "within %g s\n", ctl_display_url(), timeout_ms / 1000.0);
 
     } else if (cc == CURLE_WRITE_ERROR) {
         fprintf(stderr, "maintctl: the answer of %s is too large\n",
@@ -456,6 +497,7 @@ int
 ctl_request(const char *method, const char *path, const char *if_match,
     json_t *body, ctl_resp_t *r)
 {
+    long                timeout_ms;
     char               *json, *type, errbuf[CURL_ERROR_SIZE];
     CURLcode            cc;
     ctl_buf_t           url, data;
@@ -478,7 +520,9 @@ ctl_request(const char *method, const char *path, const char *if_match,
     h = ctl_request_headers(body != NULL, if_match);
 
     errbuf[0] = '\0';
-    ctl_request_setup(method, url.data, json, h, errbuf, &data, r);
+    timeout_ms = ctl_timeout(method, path);
+    ctl_request_setup(method, url.data, json, timeout_ms, h, errbuf, &data,
+                      r);
 
     cc = curl_easy_perform(ctl_curl);
 
@@ -490,7 +534,7 @@ ctl_request(const char *method, const char *path, const char *if_match,
     r->len = data.len;
 
     if (cc != CURLE_OK) {
-        ctl_report_failure(cc, errbuf);
+        ctl_report_failure(cc, errbuf, timeout_ms);
         return CTL_EXIT_UNAVAILABLE;
     }
 

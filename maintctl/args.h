@@ -20,7 +20,7 @@ typedef struct {
     const char  *token;         /* "" or NULL: no Authorization header */
     const char  *cacert;        /* CA file for https://, or NULL: the
                                    system's store */
-    long         timeout_ms;
+    long         timeout_ms;    /* --timeout; 0: the request's default */
     int          json;
 } ctl_conf_t;
 

@@ -232,7 +232,7 @@ main(int argc, char **argv)
     ctl_conf.token = getenv("MAINT_API_TOKEN");
     env = getenv("MAINT_API_CACERT");
     ctl_conf.cacert = (env && *env) ? env : NULL;
-    ctl_conf.timeout_ms = 10000;
+    ctl_conf.timeout_ms = 0;            /* per request: ctl_timeout() */
     ctl_conf.json = 0;
 
     a.argc = argc;

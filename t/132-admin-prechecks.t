@@ -2,8 +2,9 @@
 # an HTTP service before a window starts.  Against a real HTTP service on
 # loopback (t/lib/check_server.py: a path that passes, one that answers
 # 503, one whose body lacks the text, one that never answers, one switched
-# from failing to passing by the test, a redirect; and a port where nothing
-# listens), counting what each check asked:
+# from failing to passing by the test, ones held until the test releases
+# them, a redirect; and a port where nothing listens), counting what each
+# check asked:
 #
 # 1. maint-admind -t names the line and what is wrong: a bad name, a URL
 #    that is not http(s), a bad status, a bad timeout, an unknown option,
@@ -28,7 +29,14 @@
 # 8. maintctl: window start refused (exit 3, the failed check, --force),
 #    --force, --dry-run, window show;
 # 9. SIGHUP: a changed check is used; a bad precheck line changes nothing;
-# 10. SIGTERM: a dry run waiting for a check longer than the 5 s the daemon
+# 10. at most 16 runs of checks that requests wait for: a 17th request is
+#    answered 503 at once (Retry-After; an early start audited as
+#    refused), others are not held back, and checks run again after;
+# 11. a client that gives up on an early start while its checks run
+#    (maintctl --timeout 1): the start is not made when they pass, the
+#    daemon logs "client gone"; maintctl without --timeout waits past 10 s
+#    for a start, and gets it;
+# 12. SIGTERM: a dry run waiting for a check longer than the 5 s the daemon
 #    gives requests as it stops is answered then, the check "not finished",
 #    and the daemon stops cleanly.
 #
@@ -71,12 +79,14 @@ package CheckServer {
         my ($class) = @_;
         my $dir = MaintTest::_test_dir('checks');
         my $self = bless { dir => $dir, log => "$dir/requests.jsonl",
-                           switch => "$dir/switch" }, $class;
+                           switch => "$dir/switch", release => "$dir/release" }, $class;
         $self->switch('fail');
+        mkdir $self->{release} or die "$self->{release}: $!";
         my $out = "$dir/check_server.log";
         $self->{pid} = MaintTest::_spawn('check_server', $out, $PYTHON,
                                          "$MaintTest::ROOT/t/lib/check_server.py",
-                                         '--log', $self->{log}, '--switch', $self->{switch});
+                                         '--log', $self->{log}, '--switch', $self->{switch},
+                                         '--release', $self->{release});
         MaintTest::wait_until(sub {
             die "check_server exited\n" unless kill 0, $self->{pid};
             ($self->{port}) = _read($out) =~ /^check_server ready port (\d+)/m;
@@ -121,6 +131,13 @@ package CheckServer {
         print {$f} "$state\n";
         close $f;
         rename $tmp, $self->{switch} or die "rename: $!";
+    }
+
+    # /held-NAME answers from now on (those held, at once)
+    sub release {
+        my ($self, $name) = @_;
+        open(my $f, '>', "$self->{release}/$name") or die "$name: $!";
+        close $f;
     }
 
     sub stop {
@@ -208,6 +225,8 @@ sub precheck_conf {
         "precheck redirect http://127.0.0.1:$p/redirect apps=misc\n",
         "precheck head-probe http://127.0.0.1:$p/pass-head method=HEAD status=200,204 apps=misc\n",
         "precheck late-text http://127.0.0.1:$p/late body=\"backups: enabled\" apps=misc\n",
+        # section 10 holds 17 connections at once
+        "max_connections_per_client 32\n",
         $o{more} // '');
 }
 
@@ -271,6 +290,15 @@ sub dry_run_sent {
         headers => { Authorization => 'Bearer ' . $admin->token('admin'),
                      'Content-Type' => 'application/json' });
     return $s;
+}
+
+# the answer on such a socket, parsed
+sub answer_of {
+    my ($s) = @_;
+    my $res = MaintTest::_parse_response(MaintTest::_read_all($s, scaled(10)));
+    close $s;
+    $res->{json} = eval { decode_json($res->{body}) };
+    return $res;
 }
 
 sub start {
@@ -714,7 +742,105 @@ my $sched_n0 = $cs->count('/fail503-sched');
 }
 
 # ---------------------------------------------------------------------------
-# 10. shutdown: a dry run waiting for a check that outlives the 5 s the
+# 10. at most 16 runs of checks that requests wait for: the 17th request
+# is answered 503 at once (a dry run, an early start: audited), a window
+# no check covers is not held back, and once they are done checks run again
+
+$admin->{extra} = precheck_conf(more => 'precheck held-busy ' . $cs->url('/held-busy')
+                                        . " timeout=30s apps=busy\n"
+                                        . 'precheck held-gone ' . $cs->url('/held-gone')
+                                        . " timeout=30s apps=gone\n"
+                                        . 'precheck held-wait ' . $cs->url('/held-wait')
+                                        . " timeout=30s apps=wait\n");
+$admin->write_conf;
+ok($admin->reload(qr/"msg":"configuration reloaded"/), 'checks held by the test added');
+
+{
+    my $n0 = $cs->count('/held-busy');
+    my @held = map { dry_run_sent(title => "Dry busy $_", apps => ['busy']) } 1 .. 16;
+    ok(wait_until(sub { $cs->count('/held-busy') >= $n0 + 16 }, 10, '16 checks held'),
+       'limit: 16 dry runs wait for their checks');
+
+    my $r = $admin->api('POST', '/v1/windows?dry_run=true',
+                        json => window_body(title => 'Dry busy 17', apps => ['busy']));
+    is_problem($r, 503, 'unavailable', 'limit: a 17th dry run');
+    like(($r->{json} // {})->{detail} // '', qr/could not be run: 16 runs of checks are under way; try again$/,
+         'limit: the detail says why') or diag($r->{body});
+    is($r->{headers}{'retry-after'}, '1', 'limit: Retry-After: 1');
+
+    $r = dry_run(title => 'Dry nocheck while busy', apps => ['nocheck']);
+    is_bool_val(($r->{json} // {})->{ok}, 1, 'limit: a window no check covers is not held back');
+
+    my $w = create(title => 'Busy start', apps => ['busy']);
+    $r = start($w->{id});
+    is_problem($r, 503, 'unavailable', 'limit: an early start');
+    like(($r->{json} // {})->{detail} // '', qr/16 runs of checks are under way; try again, or send "force": true/,
+         'limit: the start is told how to go without them') or diag($r->{body});
+    is(get_w($w->{id})->{json}{status}, 'scheduled', 'limit: the window is still scheduled');
+    ok(scalar(grep { $_->{action} eq 'window.start' && $_->{outcome} eq 'rejected' }
+              audit_for($w->{id})), 'limit: audited as a rejected window.start');
+    is($cs->count('/held-busy'), $n0 + 16, 'limit: no check was started for them');
+
+    $cs->release('busy');
+    my @ok = grep { $_->{status} == 200 && by_name(($_->{json} // {})->{prechecks})->{'held-busy'}
+                    && by_name($_->{json}{prechecks})->{'held-busy'}{status} eq 'ok' }
+             map { answer_of($_) } @held;
+    is(scalar @ok, 16, 'limit: the 16 are answered once their checks pass');
+
+    $r = dry_run(title => 'Dry busy after', apps => ['busy']);
+    is_result(by_name(($r->{json} // {})->{prechecks})->{'held-busy'}, 'ok', qr/^HTTP 200 in \d+ ms$/,
+              'limit: over, checks run again');
+}
+
+
+# ---------------------------------------------------------------------------
+# 11. a client that gives up on an early start while its checks run (here
+# maintctl with a --timeout shorter than them): the start is not made when
+# they pass, and the daemon says so; maintctl without --timeout waits past
+# its usual 10 s for a start, and gets it
+
+{
+    my $w = create(title => 'Gone start', apps => ['gone']);
+    my $n0 = $cs->count('/held-gone');
+    my $r = maintctl_run($admin, 'admin', '--timeout', '1', 'window', 'start', $w->{id});
+    is($r->{code}, 5, 'client gone: maintctl --timeout 1 gives up (exit 5)') or diag($r->{err});
+    like($r->{err}, qr/did not answer within 1 s/, '... saying after how long') or diag($r->{err});
+    is($cs->count('/held-gone'), $n0 + 1, '... while its check was held');
+    $cs->release('gone');
+    ok(wait_until(sub { $admin->log_count(qr/^(?=.*"msg":"client gone")(?=.*"path":"\/v1\/windows\/\Q$w->{id}\E\/start")/) },
+                  10, 'the daemon to see the client gone'),
+       'client gone: logged once its check passed');
+    is(get_w($w->{id})->{json}{status}, 'scheduled', 'client gone: the window is still scheduled');
+    ok(!grep({ $_->{action} eq 'window.start' } audit_for($w->{id})), 'client gone: no start audited');
+
+    # the same start by a client that waits: made (longer than 10 s, on
+    # the clock: what maintctl's default is about)
+    my $w2 = create(title => 'Waited start', apps => ['wait']);
+    my $out = "$MaintTest::SERVROOT/132-maintctl-wait-$$.out";
+    my $pid = do {
+        local $ENV{MAINT_API_URL} = $admin->url;
+        local $ENV{MAINT_API_TOKEN} = $admin->token('admin');
+        local %ENV = (%ENV, MaintTest::_sanitizer_env($admin->dir, 1));
+        MaintTest::_spawn('maintctl', $out, $MaintTest::MAINTCTL, 'window', 'start', $w2->{id});
+    };
+    my $t1 = time;
+    my $exited;
+    wait_until(sub { $exited = waitpid($pid, POSIX::WNOHANG()) == $pid; $exited || time - $t1 > 10.5 },
+               15, 'maintctl to wait 10.5 s');
+    ok(!$exited, 'maintctl without --timeout still waits for the start after 10.5 s');
+    $cs->release('wait');
+    unless ($exited) {
+        waitpid($pid, 0);
+    }
+    delete $MaintTest::children{$pid};
+    is($? >> 8, 0, 'maintctl window start: exit 0 once the check passes')
+        or diag(CheckServer::_read($out));
+    is(get_w($w2->{id})->{json}{status}, 'in_progress', 'a client that waits: the start is made');
+}
+
+
+# ---------------------------------------------------------------------------
+# 12. shutdown: a dry run waiting for a check that outlives the 5 s the
 # daemon gives requests as it stops is answered then, the check failed as
 # such, and the daemon stops (libmicrohttpd cannot with a request suspended)
 

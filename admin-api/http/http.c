@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <openssl/rand.h>
@@ -101,117 +102,6 @@ adm_match(const char *pattern, const char *path, char *id, size_t idlen)
     }
 
     return *p == '\0' && *q == '\0';
-}
-
-
-const char *
-adm_query(adm_req_t *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-
-/* what adm_query_all() collects: name's values, in order, in out */
-
-typedef struct {
-    const char   *name;
-    const char  **out;
-    size_t        max, n;
-} adm_query_all_t;
-
-
-static enum MHD_Result
-adm_query_one(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-    adm_query_all_t  *q = cls;
-
-    if (strcmp(key, q->name) == 0 && q->n++ < q->max) {
-        q->out[q->n - 1] = value ? value : "";
-    }
-
-    return MHD_YES;
-}
-
-
-/* every value of an argument given more than once; how many there were */
-
-size_t
-adm_query_all(adm_req_t *r, const char *name, const char **out, size_t max)
-{
-    adm_query_all_t  q = { name, out, max, 0 };
-
-    (void) MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
-                                     adm_query_one, &q);
-
-    return q.n;
-}
-
-
-const char *
-adm_header_in(adm_req_t *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
-
-/* a query parameter that is not what the route takes: 400 naming it */
-
-int
-adm_bad_query(adm_req_t *r, const char *name, const char *reason)
-{
-    char  detail[160];
-
-    snprintf(detail, sizeof(detail), "%s: %s", name, reason);
-
-    return adm_problem(r, 400, ADM_P_BAD_REQUEST, "Bad query parameter",
-                       detail, json_pack("[{s:s, s:s}]", "field", name,
-                                         "reason", reason), NULL);
-}
-
-
-int
-adm_query_uint(adm_req_t *r, const char *name, long min, long max,
-    long *out)
-{
-    char        *end;
-    long         n;
-    const char  *s;
-
-    s = adm_query(r, name);
-    if (s == NULL) {
-        return 0;
-    }
-
-    n = strtol(s, &end, 10);
-
-    if (*s == '\0' || *end != '\0' || n < min || n > max) {
-        return -1;
-    }
-
-    *out = n;
-
-    return 0;
-}
-
-
-/* ?limit= and ?cursor= of a paged list, defaults when absent */
-
-int
-adm_query_page(adm_req_t *r, long *limit, long *offset)
-{
-    *limit = ADM_PAGE_DEFAULT;
-    *offset = 0;
-
-    if (adm_query_uint(r, "limit", 1, ADM_PAGE_MAX, limit) != 0) {
-        return adm_bad_query(r, "limit", "must be 1 to 500");
-    }
-
-    if (adm_query_uint(r, "cursor", 0, 1L << 30, offset) != 0) {
-        return adm_bad_query(r, "cursor", "must be a value from next_cursor");
-    }
-
-    return 0;
 }
 
 
@@ -414,7 +304,8 @@ adm_body(adm_req_t *r, int optional)
                            NULL);
     }
 
-    ct = adm_header_in(r, "Content-Type");
+    ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                     "Content-Type");
 
     if (ct == NULL || !adm_json_type(ct)) {
         return adm_problem(r, 415, "unsupported-media-type",
@@ -497,12 +388,14 @@ adm_not_found(adm_req_t *r)
 static int
 adm_check_token(adm_req_t *r)
 {
-    const char  *auth, *detail;
+    const char  *auth, *token, *detail;
     adm_auth_e   rc;
 
-    auth = adm_header_in(r, "Authorization");
-    rc = adm_authorize(r->route->role, auth, adm_query(r, "token"),
-                       &r->token);
+    auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                       "Authorization");
+    token = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+                                        "token");
+    rc = adm_authorize(r->route->role, auth, token, &r->token);
 
     switch (rc) {
 
@@ -615,44 +508,86 @@ adm_dispatch(adm_req_t *r)
 }
 
 
+/*
+ * Whether the client closed its side of a suspended connection: libmicro-
+ * httpd does not watch a suspended connection, so nothing else noticed.
+ * A client that shuts down its sending side after the request counts as
+ * gone (no client of this API does).
+ */
+
+static int
+adm_peer_gone(struct MHD_Connection *conn)
+{
+    struct pollfd                   pfd;
+    const union MHD_ConnectionInfo  *ci;
+
+    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci == NULL) {
+        return 0;
+    }
+
+    pfd.fd = ci->connect_fd;
+    pfd.events = POLLRDHUP;
+    pfd.revents = 0;
+
+    return poll(&pfd, 1, 0) == 1
+           && (pfd.revents & (POLLRDHUP|POLLHUP|POLLERR)) != 0;
+}
+
+
+/* a request's record, made at its first call */
+
+static adm_req_t *
+adm_req_new(struct MHD_Connection *conn, const char *url, const char *method)
+{
+    const char           *cl;
+    adm_req_t            *r;
+    unsigned char         rid[8];
+    static const char     hex[] = "0123456789abcdef";
+
+    r = calloc(1, sizeof(adm_req_t));
+    if (r == NULL) {
+        return NULL;
+    }
+
+    adm_active++;
+
+    r->conn = conn;
+    r->method = method;
+    r->url = url;
+    r->started = adm_clock();
+
+    if (RAND_bytes(rid, sizeof(rid)) == 1) {
+        for (size_t i = 0; i < sizeof(rid); i++) {
+            r->request_id[2 * i] = hex[rid[i] >> 4];
+            r->request_id[2 * i + 1] = hex[rid[i] & 15];
+        }
+    }
+
+    cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > ADM_MAX_BODY) {
+        r->too_large = 1;
+    }
+
+    return r;
+}
+
+
 static enum MHD_Result
 adm_access(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
     char                 *p;
-    const char           *cl;
     adm_req_t            *r;
-    unsigned char         rid[8];
     enum MHD_Result       ret;
-    static const char     hex[] = "0123456789abcdef";
 
     r = *con_cls;
 
     if (r == NULL) {
-        r = calloc(1, sizeof(adm_req_t));
+        r = adm_req_new(conn, url, method);
         if (r == NULL) {
             return MHD_NO;
-        }
-
-        adm_active++;
-
-        r->conn = conn;
-        r->method = method;
-        r->url = url;
-        r->started = adm_clock();
-
-        if (RAND_bytes(rid, sizeof(rid)) == 1) {
-            for (size_t i = 0; i < sizeof(rid); i++) {
-                r->request_id[2 * i] = hex[rid[i] >> 4];
-                r->request_id[2 * i + 1] = hex[rid[i] & 15];
-            }
-        }
-
-        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                         "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > ADM_MAX_BODY) {
-            r->too_large = 1;
         }
 
         *con_cls = r;
@@ -693,6 +628,19 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
 
     if (r->answered) {
         return MHD_YES;
+    }
+
+    /*
+     * Resumed after its prechecks: a client that gave up meanwhile (its
+     * timeout was shorter than the checks) is not answered, and what it
+     * asked for is not done: a start nobody waits for any more, made a
+     * minute later, would surprise the one who gave up on it.  (When
+     * libmicrohttpd reads the end of the stream first, it does not call
+     * here at all.)  adm_completed() logs it.
+     */
+
+    if (r->resumed && adm_peer_gone(conn)) {
+        return MHD_NO;
     }
 
     r->answered = 1;
@@ -769,6 +717,14 @@ adm_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 
     adm_active--;
+
+    if (r->resumed && r->response == NULL) {
+        adm_log(ADM_LOG_WARN, "client gone", "{s:s, s:s, s:s, s:s, s:s}",
+                "method", r->method, "path", r->url,
+                "actor", r->token ? r->token->name : "-",
+                "request_id", r->request_id, "detail", "it closed the "
+                "connection while its prechecks ran: nothing done");
+    }
 
     if (r->response) {
         MHD_destroy_response(r->response);

@@ -7,6 +7,7 @@
  *                routing, authentication, answers, one log line each
  *   routes.def   the route table (also checked against openapi.json)
  *   routes.c     the table built from routes.def: handler per route
+ *   query.c      query parameters and headers (query.h)
  *   auth.c       bearer tokens (auth.h)
  *   tls.c        HTTPS credentials (tls.h)
  *   metrics.c    the counters (metrics.h)
@@ -16,7 +17,7 @@
  * One return convention, from the handlers up to libmicrohttpd:
  *
  *   - an answer (adm_reply_*(), adm_problem() and the helpers built on it:
- *     adm_bad_query(), adm_not_found(), and resources/change.h's
+ *     query.h's adm_bad_query(), adm_not_found(), resources/change.h's
  *     adm_redis_down()) returns the HTTP status it queued, or -1 when
  *     none could be made (out of memory); never 0;
  *   - a handler (adm_handler_pt) returns what its answer returned;
@@ -24,7 +25,7 @@
  *     files given to adm_http_start(), the compute step of a write)
  *     returns 0 to go on, or what its answer returned: non-zero, so that
  *     "if ((rc = step(r)) != 0) return rc;" stops at the first refusal;
- *   - adm_query_uint() only reads: 0, or -1 for a value out of bounds;
+ *   - query.h's adm_query_uint() only reads: 0, or -1 out of bounds;
  *     the caller answers (adm_bad_query()); adm_query_page() is a step;
  *   - the layer reads r->status and r->response, not the return value (a
  *     request left without an answer gets a 500), and gives libmicrohttpd
@@ -97,15 +98,7 @@ int adm_problem(adm_req_t *r, unsigned status, const char *type,
 void adm_header(adm_req_t *r, const char *name, const char *value);
 void adm_etag(adm_req_t *r, int64_t revision);
 void adm_cache_control(adm_req_t *r, const char *value);
-const char *adm_query(adm_req_t *r, const char *name);
-size_t adm_query_all(adm_req_t *r, const char *name, const char **out,
-    size_t max);
-int adm_query_uint(adm_req_t *r, const char *name, long min, long max,
-    long *out);
-int adm_query_page(adm_req_t *r, long *limit, long *offset);
-int adm_bad_query(adm_req_t *r, const char *name, const char *reason);
 int adm_not_found(adm_req_t *r);
-const char *adm_header_in(adm_req_t *r, const char *name);
 int adm_body(adm_req_t *r, int optional);
 
 /*

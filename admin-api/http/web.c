@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "http/query.h"
 #include "http/web.h"
 
 

@@ -9,6 +9,7 @@
 
 #include "admin.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "resources/audit.h"
 #include "resources/change.h"
 #include "store/reads.h"

@@ -23,6 +23,7 @@
 #include "admin.h"
 #include "config.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "model/ical.h"
 #include "model/times.h"
 #include "model/window.h"

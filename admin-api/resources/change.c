@@ -21,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "outbound/probe.h"
 #include "model/precheck.h"
 #include "model/snapshot.h"
@@ -230,9 +231,23 @@ adm_request_compute(void *ctx, adm_view_t *v, adm_change_t *c)
 }
 
 
+/*
+ * Runs of checks that requests wait for, at most ADM_CHECK_RUNS at once:
+ * each may hold up to ADM_MAX_PRECHECKS transfers for up to a minute, and
+ * a token's requests must not open sockets without bound.  A scheduled
+ * start's checks (ticker.c) are not counted: nobody sends those.
+ */
+
+#define ADM_CHECK_RUNS       16
+#define ADM_CHECK_RUNS_TEXT  "16"
+
+static unsigned  adm_check_runs;
+
+
 static void
 adm_checks_done(void *data, json_t *results)
 {
+    adm_check_runs--;
     adm_resume(data, results);
 }
 
@@ -249,9 +264,14 @@ adm_checks_suspend(adm_req_t *r, json_t *apps)
 {
     int  rc;
 
+    if (adm_check_runs >= ADM_CHECK_RUNS) {
+        return adm_probe_applies(apps) ? -1 : 0;
+    }
+
     rc = adm_probe_start(apps, adm_checks_done, r);
 
     if (rc == 1) {
+        adm_check_runs++;
         adm_suspend(r);
     }
 
@@ -264,16 +284,31 @@ adm_checks_suspend(adm_req_t *r, json_t *apps)
 int
 adm_checks_missing(adm_req_t *r, const char *action)
 {
+    int   rc, busy;
+    char  detail[256];
+
     if (action) {
         adm_reject(r, action, r->id, 503);
     }
 
-    return adm_problem(r, 503, "unavailable", "Prechecks not run",
-                       action ? "custom prechecks apply to this window but "
-                                "could not be run; try again, or send "
-                                "\"force\": true to start without them"
-                              : "custom prechecks apply to this window but "
-                                "could not be run; try again", NULL, NULL);
+    /* found busy in this same turn of the loop: that is why */
+    busy = adm_check_runs >= ADM_CHECK_RUNS;
+
+    snprintf(detail, sizeof(detail), "custom prechecks apply to this window "
+             "but could not be run%s; try again%s",
+             busy ? ": " ADM_CHECK_RUNS_TEXT " runs of checks are under way"
+                  : "",
+             action ? ", or send \"force\": true to start without them"
+                    : "");
+
+    rc = adm_problem(r, 503, "unavailable", "Prechecks not run", detail,
+                     NULL, NULL);
+
+    if (busy) {
+        adm_header(r, "Retry-After", "1");
+    }
+
+    return rc;
 }
 
 

@@ -10,6 +10,7 @@
 
 #include "admin.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "model/times.h"
 #include "resources/change.h"
 #include "resources/deliveries.h"

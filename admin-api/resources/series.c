@@ -14,6 +14,7 @@
 #include "admin.h"
 #include "config.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "model/series.h"
 #include "model/times.h"
 #include "model/window.h"

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "model/bodies.h"
 #include "model/settings.h"
 #include "model/times.h"

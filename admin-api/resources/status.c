@@ -16,6 +16,7 @@
 #include "maint_names.h"
 #include "admin.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "model/times.h"
 #include "resources/change.h"
 #include "resources/status.h"

@@ -13,6 +13,7 @@
 #include "maint_time.h"
 #include "admin.h"
 #include "http/http.h"
+#include "http/query.h"
 #include "model/bodies.h"
 #include "model/precheck.h"
 #include "model/times.h"

@@ -2,7 +2,7 @@
 """check_server: the HTTP service that maint-admind's custom prechecks ask
 (t/132-admin-prechecks.t), on a loopback port.
 
-    check_server.py --log FILE --switch FILE [--port N]
+    check_server.py --log FILE --switch FILE [--release DIR] [--port N]
 
 Answers, by path (the query string ignored):
   /pass...   200, the body holds "backups: enabled"
@@ -17,6 +17,9 @@ Answers, by path (the query string ignored):
   /redirect  302 to /pass (a check does not follow it)
   /late      200, "backups: enabled" only after 70000 bytes (beyond the
              64 KiB a check reads)
+  /held-NAME holds the request until the file NAME appears in --release
+             DIR, then 200 with "backups: enabled" (the test decides when a
+             check passes); as /hang when the client gives up first
   anything else: 404
 GET, HEAD and POST alike (HEAD without the body).
 
@@ -76,6 +79,8 @@ def decide(path):
         return 302, "see /pass\n"
     if path.startswith("/hang"):
         return None, None
+    if path.startswith("/held-"):
+        return "held", "status: up\nbackups: enabled\n"
     if path == "/switch":
         if switch_state() == "pass":
             return 200, "ready\n"
@@ -101,6 +106,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "answer": "hang" if status is None else status})
         if status is None:
             return self.hang()
+        if status == "held":
+            if not self.hold(path[len("/held-"):]):
+                return
+            status = 200
         data = body.encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
@@ -122,10 +131,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.handle_any(False)
 
-    def hang(self):
+    def hang(self, released=lambda: False):
+        """Holds the connection until released() (True), the client gives
+        up or the server stops (False)."""
         sock = self.connection
         while not STOP.is_set():
-            r, _, _ = select.select([sock], [], [], 0.2)
+            if released():
+                return True
+            r, _, _ = select.select([sock], [], [], 0.05)
             if r:
                 try:
                     if not sock.recv(4096):
@@ -133,6 +146,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 except OSError:
                     break
         self.close_connection = True
+        return False
+
+    def hold(self, name):
+        if not ARGS.release or "/" in name:
+            return self.hang()
+        return self.hang(lambda: os.path.exists(
+            os.path.join(ARGS.release, name)))
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -146,6 +166,7 @@ def main():
     p = argparse.ArgumentParser(description="prechecks' HTTP service")
     p.add_argument("--log", required=True)
     p.add_argument("--switch", required=True)
+    p.add_argument("--release", default=None)
     p.add_argument("--port", type=int, default=0)
     ARGS = p.parse_args()
 
