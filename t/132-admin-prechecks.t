@@ -805,7 +805,8 @@ ok($admin->reload(qr/"msg":"configuration reloaded"/), 'checks held by the test 
     my $r = maintctl_run($admin, 'admin', '--timeout', '1', 'window', 'start', $w->{id});
     is($r->{code}, 5, 'client gone: maintctl --timeout 1 gives up (exit 5)') or diag($r->{err});
     like($r->{err}, qr/did not answer within 1 s/, '... saying after how long') or diag($r->{err});
-    is($cs->count('/held-gone'), $n0 + 1, '... while its check was held');
+    ok(wait_until(sub { $cs->count('/held-gone') == $n0 + 1 }, 10, 'the held check'),
+       '... while its check was held');
     $cs->release('gone');
     ok(wait_until(sub { $admin->log_count(qr/^(?=.*"msg":"client gone")(?=.*"path":"\/v1\/windows\/\Q$w->{id}\E\/start")/) },
                   10, 'the daemon to see the client gone'),
