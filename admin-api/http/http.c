@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <openssl/rand.h>
@@ -508,33 +507,6 @@ adm_dispatch(adm_req_t *r)
 }
 
 
-/*
- * Whether the client closed its side of a suspended connection: libmicro-
- * httpd does not watch a suspended connection, so nothing else noticed.
- * A client that shuts down its sending side after the request counts as
- * gone (no client of this API does).
- */
-
-static int
-adm_peer_gone(struct MHD_Connection *conn)
-{
-    struct pollfd                   pfd;
-    const union MHD_ConnectionInfo  *ci;
-
-    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (ci == NULL) {
-        return 0;
-    }
-
-    pfd.fd = ci->connect_fd;
-    pfd.events = POLLRDHUP;
-    pfd.revents = 0;
-
-    return poll(&pfd, 1, 0) == 1
-           && (pfd.revents & (POLLRDHUP|POLLHUP|POLLERR)) != 0;
-}
-
-
 /* a request's record, made at its first call */
 
 static adm_req_t *
@@ -630,19 +602,6 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
         return MHD_YES;
     }
 
-    /*
-     * Resumed after its prechecks: a client that gave up meanwhile (its
-     * timeout was shorter than the checks) is not answered, and what it
-     * asked for is not done: a start nobody waits for any more, made a
-     * minute later, would surprise the one who gave up on it.  (When
-     * libmicrohttpd reads the end of the stream first, it does not call
-     * here at all.)  adm_completed() logs it.
-     */
-
-    if (r->resumed && adm_peer_gone(conn)) {
-        return MHD_NO;
-    }
-
     r->answered = 1;
 
     adm_dispatch(r);
@@ -717,6 +676,15 @@ adm_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 
     adm_active--;
+
+    /*
+     * Resumed after its prechecks but never answered: its client closed
+     * the connection meanwhile (its timeout was shorter than the checks),
+     * and libmicrohttpd, reading the end of the stream first, ended it
+     * without calling adm_access() again.  Nothing it asked for was done:
+     * a start nobody waits for any more would surprise the one who gave
+     * up on it.  Said here, or nobody would know.
+     */
 
     if (r->resumed && r->response == NULL) {
         adm_log(ADM_LOG_WARN, "client gone", "{s:s, s:s, s:s, s:s, s:s}",
