@@ -48,9 +48,12 @@ my %base = (title => 'Nightly backup', apps => ['shop']);
 
 # --- 1. validation: each refusal names its field ---------------------------
 
+# the first occurrence 20 hours on (to the minute), whatever the hour the
+# test runs at: three within the 3-day horizon (20, 44 and 68 hours on),
+# the fourth (92) beyond it, however long the test takes
 my $now = now_s();
-my $tomorrow = $now - $now % $D + $D;
-my $start = strftime('%Y-%m-%dT10:00', gmtime($tomorrow));
+my $first_at = $now - $now % 60 + 20 * 3600;
+my $start = strftime('%Y-%m-%dT%H:%M', gmtime($first_at));
 my %rec = (rule => 'FREQ=DAILY', start => $start, time_zone => 'UTC',
            duration_minutes => 60);
 
@@ -69,7 +72,7 @@ for my $case (
       'recurrence.duration_minutes' ],
     [ 'unknown recurrence field', { %base, recurrence => { %rec, every => 'day' } },
       'recurrence.every' ],
-    [ 'starts_at', { %base, starts_at => utc($tomorrow), recurrence => { %rec } }, 'starts_at' ],
+    [ 'starts_at', { %base, starts_at => utc($first_at), recurrence => { %rec } }, 'starts_at' ],
     [ 'all in the past', { %base, recurrence => { %rec, rule => 'FREQ=DAILY;COUNT=2',
                                                   start => '2020-01-01T10:00' } }, 'recurrence' ],
     [ 'never meets', { %base, recurrence => { %rec, rule => 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' } },
@@ -97,12 +100,12 @@ is($r->{headers}{location}, "/v1/series/$sid", 'Location');
 is($r->{headers}{etag}, '"1"', 'ETag');
 
 $now = now_s();
-my @occ = map { $tomorrow + 10 * 3600 + ($_ - 1) * $D } 1 .. 10;
+my @occ = map { $first_at + ($_ - 1) * $D } 1 .. 10;
 my @made = grep { $_ > $now && $_ < $now + 3 * $D } @occ;
 is_deeply([ map { $_->{occurrence} } @{ $s->{next} } ], [ map { local_key($_) } @occ ],
           'the next 10 occurrences, by their local start');
 is_deeply([ map { $_->{starts_at} } @{ $s->{next} } ], [ map { utc($_) } @occ ],
-          'at 10:00 UTC each');
+          'a day apart, at the start\'s time of day (UTC)');
 is_deeply([ map { $_->{status} } @{ $s->{next} } ],
           [ (('scheduled') x @made), (('planned') x (10 - @made)) ],
           scalar(@made) . ' made within the 3-day horizon, the rest planned');
@@ -175,7 +178,7 @@ is($r->{status}, 422, 'a time the rule does not make: 422');
 
 # --- 4b. this occurrence and the following: the series continued ---------
 
-# a series of its own (app "ops"), five daily occurrences from tomorrow
+# a series of its own (app "ops"), five daily occurrences as the first
 my %ops = (title => 'Ops nightly', apps => ['ops'],
            recurrence => { %rec, rule => 'FREQ=DAILY;COUNT=5' });
 $r = $admin->api('POST', '/v1/series', json => \%ops);
@@ -192,7 +195,7 @@ like($cid, qr/^s_/, 'a series that continues it');
 is($r->{headers}{location}, "/v1/series/$cid", 'Location: the new series');
 is($cont->{continues}, $oid, 'continues the first');
 is($cont->{recurrence}{rule}, 'FREQ=DAILY;COUNT=4', 'COUNT counts what was left');
-is($cont->{recurrence}{start}, strftime('%Y-%m-%dT10:00:00', gmtime($occ[1])),
+is($cont->{recurrence}{start}, strftime('%Y-%m-%dT%H:%M:00', gmtime($occ[1])),
    'from the 2nd occurrence\'s local start');
 is_deeply([ map { $_->{starts_at} } @{ $cont->{next} } ], [ map { utc($_) } @occ[1 .. 4] ],
           'the same days');
@@ -304,35 +307,38 @@ sub occurrences_of {
              @{ $r->{json}{next} // [] } ];
 }
 
-# Berlin: 02:30 on 2027-03-28 does not exist (02:00 CET -> 03:00 CEST)
-my $o = occurrences_of(rule => 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', start => '2027-03-21T02:30',
+# Dates in 2036 (a leap year): "next" lists only occurrences yet to end,
+# so the dates must stay ahead of the day the test runs on
+
+# Berlin: 02:30 on 2036-03-30 does not exist (02:00 CET -> 03:00 CEST)
+my $o = occurrences_of(rule => 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', start => '2036-03-23T02:30',
                        time_zone => 'Europe/Berlin', duration_minutes => 60);
-is_deeply($o, [ [ '20270321T023000', '2027-03-21T01:30:00Z', 0 ],
-                [ '20270328T023000', '2027-03-28T01:30:00Z', 1 ],
-                [ '20270404T023000', '2027-04-04T00:30:00Z', 0 ] ],
+is_deeply($o, [ [ '20360323T023000', '2036-03-23T01:30:00Z', 0 ],
+                [ '20360330T023000', '2036-03-30T01:30:00Z', 1 ],
+                [ '20360406T023000', '2036-04-06T00:30:00Z', 0 ] ],
           'Berlin, spring forward: the missing 02:30 starts at 03:30 CEST');
-# Berlin: 02:30 on 2027-10-31 happens twice: the first (CEST) is meant
-$o = occurrences_of(rule => 'FREQ=WEEKLY;BYDAY=SU;COUNT=2', start => '2027-10-31T02:30',
+# Berlin: 02:30 on 2036-10-26 happens twice: the first (CEST) is meant
+$o = occurrences_of(rule => 'FREQ=WEEKLY;BYDAY=SU;COUNT=2', start => '2036-10-26T02:30',
                     time_zone => 'Europe/Berlin', duration_minutes => 60);
-is_deeply([ map { $_->[1] } @$o ], [ '2027-10-31T00:30:00Z', '2027-11-07T01:30:00Z' ],
+is_deeply([ map { $_->[1] } @$o ], [ '2036-10-26T00:30:00Z', '2036-11-02T01:30:00Z' ],
           'Berlin, fall back: the first of the two 02:30s');
 # New York: the 2nd Sunday of March, 02:30 does not exist
-$o = occurrences_of(rule => 'FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;COUNT=2', start => '2027-03-14T02:30',
+$o = occurrences_of(rule => 'FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;COUNT=2', start => '2036-03-09T02:30',
                     time_zone => 'America/New_York', duration_minutes => 30);
-is_deeply($o, [ [ '20270314T023000', '2027-03-14T07:30:00Z', 1 ],
-                [ '20280312T023000', '2028-03-12T07:30:00Z', 1 ] ],
+is_deeply($o, [ [ '20360309T023000', '2036-03-09T07:30:00Z', 1 ],
+                [ '20370308T023000', '2037-03-08T07:30:00Z', 1 ] ],
           'New York, spring forward: 03:30 EDT, both years');
-$o = occurrences_of(rule => 'FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3', start => '2027-01-31T23:00',
+$o = occurrences_of(rule => 'FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3', start => '2036-01-31T23:00',
                     time_zone => 'America/New_York', duration_minutes => 30);
 is_deeply([ map { $_->[1] } @$o ],
-          [ '2027-02-01T04:00:00Z', '2027-03-01T04:00:00Z', '2027-04-01T03:00:00Z' ],
-          'New York, the last day of each month at 23:00, EST then EDT');
+          [ '2036-02-01T04:00:00Z', '2036-03-01T04:00:00Z', '2036-04-01T03:00:00Z' ],
+          'New York, the last day of each month at 23:00 (February 29 too), EST then EDT');
 
 # --- 9. maintctl -----------------------------------------------------------
 
 my $c = maintctl_run($admin, 'admin', 'window', 'create', '--title', 'Weekly patching',
                      '--app', 'shop', '--every', 'FREQ=WEEKLY;BYDAY=SU', '--tz', 'Europe/Berlin',
-                     '--start', '2027-03-14 04:00', '--for', '1h', '--json');
+                     '--start', '2036-03-16 04:00', '--for', '1h', '--json');
 maintctl_ok($c, 'window create --every');
 my $mid = ($c->{json} // {})->{id} // '';
 like($mid, qr/^s_/, 'it made a series');
@@ -344,19 +350,19 @@ like($c->{out}, qr/^\Q$mid\E\s+Weekly patching\s+FREQ=WEEKLY;BYDAY=SU\s+Europe\/
      'series list: id, title, rule, zone');
 $c = maintctl_run($admin, 'viewer', 'series', 'show', $mid, '--next', '3');
 maintctl_ok($c, 'series show');
-is(scalar(() = $c->{out} =~ /^2027\d{4}T040000\s+\w+/mg), 3, 'three occurrences shown');
-$c = maintctl_run($admin, 'admin', 'series', 'skip', $mid, '20270321T040000', '--json');
+is(scalar(() = $c->{out} =~ /^2036\d{4}T040000\s+\w+/mg), 3, 'three occurrences shown');
+$c = maintctl_run($admin, 'admin', 'series', 'skip', $mid, '20360323T040000', '--json');
 maintctl_ok($c, 'series skip');
-is((($c->{json} // {})->{skipped} // [])->[0]{occurrence}, '20270321T040000', 'skipped');
-$c = maintctl_run($admin, 'admin', 'series', 'update', $mid, '--from', '20270404T040000',
-                  '--for', '2h', '--title', 'Weekly patching, longer', '--start', '2027-04-04 03:00',
+is((($c->{json} // {})->{skipped} // [])->[0]{occurrence}, '20360323T040000', 'skipped');
+$c = maintctl_run($admin, 'admin', 'series', 'update', $mid, '--from', '20360406T040000',
+                  '--for', '2h', '--title', 'Weekly patching, longer', '--start', '2036-04-06 03:00',
                   '--json');
 maintctl_ok($c, 'series update --from');
 my $mcont = $c->{json} // {};
 is($mcont->{continues}, $mid, 'a series that continues it');
 is($mcont->{recurrence}{duration_minutes}, 120, '--for: its duration');
-is($mcont->{recurrence}{start}, '2027-04-04T03:00', '--start: local, as given');
-is(($mcont->{next} // [])->[0]{starts_at}, '2027-04-04T01:00:00Z', '03:00 CEST');
+is($mcont->{recurrence}{start}, '2036-04-06T03:00', '--start: local, as given');
+is(($mcont->{next} // [])->[0]{starts_at}, '2036-04-06T01:00:00Z', '03:00 CEST');
 $c = maintctl_run($admin, 'admin', 'series', 'delete', $mcont->{id} // 'x', '--yes');
 maintctl_ok($c, 'series delete --yes (the continuation)');
 $c = maintctl_run($admin, 'admin', 'series', 'delete', $mid);

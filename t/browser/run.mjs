@@ -268,6 +268,8 @@ try {
 
   await check('the calendar shows the running window, filtered to its app', async () => {
     await page.getByRole('link', { name: 'Calendar', exact: true }).click();
+    // the week shown is the one of the sign-in, which may have been last week
+    await page.locator('#cal-go-today').click();
     await page.locator('#cal-app').selectOption(APP);
     // started now for an hour or more: drawn twice when it runs past midnight
     await page.locator('#calendar .cal-block.cal-s-in_progress', { hasText: 'edited' }).first().waitFor();
