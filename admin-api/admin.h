@@ -12,6 +12,7 @@
  *
  *   http/http.c      the thin HTTP layer on libmicrohttpd: requests,
  *                    routing, authentication, JSON and problem+json answers
+ *   http/query.c     query parameters and headers; the 400 naming one
  *   http/routes.def  the route table (also checked against openapi.json)
  *   http/auth.c      bearer tokens, hashed, compared in constant time;
  *                    what a route lets each role (admin, viewer, feed) do

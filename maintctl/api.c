@@ -354,6 +354,15 @@ ctl_request_headers(int json, const char *if_match)
 }
 
 
+/* --timeout, or 10 s: the connect's, for every request */
+
+static long
+ctl_connect_timeout(void)
+{
+    return ctl_conf.timeout_ms ? ctl_conf.timeout_ms : CTL_TIMEOUT_MS;
+}
+
+
 /* the handle's options for one request; json is the body, or NULL */
 
 static void
@@ -370,8 +379,7 @@ ctl_request_setup(const char *method, const char *url, const char *json,
     curl_easy_setopt(ctl_curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(ctl_curl, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(ctl_curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     ctl_conf.timeout_ms ? ctl_conf.timeout_ms
-                                         : CTL_TIMEOUT_MS);
+                     ctl_connect_timeout());
     curl_easy_setopt(ctl_curl, CURLOPT_USERAGENT, "maintctl/" CTL_VERSION);
     curl_easy_setopt(ctl_curl, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(ctl_curl, CURLOPT_ERRORBUFFER, errbuf);
@@ -450,7 +458,24 @@ ctl_timeout(const char *method, const char *path)
 static void
 ctl_report_failure(CURLcode cc, const char *errbuf, long timeout_ms)
 {
-    if (cc == CURLE_OPERATION_TIMEDOUT) {
+    double  sending;
+
+    /*
+     * The connect's own timeout may be the shorter one (ctl_timeout()):
+     * nothing was sent then (a connection kept alive from the request
+     * before has no connect time of its own, but it sends)
+     */
+
+    if (cc == CURLE_OPERATION_TIMEDOUT
+        && curl_easy_getinfo(ctl_curl, CURLINFO_PRETRANSFER_TIME, &sending)
+           == CURLE_OK
+        && sending == 0)
+    {
+        fprintf(stderr, "maintctl: cannot connect to the admin API at %s "
+                "within %g s\n", ctl_display_url(),
+                ctl_connect_timeout() / 1000.0);
+
+    } else if (cc == CURLE_OPERATION_TIMEDOUT) {
         fprintf(stderr, "maintctl: the admin API at %s did not answer "
                 "within %g s\n", ctl_display_url(), timeout_ms / 1000.0);
 

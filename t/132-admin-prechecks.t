@@ -802,9 +802,11 @@ ok($admin->reload(qr/"msg":"configuration reloaded"/), 'checks held by the test 
 {
     my $w = create(title => 'Gone start', apps => ['gone']);
     my $n0 = $cs->count('/held-gone');
-    my $r = maintctl_run($admin, 'admin', '--timeout', '1', 'window', 'start', $w->{id});
-    is($r->{code}, 5, 'client gone: maintctl --timeout 1 gives up (exit 5)') or diag($r->{err});
-    like($r->{err}, qr/did not answer within 1 s/, '... saying after how long') or diag($r->{err});
+    my $give_up = scaled(1);                     # its GET for the ETag fits in it
+    my $r = maintctl_run($admin, 'admin', '--timeout', $give_up, 'window', 'start', $w->{id});
+    is($r->{code}, 5, "client gone: maintctl --timeout $give_up gives up (exit 5)") or diag($r->{err});
+    like($r->{err}, qr/did not answer within \Q$give_up\E s/, '... saying after how long')
+        or diag($r->{err});
     ok(wait_until(sub { $cs->count('/held-gone') == $n0 + 1 }, 10, 'the held check'),
        '... while its check was held');
     $cs->release('gone');
@@ -815,15 +817,19 @@ ok($admin->reload(qr/"msg":"configuration reloaded"/), 'checks held by the test 
     ok(!grep({ $_->{action} eq 'window.start' } audit_for($w->{id})), 'client gone: no start audited');
 
     # the same start by a client that waits: made (longer than 10 s, on
-    # the clock: what maintctl's default is about)
+    # the clock: what maintctl's default is about, counted from when its
+    # check arrived, after maintctl sent the start)
     my $w2 = create(title => 'Waited start', apps => ['wait']);
     my $out = "$MaintTest::SERVROOT/132-maintctl-wait-$$.out";
+    my $n1 = $cs->count('/held-wait');
     my $pid = do {
         local $ENV{MAINT_API_URL} = $admin->url;
         local $ENV{MAINT_API_TOKEN} = $admin->token('admin');
         local %ENV = (%ENV, MaintTest::_sanitizer_env($admin->dir, 1));
         MaintTest::_spawn('maintctl', $out, $MaintTest::MAINTCTL, 'window', 'start', $w2->{id});
     };
+    ok(wait_until(sub { $cs->count('/held-wait') > $n1 }, 10, 'the start\'s check'),
+       'maintctl window start: its check is held');
     my $t1 = time;
     my $exited;
     wait_until(sub { $exited = waitpid($pid, POSIX::WNOHANG()) == $pid; $exited || time - $t1 > 10.5 },

@@ -683,13 +683,15 @@ adm_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
      * and libmicrohttpd, reading the end of the stream first, ended it
      * without calling adm_access() again.  Nothing it asked for was done:
      * a start nobody waits for any more would surprise the one who gave
-     * up on it.  Said here, or nobody would know.
+     * up on it.  Said here, or nobody would know.  (Not its token's name:
+     * a reload meanwhile may have put another in its place.)
      */
 
-    if (r->resumed && r->response == NULL) {
-        adm_log(ADM_LOG_WARN, "client gone", "{s:s, s:s, s:s, s:s, s:s}",
+    if (r->resumed && r->response == NULL
+        && toe != MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN)
+    {
+        adm_log(ADM_LOG_WARN, "client gone", "{s:s, s:s, s:s, s:s}",
                 "method", r->method, "path", r->url,
-                "actor", r->token ? r->token->name : "-",
                 "request_id", r->request_id, "detail", "it closed the "
                 "connection while its prechecks ran: nothing done");
     }

@@ -238,8 +238,7 @@ adm_request_compute(void *ctx, adm_view_t *v, adm_change_t *c)
  * start's checks (ticker.c) are not counted: nobody sends those.
  */
 
-#define ADM_CHECK_RUNS       16
-#define ADM_CHECK_RUNS_TEXT  "16"
+#define ADM_CHECK_RUNS  16
 
 static unsigned  adm_check_runs;
 
@@ -285,7 +284,7 @@ int
 adm_checks_missing(adm_req_t *r, const char *action)
 {
     int   rc, busy;
-    char  detail[256];
+    char  detail[256], why[64];
 
     if (action) {
         adm_reject(r, action, r->id, 503);
@@ -293,11 +292,15 @@ adm_checks_missing(adm_req_t *r, const char *action)
 
     /* found busy in this same turn of the loop: that is why */
     busy = adm_check_runs >= ADM_CHECK_RUNS;
+    why[0] = '\0';
+
+    if (busy) {
+        snprintf(why, sizeof(why), ": %d runs of checks are under way",
+                 ADM_CHECK_RUNS);
+    }
 
     snprintf(detail, sizeof(detail), "custom prechecks apply to this window "
-             "but could not be run%s; try again%s",
-             busy ? ": " ADM_CHECK_RUNS_TEXT " runs of checks are under way"
-                  : "",
+             "but could not be run%s; try again%s", why,
              action ? ", or send \"force\": true to start without them"
                     : "");
 
