@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <openssl/rand.h>
@@ -507,6 +508,35 @@ adm_dispatch(adm_req_t *r)
 }
 
 
+/*
+ * Whether the client closed its side of a resumed connection:
+ * libmicrohttpd 1.0.10 (Debian unstable) calls the handler again as it
+ * resumes one although the end of the stream is there to read; 0.9.75
+ * and 1.0.1 (Debian 12, 13) read it first and end the request.  A
+ * client that shuts down its sending side after the request counts as
+ * gone; no client of this API does.
+ */
+
+static int
+adm_peer_gone(struct MHD_Connection *conn)
+{
+    struct pollfd                    pfd;
+    const union MHD_ConnectionInfo  *ci;
+
+    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci == NULL) {
+        return 0;
+    }
+
+    pfd.fd = ci->connect_fd;
+    pfd.events = POLLRDHUP;
+    pfd.revents = 0;
+
+    return poll(&pfd, 1, 0) == 1
+           && (pfd.revents & (POLLRDHUP|POLLHUP|POLLERR)) != 0;
+}
+
+
 /* a request's record, made at its first call */
 
 static adm_req_t *
@@ -602,6 +632,12 @@ adm_access(void *cls, struct MHD_Connection *conn, const char *url,
         return MHD_YES;
     }
 
+    /* resumed, its client gone: nothing done (adm_completed() says so) */
+
+    if (r->resumed && adm_peer_gone(conn)) {
+        return MHD_NO;
+    }
+
     r->answered = 1;
 
     adm_dispatch(r);
@@ -680,11 +716,11 @@ adm_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     /*
      * Resumed after its prechecks but never answered: its client closed
      * the connection meanwhile (its timeout was shorter than the checks),
-     * and libmicrohttpd, reading the end of the stream first, ended it
-     * without calling adm_access() again.  Nothing it asked for was done:
-     * a start nobody waits for any more would surprise the one who gave
-     * up on it.  Said here, or nobody would know.  (Not its token's name:
-     * a reload meanwhile may have put another in its place.)
+     * and libmicrohttpd ended it without calling adm_access() again, or
+     * adm_access() found it gone (adm_peer_gone()).  Nothing it asked for
+     * was done: a start nobody waits for any more would surprise the one
+     * who gave up on it.  Said here, or nobody would know.  (Not its
+     * token's name: a reload meanwhile may have put another in its place.)
      */
 
     if (r->resumed && r->response == NULL
