@@ -574,6 +574,43 @@ adm_set_password_file(const adm_setting_t *s, const char *v, void *field,
 }
 
 
+/*
+ * A file of CA certificates (PEM) that libcurl reads at each transfer:
+ * read once here, so that -t and a reload name a path that cannot be read
+ * or holds no certificate, not every transfer afterwards.
+ */
+
+static int
+adm_set_ca_file(const adm_setting_t *s, const char *v, void *field,
+    char *err, size_t errlen)
+{
+    int      found;
+    FILE    *f;
+    char     buf[65536];
+    size_t   n;
+
+    f = fopen(v, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "\"%s\" %s: %s", s->key, v, strerror(errno));
+        return -1;
+    }
+
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    found = ferror(f) == 0
+            && strstr(buf, "-----BEGIN CERTIFICATE-----") != NULL;
+    fclose(f);
+
+    if (!found) {
+        snprintf(err, errlen, "\"%s\" %s: no PEM certificate (\"-----BEGIN "
+                 "CERTIFICATE-----\") in its first 64 KiB", s->key, v);
+        return -1;
+    }
+
+    return adm_copy(field, s->size, v, s->key, err, errlen);
+}
+
+
 static int
 adm_set_log_level(const adm_setting_t *s, const char *v, void *field,
     char *err, size_t errlen)
@@ -712,9 +749,9 @@ static const adm_setting_t  adm_settings[] = {
             notify.smtp_password_file, 0, 0, NULL),
     ADM_SET("smtp_from", adm_set_address, notify.smtp_from, 0, 0,
             "\"%s\" must be an address, local@domain"),
-    ADM_SET("smtp_ca_file", adm_set_string, notify.smtp_ca_file, 0, 0,
+    ADM_SET("smtp_ca_file", adm_set_ca_file, notify.smtp_ca_file, 0, 0,
             NULL),
-    ADM_SET("notify_ca_file", adm_set_string, notify.notify_ca_file, 0, 0,
+    ADM_SET("notify_ca_file", adm_set_ca_file, notify.notify_ca_file, 0, 0,
             NULL),
     ADM_SET_TIME("notify_timeout", notify.timeout_ms, 1, 0, 100, 600000,
                  "\"%s\" must be a time between 100ms and 10m"),
@@ -726,6 +763,8 @@ static const adm_setting_t  adm_settings[] = {
     ADM_SET("notify_concurrency", adm_set_number, notify.concurrency, 1, 64,
             "\"%s\" must be a number from 1 to 64"),
     ADM_SET("precheck", adm_set_precheck, nprechecks, 0, 0, NULL),
+    ADM_SET("precheck_ca_file", adm_set_ca_file, precheck_ca_file, 0, 0,
+            NULL),
     ADM_SET("token", adm_set_token, ntokens, 0, 0, NULL),
 };
 

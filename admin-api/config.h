@@ -102,6 +102,7 @@ typedef struct {
     /* custom prechecks (outbound/probe.c): applied by a reload */
     adm_precheck_t      prechecks[ADM_MAX_PRECHECKS];
     size_t              nprechecks;
+    char                precheck_ca_file[1024]; /* "": the system's */
     adm_token_t         tokens[ADM_MAX_TOKENS];
     size_t              ntokens;
 } adm_config_t;

@@ -335,6 +335,8 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
     adm_conf.notify = now->notify;
     memcpy(adm_conf.prechecks, now->prechecks, sizeof(adm_conf.prechecks));
     adm_conf.nprechecks = now->nprechecks;
+    memcpy(adm_conf.precheck_ca_file, now->precheck_ca_file,
+           sizeof(adm_conf.precheck_ca_file));
     memcpy(adm_conf.public_url, now->public_url, sizeof(adm_conf.public_url));
     memcpy(adm_conf.tls_cert, now->tls_cert, sizeof(adm_conf.tls_cert));
     memcpy(adm_conf.tls_key, now->tls_key, sizeof(adm_conf.tls_key));
@@ -350,9 +352,9 @@ adm_reload_keep(adm_config_t *then, adm_config_t *now, char *restart,
  * start, and checked as -t checks it (the HTTPS certificate and key
  * included).  If anything is wrong, nothing changes and the error is
  * logged.  Otherwise the tokens, log_level, lease, max_window_duration,
- * series_horizon, the notification settings, the prechecks (a run in
- * progress keeps the checks it started with), redis_min_replicas,
- * redis_failover_timeout and the HTTPS certificate and
+ * series_horizon, the notification settings, the prechecks and their
+ * CA file (a run in progress keeps the checks it started with),
+ * redis_min_replicas, redis_failover_timeout and the HTTPS certificate and
  * key (read again even if the paths are the same: that is how a renewed
  * certificate is picked up) take effect for the next request; the rest
  * keep their running values (adm_restart_fields).  Called between two

@@ -28,7 +28,8 @@
 # 7. a window no check covers starts with no prechecks and asks nothing;
 # 8. maintctl: window start refused (exit 3, the failed check, --force),
 #    --force, --dry-run, window show;
-# 9. SIGHUP: a changed check is used; a bad precheck line changes nothing;
+# 9. SIGHUP: a changed check is used, and a changed precheck_ca_file; a
+#    bad precheck line changes nothing;
 # 10. at most 16 runs of checks that requests wait for: a 17th request is
 #    answered 503 at once (Retry-After; an early start audited as
 #    refused), others are not held back, and checks run again after;
@@ -38,7 +39,11 @@
 #    for a start, and gets it;
 # 12. SIGTERM: a dry run waiting for a check longer than the 5 s the daemon
 #    gives requests as it stops is answered then, the check "not finished",
-#    and the daemon stops cleanly.
+#    and the daemon stops cleanly;
+# 13. https:// checks: one whose server's certificate precheck_ca_file's
+#    CA issued passes, one whose certificate another CA issued fails,
+#    naming the certificate; -t names a precheck_ca_file that cannot be
+#    read or holds no certificate.
 #
 # One wait on a check that hangs (1 s), one for a window to start on
 # Redis's clock (2 to 3 s, overlapped with the rest), the 5 s of the stop;
@@ -49,6 +54,8 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use MaintTest;
+use CheckServer;
+use MaintCerts;
 use Test::More;
 use JSON::PP;
 use IO::Select;
@@ -56,8 +63,8 @@ use IO::Socket::INET;
 use MIME::Base64 ();
 use Time::HiRes qw(time);
 
-my $PYTHON = $ENV{MAINT_PYTHON3} || '/usr/bin/python3';
-plan skip_all => "needs python3 ($PYTHON)" unless -x $PYTHON;
+plan skip_all => "needs python3 ($CheckServer::PYTHON)"
+    unless -x $CheckServer::PYTHON;
 
 my $H = 3600;
 my $SECRET = 's3cr3t-PW';                        # basic auth of one check's URL
@@ -67,85 +74,6 @@ sub scaled { MaintTest::time_scale($_[0]) }
 # the hanging check's timeout: longer than what the test asks of the
 # daemon meanwhile, on a slow (sanitizer) build too
 my $HANG_MS = scaled(1000);
-
-
-# ---------------------------------------------------------------------------
-# The checks' HTTP service, stopped by pid with everything else
-
-package CheckServer {
-    use JSON::PP ();
-
-    sub new_started {
-        my ($class) = @_;
-        my $dir = MaintTest::_test_dir('checks');
-        my $self = bless { dir => $dir, log => "$dir/requests.jsonl",
-                           switch => "$dir/switch", release => "$dir/release" }, $class;
-        $self->switch('fail');
-        mkdir $self->{release} or die "$self->{release}: $!";
-        my $out = "$dir/check_server.log";
-        $self->{pid} = MaintTest::_spawn('check_server', $out, $PYTHON,
-                                         "$MaintTest::ROOT/t/lib/check_server.py",
-                                         '--log', $self->{log}, '--switch', $self->{switch},
-                                         '--release', $self->{release});
-        MaintTest::wait_until(sub {
-            die "check_server exited\n" unless kill 0, $self->{pid};
-            ($self->{port}) = _read($out) =~ /^check_server ready port (\d+)/m;
-            $self->{port};
-        }, 10, 'check_server ready') or die "check_server did not start:\n" . _read($out);
-        return $self;
-    }
-
-    sub _read {
-        open(my $f, '<', $_[0]) or return '';
-        local $/;
-        return <$f> // '';
-    }
-
-    sub port { $_[0]{port} }
-    sub url { "http://127.0.0.1:$_[0]{port}$_[1]" }
-
-    # every request so far: {t, method, path, auth, answer}
-    sub records {
-        my ($self) = @_;
-        return map { eval { JSON::PP::decode_json($_) } // () }
-               split /\n/, _read($self->{log});
-    }
-
-    sub count {
-        my ($self, $path) = @_;
-        return scalar grep { $_->{path} eq $path } $self->records;
-    }
-
-    # every request but those to the paths named
-    sub total {
-        my ($self, @but) = @_;
-        my %skip = map { $_ => 1 } @but;
-        return scalar grep { !$skip{ $_->{path} } } $self->records;
-    }
-
-    # "pass" or "fail": what /switch answers from the next request on
-    sub switch {
-        my ($self, $state) = @_;
-        my $tmp = "$self->{switch}.tmp";
-        open(my $f, '>', $tmp) or die "$tmp: $!";
-        print {$f} "$state\n";
-        close $f;
-        rename $tmp, $self->{switch} or die "rename: $!";
-    }
-
-    # /held-NAME answers from now on (those held, at once)
-    sub release {
-        my ($self, $name) = @_;
-        open(my $f, '>', "$self->{release}/$name") or die "$name: $!";
-        close $f;
-    }
-
-    sub stop {
-        my ($self) = @_;
-        MaintTest::_stop_pid($self->{pid}, 'TERM') if $self->{pid};
-        delete $self->{pid};
-    }
-}
 
 
 # ---------------------------------------------------------------------------
@@ -204,6 +132,16 @@ sub admind_t {
 # The daemon, with its checks
 
 my $cs = CheckServer->new_started;
+
+# 13: two HTTPS services, one with a certificate of the CA the daemon
+# trusts for its checks, one of a CA it does not know
+my $pki = MaintTest::_test_dir('pki');
+my $checks_ca = MaintCerts::ca($pki, 'checks-ca');
+my $stranger_ca = MaintCerts::ca($pki, 'stranger-ca');
+my $tls_ok = CheckServer->new_started(name => 'checks-tls',
+    tls => [ MaintCerts::issue($pki, 'checks-ca', 'ok') ]);
+my $tls_bad = CheckServer->new_started(name => 'checks-tls-stranger',
+    tls => [ MaintCerts::issue($pki, 'stranger-ca', 'stranger') ]);
 my $refused_port = free_port();                  # bound and closed: nothing listens
 my $redis = start_redis();
 
@@ -225,6 +163,9 @@ sub precheck_conf {
         "precheck redirect http://127.0.0.1:$p/redirect apps=misc\n",
         "precheck head-probe http://127.0.0.1:$p/pass-head method=HEAD status=200,204 apps=misc\n",
         "precheck late-text http://127.0.0.1:$p/late body=\"backups: enabled\" apps=misc\n",
+        "precheck tls-trusted " . $tls_ok->url('/pass') . " body=\"backups: enabled\" apps=tls\n",
+        "precheck tls-stranger " . $tls_bad->url('/pass') . " timeout=2s apps=tls\n",
+        'precheck_ca_file ' . ($o{ca} // $checks_ca) . "\n",
         # section 10 holds 17 connections at once
         "max_connections_per_client 32\n",
         $o{more} // '');
@@ -419,6 +360,27 @@ my $sched_n0 = $cs->count('/fail503-sched');
     my $pc = by_name(($r->{json} // {})->{prechecks});
     is_result($pc->{refused}, 'fail', qr/^cannot connect\b/, 'refused');
     is_bool_val(($r->{json} // {})->{ok}, 0, 'refused: ok');
+}
+
+
+# ---------------------------------------------------------------------------
+# 13. https://: the CA of precheck_ca_file
+
+{
+    my $r = dry_run(title => 'Dry https', apps => ['tls']);
+    my $pc = by_name(($r->{json} // {})->{prechecks});
+    is_result($pc->{'tls-trusted'}, 'ok', qr/^HTTP 200 in \d+ ms$/,
+              'https, a certificate of precheck_ca_file\'s CA');
+    is_result($pc->{'tls-stranger'}, 'fail', qr/certificate/i,
+              'https, a certificate of another CA');
+    is($tls_ok->count('/pass'), 1, 'https: the trusted service was asked');
+    is($tls_bad->count('/pass'), 0, 'https: nothing was asked of the other');
+    for my $bad ([ 'a missing file', "$pki/none.pem", qr/No such file/ ],
+                 [ 'a key, no certificate', "$pki/ok.key", qr/no PEM certificate/ ]) {
+        my ($rc, $out) = admind_t("precheck_ca_file $bad->[1]\n");
+        ok($rc != 0 && $out =~ /"precheck_ca_file" \Q$bad->[1]\E: / && $out =~ $bad->[2],
+           "maint-admind -t: precheck_ca_file, $bad->[0], named") or diag($out);
+    }
 }
 
 
@@ -669,7 +631,7 @@ my $sched_n0 = $cs->count('/fail503-sched');
 # 9. SIGHUP
 
 {
-    $admin->{extra} = precheck_conf(hang_timeout => '200ms',
+    $admin->{extra} = precheck_conf(hang_timeout => '200ms', ca => $stranger_ca,
                                     refused_url => $cs->url('/pass-reloaded'),
                                     more => 'precheck everywhere ' . $cs->url('/pass-everywhere')
                                             . " apps=*\n");
@@ -694,6 +656,12 @@ my $sched_n0 = $cs->count('/fail503-sched');
     ok($took < $HANG_MS / 1000 * 0.9,
        sprintf('SIGHUP: the new timeout is used (%.2f s, the old one %d ms)', $took, $HANG_MS));
 
+    # the other CA trusted now, and only it
+    $r = dry_run(title => 'Reloaded https', apps => ['tls']);
+    my $tls = by_name(($r->{json} // {})->{prechecks});
+    is_result($tls->{'tls-stranger'}, 'ok', qr/^HTTP 200\b/, 'SIGHUP: precheck_ca_file changed, its CA trusted');
+    is_result($tls->{'tls-trusted'}, 'fail', qr/certificate/i, 'SIGHUP: ... and the one before no more');
+
     # a check added, on every app; a window on every app runs every check
     $r = dry_run(title => 'Reloaded nocheck', apps => ['nocheck']);
     is_deeply(custom_names(($r->{json} // {})->{prechecks}), ['everywhere'],
@@ -701,7 +669,8 @@ my $sched_n0 = $cs->count('/fail503-sched');
     $r = dry_run(title => 'Reloaded everything', apps => ['*']);
     is_deeply([ sort @{ custom_names(($r->{json} // {})->{prechecks}) } ],
               [ sort qw(backups-on svc-503 body-missing sched-503 other-app hanging refused
-                        switchable redirect head-probe late-text everywhere) ],
+                        switchable redirect head-probe late-text tls-trusted tls-stranger
+                        everywhere) ],
               'SIGHUP: a window on * runs every check');
 
     # a bad precheck line: nothing changes
@@ -879,6 +848,8 @@ ok($admin->reload(qr/"msg":"configuration reloaded"/), 'checks held by the test 
 
 $admin->stop;
 $cs->stop;
+$tls_ok->stop;
+$tls_bad->stop;
 $redis->stop;
 
 done_testing();

@@ -12,6 +12,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use MaintTest;
+use CheckServer;
 use Test::More;
 use JSON::PP;
 use File::Path qw(make_path);
@@ -25,7 +26,15 @@ my $redis = start_redis();
 # the browser run is many people at once from one address (separate
 # browser contexts, up to six connections each), as an office behind one
 # NAT is: sized for them as docs/admin-api.md says
-my $admin = start_admin(redis => $redis, extra => "max_connections_per_client 64\n");
+# two custom prechecks of the window detail's checks (t/browser/detail.mjs)
+# against a real HTTP service: "backups" fails, its body lacking a text
+# that would be markup if the page parsed it, and "db-lag" passes
+my $check_server = CheckServer->new_started;
+my $admin = start_admin(redis => $redis, extra => join('',
+    "max_connections_per_client 64\n",
+    'precheck backups ' . $check_server->url('/nobody')
+        . " body=\"<b>now</b>\" apps=detail-app3,detail-app4\n",
+    'precheck db-lag ' . $check_server->url('/pass') . " apps=detail-app3,detail-app4\n"));
 my ($app_port) = start_app();
 
 my $banner = do {
@@ -108,5 +117,6 @@ ok(@shots >= 8, 'screenshots saved under build/artefacts/browser/ ('
                . scalar(@shots) . ')');
 
 check_error_log($nginx);
+$check_server->stop;
 
 done_testing();

@@ -187,6 +187,10 @@ adm_check_setup(adm_check_t *c)
                      (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 
+    if (adm_conf.precheck_ca_file[0]) {
+        curl_easy_setopt(h, CURLOPT_CAINFO, adm_conf.precheck_ca_file);
+    }
+
     if (strcmp(c->pc.method, "HEAD") == 0) {
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 

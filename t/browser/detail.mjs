@@ -3,8 +3,9 @@
 // and completed with errors through the API; the detail shows its outcome,
 // notes and actual times, and its history with actors and the edit's old
 // and new title; a viewer sees it too; a phone shows it without overflow;
-// a window's last prechecks are listed, and a start they refuse offers
-// "Start anyway", which sends {"force": true}.
+// a start the daemon's failing precheck refuses offers "Start anyway",
+// which sends {"force": true}, and the window's prechecks are listed, as
+// they are for a window that started on time past a failing check.
 
 export default async function (t) {
   const { check, until, assert, api, newPage, signIn, ADMIN, TOKEN, VIEWER, SHOTS } = t;
@@ -156,62 +157,91 @@ export default async function (t) {
     } finally { await ctx.close(); }
   });
 
-  await check('detail: a window\'s prechecks listed as text; a start they refuse offers Start anyway, sent with force', async () => {
-    // this run's daemon has no precheck lines: the window's prechecks and
-    // the refusal are the API's documents laid over its real answers; the
-    // forced start goes to the daemon
+  // the daemon of this run has two precheck lines (t/300-browser.t): for
+  // detail-app3 and detail-app4, "backups" fails (its body lacks the text
+  // "<b>now</b>") and "db-lag" passes; both against a real HTTP service
+  const BACKUPS = 'FAIL backups: HTTP 200 but the body lacks "<b>now</b>"';
+  const checkLines = (loc) => loc.locator('li').allTextContents();
+  const isDbLag = (s) => /^OK db-lag: HTTP 200 in \d+ ms$/.test(s);
+
+  await check('detail: a start the prechecks refuse offers Start anyway, sent with force; the checks listed as text', async () => {
     const c = await api('POST', '/v1/windows', { title: 'Detail prechecks', apps: ['detail-app3'],
       starts_at: iso(Date.now() + 3600e3), ends_at: iso(Date.now() + 7200e3) });
     assert(c.status === 201, 'created ' + c.status);
     const wid = c.json.id, sent = [];
-    const checks = [
-      { name: 'backups', status: 'fail', detail: 'HTTP 503, expected 200-299 <b>now</b>', custom: true, ms: 4 },
-      { name: 'db-lag', status: 'ok', detail: 'HTTP 200 in 12 ms', custom: true, ms: 12 }];
     const { ctx, page: p } = await newPage();
     try {
-      await p.route((u) => u.pathname === `/v1/windows/${wid}`, async (r) => {
-        if (r.request().method() !== 'GET') { return r.fallback(); }
-        const res = await r.fetch();
-        const w = await res.json();
-        w.prechecks = { at: iso(Date.now() - 60e3), trigger: 'scheduled', ok: false, forced: false, checks };
-        return r.fulfill({ response: res, json: w });
-      });
-      await p.route((u) => u.pathname === `/v1/windows/${wid}/start`, async (r) => {
-        const body = r.request().postDataJSON();
-        sent.push(body);
-        if (body && body.force === true) { return r.fallback(); }
-        return r.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({
-          type: 'urn:ngx-maint:problem:conflict', title: 'Conflict', status: 409,
-          detail: 'custom prechecks failed: backups (HTTP 503, expected 200-299); send "force": true to start anyway',
-          prechecks: checks }) });
+      p.on('request', (r) => {
+        if (new URL(r.url()).pathname === `/v1/windows/${wid}/start`) { sent.push(r.postData()); }
       });
       await signIn(p, TOKEN);
       await p.evaluate((x) => window.MaintAdmin.showWindow(x), wid);
-      const pc = dlg(p).locator('.dt-prechecks');
-      await pc.waitFor();
-      const items = await pc.locator('li').allTextContents();
-      assert(items.join('|') === 'FAIL backups: HTTP 503, expected 200-299 <b>now</b>|OK db-lag: HTTP 200 in 12 ms',
-        'the checks: ' + JSON.stringify(items));
-      assert(await pc.locator('li.fail').count() === 1, 'the failure marked');
-      assert(await dlg(p).locator('b').count() === 0, 'a detail is not parsed as HTML');
-      const head = await pc.locator('p').textContent();
-      assert(/scheduled start.*failed/.test(head) && !/forced/.test(head), 'trigger and verdict: ' + head);
+      await dlg(p).locator('#dt-status').waitFor();
+      assert(await dlg(p).locator('.dt-prechecks').count() === 0, 'no prechecks before any start');
 
       await dlg(p).getByRole('button', { name: 'Start' }).click();
       const cdlg = p.locator('#confirm-dialog');
       await cdlg.getByRole('button', { name: 'Start now' }).click();
       const anyway = cdlg.getByRole('button', { name: 'Start anyway' });
       await anyway.waitFor();
-      const failed = await cdlg.locator('#cd-checks li').allTextContents();
-      assert(failed.length === 1 && failed[0] === 'FAIL backups: HTTP 503, expected 200-299 <b>now</b>',
-        'the failed checks: ' + JSON.stringify(failed));
+      const failed = await checkLines(cdlg.locator('#cd-checks'));
+      assert(failed.length === 1 && failed[0] === BACKUPS, 'the failed checks: ' + JSON.stringify(failed));
+      assert(await cdlg.locator('#cd-checks b').count() === 0, 'a detail is not parsed as HTML');
       assert(/Not started/.test(await cdlg.locator('#cd-err').textContent()), 'says it was not started');
+      const still = await api('GET', `/v1/windows/${wid}`);
+      assert(still.json.status === 'scheduled', 'still scheduled: ' + still.json.status);
       await p.screenshot({ path: `${SHOTS}/window-start-refused-1280-light.png` });
+
       await anyway.click();
       await dlg(p).locator('#dt-status', { hasText: 'in progress' }).waitFor();
-      assert(JSON.stringify(sent) === '[{},{"force":true}]', 'the bodies sent: ' + JSON.stringify(sent));
+      assert(sent.length === 2 && JSON.parse(sent[0] || '{}').force === undefined
+             && JSON.parse(sent[1]).force === true, 'the bodies sent: ' + JSON.stringify(sent));
+      const pc = dlg(p).locator('.dt-prechecks').first();
+      await pc.waitFor();
+      const items = await checkLines(pc);
+      assert(items.length === 2 && items[0] === BACKUPS && isDbLag(items[1]), 'the checks: ' + JSON.stringify(items));
+      assert(await pc.locator('li.fail').count() === 1 && await pc.locator('li.ok').count() === 1, 'marked');
+      assert(await dlg(p).locator('.dt-prechecks b').count() === 0, 'a detail is not parsed as HTML');
+      const verdict = await pc.locator('p').textContent();
+      assert(/^At the start, .*failed.*started anyway \(forced\)/.test(verdict), 'trigger and verdict: ' + verdict);
+      await until(async () => (await head(p).allTextContents())
+        .some((h) => /started early, past failed prechecks \(forced\)/.test(h)), 'the history to say it was forced');
     } finally {
       await ctx.close();
+      const g = await api('GET', `/v1/windows/${wid}`);
+      if (g.json && g.json.status === 'in_progress') {
+        await api('POST', `/v1/windows/${wid}/complete`, {}, TOKEN, g.etag);
+      }
+    }
+  });
+
+  await check('detail: a window that started on time shows the prechecks that ran then, and they did not hold it', async () => {
+    const at = Math.ceil(Date.now() / 1000) * 1000 + 3000;
+    const c = await api('POST', '/v1/windows', { title: 'Detail scheduled prechecks', apps: ['detail-app4'],
+      starts_at: iso(at), ends_at: iso(at + 3600e3) });
+    assert(c.status === 201, 'created ' + c.status + ' ' + JSON.stringify(c.json));
+    const wid = c.json.id;
+    try {
+      await until(async () => {
+        const g = await api('GET', `/v1/windows/${wid}`);
+        return g.json.status === 'in_progress' && g.json.prechecks;
+      }, 'started on time, its prechecks written');
+      const { ctx, page: p } = await newPage();
+      try {
+        await signIn(p, VIEWER);
+        await p.evaluate((x) => window.MaintAdmin.showWindow(x), wid);
+        const pc = dlg(p).locator('.dt-fields .dt-prechecks');
+        await pc.waitFor();
+        const items = await checkLines(pc);
+        assert(items.length === 2 && items[0] === BACKUPS && isDbLag(items[1]), 'the checks: ' + JSON.stringify(items));
+        const verdict = await pc.locator('p').textContent();
+        assert(/^At the scheduled start \(it starts on time anyway\), .*failed/.test(verdict)
+               && !/forced/.test(verdict), 'trigger and verdict: ' + verdict);
+        await dlg(p).locator('#dt-status', { hasText: 'in progress' }).waitFor();
+        await until(async () => (await head(p).allTextContents())
+          .some((h) => /prechecks ran at the scheduled start/.test(h)), 'the history to list the prechecks');
+      } finally { await ctx.close(); }
+    } finally {
       const g = await api('GET', `/v1/windows/${wid}`);
       if (g.json && g.json.status === 'in_progress') {
         await api('POST', `/v1/windows/${wid}/complete`, {}, TOKEN, g.etag);

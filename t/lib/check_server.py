@@ -3,6 +3,7 @@
 (t/132-admin-prechecks.t), on a loopback port.
 
     check_server.py --log FILE --switch FILE [--release DIR] [--port N]
+                    [--tls-cert FILE --tls-key FILE]
 
 Answers, by path (the query string ignored):
   /pass...   200, the body holds "backups: enabled"
@@ -28,7 +29,9 @@ Every request is one JSON line appended to --log before it is answered
 path, auth (the Authorization header, or null), answer (the status, or
 "hang").
 
-Prints "check_server ready port N" once listening; exits 0 on SIGTERM.
+With --tls-cert and --tls-key it speaks HTTPS (the certificate file may
+hold the chain).  Prints "check_server ready port N" once listening;
+exits 0 on SIGTERM.
 """
 
 import argparse
@@ -38,6 +41,7 @@ import os
 import select
 import signal
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -168,9 +172,15 @@ def main():
     p.add_argument("--switch", required=True)
     p.add_argument("--release", default=None)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     ARGS = p.parse_args()
 
     server = Server(("127.0.0.1", ARGS.port), Handler)
+    if ARGS.tls_cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
 
     def on_signal(signum, frame):
         STOP.set()
