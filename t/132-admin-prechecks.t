@@ -28,8 +28,8 @@
 # 7. a window no check covers starts with no prechecks and asks nothing;
 # 8. maintctl: window start refused (exit 3, the failed check, --force),
 #    --force, --dry-run, window show;
-# 9. SIGHUP: a changed check is used, and a changed precheck_ca_file; a
-#    bad precheck line changes nothing;
+# 9. SIGHUP: a changed check is used, and precheck_ca_file's file read
+#    again (another CA in place); a bad precheck line changes nothing;
 # 10. at most 16 runs of checks that requests wait for: a 17th request is
 #    answered 503 at once (Retry-After; an early start audited as
 #    refused), others are not held back, and checks run again after;
@@ -138,6 +138,19 @@ my $cs = CheckServer->new_started;
 my $pki = MaintTest::_test_dir('pki');
 my $checks_ca = MaintCerts::ca($pki, 'checks-ca');
 my $stranger_ca = MaintCerts::ca($pki, 'stranger-ca');
+
+# the daemon's precheck_ca_file: a copy of the first CA's certificate, which
+# section 9 replaces in place with the other's (a CA renewed or changed)
+my $ca_file = "$pki/precheck-ca.pem";
+sub ca_file_holds {
+    my ($from) = @_;
+    open(my $in, '<', $from) or die "$from: $!";
+    open(my $out, '>', "$ca_file.tmp") or die "$ca_file.tmp: $!";
+    print {$out} do { local $/; <$in> };
+    close $out or die $!;
+    rename "$ca_file.tmp", $ca_file or die "rename: $!";
+}
+ca_file_holds($checks_ca);
 my $tls_ok = CheckServer->new_started(name => 'checks-tls',
     tls => [ MaintCerts::issue($pki, 'checks-ca', 'ok') ]);
 my $tls_bad = CheckServer->new_started(name => 'checks-tls-stranger',
@@ -165,7 +178,7 @@ sub precheck_conf {
         "precheck late-text http://127.0.0.1:$p/late body=\"backups: enabled\" apps=misc\n",
         "precheck tls-trusted " . $tls_ok->url('/pass') . " body=\"backups: enabled\" apps=tls\n",
         "precheck tls-stranger " . $tls_bad->url('/pass') . " timeout=2s apps=tls\n",
-        'precheck_ca_file ' . ($o{ca} // $checks_ca) . "\n",
+        "precheck_ca_file $ca_file\n",
         # section 10 holds 17 connections at once
         "max_connections_per_client 32\n",
         $o{more} // '');
@@ -631,7 +644,8 @@ my $sched_n0 = $cs->count('/fail503-sched');
 # 9. SIGHUP
 
 {
-    $admin->{extra} = precheck_conf(hang_timeout => '200ms', ca => $stranger_ca,
+    ca_file_holds($stranger_ca);
+    $admin->{extra} = precheck_conf(hang_timeout => '200ms',
                                     refused_url => $cs->url('/pass-reloaded'),
                                     more => 'precheck everywhere ' . $cs->url('/pass-everywhere')
                                             . " apps=*\n");
@@ -656,7 +670,7 @@ my $sched_n0 = $cs->count('/fail503-sched');
     ok($took < $HANG_MS / 1000 * 0.9,
        sprintf('SIGHUP: the new timeout is used (%.2f s, the old one %d ms)', $took, $HANG_MS));
 
-    # the other CA trusted now, and only it
+    # the other CA trusted now, and only it: the same path, read again
     $r = dry_run(title => 'Reloaded https', apps => ['tls']);
     my $tls = by_name(($r->{json} // {})->{prechecks});
     is_result($tls->{'tls-stranger'}, 'ok', qr/^HTTP 200\b/, 'SIGHUP: precheck_ca_file changed, its CA trusted');
