@@ -72,6 +72,22 @@ adm_multi_add(adm_transfer_t *t)
     curl_easy_setopt(t->h, CURLOPT_QUICK_EXIT, 1L);
 #endif
 
+    /*
+     * Every transfer on a connection of its own, its certificate verified
+     * against the CAs trusted now: a connection kept open, a TLS session
+     * resumed or a CA store cached from before a reload would skip that
+     * (Debian 13's libcurl resumed a session and passed a certificate
+     * the reloaded CA file no longer trusted).  Transfers are a few a
+     * window; a handshake each costs nothing that matters.
+     */
+
+    curl_easy_setopt(t->h, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(t->h, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(t->h, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075700
+    curl_easy_setopt(t->h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
+
     return curl_multi_add_handle(adm_multi, t->h) == CURLM_OK ? 0 : -1;
 }
 

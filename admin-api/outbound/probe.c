@@ -187,20 +187,9 @@ adm_check_setup(adm_check_t *c)
                      (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 
-    /*
-     * Every check verifies the certificate it is shown against the CAs
-     * trusted now: no TLS session resumed from an earlier check (that
-     * would skip it), no CA store kept from before a reload.
-     */
-
     if (adm_conf.precheck_ca_file[0]) {
         curl_easy_setopt(h, CURLOPT_CAINFO, adm_conf.precheck_ca_file);
     }
-
-    curl_easy_setopt(h, CURLOPT_SSL_SESSIONID_CACHE, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075700
-    curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-#endif
 
     if (strcmp(c->pc.method, "HEAD") == 0) {
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
