@@ -23,12 +23,12 @@ ok($chromium, 'chromium, node and playwright-core are there')
     or do { diag("missing: $missing"); done_testing(); exit 1 };
 
 my $redis = start_redis();
-# the browser run is many people at once from one address (separate
-# browser contexts, up to six connections each), as an office behind one
-# NAT is: sized for them as docs/admin-api.md says
-# two custom prechecks of the window detail's checks (t/browser/detail.mjs)
+# two custom prechecks for the window detail's checks (t/browser/detail.mjs)
 # against a real HTTP service: "backups" fails, its body lacking a text
-# that would be markup if the page parsed it, and "db-lag" passes
+# that would be markup if the page parsed it, and "db-lag" passes.  The
+# browser run is many people at once from one address (separate browser
+# contexts, up to six connections each), as an office behind one NAT is:
+# sized for them as docs/admin-api.md says
 my $check_server = CheckServer->new_started;
 my $admin = start_admin(redis => $redis, extra => join('',
     "max_connections_per_client 64\n",

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """check_server: the HTTP service that maint-admind's custom prechecks ask
-(t/132-admin-prechecks.t), on a loopback port.
+(t/132-admin-prechecks.t, t/300-browser.t), on a loopback port.
 
     check_server.py --log FILE --switch FILE [--release DIR] [--port N]
                     [--tls-cert FILE --tls-key FILE]
