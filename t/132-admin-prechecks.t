@@ -8,11 +8,13 @@
 #
 # 1. maint-admind -t names the line and what is wrong: a bad name, a URL
 #    that is not http(s), a bad status, a bad timeout, an unknown option,
-#    a name given twice, a 33rd check; a good file passes;
+#    a bad or reserved header (its value not echoed), a fifth header, a
+#    name given twice, a 33rd check; a good file passes;
 # 2. dry runs (POST /v1/windows and /start) list, after the built-in
 #    checks, every custom check of the window's apps (status, detail,
 #    custom, ms), "ok" false when one fails; a check of another app is
 #    neither run nor listed; basic auth from the URL is sent, its password
+#    never shown nor logged, as header= options are sent and their values
 #    never shown nor logged; a redirect is not followed; method=HEAD;
 # 3. a check that never answers fails after its timeout ("no answer within
 #    1000 ms"; 3000 on a sanitizer build), and meanwhile the daemon
@@ -68,6 +70,7 @@ plan skip_all => "needs python3 ($CheckServer::PYTHON)"
 
 my $H = 3600;
 my $SECRET = 's3cr3t-PW';                        # basic auth of one check's URL
+my $KEY = 'k3y-0f-the-backup-API';               # a header= value of another
 
 sub scaled { MaintTest::time_scale($_[0]) }
 
@@ -109,11 +112,19 @@ sub admind_t {
         [ 'status=299-200',          "precheck st $U status=299-200\n",          3, qr/status/ ],
         [ 'an unclosed quote',       "precheck bq $U body=\"backups: on\n",      3, qr/quote/ ],
         [ 'apps= empty',             "precheck ap $U apps=\n",                   3, qr/apps/ ],
+        [ 'a header without a colon', "precheck hd $U header=X-Api-Key\n",      3, qr/header/ ],
+        [ 'a header name with a space', "precheck hd $U header=\"X Key: v\"\n", 3, qr/header/ ],
+        [ 'a header without a value', "precheck hd $U header=\"X-Api-Key: \"\n", 3, qr/header/ ],
+        [ 'header Host',             "precheck hd $U header=\"host: $KEY\"\n",  3, qr/header/ ],
+        [ 'header Content-Length',   "precheck hd $U header=Content-Length:0\n", 3, qr/header/ ],
+        [ 'a fifth header',          "precheck hd $U" . join('', map { " header=X-H$_:v" } 1 .. 5)
+                                     . "\n",                                     3, qr/header/ ],
         [ 'a 33rd check',            join('', map { "precheck c$_ $U\n" } 1 .. 33), 35, qr/\b32\b/ ],
     ) {
         my ($name, $lines, $line, $re) = @$bad;
         my ($rc, $out) = admind_t($lines);
         isnt($rc, 0, "maint-admind -t refuses $name") or diag($out);
+        unlike($out, qr/\Q$KEY\E/, '... not echoing a header\'s value') if $lines =~ /\Q$KEY\E/;
         like($out, qr/admin-t\.conf:$line:/, "... naming line $line") or diag($out);
         like($out, $re, "... and what is wrong ($re)") or diag($out);
     }
@@ -123,7 +134,9 @@ sub admind_t {
         . "timeout=500ms apps=shop,crm\n"
         . "precheck lb-ready http://127.0.0.1:8080/ready method=HEAD status=200,204 timeout=2s\n"
         . "precheck queue_depth.v2 http://[::1]:9000/q method=POST status=200-299 apps=*\n"
-        . "precheck ranges http://127.0.0.1:9/x status=200,300-302 timeout=60s body=ok\n");
+        . "precheck ranges http://127.0.0.1:9/x status=200,300-302 timeout=60s body=ok\n"
+        . "precheck keyed http://127.0.0.1:9/k header=\"X-Api-Key: a b\" header=X-Trace:1"
+        . " header=\"Authorization: Bearer t\" header=x-4:v\n");
     is($rc, 0, 'maint-admind -t: good precheck lines pass') or diag($out);
 }
 
@@ -174,6 +187,7 @@ sub precheck_conf {
             . " timeout=2s apps=refuse\n",
         "precheck switchable http://127.0.0.1:$p/switch status=200 body=ready apps=gate,gate2,gate3,gate4\n",
         "precheck redirect http://127.0.0.1:$p/redirect apps=misc\n",
+        "precheck keyed http://127.0.0.1:$p/pass-keyed header=\"X-Api-Key: $KEY\" apps=keyed\n",
         "precheck head-probe http://127.0.0.1:$p/pass-head method=HEAD status=200,204 apps=misc\n",
         "precheck late-text http://127.0.0.1:$p/late body=\"backups: enabled\" apps=misc\n",
         "precheck tls-trusted " . $tls_ok->url('/pass') . " body=\"backups: enabled\" apps=tls\n",
@@ -362,6 +376,23 @@ my $sched_n0 = $cs->count('/fail503-sched');
     is_deeply(custom_names(($r->{json} // {})->{prechecks}), ['other-app'], 'app crm: its one check');
     is_bool_val(($r->{json} // {})->{ok}, 1, 'app crm: ok');
     is($cs->count('/other'), $n_other + 1, 'app crm: its check asked once');
+}
+
+
+# 2, header=: sent, its value shown nowhere (a start, so that the audit
+# holds the results too)
+{
+    my $r = dry_run(title => 'Dry keyed', apps => ['keyed']);
+    is_result(by_name(($r->{json} // {})->{prechecks})->{keyed}, 'ok', qr/^HTTP 200 in \d+ ms$/,
+              'keyed');
+    my @keyed = grep { $_->{path} eq '/pass-keyed' } $cs->records;
+    is(scalar @keyed, 1, 'keyed asked once');
+    is($keyed[0] && $keyed[0]{key}, $KEY, 'header= sent as written');
+    unlike($r->{body}, qr/\Q$KEY\E/, 'the header\'s value is not in the answer');
+    my $w = create(title => 'Keyed start', apps => ['keyed']);
+    $r = start($w->{id});
+    is($r->{status}, 200, 'keyed: an early start passes its check') or diag($r->{body});
+    unlike($r->{body}, qr/\Q$KEY\E/, '... its answer without the header\'s value');
 }
 
 
@@ -683,7 +714,7 @@ my $sched_n0 = $cs->count('/fail503-sched');
     $r = dry_run(title => 'Reloaded everything', apps => ['*']);
     is_deeply([ sort @{ custom_names(($r->{json} // {})->{prechecks}) } ],
               [ sort qw(backups-on svc-503 body-missing sched-503 other-app hanging refused
-                        switchable redirect head-probe late-text tls-trusted tls-stranger
+                        switchable redirect head-probe late-text tls-trusted tls-stranger keyed
                         everywhere) ],
               'SIGHUP: a window on * runs every check');
 
@@ -707,9 +738,12 @@ my $sched_n0 = $cs->count('/fail503-sched');
     open(my $f, '<', $admin->log_file) or die $!;
     my $log = do { local $/; <$f> };
     unlike($log, qr/\Q$SECRET\E/, 'the basic auth password is never logged');
+    unlike($log, qr/\Q$KEY\E/, 'a header= value is never logged');
     my $audit = $admin->api('GET', '/v1/audit?limit=500');
     like($audit->{body}, qr/backups-on/, 'the audit holds results of backups-on');
     unlike($audit->{body}, qr/\Q$SECRET\E/, '... but not its password');
+    like($audit->{body}, qr/"keyed"/, 'the audit holds results of keyed');
+    unlike($audit->{body}, qr/\Q$KEY\E/, '... but not its header\'s value');
 }
 
 # every check judged is counted, passed or failed: at least as many as

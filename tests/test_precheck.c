@@ -42,6 +42,7 @@ refused(const char *line, const char *why)
 static void
 test_lines(void **state)
 {
+    char            err[256];
     adm_precheck_t  pc;
 
     (void) state;
@@ -70,6 +71,14 @@ test_lines(void **state)
 
     taken("p http://user:secret@h/ method=POST body=ok", &pc);
     assert_string_equal(pc.body, "ok");
+    assert_int_equal(pc.nheaders, 0);
+
+    taken("k http://h/ header=\"X-Api-Key: a b\" header=X-Trace:1 "
+          "header=\"Authorization: Bearer t\" header=x-4:v", &pc);
+    assert_int_equal(pc.nheaders, 4);
+    assert_string_equal(pc.headers[0], "X-Api-Key: a b");
+    assert_string_equal(pc.headers[1], "X-Trace:1");
+    assert_string_equal(pc.headers[3], "x-4:v");
 
     refused("", "needs NAME URL");
     refused("b@d http://h/", "NAME is 1 to 64");
@@ -100,6 +109,21 @@ test_lines(void **state)
     refused("a http://h/ body=\"x\"y", "quote is not closed");
     refused("a http://h/ colour=red", "unknown option \"colour\"");
     refused("a http://h/ loose", "is not key=value");
+    refused("a http://h/ header=X-Api-Key", "header must be");
+    refused("a http://h/ header=:v", "header must be");
+    refused("a http://h/ header=\"X Key: v\"", "header must be");
+    refused("a http://h/ header=\"X-Key:  \"", "header must be");
+    refused("a http://h/ header=X-Key:caf\xc3\xa9", "header must be");
+    refused("a http://h/ header=HOST:h", "header must be");
+    refused("a http://h/ header=Transfer-Encoding:chunked", "header must be");
+    refused("a http://h/ header=webhook-id:1", "header must be");
+    refused("a http://h/ header=a:1 header=b:2 header=c:3 header=d:4 "
+            "header=e:5", "at most 4");
+    refused("a http://h/ header=Host:s3cr3t", "header must be");
+    assert_int_equal(adm_precheck_parse("a http://h/ header=Host:s3cr3t", &pc,
+                                        err, sizeof(err)), -1);
+    assert_null(strstr(err, "s3cr3t"));   /* a value is never echoed */
+
 }
 
 

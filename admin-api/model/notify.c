@@ -11,13 +11,13 @@
 
 #include "maint_names.h"
 #include "model/notify.h"
+#include "model/text.h"
 #include "model/webhook_sign.h"
 #include "model/window.h"
 
 
 #define ADM_EMAIL_MAX    254                /* RFC 5321's path, less <> */
 #define ADM_URL_MAX      2048
-#define ADM_HEADER_NAME_MAX   64
 #define ADM_HEADER_VALUE_MAX  1024
 
 
@@ -149,29 +149,6 @@ adm_check_url(json_t *v, json_t *out, json_t *errors)
 }
 
 
-static int
-adm_header_reserved(const char *name)
-{
-    size_t       i;
-    const char  *reserved[] = {
-        "host", "content-type", "content-length", "transfer-encoding",
-        "connection", "user-agent", "expect", "te", "upgrade", NULL
-    };
-
-    if (strncasecmp(name, "webhook-", 8) == 0) {
-        return 1;
-    }
-
-    for (i = 0; reserved[i]; i++) {
-        if (strcasecmp(name, reserved[i]) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
 static void
 adm_check_headers(json_t *v, json_t *out, json_t *errors)
 {
@@ -187,7 +164,7 @@ adm_check_headers(json_t *v, json_t *out, json_t *errors)
 
     json_object_foreach(v, k, val) {
         if (!maint_valid_ident(k, strlen(k), ADM_HEADER_NAME_MAX,
-                               "!#$%&'*+-.^_`|~"))
+                               ADM_TOKEN_EXTRA))
         {
             adm_refuse(errors, "headers", "header names are 1 to 64 "
                     "characters of an HTTP token (A-Z a-z 0-9 and "
@@ -195,7 +172,7 @@ adm_check_headers(json_t *v, json_t *out, json_t *errors)
             return;
         }
 
-        if (adm_header_reserved(k)) {
+        if (adm_header_reserved(k, strlen(k))) {
             adm_refuse(errors, "headers", "Host, Content-Type, "
                     "Content-Length, Transfer-Encoding, Connection, "
                     "User-Agent, Expect, TE, Upgrade and webhook-* are set "

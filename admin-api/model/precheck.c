@@ -175,6 +175,41 @@ adm_apps_parse(const char *v, adm_precheck_t *pc)
 }
 
 
+/*
+ * header="Name: value": a token for a name, not one the request's framing
+ * or libcurl sets (model/text.c), a value of printable ASCII.  The value
+ * may be a secret (an API key): it is never put in a message.
+ */
+
+static int
+adm_header_parse(const char *v, adm_precheck_t *pc)
+{
+    size_t       n;
+    const char  *value;
+
+    n = strcspn(v, ":");
+
+    if (v[n] != ':' || pc->nheaders == ADM_PRECHECK_HEADERS_MAX
+        || !maint_valid_ident(v, n, ADM_HEADER_NAME_MAX, ADM_TOKEN_EXTRA)
+        || adm_header_reserved(v, n))
+    {
+        return -1;
+    }
+
+    for (value = v + n + 1; *value == ' '; value++) { /* void */ }
+
+    if (*value == '\0' || !adm_text_printable(value)
+        || strlen(v) >= sizeof(pc->headers[0]))
+    {
+        return -1;
+    }
+
+    snprintf(pc->headers[pc->nheaders++], sizeof(pc->headers[0]), "%s", v);
+
+    return 0;
+}
+
+
 /* one key=value after the URL */
 
 static int
@@ -235,6 +270,18 @@ adm_option(adm_precheck_t *pc, const char *w, char *err, size_t errlen)
 
         pc->timeout_ms = (int) ms;
 
+    } else if (strncmp(w, "header=", 7) == 0) {
+        if (adm_header_parse(v, pc) != 0) {
+            snprintf(err, errlen, "precheck \"%s\": header must be \"Name: "
+                     "value\" (an HTTP token, printable ASCII, at most %zu "
+                     "characters), at most %d of them, not one the request "
+                     "sets (Host, Content-Type, Content-Length, "
+                     "Transfer-Encoding, Connection, User-Agent, Expect, TE, "
+                     "Upgrade)", pc->name, sizeof(pc->headers[0]) - 1,
+                     ADM_PRECHECK_HEADERS_MAX);
+            return -1;
+        }
+
     } else if (strncmp(w, "apps=", 5) == 0) {
         if (adm_apps_parse(v, pc) != 0) {
             snprintf(err, errlen, "precheck \"%s\": apps must be \"*\" or "
@@ -244,7 +291,7 @@ adm_option(adm_precheck_t *pc, const char *w, char *err, size_t errlen)
 
     } else {
         snprintf(err, errlen, "precheck \"%s\": unknown option \"%.*s\" "
-                 "(method, status, body, timeout, apps)", pc->name,
+                 "(method, status, body, timeout, apps, header)", pc->name,
                  (int) (v - w - 1), w);
         return -1;
     }

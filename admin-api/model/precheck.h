@@ -18,6 +18,7 @@
 #define ADM_PRECHECK_STATUS_MAX  8      /* codes or ranges */
 #define ADM_PRECHECK_BODY_MAX    65536  /* of an answer, searched */
 #define ADM_PRECHECK_TIMEOUT_MS  5000
+#define ADM_PRECHECK_HEADERS_MAX 4      /* header= options of a check */
 
 typedef struct {
     char                name[65];
@@ -30,10 +31,14 @@ typedef struct {
     char                body[256];          /* "": any body */
     int                 timeout_ms;
     char                apps[512];          /* "a,b" or "*" */
+    char                headers[ADM_PRECHECK_HEADERS_MAX][256];
+                                            /* "Name: value", never shown */
+    unsigned            nheaders;
 } adm_precheck_t;
 
 /*
- * "NAME URL [method=M] [status=S] [body=TEXT] [timeout=T] [apps=A,B]":
+ * "NAME URL [method=M] [status=S] [body=TEXT] [timeout=T] [apps=A,B]
+ * [header="Name: value"]...":
  * 0, or -1 with what is wrong in err (naming the check when it can).
  */
 int adm_precheck_parse(const char *line, adm_precheck_t *pc, char *err,

@@ -7,6 +7,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "model/text.h"
 
@@ -60,4 +61,29 @@ adm_text_clean(char *out, size_t size, const char *s, size_t len)
     }
 
     out[i] = '\0';
+}
+
+
+int
+adm_header_reserved(const char *name, size_t len)
+{
+    size_t       i;
+    const char  *reserved[] = {
+        "host", "content-type", "content-length", "transfer-encoding",
+        "connection", "user-agent", "expect", "te", "upgrade", NULL
+    };
+
+    if (len >= 8 && strncasecmp(name, "webhook-", 8) == 0) {
+        return 1;
+    }
+
+    for (i = 0; reserved[i]; i++) {
+        if (strlen(reserved[i]) == len
+            && strncasecmp(name, reserved[i], len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }

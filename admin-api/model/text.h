@@ -17,9 +17,22 @@
 #define ADM_ADDRESS_EXCEPT  "\"(),:;<>[\\]"
 
 
+/* the bytes of an HTTP token (RFC 9110) beyond letters and digits */
+#define ADM_TOKEN_EXTRA     "!#$%&'*+-.^_`|~"
+#define ADM_HEADER_NAME_MAX 64
+
+
 int adm_text_printable(const char *s);
 int adm_text_visible(const char *s, const char *except);
 void adm_text_clean(char *out, size_t size, const char *s, size_t len);
+
+/*
+ * An extra header of an outbound request (a webhook's, a precheck's) may
+ * not have this name: libcurl or the sender sets it (Host, Content-Type,
+ * Content-Length, Transfer-Encoding, Connection, User-Agent, Expect, TE,
+ * Upgrade, webhook-*).
+ */
+int adm_header_reserved(const char *name, size_t len);
 
 
 #endif /* ADM_MODEL_TEXT_H */

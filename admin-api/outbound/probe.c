@@ -2,13 +2,13 @@
  * probe.c: custom prechecks, run.  A run is the checks configured for a
  * window's apps (copied as they are at its start: a reload does not
  * change a run in progress), each one a transfer on the daemon's libcurl
- * multi handle (outbound/multi.c): GET, HEAD or POST of its URL, no
- * redirects, http and https only, at most its timeout, at most 64 KiB of
- * the body kept to look for its text (nothing without one).  Each
- * finished transfer is judged (model/precheck.c); when the last one is,
- * the loop's next turn hands the results to the function the run was
- * started with.  Nothing here waits: a check that hangs costs a socket
- * until its timeout, no request.
+ * multi handle (outbound/multi.c): GET, HEAD or POST of its URL with its
+ * extra headers, no redirects, http and https only, at most its timeout,
+ * at most 64 KiB of the body kept to look for its text (nothing without
+ * one).  Each finished transfer is judged (model/precheck.c); when the
+ * last one is, the loop's next turn hands the results to the function the
+ * run was started with.  Nothing here waits: a check that hangs costs a
+ * socket until its timeout, no request.
  */
 
 #include <stdio.h>
@@ -32,6 +32,7 @@ typedef struct {
     adm_precheck_t      pc;
     char               *body;
     size_t              len;
+    struct curl_slist  *headers;        /* its header= options */
     double              started;
     char                errbuf[CURL_ERROR_SIZE];
 } adm_check_t;
@@ -111,6 +112,7 @@ adm_check_free(adm_check_t *c)
         curl_easy_cleanup(c->t.h);
     }
 
+    curl_slist_free_all(c->headers);
     free(c->body);
     free(c);
 }
@@ -161,7 +163,9 @@ adm_check_finished(adm_transfer_t *t, CURLcode res)
 static int
 adm_check_setup(adm_check_t *c)
 {
-    CURL  *h;
+    CURL               *h;
+    unsigned            i;
+    struct curl_slist  *l;
 
     h = curl_easy_init();
     if (h == NULL) {
@@ -190,6 +194,17 @@ adm_check_setup(adm_check_t *c)
     if (adm_conf.precheck_ca_file[0]) {
         curl_easy_setopt(h, CURLOPT_CAINFO, adm_conf.precheck_ca_file);
     }
+
+    for (i = 0; i < c->pc.nheaders; i++) {
+        l = curl_slist_append(c->headers, c->pc.headers[i]);
+        if (l == NULL) {
+            return -1;
+        }
+
+        c->headers = l;
+    }
+
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
 
     if (strcmp(c->pc.method, "HEAD") == 0) {
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);

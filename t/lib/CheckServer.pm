@@ -47,7 +47,7 @@ sub _read {
 sub port { $_[0]{port} }
 sub url { "$_[0]{scheme}://127.0.0.1:$_[0]{port}$_[1]" }
 
-# every request so far: {t, method, path, auth, answer}
+# every request so far: {t, method, path, auth, key, answer}
 sub records {
     my ($self) = @_;
     return map { eval { JSON::PP::decode_json($_) } // () }

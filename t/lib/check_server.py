@@ -26,8 +26,8 @@ GET, HEAD and POST alike (HEAD without the body).
 
 Every request is one JSON line appended to --log before it is answered
 (so a request that hangs is recorded too): t (epoch seconds), method,
-path, auth (the Authorization header, or null), answer (the status, or
-"hang").
+path, auth (the Authorization header, or null), key (the X-Api-Key
+header, or null), answer (the status, or "hang").
 
 With --tls-cert and --tls-key it speaks HTTPS (the certificate file may
 hold the chain).  Prints "check_server ready port N" once listening;
@@ -107,6 +107,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         status, body = decide(path)
         record({"t": time.time(), "method": self.command, "path": path,
                 "auth": self.headers.get("Authorization"),
+                "key": self.headers.get("X-Api-Key"),
                 "answer": "hang" if status is None else status})
         if status is None:
             return self.hang()

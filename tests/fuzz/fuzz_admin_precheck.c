@@ -8,7 +8,8 @@
  *   - a line is refused with words that say so, or taken with a valid
  *     name, an http or https URL of printable ASCII, a known method,
  *     1 to 8 status ranges within 100 to 599, a timeout within 100 ms to
- *     60 s;
+ *     60 s, at most 4 headers, each "Name: value" with a token for a name
+ *     (not one the request sets) and a value of printable ASCII;
  *   - a result is ok exactly when an answer came, its code is within a
  *     range, and the body holds the text (if any); its detail is
  *     printable ASCII; it says which check it is.
@@ -18,6 +19,7 @@
 #include "fuzz_admin.h"
 #include "maint_names.h"
 #include "model/precheck.h"
+#include "model/text.h"
 
 
 static int
@@ -36,6 +38,7 @@ fuzz_printable(const char *s)
 static void
 fuzz_taken(const adm_precheck_t *pc)
 {
+    size_t    n;
     unsigned  i;
 
     FUZZ_CHECK(maint_valid_name(pc->name, strlen(pc->name)));
@@ -53,6 +56,18 @@ fuzz_taken(const adm_precheck_t *pc)
     }
 
     FUZZ_CHECK(pc->timeout_ms >= 100 && pc->timeout_ms <= 60000);
+    FUZZ_CHECK(pc->nheaders <= ADM_PRECHECK_HEADERS_MAX);
+
+    for (i = 0; i < pc->nheaders; i++) {
+        n = strcspn(pc->headers[i], ":");
+        FUZZ_CHECK(pc->headers[i][n] == ':'
+                   && maint_valid_ident(pc->headers[i], n,
+                                        ADM_HEADER_NAME_MAX, ADM_TOKEN_EXTRA)
+                   && !adm_header_reserved(pc->headers[i], n)
+                   && fuzz_printable(pc->headers[i]));
+        n += strspn(pc->headers[i] + n + 1, " ") + 1;
+        FUZZ_CHECK(pc->headers[i][n] != '\0');
+    }
 }
 
 
