@@ -4,6 +4,7 @@
  * Pure functions of their arguments: the caller supplies the clock.
  */
 
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -173,6 +174,63 @@ maint_evaluate(const maint_snapshot_t *s, const maint_request_t *req,
     }
 
     return MAINT_PASS;
+}
+
+
+/* t, if it comes after now and before *until */
+
+static void
+maint_sooner(int64_t *until, int64_t now_ms, int64_t t)
+{
+    if (t > now_ms && t < *until) {
+        *until = t;
+    }
+}
+
+
+int64_t
+maint_steady_until(const maint_snapshot_t *s, const char *app,
+    size_t app_len, int64_t now_ms)
+{
+    size_t                 i;
+    int64_t                until;
+    const maint_window_t  *w;
+
+    until = INT64_MAX;
+
+    if (s == NULL) {
+        return until;
+    }
+
+    for (i = 0; i < s->nwindows; i++) {
+        w = &s->windows[i];
+
+        if (!maint_window_applies(w, app, app_len)) {
+            continue;
+        }
+
+        if (maint_window_active(w, now_ms)) {
+            return now_ms;              /* the request decides */
+        }
+
+        /*
+         * Not in force: started and over, or over, stays so while the
+         * clock goes forward; one to come changes things at its notice,
+         * at its start, and at the instant it ends sessions (start_ms,
+         * to the millisecond: maint_session_verdict()).  Its end comes
+         * after its start.
+         */
+
+        if (w->started) {
+            continue;
+        }
+
+        maint_sooner(&until, now_ms, (w->start - w->notify_before) * 1000);
+        maint_sooner(&until, now_ms, w->start * 1000);
+        maint_sooner(&until, now_ms, w->start_ms);
+    }
+
+    return until;
 }
 
 

@@ -56,6 +56,19 @@ int maint_window_applies(const maint_window_t *w, const char *app,
     size_t app_len);
 int maint_window_active(const maint_window_t *w, int64_t now_ms);
 
+/*
+ * Until when every request of the app is answered on this snapshot as at
+ * now_ms (maint_evaluate(), whatever its path, method or address, and
+ * maint_session_verdict(), whatever the session): the first instant
+ * after now_ms at which a window of the app begins its notice, starts, or
+ * ends sessions; INT64_MAX if none will.  now_ms itself while a window of
+ * the app is in force: then the request decides.  For a decision kept
+ * while nothing else changes (ngx_maint_kept.c); earlier instants than
+ * now_ms are not covered.
+ */
+int64_t maint_steady_until(const maint_snapshot_t *s, const char *app,
+    size_t app_len, int64_t now_ms);
+
 /* Seconds until the window's expected end, at least 1; 60 once overrun. */
 int64_t maint_retry_after(const maint_window_t *w, int64_t now_ms);
 

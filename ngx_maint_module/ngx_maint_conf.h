@@ -1,8 +1,9 @@
 /*
  * ngx_maint_conf.h: what every part of the module shares, and nothing
  * else: the configuration, the per-request context, the refcounted state
- * a request is decided on, the names of its decisions, and how a part
- * finds the configuration and context without naming the ngx_module_t.
+ * a request is decided on, a decision kept per connection, the names of
+ * its decisions, and how a part finds the configuration and context
+ * without naming the ngx_module_t.
  *
  * The functions each part offers are in that part's own header; this one
  * is at the bottom of the graph, next to ngx_maint_conf.c (docs in
@@ -230,6 +231,25 @@ typedef struct {
 } ngx_maint_sref_t;
 
 
+/*
+ * A request's decision kept with its connection's Cookie header (in the
+ * header's memo, ngx_maint_session_cookie.c) for the connection's next
+ * requests: ngx_maint_kept.c.
+ */
+typedef struct {
+    ngx_maint_loc_conf_t     *lcf;
+    ngx_maint_state_t        *state;        /* compared, not referenced */
+    ngx_uint_t                generation;   /* ... and so still held */
+    uint64_t                  revocations;
+    uintptr_t                 session;      /* ngx_maint_kept_session() */
+    int64_t                   from_ms;      /* fleet clock */
+    int64_t                   until_ms;
+    ngx_uint_t                source;
+    maint_decide_out_t        out;
+    unsigned                  valid:1;
+} ngx_maint_kept_t;
+
+
 typedef struct {
     ngx_http_request_t     *request;
     ngx_queue_t             queue;          /* in the reader's wait lists */
@@ -272,6 +292,7 @@ typedef struct {
     ngx_uint_t              nsessions;
     ngx_maint_sref_t       *sessions;       /* &session, or more: pool */
     ngx_maint_sref_t        session;        /* the usual one */
+    ngx_maint_kept_t       *kept;           /* its connection's, or NULL */
     ngx_msec_t              deadline;       /* of the whole wait */
 
     u_char                  superadmin[65]; /* of a bypassed request */

@@ -23,6 +23,9 @@ static ngx_uint_t                   ngx_maint_nrelease_hooks;
 /* a version Redis has that did not decode: logged, not decoded again */
 static int64_t                      ngx_maint_bad_version = -1;
 
+/* states held so far: which one a kept decision was made on */
+static ngx_uint_t                   ngx_maint_generation;
+
 
 /* the state held now, with a reference for the caller; NULL: none yet */
 
@@ -121,6 +124,15 @@ ngx_maint_state_held(void)
 }
 
 
+/* changes whenever another state is held, or none */
+
+ngx_uint_t
+ngx_maint_state_generation(void)
+{
+    return ngx_maint_generation;
+}
+
+
 int64_t
 ngx_maint_state_version(void)
 {
@@ -163,6 +175,7 @@ ngx_maint_state_install(int64_t version, const char *json, size_t len,
     }
 
     ngx_maint_current = st;
+    ngx_maint_generation++;
 
     ngx_log_error(NGX_LOG_INFO, log, 0,
                   "maint: state version %L loaded, %uz windows",
@@ -180,6 +193,7 @@ ngx_maint_state_drop(void)
     if (ngx_maint_current) {
         ngx_maint_state_release(ngx_maint_current);
         ngx_maint_current = NULL;
+        ngx_maint_generation++;
     }
 
     ngx_maint_bad_version = -1;

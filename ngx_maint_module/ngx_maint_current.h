@@ -22,6 +22,7 @@ void ngx_maint_state_refuse(int64_t version);
 ngx_flag_t ngx_maint_state_refused(int64_t version);
 ngx_flag_t ngx_maint_state_lagging(void);
 int64_t ngx_maint_state_version(void);
+ngx_uint_t ngx_maint_state_generation(void);
 ngx_int_t ngx_maint_state_install(int64_t version, const char *json,
     size_t len, ngx_log_t *log, char *err, size_t errlen);
 void ngx_maint_state_drop(void);

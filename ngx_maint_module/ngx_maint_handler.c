@@ -17,6 +17,7 @@
 #include "ngx_maint_handler.h"
 #include "ngx_maint_end_notice.h"
 #include "ngx_maint_ctx.h"
+#include "ngx_maint_kept.h"
 #include "ngx_maint_signin.h"
 #include "ngx_maint_metrics.h"
 #include "ngx_maint_reader.h"
@@ -175,6 +176,7 @@ static ngx_int_t
 ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ngx_maint_loc_conf_t *lcf)
 {
+    ngx_flag_t          first;
     maint_decide_in_t   in;
     maint_decide_out_t  out;
 
@@ -186,9 +188,18 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
     ctx->now_ms = ngx_maint_now_ms();
     ctx->window = NULL;
 
+    /* the connection's last decision, while nothing it was made on moved */
+
+    if (!ctx->sessions_checked && ngx_maint_kept_take(r, ctx, lcf, &out)) {
+        ctx->sessions_checked = 1;
+        return ngx_maint_act(r, ctx, lcf, &out);
+    }
+
     ngx_memzero(&in, sizeof(maint_decide_in_t));
 
-    if (!ctx->sessions_checked) {
+    first = !ctx->sessions_checked;
+
+    if (first) {
         if (ngx_maint_session_check(r, ctx, lcf) == NGX_AGAIN) {
             if (ctx->state) {
                 ngx_maint_state_release(ctx->state);
@@ -220,6 +231,12 @@ ngx_maint_decide(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         maint_decide(&in, &out);
     }
 
+    /* the request's first decision, not one made again after a redirect */
+
+    if (first) {
+        ngx_maint_kept_keep(ctx, lcf, &out);
+    }
+
     return ngx_maint_act(r, ctx, lcf, &out);
 }
 
@@ -231,10 +248,11 @@ ngx_maint_take_state(ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf)
 {
     maint_freshness_t  f;
 
+    /* each asked only where maint_decide_source() looks at it */
     f.read_ok = ctx->read_ok;
     f.recent = ctx->source == NGX_MAINT_SRC_RECENT;
-    f.behind = ngx_maint_state_behind();
-    f.usable = ngx_maint_state_usable(lcf);
+    f.behind = ctx->read_ok && ngx_maint_state_behind();
+    f.usable = !ctx->read_ok && ngx_maint_state_usable(lcf);
 
     ctx->source = maint_decide_source(&f);
 

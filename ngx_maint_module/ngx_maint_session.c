@@ -515,6 +515,44 @@ ngx_maint_on_revoked(redisAsyncContext *ac, void *reply, void *data)
 }
 
 
+/* the registry holds it, and its "last seen" is a minute old or unwritten */
+
+static ngx_flag_t
+ngx_maint_session_seen_due(ngx_maint_session_t *s)
+{
+    return s->registered
+           && (s->seen_written == 0
+               || ngx_current_msec - s->seen_written >= NGX_MAINT_SEEN_EVERY);
+}
+
+
+/*
+ * A live session whose facts can change only with a lookup: known under
+ * the revocations counter read last, not revoked, no lookup queued or on
+ * its way, no "last seen" write due.  Returns the batch its facts came
+ * from (never 0: generations start at 1), 0 when it is not settled.  The
+ * same batch later means the same facts: every lookup is a later batch
+ * (a decision kept with them, ngx_maint_kept.c).
+ */
+
+uintptr_t
+ngx_maint_session_settled(ngx_maint_sref_t *ref)
+{
+    ngx_maint_session_t  *s;
+
+    s = ngx_maint_session_of(ref);
+
+    if (s == NULL || !s->known || s->revoked || s->queued || s->inflight
+        || s->epoch != ngx_maint_state_revocations()
+        || ngx_maint_session_seen_due(s))
+    {
+        return 0;
+    }
+
+    return s->gen;
+}
+
+
 /*
  * After the read: is any of the request's sessions ended?  NGX_OK with
  * ctx->revoked set or not; NGX_AGAIN when a session's cached facts turned
@@ -612,10 +650,7 @@ ngx_maint_session_check(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
 
         /* a live session the registry holds: keep "last seen" current */
 
-        if (s->registered && ctx->read_ok
-            && (s->seen_written == 0
-                || ngx_current_msec - s->seen_written >= NGX_MAINT_SEEN_EVERY))
-        {
+        if (ctx->read_ok && ngx_maint_session_seen_due(s)) {
             s->seen_written = ngx_current_msec;
             ngx_maint_registry_write(r, ctx, lcf, s->id, 0);
         }

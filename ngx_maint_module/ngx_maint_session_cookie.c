@@ -125,8 +125,11 @@ ngx_maint_session_collect(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
  * Cookie header is byte for byte the same takes it over instead of
  * reading and hashing it again.  The request's reference to the value is
  * the memo's own, so the cache entry it finds is kept too (until an entry
- * is freed: ngx_maint_session.c).  An HTTP/1 connection runs one request
- * at a time; HTTP/2 and 3 streams have a pool each: nothing is kept there.
+ * is freed: ngx_maint_session.c), and from the second such request on,
+ * the decision one of them passed on (ngx_maint_kept.c): a header that
+ * changes every time costs nothing more.  An HTTP/1 connection runs one
+ * request at a time; HTTP/2 and 3 streams have a pool each: nothing is
+ * kept there.
  */
 
 #define NGX_MAINT_MEMO_MAX  4096        /* longer headers are read anew */
@@ -139,6 +142,7 @@ struct ngx_maint_cookie_memo_s {
     ngx_maint_sref_t       session;     /* the request's, while it runs */
     size_t                 value;       /* the value's offset in a header */
     ngx_uint_t             nsessions;   /* 0 or 1 */
+    ngx_maint_kept_t       decision;    /* of a request with the header */
     unsigned               strip:1;     /* as read: a lookup may add it */
     unsigned               foreign:1;
     unsigned               kept:1;
@@ -191,6 +195,7 @@ ngx_maint_cookie_memo_take(ngx_maint_cookie_memo_t *m, ngx_table_elt_t *h,
     }
 
     ctx->foreign = m->foreign;
+    ctx->kept = &m->decision;
 
     if (m->nsessions) {
         m->session.value = h->value.data + m->value;
@@ -208,6 +213,7 @@ ngx_maint_cookie_memo_keep(ngx_pool_t *pool, ngx_maint_cookie_memo_t *m,
     ngx_table_elt_t *h, ngx_maint_ctx_t *ctx, ngx_maint_loc_conf_t *lcf)
 {
     m->kept = 0;
+    m->decision.valid = 0;
 
     if (h->value.len > NGX_MAINT_MEMO_MAX || ctx->nsessions > 1
         || ctx->too_many)

@@ -153,12 +153,6 @@ sub sid_expiries {
     return grep { my ($n, $v) = parse_cookie($_); $n eq 'sid' && $v eq '' } set_cookies($res);
 }
 
-# the Cookie header the upstream received, from its echo
-sub upstream_cookie {
-    my ($res) = @_;
-    return ($res->{body} // '') =~ /^cookie=\[(.*)\]$/ms ? $1 : undef;
-}
-
 sub sid_pairs {
     my ($cookie) = @_;
     return grep { /^sid=/ } map { s/^[ \t]+|[ \t]+$//gr } split /;/, $cookie // '';

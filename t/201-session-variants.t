@@ -23,7 +23,7 @@ my $redis = start_redis();
 my $monitor = RedisMonitor->new($redis->port);
 my $up = free_port();
 
-my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up }, http => <<'HTTP');
+my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up }, http => <<'HTTP' . cookie_echo_server());
     maint_redis 127.0.0.1:%%REDIS_PORT%% timeout=200ms connect_timeout=200ms;
     large_client_header_buffers 4 32k;
 
@@ -49,12 +49,6 @@ my $nginx = start_nginx(redis => $redis, workers => 2, vars => { UP => $up }, ht
             proxy_pass http://127.0.0.1:%%UP%%;
         }
     }
-
-    server {
-        listen 127.0.0.1:%%UP%%;
-        default_type text/plain;
-        location / { return 200 "cookie=[$http_cookie]\n"; }
-    }
 HTTP
 
 my $port = $nginx->port;
@@ -77,7 +71,6 @@ sub req {
     return $r;
 }
 
-sub upstream { ($_[0]{body} // '') =~ /^cookie=\[(.*)\]$/ms ? $1 : undef }
 sub st { $_[0]{headers}{'x-maint-status'} // '' }
 
 # Every reading of the header an app may make: as sent, without quotes
@@ -98,7 +91,7 @@ sub readings {
 sub never_reaches {
     my ($r, $x, $name) = @_;
     is($r->{status}, 200, "$name: answered by the upstream") or diag($r->{raw} // $r->{error});
-    my $got = upstream($r);
+    my $got = upstream_cookie($r);
     ok(defined $got, "$name: the upstream echoed what it received");
     my @hit = grep { index(lc $_, lc $x) >= 0 } readings($got // '');
     ok(!@hit, "$name: the revoked id is in no reading of what the upstream received")
@@ -167,7 +160,7 @@ for my $v (@variants) {
     my ($name, $cookie) = @$v;
     my $r = req('/', $cookie, 'theme=dark');
     never_reaches($r, $x, "revoked value, $name");
-    like(upstream($r) // '', qr/theme=dark/, "revoked value, $name: the other cookies stay");
+    like(upstream_cookie($r) // '', qr/theme=dark/, "revoked value, $name: the other cookies stay");
 }
 
 # the same value in two Cookie headers, and after a live one
@@ -189,7 +182,7 @@ for my $v ([ 'a trailing -', "sid=$x-" ], [ 'quoted', "sid=\"$x\"" ],
 for my $c ("sid=$live", "a=1, sid=$live", "sid=\"$live\"", "theme=dark; sid=$live; lang=en") {
     my $r = req('/', $c);
     is(st($r), 'pass', "live session ($c): pass");
-    is(upstream($r), $c, "live session ($c): the Cookie header reaches the upstream exactly as sent");
+    is(upstream_cookie($r), $c, "live session ($c): the Cookie header reaches the upstream exactly as sent");
 }
 
 # another cookie name: PHP reads "app.sid" and "app sid" as "app_sid"
@@ -201,7 +194,7 @@ for my $c ("sid=$live", "a=1, sid=$live", "sid=\"$live\"", "theme=dark; sid=$liv
         never_reaches(req('/named/', $c, 'theme=dark'), $y, "cookie app_sid, revoked value sent as $c");
     }
     my $ok = rand_id();
-    is(upstream(req('/named/', "app_sid=$ok; other=1")), "app_sid=$ok; other=1",
+    is(upstream_cookie(req('/named/', "app_sid=$ok; other=1")), "app_sid=$ok; other=1",
        'cookie app_sid: a live value passes');
 }
 
@@ -216,7 +209,7 @@ for my $c ("sid=$live", "a=1, sid=$live", "sid=\"$live\"", "theme=dark; sid=$liv
         my $r = req('/shaped/', $c, 'theme=dark');
         is(st($r), 'pass', "pattern: $c is no session");
         # (the emptied header line stays, empty)
-        is(join('; ', grep { length } split /;\s*/, upstream($r) // ''), 'theme=dark',
+        is(join('; ', grep { length } split /;\s*/, upstream_cookie($r) // ''), 'theme=dark',
            "pattern: $c is stripped, the other cookies stay");
     }
     my $end = $monitor->sync_mark($redis);
@@ -227,7 +220,7 @@ for my $c ("sid=$live", "a=1, sid=$live", "sid=\"$live\"", "theme=dark; sid=$liv
     my $r = req('/shaped/', "sid=$x");
     is(st($r), 'revoked', 'pattern: a revoked value of the right shape is logged off');
     my $ok = rand_id();
-    is(upstream(req('/shaped/', "sid=$ok")), "sid=$ok", 'pattern: a live value of the right shape passes');
+    is(upstream_cookie(req('/shaped/', "sid=$ok")), "sid=$ok", 'pattern: a live value of the right shape passes');
 }
 
 for my $bad ([ 'pattern=', qr/empty "pattern=" in "maint_session_cookie"/ ],
@@ -248,7 +241,7 @@ for my $bad ([ 'pattern=', qr/empty "pattern=" in "maint_session_cookie"/ ],
     for (1 .. $n) {
         my @v = map { rand_id() } 1 .. 8;
         my $r = req('/', join('; ', map { "sid=$_" } @v));
-        $reached += () = (upstream($r) // '') =~ /sid=/g;
+        $reached += () = (upstream_cookie($r) // '') =~ /sid=/g;
     }
     $monitor->sync_mark($redis);
     my @cmds = grep { /"(?:HMGET|EXISTS)" "maint:(?:session|revoked):/ } $monitor->since($mark);
@@ -271,7 +264,7 @@ for my $bad ([ 'pattern=', qr/empty "pattern=" in "maint_session_cookie"/ ],
 for my $path ('/', '/off/x') {
     my $r = req($path, 'a=1; maint_bypass=v1.x; __Host-maint_bypass=v1.y; maint_csrf=t; '
                 . '__Host-maint_csrf=u; MAINT_BYPASS=z; maint%5Fcsrf=w; b=2');
-    is(upstream($r), 'a=1; b=2', "$path: the edge's cookies never reach the upstream");
+    is(upstream_cookie($r), 'a=1; b=2', "$path: the edge's cookies never reach the upstream");
 }
 
 check_error_log($nginx);

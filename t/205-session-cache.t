@@ -44,9 +44,7 @@ sub requests {
 }
 
 my $live = 'live-session-' . int(rand(1e9));
-my $now = redis_now_ms($redis);
-$redis->cmd('HSET', "maint:session:" . session_id($live), 'first_seen', $now - 60000,
-            'last_seen', $now - 60000, 'app', 'shop');
+live_session($redis, $live);
 
 my $l0 = lookups();
 my ($st, $w) = requests(200, $live);

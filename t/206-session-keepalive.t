@@ -14,13 +14,12 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use MaintTest;
 use Test::More;
-use IO::Socket::INET;
-use IO::Select;
+use KeepAlive;
 
 my $redis = start_redis();
 my $up = free_port();
 
-my $nginx = start_nginx(redis => $redis, vars => { UP => $up }, http => <<'HTTP');
+my $nginx = start_nginx(redis => $redis, vars => { UP => $up }, http => <<'HTTP' . cookie_echo_server());
     maint_redis 127.0.0.1:%%REDIS_PORT%% timeout=200ms;
 
     server {
@@ -38,68 +37,26 @@ my $nginx = start_nginx(redis => $redis, vars => { UP => $up }, http => <<'HTTP'
             proxy_pass http://127.0.0.1:%%UP%%;
         }
     }
-
-    server {
-        listen 127.0.0.1:%%UP%%;
-        default_type text/plain;
-        location / { return 200 "cookie=[$http_cookie]\n"; }
-    }
 HTTP
 
 my $port = $nginx->port;
 set_state($redis, windows => []);
 
-# One connection; each call sends a request on it and reads its response
-# (Content-Length), the connection left open.
+# One connection; each call sends a request on it and reads its response,
+# the connection left open; "upstream" is the Cookie header the app got.
 sub connection {
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-                                  Proto => 'tcp', Timeout => 5)
-        or die "connect: $!";
-    binmode $s;
-    my $buf = '';
+    my $c = KeepAlive->new($port);
     return sub {
         my ($path, @cookies) = @_;
-        print {$s} "GET $path HTTP/1.1\r\nHost: localhost\r\n"
-            . join('', map { "Cookie: $_\r\n" } @cookies) . "\r\n";
-        my $sel = IO::Select->new($s);
-        my $deadline = time + 10;
-        while (time < $deadline) {
-            if ($buf =~ /\r\n\r\n/) {
-                my ($head) = $buf =~ /^(.*?)\r\n\r\n/s;
-                my ($len) = $head =~ /^Content-Length:\s*(\d+)/mi;
-                $len //= 0;
-                last if length($buf) >= length($head) + 4 + $len;
-            }
-            last unless $sel->can_read(1);
-            sysread($s, $buf, 65536, length $buf) or last;
-        }
-        my ($head, $rest) = split /\r\n\r\n/, $buf, 2;
-        return { status => 0 } unless defined $rest;
-        my ($len) = $head =~ /^Content-Length:\s*(\d+)/mi;
-        my $body = substr($rest, 0, $len // 0);
-        $buf = substr($rest, $len // 0);
-        my %h;
-        for my $l (split /\r\n/, $head) {
-            $h{ lc $1 } = defined $h{ lc $1 } ? "$h{lc $1}, $2" : $2
-                if $l =~ /^([^:]+):\s*(.*)$/;
-        }
-        my ($status) = $head =~ m{^HTTP/1\.1 (\d+)};
-        return { status => $status // 0, headers => \%h, body => $body,
-                 upstream => $body =~ /^cookie=\[(.*)\]$/m ? $1 : undef };
+        my $r = $c->request(path => $path, cookies => \@cookies);
+        $r->{upstream} = upstream_cookie($r);
+        return $r;
     };
-}
-
-sub live {
-    my ($value) = @_;
-    my $now = redis_now_ms($redis);
-    $redis->cmd('HSET', 'maint:session:' . session_id($value),
-                'first_seen', $now - 60000, 'last_seen', $now - 60000,
-                'app', 'shop');
 }
 
 my $a = 'keepalive-a-' . int(rand 1e9);
 my $b = 'keepalive-b-' . int(rand 1e9);
-live($_) for $a, $b;
+live_session($redis, $_) for $a, $b;
 
 # --- a session ended between two requests of one connection -------------
 

@@ -9,6 +9,7 @@
 #include "unit.h"
 #include "maint_eval.h"
 #include "maint_negotiate.h"
+#include "maint_session.h"
 
 
 /* t = 1000000 s; windows are placed around it */
@@ -231,6 +232,194 @@ test_retry_after(void **state)
 }
 
 
+/*
+ * maint_steady_until(): between now and the instant it names, every
+ * request of the app (any path, method, address) is evaluated and every
+ * session judged as at now.  Checked at instants around every boundary of
+ * the fixture's windows and of a second snapshot that ends sessions to
+ * the millisecond.
+ */
+
+static const char  *steady_json =
+    "{\"schema\":1,\"windows\":["
+    /* a window to come that ends sessions from a mid-second start */
+    "{\"id\":\"pay-cut\",\"apps\":[\"pay\"],\"start\":1000100,"
+    " \"start_ms\":1000100250,\"end\":1000200,\"notify_before_minutes\":1,"
+    " \"terminate_sessions\":true},"
+    /* every app: read-only later, with exemptions */
+    "{\"id\":\"all-ro\",\"apps\":[\"*\"],\"start\":1000500,\"end\":1000600,"
+    " \"mode\":\"read_only\",\"notify_before_minutes\":10,"
+    " \"allow\":{\"paths\":[\"/health\"]}}"
+    "]}";
+
+
+typedef struct {
+    maint_decision_e       d[4];
+    const maint_window_t  *w[4];
+    maint_session_verdict_e  v[3];
+} steady_answers_t;
+
+
+static void
+steady_answers(const maint_snapshot_t *s, const char *app, int64_t now,
+    steady_answers_t *a)
+{
+    static const char            *paths[] = { "/", "/health", "/x", "/" };
+    static const unsigned char    addr[4] = { 10, 1, 2, 3 };
+    size_t                         i;
+    maint_request_t                req;
+    maint_session_facts_t          f;
+
+    memset(a, 0, sizeof(*a));
+
+    for (i = 0; i < 4; i++) {
+        memset(&req, 0, sizeof(req));
+        req.app = app;
+        req.app_len = strlen(app);
+        req.now_ms = now;
+        req.safe_method = i != 2;
+        req.path = paths[i];
+        req.path_len = strlen(paths[i]);
+
+        if (i == 3) {
+            req.family = AF_INET;
+            req.addr = addr;
+        }
+
+        a->d[i] = maint_evaluate(s, &req, &a->w[i]);
+    }
+
+    /* sessions first seen long before, just before and after the cut */
+
+    for (i = 0; i < 3; i++) {
+        memset(&f, 0, sizeof(f));
+        f.first_seen = i == 0 ? 1000 : 1000100250 + (int64_t) i * 2 - 3;
+        f.kept_at = -1;
+        a->v[i] = maint_session_verdict(s, app, strlen(app), now, &f);
+    }
+}
+
+
+static void
+steady_check(const maint_snapshot_t *s, const char *app, int64_t now)
+{
+    size_t            i, j;
+    int64_t           until, t[4];
+    steady_answers_t  at_now, at_t;
+
+    until = maint_steady_until(s, app, strlen(app), now);
+
+    assert_true(until >= now);
+
+    if (until == now) {
+        /* a window in force: nothing may be kept */
+        steady_answers(s, app, now, &at_now);
+        assert_true(at_now.w[0] != NULL);
+        return;
+    }
+
+    /* instants in [now, until) */
+    t[0] = now;
+    t[1] = until - now > 1 ? now + 1 : now;
+    t[2] = until == INT64_MAX ? now + 86400000 : now + (until - now) / 2;
+    t[3] = until == INT64_MAX ? now + 365 * 86400000LL : until - 1;
+
+    steady_answers(s, app, now, &at_now);
+
+    for (i = 0; i < 4; i++) {
+        steady_answers(s, app, t[i], &at_t);
+
+        for (j = 0; j < 4; j++) {
+            if (at_t.d[j] != at_now.d[j] || at_t.w[j] != at_now.w[j]) {
+                fail_msg("%s: steady from %lld until %lld, but request %zu "
+                         "differs at %lld", app, (long long) now,
+                         (long long) until, j, (long long) t[i]);
+            }
+        }
+
+        for (j = 0; j < 3; j++) {
+            if (at_t.v[j] != at_now.v[j]) {
+                fail_msg("%s: steady from %lld until %lld, but session %zu "
+                         "differs at %lld", app, (long long) now,
+                         (long long) until, j, (long long) t[i]);
+            }
+        }
+    }
+}
+
+
+static void
+test_steady_until(void **state)
+{
+    static const char  *apps[] = { "shop", "crm", "blog", "wiki", "mail",
+                                   "docs", "news", "tv", "radio", "game",
+                                   "pay", "none" };
+    static const int64_t  near[] = { -1001, -1000, -999, -251, -250, -1, 0,
+                                     1, 249, 250, 251, 999, 1000, 1001 };
+    size_t              i, j, k, n;
+    int64_t             b;
+    maint_snapshot_t   *steady;
+    const maint_snapshot_t  *sn[2];
+
+    steady = unit_snapshot(steady_json);
+    assert_non_null(steady);
+
+    sn[0] = snap;
+    sn[1] = steady;
+
+    /* around every start, start_ms, end and notice of both snapshots */
+
+    for (n = 0; n < 2; n++) {
+        for (k = 0; k < sn[n]->nwindows; k++) {
+            const maint_window_t  *w = &sn[n]->windows[k];
+            int64_t                edges[4];
+
+            edges[0] = w->start * 1000;
+            edges[1] = w->start_ms;
+            edges[2] = w->end * 1000;
+            edges[3] = (w->start - w->notify_before) * 1000;
+
+            for (b = 0; b < 4; b++) {
+                for (j = 0; j < sizeof(near) / sizeof(near[0]); j++) {
+                    for (i = 0; i < sizeof(apps) / sizeof(apps[0]); i++) {
+                        steady_check(sn[0], apps[i], edges[b] + near[j]);
+                        steady_check(sn[1], apps[i], edges[b] + near[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    /* exact figures (all-ro, in force for every app, is over at U) */
+
+#define U  (1001000 * 1000LL)
+
+    assert_int_equal(maint_steady_until(snap, S("crm"), T * 1000LL),
+                     T * 1000LL);                       /* all-ro */
+    assert_int_equal(maint_steady_until(snap, S("blog"), U),
+                     1001200 * 1000LL);                 /* its start */
+    assert_int_equal(maint_steady_until(snap, S("docs"), U),
+                     (1007200 - 3600) * 1000LL);        /* its notice */
+    assert_int_equal(maint_steady_until(snap, S("news"), U),
+                     1001500 * 1000LL);                 /* news-a first */
+    assert_true(maint_steady_until(snap, S("wiki"), U) == INT64_MAX);
+    assert_true(maint_steady_until(snap, S("crm"), U) == INT64_MAX);
+    assert_int_equal(maint_steady_until(snap, S("tv"), U), U);
+    assert_int_equal(maint_steady_until(snap, S("shop"), U), U);
+    assert_int_equal(maint_steady_until(steady, S("pay"), 1000099999),
+                     1000100000);                       /* its start */
+    assert_int_equal(maint_steady_until(steady, S("pay"), 1000100000),
+                     1000100000);                       /* in force */
+    assert_int_equal(maint_steady_until(steady, S("shop"), 999000000),
+                     (1000500 - 600) * 1000LL);         /* all-ro notice */
+    assert_int_equal(maint_steady_until(steady, S("shop"), 1000100250),
+                     1000500 * 1000LL);                 /* its start */
+    assert_true(maint_steady_until(NULL, S("x"), 0) == INT64_MAX);
+
+    maint_snapshot_free(steady);
+}
+
+
 static void
 test_path_allowed(void **state)
 {
@@ -358,6 +547,7 @@ main(void)
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_no_snapshot_passes),
         cmocka_unit_test(test_retry_after),
+        cmocka_unit_test(test_steady_until),
         cmocka_unit_test(test_path_allowed),
         cmocka_unit_test(test_accept),
         cmocka_unit_test(test_lang_pick),

@@ -30,7 +30,8 @@ our @EXPORT = qw(
     nginx_t http http_many wait_until every_worker_fresh every_worker_holds
     window set_state clear_state redis_now_ms check_error_log metric
     rfc3339 rfc3339_offset epoch is_problem
-    session_id revoke_session bypass_cookie test_cid superadmin_cid b64url
+    session_id live_session revoke_session bypass_cookie
+    cookie_echo_server upstream_cookie test_cid superadmin_cid b64url
     start_app
     set_cookies parse_cookie cookie_value b64url_decode form_encode
     html_unescape form_inputs browser_tools browser_request
@@ -1187,6 +1188,36 @@ sub session_id {
         $v = $d;
     }
     return Digest::SHA::sha256_hex($v);
+}
+
+# An upstream server block that answers with the Cookie header it got
+# ("cookie=[...]"), on %%UP%%, to follow a start_nginx() http block; and
+# that header read back from a response (undef: not the echo's answer).
+sub cookie_echo_server {
+    return <<'HTTP';
+
+    server {
+        listen 127.0.0.1:%%UP%%;
+        default_type text/plain;
+        location / { return 200 "cookie=[$http_cookie]\n"; }
+    }
+HTTP
+}
+
+sub upstream_cookie {
+    my ($res) = @_;
+    return ($res->{body} // '') =~ /^cookie=\[(.*)\]$/ms ? $1 : undef;
+}
+
+# A live session of the app (given by its cookie value) in the registry,
+# created a minute ago, as the gateway that saw it created wrote it.
+sub live_session {
+    my ($redis, $value, %opt) = @_;
+    my $prefix = $opt{prefix} // 'maint:';
+    my $now = redis_now_ms($redis);
+    return $redis->cmd('HSET', "${prefix}session:" . session_id($value),
+                       'first_seen', $now - 60000, 'last_seen', $now - 60000,
+                       'app', $opt{app} // 'shop');
 }
 
 # Ends a session (given by its cookie value) the way the admin API does:
