@@ -53,8 +53,9 @@ ngx_maint_kept_take(ngx_http_request_t *r, ngx_maint_ctx_t *ctx,
         || ctx->now_ms < k->from_ms || ctx->now_ms >= k->until_ms
         || ctx->revoked || ctx->foreign
         || ngx_maint_kept_session(ctx) != k->session
-        || ngx_maint_wants_leave(r, lcf)
-        || ngx_maint_signin_posted(r, lcf))
+        || (r->method == NGX_HTTP_POST     /* the edge's forms post */
+            && (ngx_maint_wants_leave(r, lcf)
+                || ngx_maint_signin_posted(r, lcf))))
     {
         return 0;
     }

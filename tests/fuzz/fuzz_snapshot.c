@@ -2,8 +2,8 @@
  * fuzz_snapshot.c: the state snapshot's decoder (maint_snapshot.c), fed
  * whatever Redis may hold, and on what it accepts the decisions made from
  * it (maint_eval.c, the session verdict in maint_session.c) at a few
- * instants, for a few apps, paths and addresses.  Input: the snapshot's
- * JSON.
+ * instants, for a few apps, paths and addresses, and how long each stays
+ * so (maint_steady_until()).  Input: the snapshot's JSON.
  */
 
 #include <sys/socket.h>
@@ -11,6 +11,44 @@
 #include "fuzz.h"
 #include "maint_eval.h"
 #include "maint_session.h"
+
+
+/*
+ * maint_steady_until(): until the instant it names, the request is
+ * evaluated and a session judged as now (a decision kept per connection
+ * relies on it); checked at the last instant before it, or a day on.
+ */
+
+static void
+steady_check(const maint_snapshot_t *s, const maint_request_t *now_req,
+    maint_decision_e d, const maint_window_t *w)
+{
+    int64_t                 until;
+    maint_request_t         req;
+    maint_session_facts_t   f;
+    const maint_window_t   *w2;
+
+    until = maint_steady_until(s, now_req->app, now_req->app_len,
+                               now_req->now_ms);
+    FUZZ_CHECK(until >= now_req->now_ms);
+
+    if (until == now_req->now_ms) {
+        return;                         /* in force: the request decides */
+    }
+
+    req = *now_req;
+    req.now_ms = until == INT64_MAX ? now_req->now_ms + 86400000
+                                    : until - 1;
+
+    FUZZ_CHECK(maint_evaluate(s, &req, &w2) == d && w2 == w);
+
+    memset(&f, 0, sizeof(f));
+    f.first_seen = now_req->now_ms - 1000;
+    f.kept_at = -1;
+    FUZZ_CHECK(maint_session_verdict(s, req.app, req.app_len, req.now_ms, &f)
+               == maint_session_verdict(s, req.app, req.app_len,
+                                        now_req->now_ms, &f));
+}
 
 
 int
@@ -66,6 +104,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             w = NULL;
             d = maint_evaluate(s, &req, &w);
             FUZZ_CHECK(d == MAINT_PASS || w != NULL);
+
+            steady_check(s, &req, d, w);
 
             if (w) {
                 FUZZ_CHECK(maint_retry_after(w, now[k]) >= 1);
