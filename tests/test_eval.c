@@ -254,9 +254,9 @@ static const char  *steady_json =
 
 
 typedef struct {
-    maint_decision_e       d[4];
-    const maint_window_t  *w[4];
-    maint_session_verdict_e  v[3];
+    maint_decision_e          d[4];     /* four kinds of request */
+    const maint_window_t     *w[4];
+    maint_session_verdict_e   v[3];     /* three sessions */
 } steady_answers_t;
 
 
